@@ -1,0 +1,21 @@
+/* Process bootstrap shared by sipt-gw and isup-peer: talloc root, logging, VTY with the
+ * cs7 (libosmo-sigtran) nodes, config file, telnet VTY, signal handling, main loop. */
+#pragma once
+#include <stdbool.h>
+
+struct sgw_app {
+	void *ctx;		/* talloc root */
+	const char *name;
+	volatile bool quit;
+	int quit_signal;
+};
+
+/* Initialise libosmocore logging + VTY (incl. cs7 nodes); call before registering own VTY nodes. */
+struct sgw_app *sgw_app_init(const char *name, const char *version);
+/* Read the config file; returns 0 or negative with an error printed. */
+int sgw_app_read_config(struct sgw_app *app, const char *file);
+/* Open the telnet VTY (bind address/port from "line vty" config; default 127.0.0.1:port). */
+int sgw_app_telnet(struct sgw_app *app, int default_port);
+/* Run osmo_select_main until SIGINT/SIGTERM (or app->quit set). */
+void sgw_app_run(struct sgw_app *app);
+void sgw_app_free(struct sgw_app *app);

@@ -1,0 +1,66 @@
+/* sipt-gw: SIP-T/ISUP media gateway interworking function. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+
+#include "gw/app.h"
+#include "gw/debug.h"
+#include "isup/isup_node.h"
+
+#define SIPT_GW_VTY_PORT 4260
+
+static void print_help(const char *prog)
+{
+	printf("Usage: %s [-c CONFIG] [-h] [-V]\n"
+	       "SIP-T/ISUP media gateway interworking function.\n\n"
+	       "  -c, --config-file FILE  configuration file (default sipt-gw.cfg)\n"
+	       "  -h, --help              this text\n"
+	       "  -V, --version           print the version and exit\n\n"
+	       "The telnet VTY listens on 127.0.0.1:%d unless 'line vty' says otherwise.\n",
+	       prog, SIPT_GW_VTY_PORT);
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_file = "sipt-gw.cfg";
+	static const struct option long_opts[] = {
+		{ "config-file", 1, 0, 'c' }, { "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 }
+	};
+	struct sgw_app *app;
+	struct isup_node *isup;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_file = optarg; break;
+		case 'h': print_help(argv[0]); return 0;
+		case 'V': printf("sipt-gw %s\n", PACKAGE_VERSION); return 0;
+		default: print_help(argv[0]); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+		return 2;
+	}
+
+	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
+	isup = isup_node_alloc(app->ctx);
+	isup_node_vty_init(isup);
+
+	if (sgw_app_read_config(app, config_file) < 0)
+		return 1;
+	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
+		return 1;
+	if (isup_node_start(isup) < 0) {
+		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
+		return 1;
+	}
+	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started\n", PACKAGE_VERSION);
+	sgw_app_run(app);
+	isup_node_stop(isup);
+	sgw_app_free(app);
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* ISUP signalling point: MTP attachment and node-level procedures. */
+#include <string.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/logging.h>
+
+#include "gw/debug.h"
+#include <osmocom/sigtran/osmo_ss7.h>
+#include "isup/isup_node.h"
+
+struct isup_node *isup_node_alloc(void *ctx)
+{
+	struct isup_node *node = talloc_zero(ctx, struct isup_node);
+	INIT_LLIST_HEAD(&node->remote_sps);
+	node->cfg.ss7_id = 0;
+	node->cfg.variant = ISUP_VARIANT_ITU;
+	node->cfg.ni = 2;
+	return node;
+}
+
+struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str)
+{
+	struct isup_remote_sp *sp;
+	llist_for_each_entry(sp, &node->remote_sps, list)
+		if (!strcmp(sp->pc_str, pc_str))
+			return sp;
+	sp = talloc_zero(node, struct isup_remote_sp);
+	sp->pc_str = talloc_strdup(sp, pc_str);
+	sp->pc = OSMO_SS7_PC_INVALID;
+	llist_add_tail(&sp->list, &node->remote_sps);
+	if (node->mtp) {
+		int pc = isup_mtp_pc_parse(node->mtp, pc_str);
+		if (pc >= 0) {
+			sp->pc = pc;
+			isup_mtp_route_add(node->mtp, pc);
+		}
+	}
+	return sp;
+}
+
+int isup_node_remote_sp_del(struct isup_node *node, const char *pc_str)
+{
+	struct isup_remote_sp *sp;
+	llist_for_each_entry(sp, &node->remote_sps, list) {
+		if (!strcmp(sp->pc_str, pc_str)) {
+			llist_del(&sp->list);
+			talloc_free(sp);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Q.764 2.13.2: a user part test is answered with UPA when the user part is available. */
+static void node_rx_upt(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	struct isup_msg upa;
+	node->rx_upt++;
+	isup_msg_init(&upa, node->cfg.variant, ISUP_UPA, rx->msg->cic);
+	if (isup_mtp_send(node->mtp, rx->opc, &upa) == 0)
+		node->tx_upa++;
+}
+
+static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
+{
+	struct isup_node *node = priv;
+	char sum[256];
+
+	if (rx->decode_rc == ISUP_OK || rx->decode_rc == ISUP_ERR_UNKNOWN_MSG) {
+		isup_msg_summary(sum, sizeof(sum), rx->msg);
+		LOGP(DISUP, LOGL_INFO, "rx %s <- %s\n", sum, isup_mtp_pc_str(mtp, rx->opc));
+	}
+	if (node->rx_cb && node->rx_cb(node, rx, node->rx_priv))
+		return;
+	if (rx->decode_rc != ISUP_OK)
+		return;
+	switch (rx->msg->type) {
+	case ISUP_UPT:
+		node_rx_upt(node, rx);
+		break;
+	default:
+		LOGP(DISUP, LOGL_INFO, "rx %s cic=%u from %s: no handler\n", isup_msg_name(rx->msg->type),
+		     rx->msg->cic, isup_mtp_pc_str(mtp, rx->opc));
+		break;
+	}
+}
+
+int isup_node_start(struct isup_node *node)
+{
+	struct isup_mtp_ops ops = { .rx = node_mtp_rx };
+	struct isup_remote_sp *sp;
+
+	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, node);
+	if (!node->mtp)
+		return -1;
+	llist_for_each_entry(sp, &node->remote_sps, list) {
+		int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
+		if (pc < 0) {
+			LOGP(DISUP, LOGL_ERROR, "invalid remote point code '%s'\n", sp->pc_str);
+			return -1;
+		}
+		sp->pc = pc;
+		isup_mtp_route_add(node->mtp, pc);
+	}
+	return 0;
+}
+
+void isup_node_stop(struct isup_node *node)
+{
+	isup_mtp_destroy(node->mtp);
+	node->mtp = NULL;
+}

@@ -1,0 +1,120 @@
+/* VTY for the ISUP signalling point: "isup" config node, "show isup routes". */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+#include <osmocom/sigtran/osmo_ss7.h>
+
+#include "gw/vty_nodes.h"
+#include "isup/isup_node.h"
+
+static struct isup_node *g_vty_node;	/* the object the commands act on (set by isup_node_vty_init) */
+
+static struct cmd_node isup_cfg_node = {
+	ISUP_NODE,
+	"%s(config-isup)# ",
+	1,
+};
+
+static const struct value_string ni_names[] = {
+	{ 0, "international" }, { 1, "spare" }, { 2, "national" }, { 3, "reserved" }, { 0, NULL }
+};
+
+DEFUN(cfg_isup, cfg_isup_cmd, "isup", "Configure the ISUP signalling point\n")
+{
+	vty->node = ISUP_NODE;
+	vty->index = g_vty_node;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_instance, cfg_isup_instance_cmd, "cs7-instance <0-15>",
+      "cs7 instance whose MTP (M3UA ASP) carries ISUP\n" "Instance number\n")
+{
+	g_vty_node->cfg.ss7_id = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_variant, cfg_isup_variant_cmd, "variant (itu|ansi)",
+      "ISUP protocol variant\n" "ITU-T Q.763 (12-bit CIC)\n" "ANSI T1.113 (14-bit CIC)\n")
+{
+	g_vty_node->cfg.variant = !strcmp(argv[0], "ansi") ? ISUP_VARIANT_ANSI : ISUP_VARIANT_ITU;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_ni, cfg_isup_ni_cmd, "network-indicator (international|spare|national|reserved)",
+      "Network indicator (SIO bits DC) used when sending\n" "0\n" "1\n" "2\n" "3\n")
+{
+	g_vty_node->cfg.ni = get_string_value(ni_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_rsp, cfg_isup_rsp_cmd, "remote-point-code PC",
+      "A remote ISUP signalling point (exchange) whose availability is tracked\n" "Point code, e.g. 0.23.3\n")
+{
+	if (osmo_ss7_pointcode_parse(NULL, argv[0]) < 0) {
+		vty_out(vty, "%% invalid point code '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	isup_node_remote_sp_add(g_vty_node, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_no_rsp, cfg_isup_no_rsp_cmd, "no remote-point-code PC",
+      NO_STR "A remote ISUP signalling point\n" "Point code\n")
+{
+	if (isup_node_remote_sp_del(g_vty_node, argv[0]) < 0) {
+		vty_out(vty, "%% no remote point code '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+static int config_write_isup(struct vty *vty)
+{
+	struct isup_node *node = g_vty_node;
+	struct isup_remote_sp *sp;
+	vty_out(vty, "isup%s", VTY_NEWLINE);
+	vty_out(vty, " cs7-instance %u%s", node->cfg.ss7_id, VTY_NEWLINE);
+	vty_out(vty, " variant %s%s", node->cfg.variant == ISUP_VARIANT_ANSI ? "ansi" : "itu", VTY_NEWLINE);
+	vty_out(vty, " network-indicator %s%s", get_value_string(ni_names, node->cfg.ni), VTY_NEWLINE);
+	llist_for_each_entry(sp, &node->remote_sps, list)
+		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_isup_routes, show_isup_routes_cmd, "show isup routes",
+      SHOW_STR "ISUP\n" "Remote signalling points and their MTP state (PAUSE/RESUME)\n")
+{
+	struct isup_node *node = g_vty_node;
+	struct isup_route *rt;
+	time_t now = time(NULL);
+	if (!node->mtp) {
+		vty_out(vty, "ISUP not attached to MTP%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty_out(vty, "OPC %s, NI %u, variant %s%s", isup_mtp_pc_str(node->mtp, node->mtp->opc), node->cfg.ni,
+		node->cfg.variant == ISUP_VARIANT_ANSI ? "ANSI" : "ITU", VTY_NEWLINE);
+	vty_out(vty, "%-12s %-10s %8s %7s %7s %10s %10s %8s%s", "DPC", "state", "since(s)", "pauses", "resumes",
+		"tx", "rx", "tx-fail", VTY_NEWLINE);
+	llist_for_each_entry(rt, &node->mtp->routes, list) {
+		vty_out(vty, "%-12s %-10s %8ld %7u %7u %10llu %10llu %8llu%s", isup_mtp_pc_str(node->mtp, rt->dpc),
+			!rt->known ? "unknown" : rt->available ? "available" : "paused", (long)(now - rt->since),
+			rt->pauses, rt->resumes, (unsigned long long)rt->tx_msgs, (unsigned long long)rt->rx_msgs,
+			(unsigned long long)rt->tx_fail, VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+void isup_node_vty_init(struct isup_node *node)
+{
+	g_vty_node = node;
+	install_element(CONFIG_NODE, &cfg_isup_cmd);
+	install_node(&isup_cfg_node, config_write_isup);
+	install_element(ISUP_NODE, &cfg_isup_instance_cmd);
+	install_element(ISUP_NODE, &cfg_isup_variant_cmd);
+	install_element(ISUP_NODE, &cfg_isup_ni_cmd);
+	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
+	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
+	install_element_ve(&show_isup_routes_cmd);
+}
