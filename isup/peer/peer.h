@@ -1,0 +1,106 @@
+/* isup-peer: a scriptable ISUP exchange attached as an M3UA ASP (see README, "isup-peer"). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/select.h>
+
+#include "isup/isup_mtp.h"
+#include "isup/peer/msgspec.h"
+
+enum peer_auto {
+	PEER_AUTO_REL,	/* REL -> RLC */
+	PEER_AUTO_RSC,	/* RSC -> RLC */
+	PEER_AUTO_GRS,	/* GRS -> GRA */
+	PEER_AUTO_BLO,	/* BLO -> BLA */
+	PEER_AUTO_UBL,	/* UBL -> UBA */
+	PEER_AUTO_CGB,	/* CGB -> CGBA */
+	PEER_AUTO_CGU,	/* CGU -> CGUA */
+	PEER_AUTO_UPT,	/* UPT -> UPA */
+	PEER_AUTO_CQM,	/* CQM -> CQR (all idle) */
+	PEER_AUTO_IAM,	/* IAM -> ACM / ANM / CON / REL as configured */
+	_PEER_AUTO_NUM
+};
+
+struct peer_iam_cfg {
+	int acm_ms;		/* <0: no ACM */
+	int anm_ms;		/* <0: no ANM */
+	int con_ms;		/* >=0: answer with CON instead of ACM+ANM */
+	int reject_cause;	/* >0: REL with this cause */
+	int inband;		/* OBCI in-band info in ACM */
+	int release_ms;		/* >=0: REL (cause 16) this long after answer */
+};
+
+struct peer_rxq_entry {
+	struct llist_head list;
+	uint32_t opc;
+	double t;
+	struct isup_msg msg;
+};
+
+struct peer_pending_tx {
+	struct llist_head list;
+	struct osmo_timer_list timer;
+	struct peer *peer;
+	uint32_t dpc;
+	struct isup_msg msg;
+};
+
+struct peer {
+	void *ctx;
+	struct isup_mtp *mtp;
+	enum isup_variant variant;
+	FILE *out;
+	double t0;
+
+	/* defaults */
+	uint32_t dpc;
+	bool dpc_set;
+	int cic;
+
+	bool autoresp[_PEER_AUTO_NUM];
+	struct peer_iam_cfg iam;
+
+	struct llist_head rxq;		/* struct peer_rxq_entry, unconsumed received messages */
+	unsigned int rxq_len;
+	struct llist_head pending;	/* struct peer_pending_tx */
+
+	/* scenario */
+	char **lines;
+	unsigned int num_lines;
+	unsigned int pc;		/* next line index */
+	const char *scenario_name;
+	unsigned int steps, failed;
+	bool stop_on_fail;
+	bool done;
+	bool interactive;
+	struct osmo_fd stdin_fd;
+	char inbuf[4096];
+	size_t inlen;
+
+	/* the blocking step in progress */
+	enum { WAIT_NONE, WAIT_EXPECT, WAIT_NONE_ARRIVES, WAIT_SLEEP, WAIT_ROUTE } wait;
+	struct msgspec expect;
+	char wait_line[1024];
+	unsigned int wait_lineno;
+	double wait_start;
+	struct osmo_timer_list wait_timer;
+	struct osmo_timer_list route_timer;
+
+	/* counters */
+	unsigned int tx_count, rx_count;
+	void (*on_done)(struct peer *peer);
+};
+
+struct peer *peer_alloc(void *ctx, struct isup_mtp *mtp, enum isup_variant variant, FILE *out);
+/* Load a scenario file; returns 0 or -1 (error printed). */
+int peer_load_scenario(struct peer *peer, const char *file);
+/* Start executing the loaded scenario (asynchronously, on the select loop). */
+void peer_start(struct peer *peer);
+/* Read commands from stdin as they come (interactive mode). */
+void peer_enable_stdin(struct peer *peer);
+/* The MTP rx hook */
+void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv);
+void peer_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv);

@@ -1,0 +1,111 @@
+/* isup-peer: PSTN exchange simulator / ISUP conformance tool attached to an STP as an M3UA ASP. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/talloc.h>
+
+#include "gw/app.h"
+#include "isup/isup_node.h"
+#include "isup/peer/peer.h"
+
+static void print_help(const char *prog)
+{
+	printf("Usage: %s -c CONFIG [-s SCENARIO] [-i] [-k] [-t PORT]\n"
+	       "Scriptable ISUP exchange: sends and expects ISUP messages through an STP (M3UA ASP).\n\n"
+	       "  -c, --config-file FILE  cs7 instance + isup config (point code, ASP towards the STP)\n"
+	       "  -s, --scenario FILE     run this scenario (see README: 'isup-peer scenarios')\n"
+	       "  -i, --interactive       read scenario commands from stdin as they come\n"
+	       "  -k, --keep-running      stay attached after the scenario (automatic answers go on)\n"
+	       "  -t, --telnet PORT       open a telnet VTY on 127.0.0.1:PORT (show isup routes)\n"
+	       "  -V, --version           print the version\n\n"
+	       "Exit status: 0 all steps passed, 1 a step failed, 2 usage/config error.\n", prog);
+}
+
+struct peer_main {
+	struct sgw_app *app;
+	bool keep_running;
+	int exit_code;
+};
+
+static struct peer_main g_main;
+
+static void on_done(struct peer *peer)
+{
+	g_main.exit_code = peer->failed ? 1 : 0;
+	if (!g_main.keep_running)
+		g_main.app->quit = true;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_file = NULL, *scenario = NULL;
+	static const struct option long_opts[] = {
+		{ "config-file", 1, 0, 'c' }, { "scenario", 1, 0, 's' }, { "interactive", 0, 0, 'i' },
+		{ "keep-running", 0, 0, 'k' }, { "telnet", 1, 0, 't' }, { "help", 0, 0, 'h' },
+		{ "version", 0, 0, 'V' }, { 0, 0, 0, 0 }
+	};
+	bool interactive = false;
+	int telnet_port = 0, c;
+	struct isup_node *node;
+	struct isup_mtp_ops ops = { .rx = peer_mtp_rx, .route_ind = peer_route_ind };
+	struct peer *peer;
+
+	while ((c = getopt_long(argc, argv, "c:s:ikt:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_file = optarg; break;
+		case 's': scenario = optarg; break;
+		case 'i': interactive = true; break;
+		case 'k': g_main.keep_running = true; break;
+		case 't': telnet_port = atoi(optarg); break;
+		case 'h': print_help(argv[0]); return 0;
+		case 'V': printf("isup-peer %s\n", PACKAGE_VERSION); return 0;
+		default: print_help(argv[0]); return 2;
+		}
+	}
+	if (!config_file || (!scenario && !interactive && !g_main.keep_running)) {
+		print_help(argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	g_main.app = sgw_app_init("isup-peer", PACKAGE_VERSION);
+	node = isup_node_alloc(g_main.app->ctx);
+	isup_node_vty_init(node);
+	if (sgw_app_read_config(g_main.app, config_file) < 0)
+		return 2;
+	if (telnet_port && sgw_app_telnet(g_main.app, telnet_port) < 0)
+		return 2;
+
+	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, NULL);
+	if (!node->mtp)
+		return 2;
+	peer = peer_alloc(g_main.app->ctx, node->mtp, node->cfg.variant, stdout);
+	node->mtp->priv = peer;
+	peer->on_done = on_done;
+	{
+		struct isup_remote_sp *sp;
+		llist_for_each_entry(sp, &node->remote_sps, list) {
+			int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
+			if (pc >= 0) {
+				isup_mtp_route_add(node->mtp, pc);
+				if (!peer->dpc_set) {
+					peer->dpc = pc;	/* first remote point code is the default DPC */
+					peer->dpc_set = true;
+				}
+			}
+		}
+	}
+	if (scenario && peer_load_scenario(peer, scenario) < 0)
+		return 2;
+	if (interactive)
+		peer_enable_stdin(peer);
+	peer_start(peer);
+	sgw_app_run(g_main.app);
+	if (!peer->done)
+		fprintf(stdout, "SCENARIO %s: INCOMPLETE (%u steps, %u failed, stopped by signal)\n",
+			scenario ? scenario : "-", peer->steps, peer->failed);
+	c = peer->done ? g_main.exit_code : (peer->failed ? 1 : 0);
+	sgw_app_free(g_main.app);
+	return c;
+}
