@@ -60,6 +60,30 @@ static void node_rx_upt(struct isup_node *node, const struct isup_mtp_rx *rx)
 		node->tx_upa++;
 }
 
+/* Without a circuit layer (rx_cb not consuming them) the node still answers circuit resets as an
+ * exchange whose circuits are all idle: RSC -> RLC (Q.764 2.9.3.1), GRS -> GRA with no
+ * circuit blocked (Q.764 2.9.3.3). */
+static void node_rx_reset(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	struct isup_msg ans;
+	isup_msg_init(&ans, node->cfg.variant, rx->msg->type == ISUP_RSC ? ISUP_RLC : ISUP_GRA, rx->msg->cic);
+	if (rx->msg->type == ISUP_GRS) {
+		const struct isup_param *p = isup_msg_find_const(rx->msg, ISUP_PRM_RANGE_STATUS);
+		struct isup_range_status rs = { 0 };
+		uint8_t raw[40];
+		int len;
+		if (!p || isup_range_status_decode(&rs, p->val, p->len) < 0)
+			return;
+		rs.status_present = true;
+		memset(rs.status, 0, sizeof(rs.status));
+		len = isup_range_status_encode(&rs, raw, sizeof(raw));
+		if (len < 0)
+			return;
+		isup_msg_set(&ans, ISUP_PRM_RANGE_STATUS, raw, len);
+	}
+	isup_mtp_send(node->mtp, rx->opc, &ans);
+}
+
 static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 {
 	struct isup_node *node = priv;
@@ -76,6 +100,10 @@ static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void
 	switch (rx->msg->type) {
 	case ISUP_UPT:
 		node_rx_upt(node, rx);
+		break;
+	case ISUP_RSC:
+	case ISUP_GRS:
+		node_rx_reset(node, rx);
 		break;
 	default:
 		LOGP(DISUP, LOGL_INFO, "rx %s cic=%u from %s: no handler\n", isup_msg_name(rx->msg->type),
