@@ -85,6 +85,9 @@ enum isup_param_code {
 	ISUP_PRM_APPLICATION_TRANSPORT = 0x78,
 	ISUP_PRM_GENERIC_NUM = 0xc0,
 	ISUP_PRM_GENERIC_DIGITS = 0xc1,
+	/* T1.113 (ANSI) codes used by the ANSI-only message layouts */
+	ISUP_PRM_ANSI_CG_CHAR_IND = 0xe5,	/* circuit group characteristics indicator */
+	ISUP_PRM_ANSI_CVR_RESP_IND = 0xe6,	/* circuit validation response indicator */
 };
 
 #define ISUP_MAX_PARAMS		64	/* per message; more is a decode error */
@@ -181,6 +184,8 @@ int isup_msg_set(struct isup_msg *msg, uint8_t code, const uint8_t *val, uint8_t
 int isup_msg_remove(struct isup_msg *msg, uint8_t code);
 /* Check the message has all mandatory parameters with valid fixed lengths. */
 int isup_msg_check(const struct isup_msg *msg);
+/* Same message (variant, CIC, type, parameters in order / raw body); ignores unused storage. */
+bool isup_msg_equal(const struct isup_msg *a, const struct isup_msg *b);
 
 /* Human-readable dump: one line per parameter, typed fields where modelled, hex otherwise.
  * Returns the length that would have been written (snprintf semantics). */
@@ -423,6 +428,9 @@ struct isup_param_compat {
 	} entry[32];
 };
 int isup_param_compat_decode(struct isup_param_compat *p, const uint8_t *val, uint8_t len);
+/* Encoders (one instruction octet per entry, extension bit set) */
+int isup_msg_compat_encode(const struct isup_compat_instr *p, uint8_t *out, size_t out_size);
+int isup_param_compat_encode(const struct isup_param_compat *p, uint8_t *out, size_t out_size);
 
 /* ANSI/ITU CIC helpers */
 uint16_t isup_cic_mask(enum isup_variant variant);	/* 0x0fff / 0x3fff */
