@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run commands on an Osmocom telnet VTY and print their output.
 usage: vty.py PORT 'command' ['command' ...]   (commands run in enable mode)"""
-import socket, sys, time
+import re, socket, sys, time
 
 def main():
     port = int(sys.argv[1])
@@ -34,8 +34,7 @@ def main():
         # drop the echoed command and the trailing prompt
         if lines and lines[0].strip() == cmd.strip():
             lines = lines[1:]
-        if lines and (lines[-1].endswith("#") or lines[-1].endswith(">")):
-            lines = lines[:-1]
+        lines = [l for l in lines if not re.match(r"^\S+[#>] ?$", l)]
         text = "\n".join(lines)
         if "% " in text and ("Unknown command" in text or "invalid" in text.lower()):
             rc = 1
