@@ -1,0 +1,250 @@
+/* Internal structures of the SIP UA (not for the layers above). */
+#pragma once
+
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <osip2/osip.h>
+#include <osipparser2/osip_parser.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/logging.h>
+
+#include "gw/debug.h"
+#include "sip/sip.h"
+
+/* Timers (osmo_tdef, configurable with "timer sip ..."). */
+enum sip_timer {
+	SIP_T1 = 1,		/* RFC 3261 T1, RTT estimate */
+	SIP_T2 = 2,		/* RFC 3261 T2, max retransmit interval */
+	SIP_T4 = 4,		/* RFC 3261 T4, max message lifetime */
+	SIP_TB = -2,		/* Timer B / F: transaction timeout, 0 = 64*T1 */
+	SIP_TPRACK = -3,	/* RFC 3262 3: give up on a reliable 18x, 0 = 64*T1 */
+	SIP_TACK = -4,		/* RFC 3261 13.3.1.4: give up on 2xx retransmission, 0 = 64*T1 */
+	SIP_TCP_IDLE = -5,	/* close idle TCP connections after this many s */
+};
+
+struct sip_conn;
+
+struct sip_ua {
+	osip_t *osip;
+	struct llist_head trunks;
+	struct llist_head dialogs;
+	struct llist_head txs;		/* struct sip_tx of live transactions */
+	const struct sip_ua_cbs *cbs;
+	void *priv;
+	struct osmo_tdef *tdefs;
+	struct sip_sdp local_caps;
+	char user_agent[64];
+	unsigned int max_msg_size;
+	bool started;
+
+	struct osmo_timer_list osip_timer;	/* next libosip2 transaction timer */
+	struct osmo_timer_list reap_timer;	/* frees dead dialogs/transactions */
+	bool in_pump, pump_again;
+	uint32_t id_counter;
+};
+
+/* Per-trunk runtime state (sockets, TCP connections, keep-alive). */
+struct sip_trunk_state {
+	struct osmo_fd ofd;		/* UDP socket or TCP listen socket */
+	struct llist_head conns;	/* struct sip_conn */
+	struct osmo_timer_list options_timer;
+	bool options_pending;
+};
+
+/* A TCP connection (incoming or outgoing). */
+struct sip_conn {
+	struct llist_head list;
+	struct sip_trunk *trunk;
+	struct osmo_fd ofd;
+	struct sockaddr_in peer;
+	bool connecting;
+	char *rxbuf;
+	size_t rxlen;
+	char *txbuf;
+	size_t txlen;
+};
+
+/* Where a transaction sends to and who owns it; attached to osip_transaction_t (your_instance). */
+enum sip_tx_kind {
+	SIP_TX_INVITE, SIP_TX_REINVITE, SIP_TX_CANCEL, SIP_TX_BYE, SIP_TX_PRACK, SIP_TX_INFO,
+	SIP_TX_UPDATE, SIP_TX_OPTIONS, SIP_TX_SERVER, SIP_TX_ACK_BYE,
+};
+
+struct sip_tx {
+	struct llist_head list;
+	struct sip_ua *ua;
+	osip_transaction_t *tr;
+	struct sip_trunk *trunk;
+	struct sip_conn *conn;		/* TCP: connection to use (NULL: look up / connect) */
+	struct sockaddr_in dst;		/* requests: next hop; responses: source of the request */
+	struct sip_dialog *dlg;
+	enum sip_tx_kind kind;
+	bool dead;
+};
+
+/* Early dialog on the UAC side (RFC 3261 12.1.2; one per To tag when the INVITE forked). */
+struct sip_early {
+	struct llist_head list;
+	char *to_tag;
+	osip_uri_t *target;		/* Contact of the 1xx */
+	osip_list_t route_set;
+	uint32_t last_rseq;		/* RFC 3262 4: ignore retransmitted reliable 1xx */
+};
+
+enum sip_dlg_state {
+	SIP_DLG_S_INIT,
+	SIP_DLG_S_CALLING,		/* UAC: INVITE sent */
+	SIP_DLG_S_PROCEEDING,		/* UAS: INVITE received / UAC: 1xx received */
+	SIP_DLG_S_WAIT_ACK,		/* UAS: 2xx sent */
+	SIP_DLG_S_CONFIRMED,
+	SIP_DLG_S_TERMINATING,		/* BYE/CANCEL sent or final failure */
+	SIP_DLG_S_TERMINATED,
+};
+
+struct sip_dialog {
+	struct llist_head list;
+	struct sip_ua *ua;
+	struct sip_trunk *trunk;
+	struct osmo_fsm_inst *fi;
+	void *priv;
+	bool is_uac;
+	bool dead;
+	bool terminated_reported;
+
+	char *call_id;
+	osip_from_t *local;		/* our From/To with our tag */
+	osip_to_t *remote;		/* their From/To (tag added once known) */
+	osip_uri_t *target;		/* remote target (Contact) */
+	osip_list_t route_set;		/* osip_record_route_t clones, in request order */
+	uint32_t local_cseq;
+	uint32_t remote_cseq;
+	uint32_t invite_cseq;
+	struct sip_conn *conn;		/* TCP connection the dialog uses */
+	struct sockaddr_in peer;	/* where in-dialog requests go */
+	struct sockaddr_in resp_dst;	/* UAS: where the INVITE came from (2xx/18x retransmission) */
+	bool bye_pending;		/* UAS: BYE asked for before the ACK arrived */
+	int bye_cause;
+	char bye_loc[8];
+	uint32_t ack_cseq;		/* CSeq of the INVITE our stored ACK belongs to */
+	uint32_t last_2xx_cseq;		/* CSeq of the INVITE our stored 2xx answers */
+
+	osip_transaction_t *inv_tr;	/* ICT (UAC) or IST (UAS) of the initial INVITE */
+	osip_message_t *invite;		/* copy of the initial INVITE */
+
+	/* UAS side */
+	bool peer_100rel;		/* INVITE had Supported or Require: 100rel */
+	uint32_t rseq;
+	osip_message_t *rel_prov;	/* reliable 18x awaiting PRACK */
+	bool rel_prov_sdp;
+	struct osmo_timer_list rel_timer;
+	unsigned int rel_interval_ms, rel_elapsed_ms;
+	osip_message_t *pending_2xx;	/* held back until PRACK (RFC 3262 3) */
+	bool sdp_answer_sent;		/* our answer already went out in a reliable 18x */
+
+	/* 2xx retransmission until ACK (UAS) - RFC 3261 13.3.1.4 */
+	osip_message_t *last_2xx;
+	struct osmo_timer_list ok_timer;
+	unsigned int ok_interval_ms, ok_elapsed_ms;
+
+	/* UAC side */
+	struct llist_head early;	/* struct sip_early */
+	bool got_provisional;
+	bool cancel_pending;
+	struct sip_msg_opts cancel_opts;
+	int cancel_cause;
+	char cancel_loc[8];
+	osip_message_t *ack;		/* ACK for 2xx, resent on 2xx retransmission */
+	bool cancelled;
+
+	/* re-INVITE / UPDATE */
+	osip_transaction_t *reinv_tr;	/* our outstanding re-INVITE */
+	osip_transaction_t *srv_reinv_tr; /* their re-INVITE being answered */
+
+	struct sip_sdp local_sdp;
+	bool has_local_sdp;
+	struct sip_sdp remote_sdp;
+	bool has_remote_sdp;
+};
+
+/* sip_ua.c */
+void sip_ua_pump(struct sip_ua *ua);
+void sip_ua_schedule_reap(struct sip_ua *ua);
+uint32_t sip_ua_random(struct sip_ua *ua);
+void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+		   const char *buf, size_t len);
+struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip_tx_kind kind);
+int sip_tx_start_client(struct sip_tx *tx, osip_message_t *req);
+void sip_tx_set_timers(struct sip_ua *ua, osip_transaction_t *tr);
+unsigned int sip_t1_ms(struct sip_ua *ua);
+unsigned int sip_t2_ms(struct sip_ua *ua);
+unsigned int sip_64t1_ms(struct sip_ua *ua, enum sip_timer t);
+
+/* sip_transport.c */
+int sip_transport_open(struct sip_trunk *trunk);
+void sip_transport_close(struct sip_trunk *trunk);
+int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+		       const char *buf, size_t len);
+int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+		 osip_message_t *msg);
+void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn);
+int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin);
+const char *sip_transport_name(const struct sip_trunk *trunk);
+
+/* sip_trunk.c */
+bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src);
+void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code);
+
+/* sip_msg.c: building messages */
+osip_message_t *sip_msg_new_request(struct sip_dialog *dlg, const char *method, uint32_t cseq);
+osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message_t *req, int code,
+				     const char *to_tag);
+void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua *ua);
+void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user);
+void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts);
+void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg);
+int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_sdp *sdp,
+		     const uint8_t *isup, size_t isup_len);
+void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_msg_opts *opts);
+bool sip_msg_has_option_tag(const osip_message_t *msg, const char *hname, const char *tag);
+const char *sip_msg_header(const osip_message_t *msg, const char *hname);
+void sip_msg_parse_reason(const osip_message_t *msg, int *cause, char *loc, size_t loc_size);
+void sip_msg_get_headers(struct sip_trunk *trunk, const osip_message_t *msg, struct sip_headers *h);
+char *sip_random_token(struct sip_ua *ua, const char *prefix);
+void sip_msg_set_max_forwards(osip_message_t *msg, int n);
+const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size);
+
+/* sip_body.c */
+/* 0 ok; otherwise an error status (400 malformed, 415 unsupported required part) and *warn. */
+int sip_body_parse(const struct sip_trunk *trunk, const osip_message_t *msg, struct sip_body *body,
+		   const char **warn);
+
+/* sip_dialog.c */
+void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_message_t *invite);
+void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *req);
+void sip_dialog_rx_ack(struct sip_dialog *dlg, osip_message_t *ack);
+void sip_dialog_rx_invite_response(struct sip_dialog *dlg, osip_message_t *resp, bool retransmission);
+void sip_dialog_rx_response(struct sip_tx *tx, osip_message_t *resp);
+void sip_dialog_tx_timeout(struct sip_tx *tx);
+void sip_dialog_tx_terminated(struct sip_tx *tx);
+struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg, bool we_are_uac_of_msg);
+void sip_dialog_emit(struct sip_dialog *dlg, struct sip_event *ev);
+void sip_dialog_reap(struct sip_ua *ua);
+void sip_dialog_fsm_init(void);
+void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *prack);
+void sip_prack_start(struct sip_dialog *dlg, osip_message_t *resp, bool has_sdp);
+void sip_prack_stop(struct sip_dialog *dlg);
+bool sip_prack_uac_rx_reliable(struct sip_dialog *dlg, struct sip_early *e, osip_message_t *resp);
+void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp);
+void sip_dialog_terminate(struct sip_dialog *dlg);
+void sip_dialog_set_state(struct sip_dialog *dlg, enum sip_dlg_state st);
+const char *sip_tag(const osip_from_t *h);
+void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind);
+
+/* send a response through a server transaction */
+void sip_tx_respond(osip_transaction_t *tr, osip_message_t *resp);
+/* build a response for a server transaction's request and send it */
+void sip_respond_simple(struct sip_trunk *trunk, osip_transaction_t *tr, int code, const char *warning,
+			const struct sip_msg_opts *opts);

@@ -1,0 +1,410 @@
+/* SIP transports per trunk: UDP socket, TCP listener and connections (RFC 3261 18). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "sip/sip_internal.h"
+
+int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	if (trunk->cfg.num_peers == 0)
+		return -ENOENT;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(trunk->cfg.peers[0].port ? trunk->cfg.peers[0].port : 5060);
+	if (inet_pton(AF_INET, trunk->cfg.peers[0].addr, &sin->sin_addr) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+static int bind_socket(struct sip_trunk *trunk, int type)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(trunk->cfg.listen_port) };
+	int fd, on = 1;
+
+	if (inet_pton(AF_INET, trunk->cfg.listen_addr, &sin.sin_addr) != 1) {
+		LOGP(DSIP, LOGL_ERROR, "trunk %s: bad listen address '%s'\n", trunk->name, trunk->cfg.listen_addr);
+		return -EINVAL;
+	}
+	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		int err = errno;
+		LOGP(DSIP, LOGL_ERROR, "trunk %s: cannot bind %s:%u: %s\n", trunk->name, trunk->cfg.listen_addr,
+		     trunk->cfg.listen_port, strerror(err));
+		close(fd);
+		return -err;
+	}
+	if (trunk->cfg.listen_port == 0) {
+		socklen_t sl = sizeof(sin);
+		getsockname(fd, (struct sockaddr *)&sin, &sl);
+		trunk->cfg.listen_port = ntohs(sin.sin_port);
+	}
+	if (type == SOCK_STREAM && listen(fd, 16) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/* ---- UDP ---- */
+
+static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct sip_trunk *trunk = ofd->data;
+	struct sip_ua *ua = trunk->ua;
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
+	size_t bufsize = ua->max_msg_size + 1;
+	char *buf = talloc_size(trunk, bufsize);
+	ssize_t n;
+
+	if (!buf)
+		return 0;
+	n = recvfrom(ofd->fd, buf, bufsize, 0, (struct sockaddr *)&src, &sl);
+	if (n > 0 && src.sin_family == AF_INET) {
+		if ((size_t)n > ua->max_msg_size)
+			LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping oversize datagram from %s:%u\n", trunk->name,
+			     inet_ntoa(src.sin_addr), ntohs(src.sin_port));
+		else
+			sip_ua_rx_msg(trunk, NULL, &src, buf, n);
+	}
+	talloc_free(buf);
+	return 0;
+}
+
+/* ---- TCP ---- */
+
+static void conn_close(struct sip_conn *conn)
+{
+	struct sip_ua *ua = conn->trunk->ua;
+
+	LOGP(DSIP, LOGL_INFO, "trunk %s: closing TCP connection to %s:%u\n", conn->trunk->name,
+	     inet_ntoa(conn->peer.sin_addr), ntohs(conn->peer.sin_port));
+	sip_conn_forget(ua, conn);
+	osmo_fd_unregister(&conn->ofd);
+	close(conn->ofd.fd);
+	llist_del(&conn->list);
+	talloc_free(conn);
+}
+
+/* Length of one complete message at the start of the buffer (RFC 3261 18.3), 0 if incomplete,
+ * -1 if the stream is broken. */
+static ssize_t tcp_frame(const char *buf, size_t len, size_t max)
+{
+	const char *end = memmem(buf, len, "\r\n\r\n", 4);
+	size_t hlen;
+	long cl = 0;
+	const char *p;
+
+	if (!end)
+		return len > max ? -1 : 0;
+	hlen = end - buf + 4;
+	for (p = buf; p && p < end; ) {
+		const char *line = p;
+		const char *eol = memmem(line, end + 2 - line, "\r\n", 2);
+		const char *colon;
+		if (!eol)
+			break;
+		colon = memchr(line, ':', eol - line);
+		if (colon) {
+			size_t nlen = colon - line;
+			while (nlen && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
+				nlen--;
+			if ((nlen == 14 && !strncasecmp(line, "Content-Length", 14)) ||
+			    (nlen == 1 && (line[0] == 'l' || line[0] == 'L'))) {
+				char *e;
+				char num[16] = "";
+				size_t vlen = eol - colon - 1;
+				if (vlen >= sizeof(num))
+					return -1;
+				memcpy(num, colon + 1, vlen);
+				cl = strtol(num, &e, 10);
+				if (e == num || cl < 0)
+					return -1;
+			}
+		}
+		p = eol + 2;
+	}
+	if (hlen + cl > max)
+		return -1;
+	if (len < hlen + cl)
+		return 0;
+	return hlen + cl;
+}
+
+static int conn_flush(struct sip_conn *conn)
+{
+	while (conn->txlen) {
+		ssize_t n = write(conn->ofd.fd, conn->txbuf, conn->txlen);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				osmo_fd_write_enable(&conn->ofd);
+				return 0;
+			}
+			return -errno;
+		}
+		memmove(conn->txbuf, conn->txbuf + n, conn->txlen - n);
+		conn->txlen -= n;
+	}
+	osmo_fd_write_disable(&conn->ofd);
+	return 0;
+}
+
+static int conn_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct sip_conn *conn = ofd->data;
+	struct sip_ua *ua = conn->trunk->ua;
+	size_t max = ua->max_msg_size;
+
+	if (what & OSMO_FD_WRITE) {
+		if (conn->connecting) {
+			int err = 0;
+			socklen_t el = sizeof(err);
+			getsockopt(ofd->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+			if (err) {
+				LOGP(DSIP, LOGL_NOTICE, "trunk %s: TCP connect failed: %s\n", conn->trunk->name,
+				     strerror(err));
+				conn_close(conn);
+				return 0;
+			}
+			conn->connecting = false;
+		}
+		if (conn_flush(conn) < 0) {
+			conn_close(conn);
+			return 0;
+		}
+	}
+	if (what & OSMO_FD_READ) {
+		ssize_t n, flen;
+		size_t room;
+		if (!conn->rxbuf)
+			conn->rxbuf = talloc_size(conn, max + 1);
+		room = max + 1 - conn->rxlen;
+		n = read(ofd->fd, conn->rxbuf + conn->rxlen, room);
+		if (n <= 0) {
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return 0;
+			conn_close(conn);
+			return 0;
+		}
+		conn->rxlen += n;
+		for (;;) {
+			/* RFC 5626 3.5.1 keep-alive CRLFs between messages */
+			size_t skip = 0;
+			while (skip < conn->rxlen && (conn->rxbuf[skip] == '\r' || conn->rxbuf[skip] == '\n'))
+				skip++;
+			if (skip) {
+				memmove(conn->rxbuf, conn->rxbuf + skip, conn->rxlen - skip);
+				conn->rxlen -= skip;
+			}
+			if (!conn->rxlen)
+				break;
+			flen = tcp_frame(conn->rxbuf, conn->rxlen, max);
+			if (flen < 0) {
+				LOGP(DSIP, LOGL_NOTICE, "trunk %s: broken TCP stream from %s:%u\n", conn->trunk->name,
+				     inet_ntoa(conn->peer.sin_addr), ntohs(conn->peer.sin_port));
+				conn_close(conn);
+				return 0;
+			}
+			if (flen == 0)
+				break;
+			{
+				/* copy out: the handler may close (and free) this connection */
+				char *msg = talloc_memdup(conn->trunk, conn->rxbuf, flen);
+				struct sip_trunk *trunk = conn->trunk;
+				struct sockaddr_in peer = conn->peer;
+				bool still_there = false;
+				struct sip_conn *c;
+				memmove(conn->rxbuf, conn->rxbuf + flen, conn->rxlen - flen);
+				conn->rxlen -= flen;
+				sip_ua_rx_msg(trunk, conn, &peer, msg, flen);
+				talloc_free(msg);
+				llist_for_each_entry(c, &trunk->st->conns, list)
+					if (c == conn)
+						still_there = true;
+				if (!still_there)
+					return 0;
+			}
+		}
+	}
+	return 0;
+}
+
+static struct sip_conn *conn_alloc(struct sip_trunk *trunk, int fd, const struct sockaddr_in *peer)
+{
+	struct sip_conn *conn = talloc_zero(trunk->st, struct sip_conn);
+	int on = 1;
+
+	conn->trunk = trunk;
+	conn->peer = *peer;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	osmo_fd_setup(&conn->ofd, fd, OSMO_FD_READ, conn_cb, conn, 0);
+	if (osmo_fd_register(&conn->ofd) < 0) {
+		close(fd);
+		talloc_free(conn);
+		return NULL;
+	}
+	llist_add_tail(&conn->list, &trunk->st->conns);
+	return conn;
+}
+
+static int tcp_accept_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct sip_trunk *trunk = ofd->data;
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
+	int fd = accept4(ofd->fd, (struct sockaddr *)&src, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	LOGP(DSIP, LOGL_INFO, "trunk %s: TCP connection from %s:%u\n", trunk->name, inet_ntoa(src.sin_addr),
+	     ntohs(src.sin_port));
+	conn_alloc(trunk, fd, &src);
+	return 0;
+}
+
+static struct sip_conn *conn_find(struct sip_trunk *trunk, const struct sockaddr_in *dst)
+{
+	struct sip_conn *c;
+	llist_for_each_entry(c, &trunk->st->conns, list)
+		if (c->peer.sin_addr.s_addr == dst->sin_addr.s_addr && c->peer.sin_port == dst->sin_port)
+			return c;
+	return NULL;
+}
+
+static struct sip_conn *conn_connect(struct sip_trunk *trunk, const struct sockaddr_in *dst)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	struct sip_conn *conn;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return NULL;
+	/* originate from the trunk's address (port chosen by the kernel) */
+	if (inet_pton(AF_INET, trunk->cfg.listen_addr, &local.sin_addr) == 1)
+		bind(fd, (struct sockaddr *)&local, sizeof(local));
+	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0 && errno != EINPROGRESS) {
+		LOGP(DSIP, LOGL_NOTICE, "trunk %s: connect to %s:%u failed: %s\n", trunk->name,
+		     inet_ntoa(dst->sin_addr), ntohs(dst->sin_port), strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	conn = conn_alloc(trunk, fd, dst);
+	if (conn) {
+		conn->connecting = true;
+		osmo_fd_write_enable(&conn->ofd);
+	}
+	return conn;
+}
+
+static bool conn_valid(struct sip_trunk *trunk, struct sip_conn *conn)
+{
+	struct sip_conn *c;
+	if (!conn || !trunk->st)
+		return false;
+	llist_for_each_entry(c, &trunk->st->conns, list)
+		if (c == conn)
+			return true;
+	return false;
+}
+
+int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const struct sockaddr_in *dst,
+		       const char *buf, size_t len)
+{
+	struct sip_conn *conn = connp ? *connp : NULL;
+
+	if (!trunk->st || trunk->st->ofd.fd < 0)
+		return -ENOTCONN;
+	if (len > trunk->ua->max_msg_size) {
+		LOGP(DSIP, LOGL_ERROR, "trunk %s: not sending %zu octet message (limit %u)\n", trunk->name, len,
+		     trunk->ua->max_msg_size);
+		return -EMSGSIZE;
+	}
+	if (trunk->cfg.transport == SIP_TRANSPORT_UDP) {
+		if (sendto(trunk->st->ofd.fd, buf, len, 0, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
+			return -errno;
+		return 0;
+	}
+	if (!conn_valid(trunk, conn))
+		conn = NULL;
+	if (!conn && dst)
+		conn = conn_find(trunk, dst);
+	if (!conn && dst)
+		conn = conn_connect(trunk, dst);
+	if (!conn)
+		return -ENOTCONN;
+	if (connp)
+		*connp = conn;
+	conn->txbuf = talloc_realloc_size(conn, conn->txbuf, conn->txlen + len);
+	memcpy(conn->txbuf + conn->txlen, buf, len);
+	conn->txlen += len;
+	if (!conn->connecting && conn_flush(conn) < 0) {
+		conn_close(conn);
+		return -EPIPE;
+	}
+	return 0;
+}
+
+int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+		 osip_message_t *msg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (osip_message_to_str(msg, &buf, &len) != 0 || !buf)
+		return -EINVAL;
+	LOGP(DSIP, LOGL_DEBUG, "trunk %s: TX to %s:%u:\n%.*s\n", trunk->name, dst ? inet_ntoa(dst->sin_addr) : "-",
+	     dst ? ntohs(dst->sin_port) : 0, (int)len, buf);
+	rc = sip_transport_send(trunk, conn, dst, buf, len);
+	osip_free(buf);
+	return rc;
+}
+
+int sip_transport_open(struct sip_trunk *trunk)
+{
+	int fd;
+	bool tcp = trunk->cfg.transport == SIP_TRANSPORT_TCP;
+
+	if (trunk->st->ofd.fd >= 0)
+		return 0;
+	fd = bind_socket(trunk, tcp ? SOCK_STREAM : SOCK_DGRAM);
+	if (fd < 0)
+		return fd;
+	osmo_fd_setup(&trunk->st->ofd, fd, OSMO_FD_READ, tcp ? tcp_accept_cb : udp_read_cb, trunk, 0);
+	if (osmo_fd_register(&trunk->st->ofd) < 0) {
+		close(fd);
+		trunk->st->ofd.fd = -1;
+		return -EIO;
+	}
+	LOGP(DSIP, LOGL_NOTICE, "trunk %s: listening on %s %s:%u\n", trunk->name, sip_transport_name(trunk),
+	     trunk->cfg.listen_addr, trunk->cfg.listen_port);
+	return 0;
+}
+
+void sip_transport_close(struct sip_trunk *trunk)
+{
+	struct sip_conn *c, *c2;
+
+	if (!trunk->st)
+		return;
+	llist_for_each_entry_safe(c, c2, &trunk->st->conns, list)
+		conn_close(c);
+	if (trunk->st->ofd.fd >= 0) {
+		osmo_fd_unregister(&trunk->st->ofd);
+		close(trunk->st->ofd.fd);
+		trunk->st->ofd.fd = -1;
+	}
+}

@@ -1,0 +1,167 @@
+/* Trunks: configuration, source-IP ACL, OPTIONS keep-alive. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "sip/sip_internal.h"
+
+static void options_timer_cb(void *data);
+
+struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name)
+{
+	struct sip_trunk *t = talloc_zero(ua, struct sip_trunk);
+
+	t->ua = ua;
+	t->name = talloc_strdup(t, name);
+	t->st = talloc_zero(t, struct sip_trunk_state);
+	t->st->ofd.fd = -1;
+	INIT_LLIST_HEAD(&t->st->conns);
+	osmo_timer_setup(&t->st->options_timer, options_timer_cb, t);
+	t->cfg.transport = SIP_TRANSPORT_UDP;
+	osmo_strlcpy(t->cfg.listen_addr, "127.0.0.1", sizeof(t->cfg.listen_addr));
+	t->cfg.listen_port = 5060;
+	t->cfg.trusted = true;
+	t->cfg.acl_action = SIP_ACL_REJECT;
+	t->cfg.rel100 = SIP_100REL_SUPPORTED;
+	t->cfg.sipt_mode = SIP_SIPT_OFF;
+	osmo_strlcpy(t->cfg.isup_version, "itu-t92+", sizeof(t->cfg.isup_version));
+	llist_add_tail(&t->list, &ua->trunks);
+	return t;
+}
+
+struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name)
+{
+	struct sip_trunk *t;
+	llist_for_each_entry(t, &ua->trunks, list)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+int sip_trunk_start(struct sip_trunk *trunk)
+{
+	int rc = sip_transport_open(trunk);
+	if (rc < 0)
+		return rc;
+	if (trunk->cfg.options_interval && trunk->cfg.num_peers)
+		osmo_timer_schedule(&trunk->st->options_timer, trunk->cfg.options_interval, 0);
+	else
+		osmo_timer_del(&trunk->st->options_timer);
+	return 0;
+}
+
+void sip_trunk_stop(struct sip_trunk *trunk)
+{
+	osmo_timer_del(&trunk->st->options_timer);
+	sip_transport_close(trunk);
+}
+
+void sip_trunk_free(struct sip_trunk *trunk)
+{
+	struct sip_dialog *d;
+	struct sip_tx *tx;
+
+	llist_for_each_entry(d, &trunk->ua->dialogs, list)
+		if (d->trunk == trunk)
+			d->dead = true;
+	sip_dialog_reap(trunk->ua);
+	llist_for_each_entry(tx, &trunk->ua->txs, list)
+		if (tx->trunk == trunk)
+			tx->trunk = NULL;
+	sip_trunk_stop(trunk);
+	llist_del(&trunk->list);
+	talloc_free(trunk);
+}
+
+/* Source-IP ACL: explicit entries, else the configured peers, else anyone. */
+bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src)
+{
+	uint32_t a = ntohl(src->sin_addr.s_addr);
+
+	if (trunk->cfg.num_acl) {
+		for (unsigned int i = 0; i < trunk->cfg.num_acl; i++)
+			if ((a & trunk->cfg.acl[i].mask) == (trunk->cfg.acl[i].net & trunk->cfg.acl[i].mask))
+				return true;
+		return false;
+	}
+	if (!trunk->cfg.num_peers)
+		return true;
+	for (unsigned int i = 0; i < trunk->cfg.num_peers; i++) {
+		struct in_addr in;
+		if (inet_pton(AF_INET, trunk->cfg.peers[i].addr, &in) == 1 && in.s_addr == src->sin_addr.s_addr)
+			return true;
+	}
+	return false;
+}
+
+/* ---- OPTIONS (RFC 3261 11) ---- */
+
+int sip_trunk_options(struct sip_trunk *trunk)
+{
+	struct sip_ua *ua = trunk->ua;
+	osip_message_t *m;
+	struct sip_tx *tx;
+	struct sockaddr_in dst;
+	char buf[256];
+	char *tok;
+
+	if (sip_peer_sockaddr(trunk, &dst) < 0 || trunk->st->ofd.fd < 0)
+		return -ENOENT;
+	if (osip_message_init(&m) != 0)
+		return -ENOMEM;
+	osip_message_set_method(m, osip_strdup("OPTIONS"));
+	osip_message_set_version(m, osip_strdup("SIP/2.0"));
+	{
+		osip_uri_t *uri;
+		osip_uri_init(&uri);
+		snprintf(buf, sizeof(buf), "sip:%s:%u%s", trunk->cfg.peers[0].addr, ntohs(dst.sin_port),
+			 trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "");
+		osip_uri_parse(uri, buf);
+		osip_message_set_uri(m, uri);
+	}
+	tok = sip_random_token(ua, "");
+	snprintf(buf, sizeof(buf), "<sip:gw@%s:%u>;tag=%s", trunk->cfg.listen_addr, trunk->cfg.listen_port, tok);
+	osip_free(tok);
+	osip_message_set_from(m, buf);
+	snprintf(buf, sizeof(buf), "<sip:%s:%u>", trunk->cfg.peers[0].addr, ntohs(dst.sin_port));
+	osip_message_set_to(m, buf);
+	tok = sip_random_token(ua, "opt-");
+	osip_message_set_call_id(m, tok);
+	osip_free(tok);
+	osip_message_set_cseq(m, "1 OPTIONS");
+	sip_msg_add_via(trunk, m, ua);
+	osip_message_set_max_forwards(m, "70");
+	sip_msg_add_contact(trunk, m, "gw");
+	osip_message_set_accept(m, "application/sdp");
+	sip_msg_add_common(ua, m);
+
+	tx = sip_tx_alloc(ua, trunk, SIP_TX_OPTIONS);
+	tx->dst = dst;
+	trunk->st->options_pending = true;
+	return sip_tx_start_client(tx, m);
+}
+
+void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code)
+{
+	if (!trunk)
+		return;
+	trunk->st->options_pending = false;
+	/* any response proves the peer alive (RFC 3261 11); only a timeout marks it down */
+	if (trunk->options_up != (code != 0))
+		LOGP(DSIP, LOGL_NOTICE, "trunk %s: peer %s\n", trunk->name, code ? "UP" : "DOWN (OPTIONS timeout)");
+	trunk->options_up = code != 0;
+	if (trunk->ua->cbs && trunk->ua->cbs->options_result)
+		trunk->ua->cbs->options_result(trunk, code, trunk->ua->priv);
+}
+
+static void options_timer_cb(void *data)
+{
+	struct sip_trunk *trunk = data;
+	if (!trunk->st->options_pending)
+		sip_trunk_options(trunk);
+	if (trunk->cfg.options_interval)
+		osmo_timer_schedule(&trunk->st->options_timer, trunk->cfg.options_interval, 0);
+}

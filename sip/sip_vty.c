@@ -1,0 +1,341 @@
+/* VTY: "sip" node (global settings, timers) and "trunk NAME" nodes, with config write. */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/vty/vty.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/tdef_vty.h>
+
+#include "gw/vty_nodes.h"
+#include "sip/sip_internal.h"
+#include "sip/sip_vty.h"
+
+static struct sip_ua *g_ua;
+
+static struct cmd_node sip_node = { SIP_NODE, "%s(config-sip)# ", 1 };
+static struct cmd_node trunk_node = { SIP_TRUNK_NODE, "%s(config-sip-trunk)# ", 1 };
+
+static const struct value_string rel100_names[] = {
+	{ SIP_100REL_DISABLED, "disabled" }, { SIP_100REL_SUPPORTED, "supported" },
+	{ SIP_100REL_REQUIRED, "required" }, { 0, NULL }
+};
+static const struct value_string sipt_names[] = {
+	{ SIP_SIPT_OFF, "off" }, { SIP_SIPT_SIPT, "sip-t" }, { SIP_SIPT_SIPI, "sip-i" }, { 0, NULL }
+};
+
+#define TRUNK ((struct sip_trunk *)vty->index)
+
+DEFUN(cfg_sip, cfg_sip_cmd, "sip", "Configure the SIP side\n")
+{
+	vty->node = SIP_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_ua, cfg_sip_ua_cmd, "user-agent NAME", "User-Agent/Server header value\n" "Name\n")
+{
+	sip_ua_set_user_agent(g_ua, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_maxsize, cfg_sip_maxsize_cmd, "max-message-size <1024-65535>",
+      "Largest SIP message accepted or sent\n" "Octets\n")
+{
+	sip_ua_set_max_msg_size(g_ua, atoi(argv[0]));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_clearmode, cfg_sip_clearmode_cmd, "codec clearmode (accept|reject)",
+      "Local codec capabilities\n" "RFC 4040 clearmode (64 kbit/s unrestricted)\n" "Accept\n" "Reject\n")
+{
+	struct sip_sdp *c = &g_ua->local_caps;
+	unsigned int i, j;
+	for (i = j = 0; i < c->num_codecs; i++)
+		if (c->codecs[i].codec != SIP_CODEC_CLEARMODE)
+			c->codecs[j++] = c->codecs[i];
+	c->num_codecs = j;
+	if (!strcmp(argv[0], "accept") && c->num_codecs < SIP_SDP_MAX_CODECS)
+		c->codecs[c->num_codecs++] = (struct sip_sdp_codec){ .codec = SIP_CODEC_CLEARMODE, .pt = 97,
+								     .rate = 8000 };
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_timer, cfg_sip_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
+      "Configure or show SIP timers (T1, T2, T4 in ms; X2 Timer B/F, X3 PRACK, X4 ACK wait)\n"
+      OSMO_TDEF_VTY_DOC_SET)
+{
+	if (argc < 2)
+		return osmo_tdef_vty_show_cmd(vty, g_ua->tdefs, argc ? argv[0] : NULL, NULL);
+	return osmo_tdef_vty_set_cmd(vty, g_ua->tdefs, argv);
+}
+
+DEFUN(cfg_trunk, cfg_trunk_cmd, "trunk NAME", "Configure a SIP trunk\n" "Trunk name\n")
+{
+	struct sip_trunk *t = sip_trunk_find(g_ua, argv[0]);
+	if (!t)
+		t = sip_trunk_alloc(g_ua, argv[0]);
+	vty->index = t;
+	vty->node = SIP_TRUNK_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_trunk, cfg_no_trunk_cmd, "no trunk NAME", NO_STR "Remove a SIP trunk\n" "Trunk name\n")
+{
+	struct sip_trunk *t = sip_trunk_find(g_ua, argv[0]);
+	if (!t) {
+		vty_out(vty, "%% no trunk %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	sip_trunk_free(t);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_transport, cfg_t_transport_cmd, "transport (udp|tcp)", "SIP transport\n" "UDP\n" "TCP\n")
+{
+	TRUNK->cfg.transport = !strcmp(argv[0], "tcp") ? SIP_TRANSPORT_TCP : SIP_TRANSPORT_UDP;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_listen, cfg_t_listen_cmd, "listen A.B.C.D <0-65535>", "Local address\n" "IPv4 address\n" "Port\n")
+{
+	osmo_strlcpy(TRUNK->cfg.listen_addr, argv[0], sizeof(TRUNK->cfg.listen_addr));
+	TRUNK->cfg.listen_port = atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_peer, cfg_t_peer_cmd, "peer A.B.C.D <1-65535>", "Add a peer\n" "IPv4 address\n" "Port\n")
+{
+	struct sip_trunk_cfg *c = &TRUNK->cfg;
+	for (unsigned int i = 0; i < c->num_peers; i++)
+		if (!strcmp(c->peers[i].addr, argv[0]) && c->peers[i].port == atoi(argv[1]))
+			return CMD_SUCCESS;
+	if (c->num_peers >= SIP_MAX_PEERS) {
+		vty_out(vty, "%% too many peers%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_strlcpy(c->peers[c->num_peers].addr, argv[0], sizeof(c->peers[0].addr));
+	c->peers[c->num_peers].port = atoi(argv[1]);
+	c->num_peers++;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_peer, cfg_t_no_peer_cmd, "no peer A.B.C.D <1-65535>", NO_STR "Remove a peer\n" "IPv4\n" "Port\n")
+{
+	struct sip_trunk_cfg *c = &TRUNK->cfg;
+	for (unsigned int i = 0; i < c->num_peers; i++) {
+		if (!strcmp(c->peers[i].addr, argv[0]) && c->peers[i].port == atoi(argv[1])) {
+			memmove(&c->peers[i], &c->peers[i + 1], (c->num_peers - i - 1) * sizeof(c->peers[0]));
+			c->num_peers--;
+			return CMD_SUCCESS;
+		}
+	}
+	return CMD_WARNING;
+}
+
+DEFUN(cfg_t_trusted, cfg_t_trusted_cmd, "trusted", "Peer is in the trust domain (PAI, ISUP bodies)\n")
+{
+	TRUNK->cfg.trusted = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_trusted, cfg_t_no_trusted_cmd, "no trusted", NO_STR "Peer is not trusted\n")
+{
+	TRUNK->cfg.trusted = false;
+	return CMD_SUCCESS;
+}
+
+static int parse_prefix(const char *s, struct sip_acl_entry *e)
+{
+	char buf[32];
+	char *slash;
+	struct in_addr in;
+	int len = 32;
+
+	osmo_strlcpy(buf, s, sizeof(buf));
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		len = atoi(slash + 1);
+	}
+	if (len < 0 || len > 32 || inet_pton(AF_INET, buf, &in) != 1)
+		return -1;
+	e->mask = len ? 0xffffffffU << (32 - len) : 0;
+	e->net = ntohl(in.s_addr) & e->mask;
+	return 0;
+}
+
+DEFUN(cfg_t_acl, cfg_t_acl_cmd, "acl permit A.B.C.D/M", "Source address ACL\n" "Permit a prefix\n" "Prefix\n")
+{
+	struct sip_trunk_cfg *c = &TRUNK->cfg;
+	struct sip_acl_entry e;
+	if (parse_prefix(argv[0], &e) < 0 || c->num_acl >= SIP_MAX_ACL) {
+		vty_out(vty, "%% cannot add %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	c->acl[c->num_acl++] = e;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_acl, cfg_t_no_acl_cmd, "no acl permit A.B.C.D/M", NO_STR "ACL\n" "Permit\n" "Prefix\n")
+{
+	struct sip_trunk_cfg *c = &TRUNK->cfg;
+	struct sip_acl_entry e;
+	if (parse_prefix(argv[0], &e) < 0)
+		return CMD_WARNING;
+	for (unsigned int i = 0; i < c->num_acl; i++) {
+		if (c->acl[i].net == e.net && c->acl[i].mask == e.mask) {
+			memmove(&c->acl[i], &c->acl[i + 1], (c->num_acl - i - 1) * sizeof(c->acl[0]));
+			c->num_acl--;
+			return CMD_SUCCESS;
+		}
+	}
+	return CMD_WARNING;
+}
+
+DEFUN(cfg_t_acl_action, cfg_t_acl_action_cmd, "acl-action (reject|drop)",
+      "What to do with requests from sources not permitted\n" "Answer 403 Forbidden\n" "Drop silently\n")
+{
+	TRUNK->cfg.acl_action = !strcmp(argv[0], "drop") ? SIP_ACL_DROP : SIP_ACL_REJECT;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_100rel, cfg_t_100rel_cmd, "100rel (disabled|supported|required)",
+      "Reliable provisional responses (RFC 3262)\n" "Never\n" "Offer and accept\n" "Insist\n")
+{
+	TRUNK->cfg.rel100 = get_string_value(rel100_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_options, cfg_t_options_cmd, "options-interval <0-3600>",
+      "OPTIONS keep-alive towards the first peer\n" "Seconds (0: off)\n")
+{
+	TRUNK->cfg.options_interval = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_sipt_mode, cfg_t_sipt_mode_cmd, "sip-t mode (off|sip-t|sip-i)",
+      "SIP-T/SIP-I ISUP encapsulation\n" "Mode\n" "No ISUP bodies\n" "SIP-T (RFC 3372)\n" "SIP-I (Q.1912.5)\n")
+{
+	TRUNK->cfg.sipt_mode = get_string_value(sipt_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_sipt_version, cfg_t_sipt_version_cmd, "sip-t version WORD",
+      "SIP-T/SIP-I ISUP encapsulation\n" "application/ISUP version parameter\n" "e.g. itu-t92+\n")
+{
+	osmo_strlcpy(TRUNK->cfg.isup_version, argv[0], sizeof(TRUNK->cfg.isup_version));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_sipt_base, cfg_t_sipt_base_cmd, "sip-t base WORD",
+      "SIP-T/SIP-I ISUP encapsulation\n" "application/ISUP base parameter\n" "e.g. itu-t92+\n")
+{
+	osmo_strlcpy(TRUNK->cfg.isup_base, argv[0], sizeof(TRUNK->cfg.isup_base));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_sipt_base, cfg_t_no_sipt_base_cmd, "no sip-t base", NO_STR "SIP-T\n" "Omit base parameter\n")
+{
+	TRUNK->cfg.isup_base[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_sipt_handling, cfg_t_sipt_handling_cmd, "sip-t handling (optional|required)",
+      "SIP-T/SIP-I ISUP encapsulation\n" "Content-Disposition handling parameter\n" "optional\n" "required\n")
+{
+	TRUNK->cfg.isup_required = !strcmp(argv[0], "required");
+	return CMD_SUCCESS;
+}
+
+static int config_write_sip(struct vty *vty)
+{
+	struct sip_ua *ua = g_ua;
+	struct sip_trunk *t;
+	bool clearmode = false;
+
+	vty_out(vty, "sip%s", VTY_NEWLINE);
+	vty_out(vty, " user-agent %s%s", ua->user_agent[0] ? ua->user_agent : "sipt-gw", VTY_NEWLINE);
+	vty_out(vty, " max-message-size %u%s", ua->max_msg_size, VTY_NEWLINE);
+	for (unsigned int i = 0; i < ua->local_caps.num_codecs; i++)
+		if (ua->local_caps.codecs[i].codec == SIP_CODEC_CLEARMODE)
+			clearmode = true;
+	vty_out(vty, " codec clearmode %s%s", clearmode ? "accept" : "reject", VTY_NEWLINE);
+	osmo_tdef_vty_write(vty, ua->tdefs, " timer ");
+	llist_for_each_entry(t, &ua->trunks, list) {
+		const struct sip_trunk_cfg *c = &t->cfg;
+		vty_out(vty, " trunk %s%s", t->name, VTY_NEWLINE);
+		vty_out(vty, "  transport %s%s", c->transport == SIP_TRANSPORT_TCP ? "tcp" : "udp", VTY_NEWLINE);
+		vty_out(vty, "  listen %s %u%s", c->listen_addr, c->listen_port, VTY_NEWLINE);
+		for (unsigned int i = 0; i < c->num_peers; i++)
+			vty_out(vty, "  peer %s %u%s", c->peers[i].addr, c->peers[i].port, VTY_NEWLINE);
+		vty_out(vty, "  %strusted%s", c->trusted ? "" : "no ", VTY_NEWLINE);
+		for (unsigned int i = 0; i < c->num_acl; i++) {
+			struct in_addr in = { .s_addr = htonl(c->acl[i].net) };
+			int len = __builtin_popcount(c->acl[i].mask);
+			vty_out(vty, "  acl permit %s/%d%s", inet_ntoa(in), len, VTY_NEWLINE);
+		}
+		vty_out(vty, "  acl-action %s%s", c->acl_action == SIP_ACL_DROP ? "drop" : "reject", VTY_NEWLINE);
+		vty_out(vty, "  100rel %s%s", get_value_string(rel100_names, c->rel100), VTY_NEWLINE);
+		vty_out(vty, "  options-interval %u%s", c->options_interval, VTY_NEWLINE);
+		vty_out(vty, "  sip-t mode %s%s", get_value_string(sipt_names, c->sipt_mode), VTY_NEWLINE);
+		vty_out(vty, "  sip-t version %s%s", c->isup_version, VTY_NEWLINE);
+		if (c->isup_base[0])
+			vty_out(vty, "  sip-t base %s%s", c->isup_base, VTY_NEWLINE);
+		vty_out(vty, "  sip-t handling %s%s", c->isup_required ? "required" : "optional", VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+static int config_write_trunk(struct vty *vty)
+{
+	return CMD_SUCCESS;	/* written by config_write_sip */
+}
+
+int sip_vty_go_parent(struct vty *vty)
+{
+	switch (vty->node) {
+	case SIP_TRUNK_NODE:
+		if (g_ua && g_ua->started && vty->index)
+			sip_trunk_start(vty->index);
+		vty->node = SIP_NODE;
+		vty->index = NULL;
+		return 1;
+	case SIP_NODE:
+		vty->node = CONFIG_NODE;
+		vty->index = NULL;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int sip_vty_init(struct sip_ua *ua)
+{
+	g_ua = ua;
+	install_element(CONFIG_NODE, &cfg_sip_cmd);
+	install_node(&sip_node, config_write_sip);
+	install_element(SIP_NODE, &cfg_sip_ua_cmd);
+	install_element(SIP_NODE, &cfg_sip_maxsize_cmd);
+	install_element(SIP_NODE, &cfg_sip_clearmode_cmd);
+	install_element(SIP_NODE, &cfg_sip_timer_cmd);
+	install_element(SIP_NODE, &cfg_trunk_cmd);
+	install_element(SIP_NODE, &cfg_no_trunk_cmd);
+	install_node(&trunk_node, config_write_trunk);
+	install_element(SIP_TRUNK_NODE, &cfg_t_transport_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_listen_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_peer_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_peer_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_trusted_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_trusted_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_acl_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_acl_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_acl_action_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_100rel_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_options_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_mode_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_version_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_base_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_sipt_base_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_handling_cmd);
+	return 0;
+}
