@@ -6,11 +6,15 @@
 #include "gw/debug.h"
 #include <osmocom/sigtran/osmo_ss7.h>
 #include "isup/isup_node.h"
+#include "isup/cgroup.h"
 
 struct isup_node *isup_node_alloc(void *ctx)
 {
 	struct isup_node *node = talloc_zero(ctx, struct isup_node);
 	INIT_LLIST_HEAD(&node->remote_sps);
+	INIT_LLIST_HEAD(&node->cgroups);
+	INIT_LLIST_HEAD(&node->upts);
+	node->t4_ms = 300000;
 	node->cfg.ss7_id = 0;
 	node->cfg.variant = ISUP_VARIANT_ITU;
 	node->cfg.ni = 2;
@@ -84,6 +88,65 @@ static void node_rx_reset(struct isup_node *node, const struct isup_mtp_rx *rx)
 	isup_mtp_send(node->mtp, rx->opc, &ans);
 }
 
+static void upt_t4_cb(void *data)
+{
+	struct isup_upt *u = data;
+	struct isup_msg m;
+	LOGP(DISUP, LOGL_NOTICE, "T4 expired: no UPA from %s, UPT repeated\n", isup_mtp_pc_str(u->node->mtp, u->dpc));
+	isup_msg_init(&m, u->node->cfg.variant, ISUP_UPT, u->cic);
+	isup_mtp_send(u->node->mtp, u->dpc, &m);
+	u->sent++;
+	u->node->tx_upt++;
+	osmo_timer_schedule(&u->t4, u->node->t4_ms / 1000, (u->node->t4_ms % 1000) * 1000);
+}
+
+int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic)
+{
+	struct isup_upt *u;
+	if (!node->mtp)
+		return -1;
+	llist_for_each_entry(u, &node->upts, list)
+		if (u->dpc == dpc)
+			return 0;
+	u = talloc_zero(node, struct isup_upt);
+	u->node = node;
+	u->dpc = dpc;
+	u->cic = cic;
+	osmo_timer_setup(&u->t4, upt_t4_cb, u);
+	llist_add_tail(&u->list, &node->upts);
+	u->sent = 0;
+	/* first UPT now, then every T4 */
+	upt_t4_cb(u);
+	return 0;
+}
+
+static void upt_stop(struct isup_node *node, uint32_t opc, bool upa)
+{
+	struct isup_upt *u, *u2;
+	llist_for_each_entry_safe(u, u2, &node->upts, list) {
+		if (u->dpc != opc)
+			continue;
+		LOGP(DISUP, LOGL_NOTICE, "%s from %s: user part available, T4 stopped\n", upa ? "UPA" : "message",
+		     isup_mtp_pc_str(node->mtp, opc));
+		osmo_timer_del(&u->t4);
+		llist_del(&u->list);
+		talloc_free(u);
+	}
+	if (upa)
+		node->rx_upa++;
+}
+
+static void node_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv)
+{
+	struct isup_node *node = priv;
+	struct isup_cgroup *cg;
+	if (ind != ISUP_MTP_PAUSE && ind != ISUP_MTP_RESUME)
+		return;
+	llist_for_each_entry(cg, &node->cgroups, list)
+		if (cg->dpc_valid && cg->dpc == rt->dpc)
+			cgroup_route_ind(cg, ind == ISUP_MTP_RESUME);
+}
+
 static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 {
 	struct isup_node *node = priv;
@@ -93,6 +156,10 @@ static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void
 		isup_msg_summary(sum, sizeof(sum), rx->msg);
 		LOGP(DISUP, LOGL_INFO, "rx %s <- %s\n", sum, isup_mtp_pc_str(mtp, rx->opc));
 	}
+	/* Q.764 2.13.3: any message from the remote user part stops T4 */
+	upt_stop(node, rx->opc, rx->decode_rc == ISUP_OK && rx->msg->type == ISUP_UPA);
+	if (cgroups_rx(node, rx))
+		return;
 	if (node->rx_cb && node->rx_cb(node, rx, node->rx_priv))
 		return;
 	if (rx->decode_rc != ISUP_OK)
@@ -100,6 +167,8 @@ static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void
 	switch (rx->msg->type) {
 	case ISUP_UPT:
 		node_rx_upt(node, rx);
+		break;
+	case ISUP_UPA:
 		break;
 	case ISUP_RSC:
 	case ISUP_GRS:
@@ -114,12 +183,16 @@ static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void
 
 int isup_node_start(struct isup_node *node)
 {
-	struct isup_mtp_ops ops = { .rx = node_mtp_rx };
+	struct isup_mtp_ops ops = { .rx = node_mtp_rx, .route_ind = node_route_ind };
 	struct isup_remote_sp *sp;
+	struct isup_cgroup *cg;
 
 	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, node);
 	if (!node->mtp)
 		return -1;
+	llist_for_each_entry(cg, &node->cgroups, list)
+		if (cgroup_start(cg) < 0)
+			return -1;
 	llist_for_each_entry(sp, &node->remote_sps, list) {
 		int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
 		if (pc < 0) {
@@ -134,6 +207,15 @@ int isup_node_start(struct isup_node *node)
 
 void isup_node_stop(struct isup_node *node)
 {
+	struct isup_cgroup *cg, *cg2;
+	struct isup_upt *u, *u2;
+	llist_for_each_entry_safe(u, u2, &node->upts, list) {
+		osmo_timer_del(&u->t4);
+		llist_del(&u->list);
+		talloc_free(u);
+	}
+	llist_for_each_entry_safe(cg, cg2, &node->cgroups, list)
+		cgroup_free(cg);
 	isup_mtp_destroy(node->mtp);
 	node->mtp = NULL;
 }

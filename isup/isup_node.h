@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
 #include "isup/isup.h"
 #include "isup/isup_mtp.h"
 
@@ -25,8 +26,26 @@ struct isup_node;
  * own node-level procedures is given here. Return true if consumed. */
 typedef bool (*isup_node_rx_cb)(struct isup_node *node, const struct isup_mtp_rx *rx, void *priv);
 
+struct isup_call_ops;
+
+/* User part test towards a remote signalling point (Q.764 2.13, T4) */
+struct isup_upt {
+	struct llist_head list;
+	struct isup_node *node;
+	uint32_t dpc;
+	uint16_t cic;
+	struct osmo_timer_list t4;
+	unsigned int sent;
+};
+
 struct isup_node {
 	struct isup_node_cfg cfg;
+	struct llist_head cgroups;	/* struct isup_cgroup (isup/cgroup.h) */
+	const struct isup_call_ops *call_ops;	/* layer above (isup_call.h) */
+	void *call_app;
+	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
+	unsigned long t4_ms;
+	uint64_t rx_upa, tx_upt;
 	struct llist_head remote_sps;	/* struct isup_remote_sp */
 	struct isup_mtp *mtp;		/* NULL until started */
 	isup_node_rx_cb rx_cb;
@@ -41,5 +60,13 @@ int isup_node_remote_sp_del(struct isup_node *node, const char *pc_str);
 int isup_node_start(struct isup_node *node);
 void isup_node_stop(struct isup_node *node);
 
+/* Send UPT to dpc on cic and repeat it every T4 until UPA (or any message) arrives (Q.764 2.13.3) */
+int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic);
+
 /* VTY: "isup" config node and "show isup routes"; node is the object the commands act on. */
 void isup_node_vty_init(struct isup_node *node);
+/* VTY of the circuit groups ("circuit-group NAME" under "isup", "show circuits", maintenance) */
+void cgroup_vty_init(struct isup_node *node);
+/* Optional: the layer above writes its own lines into the "isup" node (e.g. the test call app) */
+struct vty;
+extern void (*isup_node_vty_write_hook)(struct vty *vty);

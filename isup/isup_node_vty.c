@@ -9,7 +9,19 @@
 #include "gw/vty_nodes.h"
 #include "isup/isup_node.h"
 
-static struct isup_node *g_vty_node;	/* the object the commands act on (set by isup_node_vty_init) */
+static struct isup_node *g_vty_node;
+void (*isup_node_vty_write_hook)(struct vty *vty);
+void cgroup_vty_write(struct vty *vty, struct isup_node *node);
+
+DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer T4 SECONDS",
+      "Node timer\n" "T4: UPT sent, waiting for UPA (Q.764 2.13)\n" "Seconds (decimals allowed)\n")
+{
+	double v = atof(argv[0]);
+	if (v <= 0)
+		return CMD_WARNING;
+	g_vty_node->t4_ms = (unsigned long)(v * 1000 + 0.5);
+	return CMD_SUCCESS;
+}	/* the object the commands act on (set by isup_node_vty_init) */
 
 static struct cmd_node isup_cfg_node = {
 	ISUP_NODE,
@@ -80,6 +92,11 @@ static int config_write_isup(struct vty *vty)
 	vty_out(vty, " network-indicator %s%s", get_value_string(ni_names, node->cfg.ni), VTY_NEWLINE);
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
+	if (node->t4_ms != 300000)
+		vty_out(vty, " timer T4 %.3g%s", node->t4_ms / 1000.0, VTY_NEWLINE);
+	if (isup_node_vty_write_hook)
+		isup_node_vty_write_hook(vty);
+	cgroup_vty_write(vty, node);
 	return CMD_SUCCESS;
 }
 
@@ -116,5 +133,7 @@ void isup_node_vty_init(struct isup_node *node)
 	install_element(ISUP_NODE, &cfg_isup_ni_cmd);
 	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
 	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
+	install_element(ISUP_NODE, &cfg_isup_t4_cmd);
+	cgroup_vty_init(node);
 	install_element_ve(&show_isup_routes_cmd);
 }

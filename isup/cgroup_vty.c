@@ -1,0 +1,340 @@
+/* VTY of the circuit groups: "circuit-group NAME" config node under "isup", "show circuits",
+ * and the maintenance commands (block/unblock/reset/group block/query/user part test). */
+#include <stdlib.h>
+#include <string.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/sigtran/osmo_ss7.h>
+
+#include "gw/vty_nodes.h"
+#include "isup/isup_node.h"
+#include "isup/cgroup.h"
+
+static struct isup_node *g_node;
+
+static struct cmd_node cgroup_node = {
+	ISUP_CGROUP_NODE,
+	"%s(config-isup-cgroup)# ",
+	1,
+};
+
+DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
+      "Configure a circuit group (circuits towards one remote exchange)\n" "Name of the group\n")
+{
+	struct isup_cgroup *cg = cgroup_find(g_node, argv[0]);
+	if (!cg)
+		cg = cgroup_alloc(g_node, argv[0]);
+	vty->node = ISUP_CGROUP_NODE;
+	vty->index = cg;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_cgroup, cfg_no_cgroup_cmd, "no circuit-group NAME", NO_STR "Remove a circuit group\n" "Name\n")
+{
+	struct isup_cgroup *cg = cgroup_find(g_node, argv[0]);
+	if (!cg) {
+		vty_out(vty, "%% no circuit-group %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	cgroup_free(cg);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_pc, cfg_cg_pc_cmd, "point-code PC", "Remote exchange (DPC) of this group\n" "Point code, e.g. 0.23.3\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	if (osmo_ss7_pointcode_parse(NULL, argv[0]) < 0) {
+		vty_out(vty, "%% invalid point code '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (cg->started) {
+		vty_out(vty, "%% point code cannot change while running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	talloc_free(cg->dpc_str);
+	cg->dpc_str = talloc_strdup(cg, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_cic, cfg_cg_cic_cmd, "cic <0-4095> [<0-4095>] [bearer] [A.B.C.D] [<1-65535>] [<0-1000>]",
+      "Circuits of this group: CIC range, and the RTP endpoint (bearer) of each circuit\n"
+      "First CIC\n" "Last CIC (default: first)\n" "Bearer (RTP endpoint) of the first CIC\n" "IP address\n"
+      "Port of the first CIC\n" "Port step per CIC (default 2)\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	unsigned int first = atoi(argv[0]), last = argc > 1 && argv[1] ? (unsigned int)atoi(argv[1]) : first;
+	const char *ip = argc > 3 ? argv[3] : NULL;
+	int port = argc > 4 && argv[4] ? atoi(argv[4]) : 4000;
+	int step = argc > 5 && argv[5] ? atoi(argv[5]) : 2;
+	if (last < first) {
+		vty_out(vty, "%% last CIC before first%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	cgroup_add_cics(cg, first, last, ip, port, step);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_no_cic, cfg_cg_no_cic_cmd, "no cic <0-4095> [<0-4095>]",
+      NO_STR "Remove circuits (idle ones)\n" "First CIC\n" "Last CIC\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	unsigned int first = atoi(argv[0]), last = argc > 1 && argv[1] ? (unsigned int)atoi(argv[1]) : first;
+	cgroup_del_cics(cg, first, last);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_bearer, cfg_cg_bearer_cmd, "bearer <0-4095> ENDPOINT",
+      "Set the bearer (RTP endpoint ip:port) of one circuit\n" "CIC\n" "ip:port\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	struct isup_circuit *cct = cgroup_cct(cg, atoi(argv[0]));
+	if (!cct) {
+		vty_out(vty, "%% no CIC %s in this group%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	talloc_free(cct->bearer);
+	cct->bearer = talloc_strdup(cct, argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_dir, cfg_cg_dir_cmd, "direction (both-way|incoming-only|outgoing-only)",
+      "Direction of the circuits\n" "Both-way\n" "Incoming calls only\n" "Outgoing calls only\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	cg->dir = get_string_value(cg_direction_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_sel, cfg_cg_sel_cmd, "selection (lowest|highest|round-robin|random)",
+      "Circuit selection for outgoing calls\n" "Lowest free CIC\n" "Highest free CIC\n" "Round robin\n" "Random\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	cg->sel = get_string_value(cg_select_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_prefer, cfg_cg_prefer_cmd, "prefer (controlled|even|odd|none)",
+      "Glare avoidance: CICs tried first (Q.764 2.9.1.3)\n"
+      "The CICs this exchange controls in dual seizure\n" "Even CICs\n" "Odd CICs\n" "No preference\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	cg->parity = get_string_value(cg_parity_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_timer, cfg_cg_timer_cmd, "timer TNAME SECONDS",
+      "Set a Q.764 timer of this group\n" "Timer name: T1 T4 T5 T6 T7 T8 T9 T12..T23 T27 T33 T35\n"
+      "Value in seconds (decimals allowed, e.g. 0.5)\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	const char *n = argv[0];
+	struct osmo_tdef *t;
+	double v = atof(argv[1]);
+	if (n[0] == 'T' || n[0] == 't')
+		n++;
+	t = osmo_tdef_get_entry(cg->T, atoi(n));
+	if (!t || !*n || v <= 0) {
+		vty_out(vty, "%% unknown timer '%s' or bad value%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	t->val = (unsigned long)(v * 1000 + 0.5);
+	return CMD_SUCCESS;
+}
+
+static void cg_write(struct vty *vty, struct isup_cgroup *cg)
+{
+	unsigned int i = 0;
+	vty_out(vty, " circuit-group %s%s", cg->name, VTY_NEWLINE);
+	if (cg->dpc_str)
+		vty_out(vty, "  point-code %s%s", cg->dpc_str, VTY_NEWLINE);
+	while (i < cg->num_ccts) {
+		unsigned int j = i;
+		while (j + 1 < cg->num_ccts && cg->ccts[j + 1]->cic == cg->ccts[j]->cic + 1 && !cg->ccts[j + 1]->bearer &&
+		       !cg->ccts[i]->bearer)
+			j++;
+		vty_out(vty, "  cic %u %u%s", cg->ccts[i]->cic, cg->ccts[j]->cic, VTY_NEWLINE);
+		for (unsigned int k = i; k <= j; k++)
+			if (cg->ccts[k]->bearer)
+				vty_out(vty, "  bearer %u %s%s", cg->ccts[k]->cic, cg->ccts[k]->bearer, VTY_NEWLINE);
+		i = j + 1;
+	}
+	vty_out(vty, "  direction %s%s", get_value_string(cg_direction_names, cg->dir), VTY_NEWLINE);
+	vty_out(vty, "  selection %s%s", get_value_string(cg_select_names, cg->sel), VTY_NEWLINE);
+	vty_out(vty, "  prefer %s%s", get_value_string(cg_parity_names, cg->parity), VTY_NEWLINE);
+	for (struct osmo_tdef *t = cg->T; t->T; t++)
+		if (t->val != t->default_val)
+			vty_out(vty, "  timer T%d %.3g%s", t->T, t->val / 1000.0, VTY_NEWLINE);
+}
+
+/* called from the isup node's config writer */
+void cgroup_vty_write(struct vty *vty, struct isup_node *node)
+{
+	struct isup_cgroup *cg;
+	llist_for_each_entry(cg, &node->cgroups, list)
+		cg_write(vty, cg);
+}
+
+static int dummy_write(struct vty *vty)
+{
+	return CMD_SUCCESS;
+}
+
+/* ---- operational commands ----------------------------------------------------------------- */
+
+DEFUN(show_circuits, show_circuits_cmd, "show circuits [WHICH]",
+      SHOW_STR "Every CIC's call and maintenance state\n" "Circuit group name or DPC (default: all)\n")
+{
+	struct isup_cgroup *cg;
+	unsigned int n_busy = 0;
+	llist_for_each_entry(cg, &g_node->cgroups, list) {
+		if (argc > 0 && argv[0] && strcmp(argv[0], cg->name) && (!cg->dpc_str || strcmp(argv[0], cg->dpc_str)))
+			continue;
+		vty_out(vty, "circuit-group %s DPC %s %s%s, %u circuits, %s, selection %s, prefer %s%s", cg->name,
+			cg->dpc_str ? cg->dpc_str : "-", cg->paused ? "PAUSED" : "available",
+			!llist_empty(&cg->grs_tx) ? " GRS-pending" : "", cg->num_ccts,
+			get_value_string(cg_direction_names, cg->dir), get_value_string(cg_select_names, cg->sel),
+			get_value_string(cg_parity_names, cg->parity), VTY_NEWLINE);
+		vty_out(vty, "%6s %-26s %-34s %-4s %s%s", "CIC", "call-state", "maintenance", "ctrl", "bearer",
+			VTY_NEWLINE);
+		for (unsigned int i = 0; i < cg->num_ccts; i++) {
+			struct isup_circuit *cct = cg->ccts[i];
+			char mnt[128];
+			if (!circuit_idle(cct))
+				n_busy++;
+			vty_out(vty, "%6u %-26s %-34s %-4s %s%s", cct->cic, circuit_state_name(cct),
+				circuit_mnt_str(cct, mnt, sizeof(mnt)), cgroup_controls(cg, cct->cic) ? "yes" : "no",
+				cct->bearer ? cct->bearer : "-", VTY_NEWLINE);
+		}
+	}
+	vty_out(vty, "%u circuits not idle%s", n_busy, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+static struct isup_circuit *get_cct(struct vty *vty, const char *group, const char *cic)
+{
+	struct isup_cgroup *cg = cgroup_find(g_node, group);
+	struct isup_circuit *cct = cg ? cgroup_cct(cg, atoi(cic)) : NULL;
+	if (!cct)
+		vty_out(vty, "%% no circuit %s in circuit-group %s%s", cic, group, VTY_NEWLINE);
+	return cct;
+}
+
+static struct isup_cgroup *get_cg(struct vty *vty, const char *group)
+{
+	struct isup_cgroup *cg = cgroup_find(g_node, group);
+	if (!cg)
+		vty_out(vty, "%% no circuit-group %s%s", group, VTY_NEWLINE);
+	else if (!cg->started)
+		vty_out(vty, "%% circuit-group %s not started%s", group, VTY_NEWLINE);
+	return cg && cg->started ? cg : NULL;
+}
+
+#define CG_CIC_STR "Circuit group name\n" "CIC\n"
+
+DEFUN(isup_block, isup_block_cmd, "isup block GROUP <0-4095>",
+      "ISUP circuit operations\n" "Block a circuit for maintenance (BLO, T12/T13)\n" CG_CIC_STR)
+{
+	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_block(cct, true);
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_unblock, isup_unblock_cmd, "isup unblock GROUP <0-4095>",
+      "ISUP circuit operations\n" "Unblock a circuit (UBL, T14/T15)\n" CG_CIC_STR)
+{
+	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_block(cct, false);
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_reset, isup_reset_cmd, "isup reset GROUP <0-4095>",
+      "ISUP circuit operations\n" "Reset a circuit (RSC, T16/T17)\n" CG_CIC_STR)
+{
+	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_send_rsc(cct);
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_reset_group, isup_reset_group_cmd, "isup reset-group GROUP [<0-4095>] [<0-4095>]",
+      "ISUP circuit operations\n" "Reset circuits of a group with GRS (T22/T23), all by default\n"
+      "Circuit group name\n" "First CIC\n" "Last CIC\n")
+{
+	struct isup_cgroup *cg = get_cg(vty, argv[0]);
+	if (!cg)
+		return CMD_WARNING;
+	if (argc > 2 && argv[1] && argv[2])
+		cgroup_send_grs(cg, atoi(argv[1]), atoi(argv[2]));
+	else
+		cgroup_send_grs_all(cg);
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_group_block, isup_group_block_cmd,
+      "isup (group-block|group-unblock) GROUP <0-4095> <0-4095> (maintenance|hardware)",
+      "ISUP circuit operations\n" "Block circuits with CGB (T18/T19)\n" "Unblock circuits with CGU (T20/T21)\n"
+      "Circuit group name\n" "First CIC\n" "Last CIC (at most 32 circuits)\n"
+      "Maintenance oriented\n" "Hardware failure oriented (calls are released)\n")
+{
+	struct isup_cgroup *cg = get_cg(vty, argv[1]);
+	if (!cg)
+		return CMD_WARNING;
+	if (cgroup_send_cgb(cg, !strcmp(argv[0], "group-block"), atoi(argv[2]), atoi(argv[3]),
+			    !strcmp(argv[4], "hardware")) < 0) {
+		vty_out(vty, "%% invalid range%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_query, isup_query_cmd, "isup query GROUP <0-4095> <0-4095>",
+      "ISUP circuit operations\n" "Circuit group query (CQM)\n" "Circuit group name\n" "First CIC\n" "Last CIC\n")
+{
+	struct isup_cgroup *cg = get_cg(vty, argv[0]);
+	if (!cg || cgroup_send_cqm(cg, atoi(argv[1]), atoi(argv[2])) < 0)
+		return CMD_WARNING;
+	return CMD_SUCCESS;
+}
+
+DEFUN(isup_upt, isup_upt_cmd, "isup user-part-test PC [<0-4095>]",
+      "ISUP circuit operations\n" "Send UPT to a remote ISUP (repeated every T4 until answered)\n"
+      "Point code\n" "CIC to use (default 0)\n")
+{
+	int pc = g_node->mtp ? isup_mtp_pc_parse(g_node->mtp, argv[0]) : -1;
+	if (pc < 0) {
+		vty_out(vty, "%% invalid point code or ISUP not running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	isup_node_send_upt(g_node, pc, argc > 1 && argv[1] ? atoi(argv[1]) : 0);
+	return CMD_SUCCESS;
+}
+
+void cgroup_vty_init(struct isup_node *node)
+{
+	g_node = node;
+	install_element(ISUP_NODE, &cfg_cgroup_cmd);
+	install_element(ISUP_NODE, &cfg_no_cgroup_cmd);
+	install_node(&cgroup_node, dummy_write);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_pc_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_cic_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_no_cic_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_bearer_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_dir_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_sel_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_prefer_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_timer_cmd);
+	install_element_ve(&show_circuits_cmd);
+	install_element(ENABLE_NODE, &isup_block_cmd);
+	install_element(ENABLE_NODE, &isup_unblock_cmd);
+	install_element(ENABLE_NODE, &isup_reset_cmd);
+	install_element(ENABLE_NODE, &isup_reset_group_cmd);
+	install_element(ENABLE_NODE, &isup_group_block_cmd);
+	install_element(ENABLE_NODE, &isup_query_cmd);
+	install_element(ENABLE_NODE, &isup_upt_cmd);
+}

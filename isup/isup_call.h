@@ -1,0 +1,61 @@
+/* ISUP call control API for the layer above (interworking / test application).
+ *
+ * The circuit layer (isup/circuit.c, isup/cgroup.c) runs Q.764 per circuit; a call is the
+ * part of a circuit's life between IAM and release that the layer above sees. No SIP here.
+ *
+ * Ownership: a struct isup_call belongs to the circuit layer. It stays valid until either
+ * release_ind() has returned or the layer above called isup_call_release(); after that the
+ * pointer must not be used. An outgoing call may move to another circuit (automatic repeat
+ * attempt after dual seizure, Q.764 2.9.1.4); the handle stays the same. */
+#pragma once
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "isup/isup.h"
+
+struct isup_node;
+struct isup_call;
+
+struct isup_call_ops {
+	/* An IAM was received on an idle circuit (COT, if required, already passed). The layer
+	 * above answers with isup_call_send(ACM/CON/CPG/ANM) or isup_call_release(). */
+	void (*setup_ind)(struct isup_call *call, const struct isup_msg *iam, void *app);
+	/* Any other call message for this call: backward ACM/CPG/ANM/CON, forward SAM, SUS/RES both
+	 * ways, and pass-along messages (INF, USR, FAC, APM, ...). */
+	void (*msg_ind)(struct isup_call *call, const struct isup_msg *msg, void *app);
+	/* The call is gone (REL received, timer expiry, reset, hardware blocking, dual seizure loss
+	 * with no circuit left, ...). cause: Q.850 value. The handle is freed after this returns. */
+	void (*release_ind)(struct isup_call *call, uint8_t cause, void *app);
+	/* Optional: an outgoing call moved to another circuit (automatic repeat attempt). */
+	void (*cic_changed_ind)(struct isup_call *call, uint16_t old_cic, void *app);
+};
+
+/* Register the layer above (one per node). */
+void isup_call_register(struct isup_node *node, const struct isup_call_ops *ops, void *app);
+
+/* Send an IAM on a free circuit of circuit group 'group' (cic < 0: by the group's selection
+ * strategy; else that CIC if idle and usable). iam: the IAM content (its CIC is replaced).
+ * Returns the call or NULL (no such group, no free circuit, DPC paused: *cause tells why). */
+struct isup_call *isup_call_setup(struct isup_node *node, const char *group, int cic,
+				  const struct isup_msg *iam, void *priv, uint8_t *cause);
+
+/* Send a call message on the call's circuit: ACM, CPG, ANM, CON (incoming call) or SAM (outgoing),
+ * SUS/RES and pass-along messages (both). The CIC is filled in. Returns 0 or -1 (not allowed
+ * in this state). */
+int isup_call_send(struct isup_call *call, const struct isup_msg *msg);
+
+/* Release the call with a Q.850 cause: REL is sent, the circuit layer waits for RLC (T1/T5). The
+ * handle is invalid afterwards (no release_ind follows). */
+void isup_call_release(struct isup_call *call, uint8_t cause);
+
+/* Accessors */
+uint16_t isup_call_cic(const struct isup_call *call);
+uint32_t isup_call_dpc(const struct isup_call *call);
+const char *isup_call_group(const struct isup_call *call);
+const char *isup_call_bearer(const struct isup_call *call);	/* RTP endpoint of the circuit, or NULL */
+bool isup_call_is_outgoing(const struct isup_call *call);
+void *isup_call_priv(const struct isup_call *call);
+void isup_call_set_priv(struct isup_call *call, void *priv);
+const char *isup_call_state_name(const struct isup_call *call);
+/* The call on a group's CIC, or NULL */
+struct isup_call *isup_call_find(struct isup_node *node, const char *group, uint16_t cic);
