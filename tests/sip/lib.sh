@@ -1,0 +1,153 @@
+# Shared helpers of the SIP tests (sourced, not run). Every process started here is killed by
+# PID on exit. Tests print TAP-like "ok NAME" / "not ok NAME" lines.
+set -u
+: "${TOP_SRCDIR:?}" "${TOP_BUILDDIR:?}"
+TESTUA="$TOP_BUILDDIR/tests/sip/sip-testua"
+SCEN="$TOP_SRCDIR/tests/sip/scenarios"
+WORK="${TEST_TMPDIR:-$(mktemp -d)}"
+PIDS=()
+declare -A UAPID SIPPPID
+FAILED=0
+
+need() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed"; exit 77; }
+	done
+}
+[ -x "$TESTUA" ] || { echo "SKIP: $TESTUA not built (make check TESTS=)"; exit 77; }
+
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+ok() { echo "ok $1"; }
+notok() { echo "not ok $1"; FAILED=$((FAILED+1)); }
+check() { # check NAME COMMAND...
+	local n=$1; shift
+	if "$@"; then ok "$n"; else notok "$n"; fi
+}
+
+# write_cfg FILE LISTEN_PORT PEER_PORT [extra trunk lines...]
+write_cfg() {
+	local f=$1 lp=$2 pp=$3; shift 3
+	{
+		echo "sip"
+		echo " timer T1 ${T1:-500}"
+		echo " trunk t1"
+		echo "  transport ${TRANSPORT:-udp}"
+		echo "  listen 127.0.0.1 $lp"
+		echo "  peer 127.0.0.1 $pp"
+		for l in "$@"; do echo "  $l"; done
+	} > "$f"
+}
+
+# start_ua NAME testua-args...  (waits for READY)
+start_ua() {
+	local n=$1; shift
+	"$TESTUA" "$@" > "$WORK/$n.out" 2> "$WORK/$n.err" &
+	local pid=$!
+	PIDS+=("$pid")
+	UAPID[$n]=$pid
+	for _ in $(seq 1 50); do
+		grep -q '^READY' "$WORK/$n.out" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# testua $n did not start:"; sed 's/^/#   /' "$WORK/$n.err" | tail -20
+	return 1
+}
+
+# wait_pid PID SECONDS -> exit status (124 on timeout)
+wait_pid() {
+	local pid=$1 t=$2
+	for _ in $(seq 1 $((t*10))); do
+		kill -0 "$pid" 2>/dev/null || { wait "$pid"; return $?; }
+		sleep 0.1
+	done
+	return 124
+}
+
+# stop_ua NAME: SIGTERM, expect a clean exit (ASan/LSan would make it non-zero)
+stop_ua() {
+	local n=$1 pid=${UAPID[$1]}
+	kill "$pid" 2>/dev/null
+	wait_pid "$pid" 10
+}
+
+# run_sipp NAME SCENARIO LOCAL_PORT REMOTE_PORT [extra sipp args]  (foreground, UAC side)
+run_sipp() {
+	local n=$1 sc=$2 lp=$3 rp=$4; shift 4
+	[[ $sc == /* ]] || sc="$SCEN/$sc"
+	( cd "$WORK" && timeout 40 sipp -sf "$sc" -i 127.0.0.1 -p "$lp" -m 1 -timeout 25 -timeout_error \
+		-nostdin -trace_err -error_file "$WORK/$n.sipp-err" -trace_msg -message_file "$WORK/$n.sipp-msg" \
+		-s 1000 "$@" "127.0.0.1:$rp" > "$WORK/$n.sipp-out" 2>&1 )
+}
+
+# start_sipp NAME SCENARIO LOCAL_PORT [extra args]  (background, UAS side); PID in SIPP_<NAME>
+start_sipp() {
+	local n=$1 sc=$2 lp=$3; shift 3
+	[[ $sc == /* ]] || sc="$SCEN/$sc"
+	( cd "$WORK" && exec timeout 40 sipp -sf "$sc" -i 127.0.0.1 -p "$lp" -m 1 -timeout 25 -timeout_error \
+		-nostdin -trace_err -error_file "$WORK/$n.sipp-err" -trace_msg -message_file "$WORK/$n.sipp-msg" \
+		"$@" > "$WORK/$n.sipp-out" 2>&1 ) &
+	local pid=$!
+	PIDS+=("$pid")
+	SIPPPID[$n]=$pid
+	sleep 0.3
+}
+
+has() { grep -qE -- "$2" "$WORK/$1.out"; }
+hasnot() { ! grep -qE -- "$2" "$WORK/$1.out"; }
+
+dump() { # dump NAME: show what happened, for failed cases
+	local n=$1
+	echo "# ---- $n: testua output"; sed 's/^/#   /' "$WORK/$n.out" 2>/dev/null | tail -30
+	echo "# ---- $n: testua stderr"; sed 's/^/#   /' "$WORK/$n.err" 2>/dev/null | tail -20
+	[ -f "$WORK/$n.sipp-err" ] && { echo "# ---- $n: sipp errors"; sed 's/^/#   /' "$WORK/$n.sipp-err" | tail -20; }
+	[ -f "$WORK/$n.sipp-out" ] && { echo "# ---- $n: sipp output"; grep -vE '^\s*$' "$WORK/$n.sipp-out" | sed 's/^/#   /' | tail -8; }
+	return 0
+}
+
+finish() {
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
+
+# template SCENARIO.in CODE CAUSE -> path of the instantiated copy
+instantiate() {
+	local out="$WORK/$(basename "$1" .xml.in)-$2.xml"
+	sed -e "s/@CODE@/$2/g" -e "s/@CAUSE@/$3/g" "$SCEN/$1" > "$out"
+	echo "$out"
+}
+
+# uas_case NAME PORT SCENARIO "testua args" [sipp args]: SIPp UAC -> gateway UAS, both must succeed
+uas_case() {
+	local n=$1 p=$2 sc=$3 args=$4; shift 4
+	write_cfg "$WORK/$n.cfg" "$p" $((p+1)) ${CFG_EXTRA:+"$CFG_EXTRA"}
+	# shellcheck disable=SC2086
+	start_ua "$n" -c "$WORK/$n.cfg" -m uas $args || { dump "$n"; return 1; }
+	run_sipp "$n" "$sc" $((p+1)) "$p" "$@"
+	local src=$? pid urc
+	pid=${UAPID[$n]}
+	wait_pid "$pid" 15; urc=$?
+	[ $src -eq 0 ] && [ $urc -eq 0 ] && return 0
+	echo "# $n: sipp rc=$src testua rc=$urc"; dump "$n"; return 1
+}
+
+# uac_case NAME PORT SCENARIO "testua args" [sipp args]: gateway UAC -> SIPp UAS
+uac_case() {
+	local n=$1 p=$2 sc=$3 args=$4; shift 4
+	local pid spid src urc
+	write_cfg "$WORK/$n.cfg" "$p" $((p+1)) ${CFG_EXTRA:+"$CFG_EXTRA"}
+	start_sipp "$n" "$sc" $((p+1)) "$@"
+	# shellcheck disable=SC2086
+	start_ua "$n" -c "$WORK/$n.cfg" -m uac $args || { dump "$n"; return 1; }
+	pid=${UAPID[$n]}; spid=${SIPPPID[$n]}
+	wait_pid "$pid" 30; urc=$?
+	wait_pid "$spid" 30; src=$?
+	[ $src -eq 0 ] && [ $urc -eq 0 ] && return 0
+	echo "# $n: sipp rc=$src testua rc=$urc"; dump "$n"; return 1
+}
