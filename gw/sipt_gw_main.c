@@ -9,6 +9,7 @@
 #include "gw/app.h"
 #include "gw/debug.h"
 #include "isup/isup_node.h"
+#include "gw/testcall.h"
 
 #define SIPT_GW_VTY_PORT 4260
 
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
 	isup = isup_node_alloc(app->ctx);
 	isup_node_vty_init(isup);
+	testcall_init(app->ctx, isup);
 
 	if (sgw_app_read_config(app, config_file) < 0)
 		return 1;

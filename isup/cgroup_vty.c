@@ -149,14 +149,37 @@ static void cg_write(struct vty *vty, struct isup_cgroup *cg)
 	if (cg->dpc_str)
 		vty_out(vty, "  point-code %s%s", cg->dpc_str, VTY_NEWLINE);
 	while (i < cg->num_ccts) {
+		/* runs of consecutive CICs whose bearer ports grow by a constant step */
 		unsigned int j = i;
-		while (j + 1 < cg->num_ccts && cg->ccts[j + 1]->cic == cg->ccts[j]->cic + 1 && !cg->ccts[j + 1]->bearer &&
-		       !cg->ccts[i]->bearer)
+		char ip[64] = "";
+		int port0 = 0, step = 2;
+		const char *b0 = cg->ccts[i]->bearer;
+		if (b0 && sscanf(b0, "%63[^:]:%d", ip, &port0) != 2)
+			b0 = NULL;
+		while (j + 1 < cg->num_ccts && cg->ccts[j + 1]->cic == cg->ccts[j]->cic + 1) {
+			const char *b = cg->ccts[j + 1]->bearer;
+			char ip2[64];
+			int port;
+			if (!b0 && !b && !cg->ccts[i]->bearer) {
+				j++;
+				continue;
+			}
+			if (!b0 || !b || sscanf(b, "%63[^:]:%d", ip2, &port) != 2 || strcmp(ip, ip2))
+				break;
+			if (j == i)
+				step = port - port0;
+			if (port != port0 + (int)(j + 1 - i) * step || step < 0)
+				break;
 			j++;
-		vty_out(vty, "  cic %u %u%s", cg->ccts[i]->cic, cg->ccts[j]->cic, VTY_NEWLINE);
-		for (unsigned int k = i; k <= j; k++)
-			if (cg->ccts[k]->bearer)
-				vty_out(vty, "  bearer %u %s%s", cg->ccts[k]->cic, cg->ccts[k]->bearer, VTY_NEWLINE);
+		}
+		if (b0)
+			vty_out(vty, "  cic %u %u bearer %s %d %d%s", cg->ccts[i]->cic, cg->ccts[j]->cic, ip, port0, step,
+				VTY_NEWLINE);
+		else if (cg->ccts[i]->bearer)
+			vty_out(vty, "  cic %u%s  bearer %u %s%s", cg->ccts[i]->cic, VTY_NEWLINE, cg->ccts[i]->cic,
+				cg->ccts[i]->bearer, VTY_NEWLINE);
+		else
+			vty_out(vty, "  cic %u %u%s", cg->ccts[i]->cic, cg->ccts[j]->cic, VTY_NEWLINE);
 		i = j + 1;
 	}
 	vty_out(vty, "  direction %s%s", get_value_string(cg_direction_names, cg->dir), VTY_NEWLINE);

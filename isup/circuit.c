@@ -144,6 +144,7 @@ static void deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam)
 	call->node = cct->cg->node;
 	call->cct = cct;
 	call->outgoing = false;
+	call->iam.cic = cct->cic;
 	cct->call = call;
 	cct->calls_in++;
 	cct_state_chg(cct, CCT_ST_IN_WAIT_APP);
