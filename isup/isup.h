@@ -238,6 +238,10 @@ struct isup_number {
 	char digits[ISUP_MAX_DIGITS + 1];
 };
 
+/* Decode keeps the indicator octet bit for bit for every kind (H -> inn_ni, GFE -> npi, DC -> apri,
+ * BA -> screening, spare bits included); for ISUP_NUM_SUBSEQUENT the 7 spare bits of octet 1 are
+ * kept in nai. More than ISUP_MAX_DIGITS digits or an ST digit before the last signal is
+ * ISUP_ERR_PARAM_VALUE. Encode accepts 'a'..'e' as well. */
 int isup_number_decode(struct isup_number *num, enum isup_number_kind kind, const uint8_t *val, uint8_t len);
 int isup_number_encode(const struct isup_number *num, enum isup_number_kind kind, uint8_t *out, size_t out_size);
 
@@ -403,6 +407,8 @@ struct isup_usi {
 	uint8_t raw_len;	/* full raw copy for transparency */
 	uint8_t raw[16];
 };
+/* Encode: with raw_len == 0 the octets 3, 4 (and 5 when l1_protocol != 0) are built from the
+ * fields; otherwise raw is sent with the modelled fields patched in. */
 int isup_usi_decode(struct isup_usi *p, const uint8_t *val, uint8_t len);
 int isup_usi_encode(const struct isup_usi *p, uint8_t *out, size_t out_size);
 
