@@ -39,6 +39,8 @@ static struct {
 	int bye_after;			/* ms after answer/ACK, -1: never */
 	uint8_t isup[256];
 	size_t isup_len;
+	uint8_t bye_isup[256];
+	size_t bye_isup_len;
 	const char *pai, *privacy, *history_info, *diversion, *pem;
 	int max_forwards;
 	/* UAC */
@@ -72,6 +74,24 @@ static int hexval(char c)
 	if (c >= '0' && c <= '9') return c - '0';
 	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_hex(const char *s, uint8_t *out, size_t size, size_t *len)
+{
+	size_t n = strlen(s) / 2;
+	if (n > size || strlen(s) % 2)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto bad;
+		out[i] = hi << 4 | lo;
+	}
+	*len = n;
+	return 0;
+bad:
+	fprintf(stderr, "bad hex string '%s'\n", s);
 	return -1;
 }
 
@@ -189,6 +209,10 @@ static void bye_cb(void *data)
 	if (!cur)
 		return;
 	msg_opts(&o, NULL, true);
+	if (opt.bye_isup_len) {
+		o.isup = opt.bye_isup;
+		o.isup_len = opt.bye_isup_len;
+	}
 	printf("ACT bye rc=%d\n", sip_dialog_bye(cur, &o));
 	fflush(stdout);
 }
@@ -346,7 +370,7 @@ static void usage(void)
 		"  --answer-delay MS   UAS: 200 after MS (-1 never)  --reject CODE\n"
 		"  --cause N --location TOKEN   Reason: Q.850 for reject/BYE/CANCEL\n"
 		"  --bye-after MS      BYE MS after answer/ACK\n"
-		"  --isup HEX          ISUP body (18x/200/INVITE/BYE/INFO)\n"
+		"  --isup HEX          ISUP body (18x/200/INVITE/BYE/INFO)   --bye-isup HEX  ISUP body of BYE\n"
 		"  --to USER --from USER --pai V --privacy V --history-info V --diversion V\n"
 		"  --p-early-media V --max-forwards N\n"
 		"  --cancel-after MS   UAC: CANCEL MS after the first provisional\n"
@@ -370,7 +394,7 @@ int main(int argc, char **argv)
 		{ "max-forwards", 1, 0, 17 }, { "cancel-after", 1, 0, 18 }, { "hold-after", 1, 0, 19 },
 		{ "resume-after", 1, 0, 20 }, { "update", 0, 0, 21 }, { "info-after", 1, 0, 22 },
 		{ "clearmode", 0, 0, 23 }, { "exit-after", 1, 0, 24 }, { "max-time", 1, 0, 25 },
-		{ "dump-config", 1, 0, 26 }, { "log", 1, 0, 27 }, { "help", 0, 0, 'h' }, {}
+		{ "dump-config", 1, 0, 26 }, { "log", 1, 0, 27 }, { "bye-isup", 1, 0, 28 }, { "help", 0, 0, 'h' }, {}
 	};
 	int c, rc;
 
@@ -387,21 +411,14 @@ int main(int argc, char **argv)
 		case 6: opt.cause = atoi(optarg); break;
 		case 7: opt.location = optarg; break;
 		case 8: opt.bye_after = atoi(optarg); break;
-		case 9: {
-			size_t n = strlen(optarg) / 2;
-			if (n > sizeof(opt.isup))
-				n = sizeof(opt.isup);
-			for (size_t i = 0; i < n; i++) {
-				int hi = hexval(optarg[2 * i]), lo = hexval(optarg[2 * i + 1]);
-				if (hi < 0 || lo < 0) {
-					fprintf(stderr, "bad --isup hex\n");
-					return 1;
-				}
-				opt.isup[i] = hi << 4 | lo;
-			}
-			opt.isup_len = n;
+		case 9:
+			if (parse_hex(optarg, opt.isup, sizeof(opt.isup), &opt.isup_len) < 0)
+				return 1;
 			break;
-		}
+		case 28:
+			if (parse_hex(optarg, opt.bye_isup, sizeof(opt.bye_isup), &opt.bye_isup_len) < 0)
+				return 1;
+			break;
 		case 10: opt.to = optarg; break;
 		case 11: opt.from = optarg; break;
 		case 12: opt.pai = optarg; break;
