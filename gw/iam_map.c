@@ -1,0 +1,225 @@
+/* IAM <-> INVITE parameter mapping (RFC 3398 7.2.1.1 / 8.1.1; identity per RFC 3325/3323 and
+ * the Q.1912.5 rules as summarised in ../shared/reference/interworking.md 1.3). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gw/iam_map.h"
+
+int gw_clean_number(const char *in, char *out, size_t out_size)
+{
+	size_t n = 0;
+	for (const char *p = in; *p; p++) {
+		if (strchr("-.() ", *p))
+			continue;	/* RFC 3966 visual separators */
+		if (*p == '+' && n == 0) {
+			/* leading + only */
+		} else if (!isdigit((unsigned char)*p)) {
+			return -1;
+		}
+		if (n + 1 >= out_size)
+			return -1;
+		out[n++] = *p;
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* Number -> global form: NoA international -> +digits, national -> +CC digits. */
+static void number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size)
+{
+	int n;
+	switch (num->nai) {
+	case ISUP_NAI_INTERNATIONAL:
+		n = snprintf(out, size, "+%s", num->digits);
+		break;
+	case ISUP_NAI_NATIONAL:
+		n = plan->country_code[0] ? snprintf(out, size, "+%s%s", plan->country_code, num->digits)
+					  : snprintf(out, size, "%s", num->digits);
+		break;
+	default:
+		n = snprintf(out, size, "%s", num->digits);
+		break;
+	}
+	if (n < 0 || (size_t)n >= size)
+		out[0] = 0;	/* does not fit: treat as no number */
+}
+
+/* Global/national user part -> number: "+CC..." with the home CC -> national, other '+' ->
+ * international, else national (RFC 3398 7.2.1.1 / OpenSIPS-style defaults). */
+static int user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num)
+{
+	char clean[48];
+	const char *d;
+	int n = gw_clean_number(user, clean, sizeof(clean));
+	if (n <= 0)
+		return -1;
+	d = clean;
+	if (clean[0] == '+') {
+		size_t cc = strlen(plan->country_code);
+		d = clean + 1;
+		if (cc && !strncmp(d, plan->country_code, cc) && strlen(d) > cc) {
+			num->nai = ISUP_NAI_NATIONAL;
+			d += cc;
+		} else {
+			num->nai = ISUP_NAI_INTERNATIONAL;
+		}
+	} else {
+		num->nai = ISUP_NAI_NATIONAL;
+	}
+	if (!*d || strlen(d) > 15)	/* E.164: at most 15 digits */
+		return -1;
+	snprintf(num->digits, sizeof(num->digits), "%s", d);
+	num->npi = 1;	/* ISDN/telephony E.164 */
+	return 0;
+}
+
+int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan, struct gw_sip_identity *id)
+{
+	const struct isup_param *p;
+	struct isup_number num;
+
+	memset(id, 0, sizeof(*id));
+	id->max_forwards = -1;
+	id->cpc = -1;
+	p = isup_msg_find_const(iam, ISUP_PRM_CALLED_NUM);
+	if (!p || isup_number_decode(&num, ISUP_NUM_CALLED, p->val, p->len) < 0 || !num.digits[0])
+		return -1;
+	number_to_user(&num, plan, id->ruri_user, sizeof(id->ruri_user));
+
+	/* RFC 3398 8.1.1 / RFC 3325: CgPN -> PAI; APRI restricted -> Privacy: id + anonymous From;
+	 * address not available -> no PAI, anonymous From */
+	p = isup_msg_find_const(iam, ISUP_PRM_CALLING_NUM);
+	if (p && isup_number_decode(&num, ISUP_NUM_CALLING, p->val, p->len) == 0 && num.digits[0] &&
+	    num.apri != ISUP_APRI_NOT_AVAILABLE) {
+		number_to_user(&num, plan, id->pai_user, sizeof(id->pai_user));
+		id->privacy_id = num.apri == ISUP_APRI_RESTRICTED;
+		snprintf(id->from_user, sizeof(id->from_user), "%s", id->privacy_id ? "anonymous" : id->pai_user);
+	} else {
+		snprintf(id->from_user, sizeof(id->from_user), "anonymous");
+	}
+	/* Generic number (additional calling party number, user provided) -> From */
+	p = isup_msg_find_const(iam, ISUP_PRM_GENERIC_NUM);
+	if (p && isup_number_decode(&num, ISUP_NUM_GENERIC, p->val, p->len) == 0 && num.digits[0] &&
+	    num.qualifier == 6 /* additional calling party number */ && !id->privacy_id &&
+	    num.apri == ISUP_APRI_ALLOWED)
+		number_to_user(&num, plan, id->from_user, sizeof(id->from_user));
+
+	p = isup_msg_find_const(iam, ISUP_PRM_HOP_COUNTER);
+	if (p && p->len >= 1)
+		id->max_forwards = p->val[0] & 0x1f;
+	p = isup_msg_find_const(iam, ISUP_PRM_TMR);
+	id->clearmode = p && p->len >= 1 && p->val[0] == ISUP_TMR_64K_UNRESTRICTED;
+	p = isup_msg_find_const(iam, ISUP_PRM_CPC);
+	if (p && p->len >= 1)
+		id->cpc = p->val[0];
+	p = isup_msg_find_const(iam, ISUP_PRM_REDIRECTING_NUM);
+	if (p && isup_number_decode(&num, ISUP_NUM_REDIRECTING, p->val, p->len) == 0 && num.digits[0])
+		number_to_user(&num, plan, id->diversion_user, sizeof(id->diversion_user));
+	return 0;
+}
+
+bool gw_iam_number_complete(const struct isup_msg *iam)
+{
+	const struct isup_param *p = isup_msg_find_const(iam, ISUP_PRM_CALLED_NUM);
+	struct isup_number num;
+	return p && isup_number_decode(&num, ISUP_NUM_CALLED, p->val, p->len) == 0 && num.st;
+}
+
+int gw_iam_add_sam(struct isup_msg *iam, const struct isup_msg *sam)
+{
+	struct isup_param *p = isup_msg_find(iam, ISUP_PRM_CALLED_NUM);
+	const struct isup_param *s = isup_msg_find_const(sam, ISUP_PRM_SUBSEQUENT_NUM);
+	struct isup_number cdpn, subn;
+	uint8_t raw[64];
+	int len;
+
+	if (!p || !s || isup_number_decode(&cdpn, ISUP_NUM_CALLED, p->val, p->len) < 0 ||
+	    isup_number_decode(&subn, ISUP_NUM_SUBSEQUENT, s->val, s->len) < 0)
+		return -1;
+	if (strlen(cdpn.digits) + strlen(subn.digits) > ISUP_MAX_DIGITS)
+		return -1;
+	strcat(cdpn.digits, subn.digits);
+	cdpn.st = subn.st;
+	len = isup_number_encode(&cdpn, ISUP_NUM_CALLED, raw, sizeof(raw));
+	if (len < 0 || isup_msg_set(iam, ISUP_PRM_CALLED_NUM, raw, len) < 0)
+		return -1;
+	return cdpn.st ? 1 : 0;
+}
+
+int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan *plan,
+		  enum isup_variant variant, uint16_t cic, struct isup_msg *iam)
+{
+	struct isup_number num;
+	struct isup_nci nci = { 0 };
+	struct isup_fci fci = { 0 };
+	uint8_t raw[64], b;
+	int len;
+
+	isup_msg_init(iam, variant, ISUP_IAM, cic);
+	/* NCI: no satellite, continuity check not required, no echo device */
+	len = isup_nci_encode(&nci, raw, sizeof(raw));
+	isup_msg_set(iam, ISUP_PRM_NCI, raw, len);
+	/* FCI: national, interworking encountered, ISUP not used all the way, ISUP not required,
+	 * originating access non-ISDN (RFC 3398 7.2.1.1) */
+	fci.interworking = true;
+	fci.isup_all_the_way = false;
+	fci.isup_pref = 1;
+	fci.orig_access_isdn = false;
+	len = isup_fci_encode(&fci, raw, sizeof(raw));
+	isup_msg_set(iam, ISUP_PRM_FCI, raw, len);
+	b = id->cpc >= 0 ? id->cpc : ISUP_CPC_ORDINARY;
+	isup_msg_set(iam, ISUP_PRM_CPC, &b, 1);
+	b = id->clearmode ? ISUP_TMR_64K_UNRESTRICTED : ISUP_TMR_3K1_AUDIO;
+	isup_msg_set(iam, ISUP_PRM_TMR, &b, 1);
+
+	/* Called party number: INN = routing to internal network number not allowed, ST added */
+	memset(&num, 0, sizeof(num));
+	if (user_to_number(id->ruri_user, plan, &num) < 0)
+		return -1;
+	num.inn_ni = 1;
+	num.st = true;
+	len = isup_number_encode(&num, ISUP_NUM_CALLED, raw, sizeof(raw));
+	if (len < 0 || isup_msg_set(iam, ISUP_PRM_CALLED_NUM, raw, len) < 0)
+		return -1;
+
+	/* PAI -> calling party number, network provided; Privacy -> APRI; no PAI -> no CgPN */
+	if (id->pai_user[0]) {
+		memset(&num, 0, sizeof(num));
+		if (user_to_number(id->pai_user, plan, &num) == 0) {
+			num.apri = id->privacy_id ? ISUP_APRI_RESTRICTED : ISUP_APRI_ALLOWED;
+			num.screening = ISUP_SCREEN_NETWORK;
+			len = isup_number_encode(&num, ISUP_NUM_CALLING, raw, sizeof(raw));
+			if (len > 0)
+				isup_msg_set(iam, ISUP_PRM_CALLING_NUM, raw, len);
+			/* From differing from PAI: additional calling party number (generic number,
+			 * user provided, not verified) */
+			if (id->from_user[0] && strcmp(id->from_user, "anonymous") &&
+			    strcmp(id->from_user, id->pai_user)) {
+				struct isup_number gn = { 0 };
+				if (user_to_number(id->from_user, plan, &gn) == 0) {
+					gn.qualifier = 6;
+					gn.apri = num.apri;
+					gn.screening = ISUP_SCREEN_USER_NOT_VERIFIED;
+					len = isup_number_encode(&gn, ISUP_NUM_GENERIC, raw, sizeof(raw));
+					if (len > 0)
+						isup_msg_set(iam, ISUP_PRM_GENERIC_NUM, raw, len);
+				}
+			}
+		}
+	}
+	if (id->diversion_user[0]) {
+		memset(&num, 0, sizeof(num));
+		if (user_to_number(id->diversion_user, plan, &num) == 0) {
+			len = isup_number_encode(&num, ISUP_NUM_REDIRECTING, raw, sizeof(raw));
+			if (len > 0)
+				isup_msg_set(iam, ISUP_PRM_REDIRECTING_NUM, raw, len);
+		}
+	}
+	/* Max-Forwards -> hop counter (5 bits) */
+	if (id->max_forwards >= 0) {
+		b = id->max_forwards > 31 ? 31 : id->max_forwards;
+		isup_msg_set(iam, ISUP_PRM_HOP_COUNTER, &b, 1);
+	}
+	return 0;
+}

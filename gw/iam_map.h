@@ -1,0 +1,40 @@
+/* IAM <-> INVITE parameter mapping (RFC 3398 7.2.1.1 / 8.1.1, Q.1912.5 identity rules):
+ * called/calling numbers, privacy, calling party's category, bearer, hop counter, diversion.
+ * Pure functions on strings and struct isup_msg; the SIP URI/header handling is the caller's. */
+#pragma once
+#include <stdbool.h>
+#include "isup/isup.h"
+
+struct gw_number_plan {
+	char country_code[8];	/* home country code without '+', e.g. "49" */
+};
+
+/* SIP-side identity of a call, as user parts (digits, optionally with a leading '+') */
+struct gw_sip_identity {
+	char ruri_user[48];	/* Request-URI / To user: the called number */
+	char from_user[48];	/* From user ("anonymous" when withheld) */
+	char pai_user[48];	/* P-Asserted-Identity user, "" = no PAI */
+	bool privacy_id;	/* Privacy: id (or user/header): presentation restricted */
+	int max_forwards;	/* -1 = absent */
+	bool clearmode;		/* 64 kbit/s unrestricted (SDP clearmode, RFC 4040) */
+	char diversion_user[48];/* redirecting number (Diversion/History-Info), "" = none */
+	int cpc;		/* calling party's category, -1 = not signalled */
+};
+
+/* ISUP -> SIP (ingress, RFC 3398 8.1.1): fill id from the IAM. Returns 0 or -1 (no called number). */
+int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan, struct gw_sip_identity *id);
+
+/* Append SAM digits (subsequent number) to the called number of an IAM (overlap -> en-bloc).
+ * Returns 1 when the number is now complete (ST received), 0 when not, -1 on error. */
+int gw_iam_add_sam(struct isup_msg *iam, const struct isup_msg *sam);
+/* Whether the IAM's called number ends with ST */
+bool gw_iam_number_complete(const struct isup_msg *iam);
+
+/* SIP -> ISUP (egress, RFC 3398 7.2.1.1): build an IAM for cic. Returns 0 or -1 when the
+ * called number is unusable (no digits, too long, not a number: the caller answers 484/404). */
+int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan *plan,
+		  enum isup_variant variant, uint16_t cic, struct isup_msg *iam);
+
+/* Number helpers: strip visual separators "-.() " (RFC 3966) and check the rest is digits
+ * with an optional leading '+'. Returns the cleaned length or -1. */
+int gw_clean_number(const char *in, char *out, size_t out_size);
