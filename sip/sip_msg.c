@@ -124,7 +124,8 @@ osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message
 	int pos = 0;
 	osip_via_t *via;
 
-	if (!req || !req->from || !req->to || !req->call_id || !req->cseq)
+	/* a 400 for a request lacking headers still goes out with what is there (RFC 3261 8.2.6) */
+	if (!req || osip_list_size(&req->vias) <= 0)
 		return NULL;
 	if (osip_message_init(&r) != 0)
 		return NULL;
@@ -137,12 +138,17 @@ osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message
 		if (osip_via_clone(via, &c) == 0)
 			osip_list_add(&r->vias, c, -1);
 	}
-	osip_from_clone(req->from, &r->from);
-	osip_to_clone(req->to, &r->to);
-	osip_call_id_clone(req->call_id, &r->call_id);
-	osip_cseq_clone(req->cseq, &r->cseq);
-	osip_to_get_tag(r->to, &tag);
-	if (!tag && code > 100 && to_tag)
+	if (req->from)
+		osip_from_clone(req->from, &r->from);
+	if (req->to)
+		osip_to_clone(req->to, &r->to);
+	if (req->call_id)
+		osip_call_id_clone(req->call_id, &r->call_id);
+	if (req->cseq)
+		osip_cseq_clone(req->cseq, &r->cseq);
+	if (r->to)
+		osip_to_get_tag(r->to, &tag);
+	if (r->to && !tag && code > 100 && to_tag)
 		osip_to_set_tag(r->to, osip_strdup(to_tag));
 	/* RFC 3261 12.1.1: Record-Route copied into dialog-creating responses */
 	if (code > 100 && code < 300 && MSG_IS_INVITE(req)) {

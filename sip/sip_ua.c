@@ -1,6 +1,7 @@
 /* The UA: libosip2 transaction layer driven from the osmo select loop, message intake. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -520,6 +521,31 @@ static const char *missing_header(const osip_message_t *m)
 	return NULL;
 }
 
+/* Copy of the header part without the body-describing headers, to answer 400 to a request whose
+ * body does not parse. */
+static char *headers_without_body(const char *buf, size_t hlen)
+{
+	char *out = malloc(hlen + 1);
+	size_t o = 0;
+	const char *p = buf, *end = buf + hlen;
+
+	if (!out)
+		return NULL;
+	while (p < end) {
+		const char *eol = memmem(p, end - p, "\r\n", 2);
+		size_t l = eol ? (size_t)(eol - p) + 2 : (size_t)(end - p);
+		if (!(!strncasecmp(p, "Content-Type:", 13) || !strncasecmp(p, "c:", 2) ||
+		      !strncasecmp(p, "Content-Length:", 15) || !strncasecmp(p, "l:", 2) ||
+		      !strncasecmp(p, "MIME-Version:", 13))) {
+			memcpy(out + o, p, l);
+			o += l;
+		}
+		p += l;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* RFC 3581 4: received / rport on the top Via */
 static void via_add_received(osip_message_t *m, const struct sockaddr_in *src)
 {
@@ -578,8 +604,23 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 	if (osip_message_init(&m) != 0)
 		return;
 	if (osip_message_parse(m, buf, mlen < 0 ? len : (size_t)mlen) != 0) {
-		LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping unparseable message from %s\n", trunk->name, ip);
+		/* the body may be what is broken (e.g. multipart without boundary): if the header part
+		 * alone parses, answer 400 (RFC 3261 8.2.6), else drop */
+		const char *end = memmem(buf, len, "\r\n\r\n", 4);
 		osip_message_free(m);
+		m = NULL;
+		char *hdrs = end ? headers_without_body(buf, end - buf + 4) : NULL;
+		if (is_request && hdrs && osip_message_init(&m) == 0 &&
+		    osip_message_parse(m, hdrs, strlen(hdrs)) == 0 && MSG_IS_REQUEST(m) && !MSG_IS_ACK(m) &&
+		    acl_ok && !missing_header(m)) {
+			LOGP(DSIP, LOGL_NOTICE, "trunk %s: malformed body from %s: 400\n", trunk->name, ip);
+			respond_stateless(trunk, conn, src, m, 400, "Malformed message body");
+		} else {
+			LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping unparseable message from %s\n", trunk->name, ip);
+		}
+		if (m)
+			osip_message_free(m);
+		free(hdrs);
 		return;
 	}
 	if (!MSG_IS_REQUEST(m) && !MSG_IS_RESPONSE(m)) {
@@ -603,9 +644,8 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 			char w[64];
 			LOGP(DSIP, LOGL_NOTICE, "trunk %s: %s from %s lacks %s\n", trunk->name, m->sip_method, ip, miss);
 			snprintf(w, sizeof(w), "Missing %s header", miss);
-			/* without Via/CSeq/Call-ID/From/To no response can be routed or matched: drop */
-			if (strcmp(miss, "Via") && strcmp(miss, "CSeq") && strcmp(miss, "Call-ID") &&
-			    strcmp(miss, "From") && strcmp(miss, "To"))
+			/* RFC 3261 8.2.6 / 18.2.1: 400 - without a Via it cannot be routed: drop */
+			if (strcmp(miss, "Via"))
 				respond_stateless(trunk, conn, src, m, 400, w);
 			osip_message_free(m);
 			return;
@@ -716,6 +756,16 @@ void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const ch
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* libosip2's own trace (it would print to stdout): into DSIP at debug level */
+static void osip_trace_cb(const char *fi, int li, osip_trace_level_t level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	if (!log_check_level(DSIP, LOGL_DEBUG))
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	LOGP(DSIP, LOGL_DEBUG, "libosip2 %s:%d: %s", fi ? fi : "?", li, buf);
+}
+
 struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 {
 	struct sip_ua *ua = talloc_zero(ctx, struct sip_ua);
@@ -753,6 +803,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	osmo_timer_setup(&ua->reap_timer, reap_cb, ua);
 	sip_dialog_fsm_init();
 
+	osip_trace_initialize_func(OSIP_WARNING, osip_trace_cb);
 	if (osip_init(&ua->osip) != 0) {
 		talloc_free(ua);
 		return NULL;
