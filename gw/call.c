@@ -1,0 +1,816 @@
+/* Per-call interworking FSM (RFC 3398 7.2 egress, 8 ingress; Q.1912.5 cause profile). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/core/tdef.h>
+
+#include "gw/debug.h"
+#include "gw/call.h"
+#include "gw/iwf.h"
+#include "isup/isup_call.h"
+#include "isup/isup_node.h"
+#include "sip/sip.h"
+
+#define S(x) (1 << (x))
+
+/* state timeouts: Collecting -> X1 (inter-digit), Releasing -> X2 (guard) */
+static const struct osmo_tdef_state_timeout call_fsm_timeouts[32] = {
+	[GW_CALL_ST_COLLECTING] = { .T = -1 },
+	[GW_CALL_ST_RELEASING] = { .T = -2 },
+};
+
+#define call_state_chg(call, st) \
+	osmo_tdef_fsm_inst_state_chg((call)->fi, st, call_fsm_timeouts, (call)->iwf->tdefs, 5)
+
+static struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call)
+{
+	return gw_iwf_trunk(call->iwf, call->trunk, true);
+}
+
+/* ---- helpers: SIP side ----------------------------------------------------------------- */
+
+/* Local SDP for this call: the circuit's bearer endpoint (ip:port) */
+static void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
+{
+	const char *bearer = call->isup ? isup_call_bearer(call->isup) : NULL;
+	char ip[64];
+	int port = 0;
+	snprintf(ip, sizeof(ip), "%s", call->iwf->media_addr);
+	if (bearer) {
+		const char *colon = strrchr(bearer, ':');
+		if (colon) {
+			snprintf(ip, sizeof(ip), "%.*s", (int)(colon - bearer), bearer);
+			port = atoi(colon + 1);
+		}
+	}
+	sip_sdp_init_local(sdp, ip, port > 0 ? port : 4000);
+}
+
+/* Encapsulated ISUP (SIP-T): the message body without CIC */
+struct isup_blob {
+	uint8_t data[ISUP_MAX_MSG_LEN];
+	int len;
+};
+
+static void blob_from_msg(struct isup_blob *b, const struct isup_msg *msg)
+{
+	b->len = msg ? isup_encode_body(msg, b->data, sizeof(b->data)) : -1;
+}
+
+static void opts_isup(struct sip_msg_opts *o, const struct isup_blob *b)
+{
+	if (b && b->len > 0) {
+		o->isup = b->data;
+		o->isup_len = b->len;
+	}
+}
+
+static void opts_reason(struct sip_msg_opts *o, uint8_t cause, uint8_t location)
+{
+	o->q850_cause = cause;
+	o->q850_location = gw_location_token(location);
+}
+
+/* Decode the SIP-T/SIP-I part of a SIP event, if any, usable and of the expected type(s) */
+static bool event_isup(const struct sip_event *ev, struct isup_msg *msg)
+{
+	if (!ev->body || !ev->body->isup.present || !ev->body->isup.len)
+		return false;
+	if (isup_decode_body(msg, ISUP_VARIANT_ITU, ev->body->isup.data, ev->body->isup.len, NULL) != ISUP_OK)
+		return false;
+	return true;
+}
+
+/* ---- helpers: ISUP side ---------------------------------------------------------------- */
+
+static void isup_send(struct gw_call *call, struct isup_msg *msg)
+{
+	if (!call->isup)
+		return;
+	if (isup_call_send(call->isup, msg) < 0)
+		LOGPFSML(call->fi, LOGL_NOTICE, "ISUP %s not allowed in the circuit's state\n",
+			 isup_msg_name(msg->type));
+}
+
+static void build_bci(struct isup_msg *m, uint8_t called_status)
+{
+	struct isup_bci bci = { .called_status = called_status, .called_category = 1, .interworking = true };
+	uint8_t raw[4];
+	int len = isup_bci_encode(&bci, raw, sizeof(raw));
+	isup_msg_set(m, ISUP_PRM_BCI, raw, len);
+}
+
+static void set_obci_inband(struct isup_msg *m)
+{
+	struct isup_obci o = { .inband_info = true };
+	uint8_t raw[2];
+	int len = isup_obci_encode(&o, raw, sizeof(raw));
+	isup_msg_set(m, ISUP_PRM_OBCI, raw, len);
+}
+
+static void call_release_isup(struct gw_call *call, uint8_t cause)
+{
+	if (!call->isup)
+		return;
+	isup_call_set_priv(call->isup, NULL);
+	isup_call_release(call->isup, cause);
+	call->isup = NULL;
+}
+
+static void call_done_check(struct gw_call *call)
+{
+	if (!call->isup && !call->dlg)
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+	else if (call->fi->state != GW_CALL_ST_RELEASING)
+		call_state_chg(call, GW_CALL_ST_RELEASING);
+}
+
+static void note_release(struct gw_call *call, uint8_t cause, const char *side)
+{
+	if (!call->t_release) {
+		call->t_release = time(NULL);
+		call->rel_cause = cause;
+		call->rel_side = side;
+	}
+}
+
+/* ---- ingress: ISUP -> SIP (RFC 3398 8) ------------------------------------------------- */
+
+static void ingress_invite(struct gw_call *call)
+{
+	struct gw_iwf *iwf = call->iwf;
+	const struct gw_route *rt;
+	struct sip_trunk *trunk;
+	struct sip_msg_opts o = { 0 };
+	struct sip_sdp sdp;
+	struct isup_blob blob;
+	char pai[96];
+
+	if (gw_iam_to_sip(&call->iam, &iwf->plan, &call->sip_id) < 0) {
+		note_release(call, 28, "gw");
+		call_release_isup(call, 28);	/* invalid number format */
+		call_done_check(call);
+		return;
+	}
+	rt = gw_iwf_route_lookup(iwf, false, call->sip_id.ruri_user);
+	trunk = rt ? sip_trunk_find(iwf->sip, rt->target) : NULL;
+	if (!trunk) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "no route for called number %s\n", call->sip_id.ruri_user);
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_NO_ROUTE));
+		note_release(call, iwf->no_route_cause, "gw");
+		call_release_isup(call, iwf->no_route_cause);
+		call_done_check(call);
+		return;
+	}
+	snprintf(call->trunk, sizeof(call->trunk), "%s", rt->target);
+	call_local_sdp(call, &sdp);
+	o.sdp = &sdp;
+	if (call->sip_id.pai_user[0]) {
+		snprintf(pai, sizeof(pai), "<tel:%s>", call->sip_id.pai_user);
+		o.pai = pai;
+	}
+	if (call->sip_id.privacy_id)
+		o.privacy = "id";
+	o.max_forwards = call->sip_id.max_forwards > 0 ? call->sip_id.max_forwards : 0;
+	blob_from_msg(&blob, &call->iam);
+	opts_isup(&o, &blob);
+	call->dlg = sip_dialog_invite(trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o, call);
+	if (!call->dlg) {
+		note_release(call, 41, "gw");
+		call_release_isup(call, 41);
+		call_done_check(call);
+		return;
+	}
+	snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(call->dlg));
+	call_state_chg(call, GW_CALL_ST_TRYING);
+}
+
+/* 18x -> ACM / CPG (RFC 3398 8 / Q.1912.5) */
+static void ingress_provisional(struct gw_call *call, const struct sip_event *ev)
+{
+	struct isup_msg m, enc;
+	bool sdp = ev->body && ev->body->has_sdp;
+	bool have_enc = event_isup(ev, &enc) && (enc.type == ISUP_ACM || enc.type == ISUP_CPG);
+
+	if (ev->code == 100)
+		return;
+	if (!call->acm_sent) {
+		if (have_enc && enc.type == ISUP_ACM) {
+			m = enc;	/* SIP-T: the far exchange's ACM, transparently */
+		} else {
+			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ACM, 0);
+			build_bci(&m, ev->code == 180 ? ISUP_BCI_STATUS_SUBSCRIBER_FREE : ISUP_BCI_STATUS_NO_INDICATION);
+			if (sdp)
+				set_obci_inband(&m);
+		}
+		call->acm_sent = true;
+	} else {
+		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
+		uint8_t raw[2];
+		if (ev->code == 180)
+			ei.event = ISUP_EVENT_ALERTING;
+		else if (ev->code == 181)
+			ei.event = ISUP_EVENT_FWD_UNCONDITIONAL;
+		else if (sdp)
+			ei.event = ISUP_EVENT_INBAND_INFO;
+		if (have_enc && enc.type == ISUP_CPG) {
+			m = enc;
+		} else {
+			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CPG, 0);
+			isup_event_info_encode(&ei, raw, sizeof(raw));
+			isup_msg_set(&m, ISUP_PRM_EVENT_INFO, raw, 1);
+			if (sdp)
+				set_obci_inband(&m);
+		}
+	}
+	isup_send(call, &m);
+	if (ev->code == 180) {
+		if (!call->t_alert)
+			call->t_alert = time(NULL);
+		call_state_chg(call, GW_CALL_ST_ALERTING);
+	} else if (call->fi->state == GW_CALL_ST_TRYING) {
+		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
+	}
+}
+
+/* 200 -> ANM after ACM, CON without (fast answer, Q.764 2.1.7) */
+static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
+{
+	struct isup_msg m, enc;
+	bool have_enc = event_isup(ev, &enc) && (enc.type == ISUP_ANM || enc.type == ISUP_CON);
+
+	if (call->acm_sent) {
+		if (have_enc && enc.type == ISUP_ANM)
+			m = enc;
+		else
+			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ANM, 0);
+	} else if (have_enc && enc.type == ISUP_CON) {
+		m = enc;
+	} else {
+		isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CON, 0);
+		build_bci(&m, ISUP_BCI_STATUS_SUBSCRIBER_FREE);
+	}
+	call->acm_sent = true;
+	call->answered = true;
+	call->t_answer = time(NULL);
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_ANSWERED));
+	isup_send(call, &m);
+	call_state_chg(call, GW_CALL_ST_CONNECTED);
+}
+
+/* final 3xx-6xx -> REL (RFC 3398 8.2.6.1; Reason wins; SIP-T: the encapsulated REL's cause) */
+static void ingress_failed(struct gw_call *call, const struct sip_event *ev)
+{
+	struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	struct isup_msg enc;
+	uint8_t loc, cause;
+
+	call->sip_status = ev->code;
+	cause = gw_sip_status_to_cause(t->profile, &t->ovr, ev->code, ev->q850_cause, &loc);
+	if (!ev->q850_cause && event_isup(ev, &enc) && enc.type == ISUP_REL) {
+		const struct isup_param *p = isup_msg_find_const(&enc, ISUP_PRM_CAUSE);
+		struct isup_cause c;
+		if (p && isup_cause_decode(&c, p->val, p->len) == 0)
+			cause = c.value;
+	}
+	if (!cause)
+		cause = 16;	/* 487 after our own CANCEL: ISUP side already released */
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_FAILED));
+	note_release(call, cause, "sip");
+	call_release_isup(call, cause);
+	call_done_check(call);
+}
+
+/* ---- egress: SIP -> ISUP (RFC 3398 7) -------------------------------------------------- */
+
+/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930" */
+static void uri_user(const char *hdr, char *out, size_t size)
+{
+	const char *p = hdr, *s;
+	size_t n;
+	out[0] = 0;
+	if (!hdr || !*hdr)
+		return;
+	if ((s = strchr(p, '<')))
+		p = s + 1;
+	if (!strncasecmp(p, "sips:", 5))
+		p += 5;
+	else if (!strncasecmp(p, "sip:", 4))
+		p += 4;
+	else if (!strncasecmp(p, "tel:", 4))
+		p += 4;
+	else
+		return;
+	n = strcspn(p, "@;>?, ");
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+static void egress_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
+{
+	struct sip_msg_opts o = { 0 };
+	opts_reason(&o, cause, location);
+	call->sip_status = status;
+	if (call->dlg)
+		sip_dialog_reject(call->dlg, status, &o);
+}
+
+static void egress_setup(struct gw_call *call, const struct sip_event *ev)
+{
+	struct gw_iwf *iwf = call->iwf;
+	const struct gw_route *rt;
+	struct gw_sip_identity *id = &call->sip_id;
+	struct isup_msg iam, enc;
+	struct isup_call *ic;
+	uint8_t cause = 0;
+
+	memset(id, 0, sizeof(*id));
+	uri_user(ev->hdrs->ruri, id->ruri_user, sizeof(id->ruri_user));
+	uri_user(ev->hdrs->from, id->from_user, sizeof(id->from_user));
+	uri_user(ev->hdrs->pai, id->pai_user, sizeof(id->pai_user));
+	id->privacy_id = strcasestr(ev->hdrs->privacy, "id") || strcasestr(ev->hdrs->privacy, "user") ||
+			 strcasestr(ev->hdrs->privacy, "header");
+	id->max_forwards = ev->hdrs->max_forwards;
+	id->cpc = -1;
+	if (ev->body && ev->body->has_sdp)
+		for (unsigned int i = 0; i < ev->body->sdp.num_codecs; i++)
+			if (ev->body->sdp.codecs[i].codec == SIP_CODEC_CLEARMODE && ev->body->sdp.num_codecs == 1)
+				id->clearmode = true;
+	uri_user(ev->hdrs->diversion, id->diversion_user, sizeof(id->diversion_user));
+
+	rt = gw_iwf_route_lookup(iwf, true, id->ruri_user);
+	if (!rt) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "no egress route for %s\n", id->ruri_user);
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_NO_ROUTE));
+		note_release(call, iwf->no_route_cause, "gw");
+		egress_reject(call, iwf->no_route_status, iwf->no_route_cause, ISUP_LOC_PUB_LOCAL);
+		return;
+	}
+	snprintf(call->group, sizeof(call->group), "%s", rt->target);
+	if (gw_sip_to_iam(id, &iwf->plan, ISUP_VARIANT_ITU, 0, &iam) < 0) {
+		note_release(call, 28, "gw");
+		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
+		return;
+	}
+	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM, unknown parameters included, with
+	 * the SIP routing data winning: called number from the Request-URI, hop counter from
+	 * Max-Forwards */
+	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
+		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
+		const struct isup_param *hc = isup_msg_find_const(&iam, ISUP_PRM_HOP_COUNTER);
+		struct isup_param cdp = *cd;
+		enc.cic = 0;
+		isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
+		if (hc)
+			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, hc->val, hc->len);
+		iam = enc;
+	}
+	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);
+	if (!ic) {
+		struct gw_trunk_iwf *t = call_trunk_iwf(call);
+		if (!cause)
+			cause = 34;
+		note_release(call, cause, "isup");
+		egress_reject(call, gw_cause_to_sip_status(t->profile, &t->ovr, cause, ISUP_LOC_PUB_LOCAL), cause,
+			      ISUP_LOC_PUB_LOCAL);
+		return;
+	}
+	call->isup = ic;
+	call->cic = isup_call_cic(ic);
+	call->dpc = isup_call_dpc(ic);
+	call_state_chg(call, GW_CALL_ST_TRYING);
+}
+
+/* SDP answer for the SIP offer, with the circuit's bearer as our media endpoint */
+static bool egress_sdp(struct gw_call *call, struct sip_sdp *answer)
+{
+	const struct sip_sdp *offer = call->dlg ? sip_dialog_remote_sdp(call->dlg) : NULL;
+	struct sip_sdp local;
+	call_local_sdp(call, &local);
+	if (!offer) {
+		*answer = local;	/* late offer: ours goes out, the answer comes in PRACK/ACK */
+		return true;
+	}
+	return sip_sdp_answer(answer, offer, &local) == 0;
+}
+
+static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
+{
+	struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	struct sip_msg_opts o = { 0 };
+	struct sip_sdp sdp;
+	struct isup_blob blob;
+	const struct isup_param *p;
+	bool inband = false;
+	int code = 183;
+
+	blob_from_msg(&blob, msg);
+	opts_isup(&o, &blob);
+	p = isup_msg_find_const(msg, ISUP_PRM_OBCI);
+	if (p) {
+		struct isup_obci ob;
+		inband = isup_obci_decode(&ob, p->val, p->len) == 0 && ob.inband_info;
+	}
+	switch (msg->type) {
+	case ISUP_ACM: {
+		struct isup_bci bci = { 0 };
+		p = isup_msg_find_const(msg, ISUP_PRM_BCI);
+		if (p)
+			isup_bci_decode(&bci, p->val, p->len);
+		/* RFC 3398 7.2.5 / 7.2.6: subscriber free -> 180; no indication ("early ACM") -> 183;
+		 * a cause in the ACM means an in-band announcement follows (7.1.6) */
+		code = bci.called_status == ISUP_BCI_STATUS_SUBSCRIBER_FREE ? 180 : 183;
+		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
+			inband = true, code = 183;
+		call->acm_received = true;
+		break;
+	}
+	case ISUP_CPG: {
+		struct isup_event_info ei = { 0 };
+		p = isup_msg_find_const(msg, ISUP_PRM_EVENT_INFO);
+		if (p)
+			isup_event_info_decode(&ei, p->val, p->len);
+		/* RFC 3398 7.2.9 */
+		switch (ei.event) {
+		case ISUP_EVENT_ALERTING: code = 180; break;
+		case ISUP_EVENT_INBAND_INFO: code = 183; inband = true; break;
+		case ISUP_EVENT_FWD_BUSY: case ISUP_EVENT_FWD_NO_REPLY: case ISUP_EVENT_FWD_UNCONDITIONAL:
+			code = 181; break;
+		default: code = 183; break;
+		}
+		break;
+	}
+	default:
+		return;
+	}
+	if (inband && egress_sdp(call, &sdp))
+		o.sdp = &sdp;
+	if (call->dlg)
+		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
+	if (code == 180) {
+		if (!call->t_alert)
+			call->t_alert = time(NULL);
+		call_state_chg(call, GW_CALL_ST_ALERTING);
+	} else if (call->fi->state == GW_CALL_ST_TRYING) {
+		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
+	}
+}
+
+/* ANM (after ACM) / CON (fast answer): 200 OK (RFC 3398 7.2.7) */
+static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
+{
+	struct sip_msg_opts o = { 0 };
+	struct sip_sdp sdp;
+	struct isup_blob blob;
+	blob_from_msg(&blob, msg);
+	opts_isup(&o, &blob);
+	if (egress_sdp(call, &sdp))
+		o.sdp = &sdp;
+	call->answered = true;
+	call->t_answer = time(NULL);
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_ANSWERED));
+	if (call->dlg)
+		sip_dialog_answer(call->dlg, &o);
+	call_state_chg(call, GW_CALL_ST_WAITING_FOR_ACK);
+}
+
+/* ---- common ---------------------------------------------------------------------------- */
+
+/* The ISUP side is gone (REL received, T7/T9 expiry, reset, blocking...): release the SIP leg */
+static void isup_released(struct gw_call *call, uint8_t cause, const struct isup_msg *rel)
+{
+	struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	struct sip_msg_opts o = { 0 };
+	struct isup_blob blob;
+	uint8_t location = ISUP_LOC_PUB_LOCAL;
+
+	call->isup = NULL;
+	note_release(call, cause, "isup");
+	if (rel) {
+		const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
+		struct isup_cause c;
+		if (p && isup_cause_decode(&c, p->val, p->len) == 0)
+			location = c.location;
+		blob_from_msg(&blob, rel);
+		opts_isup(&o, &blob);
+	}
+	opts_reason(&o, cause, location);
+	if (!call->dlg) {
+		call_done_check(call);
+		return;
+	}
+	if (call->dir == GW_CALL_EGRESS) {
+		if (call->answered) {
+			sip_dialog_bye(call->dlg, &o);
+		} else {
+			int st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, location);
+			call->sip_status = st;
+			sip_dialog_reject(call->dlg, st, &o);
+		}
+	} else {
+		if (call->answered)
+			sip_dialog_bye(call->dlg, &o);
+		else
+			sip_dialog_cancel(call->dlg, &o);	/* RFC 3398 5.8, Reason per RFC 3326 */
+	}
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_FAILED));
+	call_done_check(call);
+}
+
+static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
+{
+	struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	struct isup_msg enc;
+	uint8_t cause;
+
+	switch (ev->type) {
+	case SIP_EV_BYE:
+		cause = gw_bye_cause(t->profile, ev->q850_cause);
+		if (!ev->q850_cause && event_isup(ev, &enc) && enc.type == ISUP_REL) {
+			const struct isup_param *p = isup_msg_find_const(&enc, ISUP_PRM_CAUSE);
+			struct isup_cause c;
+			if (p && isup_cause_decode(&c, p->val, p->len) == 0)
+				cause = c.value;
+		}
+		note_release(call, cause, "sip");
+		call_release_isup(call, cause);
+		call_state_chg(call, GW_CALL_ST_RELEASING);
+		break;
+	case SIP_EV_CANCEL:
+		cause = gw_cancel_cause(t->profile, ev->q850_cause);
+		note_release(call, cause, "sip");
+		call_release_isup(call, cause);
+		call_state_chg(call, GW_CALL_ST_RELEASING);
+		break;
+	case SIP_EV_TIMEOUT:
+		/* Timer B / PRACK / ACK timeouts: recovery on timer expiry (RFC 3398 408/504 -> 102) */
+		note_release(call, 102, "sip");
+		call_release_isup(call, 102);
+		call_state_chg(call, GW_CALL_ST_RELEASING);
+		break;
+	case SIP_EV_INFO:
+		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
+		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL)
+			isup_send(call, &enc);
+		break;
+	case SIP_EV_TERMINATED:
+		call->dlg = NULL;
+		if (call->isup) {
+			note_release(call, 41, "sip");
+			call_release_isup(call, call->answered ? 16 : 41);
+		}
+		call_done_check(call);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- FSM ------------------------------------------------------------------------------- */
+
+static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *call = fi->priv;
+
+	switch (event) {
+	case GW_CALL_EV_ISUP_SETUP: {
+		const struct isup_msg *iam = data;
+		call->iam = *iam;
+		if (gw_iam_number_complete(iam) || call->iwf->overlap_timeout_s == 0) {
+			ingress_invite(call);
+		} else {
+			/* Q.764 2.2 / RFC 3578: collect SAMs, then one INVITE en bloc */
+			call_state_chg(call, GW_CALL_ST_COLLECTING);
+		}
+		break;
+	}
+	case GW_CALL_EV_ISUP_MSG: {
+		const struct isup_msg *msg = data;
+		if (msg->type == ISUP_SAM && fi->state == GW_CALL_ST_COLLECTING) {
+			int rc = gw_iam_add_sam(&call->iam, msg);
+			if (rc == 1)
+				ingress_invite(call);
+			else
+				call_state_chg(call, GW_CALL_ST_COLLECTING);	/* restart the inter-digit timer */
+			break;
+		}
+		if (call->dir == GW_CALL_EGRESS) {
+			if (msg->type == ISUP_ACM || msg->type == ISUP_CPG) {
+				if (!call->answered)
+					egress_backward(call, msg);
+			} else if (msg->type == ISUP_ANM || msg->type == ISUP_CON) {
+				if (!call->answered)
+					egress_answer(call, msg);
+			} else if (call->dlg && call->answered) {
+				/* SUS/RES/USR/FAC/INF/APM: INFO with the ISUP body on SIP-T trunks */
+				struct sip_msg_opts o = { 0 };
+				struct isup_blob blob;
+				blob_from_msg(&blob, msg);
+				opts_isup(&o, &blob);
+				sip_dialog_info(call->dlg, &o);
+			}
+		} else if (call->dlg && call->answered && msg->type != ISUP_SAM) {
+			struct sip_msg_opts o = { 0 };
+			struct isup_blob blob;
+			blob_from_msg(&blob, msg);
+			opts_isup(&o, &blob);
+			sip_dialog_info(call->dlg, &o);
+		}
+		break;
+	}
+	case GW_CALL_EV_ISUP_RELEASED: {
+		uint8_t cause = *(uint8_t *)data;
+		isup_released(call, cause, NULL);
+		break;
+	}
+	case GW_CALL_EV_SIP_INVITE:
+		egress_setup(call, data);
+		if (!call->isup && call->fi->state != GW_CALL_ST_RELEASING)
+			call_state_chg(call, GW_CALL_ST_RELEASING);
+		break;
+	case GW_CALL_EV_SIP_EVENT: {
+		const struct sip_event *ev = data;
+		if (call->dir == GW_CALL_INGRESS && !call->answered) {
+			if (ev->type == SIP_EV_PROVISIONAL && call->isup) {
+				ingress_provisional(call, ev);
+				break;
+			}
+			if (ev->type == SIP_EV_ANSWERED && call->isup) {
+				ingress_answered(call, ev);
+				break;
+			}
+			if (ev->type == SIP_EV_FAILED) {
+				ingress_failed(call, ev);
+				break;
+			}
+		}
+		if (call->dir == GW_CALL_EGRESS && ev->type == SIP_EV_ACK) {
+			if (fi->state == GW_CALL_ST_WAITING_FOR_ACK)
+				call_state_chg(call, GW_CALL_ST_CONNECTED);	/* RFC 3398 7.3: no ISUP */
+			break;
+		}
+		if (call->dir == GW_CALL_INGRESS && ev->type == SIP_EV_ANSWERED && !call->isup && call->dlg) {
+			/* 200 crossing our CANCEL: the dialog must be ended with BYE */
+			struct sip_msg_opts o = { 0 };
+			opts_reason(&o, call->rel_cause ? call->rel_cause : 16, ISUP_LOC_PUB_LOCAL);
+			sip_dialog_bye(call->dlg, &o);
+			break;
+		}
+		sip_event_common(call, ev);
+		break;
+	}
+	case GW_CALL_EV_RELEASE_REQ: {
+		uint8_t cause = *(uint8_t *)data;
+		note_release(call, cause, "gw");
+		call_release_isup(call, cause);
+		if (call->dlg)
+			sip_dialog_release(call->dlg, cause);
+		call_done_check(call);
+		break;
+	}
+	}
+}
+
+static int call_fsm_timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct gw_call *call = fi->priv;
+	switch (fi->state) {
+	case GW_CALL_ST_COLLECTING: {
+		/* inter-digit timer: send what we have en bloc; no digits at all -> cause 28 */
+		const struct isup_param *p = isup_msg_find_const(&call->iam, ISUP_PRM_CALLED_NUM);
+		struct isup_number n;
+		if (p && isup_number_decode(&n, ISUP_NUM_CALLED, p->val, p->len) == 0 && n.digits[0]) {
+			ingress_invite(call);
+		} else {
+			note_release(call, 28, "gw");
+			call_release_isup(call, 28);
+			call_done_check(call);
+		}
+		return 0;
+	}
+	case GW_CALL_ST_RELEASING:
+		LOGPFSML(fi, LOGL_ERROR, "release guard timer expired: dropping the call\n");
+		call_release_isup(call, 41);
+		if (call->dlg) {
+			sip_dialog_set_priv(call->dlg, NULL);
+			call->dlg = NULL;
+		}
+		return 1;	/* terminate */
+	}
+	return 0;
+}
+
+static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct gw_call *call = fi->priv;
+	call_release_isup(call, 41);
+	if (call->dlg) {
+		sip_dialog_set_priv(call->dlg, NULL);
+		sip_dialog_release(call->dlg, 41);
+		call->dlg = NULL;
+	}
+	LOGPFSML(fi, LOGL_INFO, "call ended: cause %u (%s side), SIP status %d\n", call->rel_cause,
+		 call->rel_side ? call->rel_side : "-", call->sip_status);
+	llist_del(&call->list);
+	hash_del(&call->hnode);
+	call->iwf->num_calls--;
+}
+
+#define ALL_EV (S(GW_CALL_EV_ISUP_SETUP) | S(GW_CALL_EV_ISUP_MSG) | S(GW_CALL_EV_ISUP_RELEASED) | \
+		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ))
+#define ALL_ST (S(GW_CALL_ST_IDLE) | S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | \
+		S(GW_CALL_ST_NOT_ALERTING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_WAITING_FOR_ACK) | \
+		S(GW_CALL_ST_CONNECTED) | S(GW_CALL_ST_RELEASING))
+
+/* The call FSM's transitions are driven by the leg events above; every state accepts every
+ * event (REL may arrive in any state, RFC 3398 7.2), the handlers check what applies. */
+static const struct osmo_fsm_state call_fsm_states[] = {
+	[GW_CALL_ST_IDLE] = { .name = "Idle", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+			      .action = call_fsm_action },
+	[GW_CALL_ST_COLLECTING] = { .name = "Collecting", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				    .action = call_fsm_action },
+	[GW_CALL_ST_TRYING] = { .name = "Trying", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				.action = call_fsm_action },
+	[GW_CALL_ST_NOT_ALERTING] = { .name = "Not_alerting", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				      .action = call_fsm_action },
+	[GW_CALL_ST_ALERTING] = { .name = "Alerting", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				  .action = call_fsm_action },
+	[GW_CALL_ST_WAITING_FOR_ACK] = { .name = "Waiting_for_ACK", .in_event_mask = ALL_EV,
+					 .out_state_mask = ALL_ST, .action = call_fsm_action },
+	[GW_CALL_ST_CONNECTED] = { .name = "Connected", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				   .action = call_fsm_action },
+	[GW_CALL_ST_RELEASING] = { .name = "Releasing", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				   .action = call_fsm_action },
+};
+
+static const struct value_string call_fsm_event_names[] = {
+	{ GW_CALL_EV_ISUP_SETUP, "ISUP_SETUP" },
+	{ GW_CALL_EV_ISUP_MSG, "ISUP_MSG" },
+	{ GW_CALL_EV_ISUP_RELEASED, "ISUP_RELEASED" },
+	{ GW_CALL_EV_SIP_INVITE, "SIP_INVITE" },
+	{ GW_CALL_EV_SIP_EVENT, "SIP_EVENT" },
+	{ GW_CALL_EV_RELEASE_REQ, "RELEASE_REQ" },
+	{ 0, NULL }
+};
+
+struct osmo_fsm gw_call_fsm = {
+	.name = "gw_call",
+	.states = call_fsm_states,
+	.num_states = ARRAY_SIZE(call_fsm_states),
+	.event_names = call_fsm_event_names,
+	.timer_cb = call_fsm_timer_cb,
+	.cleanup = call_fsm_cleanup,
+	.log_subsys = DGW,
+};
+
+static __attribute__((constructor)) void gw_call_fsm_register(void)
+{
+	OSMO_ASSERT(osmo_fsm_register(&gw_call_fsm) == 0);
+}
+
+struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
+{
+	struct osmo_fsm_inst *fi;
+	struct gw_call *call;
+	char id[32];
+	uint32_t cid = ++iwf->next_call_id;
+
+	snprintf(id, sizeof(id), "call%u", cid);
+	/* the call belongs to its FSM instance: both are freed when the FSM terminates */
+	fi = osmo_fsm_inst_alloc(&gw_call_fsm, iwf, NULL, LOGL_DEBUG, id);
+	if (!fi)
+		return NULL;
+	call = talloc_zero(fi, struct gw_call);
+	fi->priv = call;
+	call->fi = fi;
+	call->iwf = iwf;
+	call->id = cid;
+	call->dir = dir;
+	call->t_setup = time(NULL);
+	llist_add_tail(&call->list, &iwf->calls);
+	hash_add(iwf->calls_by_id, &call->hnode, cid);
+	iwf->num_calls++;
+	rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, dir == GW_CALL_INGRESS ? GW_CTR_CALLS_IN : GW_CTR_CALLS_OUT));
+	return call;
+}
+
+struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id)
+{
+	struct gw_call *call;
+	hash_for_each_possible(iwf->calls_by_id, call, hnode, id)
+		if (call->id == id)
+			return call;
+	return NULL;
+}
+
+const char *gw_call_state_name(const struct gw_call *call)
+{
+	return osmo_fsm_inst_state_name(call->fi);
+}

@@ -1,0 +1,178 @@
+/* Interworking function: glue between the ISUP call API and the SIP UA, routes, call table. */
+#include <string.h>
+#include <strings.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
+
+#include "gw/debug.h"
+#include "gw/iwf.h"
+#include "gw/call.h"
+#include "isup/isup_call.h"
+#include "sip/sip.h"
+
+static const struct rate_ctr_desc iwf_ctr_desc[] = {
+	[GW_CTR_CALLS_IN] = { "calls:ingress", "ISUP -> SIP call attempts" },
+	[GW_CTR_CALLS_OUT] = { "calls:egress", "SIP -> ISUP call attempts" },
+	[GW_CTR_CALLS_ANSWERED] = { "calls:answered", "Answered calls" },
+	[GW_CTR_CALLS_FAILED] = { "calls:failed", "Calls released before answer" },
+	[GW_CTR_NO_ROUTE] = { "calls:no_route", "Calls without a route" },
+};
+
+static const struct rate_ctr_group_desc iwf_ctrg_desc = {
+	.group_name_prefix = "gw:iwf",
+	.group_description = "Interworking function",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(iwf_ctr_desc),
+	.ctr_desc = iwf_ctr_desc,
+};
+
+static struct osmo_tdef iwf_tdefs[] = {
+	{ .T = -1, .default_val = 4, .unit = OSMO_TDEF_S,
+	  .desc = "Overlap: inter-digit timer before the collected number goes out en bloc" },
+	{ .T = -2, .default_val = 32, .unit = OSMO_TDEF_S,
+	  .desc = "Release guard: longest wait for the second leg to be gone" },
+	{}
+};
+
+struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip)
+{
+	struct gw_iwf *iwf = talloc_zero(ctx, struct gw_iwf);
+	iwf->ctx = ctx;
+	iwf->isup = isup;
+	iwf->sip = sip;
+	INIT_LLIST_HEAD(&iwf->routes);
+	INIT_LLIST_HEAD(&iwf->trunks);
+	INIT_LLIST_HEAD(&iwf->calls);
+	hash_init(iwf->calls_by_id);
+	iwf->no_route_cause = 3;
+	iwf->no_route_status = 404;
+	iwf->overlap_timeout_s = 4;
+	snprintf(iwf->media_addr, sizeof(iwf->media_addr), "127.0.0.1");
+	iwf->tdefs = iwf_tdefs;
+	osmo_tdefs_reset(iwf->tdefs);
+	iwf->ctrs = rate_ctr_group_alloc(iwf, &iwf_ctrg_desc, 0);
+	return iwf;
+}
+
+struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create)
+{
+	struct gw_trunk_iwf *t;
+	llist_for_each_entry(t, &iwf->trunks, list)
+		if (!strcmp(t->name, name))
+			return t;
+	if (!create)
+		return NULL;
+	t = talloc_zero(iwf, struct gw_trunk_iwf);
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->profile = GW_CAUSE_PROFILE_RFC3398;
+	t->reliable_18x = true;
+	llist_add_tail(&t->list, &iwf->trunks);
+	return t;
+}
+
+/* Longest matching prefix; a leading '+' in the number matches prefixes with or without it */
+const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number)
+{
+	const struct gw_route *rt, *best = NULL;
+	size_t best_len = 0;
+	const char *bare = number[0] == '+' ? number + 1 : number;
+	llist_for_each_entry(rt, &iwf->routes, list) {
+		size_t pl = strlen(rt->prefix);
+		if (rt->egress != egress)
+			continue;
+		if (strncmp(number, rt->prefix, pl) && strncmp(bare, rt->prefix, pl))
+			continue;
+		if (!best || pl > best_len) {
+			best = rt;
+			best_len = pl;
+		}
+	}
+	return best;
+}
+
+/* ---- ISUP call layer callbacks --------------------------------------------------------- */
+
+static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam, void *app)
+{
+	struct gw_iwf *iwf = app;
+	struct gw_call *call = gw_call_alloc(iwf, GW_CALL_INGRESS);
+	if (!call) {
+		isup_call_release(ic, 47);
+		return;
+	}
+	call->isup = ic;
+	call->cic = isup_call_cic(ic);
+	call->dpc = isup_call_dpc(ic);
+	snprintf(call->group, sizeof(call->group), "%s", isup_call_group(ic));
+	isup_call_set_priv(ic, call);
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_SETUP, (void *)iam);
+}
+
+static void iwf_isup_msg_ind(struct isup_call *ic, const struct isup_msg *msg, void *app)
+{
+	struct gw_call *call = isup_call_priv(ic);
+	if (!call)
+		return;
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_MSG, (void *)msg);
+}
+
+static void iwf_isup_release_ind(struct isup_call *ic, uint8_t cause, void *app)
+{
+	struct gw_call *call = isup_call_priv(ic);
+	if (!call)
+		return;
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_RELEASED, &cause);
+}
+
+static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *app)
+{
+	struct gw_call *call = isup_call_priv(ic);
+	if (call)
+		call->cic = isup_call_cic(ic);
+}
+
+static const struct isup_call_ops iwf_isup_ops = {
+	.setup_ind = iwf_isup_setup_ind,
+	.msg_ind = iwf_isup_msg_ind,
+	.release_ind = iwf_isup_release_ind,
+	.cic_changed_ind = iwf_isup_cic_changed,
+};
+
+/* ---- SIP UA callbacks ------------------------------------------------------------------ */
+
+static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, void *priv)
+{
+	struct gw_iwf *iwf = priv;
+	struct gw_call *call = sip_dialog_priv(dlg);
+
+	if (!call && ev->type == SIP_EV_INVITE) {
+		call = gw_call_alloc(iwf, GW_CALL_EGRESS);
+		if (!call) {
+			struct sip_msg_opts o = { .q850_cause = 47 };
+			sip_dialog_reject(dlg, 503, &o);
+			return;
+		}
+		call->dlg = dlg;
+		snprintf(call->trunk, sizeof(call->trunk), "%s", sip_dialog_trunk(dlg)->name);
+		snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(dlg));
+		sip_dialog_set_priv(dlg, call);
+		osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_SIP_INVITE, (void *)ev);
+		return;
+	}
+	if (!call)
+		return;		/* a dialog the call already let go of */
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_SIP_EVENT, (void *)ev);
+}
+
+const struct sip_ua_cbs gw_iwf_sip_cbs = {
+	.event = iwf_sip_event,
+};
+
+int gw_iwf_start(struct gw_iwf *iwf)
+{
+	isup_call_register(iwf->isup, &iwf_isup_ops, iwf);
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* The interworking function: routes, per-trunk interworking settings, the call-mapping table
+ * and one call FSM per call between the ISUP call API (isup/isup_call.h) and the SIP UA
+ * (sip/sip.h). RFC 3398 (ISUP <-> SIP) with a Q.1912.5 cause profile. */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/hashtable.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/tdef.h>
+
+#include "gw/cause_map.h"
+#include "gw/iam_map.h"
+
+struct isup_node;
+struct sip_ua;
+struct sip_trunk;
+struct gw_call;
+
+/* ingress: ISUP called number prefix -> SIP trunk; egress: R-URI user prefix -> circuit group */
+struct gw_route {
+	struct llist_head list;
+	bool egress;
+	char prefix[32];		/* "" matches everything; digits, optional leading '+' */
+	char target[64];		/* trunk name (ingress) / circuit-group name (egress) */
+};
+
+/* Interworking settings per SIP trunk */
+struct gw_trunk_iwf {
+	struct llist_head list;
+	char name[64];
+	enum gw_cause_profile profile;
+	struct gw_cause_overrides ovr;
+	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
+	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
+};
+
+enum gw_iwf_ctr {
+	GW_CTR_CALLS_IN,		/* ISUP -> SIP (ingress) attempts */
+	GW_CTR_CALLS_OUT,		/* SIP -> ISUP (egress) attempts */
+	GW_CTR_CALLS_ANSWERED,
+	GW_CTR_CALLS_FAILED,
+	GW_CTR_NO_ROUTE,
+};
+
+struct gw_iwf {
+	void *ctx;
+	struct isup_node *isup;
+	struct sip_ua *sip;
+	struct gw_number_plan plan;
+	struct llist_head routes;	/* struct gw_route, in configuration order; longest prefix wins */
+	struct llist_head trunks;	/* struct gw_trunk_iwf */
+	uint8_t no_route_cause;		/* REL cause for an IAM without route (default 3) */
+	int no_route_status;		/* SIP status for an INVITE without route (default 404) */
+	unsigned int overlap_timeout_s;	/* inter-digit timer for overlap -> en-bloc (T10-like) */
+	char media_addr[64];		/* address put into SDP when a bearer has none */
+
+	/* call-mapping table */
+	struct llist_head calls;	/* struct gw_call */
+	unsigned int num_calls;
+	uint32_t next_call_id;
+	DECLARE_HASHTABLE(calls_by_id, 10);
+
+	struct osmo_tdef *tdefs;
+	struct rate_ctr_group *ctrs;
+};
+
+struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
+/* Register as the ISUP call layer and the SIP UA's event handler. */
+int gw_iwf_start(struct gw_iwf *iwf);
+void gw_iwf_vty_init(struct gw_iwf *iwf);
+
+struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
+const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);
+
+/* The sip_ua_cbs the IWF needs (the UA must be allocated with them and iwf as priv). */
+extern const struct sip_ua_cbs gw_iwf_sip_cbs;

@@ -1,0 +1,248 @@
+/* VTY of the interworking function: "gateway" config node, show calls, release call. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+#include <osmocom/vty/tdef_vty.h>
+
+#include "gw/vty_nodes.h"
+#include "gw/iwf.h"
+#include "gw/call.h"
+#include "isup/isup_call.h"
+
+static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
+
+static struct cmd_node gw_node = { GW_NODE, "%s(config-gateway)# ", 1 };
+
+DEFUN(cfg_gateway, cfg_gateway_cmd, "gateway", "Interworking function: routes, numbering, causes\n")
+{
+	vty->node = GW_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_cc, cfg_gw_cc_cmd, "country-code <1-999>",
+      "Home country code: national numbers become +CC... in SIP, and back\n" "Country code\n")
+{
+	snprintf(g_iwf->plan.country_code, sizeof(g_iwf->plan.country_code), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_media, cfg_gw_media_cmd, "media-address A.B.C.D",
+      "Address put into SDP for circuits without a bearer endpoint\n" "IPv4 address\n")
+{
+	snprintf(g_iwf->media_addr, sizeof(g_iwf->media_addr), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+static const char *prefix_arg(const char *a)
+{
+	return !strcmp(a, "default") ? "" : a;
+}
+
+static int route_add(struct vty *vty, bool egress, const char *prefix, const char *target)
+{
+	struct gw_route *rt;
+	llist_for_each_entry(rt, &g_iwf->routes, list) {
+		if (rt->egress == egress && !strcmp(rt->prefix, prefix)) {
+			snprintf(rt->target, sizeof(rt->target), "%s", target);
+			return CMD_SUCCESS;
+		}
+	}
+	rt = talloc_zero(g_iwf, struct gw_route);
+	rt->egress = egress;
+	snprintf(rt->prefix, sizeof(rt->prefix), "%s", prefix);
+	snprintf(rt->target, sizeof(rt->target), "%s", target);
+	llist_add_tail(&rt->list, &g_iwf->routes);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_route_in, cfg_gw_route_in_cmd, "route ingress PREFIX trunk NAME",
+      "Routing\n" "ISUP -> SIP: by called number prefix\n" "Digits (optionally +...), or 'default'\n"
+      "To a SIP trunk\n" "Trunk name\n")
+{
+	return route_add(vty, false, prefix_arg(argv[0]), argv[1]);
+}
+
+DEFUN(cfg_gw_route_eg, cfg_gw_route_eg_cmd, "route egress PREFIX circuit-group NAME",
+      "Routing\n" "SIP -> ISUP: by Request-URI user prefix\n" "Digits (optionally +...), or 'default'\n"
+      "To a circuit group\n" "Circuit group name\n")
+{
+	return route_add(vty, true, prefix_arg(argv[0]), argv[1]);
+}
+
+DEFUN(cfg_gw_no_route, cfg_gw_no_route_cmd, "no route (ingress|egress) PREFIX",
+      NO_STR "Routing\n" "ISUP -> SIP\n" "SIP -> ISUP\n" "Prefix or 'default'\n")
+{
+	struct gw_route *rt, *rt2;
+	bool egress = !strcmp(argv[0], "egress");
+	const char *prefix = prefix_arg(argv[1]);
+	llist_for_each_entry_safe(rt, rt2, &g_iwf->routes, list) {
+		if (rt->egress == egress && !strcmp(rt->prefix, prefix)) {
+			llist_del(&rt->list);
+			talloc_free(rt);
+			return CMD_SUCCESS;
+		}
+	}
+	vty_out(vty, "%% no such route%s", VTY_NEWLINE);
+	return CMD_WARNING;
+}
+
+DEFUN(cfg_gw_noroute, cfg_gw_noroute_cmd, "no-route cause <1-127> status <300-699>",
+      "What to answer when no route matches\n" "REL cause towards ISUP\n" "Q.850 cause\n"
+      "SIP status towards SIP\n" "Status code\n")
+{
+	g_iwf->no_route_cause = atoi(argv[0]);
+	g_iwf->no_route_status = atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_overlap, cfg_gw_overlap_cmd, "overlap (en-bloc|off)",
+      "Incoming IAM without ST: collect SAMs and send one INVITE (inter-digit timer X1)\n"
+      "Collect digits (RFC 3578 en-bloc conversion)\n" "Send the INVITE at once\n")
+{
+	g_iwf->overlap_timeout_s = !strcmp(argv[0], "off") ? 0 : 1;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_prof, cfg_gw_trunk_prof_cmd, "trunk NAME cause-profile (rfc3398|q1912)",
+      "Interworking settings of a SIP trunk\n" "Trunk name\n" "Cause mapping profile\n"
+      "RFC 3398 tables\n" "ITU-T Q.1912.5 profile\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->profile = gw_cause_profile_from_name(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_map_i2s, cfg_gw_trunk_map_i2s_cmd, "trunk NAME cause-map isup-to-sip <1-127> <300-699>",
+      "Interworking settings of a SIP trunk\n" "Trunk name\n" "Override of the cause table\n"
+      "ISUP cause -> SIP status\n" "Q.850 cause\n" "SIP status\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->ovr.isup_to_sip[atoi(argv[1])] = atoi(argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_map_s2i, cfg_gw_trunk_map_s2i_cmd, "trunk NAME cause-map sip-to-isup <300-699> <1-127>",
+      "Interworking settings of a SIP trunk\n" "Trunk name\n" "Override of the cause table\n"
+      "SIP status -> ISUP cause\n" "SIP status\n" "Q.850 cause\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->ovr.sip_to_isup[atoi(argv[1])] = atoi(argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)",
+      "Interworking settings of a SIP trunk\n" "Trunk name\n"
+      "Send 18x with SDP reliably (100rel) when the peer supports it\n" "On\n" "Off\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->reliable_18x = !strcmp(argv[1], "on");
+	return CMD_SUCCESS;
+}
+
+static int config_write_gw(struct vty *vty)
+{
+	struct gw_route *rt;
+	struct gw_trunk_iwf *t;
+	vty_out(vty, "gateway%s", VTY_NEWLINE);
+	if (g_iwf->plan.country_code[0])
+		vty_out(vty, " country-code %s%s", g_iwf->plan.country_code, VTY_NEWLINE);
+	vty_out(vty, " media-address %s%s", g_iwf->media_addr, VTY_NEWLINE);
+	vty_out(vty, " no-route cause %u status %d%s", g_iwf->no_route_cause, g_iwf->no_route_status, VTY_NEWLINE);
+	vty_out(vty, " overlap %s%s", g_iwf->overlap_timeout_s ? "en-bloc" : "off", VTY_NEWLINE);
+	llist_for_each_entry(rt, &g_iwf->routes, list)
+		vty_out(vty, " route %s %s %s %s%s", rt->egress ? "egress" : "ingress",
+			rt->prefix[0] ? rt->prefix : "default", rt->egress ? "circuit-group" : "trunk", rt->target,
+			VTY_NEWLINE);
+	llist_for_each_entry(t, &g_iwf->trunks, list) {
+		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
+		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
+		for (int c = 0; c < 128; c++)
+			if (t->ovr.isup_to_sip[c])
+				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
+					VTY_NEWLINE);
+		for (int s = 0; s < 700; s++)
+			if (t->ovr.sip_to_isup[s])
+				vty_out(vty, " trunk %s cause-map sip-to-isup %d %u%s", t->name, s, t->ovr.sip_to_isup[s],
+					VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+static void show_call_line(struct vty *vty, struct gw_call *call)
+{
+	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld%s", call->id,
+		call->dir == GW_CALL_INGRESS ? "ingress" : "egress", gw_call_state_name(call),
+		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup) : "gone",
+		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup), VTY_NEWLINE);
+}
+
+DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Live calls (call-mapping table)\n")
+{
+	struct gw_call *call;
+	vty_out(vty, "%u calls%s", g_iwf->num_calls, VTY_NEWLINE);
+	vty_out(vty, "%-6s %-7s %-15s %-10s %-8s %5s %-22s %6s%s", "id", "dir", "state", "group", "isup", "cic",
+		"sip call-id", "age(s)", VTY_NEWLINE);
+	llist_for_each_entry(call, &g_iwf->calls, list)
+		show_call_line(vty, call);
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, both legs\n" "Call id\n")
+{
+	struct gw_call *call = gw_call_find(g_iwf, strtoul(argv[0], NULL, 10));
+	if (!call) {
+		vty_out(vty, "%% no call %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty_out(vty, "call %u (%s), state %s%s", call->id, call->dir == GW_CALL_INGRESS ? "ISUP -> SIP" : "SIP -> ISUP",
+		gw_call_state_name(call), VTY_NEWLINE);
+	vty_out(vty, " ISUP leg: group %s, cic %u, circuit state %s%s", call->group[0] ? call->group : "-", call->cic,
+		call->isup ? isup_call_state_name(call->isup) : "released", VTY_NEWLINE);
+	vty_out(vty, " SIP leg: trunk %s, call-id %s, %s%s", call->trunk[0] ? call->trunk : "-",
+		call->call_id[0] ? call->call_id : "-", call->dlg ? "dialog up" : "dialog gone", VTY_NEWLINE);
+	vty_out(vty, " called %s, calling %s%s%s", call->sip_id.ruri_user, call->sip_id.pai_user,
+		call->sip_id.privacy_id ? " (restricted)" : "", VTY_NEWLINE);
+	vty_out(vty, " ACM %s, answered %s, release cause %u (%s)%s", call->acm_sent || call->acm_received ? "yes" : "no",
+		call->answered ? "yes" : "no", call->rel_cause, call->rel_side ? call->rel_side : "-", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(release_call, release_call_cmd, "release call <1-4294967295> cause <1-127>",
+      "Release\n" "A call\n" "Call id\n" "Q.850 cause\n" "Cause value\n")
+{
+	struct gw_call *call = gw_call_find(g_iwf, strtoul(argv[0], NULL, 10));
+	uint8_t cause = atoi(argv[1]);
+	if (!call) {
+		vty_out(vty, "%% no call %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_RELEASE_REQ, &cause);
+	return CMD_SUCCESS;
+}
+
+static struct osmo_tdef_group gw_tdef_groups[] = {
+	{ .name = "gw", .desc = "Interworking function", .tdefs = NULL },
+	{}
+};
+
+void gw_iwf_vty_init(struct gw_iwf *iwf)
+{
+	g_iwf = iwf;
+	install_element(CONFIG_NODE, &cfg_gateway_cmd);
+	install_node(&gw_node, config_write_gw);
+	install_element(GW_NODE, &cfg_gw_cc_cmd);
+	install_element(GW_NODE, &cfg_gw_media_cmd);
+	install_element(GW_NODE, &cfg_gw_route_in_cmd);
+	install_element(GW_NODE, &cfg_gw_route_eg_cmd);
+	install_element(GW_NODE, &cfg_gw_no_route_cmd);
+	install_element(GW_NODE, &cfg_gw_noroute_cmd);
+	install_element(GW_NODE, &cfg_gw_overlap_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_prof_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_map_i2s_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
+	install_element_ve(&show_calls_cmd);
+	install_element_ve(&show_call_cmd);
+	install_element(ENABLE_NODE, &release_call_cmd);
+	gw_tdef_groups[0].tdefs = iwf->tdefs;
+	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);
+}
