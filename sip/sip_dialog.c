@@ -323,7 +323,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 			dlg->has_local_sdp = true;
 		}
 	}
-	osip_message_clone(m, &dlg->invite);
+	sip_msg_clone(m, &dlg->invite);
 
 	tx = sip_tx_alloc(ua, trunk, SIP_TX_INVITE);
 	tx->dlg = dlg;
@@ -634,7 +634,7 @@ static bool invite_is_retransmission(struct sip_ua *ua, osip_transaction_t *tr, 
 			continue;
 		if (!ftag || !sip_tag(d->remote) || strcmp(ftag, sip_tag(d->remote)) || cseq != d->invite_cseq)
 			continue;
-		if (d->last_2xx && osip_message_clone(d->last_2xx, &copy) == 0) {
+		if (d->last_2xx && sip_msg_clone(d->last_2xx, &copy) == 0) {
 			sip_tx_respond(tr, copy);
 		} else {
 			/* still proceeding: answer the stray transaction with 100 and let it be absorbed */
@@ -717,7 +717,7 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 	dlg->invite_cseq = strtoul(invite->cseq->number, NULL, 10);
 	dlg->remote_cseq = dlg->invite_cseq;
 	dlg->local_cseq = 1 + (sip_ua_random(ua) & 0xffff);
-	osip_message_clone(invite, &dlg->invite);
+	sip_msg_clone(invite, &dlg->invite);
 	dlg->resp_dst = tx->dst;
 	dlg->conn = tx->conn;
 	/* in-dialog requests go to the trunk peer when one is configured, else back to the source */
@@ -786,7 +786,7 @@ int sip_dialog_provisional(struct sip_dialog *dlg, int code, bool reliable, cons
 		osip_message_set_header(r, "RSeq", rseq);
 		if (has_sdp)
 			dlg->sdp_answer_sent = true;
-		if (osip_message_clone(r, &copy) == 0)
+		if (sip_msg_clone(r, &copy) == 0)
 			sip_prack_start(dlg, copy, has_sdp);
 	}
 	sip_tx_respond(dlg->inv_tr, r);
@@ -831,7 +831,7 @@ void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp)
 
 	if (dlg->last_2xx)
 		osip_message_free(dlg->last_2xx);
-	osip_message_clone(resp, &dlg->last_2xx);
+	sip_msg_clone(resp, &dlg->last_2xx);
 	dlg->last_2xx_cseq = strtoul(resp->cseq->number, NULL, 10);
 	if (tr)
 		sip_tx_respond(tr, resp);

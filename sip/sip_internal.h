@@ -214,6 +214,7 @@ void sip_msg_parse_reason(const osip_message_t *msg, int *cause, char *loc, size
 void sip_msg_get_headers(struct sip_trunk *trunk, const osip_message_t *msg, struct sip_headers *h);
 char *sip_random_token(struct sip_ua *ua, const char *prefix);
 void sip_msg_set_max_forwards(osip_message_t *msg, int n);
+int sip_msg_clone(const osip_message_t *msg, osip_message_t **dest);
 const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size);
 
 /* sip_body.c */

@@ -396,3 +396,13 @@ const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size)
 		snprintf(buf, size, "%s", msg->call_id->number);
 	return buf;
 }
+
+/* osip_message_clone() copies the serialised cache with strdup(), which cuts a binary (ISUP) body at
+ * its first NUL while keeping the old length (found by fuzzing): make the copy re-serialise. */
+int sip_msg_clone(const osip_message_t *msg, osip_message_t **dest)
+{
+	int rc = osip_message_clone(msg, dest);
+	if (rc == 0)
+		osip_message_force_update(*dest);
+	return rc;
+}

@@ -114,13 +114,16 @@ int sip_sdp_parse(struct sip_sdp *sdp, const char *buf, size_t len)
 	memset(sdp, 0, sizeof(*sdp));
 	if (!buf || len == 0 || len > 16384)
 		return -EINVAL;
-	copy = malloc(len + 1);
+	/* libosip2's sdp_message_parse reads past the terminating NUL on some truncated lines (found
+	 * by fuzzing): terminate the last line and leave a zeroed guard area behind the text */
+	copy = calloc(1, len + 2 + 32);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, buf, len);
-	copy[len] = '\0';
 	if (strlen(copy) != len)
 		goto out;		/* NUL inside SDP */
+	if (copy[len - 1] != '\n')
+		memcpy(copy + len, "\r\n", 2);
 	if (sdp_message_init(&m) != 0)
 		goto out;
 	if (sdp_message_parse(m, copy) != 0)
