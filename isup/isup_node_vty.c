@@ -13,7 +13,7 @@ static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);
 void cgroup_vty_write(struct vty *vty, struct isup_node *node);
 
-DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer T4 SECONDS",
+DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer t4 SECONDS",
       "Node timer\n" "T4: UPT sent, waiting for UPA (Q.764 2.13)\n" "Seconds (decimals allowed)\n")
 {
 	double v = atof(argv[0]);
@@ -93,7 +93,7 @@ static int config_write_isup(struct vty *vty)
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
 	if (node->t4_ms != 300000)
-		vty_out(vty, " timer T4 %.3g%s", node->t4_ms / 1000.0, VTY_NEWLINE);
+		vty_out(vty, " timer t4 %.3g%s", node->t4_ms / 1000.0, VTY_NEWLINE);
 	if (isup_node_vty_write_hook)
 		isup_node_vty_write_hook(vty);
 	cgroup_vty_write(vty, node);
