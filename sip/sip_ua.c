@@ -534,9 +534,10 @@ static char *headers_without_body(const char *buf, size_t hlen)
 	while (p < end) {
 		const char *eol = memmem(p, end - p, "\r\n", 2);
 		size_t l = eol ? (size_t)(eol - p) + 2 : (size_t)(end - p);
-		if (!(!strncasecmp(p, "Content-Type:", 13) || !strncasecmp(p, "c:", 2) ||
-		      !strncasecmp(p, "Content-Length:", 15) || !strncasecmp(p, "l:", 2) ||
-		      !strncasecmp(p, "MIME-Version:", 13))) {
+#define HAS_PREFIX(x) (l >= sizeof(x) - 1 && !strncasecmp(p, x, sizeof(x) - 1))
+		if (!(HAS_PREFIX("Content-Type:") || HAS_PREFIX("c:") || HAS_PREFIX("Content-Length:") ||
+		      HAS_PREFIX("l:") || HAS_PREFIX("MIME-Version:"))) {
+#undef HAS_PREFIX
 			memcpy(out + o, p, l);
 			o += l;
 		}
