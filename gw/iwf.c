@@ -176,3 +176,20 @@ int gw_iwf_start(struct gw_iwf *iwf)
 	isup_call_register(iwf->isup, &iwf_isup_ops, iwf);
 	return 0;
 }
+
+/* Shutdown: release every call on both legs (REL / BYE or CANCEL) and drop the call table,
+ * before the SIP UA and the ISUP node go away. */
+void gw_iwf_shutdown(struct gw_iwf *iwf)
+{
+	struct gw_call *call, *call2;
+	uint8_t cause = 41;	/* temporary failure */
+	llist_for_each_entry_safe(call, call2, &iwf->calls, list) {
+		osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_RELEASE_REQ, &cause);
+		/* whatever is left of the call (waiting for the SIP leg to end) is dropped now */
+		if (call->dlg)
+			sip_dialog_set_priv(call->dlg, NULL);
+		call->dlg = NULL;
+	}
+	llist_for_each_entry_safe(call, call2, &iwf->calls, list)
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+}

@@ -69,6 +69,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 /* Register as the ISUP call layer and the SIP UA's event handler. */
 int gw_iwf_start(struct gw_iwf *iwf);
 void gw_iwf_vty_init(struct gw_iwf *iwf);
+void gw_iwf_shutdown(struct gw_iwf *iwf);
 
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);

@@ -9,6 +9,8 @@
 #include "gw/app.h"
 #include "gw/debug.h"
 #include "isup/isup_node.h"
+#include "gw/iwf.h"
+#include "sip/sip.h"
 #include "gw/testcall.h"
 
 #define SIPT_GW_VTY_PORT 4260
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 	};
 	struct sgw_app *app;
 	struct isup_node *isup;
+	struct gw_iwf *iwf;
+	struct sip_ua *sip;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "c:hV", long_opts, NULL)) != -1) {
@@ -51,6 +55,11 @@ int main(int argc, char **argv)
 	isup = isup_node_alloc(app->ctx);
 	isup_node_vty_init(isup);
 	testcall_init(app->ctx, isup);
+	iwf = gw_iwf_alloc(app->ctx, isup, NULL);
+	sip = sip_ua_alloc(app->ctx, &gw_iwf_sip_cbs, iwf);
+	iwf->sip = sip;
+	sip_vty_init(sip);
+	gw_iwf_vty_init(iwf);
 
 	if (sgw_app_read_config(app, config_file) < 0)
 		return 1;
@@ -60,8 +69,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
 		return 1;
 	}
-	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started\n", PACKAGE_VERSION);
+	if (sip_ua_start(sip) < 0) {
+		fprintf(stderr, "sipt-gw: cannot start SIP (check the 'sip' trunks: listen address/port)\n");
+		return 1;
+	}
+	/* With routes configured the interworking function is the ISUP call layer; without, the
+	 * test call application answers (bring-up and the Q.784.1 tests). */
+	if (!llist_empty(&iwf->routes))
+		gw_iwf_start(iwf);
+	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
+	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
+	gw_iwf_shutdown(iwf);
+	sip_ua_free(sip);
 	isup_node_stop(isup);
 	sgw_app_free(app);
 	return 0;
