@@ -15,6 +15,7 @@ STP_VTY=$((LAB_BASE + 1))
 GW_VTY=$((LAB_BASE + 2))
 GWB_VTY=$((LAB_BASE + 3))
 PEER_VTY=$((LAB_BASE + 4))
+SIP_PORT=$((LAB_BASE + 5))	# the gateways' SIP trunk port (5060 in config/)
 LAB_PIDS=()
 LAB_FAILS=0
 
@@ -37,7 +38,8 @@ trap lab_cleanup EXIT
 # lab_cfg SRC DST: copy a config from config/ with the test's ports
 lab_cfg() {
 	sed -e "s/\b2905\b/$M3UA_PORT/g" -e "s/ 4239$/ $STP_VTY/" -e "s/ 4260$/ $GW_VTY/" \
-	    -e "s/ 4262$/ $GWB_VTY/" "$TOP_SRCDIR/config/$1" > "$2"
+	    -e "s/ 4262$/ $GWB_VTY/" \
+	    -e "s/ 5060$/ $SIP_PORT/" "$TOP_SRCDIR/config/$1" > "$2"
 }
 
 start_stp() {
@@ -81,6 +83,40 @@ run_peer() {
 	sed 's/^/    /' "$T/peer.log" | grep -v '^    <000' | tail -200
 	return $rc
 }
+
+# start_peer_bg CONFIG NAME SCENARIO [options]: an exchange in the background, log in $T/NAME.log
+start_peer_bg() {
+	local cfg=$1 name=$2 scen=$3; shift 3
+	lab_cfg "$cfg" "$T/$name.cfg"
+	"$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1 &
+	local pid=$!
+	LAB_PIDS+=($pid)
+	eval "${name^^}_PID=$pid"
+}
+
+# run_peer_cfg CONFIG NAME SCENARIO [options]: an exchange in the foreground; prints its report
+run_peer_cfg() {
+	local cfg=$1 name=$2 scen=$3; shift 3
+	lab_cfg "$cfg" "$T/$name.cfg"
+	timeout -k 5 120 "$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1
+	local rc=$?
+	sed 's/^/    /' "$T/$name.log" | grep -v '^    <000' | tail -200
+	return $rc
+}
+
+# wait until a gateway's VTY shows its DPC available: wait_route VTYPORT DPC SECONDS
+wait_route() {
+	local end=$(( $(date +%s) + $3 ))
+	while [ "$(date +%s)" -le $end ]; do
+		vty $1 "show isup routes" 2>/dev/null | awk -v d=$2 '$1==d && $2=="available"{f=1} END{exit !f}' && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+# number of calls in a gateway's call table, and of circuits not idle
+calls_count() { vty $1 "show calls" 2>/dev/null | awk '/ calls$/{print $1}'; }
+circuits_not_idle() { vty $1 "show circuits" 2>/dev/null | sed -n 's/^\([0-9]*\) circuits not idle.*/\1/p'; }
 
 wait_port() {	# PORT SECONDS
 	local end=$(( $(date +%s) + $2 ))
