@@ -81,6 +81,8 @@ void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t
 	r = sip_msg_new_response(dlg->trunk, prack, 200, sip_tag(dlg->local));
 	if (r)
 		sip_tx_respond(tr, r);
+	/* the 200 to the PRACK leaves before the held 2xx to the INVITE */
+	sip_ua_pump(dlg->ua);
 	ev.rseq = rseq;
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->pending_2xx && !dlg->dead) {
