@@ -122,10 +122,12 @@ static void call_release_isup(struct gw_call *call, uint8_t cause)
 	call->isup = NULL;
 }
 
+/* Both legs gone: the call ends - not here, but from the FSM timer right after, because this
+ * may run inside a callback of the SIP or ISUP layer that still uses the call afterwards. */
 static void call_done_check(struct gw_call *call)
 {
 	if (!call->isup && !call->dlg)
-		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+		osmo_fsm_inst_state_chg_ms(call->fi, GW_CALL_ST_RELEASING, 1, -3);
 	else if (call->fi->state != GW_CALL_ST_RELEASING)
 		call_state_chg(call, GW_CALL_ST_RELEASING);
 }
@@ -364,12 +366,22 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 	 * Max-Forwards */
 	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
 		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *hc = isup_msg_find_const(&iam, ISUP_PRM_HOP_COUNTER);
-		struct isup_param cdp = *cd;
+		const struct isup_param *ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
+		const struct isup_param *ehc = isup_msg_find_const(&enc, ISUP_PRM_HOP_COUNTER);
+		struct isup_number a, b;
+		/* the Request-URI wins only where it says something else (retargeting) */
+		if (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
+		    isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
+		    strcmp(a.digits, b.digits) || a.nai != b.nai) {
+			struct isup_param cdp = *cd;
+			isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
+		}
+		/* hop counter: the smaller of the encapsulated one and Max-Forwards */
+		if (ehc && ehc->len && id->max_forwards >= 0 && id->max_forwards < (ehc->val[0] & 0x1f)) {
+			uint8_t hc = id->max_forwards;
+			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
+		}
 		enc.cic = 0;
-		isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
-		if (hc)
-			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, hc->val, hc->len);
 		iam = enc;
 	}
 	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);
@@ -541,19 +553,19 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		}
 		note_release(call, cause, "sip");
 		call_release_isup(call, cause);
-		call_state_chg(call, GW_CALL_ST_RELEASING);
+		call_done_check(call);
 		break;
 	case SIP_EV_CANCEL:
 		cause = gw_cancel_cause(t->profile, ev->q850_cause);
 		note_release(call, cause, "sip");
 		call_release_isup(call, cause);
-		call_state_chg(call, GW_CALL_ST_RELEASING);
+		call_done_check(call);
 		break;
 	case SIP_EV_TIMEOUT:
 		/* Timer B / PRACK / ACK timeouts: recovery on timer expiry (RFC 3398 408/504 -> 102) */
 		note_release(call, 102, "sip");
 		call_release_isup(call, 102);
-		call_state_chg(call, GW_CALL_ST_RELEASING);
+		call_done_check(call);
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
@@ -696,6 +708,8 @@ static int call_fsm_timer_cb(struct osmo_fsm_inst *fi)
 		return 0;
 	}
 	case GW_CALL_ST_RELEASING:
+		if (!call->isup && !call->dlg)
+			return 1;	/* both legs are gone: end of the call */
 		LOGPFSML(fi, LOGL_ERROR, "release guard timer expired: dropping the call\n");
 		call_release_isup(call, 41);
 		if (call->dlg) {

@@ -88,7 +88,7 @@ int msgspec_parse(struct msgspec *spec, const char *text, char *err, size_t err_
 		spec->num_kv++;
 	}
 	if ((v = msgspec_take(spec, "cic")))
-		spec->cic = atoi(v);
+		spec->cic = !strcmp(v, "last") ? MSGSPEC_CIC_LAST : atoi(v);
 	if ((v = msgspec_take(spec, "dpc")))
 		snprintf(spec->dpc, sizeof(spec->dpc), "%s", v);
 	return 0;
@@ -532,6 +532,24 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 	for (unsigned int i = 0; i < spec->num_kv; i++) {
 		const char *key = spec->kv[i].key, *want = spec->kv[i].val;
 		char pname[32], field[32], have[128];
+		if (!strcasecmp(key, "body")) {
+			/* the whole message after the CIC, byte for byte (transparency checks) */
+			uint8_t exp[ISUP_MAX_MSG_LEN], got[ISUP_MAX_MSG_LEN];
+			int el = msgspec_hex_parse(want, exp, sizeof(exp));
+			int gl = isup_encode_body(msg, got, sizeof(got));
+			if (el < 0) {
+				snprintf(err, err_len, "body: bad hex");
+				return -1;
+			}
+			if (el != gl || memcmp(exp, got, el)) {
+				size_t o = 0;
+				o += snprintf(err + o, err_len - o, "body differs, got ");
+				for (int k = 0; k < gl && o + 3 < err_len; k++)
+					o += snprintf(err + o, err_len - o, "%02x", got[k]);
+				return 0;
+			}
+			continue;
+		}
 		enum isup_number_kind nk = ISUP_NUM_CALLED;
 		const struct isup_param *p;
 		union typed t;

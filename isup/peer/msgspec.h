@@ -5,7 +5,7 @@
  * "cause.loc=2". A bare parameter name sets/compares its main field (digits for numbers, the
  * value for cause, called party status for bci, ...). "0x..." values are raw parameter octets.
  * "p.C5=0102" is a parameter by numeric code (unknown ones included). In expectations,
- * "=absent" and "=present" test presence. Number digits: 0-9, A-E; a trailing F is the ST digit. */
+ * "=absent" and "=present" test presence; "body=HEX" compares the whole message after the CIC. Number digits: 0-9, A-E; a trailing F is the ST digit. */
 #pragma once
 #include <stddef.h>
 #include "isup/isup.h"
@@ -16,10 +16,11 @@ struct msgspec_kv {
 };
 
 #define MSGSPEC_MAX_KV 32
+#define MSGSPEC_CIC_LAST (-2)	/* "cic=last" */
 
 struct msgspec {
 	int type;			/* message type, -1 if not given */
-	int cic;			/* -1: use default */
+	int cic;			/* -1: use default; MSGSPEC_CIC_LAST: CIC of the last expected message */
 	char dpc[24];			/* empty: use default */
 	unsigned int num_kv;
 	struct msgspec_kv kv[MSGSPEC_MAX_KV];

@@ -7,6 +7,7 @@
  *   send TYPE k=v ...      build and send a message (see msgspec.h for keys)
  *   send-raw HEX [dpc=PC]  send raw MTP user data (CIC onwards)
  *   expect TYPE k=v ... [within=SEC]   wait for a matching message (default 5 s)
+ *                          (cic=last in send/expect: the CIC of the last expected message)
  *   expect-none [within=SEC]           no (non-automatic) message may arrive (default 2 s)
  *   sleep MS
  *   auto NAME on|off [k=v ...]  automatic answers: rel rsc grs blo ubl cgb cgu upt cqm iam all
@@ -28,6 +29,11 @@
 
 #include "isup/peer/peer.h"
 
+static size_t isup_cic_len(enum isup_variant v)
+{
+	return 2;	/* ITU and ANSI both carry the CIC in two octets */
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -40,22 +46,34 @@ static double rel_t(struct peer *peer)
 	return now_s() - peer->t0;
 }
 
-static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const struct isup_msg *msg)
+static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const struct isup_msg *msg,
+		      const uint8_t *raw, size_t raw_len)
 {
 	char sum[512], body[4096];
+	uint8_t enc[ISUP_MAX_MSG_LEN];
 	isup_msg_summary(sum, sizeof(sum), msg);
 	isup_msg_print(body, sizeof(body), msg);
 	fprintf(peer->out, "[%8.3f] %s %s %s %s\n", rel_t(peer), dir, dir[0] == '>' ? "to" : "from",
 		isup_mtp_pc_str(peer->mtp, pc), sum);
 	for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
 		fprintf(peer->out, "             %s\n", line);
+	if (!raw) {
+		int n = isup_encode(msg, enc, sizeof(enc));
+		raw = enc;
+		raw_len = n > 0 ? n : 0;
+	}
+	/* the octets after the CIC, as on the wire (transparency checks compare these) */
+	fprintf(peer->out, "             raw:");
+	for (size_t i = isup_cic_len(peer->variant); i < raw_len; i++)
+		fprintf(peer->out, "%02x", raw[i]);
+	fprintf(peer->out, "\n");
 	fflush(peer->out);
 }
 
 static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg)
 {
 	int rc = isup_mtp_send(peer->mtp, dpc, msg);
-	print_msg(peer, ">>", dpc, msg);
+	print_msg(peer, ">>", dpc, msg, NULL, 0);
 	if (rc < 0)
 		fprintf(peer->out, "             (send failed: %d)\n", rc);
 	peer->tx_count++;
@@ -309,8 +327,10 @@ static bool try_expect(struct peer *peer)
 		int m = msgspec_match(&e->msg, &peer->expect, err, sizeof(err));
 		llist_del(&e->list);
 		peer->rxq_len--;
-		if (m == 1)
+		if (m == 1) {
+			peer->last_cic = e->msg.cic;
 			step_result(peer, true, "after %.3f s", now_s() - peer->wait_start);
+		}
 		else
 			step_result(peer, false, "%s", err);
 		talloc_free(e);
@@ -515,7 +535,9 @@ static int exec_line(struct peer *peer, const char *line)
 		return 1;
 	}
 	if (!strcmp(cmd, "send")) {
-		if (msgspec_parse(&sp, rest, err, sizeof(err)) < 0 || resolve_dpc(peer, &sp, &dpc) < 0 ||
+		if (msgspec_parse(&sp, rest, err, sizeof(err)) == 0 && sp.cic == MSGSPEC_CIC_LAST)
+			sp.cic = peer->last_cic;
+		if (err[0] || resolve_dpc(peer, &sp, &dpc) < 0 ||
 		    msgspec_build(&msg, peer->variant, &sp, sp.cic >= 0 ? sp.cic : peer->cic, err, sizeof(err)) < 0) {
 			step_result(peer, false, "%s", err[0] ? err : "no/invalid dpc");
 			return -1;
@@ -553,6 +575,8 @@ static int exec_line(struct peer *peer, const char *line)
 			return -1;
 		}
 		double within = take_within(&sp, 5.0);
+		if (sp.cic == MSGSPEC_CIC_LAST)
+			sp.cic = peer->last_cic;
 		peer->expect = sp;
 		start_wait(peer, WAIT_EXPECT, within);
 		if (try_expect(peer))
@@ -614,7 +638,7 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 			isup_mtp_pc_str(mtp, rx->opc), rx->raw_len, isup_strerror(rx->decode_rc));
 		return;
 	}
-	print_msg(peer, "<<", rx->opc, rx->msg);
+	print_msg(peer, "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
 	if (auto_handle(peer, rx->opc, rx->msg))
 		return;
 	e = talloc_zero(peer, struct peer_rxq_entry);

@@ -59,6 +59,7 @@ struct peer {
 	uint32_t dpc;
 	bool dpc_set;
 	int cic;
+	int last_cic;		/* CIC of the last message an expect matched */
 
 	bool autoresp[_PEER_AUTO_NUM];
 	struct peer_iam_cfg iam;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
 
 #include "gw/app.h"
 #include "isup/isup_node.h"
@@ -30,12 +31,21 @@ struct peer_main {
 };
 
 static struct peer_main g_main;
+static struct osmo_timer_list quit_timer;
+
+static void quit_cb(void *data)
+{
+	g_main.app->quit = true;
+}
 
 static void on_done(struct peer *peer)
 {
 	g_main.exit_code = peer->failed ? 1 : 0;
-	if (!g_main.keep_running)
-		g_main.app->quit = true;
+	/* let the last messages leave the M3UA socket's write queue before exiting */
+	if (!g_main.keep_running) {
+		osmo_timer_setup(&quit_timer, quit_cb, NULL);
+		osmo_timer_schedule(&quit_timer, 0, 300 * 1000);
+	}
 }
 
 int main(int argc, char **argv)
