@@ -669,9 +669,14 @@ static bool check_unknown_params(struct isup_circuit *cct, struct isup_msg *msg)
 		for (unsigned int k = 0; have_pci && k < pci.num; k++)
 			if (pci.entry[k].code == p->code)
 				in = &pci.entry[k].instr;
-		LOGPFSML(cct->fi, LOGL_NOTICE, "unrecognised parameter 0x%02x in %s (%s)\n", p->code,
-			 isup_msg_name(msg->type), in ? "with instructions" : "no instructions: discarded");
-		if (!in) {
+		bool pass_on = cct->cg->node->cfg.pass_on_unknown_params && (!in || !in->end_node_only);
+		LOGPFSML(cct->fi, LOGL_INFO, "unrecognised parameter 0x%02x in %s (%s)\n", p->code,
+			 isup_msg_name(msg->type), pass_on ? "passed on" : in ? "with instructions" :
+			 "no instructions: discarded");
+		if (pass_on) {
+			/* Q.764 2.9.5.3.2: transit interpretation - passed on unchanged */
+			continue;
+		} else if (!in) {
 			/* Q.764 2.9.5.3.2: no instructions: the parameter is discarded */
 		} else if (in->release_call) {
 			uint8_t d = p->code;

@@ -18,6 +18,7 @@ struct isup_node *isup_node_alloc(void *ctx)
 	node->cfg.ss7_id = 0;
 	node->cfg.variant = ISUP_VARIANT_ITU;
 	node->cfg.ni = 2;
+	node->cfg.pass_on_unknown_params = true;
 	return node;
 }
 

@@ -18,6 +18,10 @@ struct isup_node_cfg {
 	uint32_t ss7_id;	/* cs7 instance */
 	enum isup_variant variant;
 	uint8_t ni;		/* network indicator, 2 = national */
+	/* Unrecognised parameters without compatibility information (or with "transit
+	 * interpretation"): pass them on to the call layer (SIP-T/SIP-I bridging, an interworking
+	 * node acts as transit) or discard them (end node). */
+	bool pass_on_unknown_params;
 };
 
 struct isup_node;

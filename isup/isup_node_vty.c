@@ -82,6 +82,14 @@ DEFUN(cfg_isup_no_rsp, cfg_isup_no_rsp_cmd, "no remote-point-code PC",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_isup_unknown, cfg_isup_unknown_cmd, "unknown-parameters (pass-on|discard)",
+      "Unrecognised parameters without compatibility information (Q.764 2.9.5.3)\n"
+      "Pass them on (transit / SIP-T bridging)\n" "Discard them (end node)\n")
+{
+	g_vty_node->cfg.pass_on_unknown_params = !strcmp(argv[0], "pass-on");
+	return CMD_SUCCESS;
+}
+
 static int config_write_isup(struct vty *vty)
 {
 	struct isup_node *node = g_vty_node;
@@ -90,6 +98,7 @@ static int config_write_isup(struct vty *vty)
 	vty_out(vty, " cs7-instance %u%s", node->cfg.ss7_id, VTY_NEWLINE);
 	vty_out(vty, " variant %s%s", node->cfg.variant == ISUP_VARIANT_ANSI ? "ansi" : "itu", VTY_NEWLINE);
 	vty_out(vty, " network-indicator %s%s", get_value_string(ni_names, node->cfg.ni), VTY_NEWLINE);
+	vty_out(vty, " unknown-parameters %s%s", node->cfg.pass_on_unknown_params ? "pass-on" : "discard", VTY_NEWLINE);
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
 	if (node->t4_ms != 300000)
@@ -132,6 +141,7 @@ void isup_node_vty_init(struct isup_node *node)
 	install_element(ISUP_NODE, &cfg_isup_variant_cmd);
 	install_element(ISUP_NODE, &cfg_isup_ni_cmd);
 	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
+	install_element(ISUP_NODE, &cfg_isup_unknown_cmd);
 	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
 	install_element(ISUP_NODE, &cfg_isup_t4_cmd);
 	cgroup_vty_init(node);
