@@ -113,13 +113,18 @@ static void set_obci_inband(struct isup_msg *m)
 	isup_msg_set(m, ISUP_PRM_OBCI, raw, len);
 }
 
-static void call_release_isup(struct gw_call *call, uint8_t cause)
+static void call_release_isup_loc(struct gw_call *call, uint8_t cause, uint8_t location)
 {
 	if (!call->isup)
 		return;
 	isup_call_set_priv(call->isup, NULL);
-	isup_call_release(call->isup, cause);
+	isup_call_release_loc(call->isup, cause, location);
 	call->isup = NULL;
+}
+
+static void call_release_isup(struct gw_call *call, uint8_t cause)
+{
+	call_release_isup_loc(call, cause, ISUP_LOC_PUB_LOCAL);
 }
 
 /* Both legs gone: the call ends - not here, but from the FSM timer right after, because this
@@ -159,7 +164,15 @@ static void ingress_invite(struct gw_call *call)
 		call_done_check(call);
 		return;
 	}
-	rt = gw_iwf_route_lookup(iwf, false, call->sip_id.ruri_user);
+	/* ingress routing by the called party number's digits as received */
+	{
+		const struct isup_param *p = isup_msg_find_const(&call->iam, ISUP_PRM_CALLED_NUM);
+		struct isup_number n;
+		if (p && isup_number_decode(&n, ISUP_NUM_CALLED, p->val, p->len) == 0)
+			rt = gw_iwf_route_lookup(iwf, false, n.digits);
+		else
+			rt = NULL;
+	}
 	trunk = rt ? sip_trunk_find(iwf->sip, rt->target) : NULL;
 	if (!trunk) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "no route for called number %s\n", call->sip_id.ruri_user);
@@ -284,7 +297,10 @@ static void ingress_failed(struct gw_call *call, const struct sip_event *ev)
 		cause = 16;	/* 487 after our own CANCEL: ISUP side already released */
 	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_FAILED));
 	note_release(call, cause, "sip");
-	call_release_isup(call, cause);
+	/* location: from the Reason (RFC 8606) when given, else the profile's rule */
+	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
+		loc = gw_location_from_token(ev->q850_location);
+	call_release_isup_loc(call, cause, loc);
 	call_done_check(call);
 }
 

@@ -921,8 +921,14 @@ int isup_call_send(struct isup_call *call, const struct isup_msg *msg)
 
 void isup_call_release(struct isup_call *call, uint8_t cause)
 {
+	isup_call_release_loc(call, cause, ISUP_LOC_PUB_LOCAL);
+}
+
+void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t location)
+{
 	struct isup_circuit *cct = call->cct;
 	if (cct) {
+		cct->rel_loc1 = (location & 0x0f) + 1;
 		call->cct = NULL;
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_REL, &cause);
 	}

@@ -66,6 +66,7 @@ struct isup_circuit {
 	bool mnt_first;			/* the long timer was started with the first message */
 	struct osmo_timer_list t_long;	/* T5 (releasing) / T17 (reset) */
 	uint8_t rel_cause;		/* cause of the REL we sent (retransmissions) */
+	uint8_t rel_loc1;		/* its location + 1 as asked by the call layer; 0 = ours (public net, local user) */
 	bool grs_pending;		/* part of an unanswered GRS we sent */
 	bool alarm;			/* T5/T17/T13/T15 expired: maintenance alerted */
 	bool iam_cot_required;

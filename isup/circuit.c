@@ -46,7 +46,7 @@ static int cct_tx_simple(struct isup_circuit *cct, uint8_t type)
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_msg m;
-	struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = cause };
+	struct isup_cause c = { .location = cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, .value = cause };
 	uint8_t raw[40];
 	int len;
 	if (diag_len > sizeof(c.diag))
@@ -444,6 +444,7 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case CCT_EV_RELEASE_LOCAL:
 		cause = *(uint8_t *)data;
+		cct->rel_loc1 = 0;
 		cct_start_release(cct, cause);
 		cct_call_gone(cct, cause);
 		break;

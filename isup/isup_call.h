@@ -47,6 +47,8 @@ int isup_call_send(struct isup_call *call, const struct isup_msg *msg);
 /* Release the call with a Q.850 cause: REL is sent, the circuit layer waits for RLC (T1/T5). The
  * handle is invalid afterwards (no release_ind follows). */
 void isup_call_release(struct isup_call *call, uint8_t cause);
+/* Same, with the location of the cause (Q.850; e.g. 10 "network beyond interworking point") */
+void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t location);
 
 /* Accessors */
 uint16_t isup_call_cic(const struct isup_call *call);

@@ -16,6 +16,8 @@ GW_VTY=$((LAB_BASE + 2))
 GWB_VTY=$((LAB_BASE + 3))
 PEER_VTY=$((LAB_BASE + 4))
 SIP_PORT=$((LAB_BASE + 5))	# the gateways' SIP trunk port (5060 in config/)
+SIPT_PORT=$((LAB_BASE + 6))	# gateway A's trunk towards SIPp (5062 in config/)
+SIPP_PORT=$((LAB_BASE + 7))	# SIPp (5080 in config/)
 LAB_PIDS=()
 LAB_FAILS=0
 
@@ -39,7 +41,8 @@ trap lab_cleanup EXIT
 lab_cfg() {
 	sed -e "s/\b2905\b/$M3UA_PORT/g" -e "s/ 4239$/ $STP_VTY/" -e "s/ 4260$/ $GW_VTY/" \
 	    -e "s/ 4262$/ $GWB_VTY/" \
-	    -e "s/ 5060$/ $SIP_PORT/" "$TOP_SRCDIR/config/$1" > "$2"
+	    -e "s/ 5060$/ $SIP_PORT/" -e "s/ 5062$/ $SIPT_PORT/" -e "s/ 5080$/ $SIPP_PORT/" \
+	    "$TOP_SRCDIR/config/$1" > "$2"
 }
 
 start_stp() {
