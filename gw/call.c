@@ -14,6 +14,7 @@
 #include "gw/iwf.h"
 #include "isup/isup_call.h"
 #include "isup/isup_node.h"
+#define event_isup(ev, msg) event_isup_v(ev, msg, CALL_VARIANT(call))
 #include "sip/sip.h"
 
 #define S(x) (1 << (x))
@@ -76,12 +77,14 @@ static void opts_reason(struct sip_msg_opts *o, uint8_t cause, uint8_t location)
 	o->q850_location = gw_location_token(location);
 }
 
+#define CALL_VARIANT(call) ((call)->iwf->isup->cfg.variant)
+
 /* Decode the SIP-T/SIP-I part of a SIP event, if any, usable and of the expected type(s) */
-static bool event_isup(const struct sip_event *ev, struct isup_msg *msg)
+static bool event_isup_v(const struct sip_event *ev, struct isup_msg *msg, enum isup_variant variant)
 {
 	if (!ev->body || !ev->body->isup.present || !ev->body->isup.len)
 		return false;
-	if (isup_decode_body(msg, ISUP_VARIANT_ITU, ev->body->isup.data, ev->body->isup.len, NULL) != ISUP_OK)
+	if (isup_decode_body(msg, variant, ev->body->isup.data, ev->body->isup.len, NULL) != ISUP_OK)
 		return false;
 	return true;
 }
@@ -218,7 +221,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 		if (have_enc && enc.type == ISUP_ACM) {
 			m = enc;	/* SIP-T: the far exchange's ACM, transparently */
 		} else {
-			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ACM, 0);
+			isup_msg_init(&m, CALL_VARIANT(call), ISUP_ACM, 0);
 			build_bci(&m, ev->code == 180 ? ISUP_BCI_STATUS_SUBSCRIBER_FREE : ISUP_BCI_STATUS_NO_INDICATION);
 			if (sdp)
 				set_obci_inband(&m);
@@ -236,7 +239,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 		if (have_enc && enc.type == ISUP_CPG) {
 			m = enc;
 		} else {
-			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CPG, 0);
+			isup_msg_init(&m, CALL_VARIANT(call), ISUP_CPG, 0);
 			isup_event_info_encode(&ei, raw, sizeof(raw));
 			isup_msg_set(&m, ISUP_PRM_EVENT_INFO, raw, 1);
 			if (sdp)
@@ -263,11 +266,17 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 		if (have_enc && enc.type == ISUP_ANM)
 			m = enc;
 		else
-			isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ANM, 0);
+			isup_msg_init(&m, CALL_VARIANT(call), ISUP_ANM, 0);
 	} else if (have_enc && enc.type == ISUP_CON) {
 		m = enc;
+	} else if (CALL_VARIANT(call) == ISUP_VARIANT_ANSI) {
+		/* ANSI T1.113 has no CON: ACM then ANM back to back */
+		isup_msg_init(&m, CALL_VARIANT(call), ISUP_ACM, 0);
+		build_bci(&m, ISUP_BCI_STATUS_SUBSCRIBER_FREE);
+		isup_send(call, &m);
+		isup_msg_init(&m, CALL_VARIANT(call), ISUP_ANM, 0);
 	} else {
-		isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CON, 0);
+		isup_msg_init(&m, CALL_VARIANT(call), ISUP_CON, 0);
 		build_bci(&m, ISUP_BCI_STATUS_SUBSCRIBER_FREE);
 	}
 	call->acm_sent = true;
@@ -372,7 +381,7 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		return;
 	}
 	snprintf(call->group, sizeof(call->group), "%s", rt->target);
-	if (gw_sip_to_iam(id, &iwf->plan, ISUP_VARIANT_ITU, 0, &iam) < 0) {
+	if (gw_sip_to_iam(id, &iwf->plan, CALL_VARIANT(call), 0, &iam) < 0) {
 		note_release(call, 28, "gw");
 		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
 		return;
@@ -601,6 +610,28 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 	}
 }
 
+/* Mid-call ISUP (answered call): SIP-T/SIP-I trunks carry it in INFO (RFC 3372); on plain SIP
+ * trunks SUS/RES become a re-INVITE putting the media on hold / resuming it (RFC 3398 9) and
+ * the rest is consumed here. */
+static void midcall_to_sip(struct gw_call *call, const struct isup_msg *msg)
+{
+	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
+	if (trunk && trunk->cfg.sipt_mode != SIP_SIPT_OFF) {
+		struct sip_msg_opts o = { 0 };
+		struct isup_blob blob;
+		blob_from_msg(&blob, msg);
+		opts_isup(&o, &blob);
+		sip_dialog_info(call->dlg, &o);
+		return;
+	}
+	if (msg->type == ISUP_SUS || msg->type == ISUP_RES) {
+		struct sip_sdp sdp;
+		call_local_sdp(call, &sdp);
+		sdp.dir = msg->type == ISUP_SUS ? SIP_SDP_SENDONLY : SIP_SDP_SENDRECV;
+		sip_dialog_reoffer(call->dlg, &sdp, false);
+	}
+}
+
 /* ---- FSM ------------------------------------------------------------------------------- */
 
 static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -637,19 +668,10 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 				if (!call->answered)
 					egress_answer(call, msg);
 			} else if (call->dlg && call->answered) {
-				/* SUS/RES/USR/FAC/INF/APM: INFO with the ISUP body on SIP-T trunks */
-				struct sip_msg_opts o = { 0 };
-				struct isup_blob blob;
-				blob_from_msg(&blob, msg);
-				opts_isup(&o, &blob);
-				sip_dialog_info(call->dlg, &o);
+				midcall_to_sip(call, msg);
 			}
 		} else if (call->dlg && call->answered && msg->type != ISUP_SAM) {
-			struct sip_msg_opts o = { 0 };
-			struct isup_blob blob;
-			blob_from_msg(&blob, msg);
-			opts_isup(&o, &blob);
-			sip_dialog_info(call->dlg, &o);
+			midcall_to_sip(call, msg);
 		}
 		break;
 	}
