@@ -159,7 +159,7 @@ static void ingress_invite(struct gw_call *call)
 	struct sip_msg_opts o = { 0 };
 	struct sip_sdp sdp;
 	struct isup_blob blob;
-	char pai[96];
+	char pai[96], div[96];
 
 	if (gw_iam_to_sip(&call->iam, &iwf->plan, &call->sip_id) < 0) {
 		note_release(call, 28, "gw");
@@ -195,6 +195,11 @@ static void ingress_invite(struct gw_call *call)
 	if (call->sip_id.privacy_id)
 		o.privacy = "id";
 	o.max_forwards = call->sip_id.max_forwards > 0 ? call->sip_id.max_forwards : 0;
+	if (call->sip_id.diversion_user[0]) {
+		/* redirecting number -> Diversion (RFC 5806) */
+		snprintf(div, sizeof(div), "<tel:%s>;reason=unknown;counter=1", call->sip_id.diversion_user);
+		o.diversion = div;
+	}
 	blob_from_msg(&blob, &call->iam);
 	opts_isup(&o, &blob);
 	call->dlg = sip_dialog_invite(trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o, call);

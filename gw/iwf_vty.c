@@ -11,6 +11,7 @@
 #include "gw/iwf.h"
 #include "gw/call.h"
 #include "isup/isup_call.h"
+#include "sip/sip.h"
 
 static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
 
@@ -201,8 +202,20 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 		call->call_id[0] ? call->call_id : "-", call->dlg ? "dialog up" : "dialog gone", VTY_NEWLINE);
 	vty_out(vty, " called %s, calling %s%s%s", call->sip_id.ruri_user, call->sip_id.pai_user,
 		call->sip_id.privacy_id ? " (restricted)" : "", VTY_NEWLINE);
-	vty_out(vty, " ACM %s, answered %s, release cause %u (%s)%s", call->acm_sent || call->acm_received ? "yes" : "no",
-		call->answered ? "yes" : "no", call->rel_cause, call->rel_side ? call->rel_side : "-", VTY_NEWLINE);
+	vty_out(vty, " media: circuit bearer %s, SIP side %s%s",
+		call->isup && isup_call_bearer(call->isup) ? isup_call_bearer(call->isup) : "-",
+		call->dlg && sip_dialog_remote_sdp(call->dlg) ? "" : "-", VTY_NEWLINE);
+	if (call->dlg && sip_dialog_remote_sdp(call->dlg)) {
+		const struct sip_sdp *r = sip_dialog_remote_sdp(call->dlg);
+		vty_out(vty, "  remote SDP %s:%u (%s)%s", r->addr, r->port, sip_sdp_dir_name(r->dir), VTY_NEWLINE);
+	}
+	vty_out(vty, " times: set-up +0 s, alerting %s%ld, answer %s%ld, release %s%ld%s",
+		call->t_alert ? "+" : "-", call->t_alert ? (long)(call->t_alert - call->t_setup) : 0L,
+		call->t_answer ? "+" : "-", call->t_answer ? (long)(call->t_answer - call->t_setup) : 0L,
+		call->t_release ? "+" : "-", call->t_release ? (long)(call->t_release - call->t_setup) : 0L, VTY_NEWLINE);
+	vty_out(vty, " ACM %s, answered %s, release cause %u (%s), SIP status %d%s",
+		call->acm_sent || call->acm_received ? "yes" : "no", call->answered ? "yes" : "no", call->rel_cause,
+		call->rel_side ? call->rel_side : "-", call->sip_status, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 

@@ -46,6 +46,14 @@ static double rel_t(struct peer *peer)
 	return now_s() - peer->t0;
 }
 
+/* "[   1.234]" from the start, or "[12345.678901]" monotonic with -A */
+static const char *tstamp(struct peer *peer)
+{
+	static char buf[32];
+	snprintf(buf, sizeof(buf), peer->abs_time ? "[%.6f]" : "[%8.3f]", rel_t(peer));
+	return buf;
+}
+
 static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const struct isup_msg *msg,
 		      const uint8_t *raw, size_t raw_len)
 {
@@ -53,7 +61,7 @@ static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const str
 	uint8_t enc[ISUP_MAX_MSG_LEN];
 	isup_msg_summary(sum, sizeof(sum), msg);
 	isup_msg_print(body, sizeof(body), msg);
-	fprintf(peer->out, "[%8.3f] %s %s %s %s\n", rel_t(peer), dir, dir[0] == '>' ? "to" : "from",
+	fprintf(peer->out, "%s %s %s %s %s\n", tstamp(peer), dir, dir[0] == '>' ? "to" : "from",
 		isup_mtp_pc_str(peer->mtp, pc), sum);
 	for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
 		fprintf(peer->out, "             %s\n", line);
@@ -277,7 +285,7 @@ static void step_result(struct peer *peer, bool ok, const char *fmt, ...)
 	peer->steps++;
 	if (!ok)
 		peer->failed++;
-	fprintf(peer->out, "[%8.3f] STEP %u %s line %u: %s%s%s\n", rel_t(peer), peer->steps, ok ? "PASS" : "FAIL",
+	fprintf(peer->out, "%s STEP %u %s line %u: %s%s%s\n", tstamp(peer), peer->steps, ok ? "PASS" : "FAIL",
 		peer->wait_lineno, peer->wait_line, detail[0] ? " -- " : "", detail);
 	fflush(peer->out);
 }
@@ -495,7 +503,7 @@ static int exec_line(struct peer *peer, const char *line)
 		return 0;
 	}
 	if (!strcmp(cmd, "echo")) {
-		fprintf(peer->out, "[%8.3f] %s\n", rel_t(peer), rest);
+		fprintf(peer->out, "%s %s\n", tstamp(peer), rest);
 		return 0;
 	}
 	if (!strcmp(cmd, "stop-on-fail")) {
@@ -563,7 +571,7 @@ static int exec_line(struct peer *peer, const char *line)
 			step_result(peer, false, "bad hex or dpc");
 			return -1;
 		}
-		fprintf(peer->out, "[%8.3f] >> to %s raw %d octets: %s\n", rel_t(peer), isup_mtp_pc_str(peer->mtp, dpc),
+		fprintf(peer->out, "%s >> to %s raw %d octets: %s\n", tstamp(peer), isup_mtp_pc_str(peer->mtp, dpc),
 			len, hex);
 		isup_mtp_send_raw(peer->mtp, dpc, raw[0] & 0x0f, raw, len);
 		peer->tx_count++;
@@ -634,7 +642,7 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 
 	peer->rx_count++;
 	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG) {
-		fprintf(peer->out, "[%8.3f] << from %s undecodable (%zu octets): %s\n", rel_t(peer),
+		fprintf(peer->out, "%s << from %s undecodable (%zu octets): %s\n", tstamp(peer),
 			isup_mtp_pc_str(mtp, rx->opc), rx->raw_len, isup_strerror(rx->decode_rc));
 		return;
 	}
@@ -658,7 +666,7 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 void peer_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv)
 {
 	struct peer *peer = priv;
-	fprintf(peer->out, "[%8.3f] MTP-%s %s\n", rel_t(peer), ind == ISUP_MTP_RESUME ? "RESUME" : "PAUSE",
+	fprintf(peer->out, "%s MTP-%s %s\n", tstamp(peer), ind == ISUP_MTP_RESUME ? "RESUME" : "PAUSE",
 		isup_mtp_pc_str(mtp, rt->dpc));
 	fflush(peer->out);
 }
@@ -701,7 +709,7 @@ int peer_load_scenario(struct peer *peer, const char *file)
 
 void peer_start(struct peer *peer)
 {
-	peer->t0 = now_s();
+	peer->t0 = peer->abs_time ? 0 : now_s();
 	run(peer);
 }
 

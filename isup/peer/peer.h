@@ -54,6 +54,7 @@ struct peer {
 	enum isup_variant variant;
 	FILE *out;
 	double t0;
+	bool abs_time;		/* report monotonic-clock time stamps (t0 = 0) */
 
 	/* defaults */
 	uint32_t dpc;

@@ -20,6 +20,8 @@ static void print_help(const char *prog)
 	       "  -i, --interactive       read scenario commands from stdin as they come\n"
 	       "  -k, --keep-running      stay attached after the scenario (automatic answers go on)\n"
 	       "  -t, --telnet PORT       open a telnet VTY on 127.0.0.1:PORT (show isup routes)\n"
+	       "  -A, --abs-time          time stamps from the system's monotonic clock (to merge the\n"
+	       "                          reports of several exchanges), not from the start\n"
 	       "  -V, --version           print the version\n\n"
 	       "Exit status: 0 all steps passed, 1 a step failed, 2 usage/config error.\n", prog);
 }
@@ -54,19 +56,20 @@ int main(int argc, char **argv)
 	static const struct option long_opts[] = {
 		{ "config-file", 1, 0, 'c' }, { "scenario", 1, 0, 's' }, { "interactive", 0, 0, 'i' },
 		{ "keep-running", 0, 0, 'k' }, { "telnet", 1, 0, 't' }, { "help", 0, 0, 'h' },
-		{ "version", 0, 0, 'V' }, { 0, 0, 0, 0 }
+		{ "version", 0, 0, 'V' }, { "abs-time", 0, 0, 'A' }, { 0, 0, 0, 0 }
 	};
-	bool interactive = false;
+	bool interactive = false, abs_time = false;
 	int telnet_port = 0, c;
 	struct isup_node *node;
 	struct isup_mtp_ops ops = { .rx = peer_mtp_rx, .route_ind = peer_route_ind };
 	struct peer *peer;
 
-	while ((c = getopt_long(argc, argv, "c:s:ikt:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:ikt:hVA", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_file = optarg; break;
 		case 's': scenario = optarg; break;
 		case 'i': interactive = true; break;
+		case 'A': abs_time = true; break;
 		case 'k': g_main.keep_running = true; break;
 		case 't': telnet_port = atoi(optarg); break;
 		case 'h': print_help(argv[0]); return 0;
@@ -110,6 +113,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (interactive)
 		peer_enable_stdin(peer);
+	peer->abs_time = abs_time;
 	peer_start(peer);
 	sgw_app_run(g_main.app);
 	if (!peer->done)
