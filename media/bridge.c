@@ -1,0 +1,194 @@
+/* Bridge life cycle and configuration: two legs on pool ports, remote endpoints and payload
+ * formats, direction (via the FSM), statistics. */
+#include <string.h>
+#include <errno.h>
+#include <stdio.h>
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/core/logging.h>
+#include "gw/debug.h"
+#include "media/media_internal.h"
+
+static const struct value_string dir_names[] = {
+	{ MEDIA_DIR_OFF, "off" },
+	{ MEDIA_DIR_BACKWARD, "backward" },
+	{ MEDIA_DIR_BOTH, "both" },
+	{ MEDIA_DIR_STOPPED, "stopped" },
+	{ 0, NULL }
+};
+
+const char *media_dir_name(enum media_dir dir)
+{
+	return get_value_string(dir_names, dir);
+}
+
+const char *media_leg_name(enum media_leg leg)
+{
+	return leg == MEDIA_LEG_PSTN ? "pstn" : leg == MEDIA_LEG_SIP ? "sip" : "?";
+}
+
+const char *media_codec_name(enum media_codec codec)
+{
+	return codec == MEDIA_CODEC_PCMA ? "PCMA" : "PCMU";
+}
+
+static int bridge_destructor(struct media_bridge *b)
+{
+	osmo_timer_del(&b->timeout_timer);
+	media_tone_stop_all(b);
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
+		media_leg_close(&b->legs[i]);
+	if (b->fi) {
+		osmo_fsm_inst_free(b->fi);
+		b->fi = NULL;
+	}
+	return 0;
+}
+
+struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
+					enum media_leg calling)
+{
+	struct media_bridge *b;
+
+	if (calling >= _NUM_MEDIA_LEGS)
+		return NULL;
+	b = talloc_zero(ctx ? ctx : pool, struct media_bridge);
+	if (!b)
+		return NULL;
+	b->pool = pool;
+	b->calling = calling;
+	OSMO_STRLCPY_ARRAY(b->name, name ? name : "bridge");
+	osmo_timer_setup(&b->tone_timer, media_tone_tick, b);
+	osmo_timer_setup(&b->timeout_timer, media_timeout_cb, b);
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
+		b->legs[i].b = b;
+		b->legs[i].leg = i;
+		b->legs[i].ofd.fd = -1;
+		b->legs[i].te_pt = -1;
+		b->legs[i].pt = 0;
+	}
+	talloc_set_destructor(b, bridge_destructor);
+	b->fi = osmo_fsm_inst_alloc(&media_bridge_fsm, b, b, LOGL_DEBUG, NULL);
+	if (!b->fi)
+		goto fail;
+	osmo_fsm_inst_update_id_f_sanitize(b->fi, '-', "%s", b->name);
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
+		if (media_leg_open(&b->legs[i]) < 0) {
+			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
+			goto fail;
+		}
+	media_pool_ctr_inc(pool, MEDIA_CTR_BRIDGES);
+	LOGP(DMEDIA, LOGL_INFO, "%s: bridge pstn port %u, sip port %u, calling on %s\n", b->name,
+	     b->legs[MEDIA_LEG_PSTN].local_port, b->legs[MEDIA_LEG_SIP].local_port, media_leg_name(calling));
+	return b;
+fail:
+	talloc_free(b);
+	return NULL;
+}
+
+void media_bridge_free(struct media_bridge *b)
+{
+	talloc_free(b);
+}
+
+int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port)
+{
+	struct media_leg_state *l;
+
+	if (leg >= _NUM_MEDIA_LEGS)
+		return -EINVAL;
+	l = &b->legs[leg];
+	if (!ip || !*ip || !port) {
+		/* no remote (SDP port 0): stop sending to the old address at once */
+		l->has_remote = false;
+		l->remote_port = 0;
+		l->remote_ip[0] = 0;
+		LOGP(DMEDIA, LOGL_INFO, "%s: %s leg: no remote\n", b->name, media_leg_name(leg));
+		return 0;
+	}
+	if (l->has_remote && !strcmp(l->remote_ip, ip) && l->remote_port == port)
+		return 0;
+	OSMO_STRLCPY_ARRAY(l->remote_ip, ip);
+	l->remote_port = port;
+	l->has_remote = true;
+	LOGP(DMEDIA, LOGL_INFO, "%s: %s leg: remote %s:%u\n", b->name, media_leg_name(leg), ip, port);
+	return media_leg_apply_remote(l);
+}
+
+int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
+			 enum media_codec codec, uint8_t pt, int te_pt)
+{
+	struct media_leg_state *l;
+
+	if (leg >= _NUM_MEDIA_LEGS || pt > 127 || te_pt > 127)
+		return -EINVAL;
+	l = &b->legs[leg];
+	l->codec = codec;
+	l->pt = pt;
+	l->te_pt = te_pt < 0 ? -1 : te_pt;
+	return media_bridge_set_remote(b, leg, ip, port);
+}
+
+uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg)
+{
+	return leg < _NUM_MEDIA_LEGS ? b->legs[leg].local_port : 0;
+}
+
+const char *media_bridge_local_ip(const struct media_bridge *b)
+{
+	return b->pool->bind_ip;
+}
+
+const char *media_bridge_name(const struct media_bridge *b)
+{
+	return b->name;
+}
+
+int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
+{
+	static const uint32_t ev[] = {
+		[MEDIA_DIR_OFF] = MEDIA_EV_SET_OFF,
+		[MEDIA_DIR_BACKWARD] = MEDIA_EV_SET_BACKWARD,
+		[MEDIA_DIR_BOTH] = MEDIA_EV_SET_BOTH,
+		[MEDIA_DIR_STOPPED] = MEDIA_EV_STOP,
+	};
+
+	if (dir > MEDIA_DIR_STOPPED)
+		return -EINVAL;
+	if (b->fi->state == MEDIA_DIR_STOPPED)
+		return dir == MEDIA_DIR_STOPPED ? 0 : -EPERM;
+	return osmo_fsm_inst_dispatch(b->fi, ev[dir], NULL);
+}
+
+enum media_dir media_bridge_dir(const struct media_bridge *b)
+{
+	return b->fi->state;
+}
+
+void media_bridge_stop(struct media_bridge *b)
+{
+	media_bridge_set_dir(b, MEDIA_DIR_STOPPED);
+	osmo_timer_del(&b->timeout_timer);
+}
+
+void media_bridge_get_stats(const struct media_bridge *b, struct media_bridge_stats *st)
+{
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
+		st->leg[i] = b->legs[i].st;
+}
+
+int media_bridge_summary(const struct media_bridge *b, char *buf, size_t len)
+{
+	const struct media_leg_state *p = &b->legs[MEDIA_LEG_PSTN], *s = &b->legs[MEDIA_LEG_SIP];
+
+	return snprintf(buf, len,
+			"dir=%s pstn %u->%s:%u %s rx %llu tx %llu lost %llu | sip %u->%s:%u %s rx %llu tx %llu lost %llu%s%s",
+			media_dir_name(media_bridge_dir(b)),
+			p->local_port, p->has_remote ? p->remote_ip : "-", p->remote_port, media_codec_name(p->codec),
+			(unsigned long long)p->st.rx_packets, (unsigned long long)p->st.tx_packets,
+			(unsigned long long)p->st.rx_lost,
+			s->local_port, s->has_remote ? s->remote_ip : "-", s->remote_port, media_codec_name(s->codec),
+			(unsigned long long)s->st.rx_packets, (unsigned long long)s->st.tx_packets,
+			(unsigned long long)s->st.rx_lost,
+			p->tone.gen ? " tone->pstn" : "", s->tone.gen ? " tone->sip" : "");
+}

@@ -1,0 +1,165 @@
+/* One leg of a bridge: an ortp session on a pool port, read from osmo_select_main, and the
+ * leg's outgoing stream (own SSRC and sequence, timestamps re-based when the source changes). */
+#include <string.h>
+#include <errno.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/utils.h>
+#include "gw/debug.h"
+#include "media/media_internal.h"
+
+#define SAMPLES_PER_MS 8
+#define FRAME_SAMPLES 160
+
+/* Drain the socket: every queued packet goes to the relay. */
+static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct media_leg_state *l = ofd->data;
+	mblk_t *mp;
+
+	if (!(what & OSMO_FD_READ))
+		return 0;
+	while ((mp = rtp_session_recvm_with_ts(l->rtp, l->user_ts++))) {
+		unsigned char *payload = NULL;
+		int len = rtp_get_payload(mp, &payload);
+		if (len > 0)
+			media_relay_input(l, rtp_get_payload_type(mp), rtp_get_seqnumber(mp), rtp_get_timestamp(mp),
+					  rtp_get_markbit(mp), rtp_get_ssrc(mp), payload, len);
+		freemsg(mp);
+		/* the bridge may have been stopped by a callback; keep reading only to drain */
+	}
+	return 0;
+}
+
+static RtpSession *new_session(void)
+{
+	RtpSession *s = rtp_session_new(RTP_SESSION_SENDRECV);
+	JBParameters jbp;
+
+	if (!s)
+		return NULL;
+	rtp_session_set_scheduling_mode(s, 0);
+	rtp_session_set_blocking_mode(s, 0);
+	rtp_session_set_profile(s, &av_profile);
+	rtp_session_enable_rtcp(s, FALSE);
+	/* relay: no jitter buffer (it holds packets and rewrites timestamps) */
+	rtp_session_enable_jitter_buffer(s, FALSE);
+	rtp_session_get_jitter_buffer_params(s, &jbp);
+	jbp.max_packets = 1000;
+	rtp_session_set_jitter_buffer_params(s, &jbp);
+	rtp_session_set_rtp_socket_recv_buffer_size(s, 1000000);
+	/* a new source (early media replaced, answer from another endpoint) is accepted at once */
+	rtp_session_set_ssrc_changed_threshold(s, 0);
+	return s;
+}
+
+int media_leg_open(struct media_leg_state *l)
+{
+	struct media_pool *pool = l->b->pool;
+
+	/* try a few pairs: a port may be taken by another process */
+	for (unsigned int attempt = 0; attempt < 16; attempt++) {
+		uint16_t port;
+		if (media_pool_get_pair(pool, &port) < 0)
+			break;
+		l->rtp = new_session();
+		if (!l->rtp) {
+			media_pool_put_pair(pool, port);
+			return -ENOMEM;
+		}
+		if (rtp_session_set_local_addr(l->rtp, pool->bind_ip, port, port + 1) == 0) {
+			l->local_port = port;
+			break;
+		}
+		LOGP(DMEDIA, LOGL_NOTICE, "%s: cannot bind %s:%u, trying the next port\n", l->b->name,
+		     pool->bind_ip, port);
+		rtp_session_destroy(l->rtp);
+		l->rtp = NULL;
+		media_pool_put_pair(pool, port);
+	}
+	if (!l->local_port) {
+		media_pool_ctr_inc(pool, MEDIA_CTR_PORT_FAIL);
+		return -EADDRINUSE;
+	}
+	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
+	if (osmo_fd_register(&l->ofd) < 0) {
+		media_leg_close(l);
+		return -EIO;
+	}
+	return 0;
+}
+
+void media_leg_close(struct media_leg_state *l)
+{
+	if (osmo_fd_is_registered(&l->ofd))
+		osmo_fd_unregister(&l->ofd);
+	l->ofd.fd = -1;
+	if (l->rtp) {
+		rtp_session_destroy(l->rtp);	/* closes the sockets */
+		l->rtp = NULL;
+	}
+	if (l->local_port) {
+		media_pool_put_pair(l->b->pool, l->local_port);
+		l->local_port = 0;
+	}
+}
+
+int media_leg_apply_remote(struct media_leg_state *l)
+{
+	if (!l->has_remote)
+		return 0;
+	if (rtp_session_set_remote_addr_and_port(l->rtp, l->remote_ip, l->remote_port, l->remote_port + 1) < 0) {
+		LOGP(DMEDIA, LOGL_ERROR, "%s: %s leg: bad remote %s:%u\n", l->b->name, media_leg_name(l->leg),
+		     l->remote_ip, l->remote_port);
+		l->has_remote = false;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Timestamp for the first packet of a new source: continue the leg's timeline by the wall-clock
+ * time since the last packet sent (at least one frame), so the receiver sees one clean stream. */
+static uint32_t rebase_ts(struct media_leg_state *l, const struct timespec *now)
+{
+	int64_t ms;
+
+	if (!l->tx_started)
+		return (uint32_t)random();
+	ms = media_ms_since(&l->last_tx, now);
+	if (ms < 20)
+		ms = 20;
+	if (ms > 60000)
+		ms = 60000;
+	return l->last_tx_ts + (uint32_t)(ms * SAMPLES_PER_MS);
+}
+
+int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
+		   uint32_t in_ts, const uint8_t *payload, size_t len)
+{
+	struct timespec now;
+	uint32_t out_ts;
+	mblk_t *mp;
+
+	if (!l->has_remote || !l->rtp)
+		return -ENOTCONN;
+	media_now(&now);
+	if (!l->src.valid || l->src.tone != src->tone || l->src.ssrc != src->ssrc) {
+		l->ts_offset = (int32_t)(rebase_ts(l, &now) - in_ts);
+		l->src = *src;
+		l->src.valid = true;
+		marker = true;		/* RFC 3550: marker on the first packet after a discontinuity */
+	}
+	out_ts = in_ts + (uint32_t)l->ts_offset;
+	mp = rtp_session_create_packet(l->rtp, RTP_FIXED_HEADER_SIZE, payload, len);
+	if (!mp)
+		return -ENOMEM;
+	rtp_set_payload_type(mp, pt);
+	rtp_set_markbit(mp, marker ? 1 : 0);
+	if (rtp_session_sendm_with_ts(l->rtp, mp, out_ts) < 0)
+		return -EIO;
+	l->tx_started = true;
+	l->last_tx_ts = out_ts;
+	l->last_tx = now;
+	l->st.tx_packets++;
+	l->st.tx_bytes += len;
+	return 0;
+}

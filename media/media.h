@@ -1,0 +1,95 @@
+/* RTP media bridge: one bridge per call between the circuit's bearer (PSTN leg) and the SIP leg,
+ * ortp sessions driven from osmo_select_main, direction control for cut-through, PCMA<->PCMU
+ * transcoding, RFC 4733 telephone-event passthrough, tones toward either leg, media timeout. */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include "tones/tones.h"
+
+enum media_leg {
+	MEDIA_LEG_PSTN,		/* the circuit's bearer endpoint (media gateway port of the CIC) */
+	MEDIA_LEG_SIP,		/* the SIP side, from SDP */
+	_NUM_MEDIA_LEGS
+};
+
+enum media_dir {
+	MEDIA_DIR_OFF,		/* nothing relayed */
+	MEDIA_DIR_BACKWARD,	/* called -> calling only (ACM/CPG in-band, 18x with SDP) */
+	MEDIA_DIR_BOTH,		/* two-way (answer) */
+	MEDIA_DIR_STOPPED,	/* released: nothing relayed, no tones; terminal */
+};
+
+enum media_codec {
+	MEDIA_CODEC_PCMU,
+	MEDIA_CODEC_PCMA,
+};
+
+/* ---- port pool ---------------------------------------------------------------------------- */
+struct media_pool;
+
+/* RTP ports are taken in even/odd pairs (RTP, RTCP) from [port_first, port_last]. */
+struct media_pool *media_pool_alloc(void *ctx, const char *bind_ip, uint16_t port_first, uint16_t port_last);
+void media_pool_free(struct media_pool *pool);
+unsigned int media_pool_ports_free(const struct media_pool *pool);
+const char *media_pool_bind_ip(const struct media_pool *pool);
+
+/* ---- bridge ------------------------------------------------------------------------------- */
+struct media_bridge;
+
+typedef void (*media_timeout_cb_t)(struct media_bridge *b, enum media_leg leg, void *data);
+
+struct media_leg_stats {
+	/* received from this leg */
+	uint64_t rx_packets, rx_bytes, rx_lost;	/* lost: sequence number gaps */
+	uint64_t rx_dropped;			/* not relayed: direction, unknown payload type, no peer */
+	uint64_t rx_events;			/* telephone-event packets */
+	/* sent to this leg (relayed + tones) */
+	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
+};
+
+struct media_bridge_stats {
+	struct media_leg_stats leg[_NUM_MEDIA_LEGS];
+};
+
+/* A bridge with a local RTP port for each leg (from the pool). calling: the leg of the calling
+ * party (PSTN on ingress ISUP->SIP calls, SIP on egress calls); "backward" is toward it.
+ * talloc child of ctx (or of the pool when ctx is NULL). Starts in MEDIA_DIR_OFF. */
+struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
+					enum media_leg calling);
+void media_bridge_free(struct media_bridge *b);
+
+/* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent
+ * to this leg, e.g. SDP port 0). te_pt: telephone-event payload type, -1 when not negotiated.
+ * May be called at any time; a new address takes effect for the next packet. */
+int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
+			 enum media_codec codec, uint8_t pt, int te_pt);
+/* Change only the remote address (early media replacement: later 18x with a new SDP). */
+int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
+uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg);
+const char *media_bridge_local_ip(const struct media_bridge *b);
+
+/* Direction control; forward (calling -> called) audio flows only in MEDIA_DIR_BOTH. */
+int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir);
+enum media_dir media_bridge_dir(const struct media_bridge *b);
+/* Release: stop relaying and tones for good (sockets stay open until free). */
+void media_bridge_stop(struct media_bridge *b);
+
+/* Play a tone (plan NULL: ITU) toward a leg, in place of what is relayed toward that leg,
+ * whatever the direction, until stopped, replaced, or a finite tone ends. */
+int media_bridge_play_tone(struct media_bridge *b, enum media_leg toward, const struct tone_plan *plan,
+			   enum tone_id tone);
+void media_bridge_stop_tone(struct media_bridge *b, enum media_leg toward);
+enum tone_id media_bridge_tone(const struct media_bridge *b, enum media_leg toward);
+
+/* Media timeout: cb once when a leg with a remote has received no RTP for timeout_ms
+ * (counted from this call or the last packet). 0 disables. */
+void media_bridge_set_timeout(struct media_bridge *b, unsigned int timeout_ms, media_timeout_cb_t cb, void *data);
+
+void media_bridge_get_stats(const struct media_bridge *b, struct media_bridge_stats *st);
+const char *media_bridge_name(const struct media_bridge *b);
+
+const char *media_dir_name(enum media_dir dir);
+const char *media_leg_name(enum media_leg leg);
+const char *media_codec_name(enum media_codec codec);
+/* One line for "show calls": "dir=backward pstn 127.0.0.1:4000<-10000 rx 50/8000 tx 0/0 ..." */
+int media_bridge_summary(const struct media_bridge *b, char *buf, size_t len);

@@ -1,0 +1,140 @@
+/* Internal structures shared by the media/ files (not for users of media.h). */
+#pragma once
+#include <time.h>
+#include <ortp/ortp.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/rate_ctr.h>
+#include "media/media.h"
+
+enum media_pool_ctr {
+	MEDIA_CTR_BRIDGES,
+	MEDIA_CTR_PORT_FAIL,
+	MEDIA_CTR_RELAYED,
+	MEDIA_CTR_TRANSCODED,
+	MEDIA_CTR_EVENTS,
+	MEDIA_CTR_DROPPED,
+	MEDIA_CTR_TONE,
+	MEDIA_CTR_TIMEOUT,
+};
+
+struct media_pool {
+	char bind_ip[64];
+	uint16_t first, last;		/* even RTP ports in [first, last] */
+	uint8_t *used;			/* one per pair */
+	unsigned int num_pairs, next, num_used;
+	struct rate_ctr_group *ctrs;
+};
+
+/* What feeds a leg's outgoing stream: when it changes, the timestamp is re-based. */
+struct media_src {
+	bool valid;
+	bool tone;
+	uint32_t ssrc;
+};
+
+struct media_tone {
+	struct tonegen *gen;
+	struct timespec start;
+	uint64_t frames;
+};
+
+struct media_leg_state {
+	struct media_bridge *b;
+	enum media_leg leg;
+	RtpSession *rtp;
+	struct osmo_fd ofd;
+	uint16_t local_port;		/* pool pair: RTP local_port, RTCP local_port + 1 */
+	uint32_t user_ts;
+
+	/* remote and formats */
+	bool has_remote;
+	char remote_ip[64];
+	uint16_t remote_port;
+	enum media_codec codec;
+	uint8_t pt;
+	int te_pt;
+
+	/* receive side */
+	bool rx_seen;
+	uint16_t rx_next_seq;
+	struct timespec last_rx;
+
+	/* send side: our own clean stream (SSRC/seq from the session, timestamps re-based) */
+	struct media_src src;
+	int32_t ts_offset;		/* out_ts = in_ts + ts_offset for the current source */
+	bool tx_started;
+	uint32_t last_tx_ts;
+	struct timespec last_tx;
+
+	struct media_tone tone;
+	struct media_leg_stats st;
+};
+
+struct media_bridge {
+	struct media_pool *pool;
+	char name[64];
+	enum media_leg calling;
+	struct osmo_fsm_inst *fi;
+	struct media_leg_state legs[_NUM_MEDIA_LEGS];
+
+	struct osmo_timer_list tone_timer;
+
+	struct osmo_timer_list timeout_timer;
+	unsigned int timeout_ms;
+	media_timeout_cb_t timeout_cb;
+	void *timeout_data;
+	struct timespec timeout_armed;
+};
+
+/* pool.c */
+void media_ortp_init_once(void);
+int media_pool_get_pair(struct media_pool *pool, uint16_t *port);
+void media_pool_put_pair(struct media_pool *pool, uint16_t port);
+void media_pool_ctr_inc(struct media_pool *pool, enum media_pool_ctr c);
+
+/* leg.c: ortp session of one leg */
+int media_leg_open(struct media_leg_state *l);
+void media_leg_close(struct media_leg_state *l);
+int media_leg_apply_remote(struct media_leg_state *l);
+/* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */
+int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
+		   uint32_t in_ts, const uint8_t *payload, size_t len);
+
+/* relay.c: a packet received on leg `from` */
+void media_relay_input(struct media_leg_state *from, uint8_t pt, uint16_t seq, uint32_t ts, bool marker,
+		       uint32_t ssrc, const uint8_t *payload, size_t len);
+
+/* bridge_fsm.c */
+extern struct osmo_fsm media_bridge_fsm;
+enum media_bridge_fsm_event {
+	MEDIA_EV_SET_OFF,
+	MEDIA_EV_SET_BACKWARD,
+	MEDIA_EV_SET_BOTH,
+	MEDIA_EV_STOP,
+};
+/* may audio received on leg `from` be relayed to the other leg now? */
+bool media_dir_allows(const struct media_bridge *b, enum media_leg from);
+
+/* tone_player.c */
+void media_tone_tick(void *data);
+void media_tone_stop_all(struct media_bridge *b);
+
+/* timeout.c */
+void media_timeout_cb(void *data);
+
+static inline enum media_leg media_other_leg(enum media_leg l)
+{
+	return l == MEDIA_LEG_PSTN ? MEDIA_LEG_SIP : MEDIA_LEG_PSTN;
+}
+
+static inline int64_t media_ms_since(const struct timespec *t, const struct timespec *now)
+{
+	return (int64_t)(now->tv_sec - t->tv_sec) * 1000 + (now->tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static inline void media_now(struct timespec *t)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+}
