@@ -2,6 +2,7 @@
  * leg's outgoing stream (own SSRC and sequence, timestamps re-based when the source changes). */
 #include <string.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/utils.h>
 #include "gw/debug.h"
@@ -43,12 +44,15 @@ static RtpSession *new_session(void)
 	rtp_session_enable_rtcp(s, FALSE);
 	/* relay: no jitter buffer (it holds packets and rewrites timestamps) */
 	rtp_session_enable_jitter_buffer(s, FALSE);
+	rtp_session_enable_adaptive_jitter_compensation(s, FALSE);
 	rtp_session_get_jitter_buffer_params(s, &jbp);
 	jbp.max_packets = 1000;
 	rtp_session_set_jitter_buffer_params(s, &jbp);
 	rtp_session_set_rtp_socket_recv_buffer_size(s, 1000000);
 	/* a new source (early media replaced, answer from another endpoint) is accepted at once */
 	rtp_session_set_ssrc_changed_threshold(s, 0);
+	/* RFC 3550 5.1: random initial sequence number (the SSRC is random already) */
+	rtp_session_set_seq_number(s, (uint16_t)random());
 	return s;
 }
 
