@@ -775,6 +775,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 	}
 	LOGPFSML(fi, LOGL_INFO, "call ended: cause %u (%s side), SIP status %d\n", call->rel_cause,
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
+	gw_cdr_write(&call->iwf->cdr, call);
 	llist_del(&call->list);
 	hash_del(&call->hnode);
 	call->iwf->num_calls--;

@@ -192,4 +192,5 @@ void gw_iwf_shutdown(struct gw_iwf *iwf)
 	}
 	llist_for_each_entry_safe(call, call2, &iwf->calls, list)
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+	gw_cdr_close(&iwf->cdr);
 }

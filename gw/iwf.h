@@ -11,6 +11,7 @@
 
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
+#include "gw/cdr.h"
 
 struct isup_node;
 struct sip_ua;
@@ -63,6 +64,7 @@ struct gw_iwf {
 
 	struct osmo_tdef *tdefs;
 	struct rate_ctr_group *ctrs;
+	struct gw_cdr cdr;
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);

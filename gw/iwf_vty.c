@@ -139,6 +139,24 @@ DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
+      "Call detail records\n" "CSV file, one line per call\n" "Path\n" "Rotate to PATH.1 beyond this many KiB\n")
+{
+	gw_cdr_close(&g_iwf->cdr);
+	talloc_free(g_iwf->cdr.path);
+	g_iwf->cdr.path = talloc_strdup(g_iwf, argv[0]);
+	g_iwf->cdr.max_bytes = argc > 1 ? strtoul(argv[1], NULL, 10) * 1024 : 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
+{
+	gw_cdr_close(&g_iwf->cdr);
+	talloc_free(g_iwf->cdr.path);
+	g_iwf->cdr.path = NULL;
+	return CMD_SUCCESS;
+}
+
 static int config_write_gw(struct vty *vty)
 {
 	struct gw_route *rt;
@@ -149,6 +167,8 @@ static int config_write_gw(struct vty *vty)
 	vty_out(vty, " media-address %s%s", g_iwf->media_addr, VTY_NEWLINE);
 	vty_out(vty, " no-route cause %u status %d%s", g_iwf->no_route_cause, g_iwf->no_route_status, VTY_NEWLINE);
 	vty_out(vty, " overlap %s%s", g_iwf->overlap_timeout_s ? "en-bloc" : "off", VTY_NEWLINE);
+	if (g_iwf->cdr.path)
+		vty_out(vty, " cdr file %s %lu%s", g_iwf->cdr.path, g_iwf->cdr.max_bytes / 1024, VTY_NEWLINE);
 	llist_for_each_entry(rt, &g_iwf->routes, list)
 		vty_out(vty, " route %s %s %s %s%s", rt->egress ? "egress" : "ingress",
 			rt->prefix[0] ? rt->prefix : "default", rt->egress ? "circuit-group" : "trunk", rt->target,
@@ -253,6 +273,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_map_i2s_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
+	install_element(GW_NODE, &cfg_gw_cdr_cmd);
+	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
 	install_element(ENABLE_NODE, &release_call_cmd);
