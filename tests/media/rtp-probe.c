@@ -1,0 +1,119 @@
+/* rtp-probe: RTP endpoint for media tests on 127.0.0.1. Sends a sine as G.711 RTP at 50 pps and
+ * reports what it received: packets per payload type, and for each frequency asked for the frames
+ * in which it held > 50 % of the power plus its on/off cadence (ms, 20 ms resolution).
+ * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...]
+ * Prints "port N" (local port) first, the report after -d ms (default 2000). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <talloc.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+#include "tests/media/probe.h"
+#include "tests/media/analyze.h"
+
+static bool done;
+
+static void end_cb(void *data)
+{
+	done = true;
+}
+
+static void report_cadence(const struct probe *p, double f)
+{
+	size_t frames = p->audio_len / 160;
+	unsigned long on_frames = 0;
+	int state = -1, len = 0, shown = 0;
+
+	printf("freq %.0f cadence:", f);
+	for (size_t i = 0; i <= frames; i++) {
+		int on = -2;
+		if (i < frames) {
+			const int16_t *x = p->audio + i * 160;
+			double tot = mean_power(x, 160);
+			on = tot > 1e4 && goertzel_power(x, 160, f) > 0.5 * tot;
+			on_frames += on;
+		}
+		if (on == state) {
+			len += 20;
+			continue;
+		}
+		if (state >= 0 && shown++ < 64)
+			printf(" %s%d", state ? "on" : "off", len);
+		state = on;
+		len = 20;
+	}
+	printf("\nfreq %.0f frames %lu of %zu\n", f, on_frames, frames);
+}
+
+int main(int argc, char **argv)
+{
+	void *ctx = talloc_named_const(NULL, 0, "rtp-probe");
+	int remote = 0, local = 0, freq = 0, pt = 8, dur = 2000, opt;
+	double det[PROBE_MAX_DET];
+	unsigned int ndet = 0;
+	struct osmo_timer_list t;
+	struct probe *p;
+
+	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:")) != -1) {
+		switch (opt) {
+		case 'r': remote = atoi(optarg); break;
+		case 'l': local = atoi(optarg); break;
+		case 'f': freq = atoi(optarg); break;
+		case 'p': pt = atoi(optarg); break;
+		case 'd': dur = atoi(optarg); break;
+		case 'D':
+			for (char *s = strtok(optarg, ","); s && ndet < PROBE_MAX_DET; s = strtok(NULL, ","))
+				det[ndet++] = atof(s);
+			break;
+		default:
+			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2]\n");
+			return 2;
+		}
+	}
+	p = probe_alloc(ctx, "probe");
+	if (local) {
+		/* rebind on the requested port */
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(local) };
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			perror("bind");
+			return 1;
+		}
+		osmo_fd_unregister(&p->ofd);
+		close(p->ofd.fd);
+		p->ofd.fd = fd;
+		osmo_fd_register(&p->ofd);
+		p->port = local;
+	}
+	printf("port %u\n", p->port);
+	fflush(stdout);
+	p->record = true;
+	for (unsigned int i = 0; i < ndet; i++)
+		probe_detect(p, det[i]);
+	if (remote) {
+		probe_set_remote(p, remote);
+		if (freq)
+			probe_send_tone(p, freq, pt);
+	}
+	osmo_timer_setup(&t, end_cb, NULL);
+	osmo_timer_schedule(&t, dur / 1000, (dur % 1000) * 1000);
+	while (!done)
+		osmo_select_main(0);
+	probe_drain(p);
+	printf("sent %llu received %llu ssrc-changes %u seq-errors %u ts-errors %u\n",
+	       (unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets, p->ssrc_changes, p->seq_errors,
+	       p->ts_errors);
+	for (int i = 0; i < 128; i++)
+		if (p->rx_by_pt[i])
+			printf("pt %d packets %llu\n", i, (unsigned long long)p->rx_by_pt[i]);
+	for (unsigned int i = 0; i < ndet; i++)
+		report_cadence(p, det[i]);
+	probe_free(p);
+	talloc_free(ctx);
+	return 0;
+}
