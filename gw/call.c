@@ -179,13 +179,14 @@ static void ingress_invite(struct gw_call *call)
 	trunk = rt ? sip_trunk_find(iwf->sip, rt->target) : NULL;
 	if (!trunk) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "no route for called number %s\n", call->sip_id.ruri_user);
-		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_NO_ROUTE));
+		gw_call_ctr_inc(call, GW_CTR_NO_ROUTE);
 		note_release(call, iwf->no_route_cause, "gw");
 		call_release_isup(call, iwf->no_route_cause);
 		call_done_check(call);
 		return;
 	}
 	snprintf(call->trunk, sizeof(call->trunk), "%s", rt->target);
+	rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
 	call_local_sdp(call, &sdp);
 	o.sdp = &sdp;
 	if (call->sip_id.pai_user[0]) {
@@ -287,7 +288,7 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	call->acm_sent = true;
 	call->answered = true;
 	call->t_answer = time(NULL);
-	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_ANSWERED));
+	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	isup_send(call, &m);
 	call_state_chg(call, GW_CALL_ST_CONNECTED);
 }
@@ -309,7 +310,6 @@ static void ingress_failed(struct gw_call *call, const struct sip_event *ev)
 	}
 	if (!cause)
 		cause = 16;	/* 487 after our own CANCEL: ISUP side already released */
-	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_FAILED));
 	note_release(call, cause, "sip");
 	/* location: from the Reason (RFC 8606) when given, else the profile's rule */
 	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
@@ -380,7 +380,7 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 	rt = gw_iwf_route_lookup(iwf, true, id->ruri_user);
 	if (!rt) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "no egress route for %s\n", id->ruri_user);
-		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_NO_ROUTE));
+		gw_call_ctr_inc(call, GW_CTR_NO_ROUTE);
 		note_release(call, iwf->no_route_cause, "gw");
 		egress_reject(call, iwf->no_route_status, iwf->no_route_cause, ISUP_LOC_PUB_LOCAL);
 		return;
@@ -517,7 +517,7 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 		o.sdp = &sdp;
 	call->answered = true;
 	call->t_answer = time(NULL);
-	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_ANSWERED));
+	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (call->dlg)
 		sip_dialog_answer(call->dlg, &o);
 	call_state_chg(call, GW_CALL_ST_WAITING_FOR_ACK);
@@ -562,7 +562,6 @@ static void isup_released(struct gw_call *call, uint8_t cause, const struct isup
 		else
 			sip_dialog_cancel(call->dlg, &o);	/* RFC 3398 5.8, Reason per RFC 3326 */
 	}
-	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_CALLS_FAILED));
 	call_done_check(call);
 }
 
@@ -776,6 +775,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 	LOGPFSML(fi, LOGL_INFO, "call ended: cause %u (%s side), SIP status %d\n", call->rel_cause,
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
+	if (!call->answered)
+		gw_call_ctr_inc(call, GW_CTR_CALLS_FAILED);
 	llist_del(&call->list);
 	hash_del(&call->hnode);
 	call->iwf->num_calls--;

@@ -29,6 +29,14 @@ static const struct rate_ctr_group_desc iwf_ctrg_desc = {
 	.ctr_desc = iwf_ctr_desc,
 };
 
+static const struct rate_ctr_group_desc trunk_ctrg_desc = {
+	.group_name_prefix = "gw:trunk",
+	.group_description = "Interworking per SIP trunk",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(iwf_ctr_desc),
+	.ctr_desc = iwf_ctr_desc,
+};
+
 static struct osmo_tdef iwf_tdefs[] = {
 	{ .T = -1, .default_val = 4, .unit = OSMO_TDEF_S,
 	  .desc = "Overlap: inter-digit timer before the collected number goes out en bloc" },
@@ -69,8 +77,19 @@ struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool cre
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->profile = GW_CAUSE_PROFILE_RFC3398;
 	t->reliable_18x = true;
+	t->ctrs = rate_ctr_group_alloc(t, &trunk_ctrg_desc, llist_count(&iwf->trunks));
+	if (t->ctrs)
+		rate_ctr_group_set_name(t->ctrs, name);
 	llist_add_tail(&t->list, &iwf->trunks);
 	return t;
+}
+
+void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)
+{
+	struct gw_trunk_iwf *t = call->trunk[0] ? gw_iwf_trunk(call->iwf, call->trunk, true) : NULL;
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, ctr));
+	if (t && t->ctrs)
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ctr));
 }
 
 /* Longest matching prefix; a leading '+' in the number matches prefixes with or without it */
@@ -157,6 +176,7 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 		}
 		call->dlg = dlg;
 		snprintf(call->trunk, sizeof(call->trunk), "%s", sip_dialog_trunk(dlg)->name);
+		rate_ctr_inc(rate_ctr_group_get_ctr(gw_iwf_trunk(iwf, call->trunk, true)->ctrs, GW_CTR_CALLS_OUT));
 		snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(dlg));
 		sip_dialog_set_priv(dlg, call);
 		osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_SIP_INVITE, (void *)ev);

@@ -34,6 +34,7 @@ struct gw_trunk_iwf {
 	struct gw_cause_overrides ovr;
 	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
 	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
+	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 };
 
 enum gw_iwf_ctr {
@@ -75,6 +76,9 @@ void gw_iwf_shutdown(struct gw_iwf *iwf);
 
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);
+
+/* Count an event for the IWF and for the call's trunk (when it has one). */
+void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr);
 
 /* The sip_ua_cbs the IWF needs (the UA must be allocated with them and iwf as priv). */
 extern const struct sip_ua_cbs gw_iwf_sip_cbs;
