@@ -189,6 +189,33 @@ static void test_direction(void)
 	freepair(&p);
 }
 
+/* Fast answer: OFF straight to BOTH; every packet received after that is relayed both ways. */
+static void test_fast_answer(void)
+{
+	struct pair p = mkpair("fast", MEDIA_LEG_PSTN, 8, 8, -1, -1);
+	struct media_bridge_stats st0, st1;
+
+	probe_detect(p.pstn, F_CALLED);
+	probe_detect(p.sip, F_CALLING);
+	probe_send_tone(p.pstn, F_CALLING, 8);
+	probe_send_tone(p.sip, F_CALLED, 8);
+	run_for(300);
+	media_bridge_get_stats(p.b, &st0);
+	probe_reset_rx(p.pstn);
+	probe_reset_rx(p.sip);
+	media_bridge_set_dir(p.b, MEDIA_DIR_BOTH);
+	run_for(500);
+	probe_drain(p.pstn);
+	probe_drain(p.sip);
+	media_bridge_get_stats(p.b, &st1);
+	CHECK(st1.leg[0].rx_dropped == st0.leg[0].rx_dropped && st1.leg[1].rx_dropped == st0.leg[1].rx_dropped
+	      && p.pstn->det_frames[0] >= 23 && p.sip->det_frames[0] >= 23
+	      && p.sip->rx_packets == st1.leg[0].rx_packets - st0.leg[0].rx_packets,
+	      "fast answer: off -> both relays from the first packet (%llu and %llu frames in 0.5 s, none dropped)",
+	      (unsigned long long)p.pstn->det_frames[0], (unsigned long long)p.sip->det_frames[0]);
+	freepair(&p);
+}
+
 /* PCMA on the PSTN leg, PCMU on the SIP leg: payload types and decoded signal each way. */
 static void test_transcode(void)
 {
@@ -432,6 +459,8 @@ int main(int argc, char **argv)
 
 	if (want(argc, argv, "direction"))
 		test_direction();
+	if (want(argc, argv, "fast"))
+		test_fast_answer();
 	if (want(argc, argv, "transcode"))
 		test_transcode();
 	if (want(argc, argv, "events"))
