@@ -192,9 +192,11 @@ static void auto_iam(struct peer *peer, uint32_t dpc, const struct isup_msg *iam
 			send_later(peer, dpc, &m, c->acm_ms);
 		}
 		if (c->anm_ms >= 0) {
+			/* never before the ACM, even with equal delays (timers of equal expiry run in any order) */
+			int anm_ms = c->acm_ms >= 0 && c->anm_ms <= c->acm_ms ? c->acm_ms + 1 : c->anm_ms;
 			isup_msg_init(&m, peer->variant, ISUP_ANM, iam->cic);
-			send_later(peer, dpc, &m, c->anm_ms);
-			t_answer = c->anm_ms;
+			send_later(peer, dpc, &m, anm_ms);
+			t_answer = anm_ms;
 		} else {
 			return;
 		}
