@@ -16,6 +16,8 @@
 #include "isup/isup_node.h"
 #define event_isup(ev, msg) event_isup_v(ev, msg, CALL_VARIANT(call))
 #include "sip/sip.h"
+#include "media/media.h"
+#include "tones/tones.h"
 
 #define S(x) (1 << (x))
 
@@ -35,9 +37,69 @@ static struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call)
 
 /* ---- helpers: SIP side ----------------------------------------------------------------- */
 
-/* Local SDP for this call: the circuit's bearer endpoint (ip:port) */
+/* ---- media ------------------------------------------------------------------------------ */
+
+/* The bridge between the circuit's bearer (PSTN leg) and the SIP side; calling: the caller's leg */
+static void call_media_alloc(struct gw_call *call, enum media_leg calling)
+{
+	const char *bearer = call->isup ? isup_call_bearer(call->isup) : NULL;
+	const char *colon = bearer ? strrchr(bearer, ':') : NULL;
+	char name[32], ip[64];
+
+	if (!call->iwf->media_pool || call->mb)
+		return;
+	snprintf(name, sizeof(name), "call%u", call->id);
+	call->mb = media_bridge_alloc(call->iwf->media_pool, call, name, calling);
+	if (!call->mb) {
+		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
+		return;
+	}
+	if (colon) {
+		snprintf(ip, sizeof(ip), "%.*s", (int)(colon - bearer), bearer);
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, atoi(colon + 1), MEDIA_CODEC_PCMA, 8, -1);
+	}
+}
+
+/* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
+static void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp)
+{
+	int te = -1;
+	const struct sip_sdp_codec *voice = NULL;
+	if (!call->mb || !sdp)
+		return;
+	for (unsigned int i = 0; i < sdp->num_codecs; i++) {
+		const struct sip_sdp_codec *c = &sdp->codecs[i];
+		if (!voice && (c->codec == SIP_CODEC_PCMA || c->codec == SIP_CODEC_PCMU))
+			voice = c;
+		if (te < 0 && c->codec == SIP_CODEC_TELEPHONE_EVENT)
+			te = c->pt;
+	}
+	if (!voice) {
+		media_bridge_set_leg(call->mb, MEDIA_LEG_SIP, NULL, 0, MEDIA_CODEC_PCMA, 8, -1);
+		return;
+	}
+	media_bridge_set_leg(call->mb, MEDIA_LEG_SIP, sdp->addr, sdp->port,
+			     voice->codec == SIP_CODEC_PCMA ? MEDIA_CODEC_PCMA : MEDIA_CODEC_PCMU, voice->pt, te);
+}
+
+static void call_media_dir(struct gw_call *call, enum media_dir dir)
+{
+	if (!call->mb)
+		return;
+	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
+	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
+	media_bridge_set_dir(call->mb, dir);
+}
+
+/* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
+ * circuit's bearer endpoint (ip:port) itself */
 static void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
 {
+	if (call->mb) {
+		sip_sdp_init_local(sdp, media_bridge_local_ip(call->mb), media_bridge_local_port(call->mb, MEDIA_LEG_SIP));
+		return;
+	}
+	{
 	const char *bearer = call->isup ? isup_call_bearer(call->isup) : NULL;
 	char ip[64];
 	int port = 0;
@@ -50,6 +112,7 @@ static void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
 		}
 	}
 	sip_sdp_init_local(sdp, ip, port > 0 ? port : 4000);
+	}
 }
 
 /* Encapsulated ISUP (SIP-T): the message body without CIC */
@@ -142,6 +205,8 @@ static void call_done_check(struct gw_call *call)
 
 static void note_release(struct gw_call *call, uint8_t cause, const char *side)
 {
+	if (call->mb)
+		media_bridge_stop(call->mb);	/* nothing flows once either side releases */
 	if (!call->t_release) {
 		call->t_release = time(NULL);
 		call->rel_cause = cause;
@@ -187,6 +252,7 @@ static void ingress_invite(struct gw_call *call)
 	}
 	snprintf(call->trunk, sizeof(call->trunk), "%s", rt->target);
 	rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
+	call_media_alloc(call, MEDIA_LEG_PSTN);
 	call_local_sdp(call, &sdp);
 	o.sdp = &sdp;
 	if (call->sip_id.pai_user[0]) {
@@ -223,6 +289,16 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 
 	if (ev->code == 100)
 		return;
+	if (sdp) {
+		/* early media from SIP: backward cut-through (RFC 3398 8.1.1) */
+		call_media_sip(call, &ev->body->sdp);
+		call_media_dir(call, MEDIA_DIR_BACKWARD);
+	} else if (ev->code == 180 && call->mb && call->iwf->tone_plan) {
+		/* 180 without SDP: the gateway is the destination exchange for the caller and
+		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
+		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call->iwf->tone_plan, TONE_RINGING);
+		sdp = true;
+	}
 	if (!call->acm_sent) {
 		if (have_enc && enc.type == ISUP_ACM) {
 			m = enc;	/* SIP-T: the far exchange's ACM, transparently */
@@ -289,6 +365,9 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	call->answered = true;
 	call->t_answer = time(NULL);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
+	if (ev->body && ev->body->has_sdp)
+		call_media_sip(call, &ev->body->sdp);
+	call_media_dir(call, MEDIA_DIR_BOTH);
 	isup_send(call, &m);
 	call_state_chg(call, GW_CALL_ST_CONNECTED);
 }
@@ -427,6 +506,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 	call->isup = ic;
 	call->cic = isup_call_cic(ic);
 	call->dpc = isup_call_dpc(ic);
+	call_media_alloc(call, MEDIA_LEG_SIP);
+	if (ev->body && ev->body->has_sdp)
+		call_media_sip(call, &ev->body->sdp);
 	call_state_chg(call, GW_CALL_ST_TRYING);
 }
 
@@ -492,8 +574,10 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	default:
 		return;
 	}
-	if (inband && egress_sdp(call, &sdp))
+	if (inband && egress_sdp(call, &sdp)) {
 		o.sdp = &sdp;
+		call_media_dir(call, MEDIA_DIR_BACKWARD);	/* PSTN in-band info toward the SIP caller */
+	}
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
@@ -518,6 +602,7 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	call->answered = true;
 	call->t_answer = time(NULL);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
+	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
 		sip_dialog_answer(call->dlg, &o);
 	call_state_chg(call, GW_CALL_ST_WAITING_FOR_ACK);
@@ -775,6 +860,10 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 	LOGPFSML(fi, LOGL_INFO, "call ended: cause %u (%s side), SIP status %d\n", call->rel_cause,
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
+	if (call->mb) {
+		media_bridge_free(call->mb);
+		call->mb = NULL;
+	}
 	if (!call->answered)
 		gw_call_ctr_inc(call, GW_CTR_CALLS_FAILED);
 	llist_del(&call->list);

@@ -16,6 +16,7 @@ struct gw_iwf;
 struct isup_call;
 struct sip_dialog;
 struct sip_event;
+struct media_bridge;
 
 enum gw_call_state {
 	GW_CALL_ST_IDLE,
@@ -61,6 +62,9 @@ struct gw_call {
 	char call_id[128];
 	struct gw_sip_identity sip_id;
 	bool has_remote_sdp;
+
+	/* media */
+	struct media_bridge *mb;	/* NULL without a media port range */
 
 	/* bookkeeping */
 	time_t t_setup, t_alert, t_answer, t_release;

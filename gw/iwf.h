@@ -15,6 +15,8 @@
 
 struct isup_node;
 struct sip_ua;
+struct media_pool;
+struct tone_plan;
 struct sip_trunk;
 struct gw_call;
 
@@ -66,6 +68,13 @@ struct gw_iwf {
 	struct osmo_tdef *tdefs;
 	struct rate_ctr_group *ctrs;
 	struct gw_cdr cdr;
+
+	/* media: with an RTP port range configured each call gets a bridge (media/media.h) between
+	 * the circuit's bearer and the SIP side; without, the SDP carries the bearer directly */
+	struct media_pool *media_pool;
+	char media_bind[64];
+	uint16_t media_first, media_last;
+	const struct tone_plan *tone_plan;
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);

@@ -12,6 +12,8 @@
 #include "gw/call.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
+#include "media/media.h"
+#include "tones/tones.h"
 
 static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
 
@@ -149,6 +151,47 @@ DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_media_range, cfg_gw_media_range_cmd, "media rtp-range A.B.C.D <1024-65534> <1025-65535>",
+      "Media bridging (one RTP bridge per call between the circuit's bearer and SIP)\n"
+      "RTP port range of the bridges\n" "Local address\n" "First port\n" "Last port\n")
+{
+	int first = atoi(argv[1]), last = atoi(argv[2]);
+	if (last <= first) {
+		vty_out(vty, "%% empty port range%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (g_iwf->media_pool && g_iwf->num_calls) {
+		vty_out(vty, "%% calls are up: the port range can change only without calls%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (g_iwf->media_pool)
+		media_pool_free(g_iwf->media_pool);
+	g_iwf->media_pool = media_pool_alloc(g_iwf, argv[0], first, last);
+	if (!g_iwf->media_pool) {
+		vty_out(vty, "%% cannot set up the RTP port pool%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	snprintf(g_iwf->media_bind, sizeof(g_iwf->media_bind), "%s", argv[0]);
+	g_iwf->media_first = first;
+	g_iwf->media_last = last;
+	if (!g_iwf->tone_plan)
+		g_iwf->tone_plan = tone_plan_default();
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_tone_plan, cfg_gw_tone_plan_cmd, "media tone-plan NAME",
+      "Media bridging\n" "E.180 national tone plan for the tones the gateway plays\n"
+      "itu, us, uk, de, fr, it, es, nl, se, at, ru, cn, jp, in, au, br\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[0]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	g_iwf->tone_plan = tp;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
 {
 	gw_cdr_close(&g_iwf->cdr);
@@ -167,6 +210,9 @@ static int config_write_gw(struct vty *vty)
 	vty_out(vty, " media-address %s%s", g_iwf->media_addr, VTY_NEWLINE);
 	vty_out(vty, " no-route cause %u status %d%s", g_iwf->no_route_cause, g_iwf->no_route_status, VTY_NEWLINE);
 	vty_out(vty, " overlap %s%s", g_iwf->overlap_timeout_s ? "en-bloc" : "off", VTY_NEWLINE);
+	if (g_iwf->media_pool)
+		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
+			VTY_NEWLINE);
 	if (g_iwf->cdr.path)
 		vty_out(vty, " cdr file %s %lu%s", g_iwf->cdr.path, g_iwf->cdr.max_bytes / 1024, VTY_NEWLINE);
 	llist_for_each_entry(rt, &g_iwf->routes, list)
@@ -229,6 +275,14 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 		const struct sip_sdp *r = sip_dialog_remote_sdp(call->dlg);
 		vty_out(vty, "  remote SDP %s:%u (%s)%s", r->addr, r->port, sip_sdp_dir_name(r->dir), VTY_NEWLINE);
 	}
+	if (call->mb) {
+		char sum[256];
+		media_bridge_summary(call->mb, sum, sizeof(sum));
+		vty_out(vty, " bridge: local %s, PSTN-side port %u, SIP-side port %u%s", media_bridge_local_ip(call->mb),
+			media_bridge_local_port(call->mb, MEDIA_LEG_PSTN), media_bridge_local_port(call->mb, MEDIA_LEG_SIP),
+			VTY_NEWLINE);
+		vty_out(vty, "  %s%s", sum, VTY_NEWLINE);
+	}
 	vty_out(vty, " times: set-up +0 s, alerting %s%ld, answer %s%ld, release %s%ld%s",
 		call->t_alert ? "+" : "-", call->t_alert ? (long)(call->t_alert - call->t_setup) : 0L,
 		call->t_answer ? "+" : "-", call->t_answer ? (long)(call->t_answer - call->t_setup) : 0L,
@@ -274,6 +328,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
 	install_element(GW_NODE, &cfg_gw_cdr_cmd);
+	install_element(GW_NODE, &cfg_gw_media_range_cmd);
+	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
