@@ -40,11 +40,22 @@ static struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call)
 /* ---- media ------------------------------------------------------------------------------ */
 
 /* The bridge between the circuit's bearer (PSTN leg) and the SIP side; calling: the caller's leg */
-static void call_media_alloc(struct gw_call *call, enum media_leg calling)
+/* The circuit's bearer endpoint "ip:port" split up; false when the circuit has none */
+static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, int *port)
 {
 	const char *bearer = call->isup ? isup_call_bearer(call->isup) : NULL;
 	const char *colon = bearer ? strrchr(bearer, ':') : NULL;
+	if (!colon)
+		return false;
+	snprintf(ip, ip_size, "%.*s", (int)(colon - bearer), bearer);
+	*port = atoi(colon + 1);
+	return *port > 0;
+}
+
+static void call_media_alloc(struct gw_call *call, enum media_leg calling)
+{
 	char name[32], ip[64];
+	int port;
 
 	if (!call->iwf->media_pool || call->mb)
 		return;
@@ -54,10 +65,8 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
 	}
-	if (colon) {
-		snprintf(ip, sizeof(ip), "%.*s", (int)(colon - bearer), bearer);
-		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, atoi(colon + 1), MEDIA_CODEC_PCMA, 8, -1);
-	}
+	if (call_bearer(call, ip, sizeof(ip), &port))
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, -1);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -95,24 +104,14 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
  * circuit's bearer endpoint (ip:port) itself */
 static void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
 {
-	if (call->mb) {
-		sip_sdp_init_local(sdp, media_bridge_local_ip(call->mb), media_bridge_local_port(call->mb, MEDIA_LEG_SIP));
-		return;
-	}
-	{
-	const char *bearer = call->isup ? isup_call_bearer(call->isup) : NULL;
 	char ip[64];
-	int port = 0;
-	snprintf(ip, sizeof(ip), "%s", call->iwf->media_addr);
-	if (bearer) {
-		const char *colon = strrchr(bearer, ':');
-		if (colon) {
-			snprintf(ip, sizeof(ip), "%.*s", (int)(colon - bearer), bearer);
-			port = atoi(colon + 1);
-		}
-	}
-	sip_sdp_init_local(sdp, ip, port > 0 ? port : 4000);
-	}
+	int port;
+	if (call->mb)
+		sip_sdp_init_local(sdp, media_bridge_local_ip(call->mb), media_bridge_local_port(call->mb, MEDIA_LEG_SIP));
+	else if (call_bearer(call, ip, sizeof(ip), &port))
+		sip_sdp_init_local(sdp, ip, port);
+	else
+		sip_sdp_init_local(sdp, call->iwf->media_addr, 4000);	/* no bearer configured */
 }
 
 /* Encapsulated ISUP (SIP-T): the message body without CIC */
