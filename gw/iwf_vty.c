@@ -236,18 +236,28 @@ static int config_write_gw(struct vty *vty)
 
 static void show_call_line(struct vty *vty, struct gw_call *call)
 {
-	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld%s", call->id,
+	char media[64] = "-";
+	if (call->mb) {
+		/* media state: direction, packets relayed toward the PSTN / toward SIP */
+		struct media_bridge_stats st;
+		media_bridge_get_stats(call->mb, &st);
+		snprintf(media, sizeof(media), "%s %llu/%llu", media_dir_name(media_bridge_dir(call->mb)),
+			 (unsigned long long)st.leg[MEDIA_LEG_PSTN].tx_packets,
+			 (unsigned long long)st.leg[MEDIA_LEG_SIP].tx_packets);
+	}
+	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld %s%s", call->id,
 		call->dir == GW_CALL_INGRESS ? "ingress" : "egress", gw_call_state_name(call),
 		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup) : "gone",
-		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup), VTY_NEWLINE);
+		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup), media,
+		VTY_NEWLINE);
 }
 
 DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Live calls (call-mapping table)\n")
 {
 	struct gw_call *call;
 	vty_out(vty, "%u calls%s", g_iwf->num_calls, VTY_NEWLINE);
-	vty_out(vty, "%-6s %-7s %-15s %-10s %-8s %5s %-22s %6s%s", "id", "dir", "state", "group", "isup", "cic",
-		"sip call-id", "age(s)", VTY_NEWLINE);
+	vty_out(vty, "%-6s %-7s %-15s %-10s %-8s %5s %-22s %6s %s%s", "id", "dir", "state", "group", "isup", "cic",
+		"sip call-id", "age(s)", "media (dir pkts->pstn/->sip)", VTY_NEWLINE);
 	llist_for_each_entry(call, &g_iwf->calls, list)
 		show_call_line(vty, call);
 	return CMD_SUCCESS;
