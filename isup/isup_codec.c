@@ -145,25 +145,33 @@ static void msg_reset(struct isup_msg *msg)
 	msg->raw_body_len = 0;
 }
 
-int isup_decode_body(struct isup_msg *msg, enum isup_variant variant, const uint8_t *buf, size_t len,
-		     struct isup_decode_err *derr)
+/* Common start of both decode entry points: clear the error report, check the arguments and
+ * empty the message. Returns ISUP_OK or the (already reported) error. */
+static int decode_start(struct isup_msg *msg, const uint8_t *buf, size_t len, struct isup_decode_err *derr)
 {
 	if (derr)
 		memset(derr, 0, sizeof(*derr));
 	if (!msg || (!buf && len))
 		return fail(derr, ISUP_ERR_INVAL, 0, 0);
 	msg_reset(msg);
+	return ISUP_OK;
+}
+
+int isup_decode_body(struct isup_msg *msg, enum isup_variant variant, const uint8_t *buf, size_t len,
+		     struct isup_decode_err *derr)
+{
+	int rc = decode_start(msg, buf, len, derr);
+	if (rc != ISUP_OK)
+		return rc;
 	return decode_body(msg, variant, buf, len, 0, derr);
 }
 
 int isup_decode(struct isup_msg *msg, enum isup_variant variant, const uint8_t *buf, size_t len,
 		struct isup_decode_err *derr)
 {
-	if (derr)
-		memset(derr, 0, sizeof(*derr));
-	if (!msg || (!buf && len))
-		return fail(derr, ISUP_ERR_INVAL, 0, 0);
-	msg_reset(msg);
+	int rc = decode_start(msg, buf, len, derr);
+	if (rc != ISUP_OK)
+		return rc;
 	/* Q.763 1.2: CIC, LSB first */
 	if (len < 2)
 		return fail(derr, ISUP_ERR_TRUNCATED, 0, len);
