@@ -22,7 +22,11 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 	while ((mp = rtp_session_recvm_with_ts(l->rtp, l->user_ts++))) {
 		unsigned char *payload = NULL;
 		int len = rtp_get_payload(mp, &payload);
-		if (len > 0)
+		if (len > 0 && media_leg_src_refused(l, (struct sockaddr *)&mp->net_addr, mp->net_addrlen)) {
+			/* an early media source replaced by a later 18x / the answer, or not the current one */
+			l->st.rx_dropped++;
+			media_pool_ctr_inc(l->b->pool, MEDIA_CTR_DROPPED);
+		} else if (len > 0)
 			media_relay_input(l, rtp_get_payload_type(mp), rtp_get_seqnumber(mp), rtp_get_timestamp(mp),
 					  rtp_get_markbit(mp), rtp_get_ssrc(mp), payload, len);
 		freemsg(mp);
