@@ -56,3 +56,10 @@ sipp_bg() {
 	eval "SIPP_${name^^}=$!"
 }
 sipp_show_err() { [ -s "$T/$1-err.log" ] && tail -20 "$T/$1-err.log" | sed 's/^/#   /'; tail -5 "$T/$1.out" | sed 's/^/#   /'; }
+
+# the exchange's steps between "echo MARK-start" and "echo MARK-done" all passed (at least one)
+steps_ok() {	# MARK [SECONDS]
+	wait_log "$T/peera.log" "$1-done" ${2:-20} || return 1
+	local s=$(sed -n "/$1-start/,/$1-done/p" "$T/peera.log" | grep STEP)
+	[ -n "$s" ] && ! grep -q FAIL <<<"$s"
+}
