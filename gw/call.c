@@ -95,7 +95,7 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 		return;
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
-		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, -1);
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */

@@ -60,6 +60,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	iwf->no_route_status = 404;
 	iwf->overlap_timeout_s = 4;
 	iwf->media_timeout_cause = 41;	/* temporary failure */
+	iwf->pstn_te_pt = -1;
 	snprintf(iwf->media_addr, sizeof(iwf->media_addr), "127.0.0.1");
 	iwf->tdefs = iwf_tdefs;
 	osmo_tdefs_reset(iwf->tdefs);

@@ -87,6 +87,7 @@ struct gw_iwf {
 	unsigned int media_timeout_s;	/* answered call without RTP this long: released (0: off) */
 	uint8_t media_timeout_cause;	/* Q.850 cause of that release (default 41) */
 	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
+	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);

@@ -233,6 +233,21 @@ DEFUN(cfg_gw_no_pstn_local, cfg_gw_no_pstn_local_cmd, "no media pstn-local GROUP
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
+      "Media bridging\n" "RFC 4733 telephone-events on the circuits' bearers (passed through to/from SIP)\n"
+      "Payload type on the bearers\n")
+{
+	g_iwf->pstn_te_pt = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+{
+	g_iwf->pstn_te_pt = -1;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
 {
 	gw_cdr_close(&g_iwf->cdr);
@@ -259,6 +274,8 @@ static int config_write_gw(struct vty *vty)
 		llist_for_each_entry(pl, &g_iwf->pstn_locals, list)
 			vty_out(vty, " media pstn-local %s %s %u %u%s", pl->group, pl->ip, pl->base, pl->step, VTY_NEWLINE);
 	}
+	if (g_iwf->pstn_te_pt >= 0)
+		vty_out(vty, " media pstn-events %d%s", g_iwf->pstn_te_pt, VTY_NEWLINE);
 	if (g_iwf->media_timeout_s)
 		vty_out(vty, " media timeout %u %u%s", g_iwf->media_timeout_s, g_iwf->media_timeout_cause, VTY_NEWLINE);
 	if (g_iwf->cdr.path)
@@ -390,6 +407,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
 	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
 	install_element(GW_NODE, &cfg_gw_pstn_local_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
 	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
