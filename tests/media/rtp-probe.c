@@ -2,11 +2,12 @@
  * reports what it received: packets per payload type, and for each frequency asked for the frames
  * in which it held > 50 % of the power, its share of all decoded power, and its on/off cadence
  * (ms, 20 ms resolution); RFC 4733 events received (one digit per event).
- * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...]
+ * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...] [-S]
  *                  [-s MS] [-e DIGITS -E PT -t MS]
  *   -s: stop sending the tone after MS ms (keep receiving); -e: send these digits (0-9 * # A-D)
  *   as telephone-events with payload type -E, the first at -t ms, then one every 300 ms.
- * Prints "port N" (local port) first, the report after -d ms (default 2000). */
+ * Prints "port N" (local port) first, the report after -d ms (default 2000). -S adds a timeline:
+ * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -107,6 +108,37 @@ static void report_cadence(const struct probe *p, double f)
 	       p->audio_len ? sqrt(mean_power(p->audio, p->audio_len)) : 0.0);
 }
 
+/* The order in which the asked-for frequencies were heard: one run per change of the frame's
+ * dominant detector frequency (0 = none above the threshold) */
+static void report_timeline(const struct probe *p, const double *det, unsigned int ndet)
+{
+	size_t frames = p->audio_len / 160;
+	double cur = -1;
+	unsigned long len = 0;
+
+	printf("timeline:");
+	for (size_t i = 0; i <= frames; i++) {
+		double f = -2;
+		if (i < frames) {
+			const int16_t *x = p->audio + i * 160;
+			double tot = mean_power(x, 160);
+			f = 0;
+			for (unsigned int k = 0; k < ndet; k++)
+				if (tot > 1e4 && goertzel_power(x, 160, det[k]) > 0.5 * tot)
+					f = det[k];
+		}
+		if (f == cur) {
+			len++;
+			continue;
+		}
+		if (cur >= 0)
+			printf(" %.0fx%lu", cur, len);
+		cur = f;
+		len = 1;
+	}
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "rtp-probe");
@@ -115,8 +147,9 @@ int main(int argc, char **argv)
 	unsigned int ndet = 0;
 	struct osmo_timer_list t;
 	struct probe *p;
+	bool timeline = false;
 
-	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:s:e:E:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:Ss:e:E:t:")) != -1) {
 		switch (opt) {
 		case 'r': remote = atoi(optarg); break;
 		case 'l': local = atoi(optarg); break;
@@ -127,12 +160,13 @@ int main(int argc, char **argv)
 		case 'e': digits = optarg; break;
 		case 'E': ev_pt = atoi(optarg); break;
 		case 't': ev_ms = atoi(optarg); break;
+		case 'S': timeline = true; break;
 		case 'D':
 			for (char *s = strtok(optarg, ","); s && ndet < PROBE_MAX_DET; s = strtok(NULL, ","))
 				det[ndet++] = atof(s);
 			break;
 		default:
-			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2]\n"
+			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2] [-S]\n"
 					"                 [-s STOP_MS] [-e DIGITS -E PT -t MS]\n");
 			return 2;
 		}
@@ -185,6 +219,8 @@ int main(int argc, char **argv)
 			printf("pt %d packets %llu\n", i, (unsigned long long)p->rx_by_pt[i]);
 	for (unsigned int i = 0; i < ndet; i++)
 		report_cadence(p, det[i]);
+	if (timeline)
+		report_timeline(p, det, ndet);
 	report_events(p);
 	osmo_timer_del(&ev_timer);
 	osmo_timer_del(&stop_timer);
