@@ -148,6 +148,16 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 		media_bridge_set_timeout(call->mb, call->iwf->media_timeout_s * 1000, call_media_timeout_cb, call);
 }
 
+/* Suspended (Q.764 2.6 SUS: the party may have gone on hook, the SIP side is put on hold): no RTP
+ * is expected, media timeout supervision pauses until RES */
+static void call_media_suspend(struct gw_call *call, bool suspended)
+{
+	if (!call->mb || !call->iwf->media_timeout_s || media_bridge_dir(call->mb) != MEDIA_DIR_BOTH)
+		return;
+	media_bridge_set_timeout(call->mb, suspended ? 0 : call->iwf->media_timeout_s * 1000, call_media_timeout_cb,
+				 call);
+}
+
 /* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
  * circuit's bearer endpoint (ip:port) itself */
 static void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
@@ -826,8 +836,11 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
-		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL)
+		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL) {
+			if (call->answered && (enc.type == ISUP_SUS || enc.type == ISUP_RES))
+				call_media_suspend(call, enc.type == ISUP_SUS);
 			isup_send(call, &enc);
+		}
 		break;
 	case SIP_EV_TERMINATED:
 		call->dlg = NULL;
@@ -886,6 +899,8 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 	case GW_CALL_EV_ISUP_MSG: {
 		const struct isup_msg *msg = data;
+		if (call->answered && (msg->type == ISUP_SUS || msg->type == ISUP_RES))
+			call_media_suspend(call, msg->type == ISUP_SUS);
 		if (msg->type == ISUP_SAM && fi->state == GW_CALL_ST_COLLECTING) {
 			int rc = gw_iam_add_sam(&call->iam, msg);
 			if (rc == 1)
