@@ -206,8 +206,8 @@ static void note_release(struct gw_call *call, uint8_t cause, const char *side)
 {
 	if (call->mb)
 		media_bridge_stop(call->mb);	/* nothing flows once either side releases */
-	if (!call->t_release) {
-		call->t_release = time(NULL);
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
 	}
@@ -308,6 +308,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -329,8 +330,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -362,7 +362,8 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
@@ -553,6 +554,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -580,8 +582,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -599,7 +600,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -940,7 +942,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;
