@@ -95,6 +95,9 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
