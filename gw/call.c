@@ -146,6 +146,9 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
@@ -268,8 +271,8 @@ static void call_done_check(struct gw_call *call)
 
 static void note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
-	if (!call->t_release) {
-		call->t_release = time(NULL);
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
 	}
@@ -402,6 +405,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -423,8 +427,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -456,7 +459,8 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
@@ -675,6 +679,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -705,8 +710,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -724,7 +728,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -1136,7 +1141,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;
