@@ -655,6 +655,12 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 			return;
 		}
 		via_add_received(m, src);
+		if (!acl_ok && MSG_IS_ACK(m)) {
+			/* nothing to answer (e.g. the ACK of our 403) */
+			sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_ACL_DROPPED);
+			osip_message_free(m);
+			return;
+		}
 		if (!acl_ok) {
 			LOGP(DSIP, LOGL_NOTICE, "trunk %s: rejecting %s from %s (ACL)\n", trunk->name, m->sip_method, ip);
 			/* RFC 3261 21.4.4 */

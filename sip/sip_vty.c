@@ -262,17 +262,24 @@ DEFUN(cfg_t_no_call_rate, cfg_t_no_call_rate_cmd, "no call-rate-limit", NO_STR "
 	return CMD_SUCCESS;
 }
 
+static const char *rate_str(unsigned int rate)
+{
+	static char buf[32];
+	snprintf(buf, sizeof(buf), "%u/s", rate);
+	return buf;
+}
+
 DEFUN(show_sip_trunks, show_sip_trunks_cmd, "show sip trunks",
       SHOW_STR "SIP\n" "Trunks: trust, ACL, call-rate limit and their counters\n")
 {
 	struct sip_trunk *t;
 	llist_for_each_entry(t, &g_ua->trunks, list) {
 		const struct sip_trunk_cfg *c = &t->cfg;
-		vty_out(vty, "trunk %s: %s %s:%u, %s, %u ACL entr%s (%s), call-rate-limit %s%u%s", t->name,
+		vty_out(vty, "trunk %s: %s %s:%u, %s, %u ACL entr%s (%s), call-rate-limit %s%s", t->name,
 			c->transport == SIP_TRANSPORT_TCP ? "tcp" : "udp", c->listen_addr, c->listen_port,
 			c->trusted ? "trusted" : "untrusted", c->num_acl, c->num_acl == 1 ? "y" : "ies",
-			c->acl_action == SIP_ACL_DROP ? "drop" : "reject", c->call_rate ? "" : "off",
-			c->call_rate, VTY_NEWLINE);
+			c->acl_action == SIP_ACL_DROP ? "drop" : "reject", c->call_rate ? rate_str(c->call_rate) : "off",
+			VTY_NEWLINE);
 		if (t->ctrs)
 			vty_out(vty, "  acl-rejected %" PRIu64 " acl-dropped %" PRIu64 " rate-rejected %" PRIu64 "%s",
 				rate_ctr_group_get_ctr(t->ctrs, SIP_TRUNK_CTR_ACL_REJECTED)->current,
