@@ -781,9 +781,19 @@ bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 void cgroup_route_ind(struct isup_cgroup *cg, bool available)
 {
 	if (!available) {
-		/* Q.764 2.13 / MTP-PAUSE: no new calls towards the DPC; calls in progress stay */
-		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s paused, no new calls\n", cg->name, cg->dpc_str);
+		/* MTP-PAUSE: no new calls towards the DPC. The calls in progress cannot be cleared
+		 * by signalling any more: they are released toward the call layer (cause 38) and
+		 * their circuits reset by the GRS on MTP-RESUME (circuit.c, CCT_EV_ROUTE_LOST). */
+		unsigned int n = 0;
 		cg->paused = true;
+		for (unsigned int i = 0; i < cg->num_ccts; i++) {
+			if (circuit_idle(cg->ccts[i]) && !cg->ccts[i]->call)
+				continue;
+			n++;
+			circuit_route_lost(cg->ccts[i]);
+		}
+		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s paused, no new calls, %u calls released\n",
+		     cg->name, cg->dpc_str, n);
 		return;
 	}
 	LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s resumed, circuits reset with GRS\n", cg->name,

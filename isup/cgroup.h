@@ -47,6 +47,7 @@ enum cct_event {
 	CCT_EV_RESET_TX,		/* send RSC (maintenance / unexpected message) */
 	CCT_EV_HW_BLOCK,		/* hardware blocking: release the call */
 	CCT_EV_RELEASE_LOCAL,		/* release call with cause (data: uint8_t *) e.g. T7/T9/T8 or COT failure */
+	CCT_EV_ROUTE_LOST,		/* MTP-PAUSE: the call is released locally, the circuit awaits GRS */
 };
 
 struct isup_cgroup;
@@ -152,6 +153,7 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg);
 /* Reset received (RSC or within a GRS): release call, clear remote blocking */
 void circuit_reset_rx(struct isup_circuit *cct, bool from_grs);
 void circuit_send_rsc(struct isup_circuit *cct);
+void circuit_route_lost(struct isup_circuit *cct);
 int circuit_block(struct isup_circuit *cct, bool block);
 /* CGB/CGU effect on one circuit */
 void circuit_remote_group_block(struct isup_circuit *cct, bool block, bool hw);

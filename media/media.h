@@ -43,6 +43,8 @@ struct media_leg_stats {
 	uint64_t rx_packets, rx_bytes, rx_lost;	/* lost: sequence number gaps */
 	uint64_t rx_dropped;			/* not relayed: direction, unknown payload type, no peer */
 	uint64_t rx_events;			/* telephone-event packets */
+	uint64_t rx_invalid;			/* datagrams that are not RTP (RFC 3550 5.1) */
+	uint64_t rx_restarts;			/* the sender restarted its stream (new SSRC or sequence jump) */
 	/* sent to this leg (relayed + tones) */
 	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
 };

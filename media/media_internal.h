@@ -27,11 +27,23 @@ struct media_pool {
 	struct rate_ctr_group *ctrs;
 };
 
-/* What feeds a leg's outgoing stream: when it changes, the timestamp is re-based. */
+/* What feeds a leg's outgoing stream: when it changes, the timestamp is re-based. epoch counts
+ * restarts of the received stream (SSRC change or sequence jump) on the other leg. */
 struct media_src {
 	bool valid;
 	bool tone;
 	uint32_t ssrc;
+	uint32_t epoch;
+};
+
+/* A received RTP packet (rtp_parse.c); payload points into the receive buffer. */
+struct media_rtp_pkt {
+	uint8_t pt;
+	bool marker;
+	uint16_t seq;
+	uint32_t ts, ssrc;
+	const uint8_t *payload;
+	size_t len;
 };
 
 struct media_tone {
@@ -46,7 +58,6 @@ struct media_leg_state {
 	RtpSession *rtp;
 	struct osmo_fd ofd;
 	uint16_t local_port;		/* pool pair: RTP local_port, RTCP local_port + 1 */
-	uint32_t user_ts;
 
 	/* remote and formats */
 	bool has_remote;
@@ -59,6 +70,8 @@ struct media_leg_state {
 	/* receive side */
 	bool rx_seen;
 	uint16_t rx_next_seq;
+	uint32_t rx_ssrc;
+	uint32_t rx_epoch;		/* +1 on each restart of the received stream */
 	struct timespec last_rx;
 
 	/* send side: our own clean stream (SSRC/seq from the session, timestamps re-based) */
@@ -102,9 +115,11 @@ int media_leg_apply_remote(struct media_leg_state *l);
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
 		   uint32_t in_ts, const uint8_t *payload, size_t len);
 
+/* rtp_parse.c: 0 and *p filled, or -EINVAL for what is not an RTP packet */
+int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p);
+
 /* relay.c: a packet received on leg `from` */
-void media_relay_input(struct media_leg_state *from, uint8_t pt, uint16_t seq, uint32_t ts, bool marker,
-		       uint32_t ssrc, const uint8_t *payload, size_t len);
+void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt *pkt);
 
 /* bridge_fsm.c */
 extern struct osmo_fsm media_bridge_fsm;
