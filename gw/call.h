@@ -27,6 +27,7 @@ enum gw_call_state {
 	GW_CALL_ST_WAITING_FOR_ACK,	/* egress: 200 sent, ACK awaited */
 	GW_CALL_ST_CONNECTED,
 	GW_CALL_ST_RELEASING,		/* one leg released, waiting for the other to be gone */
+	GW_CALL_ST_TONE_BEFORE_REL,	/* failed call: E.182 tone as early media, then the release */
 };
 
 enum gw_call_event {
@@ -65,6 +66,10 @@ struct gw_call {
 
 	/* media */
 	struct media_bridge *mb;	/* NULL without a media port range */
+	bool early_media;		/* in-band early media runs (SIP 18x SDP, or PSTN in-band toward SIP) */
+	bool late_offer;		/* egress INVITE without SDP: our offer goes out, answer in PRACK/ACK */
+	uint8_t tone_cause, tone_loc;	/* Tone_before_release: the release that follows */
+	int tone_status;
 
 	/* bookkeeping */
 	time_t t_setup, t_alert, t_answer, t_release;

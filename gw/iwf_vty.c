@@ -162,6 +162,36 @@ DEFUN(cfg_gw_no_group_rate, cfg_gw_no_group_rate_cmd, "no circuit-group NAME cal
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "E.180 national tone plan for the tones played on this trunk's calls\n" "Plan (itu, us, uk, de, fr, ...)\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[1]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	gw_iwf_trunk(g_iwf, argv[0], true)->tone_plan = tp;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <0-60>",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "E.182: play busy/congestion/SIT as early media before releasing a failed call\n"
+      "Seconds (0: release at once)\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->tones_before_rel_s = atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_pem, cfg_gw_trunk_pem_cmd, "trunk NAME p-early-media (on|off)",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "P-Early-Media header (RFC 5009) on 18x with early media from the gateway\n" "Send it\n" "Do not\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->p_early_media = !strcmp(argv[1], "on");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
       "Call detail records\n" "CSV file, one line per call\n" "Path\n" "Rotate to PATH.1 beyond this many KiB\n")
 {
@@ -243,6 +273,12 @@ static int config_write_gw(struct vty *vty)
 	llist_for_each_entry(t, &g_iwf->trunks, list) {
 		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
+		if (t->tone_plan)
+			vty_out(vty, " trunk %s tone-plan %s%s", t->name, t->tone_plan->name, VTY_NEWLINE);
+		if (t->tones_before_rel_s)
+			vty_out(vty, " trunk %s tones-before-release %u%s", t->name, t->tones_before_rel_s, VTY_NEWLINE);
+		if (t->p_early_media)
+			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
 		for (int c = 0; c < 128; c++)
 			if (t->ovr.isup_to_sip[c])
 				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
@@ -370,6 +406,9 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_group_rate_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);

@@ -686,8 +686,11 @@ static bool check_unknown_params(struct isup_circuit *cct, struct isup_msg *msg)
 			}
 			return false;
 		} else if (in->discard_msg) {
+			/* Q.764 2.9.5.3.2: message discarded because of the parameter: the
+			 * notification is a CFN with cause 110 (Q.850: message with unrecognized
+			 * parameter, discarded) */
 			if (in->send_notification)
-				isup_tx_cfn(cct->cg, msg->cic, 99, &p->code, 1);
+				isup_tx_cfn(cct->cg, msg->cic, 110, &p->code, 1);
 			return false;
 		} else if (in->send_notification && n_notify < sizeof(notify)) {
 			notify[n_notify++] = p->code;
@@ -709,16 +712,51 @@ static void send_ucic(struct isup_node *node, uint32_t opc, uint16_t cic)
 	isup_mtp_send(node->mtp, opc, &m);
 }
 
+/* Q.764 2.10.5 (unreasonable signalling information): a message with a format error (wrong
+ * length, pointer outside the message, mandatory parameter missing) is discarded; a REL is still
+ * a release (the sender waits for RLC): it is treated as a REL without a readable cause, so that
+ * the circuit cannot hang. Returns false when not even CIC and message type could be read. */
+static bool rx_format_error(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	struct isup_circuit *cct;
+	struct isup_msg rel;
+	if (rx->raw_len < 3)
+		return false;
+	cct = node_cct(node, rx->opc, rx->msg->cic);
+	if (!cct) {
+		LOGP(DISUP, LOGL_NOTICE, "message 0x%02x with a format error on unequipped CIC %u discarded\n",
+		     rx->msg->type, rx->msg->cic);
+		return true;
+	}
+	if (rx->msg->type != ISUP_REL) {
+		LOGPFSML(cct->fi, LOGL_NOTICE, "%s with a format error (%s) discarded\n", isup_msg_name(rx->msg->type),
+			 isup_strerror(rx->decode_rc));
+		return true;
+	}
+	LOGPFSML(cct->fi, LOGL_NOTICE, "REL with a format error (%s): released as cause 31, RLC sent\n",
+		 isup_strerror(rx->decode_rc));
+	isup_msg_init(&rel, node->cfg.variant, ISUP_REL, rx->msg->cic);
+	{
+		struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = 31 };
+		uint8_t raw[8];
+		int len = isup_cause_encode(&c, raw, sizeof(raw));
+		if (len > 0)
+			isup_msg_set(&rel, ISUP_PRM_CAUSE, raw, len);
+	}
+	circuit_rx(cct, &rel);
+	return true;
+}
+
 bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 {
 	struct isup_msg *msg = rx->msg;
 	struct isup_circuit *cct;
 	struct isup_cgroup *cg;
 
-	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG)
-		return false;
 	if (!node_has_dpc(node, rx->opc))
 		return false;	/* no circuits with this exchange: node-level fallback */
+	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG)
+		return rx_format_error(node, rx);
 	switch (msg->type) {
 	case ISUP_UPT:
 	case ISUP_UPA:

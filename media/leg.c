@@ -25,15 +25,22 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 		return 0;
 	for (unsigned int i = 0; i < RX_BURST; i++) {
 		struct media_rtp_pkt pkt;
-		ssize_t n = recv(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct sockaddr_storage src;
+		socklen_t srclen = sizeof(src);
+		ssize_t n = recvfrom(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &srclen);
 		if (n < 0)
 			break;			/* EAGAIN: drained */
 		if (media_rtp_parse(buf, n, &pkt) < 0) {
 			l->st.rx_invalid++;
 			continue;
 		}
-		if (pkt.len > 0)
+		if (pkt.len > 0 && media_leg_src_refused(l, (struct sockaddr *)&src, srclen)) {
+			/* an early media source replaced by a later 18x / the answer, or not the current one */
+			l->st.rx_dropped++;
+			media_pool_ctr_inc(l->b->pool, MEDIA_CTR_DROPPED);
+		} else if (pkt.len > 0) {
 			media_relay_input(l, &pkt);
+		}
 	}
 	return 0;
 }

@@ -67,6 +67,10 @@ int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char 
 			 enum media_codec codec, uint8_t pt, int te_pt);
 /* Change only the remote address (early media replacement: later 18x with a new SDP). */
 int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
+/* Relay only packets whose source is the leg's remote itself (symmetric RTP), e.g. while early
+ * dialogs may send from several addresses (RFC 3960 3.2); remotes replaced by set_remote/set_leg
+ * are never relayed from again (until set again). */
+void media_bridge_only_remote(struct media_bridge *b, enum media_leg leg, bool on);
 uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg);
 const char *media_bridge_local_ip(const struct media_bridge *b);
 

@@ -66,6 +66,11 @@ struct media_leg_state {
 	enum media_codec codec;
 	uint8_t pt;
 	int te_pt;
+	/* remotes replaced by a later one (early media, RFC 3960 / 183 lifecycle): what they still
+	 * send is not relayed, the current source only */
+	struct { char ip[64]; uint16_t port; } replaced[4];
+	unsigned int num_replaced, next_replaced;
+	bool only_remote;		/* relay only what comes from the remote itself (early dialogs) */
 
 	/* receive side */
 	bool rx_seen;
@@ -114,6 +119,9 @@ int media_leg_apply_remote(struct media_leg_state *l);
 /* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
 		   uint32_t in_ts, const uint8_t *payload, size_t len);
+
+/* bridge.c: is this source refused (a replaced remote, or not the remote with only_remote)? */
+bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len);
 
 /* rtp_parse.c: 0 and *p filled, or -EINVAL for what is not an RTP packet */
 int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p);

@@ -217,6 +217,7 @@ struct sip_msg_opts {
 	int q850_cause;			/* Reason: Q.850;cause=N (RFC 3326 / RFC 6432) */
 	const char *q850_location;	/* ;location= (RFC 8606 token, e.g. "LN", "BI") */
 	const char *reason_text;	/* ;text="..." */
+	const char *reason_phrase;	/* responses: status line text instead of the standard one */
 };
 
 /* ---------------------------------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /* rtp-probe: RTP endpoint for media tests on 127.0.0.1. Sends a sine as G.711 RTP at 50 pps and
  * reports what it received: packets per payload type, and for each frequency asked for the frames
  * in which it held > 50 % of the power plus its on/off cadence (ms, 20 ms resolution).
- * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...]
- * Prints "port N" (local port) first, the report after -d ms (default 2000). */
+ * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...] [-S]
+ * Prints "port N" (local port) first, the report after -d ms (default 2000). -S adds a timeline:
+ * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,37 @@ static void report_cadence(const struct probe *p, double f)
 	printf("\nfreq %.0f frames %lu of %zu\n", f, on_frames, frames);
 }
 
+/* The order in which the asked-for frequencies were heard: one run per change of the frame's
+ * dominant detector frequency (0 = none above the threshold) */
+static void report_timeline(const struct probe *p, const double *det, unsigned int ndet)
+{
+	size_t frames = p->audio_len / 160;
+	double cur = -1;
+	unsigned long len = 0;
+
+	printf("timeline:");
+	for (size_t i = 0; i <= frames; i++) {
+		double f = -2;
+		if (i < frames) {
+			const int16_t *x = p->audio + i * 160;
+			double tot = mean_power(x, 160);
+			f = 0;
+			for (unsigned int k = 0; k < ndet; k++)
+				if (tot > 1e4 && goertzel_power(x, 160, det[k]) > 0.5 * tot)
+					f = det[k];
+		}
+		if (f == cur) {
+			len++;
+			continue;
+		}
+		if (cur >= 0)
+			printf(" %.0fx%lu", cur, len);
+		cur = f;
+		len = 1;
+	}
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "rtp-probe");
@@ -57,20 +89,22 @@ int main(int argc, char **argv)
 	unsigned int ndet = 0;
 	struct osmo_timer_list t;
 	struct probe *p;
+	bool timeline = false;
 
-	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:S")) != -1) {
 		switch (opt) {
 		case 'r': remote = atoi(optarg); break;
 		case 'l': local = atoi(optarg); break;
 		case 'f': freq = atoi(optarg); break;
 		case 'p': pt = atoi(optarg); break;
 		case 'd': dur = atoi(optarg); break;
+		case 'S': timeline = true; break;
 		case 'D':
 			for (char *s = strtok(optarg, ","); s && ndet < PROBE_MAX_DET; s = strtok(NULL, ","))
 				det[ndet++] = atof(s);
 			break;
 		default:
-			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2]\n");
+			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2] [-S]\n");
 			return 2;
 		}
 	}
@@ -113,6 +147,8 @@ int main(int argc, char **argv)
 			printf("pt %d packets %llu\n", i, (unsigned long long)p->rx_by_pt[i]);
 	for (unsigned int i = 0; i < ndet; i++)
 		report_cadence(p, det[i]);
+	if (timeline)
+		report_timeline(p, det, ndet);
 	probe_free(p);
 	talloc_free(ctx);
 	return 0;

@@ -59,7 +59,37 @@ sipp_show_err() { [ -s "$T/$1-err.log" ] && tail -20 "$T/$1-err.log" | sed 's/^/
 
 # the exchange's steps between "echo MARK-start" and "echo MARK-done" all passed (at least one)
 steps_ok() {	# MARK [SECONDS]
-	wait_log "$T/peera.log" "$1-done" ${2:-20} || return 1
-	local s=$(sed -n "/$1-start/,/$1-done/p" "$T/peera.log" | grep STEP)
-	[ -n "$s" ] && ! grep -q FAIL <<<"$s"
+	local s
+	if wait_log "$T/peera.log" "$1-done" ${2:-20}; then
+		s=$(sed -n "/$1-start/,/$1-done/p" "$T/peera.log" | grep STEP)
+		[ -n "$s" ] && ! grep -q FAIL <<<"$s" && return 0
+	fi
+	sed -n "/$1-start/,\$p" "$T/peera.log" | grep -E 'STEP|<<|>>' | head -40 | sed 's/^/#   /'
+	return 1
+}
+
+# start_gw_t NAME "timer T1 1" ...: gateway A (sipt-gw-a.cfg) with Q.764 timers of the circuit
+# group exchange-a shortened
+start_gw_t() {
+	local name=$1; shift
+	lab_cfg sipt-gw-a.cfg "$T/$name.cfg.in"
+	local t; for t in "$@"; do printf '  %s\n' "$t"; done > "$T/$name.timers"
+	sed -e "/^ circuit-group exchange-a$/r $T/$name.timers" "$T/$name.cfg.in" > "$T/$name.cfg"
+	"$BIN_GW" -c "$T/$name.cfg" > "$T/$name.log" 2>&1 &
+	GW_PID=$!
+	LAB_PIDS+=($GW_PID)
+	eval "${name^^}_PID=$GW_PID"
+}
+
+# sipp_fg NAME SCENARIO PORT CALLS [extra]: UAC in the foreground, returns SIPp's status
+sipp_fg() {
+	local name=$1 sf=$2 port=$3 n=$4; shift 4
+	(cd "$T" && timeout 60 sipp -sf "$sf" -i 127.0.0.1 -p $port -m $n -l $n -r 20 -timeout 50 -timeout_error \
+		-nostdin -trace_err -error_file "$T/$name-err.log" "$@" 127.0.0.2:$SIPT_PORT > "$T/$name.out" 2>&1)
+}
+
+# a SIPp UAC scenario whose INVITE must end with STATUS and Reason: Q.850;cause=CAUSE
+expect_scen() {	# STATUS CAUSE: prints the file name
+	sed -e "s/@CODE@/$1/g" -e "s/@CAUSE@/$2/g" "$TOP_SRCDIR/tests/iwf/sipp/uac_expect.xml.in" > "$T/expect$1-$2.xml"
+	echo "$T/expect$1-$2.xml"
 }
