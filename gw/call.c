@@ -52,21 +52,50 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 	return *port > 0;
 }
 
+/* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
+ * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
+ * stopped since its release, is freed now. */
+static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
+{
+	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
+	struct gw_call *other;
+	unsigned int port;
+
+	if (!pl)
+		return 0;
+	port = pl->base + (unsigned int)pl->step * call->cic;
+	if (port > 65534) {
+		LOGPFSML(call->fi, LOGL_ERROR, "media pstn-local: port %u for CIC %u out of range, using the pool\n",
+			 port, call->cic);
+		return 0;
+	}
+	llist_for_each_entry(other, &call->iwf->calls, list)
+		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+			media_bridge_free(other->mb);
+			other->mb = NULL;
+		}
+	*ip = pl->ip;
+	return port;
+}
+
 static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 {
 	char name[32], ip[64];
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
 	int port;
 
 	if (!call->iwf->media_pool || call->mb)
 		return;
 	snprintf(name, sizeof(name), "call%u", call->id);
-	call->mb = media_bridge_alloc(call->iwf->media_pool, call, name, calling);
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	call->mb = media_bridge_alloc_pstn(call->iwf->media_pool, call, name, calling, pstn_ip, pstn_port);
 	if (!call->mb) {
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
-		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, -1);
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -91,6 +120,13 @@ static void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp)
 			     voice->codec == SIP_CODEC_PCMA ? MEDIA_CODEC_PCMA : MEDIA_CODEC_PCMU, voice->pt, te);
 }
 
+/* the bridge saw no RTP on a leg for 'media timeout' seconds: an event for the call FSM */
+static void call_media_timeout_cb(struct media_bridge *b, enum media_leg leg, void *data)
+{
+	struct gw_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_MEDIA_TIMEOUT, &leg);
+}
+
 /* The E.180 plan of the call's trunk, else the gateway's, else the ITU one */
 static const struct tone_plan *call_tone_plan(struct gw_call *call)
 {
@@ -107,6 +143,9 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
+	/* answered (two-way): media timeout supervision from now on */
+	if (dir == MEDIA_DIR_BOTH && call->iwf->media_timeout_s)
+		media_bridge_set_timeout(call->mb, call->iwf->media_timeout_s * 1000, call_media_timeout_cb, call);
 }
 
 /* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
@@ -898,6 +937,14 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		sip_event_common(call, ev);
 		break;
 	}
+	case GW_CALL_EV_MEDIA_TIMEOUT:
+		if (!call->answered || fi->state == GW_CALL_ST_RELEASING)
+			break;
+		LOGPFSML(fi, LOGL_NOTICE, "no RTP on the %s leg for %u s: releasing with cause %u\n",
+			 media_leg_name(*(enum media_leg *)data), call->iwf->media_timeout_s, call->iwf->media_timeout_cause);
+		/* released by the gateway on both sides (REL, BYE with Reason), as on a release request */
+		data = &call->iwf->media_timeout_cause;
+		/* fall through */
 	case GW_CALL_EV_RELEASE_REQ: {
 		uint8_t cause = *(uint8_t *)data;
 		note_release(call, cause, "gw");
@@ -977,7 +1024,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 }
 
 #define ALL_EV (S(GW_CALL_EV_ISUP_SETUP) | S(GW_CALL_EV_ISUP_MSG) | S(GW_CALL_EV_ISUP_RELEASED) | \
-		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ))
+		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ) | \
+		S(GW_CALL_EV_MEDIA_TIMEOUT))
 #define ALL_ST (S(GW_CALL_ST_IDLE) | S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | \
 		S(GW_CALL_ST_NOT_ALERTING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_WAITING_FOR_ACK) | \
 		S(GW_CALL_ST_CONNECTED) | S(GW_CALL_ST_RELEASING) | S(GW_CALL_ST_TONE_BEFORE_REL))
@@ -1012,6 +1060,7 @@ static const struct value_string call_fsm_event_names[] = {
 	{ GW_CALL_EV_SIP_INVITE, "SIP_INVITE" },
 	{ GW_CALL_EV_SIP_EVENT, "SIP_EVENT" },
 	{ GW_CALL_EV_RELEASE_REQ, "RELEASE_REQ" },
+	{ GW_CALL_EV_MEDIA_TIMEOUT, "MEDIA_TIMEOUT" },
 	{ 0, NULL }
 };
 

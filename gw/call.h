@@ -37,6 +37,7 @@ enum gw_call_event {
 	GW_CALL_EV_SIP_INVITE,		/* data: const struct sip_event * */
 	GW_CALL_EV_SIP_EVENT,		/* data: const struct sip_event * (anything else) */
 	GW_CALL_EV_RELEASE_REQ,		/* data: uint8_t * cause (operator / shutdown) */
+	GW_CALL_EV_MEDIA_TIMEOUT,	/* data: enum media_leg * (the leg without RTP) */
 };
 
 enum gw_call_dir { GW_CALL_INGRESS, GW_CALL_EGRESS };	/* ISUP->SIP / SIP->ISUP */

@@ -37,6 +37,15 @@ struct gw_group_iwf {
 	struct gw_rate_limit call_rate;	/* new IAMs per second; beyond: REL cause 42 */
 };
 
+/* PSTN-side local RTP endpoint of the bridges of one circuit group: port = base + step * CIC
+ * (the TDM side's fixed port per circuit), instead of a port from the pool */
+struct gw_pstn_local {
+	struct llist_head list;
+	char group[64];
+	char ip[64];
+	uint16_t base, step;
+};
+
 /* Interworking settings per SIP trunk */
 struct gw_trunk_iwf {
 	struct llist_head list;
@@ -89,6 +98,10 @@ struct gw_iwf {
 	char media_bind[64];
 	uint16_t media_first, media_last;
 	const struct tone_plan *tone_plan;
+	unsigned int media_timeout_s;	/* answered call without RTP this long: released (0: off) */
+	uint8_t media_timeout_cause;	/* Q.850 cause of that release (default 41) */
+	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
+	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
@@ -102,6 +115,8 @@ struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool cre
 /* After reading the config: every route names an existing SIP trunk / circuit group. Prints
  * each problem with the route's file:line to stderr; returns the number of problems. */
 int gw_iwf_check_config(struct gw_iwf *iwf);
+/* The configured PSTN-side local endpoint of a circuit group's bridges, or NULL */
+const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);
 
 /* Count an event for the IWF and for the call's trunk (when it has one). */

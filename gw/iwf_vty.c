@@ -243,6 +243,62 @@ DEFUN(cfg_gw_tone_plan, cfg_gw_tone_plan_cmd, "media tone-plan NAME",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_media_timeout, cfg_gw_media_timeout_cmd, "media timeout <0-3600> [<1-127>]",
+      "Media bridging\n" "Release an answered call that receives no RTP for this long\n"
+      "Seconds without RTP on either leg of the bridge (0: off)\n" "Q.850 cause of the release (default 41)\n")
+{
+	g_iwf->media_timeout_s = atoi(argv[0]);
+	g_iwf->media_timeout_cause = argc > 1 ? atoi(argv[1]) : 41;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_local, cfg_gw_pstn_local_cmd, "media pstn-local GROUP A.B.C.D <1024-65534> [<2-1000>]",
+      "Media bridging\n" "Local RTP endpoint of the bridges toward a circuit group's bearers: port = BASE + STEP * CIC\n"
+      "Circuit group\n" "Local address\n" "BASE port (even)\n" "STEP between circuits (even, default 2)\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	int base = atoi(argv[2]), step = argc > 3 ? atoi(argv[3]) : 2;
+	if ((base | step) & 1) {
+		vty_out(vty, "%% BASE and STEP must be even (RTCP takes the port above each RTP port)%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!pl) {
+		pl = talloc_zero(g_iwf, struct gw_pstn_local);
+		OSMO_STRLCPY_ARRAY(pl->group, argv[0]);
+		llist_add_tail(&pl->list, &g_iwf->pstn_locals);
+	}
+	OSMO_STRLCPY_ARRAY(pl->ip, argv[1]);
+	pl->base = base;
+	pl->step = step;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_local, cfg_gw_no_pstn_local_cmd, "no media pstn-local GROUP",
+      NO_STR "Media bridging\n" "PSTN-side ports from the pool again\n" "Circuit group\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	if (pl) {
+		llist_del(&pl->list);
+		talloc_free(pl);
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
+      "Media bridging\n" "RFC 4733 telephone-events on the circuits' bearers (passed through to/from SIP)\n"
+      "Payload type on the bearers\n")
+{
+	g_iwf->pstn_te_pt = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+{
+	g_iwf->pstn_te_pt = -1;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
 {
 	gw_cdr_close(&g_iwf->cdr);
@@ -264,6 +320,15 @@ static int config_write_gw(struct vty *vty)
 	if (g_iwf->media_pool)
 		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
 			VTY_NEWLINE);
+	{
+		struct gw_pstn_local *pl;
+		llist_for_each_entry(pl, &g_iwf->pstn_locals, list)
+			vty_out(vty, " media pstn-local %s %s %u %u%s", pl->group, pl->ip, pl->base, pl->step, VTY_NEWLINE);
+	}
+	if (g_iwf->pstn_te_pt >= 0)
+		vty_out(vty, " media pstn-events %d%s", g_iwf->pstn_te_pt, VTY_NEWLINE);
+	if (g_iwf->media_timeout_s)
+		vty_out(vty, " media timeout %u %u%s", g_iwf->media_timeout_s, g_iwf->media_timeout_cause, VTY_NEWLINE);
 	if (g_iwf->cdr.path)
 		vty_out(vty, " cdr file %s %lu%s", g_iwf->cdr.path, g_iwf->cdr.max_bytes / 1024, VTY_NEWLINE);
 	llist_for_each_entry(rt, &g_iwf->routes, list)
@@ -406,6 +471,11 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_group_rate_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
+	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_local_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
