@@ -140,12 +140,25 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
 	/* answered (two-way): media timeout supervision from now on */
 	if (dir == MEDIA_DIR_BOTH && call->iwf->media_timeout_s)
 		media_bridge_set_timeout(call->mb, call->iwf->media_timeout_s * 1000, call_media_timeout_cb, call);
+}
+
+/* Suspended (Q.764 2.6 SUS: the party may have gone on hook, the SIP side is put on hold): no RTP
+ * is expected, media timeout supervision pauses until RES */
+static void call_media_suspend(struct gw_call *call, bool suspended)
+{
+	if (!call->mb || !call->iwf->media_timeout_s || media_bridge_dir(call->mb) != MEDIA_DIR_BOTH)
+		return;
+	media_bridge_set_timeout(call->mb, suspended ? 0 : call->iwf->media_timeout_s * 1000, call_media_timeout_cb,
+				 call);
 }
 
 /* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
@@ -252,8 +265,8 @@ static void call_done_check(struct gw_call *call)
 
 static void note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
-	if (!call->t_release) {
-		call->t_release = time(NULL);
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
 	}
@@ -386,6 +399,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -407,8 +421,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -440,7 +453,8 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
@@ -641,6 +655,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -671,8 +686,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -690,7 +704,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -808,8 +823,11 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
-		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL)
+		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL) {
+			if (call->answered && (enc.type == ISUP_SUS || enc.type == ISUP_RES))
+				call_media_suspend(call, enc.type == ISUP_SUS);
 			isup_send(call, &enc);
+		}
 		break;
 	case SIP_EV_TERMINATED:
 		call->dlg = NULL;
@@ -868,6 +886,8 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 	case GW_CALL_EV_ISUP_MSG: {
 		const struct isup_msg *msg = data;
+		if (call->answered && (msg->type == ISUP_SUS || msg->type == ISUP_RES))
+			call_media_suspend(call, msg->type == ISUP_SUS);
 		if (msg->type == ISUP_SAM && fi->state == GW_CALL_ST_COLLECTING) {
 			int rc = gw_iam_add_sam(&call->iam, msg);
 			if (rc == 1)
@@ -1097,7 +1117,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;

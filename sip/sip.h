@@ -244,6 +244,8 @@ void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const ch
 
 struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name);
 struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name);
+/* Iterate the trunks in configuration order: prev NULL gives the first; NULL after the last */
+struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev);
 int sip_trunk_start(struct sip_trunk *trunk);
 void sip_trunk_stop(struct sip_trunk *trunk);
 void sip_trunk_free(struct sip_trunk *trunk);
