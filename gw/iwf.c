@@ -58,6 +58,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->groups);
 	INIT_LLIST_HEAD(&iwf->calls);
 	INIT_LLIST_HEAD(&iwf->pstn_locals);
+	INIT_LLIST_HEAD(&iwf->group_tones);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = 3;
 	iwf->no_route_status = 404;
@@ -69,6 +70,15 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	osmo_tdefs_reset(iwf->tdefs);
 	iwf->ctrs = rate_ctr_group_alloc(iwf, &iwf_ctrg_desc, 0);
 	return iwf;
+}
+
+const struct tone_plan *gw_iwf_group_tone_plan(const struct gw_iwf *iwf, const char *group)
+{
+	const struct gw_group_tones *g;
+	llist_for_each_entry(g, &iwf->group_tones, list)
+		if (!strcmp(g->group, group))
+			return g->plan;
+	return NULL;
 }
 
 const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group)

@@ -46,6 +46,13 @@ struct gw_pstn_local {
 	uint16_t base, step;
 };
 
+/* E.180 national plan of the tones played toward the exchange of one circuit group */
+struct gw_group_tones {
+	struct llist_head list;
+	char group[64];
+	const struct tone_plan *plan;
+};
+
 /* Interworking settings per SIP trunk */
 struct gw_trunk_iwf {
 	struct llist_head list;
@@ -102,6 +109,7 @@ struct gw_iwf {
 	uint8_t media_timeout_cause;	/* Q.850 cause of that release (default 41) */
 	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
 	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
+	struct llist_head group_tones;	/* struct gw_group_tones: tone plans per circuit group */
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
@@ -110,6 +118,8 @@ int gw_iwf_start(struct gw_iwf *iwf);
 void gw_iwf_vty_init(struct gw_iwf *iwf);
 void gw_iwf_shutdown(struct gw_iwf *iwf);
 
+/* The tone plan configured for a circuit group, NULL if none */
+const struct tone_plan *gw_iwf_group_tone_plan(const struct gw_iwf *iwf, const char *group);
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
 struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool create);
 /* After reading the config: every route names an existing SIP trunk / circuit group. Prints

@@ -176,6 +176,46 @@ DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
 	return CMD_SUCCESS;
 }
 
+static struct gw_group_tones *group_tones(const char *group, bool create)
+{
+	struct gw_group_tones *g;
+	llist_for_each_entry(g, &g_iwf->group_tones, list)
+		if (!strcmp(g->group, group))
+			return g;
+	if (!create)
+		return NULL;
+	g = talloc_zero(g_iwf, struct gw_group_tones);
+	OSMO_STRLCPY_ARRAY(g->group, group);
+	llist_add_tail(&g->list, &g_iwf->group_tones);
+	return g;
+}
+
+DEFUN(cfg_gw_group_tplan, cfg_gw_group_tplan_cmd, "circuit-group NAME tone-plan NAME",
+      "Per circuit group interworking settings\n" "Circuit group name\n"
+      "E.180 national tone plan of the tones played toward this group's exchange\n"
+      "Plan (itu, us, uk, de, fr, ...)\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[1]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	group_tones(argv[0], true)->plan = tp;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_tplan, cfg_gw_no_group_tplan_cmd, "no circuit-group NAME tone-plan",
+      NO_STR "Per circuit group interworking settings\n" "Circuit group name\n"
+      "Tones toward this group's exchange in the trunk's / gateway's plan\n")
+{
+	struct gw_group_tones *g = group_tones(argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <0-60>",
       "Per SIP trunk interworking settings\n" "Trunk name\n"
       "E.182: play busy/congestion/SIT as early media before releasing a failed call\n"
@@ -336,6 +376,11 @@ static int config_write_gw(struct vty *vty)
 		vty_out(vty, " route %s %s %s %s%s", rt->egress ? "egress" : "ingress",
 			rt->prefix[0] ? rt->prefix : "default", rt->egress ? "circuit-group" : "trunk", rt->target,
 			VTY_NEWLINE);
+	{
+		struct gw_group_tones *g;
+		llist_for_each_entry(g, &g_iwf->group_tones, list)
+			vty_out(vty, " circuit-group %s tone-plan %s%s", g->group, g->plan->name, VTY_NEWLINE);
+	}
 	llist_for_each_entry(t, &g_iwf->trunks, list) {
 		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
@@ -535,6 +580,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
 	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_group_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
