@@ -593,27 +593,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
 		return;
 	}
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM, unknown parameters included, with
-	 * the SIP routing data winning: called number from the Request-URI, hop counter from
-	 * Max-Forwards */
+	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
-		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ehc = isup_msg_find_const(&enc, ISUP_PRM_HOP_COUNTER);
-		struct isup_number a, b;
-		/* the Request-URI wins only where it says something else (retargeting) */
-		if (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
-		    isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
-		    strcmp(a.digits, b.digits) || a.nai != b.nai) {
-			struct isup_param cdp = *cd;
-			isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
-		}
-		/* hop counter: the smaller of the encapsulated one and Max-Forwards */
-		if (ehc && ehc->len && id->max_forwards >= 0 && id->max_forwards < (ehc->val[0] & 0x1f)) {
-			uint8_t hc = id->max_forwards;
-			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
-		}
-		enc.cic = 0;
+		gw_iam_merge_sipt(&enc, &iam, id->max_forwards);
 		iam = enc;
 	}
 	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);

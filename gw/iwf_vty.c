@@ -7,6 +7,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/tdef_vty.h>
 
+#include "gw/app.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -55,6 +56,7 @@ static int route_add(struct vty *vty, bool egress, const char *prefix, const cha
 		}
 	}
 	rt = talloc_zero(g_iwf, struct gw_route);
+	snprintf(rt->where, sizeof(rt->where), "%s", sgw_app_config_where() ?: "");
 	rt->egress = egress;
 	snprintf(rt->prefix, sizeof(rt->prefix), "%s", prefix);
 	snprintf(rt->target, sizeof(rt->target), "%s", target);
@@ -139,6 +141,25 @@ DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)"
       "Send 18x with SDP reliably (100rel) when the peer supports it\n" "On\n" "Off\n")
 {
 	gw_iwf_trunk(g_iwf, argv[0], true)->reliable_18x = !strcmp(argv[1], "on");
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_group_rate, cfg_gw_group_rate_cmd, "circuit-group NAME call-rate-limit <1-100000>",
+      "Interworking settings of a circuit group\n" "Circuit group name\n"
+      "Most new IAMs accepted per second (beyond: REL cause 42)\n" "Calls per second\n")
+{
+	gw_rate_limit_set(&gw_iwf_group(g_iwf, argv[0], true)->call_rate, atoi(argv[1]));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_rate, cfg_gw_no_group_rate_cmd, "no circuit-group NAME call-rate-limit",
+      NO_STR "Interworking settings of a circuit group\n" "Circuit group name\n" "No call-rate limit\n")
+{
+	struct gw_group_iwf *g = gw_iwf_group(g_iwf, argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -378,6 +399,13 @@ static int config_write_gw(struct vty *vty)
 				vty_out(vty, " trunk %s cause-map sip-to-isup %d %u%s", t->name, s, t->ovr.sip_to_isup[s],
 					VTY_NEWLINE);
 	}
+	{
+		struct gw_group_iwf *g;
+		llist_for_each_entry(g, &g_iwf->groups, list)
+			if (g->call_rate.rate)
+				vty_out(vty, " circuit-group %s call-rate-limit %u%s", g->name, g->call_rate.rate,
+					VTY_NEWLINE);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -542,6 +570,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
 	install_element(GW_NODE, &cfg_gw_cdr_cmd);
+	install_element(GW_NODE, &cfg_gw_group_rate_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_rate_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
 	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
