@@ -37,7 +37,7 @@ struct peer_load {
 	double timeout;
 	char cdpn[24], cgpn[24];
 
-	double t_start, t_first_iam, t_last_answer, t_end;
+	double t_start, t_first_iam, t_last_iam, t_last_answer, t_end;
 	unsigned int sent, answered, completed, failed, nocic, unexpected;
 	unsigned int early_rel;		/* REL after answer before the hold time (hold=MS) */
 	unsigned int causes[128];	/* REL cause values of failed calls */
@@ -129,7 +129,7 @@ static void load_finish(struct peer_load *ld)
 		ld->calls, ld->sent, ld->answered, ld->completed, ld->failed, stuck, ld->nocic, ld->early_rel,
 		ld->unexpected, load_live(ld), ld->t_end - ld->t_start,
 		ld->t_last_answer > 0 ? ld->t_last_answer - ld->t_first_iam : 0.0,
-		ld->t_end > ld->t_first_iam && ld->sent > 1 ? ld->sent / (ld->t_end - ld->t_first_iam) : 0.0,
+		ld->t_last_iam > ld->t_first_iam ? (ld->sent - 1) / (ld->t_last_iam - ld->t_first_iam) : 0.0,
 		pct(ld->pdd_acm, ld->n_acm, 0.5), pct(ld->pdd_acm, ld->n_acm, 0.99),
 		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-");
 	fflush(peer->out);
@@ -195,6 +195,7 @@ static void send_iam(struct peer_load *ld)
 	c->t_iam = now_s();
 	if (!ld->t_first_iam)
 		ld->t_first_iam = c->t_iam;
+	ld->t_last_iam = c->t_iam;
 	send_msg(ld, &m);
 	ld->sent++;
 }
