@@ -11,13 +11,13 @@ P = None        # profile (quick/full)
 FULL = {
     "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500],
     "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
-    "conc": [1000, 5000, 20000], "conc_cps": 500,
+    "conc": [1000, 5000, 20000], "conc_cps": 300,
     "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_setup_cps": 200,
     "tone_secs": 3,
 }
 QUICK = {
     "rates": [100, 200, 400, 600], "rate_secs": 4, "hold_ms": 500, "lat_secs": 3,
-    "conc": [1000, 5000], "conc_cps": 500,
+    "conc": [1000, 3000], "conc_cps": 300,
     "media": [100, 300, 600], "media_secs": 3, "media_setup_cps": 200,
     "tone_secs": 1,
 }
@@ -572,7 +572,7 @@ def main():
                 R[name] = bench_callrate(env)
             elif name == "concurrency":
                 mx = R.get("callrate", {}).get("max_cps_gw", 0)
-                R[name] = bench_concurrency(env, min(P["conc_cps"], mx // 2) if mx >= 200 else P["conc_cps"])
+                R[name] = bench_concurrency(env, max(100, min(P["conc_cps"], mx // 2)) if mx else P["conc_cps"])
             elif name == "media":
                 R[name] = bench_media(env)
             else:
