@@ -52,21 +52,50 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 	return *port > 0;
 }
 
+/* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
+ * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
+ * stopped since its release, is freed now. */
+static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
+{
+	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
+	struct gw_call *other;
+	unsigned int port;
+
+	if (!pl)
+		return 0;
+	port = pl->base + (unsigned int)pl->step * call->cic;
+	if (port > 65534) {
+		LOGPFSML(call->fi, LOGL_ERROR, "media pstn-local: port %u for CIC %u out of range, using the pool\n",
+			 port, call->cic);
+		return 0;
+	}
+	llist_for_each_entry(other, &call->iwf->calls, list)
+		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+			media_bridge_free(other->mb);
+			other->mb = NULL;
+		}
+	*ip = pl->ip;
+	return port;
+}
+
 static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 {
 	char name[32], ip[64];
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
 	int port;
 
 	if (!call->iwf->media_pool || call->mb)
 		return;
 	snprintf(name, sizeof(name), "call%u", call->id);
-	call->mb = media_bridge_alloc(call->iwf->media_pool, call, name, calling);
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	call->mb = media_bridge_alloc_pstn(call->iwf->media_pool, call, name, calling, pstn_ip, pstn_port);
 	if (!call->mb) {
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
-		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, -1);
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -91,13 +120,45 @@ static void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp)
 			     voice->codec == SIP_CODEC_PCMA ? MEDIA_CODEC_PCMA : MEDIA_CODEC_PCMU, voice->pt, te);
 }
 
+/* the bridge saw no RTP on a leg for 'media timeout' seconds: an event for the call FSM */
+static void call_media_timeout_cb(struct media_bridge *b, enum media_leg leg, void *data)
+{
+	struct gw_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_MEDIA_TIMEOUT, &leg);
+}
+
+/* The E.180 plan of the call's trunk, else the gateway's, else the ITU one */
+static const struct tone_plan *call_tone_plan(struct gw_call *call)
+{
+	const struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	if (t->tone_plan)
+		return t->tone_plan;
+	return call->iwf->tone_plan ? call->iwf->tone_plan : tone_plan_default();
+}
+
 static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
+	/* answered (two-way): media timeout supervision from now on */
+	if (dir == MEDIA_DIR_BOTH && call->iwf->media_timeout_s)
+		media_bridge_set_timeout(call->mb, call->iwf->media_timeout_s * 1000, call_media_timeout_cb, call);
+}
+
+/* Suspended (Q.764 2.6 SUS: the party may have gone on hook, the SIP side is put on hold): no RTP
+ * is expected, media timeout supervision pauses until RES */
+static void call_media_suspend(struct gw_call *call, bool suspended)
+{
+	if (!call->mb || !call->iwf->media_timeout_s || media_bridge_dir(call->mb) != MEDIA_DIR_BOTH)
+		return;
+	media_bridge_set_timeout(call->mb, suspended ? 0 : call->iwf->media_timeout_s * 1000, call_media_timeout_cb,
+				 call);
 }
 
 /* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
@@ -202,15 +263,29 @@ static void call_done_check(struct gw_call *call)
 		call_state_chg(call, GW_CALL_ST_RELEASING);
 }
 
+static void note_release_info(struct gw_call *call, uint8_t cause, const char *side)
+{
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
+		call->rel_cause = cause;
+		call->rel_side = side;
+	}
+}
+
 static void note_release(struct gw_call *call, uint8_t cause, const char *side)
 {
 	if (call->mb)
 		media_bridge_stop(call->mb);	/* nothing flows once either side releases */
-	if (!call->t_release) {
-		call->t_release = time(NULL);
-		call->rel_cause = cause;
-		call->rel_side = side;
-	}
+	note_release_info(call, cause, side);
+}
+
+/* E.182 tone before the release of a failed call, then the release from the state timer */
+static void tone_before_release(struct gw_call *call, enum media_leg toward, enum tone_id tone, unsigned int s)
+{
+	LOGPFSML(call->fi, LOGL_INFO, "%s toward the %s for %u s before the release\n", tone_name(tone),
+		 media_leg_name(toward), s);
+	media_bridge_play_tone(call->mb, toward, call_tone_plan(call), tone);
+	osmo_fsm_inst_state_chg(call->fi, GW_CALL_ST_TONE_BEFORE_REL, s, 0);
 }
 
 /* ---- ingress: ISUP -> SIP (RFC 3398 8) ------------------------------------------------- */
@@ -288,14 +363,30 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 
 	if (ev->code == 100)
 		return;
-	if (sdp) {
-		/* early media from SIP: backward cut-through (RFC 3398 8.1.1) */
+	if (sdp && !ev->body->sdp.port) {
+		/* 183 lifecycle: an SDP with port 0 ends the early stream */
+		if (call->mb) {
+			media_bridge_set_remote(call->mb, MEDIA_LEG_SIP, NULL, 0);
+			call_media_dir(call, MEDIA_DIR_OFF);
+		}
+		call->early_media = false;
+		sdp = false;
+	} else if (sdp) {
+		/* early media from SIP: backward cut-through (RFC 3398 8.1.1). A later 18x with another
+		 * SDP replaces the stream: the old address gets nothing more and what it still sends is
+		 * not relayed; the new one starts now (a reliable 18x is PRACKed by the SIP layer
+		 * before it is reported here). An 18x without SDP leaves the stream alone. */
 		call_media_sip(call, &ev->body->sdp);
 		call_media_dir(call, MEDIA_DIR_BACKWARD);
-	} else if (ev->code == 180 && call->mb && call->iwf->tone_plan) {
+		if (call->mb)	/* forked early dialogs: only the current one's media (RFC 3960 3.2) */
+			media_bridge_only_remote(call->mb, MEDIA_LEG_SIP, true);
+		call->early_media = true;
+	} else if (call->early_media) {
+		sdp = true;	/* early media continues: still in-band information */
+	} else if (ev->code == 180 && call->mb) {
 		/* 180 without SDP: the gateway is the destination exchange for the caller and
 		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
-		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call->iwf->tone_plan, TONE_RINGING);
+		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call), TONE_RINGING);
 		sdp = true;
 	}
 	if (!call->acm_sent) {
@@ -308,6 +399,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -329,8 +421,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -362,10 +453,13 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
+	if (call->mb)	/* the final answer ends early media; replaced remotes stay refused */
+		media_bridge_only_remote(call->mb, MEDIA_LEG_SIP, false);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	isup_send(call, &m);
 	call_state_chg(call, GW_CALL_ST_CONNECTED);
@@ -388,10 +482,34 @@ static void ingress_failed(struct gw_call *call, const struct sip_event *ev)
 	}
 	if (!cause)
 		cause = 16;	/* 487 after our own CANCEL: ISUP side already released */
-	note_release(call, cause, "sip");
 	/* location: from the Reason (RFC 8606) when given, else the profile's rule */
 	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
 		loc = gw_location_from_token(ev->q850_location);
+	if (t->tones_before_rel_s && call->mb && call->isup && !call->early_media && ev->code != 487) {
+		/* E.182: the gateway is the exchange with the in-band path toward the caller: the
+		 * tone for the cause (busy / congestion / SIT), announced by ACM or CPG with in-band
+		 * information, then REL with the cause */
+		struct isup_msg m;
+		if (!call->acm_sent) {
+			isup_msg_init(&m, CALL_VARIANT(call), ISUP_ACM, 0);
+			build_bci(&m, ISUP_BCI_STATUS_NO_INDICATION);
+			call->acm_sent = true;
+		} else {
+			struct isup_event_info ei = { .event = ISUP_EVENT_INBAND_INFO };
+			uint8_t raw[2];
+			isup_msg_init(&m, CALL_VARIANT(call), ISUP_CPG, 0);
+			isup_event_info_encode(&ei, raw, sizeof(raw));
+			isup_msg_set(&m, ISUP_PRM_EVENT_INFO, raw, 1);
+		}
+		set_obci_inband(&m);
+		isup_send(call, &m);
+		note_release_info(call, cause, "sip");
+		call->tone_cause = cause;
+		call->tone_loc = loc;
+		tone_before_release(call, MEDIA_LEG_PSTN, tone_for_cause(cause), t->tones_before_rel_s);
+		return;
+	}
+	note_release(call, cause, "sip");
 	call_release_isup_loc(call, cause, loc);
 	call_done_check(call);
 }
@@ -508,6 +626,8 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 	call_media_alloc(call, MEDIA_LEG_SIP);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
+	else
+		call->late_offer = true;	/* our offer in a reliable 18x or the 200 */
 	call_state_chg(call, GW_CALL_ST_TRYING);
 }
 
@@ -517,7 +637,7 @@ static bool egress_sdp(struct gw_call *call, struct sip_sdp *answer)
 	const struct sip_sdp *offer = call->dlg ? sip_dialog_remote_sdp(call->dlg) : NULL;
 	struct sip_sdp local;
 	call_local_sdp(call, &local);
-	if (!offer) {
+	if (!offer || call->late_offer) {
 		*answer = local;	/* late offer: ours goes out, the answer comes in PRACK/ACK */
 		return true;
 	}
@@ -553,6 +673,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -576,12 +697,14 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (inband && egress_sdp(call, &sdp)) {
 		o.sdp = &sdp;
 		call_media_dir(call, MEDIA_DIR_BACKWARD);	/* PSTN in-band info toward the SIP caller */
+		call->early_media = true;
+		if (t->p_early_media)
+			o.p_early_media = "sendonly";	/* RFC 5009 */
 	}
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -599,7 +722,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -608,6 +732,36 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 }
 
 /* ---- common ---------------------------------------------------------------------------- */
+
+/* E.182 toward SIP: the PSTN side released without an in-band path, so the gateway plays the
+ * tone for the cause as early media in a 183 whose reason phrase names it, then rejects the
+ * INVITE. Without a usable SDP (offer not matched) the call goes on without early media. */
+static bool egress_tone_before_release(struct gw_call *call, uint8_t cause, uint8_t location, int status)
+{
+	struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	struct sip_msg_opts o = { 0 };
+	enum tone_id tone = tone_for_cause(cause);
+	struct sip_sdp sdp;
+
+	if (!t->tones_before_rel_s || !call->mb || !call->dlg || call->early_media)
+		return false;
+	if (!egress_sdp(call, &sdp)) {
+		LOGPFSML(call->fi, LOGL_INFO, "no SDP for the %s: released without early media\n", tone_name(tone));
+		return false;
+	}
+	o.sdp = &sdp;
+	o.reason_phrase = tone_e182_phrase(tone);
+	if (t->p_early_media)
+		o.p_early_media = "sendonly";
+	if (sip_dialog_provisional(call->dlg, 183, t->reliable_18x, &o) < 0)
+		return false;
+	call->early_media = true;
+	call->tone_cause = cause;
+	call->tone_loc = location;
+	call->tone_status = status;
+	tone_before_release(call, MEDIA_LEG_SIP, tone, t->tones_before_rel_s);
+	return true;
+}
 
 /* The ISUP side is gone (REL received, T7/T9 expiry, reset, blocking...): release the SIP leg */
 static void isup_released(struct gw_call *call, uint8_t cause, const struct isup_msg *rel)
@@ -618,7 +772,7 @@ static void isup_released(struct gw_call *call, uint8_t cause, const struct isup
 	uint8_t location = ISUP_LOC_PUB_LOCAL;
 
 	call->isup = NULL;
-	note_release(call, cause, "isup");
+	note_release_info(call, cause, "isup");
 	if (rel) {
 		const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
 		struct isup_cause c;
@@ -628,6 +782,8 @@ static void isup_released(struct gw_call *call, uint8_t cause, const struct isup
 		opts_isup(&o, &blob);
 	}
 	opts_reason(&o, cause, location);
+	if (!call->dlg || call->dir != GW_CALL_EGRESS || call->answered)
+		note_release(call, cause, "isup");
 	if (!call->dlg) {
 		call_done_check(call);
 		return;
@@ -638,6 +794,9 @@ static void isup_released(struct gw_call *call, uint8_t cause, const struct isup
 		} else {
 			int st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, location);
 			call->sip_status = st;
+			if (egress_tone_before_release(call, cause, location, st))
+				return;
+			note_release(call, cause, "isup");
 			sip_dialog_reject(call->dlg, st, &o);
 		}
 	} else {
@@ -682,11 +841,16 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
-		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL)
+		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL) {
+			if (call->answered && (enc.type == ISUP_SUS || enc.type == ISUP_RES))
+				call_media_suspend(call, enc.type == ISUP_SUS);
 			isup_send(call, &enc);
+		}
 		break;
 	case SIP_EV_TERMINATED:
 		call->dlg = NULL;
+		if (call->fi->state == GW_CALL_ST_TONE_BEFORE_REL && call->isup)
+			break;	/* REL follows the tone */
 		if (call->isup) {
 			note_release(call, 41, "sip");
 			call_release_isup(call, call->answered ? 16 : 41);
@@ -740,6 +904,8 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 	case GW_CALL_EV_ISUP_MSG: {
 		const struct isup_msg *msg = data;
+		if (call->answered && (msg->type == ISUP_SUS || msg->type == ISUP_RES))
+			call_media_suspend(call, msg->type == ISUP_SUS);
 		if (msg->type == ISUP_SAM && fi->state == GW_CALL_ST_COLLECTING) {
 			int rc = gw_iam_add_sam(&call->iam, msg);
 			if (rc == 1)
@@ -789,6 +955,11 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 				break;
 			}
 		}
+		if (call->dir == GW_CALL_EGRESS && call->late_offer && ev->body && ev->body->has_sdp &&
+		    (ev->type == SIP_EV_PRACK || ev->type == SIP_EV_ACK)) {
+			/* late offer: the answer to our offer (RFC 3261 13.2.1 / RFC 3262 5) */
+			call_media_sip(call, &ev->body->sdp);
+		}
 		if (call->dir == GW_CALL_EGRESS && ev->type == SIP_EV_ACK) {
 			if (fi->state == GW_CALL_ST_WAITING_FOR_ACK)
 				call_state_chg(call, GW_CALL_ST_CONNECTED);	/* RFC 3398 7.3: no ISUP */
@@ -804,6 +975,14 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		sip_event_common(call, ev);
 		break;
 	}
+	case GW_CALL_EV_MEDIA_TIMEOUT:
+		if (!call->answered || fi->state == GW_CALL_ST_RELEASING)
+			break;
+		LOGPFSML(fi, LOGL_NOTICE, "no RTP on the %s leg for %u s: releasing with cause %u\n",
+			 media_leg_name(*(enum media_leg *)data), call->iwf->media_timeout_s, call->iwf->media_timeout_cause);
+		/* released by the gateway on both sides (REL, BYE with Reason), as on a release request */
+		data = &call->iwf->media_timeout_cause;
+		/* fall through */
 	case GW_CALL_EV_RELEASE_REQ: {
 		uint8_t cause = *(uint8_t *)data;
 		note_release(call, cause, "gw");
@@ -833,6 +1012,18 @@ static int call_fsm_timer_cb(struct osmo_fsm_inst *fi)
 		}
 		return 0;
 	}
+	case GW_CALL_ST_TONE_BEFORE_REL:
+		/* the tone has played: the release it announced */
+		if (call->mb)
+			media_bridge_stop(call->mb);
+		if (call->dir == GW_CALL_INGRESS) {
+			call_release_isup_loc(call, call->tone_cause, call->tone_loc);
+		} else if (call->dlg) {
+			call->sip_status = call->tone_status;
+			egress_reject(call, call->tone_status, call->tone_cause, call->tone_loc);
+		}
+		call_done_check(call);
+		return 0;
 	case GW_CALL_ST_RELEASING:
 		if (!call->isup && !call->dlg)
 			return 1;	/* both legs are gone: end of the call */
@@ -871,10 +1062,11 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 }
 
 #define ALL_EV (S(GW_CALL_EV_ISUP_SETUP) | S(GW_CALL_EV_ISUP_MSG) | S(GW_CALL_EV_ISUP_RELEASED) | \
-		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ))
+		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ) | \
+		S(GW_CALL_EV_MEDIA_TIMEOUT))
 #define ALL_ST (S(GW_CALL_ST_IDLE) | S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | \
 		S(GW_CALL_ST_NOT_ALERTING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_WAITING_FOR_ACK) | \
-		S(GW_CALL_ST_CONNECTED) | S(GW_CALL_ST_RELEASING))
+		S(GW_CALL_ST_CONNECTED) | S(GW_CALL_ST_RELEASING) | S(GW_CALL_ST_TONE_BEFORE_REL))
 
 /* The call FSM's transitions are driven by the leg events above; every state accepts every
  * event (REL may arrive in any state, RFC 3398 7.2), the handlers check what applies. */
@@ -895,6 +1087,8 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 				   .action = call_fsm_action },
 	[GW_CALL_ST_RELEASING] = { .name = "Releasing", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
 				   .action = call_fsm_action },
+	[GW_CALL_ST_TONE_BEFORE_REL] = { .name = "Tone_before_release", .in_event_mask = ALL_EV,
+					 .out_state_mask = ALL_ST, .action = call_fsm_action },
 };
 
 static const struct value_string call_fsm_event_names[] = {
@@ -904,6 +1098,7 @@ static const struct value_string call_fsm_event_names[] = {
 	{ GW_CALL_EV_SIP_INVITE, "SIP_INVITE" },
 	{ GW_CALL_EV_SIP_EVENT, "SIP_EVENT" },
 	{ GW_CALL_EV_RELEASE_REQ, "RELEASE_REQ" },
+	{ GW_CALL_EV_MEDIA_TIMEOUT, "MEDIA_TIMEOUT" },
 	{ 0, NULL }
 };
 
@@ -940,7 +1135,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;

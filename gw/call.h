@@ -27,6 +27,7 @@ enum gw_call_state {
 	GW_CALL_ST_WAITING_FOR_ACK,	/* egress: 200 sent, ACK awaited */
 	GW_CALL_ST_CONNECTED,
 	GW_CALL_ST_RELEASING,		/* one leg released, waiting for the other to be gone */
+	GW_CALL_ST_TONE_BEFORE_REL,	/* failed call: E.182 tone as early media, then the release */
 };
 
 enum gw_call_event {
@@ -36,6 +37,7 @@ enum gw_call_event {
 	GW_CALL_EV_SIP_INVITE,		/* data: const struct sip_event * */
 	GW_CALL_EV_SIP_EVENT,		/* data: const struct sip_event * (anything else) */
 	GW_CALL_EV_RELEASE_REQ,		/* data: uint8_t * cause (operator / shutdown) */
+	GW_CALL_EV_MEDIA_TIMEOUT,	/* data: enum media_leg * (the leg without RTP) */
 };
 
 enum gw_call_dir { GW_CALL_INGRESS, GW_CALL_EGRESS };	/* ISUP->SIP / SIP->ISUP */
@@ -65,15 +67,26 @@ struct gw_call {
 
 	/* media */
 	struct media_bridge *mb;	/* NULL without a media port range */
+	bool early_media;		/* in-band early media runs (SIP 18x SDP, or PSTN in-band toward SIP) */
+	bool late_offer;		/* egress INVITE without SDP: our offer goes out, answer in PRACK/ACK */
+	uint8_t tone_cause, tone_loc;	/* Tone_before_release: the release that follows */
+	int tone_status;
 
 	/* bookkeeping */
-	time_t t_setup, t_alert, t_answer, t_release;
+	struct timespec t_setup, t_acm, t_alert, t_answer, t_release;	/* CLOCK_REALTIME; 0: not yet */
 	uint8_t rel_cause;
 	int sip_status;
 	const char *rel_side;		/* "isup", "sip", "gw" */
 };
 
 extern struct osmo_fsm gw_call_fsm;
+
+/* Note the time of an event once (the first time only) */
+static inline void gw_call_stamp(struct timespec *t)
+{
+	if (!t->tv_sec)
+		clock_gettime(CLOCK_REALTIME, t);
+}
 
 struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);

@@ -54,15 +54,27 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->routes);
 	INIT_LLIST_HEAD(&iwf->trunks);
 	INIT_LLIST_HEAD(&iwf->calls);
+	INIT_LLIST_HEAD(&iwf->pstn_locals);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = 3;
 	iwf->no_route_status = 404;
 	iwf->overlap_timeout_s = 4;
+	iwf->media_timeout_cause = 41;	/* temporary failure */
+	iwf->pstn_te_pt = -1;
 	snprintf(iwf->media_addr, sizeof(iwf->media_addr), "127.0.0.1");
 	iwf->tdefs = iwf_tdefs;
 	osmo_tdefs_reset(iwf->tdefs);
 	iwf->ctrs = rate_ctr_group_alloc(iwf, &iwf_ctrg_desc, 0);
 	return iwf;
+}
+
+const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group)
+{
+	const struct gw_pstn_local *pl;
+	llist_for_each_entry(pl, &iwf->pstn_locals, list)
+		if (!strcmp(pl->group, group))
+			return pl;
+	return NULL;
 }
 
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create)

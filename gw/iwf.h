@@ -28,6 +28,15 @@ struct gw_route {
 	char target[64];		/* trunk name (ingress) / circuit-group name (egress) */
 };
 
+/* PSTN-side local RTP endpoint of the bridges of one circuit group: port = base + step * CIC
+ * (the TDM side's fixed port per circuit), instead of a port from the pool */
+struct gw_pstn_local {
+	struct llist_head list;
+	char group[64];
+	char ip[64];
+	uint16_t base, step;
+};
+
 /* Interworking settings per SIP trunk */
 struct gw_trunk_iwf {
 	struct llist_head list;
@@ -36,6 +45,9 @@ struct gw_trunk_iwf {
 	struct gw_cause_overrides ovr;
 	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
 	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
+	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
+	unsigned int tones_before_rel_s;	/* E.182 tone as early media before a release, 0 = off */
+	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 };
 
@@ -75,6 +87,10 @@ struct gw_iwf {
 	char media_bind[64];
 	uint16_t media_first, media_last;
 	const struct tone_plan *tone_plan;
+	unsigned int media_timeout_s;	/* answered call without RTP this long: released (0: off) */
+	uint8_t media_timeout_cause;	/* Q.850 cause of that release (default 41) */
+	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
+	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
@@ -84,6 +100,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf);
 void gw_iwf_shutdown(struct gw_iwf *iwf);
 
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
+/* The configured PSTN-side local endpoint of a circuit group's bridges, or NULL */
+const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);
 
 /* Count an event for the IWF and for the call's trunk (when it has one). */

@@ -14,6 +14,7 @@
 #include "sip/sip.h"
 #include "media/media.h"
 #include "tones/tones.h"
+#include "isup/cgroup.h"
 
 static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
 
@@ -141,6 +142,36 @@ DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "E.180 national tone plan for the tones played on this trunk's calls\n" "Plan (itu, us, uk, de, fr, ...)\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[1]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	gw_iwf_trunk(g_iwf, argv[0], true)->tone_plan = tp;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <0-60>",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "E.182: play busy/congestion/SIT as early media before releasing a failed call\n"
+      "Seconds (0: release at once)\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->tones_before_rel_s = atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_pem, cfg_gw_trunk_pem_cmd, "trunk NAME p-early-media (on|off)",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "P-Early-Media header (RFC 5009) on 18x with early media from the gateway\n" "Send it\n" "Do not\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->p_early_media = !strcmp(argv[1], "on");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
       "Call detail records\n" "CSV file, one line per call\n" "Path\n" "Rotate to PATH.1 beyond this many KiB\n")
 {
@@ -192,6 +223,62 @@ DEFUN(cfg_gw_tone_plan, cfg_gw_tone_plan_cmd, "media tone-plan NAME",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_media_timeout, cfg_gw_media_timeout_cmd, "media timeout <0-3600> [<1-127>]",
+      "Media bridging\n" "Release an answered call that receives no RTP for this long\n"
+      "Seconds without RTP on either leg of the bridge (0: off)\n" "Q.850 cause of the release (default 41)\n")
+{
+	g_iwf->media_timeout_s = atoi(argv[0]);
+	g_iwf->media_timeout_cause = argc > 1 ? atoi(argv[1]) : 41;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_local, cfg_gw_pstn_local_cmd, "media pstn-local GROUP A.B.C.D <1024-65534> [<2-1000>]",
+      "Media bridging\n" "Local RTP endpoint of the bridges toward a circuit group's bearers: port = BASE + STEP * CIC\n"
+      "Circuit group\n" "Local address\n" "BASE port (even)\n" "STEP between circuits (even, default 2)\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	int base = atoi(argv[2]), step = argc > 3 ? atoi(argv[3]) : 2;
+	if ((base | step) & 1) {
+		vty_out(vty, "%% BASE and STEP must be even (RTCP takes the port above each RTP port)%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!pl) {
+		pl = talloc_zero(g_iwf, struct gw_pstn_local);
+		OSMO_STRLCPY_ARRAY(pl->group, argv[0]);
+		llist_add_tail(&pl->list, &g_iwf->pstn_locals);
+	}
+	OSMO_STRLCPY_ARRAY(pl->ip, argv[1]);
+	pl->base = base;
+	pl->step = step;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_local, cfg_gw_no_pstn_local_cmd, "no media pstn-local GROUP",
+      NO_STR "Media bridging\n" "PSTN-side ports from the pool again\n" "Circuit group\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	if (pl) {
+		llist_del(&pl->list);
+		talloc_free(pl);
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
+      "Media bridging\n" "RFC 4733 telephone-events on the circuits' bearers (passed through to/from SIP)\n"
+      "Payload type on the bearers\n")
+{
+	g_iwf->pstn_te_pt = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+{
+	g_iwf->pstn_te_pt = -1;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
 {
 	gw_cdr_close(&g_iwf->cdr);
@@ -213,6 +300,15 @@ static int config_write_gw(struct vty *vty)
 	if (g_iwf->media_pool)
 		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
 			VTY_NEWLINE);
+	{
+		struct gw_pstn_local *pl;
+		llist_for_each_entry(pl, &g_iwf->pstn_locals, list)
+			vty_out(vty, " media pstn-local %s %s %u %u%s", pl->group, pl->ip, pl->base, pl->step, VTY_NEWLINE);
+	}
+	if (g_iwf->pstn_te_pt >= 0)
+		vty_out(vty, " media pstn-events %d%s", g_iwf->pstn_te_pt, VTY_NEWLINE);
+	if (g_iwf->media_timeout_s)
+		vty_out(vty, " media timeout %u %u%s", g_iwf->media_timeout_s, g_iwf->media_timeout_cause, VTY_NEWLINE);
 	if (g_iwf->cdr.path)
 		vty_out(vty, " cdr file %s %lu%s", g_iwf->cdr.path, g_iwf->cdr.max_bytes / 1024, VTY_NEWLINE);
 	llist_for_each_entry(rt, &g_iwf->routes, list)
@@ -222,6 +318,12 @@ static int config_write_gw(struct vty *vty)
 	llist_for_each_entry(t, &g_iwf->trunks, list) {
 		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
+		if (t->tone_plan)
+			vty_out(vty, " trunk %s tone-plan %s%s", t->name, t->tone_plan->name, VTY_NEWLINE);
+		if (t->tones_before_rel_s)
+			vty_out(vty, " trunk %s tones-before-release %u%s", t->name, t->tones_before_rel_s, VTY_NEWLINE);
+		if (t->p_early_media)
+			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
 		for (int c = 0; c < 128; c++)
 			if (t->ovr.isup_to_sip[c])
 				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
@@ -248,7 +350,7 @@ static void show_call_line(struct vty *vty, struct gw_call *call)
 	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld %s%s", call->id,
 		call->dir == GW_CALL_INGRESS ? "ingress" : "egress", gw_call_state_name(call),
 		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup) : "gone",
-		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup), media,
+		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup.tv_sec), media,
 		VTY_NEWLINE);
 }
 
@@ -263,9 +365,31 @@ DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Live calls (call-mappi
 	return CMD_SUCCESS;
 }
 
+/* "+1234" ms after the seizure, "-" when it did not happen */
+static const char *rel_ms(const struct gw_call *call, const struct timespec *t, char *buf)
+{
+	if (!t->tv_sec)
+		return "-";
+	snprintf(buf, 32, "+%lld", (long long)(t->tv_sec - call->t_setup.tv_sec) * 1000 +
+		 (t->tv_nsec - call->t_setup.tv_nsec) / 1000000);
+	return buf;
+}
+
+/* the call FSM's own timer (X1 overlap, X2 release guard, ...) */
+static const char *call_timer(const struct gw_call *call, char *buf, size_t len)
+{
+	struct timeval rem;
+	if (!osmo_timer_pending(&call->fi->timer) || osmo_timer_remaining(&call->fi->timer, NULL, &rem) < 0)
+		return "none";
+	snprintf(buf, len, "%s%d %ld.%03lds left", call->fi->T < 0 ? "X" : "T", abs(call->fi->T),
+		 (long)rem.tv_sec, (long)rem.tv_usec / 1000);
+	return buf;
+}
+
 DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, both legs\n" "Call id\n")
 {
 	struct gw_call *call = gw_call_find(g_iwf, strtoul(argv[0], NULL, 10));
+	char t[4][64];
 	if (!call) {
 		vty_out(vty, "%% no call %s%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -293,13 +417,48 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 			VTY_NEWLINE);
 		vty_out(vty, "  %s%s", sum, VTY_NEWLINE);
 	}
-	vty_out(vty, " times: set-up +0 s, alerting %s%ld, answer %s%ld, release %s%ld%s",
-		call->t_alert ? "+" : "-", call->t_alert ? (long)(call->t_alert - call->t_setup) : 0L,
-		call->t_answer ? "+" : "-", call->t_answer ? (long)(call->t_answer - call->t_setup) : 0L,
-		call->t_release ? "+" : "-", call->t_release ? (long)(call->t_release - call->t_setup) : 0L, VTY_NEWLINE);
+	vty_out(vty, " times (ms after seizure): ACM %s, alerting %s, answer %s, release %s%s",
+		rel_ms(call, &call->t_acm, t[0]), rel_ms(call, &call->t_alert, t[1]), rel_ms(call, &call->t_answer, t[2]),
+		rel_ms(call, &call->t_release, t[3]), VTY_NEWLINE);
+	vty_out(vty, " timers running: call %s; circuit %s%s", call_timer(call, t[0], sizeof(t[0])),
+		call->isup && call->isup->cct ?
+			cgroup_vty_cct_timers(call->isup->cct, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
 	vty_out(vty, " ACM %s, answered %s, release cause %u (%s), SIP status %d%s",
 		call->acm_sent || call->acm_received ? "yes" : "no", call->answered ? "yes" : "no", call->rel_cause,
 		call->rel_side ? call->rel_side : "-", call->sip_status, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+static uint64_t ctr(struct rate_ctr_group *g, int i)
+{
+	return g ? rate_ctr_group_get_ctr(g, i)->current : 0;
+}
+
+DEFUN(show_trunks, show_trunks_cmd, "show trunks", SHOW_STR "SIP trunks: transport, peer, SIP-T mode, calls, counters\n")
+{
+	struct sip_trunk *t = NULL;
+	static const char *sipt[] = { "off", "sip-t", "sip-i" };
+	while ((t = sip_trunk_next(g_iwf->sip, t))) {
+		const struct sip_trunk_cfg *c = &t->cfg;
+		struct gw_trunk_iwf *ti = gw_iwf_trunk(g_iwf, t->name, false);
+		struct gw_call *call;
+		unsigned int live = 0;
+		llist_for_each_entry(call, &g_iwf->calls, list)
+			if (!strcmp(call->trunk, t->name))
+				live++;
+		vty_out(vty, "trunk %s: %s %s:%u -> %s:%u, sip-t %s, %strusted, keep-alive %s%s", t->name,
+			c->transport == SIP_TRANSPORT_TCP ? "tcp" : "udp", c->listen_addr, c->listen_port,
+			c->num_peers ? c->peers[0].addr : "-", c->num_peers ? c->peers[0].port : 0,
+			sipt[c->sipt_mode % 3], c->trusted ? "" : "un",
+			!c->options_interval ? "off" : t->options_up ? "up" : "DOWN", VTY_NEWLINE);
+		vty_out(vty, "  cause-profile %s, calls now %u, ingress %llu, egress %llu, answered %llu, failed %llu, "
+			"no route %llu%s", gw_cause_profile_name(ti ? ti->profile : GW_CAUSE_PROFILE_RFC3398), live,
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_IN),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_OUT),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_ANSWERED),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_FAILED),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_NO_ROUTE), VTY_NEWLINE);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -340,9 +499,18 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_cdr_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
+	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_local_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
+	install_element_ve(&show_trunks_cmd);
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);

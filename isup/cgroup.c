@@ -83,6 +83,7 @@ struct isup_cgroup *cgroup_alloc(struct isup_node *node, const char *name)
 	osmo_timer_setup(&cg->cgb_tx.t_short, cgb_short_cb, cg);
 	osmo_timer_setup(&cg->cgb_tx.t_long, cgb_long_cb, cg);
 	llist_add_tail(&cg->list, &node->cgroups);
+	cgroup_stats_alloc(cg);
 	return cg;
 }
 
@@ -95,6 +96,7 @@ void cgroup_free(struct isup_cgroup *cg)
 	osmo_timer_del(&cg->cgb_tx.t_long);
 	for (unsigned int i = 0; i < cg->num_ccts; i++)
 		circuit_free(cg->ccts[i]);
+	cgroup_stats_free(cg);
 	llist_del(&cg->list);
 	talloc_free(cg);
 }
@@ -215,6 +217,7 @@ int cgroup_tx(struct isup_cgroup *cg, const struct isup_msg *msg)
 		return -1;
 	isup_msg_summary(sum, sizeof(sum), msg);
 	LOGP(DISUP, LOGL_INFO, "tx %s -> %s\n", sum, cg->dpc_str);
+	cgroup_stats_msg(cg, msg, true);
 	return isup_mtp_send(cg->node->mtp, cg->dpc, msg);
 }
 
@@ -686,8 +689,11 @@ static bool check_unknown_params(struct isup_circuit *cct, struct isup_msg *msg)
 			}
 			return false;
 		} else if (in->discard_msg) {
+			/* Q.764 2.9.5.3.2: message discarded because of the parameter: the
+			 * notification is a CFN with cause 110 (Q.850: message with unrecognized
+			 * parameter, discarded) */
 			if (in->send_notification)
-				isup_tx_cfn(cct->cg, msg->cic, 99, &p->code, 1);
+				isup_tx_cfn(cct->cg, msg->cic, 110, &p->code, 1);
 			return false;
 		} else if (in->send_notification && n_notify < sizeof(notify)) {
 			notify[n_notify++] = p->code;
@@ -709,16 +715,54 @@ static void send_ucic(struct isup_node *node, uint32_t opc, uint16_t cic)
 	isup_mtp_send(node->mtp, opc, &m);
 }
 
+/* Q.764 2.10.5 (unreasonable signalling information): a message with a format error (wrong
+ * length, pointer outside the message, mandatory parameter missing) is discarded; a REL is still
+ * a release (the sender waits for RLC): it is treated as a REL without a readable cause, so that
+ * the circuit cannot hang. Returns false when not even CIC and message type could be read. */
+static bool rx_format_error(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	struct isup_circuit *cct;
+	struct isup_msg rel;
+	if (rx->raw_len < 3)
+		return false;
+	cct = node_cct(node, rx->opc, rx->msg->cic);
+	if (!cct) {
+		LOGP(DISUP, LOGL_NOTICE, "message 0x%02x with a format error on unequipped CIC %u discarded\n",
+		     rx->msg->type, rx->msg->cic);
+		return true;
+	}
+	if (rx->msg->type != ISUP_REL) {
+		LOGPFSML(cct->fi, LOGL_NOTICE, "%s with a format error (%s) discarded\n", isup_msg_name(rx->msg->type),
+			 isup_strerror(rx->decode_rc));
+		return true;
+	}
+	LOGPFSML(cct->fi, LOGL_NOTICE, "REL with a format error (%s): released as cause 31, RLC sent\n",
+		 isup_strerror(rx->decode_rc));
+	isup_msg_init(&rel, node->cfg.variant, ISUP_REL, rx->msg->cic);
+	{
+		struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = 31 };
+		uint8_t raw[8];
+		int len = isup_cause_encode(&c, raw, sizeof(raw));
+		if (len > 0)
+			isup_msg_set(&rel, ISUP_PRM_CAUSE, raw, len);
+	}
+	circuit_rx(cct, &rel);
+	return true;
+}
+
 bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 {
 	struct isup_msg *msg = rx->msg;
 	struct isup_circuit *cct;
 	struct isup_cgroup *cg;
 
-	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG)
-		return false;
 	if (!node_has_dpc(node, rx->opc))
 		return false;	/* no circuits with this exchange: node-level fallback */
+	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG)
+		return rx_format_error(node, rx);
+	cg = cgroup_find_by_dpc_cic(node, rx->opc, msg->cic);
+	if (cg)
+		cgroup_stats_msg(cg, msg, false);
 	switch (msg->type) {
 	case ISUP_UPT:
 	case ISUP_UPA:
@@ -781,9 +825,19 @@ bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 void cgroup_route_ind(struct isup_cgroup *cg, bool available)
 {
 	if (!available) {
-		/* Q.764 2.13 / MTP-PAUSE: no new calls towards the DPC; calls in progress stay */
-		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s paused, no new calls\n", cg->name, cg->dpc_str);
+		/* MTP-PAUSE: no new calls towards the DPC. The calls in progress cannot be cleared
+		 * by signalling any more: they are released toward the call layer (cause 38) and
+		 * their circuits reset by the GRS on MTP-RESUME (circuit.c, CCT_EV_ROUTE_LOST). */
+		unsigned int n = 0;
 		cg->paused = true;
+		for (unsigned int i = 0; i < cg->num_ccts; i++) {
+			if (circuit_idle(cg->ccts[i]) && !cg->ccts[i]->call)
+				continue;
+			n++;
+			circuit_route_lost(cg->ccts[i]);
+		}
+		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s paused, no new calls, %u calls released\n",
+		     cg->name, cg->dpc_str, n);
 		return;
 	}
 	LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s resumed, circuits reset with GRS\n", cg->name,

@@ -33,6 +33,7 @@ static const struct value_string cct_event_names[] = {
 	OSMO_VALUE_STRING(CCT_EV_APP_FORWARD), OSMO_VALUE_STRING(CCT_EV_APP_SUSRES),
 	OSMO_VALUE_STRING(CCT_EV_APP_REL), OSMO_VALUE_STRING(CCT_EV_RESET_RX), OSMO_VALUE_STRING(CCT_EV_RESET_TX),
 	OSMO_VALUE_STRING(CCT_EV_HW_BLOCK), OSMO_VALUE_STRING(CCT_EV_RELEASE_LOCAL),
+	OSMO_VALUE_STRING(CCT_EV_ROUTE_LOST),
 	{ 0, NULL }
 };
 
@@ -466,6 +467,15 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
 		cct_call_gone(cct, 41);
 		break;
+	case CCT_EV_ROUTE_LOST:
+		/* MTP-PAUSE: no message can reach the far exchange, so neither side can clear the
+		 * call by REL/RLC: the call is released toward the call layer with cause 38 (network
+		 * out of order) and the circuit waits, unusable, for the GRS sent on MTP-RESUME
+		 * (Q.764 2.9.3.3), which idles it at both ends. */
+		cct->grs_pending = true;
+		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
+		cct_call_gone(cct, 38);
+		break;
 	}
 }
 
@@ -616,7 +626,7 @@ static struct osmo_fsm cct_fsm = {
 	.states = cct_fsm_states,
 	.num_states = ARRAY_SIZE(cct_fsm_states),
 	.allstate_event_mask = S(CCT_EV_APP_REL) | S(CCT_EV_RELEASE_LOCAL) | S(CCT_EV_RESET_RX) |
-			       S(CCT_EV_RESET_TX) | S(CCT_EV_HW_BLOCK),
+			       S(CCT_EV_RESET_TX) | S(CCT_EV_HW_BLOCK) | S(CCT_EV_ROUTE_LOST),
 	.allstate_action = cct_allstate_wrap,
 	.timer_cb = cct_timer_cb,
 	.log_subsys = DISUP,
@@ -843,6 +853,12 @@ void circuit_reset_rx(struct isup_circuit *cct, bool from_grs)
 			cct_tx_simple(cct, ISUP_BLO);
 		cct_tx_simple(cct, ISUP_RLC);
 	}
+}
+
+void circuit_route_lost(struct isup_circuit *cct)
+{
+	if (cct->fi->state != CCT_ST_IDLE || cct->call)
+		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_ROUTE_LOST, NULL);
 }
 
 void circuit_send_rsc(struct isup_circuit *cct)

@@ -1,6 +1,7 @@
 /* Bridge life cycle and configuration: two legs on pool ports, remote endpoints and payload
  * formats, direction (via the FSM), statistics. */
 #include <string.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <talloc.h>
@@ -48,6 +49,12 @@ static int bridge_destructor(struct media_bridge *b)
 struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
 					enum media_leg calling)
 {
+	return media_bridge_alloc_pstn(pool, ctx, name, calling, NULL, 0);
+}
+
+struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
+					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port)
+{
 	struct media_bridge *b;
 
 	if (calling >= _NUM_MEDIA_LEGS)
@@ -73,7 +80,8 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
 		goto fail;
 	osmo_fsm_inst_update_id_f_sanitize(b->fi, '-', "%s", b->name);
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
-		if (media_leg_open(&b->legs[i]) < 0) {
+		if ((i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
+						      : media_leg_open(&b->legs[i])) < 0) {
 			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
 			goto fail;
 		}
@@ -91,6 +99,44 @@ void media_bridge_free(struct media_bridge *b)
 	talloc_free(b);
 }
 
+/* Remember the leg's current remote as replaced; forget the new one if it was replaced before */
+static void note_replaced(struct media_leg_state *l, const char *new_ip, uint16_t new_port)
+{
+	for (unsigned int i = 0; i < l->num_replaced; i++)
+		if (new_ip && l->replaced[i].port == new_port && !strcmp(l->replaced[i].ip, new_ip))
+			l->replaced[i].port = 0;
+	if (!l->has_remote || (new_ip && l->remote_port == new_port && !strcmp(l->remote_ip, new_ip)))
+		return;
+	OSMO_STRLCPY_ARRAY(l->replaced[l->next_replaced].ip, l->remote_ip);
+	l->replaced[l->next_replaced].port = l->remote_port;
+	l->next_replaced = (l->next_replaced + 1) % ARRAY_SIZE(l->replaced);
+	if (l->num_replaced < ARRAY_SIZE(l->replaced))
+		l->num_replaced++;
+}
+
+bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	char ip[INET_ADDRSTRLEN];
+
+	if ((!l->num_replaced && !l->only_remote) || len < (socklen_t)sizeof(*sin) || sin->sin_family != AF_INET)
+		return false;
+	if (!inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)))
+		return false;
+	if (l->only_remote)
+		return !l->has_remote || l->remote_port != ntohs(sin->sin_port) || strcmp(l->remote_ip, ip);
+	for (unsigned int i = 0; i < l->num_replaced; i++)
+		if (l->replaced[i].port && l->replaced[i].port == ntohs(sin->sin_port) && !strcmp(l->replaced[i].ip, ip))
+			return true;
+	return false;
+}
+
+void media_bridge_only_remote(struct media_bridge *b, enum media_leg leg, bool on)
+{
+	if (leg < _NUM_MEDIA_LEGS)
+		b->legs[leg].only_remote = on;
+}
+
 int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port)
 {
 	struct media_leg_state *l;
@@ -98,6 +144,7 @@ int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const ch
 	if (leg >= _NUM_MEDIA_LEGS)
 		return -EINVAL;
 	l = &b->legs[leg];
+	note_replaced(l, ip && *ip && port ? ip : NULL, port);
 	if (!ip || !*ip || !port) {
 		/* no remote (SDP port 0): stop sending to the old address at once */
 		l->has_remote = false;
@@ -136,7 +183,12 @@ uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg le
 
 const char *media_bridge_local_ip(const struct media_bridge *b)
 {
-	return b->pool->bind_ip;
+	return b->legs[MEDIA_LEG_SIP].local_ip;
+}
+
+const char *media_bridge_leg_local_ip(const struct media_bridge *b, enum media_leg leg)
+{
+	return leg < _NUM_MEDIA_LEGS ? b->legs[leg].local_ip : "";
 }
 
 const char *media_bridge_name(const struct media_bridge *b)

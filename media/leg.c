@@ -3,6 +3,7 @@
 #include <string.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/utils.h>
 #include "gw/debug.h"
@@ -11,22 +12,35 @@
 #define SAMPLES_PER_MS 8
 #define FRAME_SAMPLES 160
 
-/* Drain the socket: every queued packet goes to the relay. */
+#define RX_BURST 64	/* packets per socket callback; select() comes back for the rest */
+
+/* Read the socket directly (see rtp_parse.c for why not through ortp's receive path): every
+ * RTP packet with a payload goes to the relay as it arrives. */
 static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct media_leg_state *l = ofd->data;
-	mblk_t *mp;
+	uint8_t buf[2048];
 
 	if (!(what & OSMO_FD_READ))
 		return 0;
-	while ((mp = rtp_session_recvm_with_ts(l->rtp, l->user_ts++))) {
-		unsigned char *payload = NULL;
-		int len = rtp_get_payload(mp, &payload);
-		if (len > 0)
-			media_relay_input(l, rtp_get_payload_type(mp), rtp_get_seqnumber(mp), rtp_get_timestamp(mp),
-					  rtp_get_markbit(mp), rtp_get_ssrc(mp), payload, len);
-		freemsg(mp);
-		/* the bridge may have been stopped by a callback; keep reading only to drain */
+	for (unsigned int i = 0; i < RX_BURST; i++) {
+		struct media_rtp_pkt pkt;
+		struct sockaddr_storage src;
+		socklen_t srclen = sizeof(src);
+		ssize_t n = recvfrom(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &srclen);
+		if (n < 0)
+			break;			/* EAGAIN: drained */
+		if (media_rtp_parse(buf, n, &pkt) < 0) {
+			l->st.rx_invalid++;
+			continue;
+		}
+		if (pkt.len > 0 && media_leg_src_refused(l, (struct sockaddr *)&src, srclen)) {
+			/* an early media source replaced by a later 18x / the answer, or not the current one */
+			l->st.rx_dropped++;
+			media_pool_ctr_inc(l->b->pool, MEDIA_CTR_DROPPED);
+		} else if (pkt.len > 0) {
+			media_relay_input(l, &pkt);
+		}
 	}
 	return 0;
 }
@@ -34,7 +48,6 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 static RtpSession *new_session(void)
 {
 	RtpSession *s = rtp_session_new(RTP_SESSION_SENDRECV);
-	JBParameters jbp;
 
 	if (!s)
 		return NULL;
@@ -42,18 +55,41 @@ static RtpSession *new_session(void)
 	rtp_session_set_blocking_mode(s, 0);
 	rtp_session_set_profile(s, &av_profile);
 	rtp_session_enable_rtcp(s, FALSE);
-	/* relay: no jitter buffer (it holds packets and rewrites timestamps) */
-	rtp_session_enable_jitter_buffer(s, FALSE);
-	rtp_session_enable_adaptive_jitter_compensation(s, FALSE);
-	rtp_session_get_jitter_buffer_params(s, &jbp);
-	jbp.max_packets = 1000;
-	rtp_session_set_jitter_buffer_params(s, &jbp);
+	/* the socket is read by leg_fd_cb, not by ortp: no jitter buffer or receive queue involved */
 	rtp_session_set_rtp_socket_recv_buffer_size(s, 1000000);
-	/* a new source (early media replaced, answer from another endpoint) is accepted at once */
-	rtp_session_set_ssrc_changed_threshold(s, 0);
 	/* RFC 3550 5.1: random initial sequence number (the SSRC is random already) */
 	rtp_session_set_seq_number(s, (uint16_t)random());
 	return s;
+}
+
+static int leg_register(struct media_leg_state *l)
+{
+	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
+	if (osmo_fd_register(&l->ofd) < 0) {
+		media_leg_close(l);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A leg on a fixed local endpoint (the circuit's own port): RTP port, RTCP port + 1. */
+int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port)
+{
+	l->rtp = new_session();
+	if (!l->rtp)
+		return -ENOMEM;
+	if (rtp_session_set_local_addr(l->rtp, ip, port, port + 1) < 0) {
+		LOGP(DMEDIA, LOGL_ERROR, "%s: cannot bind %s:%u for the %s leg\n", l->b->name, ip, port,
+		     media_leg_name(l->leg));
+		rtp_session_destroy(l->rtp);
+		l->rtp = NULL;
+		media_pool_ctr_inc(l->b->pool, MEDIA_CTR_PORT_FAIL);
+		return -EADDRINUSE;
+	}
+	l->fixed = true;
+	l->local_port = port;
+	OSMO_STRLCPY_ARRAY(l->local_ip, ip);
+	return leg_register(l);
 }
 
 int media_leg_open(struct media_leg_state *l)
@@ -84,12 +120,8 @@ int media_leg_open(struct media_leg_state *l)
 		media_pool_ctr_inc(pool, MEDIA_CTR_PORT_FAIL);
 		return -EADDRINUSE;
 	}
-	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
-	if (osmo_fd_register(&l->ofd) < 0) {
-		media_leg_close(l);
-		return -EIO;
-	}
-	return 0;
+	OSMO_STRLCPY_ARRAY(l->local_ip, pool->bind_ip);
+	return leg_register(l);
 }
 
 void media_leg_close(struct media_leg_state *l)
@@ -101,10 +133,10 @@ void media_leg_close(struct media_leg_state *l)
 		rtp_session_destroy(l->rtp);	/* closes the sockets */
 		l->rtp = NULL;
 	}
-	if (l->local_port) {
+	if (l->local_port && !l->fixed)
 		media_pool_put_pair(l->b->pool, l->local_port);
-		l->local_port = 0;
-	}
+	l->local_port = 0;
+	l->fixed = false;
 }
 
 int media_leg_apply_remote(struct media_leg_state *l)
@@ -146,7 +178,7 @@ int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8
 	if (!l->has_remote || !l->rtp)
 		return -ENOTCONN;
 	media_now(&now);
-	if (!l->src.valid || l->src.tone != src->tone || l->src.ssrc != src->ssrc) {
+	if (!l->src.valid || l->src.tone != src->tone || l->src.ssrc != src->ssrc || l->src.epoch != src->epoch) {
 		l->ts_offset = (int32_t)(rebase_ts(l, &now) - in_ts);
 		l->src = *src;
 		l->src.valid = true;

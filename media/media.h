@@ -43,6 +43,8 @@ struct media_leg_stats {
 	uint64_t rx_packets, rx_bytes, rx_lost;	/* lost: sequence number gaps */
 	uint64_t rx_dropped;			/* not relayed: direction, unknown payload type, no peer */
 	uint64_t rx_events;			/* telephone-event packets */
+	uint64_t rx_invalid;			/* datagrams that are not RTP (RFC 3550 5.1) */
+	uint64_t rx_restarts;			/* the sender restarted its stream (new SSRC or sequence jump) */
 	/* sent to this leg (relayed + tones) */
 	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
 };
@@ -56,6 +58,10 @@ struct media_bridge_stats {
  * talloc child of ctx (or of the pool when ctx is NULL). Starts in MEDIA_DIR_OFF. */
 struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
 					enum media_leg calling);
+/* As media_bridge_alloc, with the PSTN leg on a fixed local endpoint instead of a pool port:
+ * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
+struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
+					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
 void media_bridge_free(struct media_bridge *b);
 
 /* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent
@@ -65,8 +71,13 @@ int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char 
 			 enum media_codec codec, uint8_t pt, int te_pt);
 /* Change only the remote address (early media replacement: later 18x with a new SDP). */
 int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
+/* Relay only packets whose source is the leg's remote itself (symmetric RTP), e.g. while early
+ * dialogs may send from several addresses (RFC 3960 3.2); remotes replaced by set_remote/set_leg
+ * are never relayed from again (until set again). */
+void media_bridge_only_remote(struct media_bridge *b, enum media_leg leg, bool on);
 uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg);
-const char *media_bridge_local_ip(const struct media_bridge *b);
+const char *media_bridge_local_ip(const struct media_bridge *b);	/* of the SIP leg (for SDP) */
+const char *media_bridge_leg_local_ip(const struct media_bridge *b, enum media_leg leg);
 
 /* Direction control; forward (calling -> called) audio flows only in MEDIA_DIR_BOTH. */
 int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir);

@@ -27,11 +27,23 @@ struct media_pool {
 	struct rate_ctr_group *ctrs;
 };
 
-/* What feeds a leg's outgoing stream: when it changes, the timestamp is re-based. */
+/* What feeds a leg's outgoing stream: when it changes, the timestamp is re-based. epoch counts
+ * restarts of the received stream (SSRC change or sequence jump) on the other leg. */
 struct media_src {
 	bool valid;
 	bool tone;
 	uint32_t ssrc;
+	uint32_t epoch;
+};
+
+/* A received RTP packet (rtp_parse.c); payload points into the receive buffer. */
+struct media_rtp_pkt {
+	uint8_t pt;
+	bool marker;
+	uint16_t seq;
+	uint32_t ts, ssrc;
+	const uint8_t *payload;
+	size_t len;
 };
 
 struct media_tone {
@@ -45,8 +57,9 @@ struct media_leg_state {
 	enum media_leg leg;
 	RtpSession *rtp;
 	struct osmo_fd ofd;
-	uint16_t local_port;		/* pool pair: RTP local_port, RTCP local_port + 1 */
-	uint32_t user_ts;
+	uint16_t local_port;		/* RTP local_port, RTCP local_port + 1 */
+	bool fixed;			/* local_ip:local_port given by the user, not a pool pair */
+	char local_ip[64];
 
 	/* remote and formats */
 	bool has_remote;
@@ -55,10 +68,17 @@ struct media_leg_state {
 	enum media_codec codec;
 	uint8_t pt;
 	int te_pt;
+	/* remotes replaced by a later one (early media, RFC 3960 / 183 lifecycle): what they still
+	 * send is not relayed, the current source only */
+	struct { char ip[64]; uint16_t port; } replaced[4];
+	unsigned int num_replaced, next_replaced;
+	bool only_remote;		/* relay only what comes from the remote itself (early dialogs) */
 
 	/* receive side */
 	bool rx_seen;
 	uint16_t rx_next_seq;
+	uint32_t rx_ssrc;
+	uint32_t rx_epoch;		/* +1 on each restart of the received stream */
 	struct timespec last_rx;
 
 	/* send side: our own clean stream (SSRC/seq from the session, timestamps re-based) */
@@ -96,15 +116,21 @@ void media_pool_ctr_inc(struct media_pool *pool, enum media_pool_ctr c);
 
 /* leg.c: ortp session of one leg */
 int media_leg_open(struct media_leg_state *l);
+int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port);
 void media_leg_close(struct media_leg_state *l);
 int media_leg_apply_remote(struct media_leg_state *l);
 /* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
 		   uint32_t in_ts, const uint8_t *payload, size_t len);
 
+/* bridge.c: is this source refused (a replaced remote, or not the remote with only_remote)? */
+bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len);
+
+/* rtp_parse.c: 0 and *p filled, or -EINVAL for what is not an RTP packet */
+int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p);
+
 /* relay.c: a packet received on leg `from` */
-void media_relay_input(struct media_leg_state *from, uint8_t pt, uint16_t seq, uint32_t ts, bool marker,
-		       uint32_t ssrc, const uint8_t *payload, size_t len);
+void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt *pkt);
 
 /* bridge_fsm.c */
 extern struct osmo_fsm media_bridge_fsm;

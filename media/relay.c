@@ -26,18 +26,30 @@ static enum pkt_kind classify(const struct media_leg_state *l, uint8_t pt, enum 
 	return PKT_UNKNOWN;
 }
 
-static void rx_stats(struct media_leg_state *l, uint16_t seq, size_t len)
+/* RFC 3550 A.1: a sequence number this far from the expected one is not loss or misordering */
+#define MAX_DROPOUT 3000
+#define MAX_MISORDER 100
+
+/* Statistics, and restart detection: a new SSRC, or a sequence number jump beyond RFC 3550 A.1's
+ * limits, starts a new epoch so the outgoing stream is re-based instead of going back in time. */
+static void rx_stats(struct media_leg_state *l, const struct media_rtp_pkt *pkt)
 {
+	uint16_t gap = pkt->seq - l->rx_next_seq;
+
 	l->st.rx_packets++;
-	l->st.rx_bytes += len;
-	if (l->rx_seen) {
-		uint16_t gap = seq - l->rx_next_seq;
-		/* forward gaps up to 1000 count as loss; anything else is reordering or a restart */
-		if (gap > 0 && gap < 1000)
-			l->st.rx_lost += gap;
-	}
+	l->st.rx_bytes += pkt->len;
+	if (!l->rx_seen) {
+		l->rx_next_seq = pkt->seq + 1;
+	} else if (pkt->ssrc != l->rx_ssrc || (gap >= MAX_DROPOUT && gap < (uint16_t)(65536 - MAX_MISORDER))) {
+		l->rx_epoch++;
+		l->st.rx_restarts++;
+		l->rx_next_seq = pkt->seq + 1;
+	} else if (gap < MAX_DROPOUT) {
+		l->st.rx_lost += gap;		/* in order (gap 0) or after a loss */
+		l->rx_next_seq = pkt->seq + 1;
+	}					/* else misordered: a late packet, relayed as it is */
 	l->rx_seen = true;
-	l->rx_next_seq = seq + 1;
+	l->rx_ssrc = pkt->ssrc;
 	media_now(&l->last_rx);
 }
 
@@ -47,17 +59,22 @@ static void transcode(uint8_t *out, const uint8_t *in, size_t len, enum media_co
 		out[i] = from == MEDIA_CODEC_PCMA ? alaw_to_ulaw(in[i]) : ulaw_to_alaw(in[i]);
 }
 
-void media_relay_input(struct media_leg_state *from, uint8_t pt, uint16_t seq, uint32_t ts, bool marker,
-		       uint32_t ssrc, const uint8_t *payload, size_t len)
+void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt *pkt)
 {
 	struct media_bridge *b = from->b;
 	struct media_leg_state *to = &b->legs[media_other_leg(from->leg)];
-	struct media_src src = { .valid = true, .tone = false, .ssrc = ssrc };
+	struct media_src src = { .valid = true, .tone = false, .ssrc = pkt->ssrc };
+	const uint8_t *payload = pkt->payload;
+	size_t len = pkt->len;
+	bool marker = pkt->marker;
+	uint32_t ts = pkt->ts;
+	uint8_t pt = pkt->pt;
 	enum media_codec codec = MEDIA_CODEC_PCMU;
 	uint8_t buf[MAX_PAYLOAD];
 	enum pkt_kind kind;
 
-	rx_stats(from, seq, len);
+	rx_stats(from, pkt);
+	src.epoch = from->rx_epoch;
 	kind = classify(from, pt, &codec);
 	if (kind == PKT_EVENT)
 		from->st.rx_events++;

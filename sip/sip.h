@@ -207,6 +207,7 @@ struct sip_msg_opts {
 	int q850_cause;			/* Reason: Q.850;cause=N (RFC 3326 / RFC 6432) */
 	const char *q850_location;	/* ;location= (RFC 8606 token, e.g. "LN", "BI") */
 	const char *reason_text;	/* ;text="..." */
+	const char *reason_phrase;	/* responses: status line text instead of the standard one */
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -233,6 +234,8 @@ void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const ch
 
 struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name);
 struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name);
+/* Iterate the trunks in configuration order: prev NULL gives the first; NULL after the last */
+struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev);
 int sip_trunk_start(struct sip_trunk *trunk);
 void sip_trunk_stop(struct sip_trunk *trunk);
 void sip_trunk_free(struct sip_trunk *trunk);

@@ -744,6 +744,10 @@ static osip_message_t *uas_response(struct sip_dialog *dlg, int code, const stru
 		return NULL;
 	if (code < 300)
 		sip_msg_add_contact(dlg->trunk, r, "gw");
+	if (opts && opts->reason_phrase && *opts->reason_phrase) {
+		osip_free(r->reason_phrase);
+		r->reason_phrase = osip_strdup(opts->reason_phrase);
+	}
 	sip_msg_add_identity(dlg->trunk, r, opts);
 	sip_msg_add_reason(r, opts);
 	return r;

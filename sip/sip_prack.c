@@ -67,7 +67,9 @@ void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t
 	unsigned int rseq = 0, cseq = 0;
 	char method[16] = "";
 	osip_message_t *r;
+	struct sip_body body;
 	struct sip_event ev = { .type = SIP_EV_PRACK, .method = "PRACK" };
+	const char *warn;
 
 	if (!rack || sscanf(rack, "%u %u %15s", &rseq, &cseq, method) != 3 || !dlg->rel_prov ||
 	    rseq != dlg->rseq || cseq != dlg->invite_cseq || strcmp(method, "INVITE")) {
@@ -84,6 +86,14 @@ void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t
 	/* the 200 to the PRACK leaves before the held 2xx to the INVITE */
 	sip_ua_pump(dlg->ua);
 	ev.rseq = rseq;
+	/* RFC 3262 5: a PRACK may carry the answer to an offer in the reliable 1xx (late offer) */
+	if (sip_body_parse(dlg->trunk, prack, &body, &warn) == 0) {
+		ev.body = &body;
+		if (body.has_sdp) {
+			dlg->remote_sdp = body.sdp;
+			dlg->has_remote_sdp = true;
+		}
+	}
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->pending_2xx && !dlg->dead) {
 		osip_message_t *ok = dlg->pending_2xx;

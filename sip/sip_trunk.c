@@ -41,6 +41,12 @@ struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name)
 	return NULL;
 }
 
+struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev)
+{
+	struct llist_head *n = prev ? prev->list.next : ua->trunks.next;
+	return n == &ua->trunks ? NULL : llist_entry(n, struct sip_trunk, list);
+}
+
 int sip_trunk_start(struct sip_trunk *trunk)
 {
 	int rc = sip_transport_open(trunk);

@@ -114,7 +114,8 @@ static void send_frame(struct probe *p)
 {
 	uint8_t pkt[12 + FRAME];
 
-	put_hdr(pkt, p->pt, p->tx_frames == 0, p->seq++, p->ts, p->ssrc);
+	put_hdr(pkt, p->pt, p->tx_frames == 0 || p->tx_marker, p->seq++, p->ts, p->ssrc);
+	p->tx_marker = false;
 	for (int i = 0; i < FRAME; i++) {
 		int16_t s = (int16_t)(8000.0 * sin(p->phase));
 		p->phase += 2 * M_PI * p->send_freq / 8000.0;
@@ -206,6 +207,19 @@ void probe_send_event(struct probe *p, uint8_t pt, uint8_t event)
 			p->tx_packets++;
 	}
 	p->ts += 640;
+}
+
+void probe_restart_stream(struct probe *p, bool new_ssrc, uint16_t seq_back, uint32_t ts_back, int freq)
+{
+	uint32_t old = p->ssrc;
+
+	while (new_ssrc && p->ssrc == old)
+		p->ssrc = (uint32_t)random();
+	p->seq -= seq_back;
+	p->ts -= ts_back;
+	if (freq)
+		p->send_freq = freq;
+	p->tx_marker = true;
 }
 
 void probe_reset_rx(struct probe *p)

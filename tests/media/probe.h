@@ -23,6 +23,7 @@ struct probe {
 	double phase;
 	uint16_t seq;
 	uint32_t ts, ssrc;
+	bool tx_marker;			/* marker on the next frame (stream restart) */
 	struct osmo_timer_list tx_timer;
 	struct timespec tx_start, last_tx;
 	uint64_t tx_frames, tx_packets;
@@ -53,6 +54,10 @@ void probe_set_remote(struct probe *p, uint16_t port);
 void probe_send_tone(struct probe *p, int freq, uint8_t pt);
 /* one RFC 4733 event: 3 packets + 3 end packets, all with one timestamp, sent at once */
 void probe_send_event(struct probe *p, uint8_t pt, uint8_t event);
+/* restart the outgoing stream as an endpoint does after a reboot: a new SSRC (when new_ssrc),
+ * sequence number and timestamp set back by seq_back and ts_back, marker on the next frame;
+ * the tone goes on at freq Hz (0: unchanged) */
+void probe_restart_stream(struct probe *p, bool new_ssrc, uint16_t seq_back, uint32_t ts_back, int freq);
 /* read whatever is queued on the socket now */
 void probe_drain(struct probe *p);
 /* drain, then zero the receive counters, detections, events and audio */

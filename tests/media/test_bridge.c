@@ -1,7 +1,7 @@
 /* Media bridge tests with real RTP on 127.0.0.1: probes (plain UDP) on both legs of bridges driven
  * by osmo_select_main. Direction/cut-through, tones instead of relay, transcoding, telephone-event,
  * remote address change, media timeout, national tones over RTP, throughput (printed).
- * Usage: test_bridge [CASE...]  (direction transcode events remote timeout tones throughput) */
+ * Usage: test_bridge [CASE...]  (direction fast transcode events remote parse restart timeout tones throughput) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include <osmocom/core/timer.h>
 #include "gw/debug.h"
 #include "media/media.h"
+#include "media/media_internal.h"
 #include "tests/media/probe.h"
 #include "tests/media/analyze.h"
 
@@ -317,6 +318,91 @@ static void test_remote_change(void)
 	freepair(&p);
 }
 
+/* The relay's own RTP parser (RFC 3550 5.1): CSRC list, header extension, padding, bad input. */
+static void test_parse(void)
+{
+	/* V=2 P=1 X=1 CC=1, M=1 PT=8, seq 0x1234, ts 0x01020304, SSRC 0xa0b0c0d0, one CSRC,
+	 * extension of one word, payload "xyz", 3 octets of padding */
+	static const uint8_t good[] = { 0xb1, 0x88, 0x12, 0x34, 1, 2, 3, 4, 0xa0, 0xb0, 0xc0, 0xd0, 9, 9, 9, 9,
+					0xbe, 0xde, 0, 1, 7, 7, 7, 7, 'x', 'y', 'z', 0, 0, 3 };
+	struct media_rtp_pkt k;
+	uint8_t bad[sizeof(good)];
+	int refused;
+	int rc = media_rtp_parse(good, sizeof(good), &k);
+
+	CHECK(rc == 0 && k.pt == 8 && k.marker && k.seq == 0x1234 && k.ts == 0x01020304 && k.ssrc == 0xa0b0c0d0
+	      && k.len == 3 && !memcmp(k.payload, "xyz", 3),
+	      "parse: CSRC, extension and padding skipped (rc %d, pt %u, payload %zu octets)", rc, k.pt, k.len);
+	memcpy(bad, good, sizeof(bad));
+	bad[0] = 0x71;	/* version 1 */
+	refused = media_rtp_parse(bad, sizeof(bad), &k) < 0;
+	memcpy(bad, good, sizeof(bad));
+	bad[sizeof(bad) - 1] = 40;	/* padding longer than the packet */
+	refused += media_rtp_parse(bad, sizeof(bad), &k) < 0;
+	memcpy(bad, good, sizeof(bad));
+	bad[19] = 200;	/* extension longer than the packet */
+	refused += media_rtp_parse(bad, sizeof(bad), &k) < 0;
+	refused += media_rtp_parse(good, 11, &k) < 0;
+	CHECK(refused == 4,
+	      "parse: wrong version, padding or extension beyond the packet, short header refused");
+}
+
+/* An endpoint restarts its stream mid-call (reboot, media gateway port re-seized): the new
+ * stream goes back in sequence and timestamp, with or without a new SSRC. Each time the far
+ * side must hear the new stream's tone at once, on one clean outgoing stream. */
+static void test_restart(void)
+{
+	static const struct {
+		const char *what;
+		bool new_ssrc;
+		uint16_t seq_back;
+		uint32_t ts_back;
+	} cases[] = {
+		{ "new SSRC, sequence and timestamp back", true, 5000, 8000000 },
+		{ "new SSRC, sequence back 1, timestamp back 1 s", true, 1, 8000 },
+		{ "same SSRC, sequence and timestamp back", false, 3000, 4000000 },
+	};
+	struct pair p = mkpair("restart", MEDIA_LEG_PSTN, 8, 0, -1, -1);
+
+	probe_detect(p.pstn, 1500);
+	probe_detect(p.sip, 1100);
+	probe_detect(p.sip, 1300);
+	probe_detect(p.sip, 1900);
+	probe_send_tone(p.pstn, 1100, 8);
+	probe_send_tone(p.sip, 1500, 0);
+	media_bridge_set_dir(p.b, MEDIA_DIR_BOTH);
+	run_for(300);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct media_bridge_stats st0, st1;
+		int nf = i == 0 ? 1300 : i == 1 ? 1900 : 1100;
+		unsigned int di = i == 0 ? 1 : i == 1 ? 2 : 0;
+		probe_reset_rx(p.sip);
+		media_bridge_get_stats(p.b, &st0);
+		probe_restart_stream(p.pstn, cases[i].new_ssrc, cases[i].seq_back, cases[i].ts_back, nf);
+		run_for(500);
+		probe_drain(p.sip);
+		media_bridge_get_stats(p.b, &st1);
+		CHECK(p.sip->det_frames[di] >= 22 && st1.leg[MEDIA_LEG_PSTN].rx_packets - st0.leg[MEDIA_LEG_PSTN].rx_packets >= 22
+		      && st1.leg[MEDIA_LEG_PSTN].rx_restarts == st0.leg[MEDIA_LEG_PSTN].rx_restarts + 1
+		      && p.sip->ssrc_changes == 0 && p.sip->seq_errors == 0 && p.sip->ts_errors == 0,
+		      "restart (%s): the new stream's %d Hz is relayed (%llu frames in 0.5 s, bridge received %llu, "
+		      "restarts %llu; far side one clean stream: ssrc changes %u, seq errors %u, ts errors %u)",
+		      cases[i].what, nf, (unsigned long long)p.sip->det_frames[di],
+		      (unsigned long long)(st1.leg[MEDIA_LEG_PSTN].rx_packets - st0.leg[MEDIA_LEG_PSTN].rx_packets),
+		      (unsigned long long)(st1.leg[MEDIA_LEG_PSTN].rx_restarts - st0.leg[MEDIA_LEG_PSTN].rx_restarts),
+		      p.sip->ssrc_changes, p.sip->seq_errors, p.sip->ts_errors);
+	}
+	/* the SIP endpoint restarts too: its new stream reaches the PSTN side */
+	probe_reset_rx(p.pstn);
+	probe_restart_stream(p.sip, true, 20000, 123456789, 0);
+	run_for(500);
+	probe_drain(p.pstn);
+	CHECK(p.pstn->det_frames[0] >= 22 && p.pstn->ssrc_changes == 0 && p.pstn->seq_errors == 0,
+	      "restart on the SIP leg: the new stream's 1500 Hz reaches the PSTN side (%llu frames in 0.5 s)",
+	      (unsigned long long)p.pstn->det_frames[0]);
+	freepair(&p);
+}
+
 static int timeouts;
 static enum media_leg timeout_leg;
 static double timeout_at;
@@ -467,6 +553,10 @@ int main(int argc, char **argv)
 		test_events();
 	if (want(argc, argv, "remote"))
 		test_remote_change();
+	if (want(argc, argv, "parse"))
+		test_parse();
+	if (want(argc, argv, "restart"))
+		test_restart();
 	if (want(argc, argv, "timeout"))
 		test_timeout();
 	if (want(argc, argv, "tones"))
