@@ -127,10 +127,16 @@ static void call_media_timeout_cb(struct media_bridge *b, enum media_leg leg, vo
 	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_MEDIA_TIMEOUT, &leg);
 }
 
-/* The E.180 plan of the call's trunk, else the gateway's, else the ITU one */
-static const struct tone_plan *call_tone_plan(struct gw_call *call)
+/* The E.180 plan of the one who hears the tone: toward the PSTN the circuit group's plan first,
+ * toward SIP the trunk's first; then the other one, the gateway's, the ITU one */
+static const struct tone_plan *call_tone_plan(struct gw_call *call, enum media_leg toward)
 {
+	const struct tone_plan *tp = call->group[0] ? gw_iwf_group_tone_plan(call->iwf, call->group) : NULL;
 	const struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	if (toward == MEDIA_LEG_SIP && t->tone_plan)
+		return t->tone_plan;
+	if (tp)
+		return tp;
 	if (t->tone_plan)
 		return t->tone_plan;
 	return call->iwf->tone_plan ? call->iwf->tone_plan : tone_plan_default();
@@ -284,7 +290,7 @@ static void tone_before_release(struct gw_call *call, enum media_leg toward, enu
 {
 	LOGPFSML(call->fi, LOGL_INFO, "%s toward the %s for %u s before the release\n", tone_name(tone),
 		 media_leg_name(toward), s);
-	media_bridge_play_tone(call->mb, toward, call_tone_plan(call), tone);
+	media_bridge_play_tone(call->mb, toward, call_tone_plan(call, toward), tone);
 	osmo_fsm_inst_state_chg(call->fi, GW_CALL_ST_TONE_BEFORE_REL, s, 0);
 }
 
@@ -386,7 +392,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	} else if (ev->code == 180 && call->mb) {
 		/* 180 without SDP: the gateway is the destination exchange for the caller and
 		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
-		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call), TONE_RINGING);
+		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call, MEDIA_LEG_PSTN), TONE_RINGING);
 		sdp = true;
 	}
 	if (!call->acm_sent) {
@@ -587,27 +593,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
 		return;
 	}
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM, unknown parameters included, with
-	 * the SIP routing data winning: called number from the Request-URI, hop counter from
-	 * Max-Forwards */
+	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
-		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ehc = isup_msg_find_const(&enc, ISUP_PRM_HOP_COUNTER);
-		struct isup_number a, b;
-		/* the Request-URI wins only where it says something else (retargeting) */
-		if (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
-		    isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
-		    strcmp(a.digits, b.digits) || a.nai != b.nai) {
-			struct isup_param cdp = *cd;
-			isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
-		}
-		/* hop counter: the smaller of the encapsulated one and Max-Forwards */
-		if (ehc && ehc->len && id->max_forwards >= 0 && id->max_forwards < (ehc->val[0] & 0x1f)) {
-			uint8_t hc = id->max_forwards;
-			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
-		}
-		enc.cic = 0;
+		gw_iam_merge_sipt(&enc, &iam, id->max_forwards);
 		iam = enc;
 	}
 	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);

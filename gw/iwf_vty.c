@@ -7,6 +7,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/tdef_vty.h>
 
+#include "gw/app.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -55,6 +56,7 @@ static int route_add(struct vty *vty, bool egress, const char *prefix, const cha
 		}
 	}
 	rt = talloc_zero(g_iwf, struct gw_route);
+	snprintf(rt->where, sizeof(rt->where), "%s", sgw_app_config_where() ?: "");
 	rt->egress = egress;
 	snprintf(rt->prefix, sizeof(rt->prefix), "%s", prefix);
 	snprintf(rt->target, sizeof(rt->target), "%s", target);
@@ -142,6 +144,25 @@ DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_group_rate, cfg_gw_group_rate_cmd, "circuit-group NAME call-rate-limit <1-100000>",
+      "Interworking settings of a circuit group\n" "Circuit group name\n"
+      "Most new IAMs accepted per second (beyond: REL cause 42)\n" "Calls per second\n")
+{
+	gw_rate_limit_set(&gw_iwf_group(g_iwf, argv[0], true)->call_rate, atoi(argv[1]));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_rate, cfg_gw_no_group_rate_cmd, "no circuit-group NAME call-rate-limit",
+      NO_STR "Interworking settings of a circuit group\n" "Circuit group name\n" "No call-rate limit\n")
+{
+	struct gw_group_iwf *g = gw_iwf_group(g_iwf, argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
       "Per SIP trunk interworking settings\n" "Trunk name\n"
       "E.180 national tone plan for the tones played on this trunk's calls\n" "Plan (itu, us, uk, de, fr, ...)\n")
@@ -152,6 +173,46 @@ DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
 		return CMD_WARNING;
 	}
 	gw_iwf_trunk(g_iwf, argv[0], true)->tone_plan = tp;
+	return CMD_SUCCESS;
+}
+
+static struct gw_group_tones *group_tones(const char *group, bool create)
+{
+	struct gw_group_tones *g;
+	llist_for_each_entry(g, &g_iwf->group_tones, list)
+		if (!strcmp(g->group, group))
+			return g;
+	if (!create)
+		return NULL;
+	g = talloc_zero(g_iwf, struct gw_group_tones);
+	OSMO_STRLCPY_ARRAY(g->group, group);
+	llist_add_tail(&g->list, &g_iwf->group_tones);
+	return g;
+}
+
+DEFUN(cfg_gw_group_tplan, cfg_gw_group_tplan_cmd, "circuit-group NAME tone-plan NAME",
+      "Per circuit group interworking settings\n" "Circuit group name\n"
+      "E.180 national tone plan of the tones played toward this group's exchange\n"
+      "Plan (itu, us, uk, de, fr, ...)\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[1]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	group_tones(argv[0], true)->plan = tp;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_tplan, cfg_gw_no_group_tplan_cmd, "no circuit-group NAME tone-plan",
+      NO_STR "Per circuit group interworking settings\n" "Circuit group name\n"
+      "Tones toward this group's exchange in the trunk's / gateway's plan\n")
+{
+	struct gw_group_tones *g = group_tones(argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -315,6 +376,11 @@ static int config_write_gw(struct vty *vty)
 		vty_out(vty, " route %s %s %s %s%s", rt->egress ? "egress" : "ingress",
 			rt->prefix[0] ? rt->prefix : "default", rt->egress ? "circuit-group" : "trunk", rt->target,
 			VTY_NEWLINE);
+	{
+		struct gw_group_tones *g;
+		llist_for_each_entry(g, &g_iwf->group_tones, list)
+			vty_out(vty, " circuit-group %s tone-plan %s%s", g->group, g->plan->name, VTY_NEWLINE);
+	}
 	llist_for_each_entry(t, &g_iwf->trunks, list) {
 		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
@@ -331,6 +397,13 @@ static int config_write_gw(struct vty *vty)
 		for (int s = 0; s < 700; s++)
 			if (t->ovr.sip_to_isup[s])
 				vty_out(vty, " trunk %s cause-map sip-to-isup %d %u%s", t->name, s, t->ovr.sip_to_isup[s],
+					VTY_NEWLINE);
+	}
+	{
+		struct gw_group_iwf *g;
+		llist_for_each_entry(g, &g_iwf->groups, list)
+			if (g->call_rate.rate)
+				vty_out(vty, " circuit-group %s call-rate-limit %u%s", g->name, g->call_rate.rate,
 					VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
@@ -497,6 +570,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
 	install_element(GW_NODE, &cfg_gw_cdr_cmd);
+	install_element(GW_NODE, &cfg_gw_group_rate_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_rate_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
 	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
@@ -505,6 +580,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
 	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_group_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);

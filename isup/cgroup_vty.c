@@ -5,6 +5,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
 #include "gw/vty_nodes.h"
@@ -23,6 +24,11 @@ DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
       "Configure a circuit group (circuits towards one remote exchange)\n" "Name of the group\n")
 {
 	struct isup_cgroup *cg = cgroup_find(g_node, argv[0]);
+	/* the name becomes part of each circuit's FSM instance id: it must be a valid identifier */
+	if (!cg && !osmo_identifier_valid(argv[0])) {
+		vty_out(vty, "%% invalid circuit-group name '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	if (!cg)
 		cg = cgroup_alloc(g_node, argv[0]);
 	vty->node = ISUP_CGROUP_NODE;
