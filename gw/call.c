@@ -146,10 +146,16 @@ static void call_media_timeout_cb(struct media_bridge *b, enum media_leg leg, vo
 	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_MEDIA_TIMEOUT, &leg);
 }
 
-/* The E.180 plan of the call's trunk, else the gateway's, else the ITU one */
-static const struct tone_plan *call_tone_plan(struct gw_call *call)
+/* The E.180 plan of the one who hears the tone: toward the PSTN the circuit group's plan first,
+ * toward SIP the trunk's first; then the other one, the gateway's, the ITU one */
+static const struct tone_plan *call_tone_plan(struct gw_call *call, enum media_leg toward)
 {
+	const struct tone_plan *tp = call->group[0] ? gw_iwf_group_tone_plan(call->iwf, call->group) : NULL;
 	const struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	if (toward == MEDIA_LEG_SIP && t->tone_plan)
+		return t->tone_plan;
+	if (tp)
+		return tp;
 	if (t->tone_plan)
 		return t->tone_plan;
 	return call->iwf->tone_plan ? call->iwf->tone_plan : tone_plan_default();
@@ -159,6 +165,9 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
@@ -281,8 +290,8 @@ static void call_done_check(struct gw_call *call)
 
 static void note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
-	if (!call->t_release) {
-		call->t_release = time(NULL);
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
 	}
@@ -300,7 +309,7 @@ static void tone_before_release(struct gw_call *call, enum media_leg toward, enu
 {
 	LOGPFSML(call->fi, LOGL_INFO, "%s toward the %s for %u s before the release\n", tone_name(tone),
 		 media_leg_name(toward), s);
-	media_bridge_play_tone(call->mb, toward, call_tone_plan(call), tone);
+	media_bridge_play_tone(call->mb, toward, call_tone_plan(call, toward), tone);
 	osmo_fsm_inst_state_chg(call->fi, GW_CALL_ST_TONE_BEFORE_REL, s, 0);
 }
 
@@ -402,7 +411,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	} else if (ev->code == 180 && call->mb) {
 		/* 180 without SDP: the gateway is the destination exchange for the caller and
 		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
-		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call), TONE_RINGING);
+		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call, MEDIA_LEG_PSTN), TONE_RINGING);
 		sdp = true;
 	}
 	if (!call->acm_sent) {
@@ -415,6 +424,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -436,8 +446,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -469,7 +478,8 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
@@ -602,27 +612,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
 		return;
 	}
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM, unknown parameters included, with
-	 * the SIP routing data winning: called number from the Request-URI, hop counter from
-	 * Max-Forwards */
+	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
-		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ehc = isup_msg_find_const(&enc, ISUP_PRM_HOP_COUNTER);
-		struct isup_number a, b;
-		/* the Request-URI wins only where it says something else (retargeting) */
-		if (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
-		    isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
-		    strcmp(a.digits, b.digits) || a.nai != b.nai) {
-			struct isup_param cdp = *cd;
-			isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
-		}
-		/* hop counter: the smaller of the encapsulated one and Max-Forwards */
-		if (ehc && ehc->len && id->max_forwards >= 0 && id->max_forwards < (ehc->val[0] & 0x1f)) {
-			uint8_t hc = id->max_forwards;
-			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
-		}
-		enc.cic = 0;
+		gw_iam_merge_sipt(&enc, &iam, id->max_forwards);
 		iam = enc;
 	}
 	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);
@@ -688,6 +680,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -718,8 +711,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -737,7 +729,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -1149,7 +1142,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;
