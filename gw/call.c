@@ -1058,6 +1058,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
 	if (call->mb) {
+		gw_call_media_ctrs(call);
 		media_bridge_free(call->mb);
 		call->mb = NULL;
 	}
