@@ -109,6 +109,12 @@ int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t po
 	return media_leg_apply_remote(l);
 }
 
+void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bool on)
+{
+	if (leg < _NUM_MEDIA_LEGS)
+		b->legs[leg].dtmf.inband = on;
+}
+
 void media_bridge_free(struct media_bridge *b)
 {
 	talloc_free(b);
