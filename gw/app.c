@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <osmocom/core/application.h>
@@ -10,6 +11,8 @@
 #include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/vty.h>
+#include <osmocom/vty/buffer.h>
+#include <osmocom/vty/command.h>
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/stats.h>
 #include <osmocom/vty/misc.h>
@@ -70,14 +73,131 @@ struct sgw_app *sgw_app_init(const char *name, const char *version)
 	return app;
 }
 
+/* Where the config reader is (file:line), for commands that want to name it in later checks */
+static char g_cfg_where[300];
+
+const char *sgw_app_config_where(void)
+{
+	return g_cfg_where[0] ? g_cfg_where : NULL;
+}
+
+static const char *cmd_err_name(int rc)
+{
+	switch (rc) {
+	case CMD_ERR_NO_MATCH: return "unknown command or invalid argument";
+	case CMD_ERR_AMBIGUOUS: return "ambiguous command";
+	case CMD_ERR_INCOMPLETE: return "incomplete command";
+	case CMD_ERR_EXEED_ARGC_MAX: return "too many arguments";
+	case CMD_ERR_INVALID_INDENT: return "inconsistent indentation";
+	default: return "command failed";
+	}
+}
+
+/* The config file as libosmovty's reader sees it: one line per read, so that the number of lines
+ * handed out is the line being executed; before the next line is handed out the output of the
+ * previous command is looked at (a command that refused its value printed "% ..." and returned
+ * a warning, which libosmovty's reader would skip): such a line ends the reading as an error. */
+struct cfg_reader {
+	const char *app, *file;
+	FILE *f;
+	struct vty *vty;
+	char line[VTY_BUFSIZ];
+	unsigned int lineno;
+	bool failed;
+};
+
+static void cfg_line_trimmed(const struct cfg_reader *r, char *out, size_t size)
+{
+	size_t len;
+	snprintf(out, size, "%s", r->line);
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+}
+
+static bool cfg_check_output(struct cfg_reader *r)
+{
+	char *out, *nl, line[VTY_BUFSIZ];
+
+	if (buffer_empty(r->vty->obuf))
+		return true;
+	out = buffer_getstr(r->vty->obuf);
+	buffer_reset(r->vty->obuf);
+	if (!out || !strchr(out, '%')) {
+		talloc_free(out);
+		return true;
+	}
+	while ((nl = strpbrk(out, "\r\n")))
+		*nl = ' ';
+	cfg_line_trimmed(r, line, sizeof(line));
+	fprintf(stderr, "%s: %s:%u: '%s': %s\n", r->app, r->file, r->lineno, line, out);
+	talloc_free(out);
+	r->failed = true;
+	return false;
+}
+
+static ssize_t cfg_read(void *cookie, char *buf, size_t size)
+{
+	struct cfg_reader *r = cookie;
+	size_t len;
+
+	if (r->failed || !cfg_check_output(r))
+		return 0;
+	if (!fgets(r->line, sizeof(r->line), r->f))
+		return 0;
+	r->lineno++;
+	snprintf(g_cfg_where, sizeof(g_cfg_where), "%s:%u", r->file, r->lineno);
+	len = strlen(r->line);
+	if (len == sizeof(r->line) - 1 && r->line[len - 1] != '\n') {
+		fprintf(stderr, "%s: %s:%u: line longer than %d characters\n", r->app, r->file, r->lineno,
+			VTY_BUFSIZ - 2);
+		r->failed = true;
+		return 0;
+	}
+	if (len > size)
+		len = size;
+	memcpy(buf, r->line, len);
+	return len;
+}
+
 int sgw_app_read_config(struct sgw_app *app, const char *file)
 {
-	int rc = vty_read_config_file(file, NULL);
-	if (rc < 0) {
-		fprintf(stderr, "%s: failed to parse the config file '%s': %s\n", app->name, file,
-			rc == -ENOENT ? "file not found" : "invalid configuration (see the line reported above)");
-		return rc;
+	struct cfg_reader r = { .app = app->name, .file = file };
+	cookie_io_functions_t io = { .read = cfg_read };
+	FILE *cf;
+	int rc;
+
+	r.f = fopen(file, "r");
+	if (!r.f) {
+		fprintf(stderr, "%s: cannot open the config file '%s': %s\n", app->name, file, strerror(errno));
+		return -ENOENT;
 	}
+	r.vty = vty_new();
+	r.vty->fd = 0;
+	r.vty->type = VTY_FILE;
+	r.vty->node = CONFIG_NODE;
+	r.vty->indent = NULL;
+	cf = fopencookie(&r, "r", io);
+	rc = cf ? config_from_file(r.vty, cf) : CMD_WARNING;
+	if (cf)
+		fclose(cf);
+	if (!r.failed)
+		cfg_check_output(&r);	/* the last line's */
+	if (rc != CMD_SUCCESS && !r.failed) {
+		char line[VTY_BUFSIZ];
+		cfg_line_trimmed(&r, line, sizeof(line));
+		fprintf(stderr, "%s: %s:%u: '%s': %s\n", app->name, file, r.lineno, line, cmd_err_name(rc));
+		r.failed = true;
+	}
+	fclose(r.f);
+	g_cfg_where[0] = '\0';
+	buffer_reset(r.vty->obuf);
+	vty_close(r.vty);
+	if (r.failed) {
+		fprintf(stderr, "%s: not starting: the config file '%s' has errors\n", app->name, file);
+		return -EINVAL;
+	}
+	host_config_set(file);
 	return 0;
 }
 

@@ -12,8 +12,10 @@ struct sgw_app {
 
 /* Initialise libosmocore logging + VTY (incl. cs7 nodes); call before registering own VTY nodes. */
 struct sgw_app *sgw_app_init(const char *name, const char *version);
-/* Read the config file; returns 0 or negative with an error printed. */
+/* Read the config file; returns 0 or negative with the error printed as FILE:LINE. */
 int sgw_app_read_config(struct sgw_app *app, const char *file);
+/* While the config file is read: "FILE:LINE" of the current line (else NULL). */
+const char *sgw_app_config_where(void);
 /* Open the telnet VTY (bind address/port from "line vty" config; default 127.0.0.1:port). */
 int sgw_app_telnet(struct sgw_app *app, int default_port);
 /* Run osmo_select_main until SIGINT/SIGTERM (or app->quit set). */

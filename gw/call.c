@@ -52,21 +52,50 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 	return *port > 0;
 }
 
+/* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
+ * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
+ * stopped since its release, is freed now. */
+static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
+{
+	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
+	struct gw_call *other;
+	unsigned int port;
+
+	if (!pl)
+		return 0;
+	port = pl->base + (unsigned int)pl->step * call->cic;
+	if (port > 65534) {
+		LOGPFSML(call->fi, LOGL_ERROR, "media pstn-local: port %u for CIC %u out of range, using the pool\n",
+			 port, call->cic);
+		return 0;
+	}
+	llist_for_each_entry(other, &call->iwf->calls, list)
+		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+			media_bridge_free(other->mb);
+			other->mb = NULL;
+		}
+	*ip = pl->ip;
+	return port;
+}
+
 static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 {
 	char name[32], ip[64];
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
 	int port;
 
 	if (!call->iwf->media_pool || call->mb)
 		return;
 	snprintf(name, sizeof(name), "call%u", call->id);
-	call->mb = media_bridge_alloc(call->iwf->media_pool, call, name, calling);
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	call->mb = media_bridge_alloc_pstn(call->iwf->media_pool, call, name, calling, pstn_ip, pstn_port);
 	if (!call->mb) {
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
-		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, -1);
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -91,10 +120,23 @@ static void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp)
 			     voice->codec == SIP_CODEC_PCMA ? MEDIA_CODEC_PCMA : MEDIA_CODEC_PCMU, voice->pt, te);
 }
 
-/* The E.180 plan of the call's trunk, else the gateway's, else the ITU one */
-static const struct tone_plan *call_tone_plan(struct gw_call *call)
+/* the bridge saw no RTP on a leg for 'media timeout' seconds: an event for the call FSM */
+static void call_media_timeout_cb(struct media_bridge *b, enum media_leg leg, void *data)
 {
+	struct gw_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_MEDIA_TIMEOUT, &leg);
+}
+
+/* The E.180 plan of the one who hears the tone: toward the PSTN the circuit group's plan first,
+ * toward SIP the trunk's first; then the other one, the gateway's, the ITU one */
+static const struct tone_plan *call_tone_plan(struct gw_call *call, enum media_leg toward)
+{
+	const struct tone_plan *tp = call->group[0] ? gw_iwf_group_tone_plan(call->iwf, call->group) : NULL;
 	const struct gw_trunk_iwf *t = call_trunk_iwf(call);
+	if (toward == MEDIA_LEG_SIP && t->tone_plan)
+		return t->tone_plan;
+	if (tp)
+		return tp;
 	if (t->tone_plan)
 		return t->tone_plan;
 	return call->iwf->tone_plan ? call->iwf->tone_plan : tone_plan_default();
@@ -104,9 +146,25 @@ static void call_media_dir(struct gw_call *call, enum media_dir dir)
 {
 	if (!call->mb)
 		return;
+	if (media_bridge_dir(call->mb) != dir)
+		LOGPFSML(call->fi, LOGL_INFO, "media direction %s -> %s\n", media_dir_name(media_bridge_dir(call->mb)),
+			 media_dir_name(dir));
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_PSTN);
 	media_bridge_stop_tone(call->mb, MEDIA_LEG_SIP);
 	media_bridge_set_dir(call->mb, dir);
+	/* answered (two-way): media timeout supervision from now on */
+	if (dir == MEDIA_DIR_BOTH && call->iwf->media_timeout_s)
+		media_bridge_set_timeout(call->mb, call->iwf->media_timeout_s * 1000, call_media_timeout_cb, call);
+}
+
+/* Suspended (Q.764 2.6 SUS: the party may have gone on hook, the SIP side is put on hold): no RTP
+ * is expected, media timeout supervision pauses until RES */
+static void call_media_suspend(struct gw_call *call, bool suspended)
+{
+	if (!call->mb || !call->iwf->media_timeout_s || media_bridge_dir(call->mb) != MEDIA_DIR_BOTH)
+		return;
+	media_bridge_set_timeout(call->mb, suspended ? 0 : call->iwf->media_timeout_s * 1000, call_media_timeout_cb,
+				 call);
 }
 
 /* Local SDP for this call: the media bridge's SIP-side port, or without media bridging the
@@ -213,8 +271,8 @@ static void call_done_check(struct gw_call *call)
 
 static void note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
-	if (!call->t_release) {
-		call->t_release = time(NULL);
+	if (!call->t_release.tv_sec) {
+		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
 	}
@@ -232,7 +290,7 @@ static void tone_before_release(struct gw_call *call, enum media_leg toward, enu
 {
 	LOGPFSML(call->fi, LOGL_INFO, "%s toward the %s for %u s before the release\n", tone_name(tone),
 		 media_leg_name(toward), s);
-	media_bridge_play_tone(call->mb, toward, call_tone_plan(call), tone);
+	media_bridge_play_tone(call->mb, toward, call_tone_plan(call, toward), tone);
 	osmo_fsm_inst_state_chg(call->fi, GW_CALL_ST_TONE_BEFORE_REL, s, 0);
 }
 
@@ -334,7 +392,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	} else if (ev->code == 180 && call->mb) {
 		/* 180 without SDP: the gateway is the destination exchange for the caller and
 		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
-		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call), TONE_RINGING);
+		media_bridge_play_tone(call->mb, MEDIA_LEG_PSTN, call_tone_plan(call, MEDIA_LEG_PSTN), TONE_RINGING);
 		sdp = true;
 	}
 	if (!call->acm_sent) {
@@ -347,6 +405,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 				set_obci_inband(&m);
 		}
 		call->acm_sent = true;
+		gw_call_stamp(&call->t_acm);
 	} else {
 		struct isup_event_info ei = { .event = ISUP_EVENT_PROGRESS };
 		uint8_t raw[2];
@@ -368,8 +427,7 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 	}
 	isup_send(call, &m);
 	if (ev->code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -401,7 +459,8 @@ static void ingress_answered(struct gw_call *call, const struct sip_event *ev)
 	}
 	call->acm_sent = true;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = ev->code;	/* the final response (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	if (ev->body && ev->body->has_sdp)
 		call_media_sip(call, &ev->body->sdp);
@@ -534,27 +593,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		egress_reject(call, 484, 28, ISUP_LOC_PUB_LOCAL);
 		return;
 	}
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM, unknown parameters included, with
-	 * the SIP routing data winning: called number from the Request-URI, hop counter from
-	 * Max-Forwards */
+	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (event_isup(ev, &enc) && enc.type == ISUP_IAM) {
-		const struct isup_param *cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
-		const struct isup_param *ehc = isup_msg_find_const(&enc, ISUP_PRM_HOP_COUNTER);
-		struct isup_number a, b;
-		/* the Request-URI wins only where it says something else (retargeting) */
-		if (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
-		    isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
-		    strcmp(a.digits, b.digits) || a.nai != b.nai) {
-			struct isup_param cdp = *cd;
-			isup_msg_set(&enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
-		}
-		/* hop counter: the smaller of the encapsulated one and Max-Forwards */
-		if (ehc && ehc->len && id->max_forwards >= 0 && id->max_forwards < (ehc->val[0] & 0x1f)) {
-			uint8_t hc = id->max_forwards;
-			isup_msg_set(&enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
-		}
-		enc.cic = 0;
+		gw_iam_merge_sipt(&enc, &iam, id->max_forwards);
 		iam = enc;
 	}
 	ic = isup_call_setup(iwf->isup, call->group, -1, &iam, call, &cause);
@@ -620,6 +661,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (isup_msg_find_const(msg, ISUP_PRM_CAUSE))
 			inband = true, code = 183;
 		call->acm_received = true;
+		gw_call_stamp(&call->t_acm);
 		break;
 	}
 	case ISUP_CPG: {
@@ -650,8 +692,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
 	if (code == 180) {
-		if (!call->t_alert)
-			call->t_alert = time(NULL);
+		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
 		call_state_chg(call, GW_CALL_ST_NOT_ALERTING);
@@ -669,7 +710,8 @@ static void egress_answer(struct gw_call *call, const struct isup_msg *msg)
 	if (egress_sdp(call, &sdp))
 		o.sdp = &sdp;
 	call->answered = true;
-	call->t_answer = time(NULL);
+	call->sip_status = 200;		/* the final response sent (CDR) */
+	gw_call_stamp(&call->t_answer);
 	gw_call_ctr_inc(call, GW_CTR_CALLS_ANSWERED);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	if (call->dlg)
@@ -787,8 +829,11 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
-		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL)
+		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL) {
+			if (call->answered && (enc.type == ISUP_SUS || enc.type == ISUP_RES))
+				call_media_suspend(call, enc.type == ISUP_SUS);
 			isup_send(call, &enc);
+		}
 		break;
 	case SIP_EV_TERMINATED:
 		call->dlg = NULL;
@@ -847,6 +892,8 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 	case GW_CALL_EV_ISUP_MSG: {
 		const struct isup_msg *msg = data;
+		if (call->answered && (msg->type == ISUP_SUS || msg->type == ISUP_RES))
+			call_media_suspend(call, msg->type == ISUP_SUS);
 		if (msg->type == ISUP_SAM && fi->state == GW_CALL_ST_COLLECTING) {
 			int rc = gw_iam_add_sam(&call->iam, msg);
 			if (rc == 1)
@@ -916,6 +963,14 @@ static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		sip_event_common(call, ev);
 		break;
 	}
+	case GW_CALL_EV_MEDIA_TIMEOUT:
+		if (!call->answered || fi->state == GW_CALL_ST_RELEASING)
+			break;
+		LOGPFSML(fi, LOGL_NOTICE, "no RTP on the %s leg for %u s: releasing with cause %u\n",
+			 media_leg_name(*(enum media_leg *)data), call->iwf->media_timeout_s, call->iwf->media_timeout_cause);
+		/* released by the gateway on both sides (REL, BYE with Reason), as on a release request */
+		data = &call->iwf->media_timeout_cause;
+		/* fall through */
 	case GW_CALL_EV_RELEASE_REQ: {
 		uint8_t cause = *(uint8_t *)data;
 		note_release(call, cause, "gw");
@@ -984,6 +1039,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
 	if (call->mb) {
+		gw_call_media_ctrs(call);
 		media_bridge_free(call->mb);
 		call->mb = NULL;
 	}
@@ -995,7 +1051,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 }
 
 #define ALL_EV (S(GW_CALL_EV_ISUP_SETUP) | S(GW_CALL_EV_ISUP_MSG) | S(GW_CALL_EV_ISUP_RELEASED) | \
-		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ))
+		S(GW_CALL_EV_SIP_INVITE) | S(GW_CALL_EV_SIP_EVENT) | S(GW_CALL_EV_RELEASE_REQ) | \
+		S(GW_CALL_EV_MEDIA_TIMEOUT))
 #define ALL_ST (S(GW_CALL_ST_IDLE) | S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | \
 		S(GW_CALL_ST_NOT_ALERTING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_WAITING_FOR_ACK) | \
 		S(GW_CALL_ST_CONNECTED) | S(GW_CALL_ST_RELEASING) | S(GW_CALL_ST_TONE_BEFORE_REL))
@@ -1030,6 +1087,7 @@ static const struct value_string call_fsm_event_names[] = {
 	{ GW_CALL_EV_SIP_INVITE, "SIP_INVITE" },
 	{ GW_CALL_EV_SIP_EVENT, "SIP_EVENT" },
 	{ GW_CALL_EV_RELEASE_REQ, "RELEASE_REQ" },
+	{ GW_CALL_EV_MEDIA_TIMEOUT, "MEDIA_TIMEOUT" },
 	{ 0, NULL }
 };
 
@@ -1066,7 +1124,7 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	call->iwf = iwf;
 	call->id = cid;
 	call->dir = dir;
-	call->t_setup = time(NULL);
+	gw_call_stamp(&call->t_setup);
 	llist_add_tail(&call->list, &iwf->calls);
 	hash_add(iwf->calls_by_id, &call->hnode, cid);
 	iwf->num_calls++;

@@ -37,6 +37,7 @@ enum gw_call_event {
 	GW_CALL_EV_SIP_INVITE,		/* data: const struct sip_event * */
 	GW_CALL_EV_SIP_EVENT,		/* data: const struct sip_event * (anything else) */
 	GW_CALL_EV_RELEASE_REQ,		/* data: uint8_t * cause (operator / shutdown) */
+	GW_CALL_EV_MEDIA_TIMEOUT,	/* data: enum media_leg * (the leg without RTP) */
 };
 
 enum gw_call_dir { GW_CALL_INGRESS, GW_CALL_EGRESS };	/* ISUP->SIP / SIP->ISUP */
@@ -72,13 +73,20 @@ struct gw_call {
 	int tone_status;
 
 	/* bookkeeping */
-	time_t t_setup, t_alert, t_answer, t_release;
+	struct timespec t_setup, t_acm, t_alert, t_answer, t_release;	/* CLOCK_REALTIME; 0: not yet */
 	uint8_t rel_cause;
 	int sip_status;
 	const char *rel_side;		/* "isup", "sip", "gw" */
 };
 
 extern struct osmo_fsm gw_call_fsm;
+
+/* Note the time of an event once (the first time only) */
+static inline void gw_call_stamp(struct timespec *t)
+{
+	if (!t->tv_sec)
+		clock_gettime(CLOCK_REALTIME, t);
+}
 
 struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);

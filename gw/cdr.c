@@ -11,20 +11,30 @@
 #include "gw/cdr.h"
 #include "gw/call.h"
 #include "gw/iwf.h"
+#include "media/media.h"
 
 const char *gw_cdr_header =
-	"call_id,direction,setup,alerting,answer,release,duration_s,dpc,cic,group,trunk,sip_call_id,"
-	"called,calling,presentation,release_cause,release_side,sip_status";
+	"call_id,direction,seize,acm,alerting,answer,release,duration_ms,dpc,cic,group,trunk,sip_call_id,"
+	"called,calling,presentation,rtp_from_pstn,rtp_from_sip,rtp_lost_from_pstn,rtp_lost_from_sip,"
+	"release_cause,release_side,sip_status";
 
-static void ts(char *buf, size_t size, time_t t)
+/* UTC with milliseconds; empty when the event did not happen */
+static void ts(char *buf, size_t size, const struct timespec *t)
 {
 	struct tm tm;
-	if (!t) {
+	size_t l;
+	if (!t->tv_sec) {
 		buf[0] = 0;
 		return;
 	}
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	gmtime_r(&t->tv_sec, &tm);
+	l = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + l, size - l, ".%03ldZ", t->tv_nsec / 1000000);
+}
+
+static long long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
 /* CSV field: quote when it contains a separator or a quote */
@@ -71,8 +81,9 @@ static void cdr_rotate(struct gw_cdr *cdr)
 
 void gw_cdr_write(struct gw_cdr *cdr, const struct gw_call *call)
 {
-	char b[7][64];
-	long dur = call->t_answer ? (long)((call->t_release ? call->t_release : time(NULL)) - call->t_answer) : 0;
+	char b[64];
+	struct timespec now, rel;
+	struct media_bridge_stats st;
 	FILE *f;
 	long before;
 
@@ -82,27 +93,42 @@ void gw_cdr_write(struct gw_cdr *cdr, const struct gw_call *call)
 		cdr_rotate(cdr);
 	if (cdr_open(cdr) < 0)
 		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	rel = call->t_release.tv_sec ? call->t_release : now;
 	f = cdr->f;
 	before = ftell(f);
-	snprintf(b[0], sizeof(b[0]), "%u", call->id);
-	field(f, b[0], 0);
+	snprintf(b, sizeof(b), "%u", call->id); field(f, b, 0);
 	field(f, call->dir == GW_CALL_INGRESS ? "isup-to-sip" : "sip-to-isup", 0);
-	ts(b[1], sizeof(b[1]), call->t_setup); field(f, b[1], 0);
-	ts(b[2], sizeof(b[2]), call->t_alert); field(f, b[2], 0);
-	ts(b[3], sizeof(b[3]), call->t_answer); field(f, b[3], 0);
-	ts(b[4], sizeof(b[4]), call->t_release ? call->t_release : time(NULL)); field(f, b[4], 0);
-	snprintf(b[5], sizeof(b[5]), "%ld", dur); field(f, b[5], 0);
-	snprintf(b[6], sizeof(b[6]), "%u", call->dpc); field(f, b[6], 0);
-	snprintf(b[0], sizeof(b[0]), "%u", call->cic); field(f, b[0], 0);
+	ts(b, sizeof(b), &call->t_setup); field(f, b, 0);
+	ts(b, sizeof(b), &call->t_acm); field(f, b, 0);
+	ts(b, sizeof(b), &call->t_alert); field(f, b, 0);
+	ts(b, sizeof(b), &call->t_answer); field(f, b, 0);
+	ts(b, sizeof(b), &rel); field(f, b, 0);
+	snprintf(b, sizeof(b), "%lld", call->t_answer.tv_sec ? ms_between(&call->t_answer, &rel) : 0LL);
+	field(f, b, 0);
+	snprintf(b, sizeof(b), "%u", call->dpc); field(f, b, 0);
+	snprintf(b, sizeof(b), "%u", call->cic); field(f, b, 0);
 	field(f, call->group, 0);
 	field(f, call->trunk, 0);
 	field(f, call->call_id, 0);
 	field(f, call->sip_id.ruri_user, 0);
 	field(f, call->sip_id.pai_user, 0);
 	field(f, call->sip_id.privacy_id ? "restricted" : "allowed", 0);
-	snprintf(b[0], sizeof(b[0]), "%u", call->rel_cause); field(f, b[0], 0);
+	/* media: packets received from each side and sequence gaps seen (empty without a bridge) */
+	if (call->mb) {
+		media_bridge_get_stats(call->mb, &st);
+		for (int k = 0; k < 4; k++) {
+			const struct media_leg_stats *l = &st.leg[k % 2 ? MEDIA_LEG_SIP : MEDIA_LEG_PSTN];
+			snprintf(b, sizeof(b), "%llu", (unsigned long long)(k < 2 ? l->rx_packets : l->rx_lost));
+			field(f, b, 0);
+		}
+	} else {
+		for (int k = 0; k < 4; k++)
+			field(f, "", 0);
+	}
+	snprintf(b, sizeof(b), "%u", call->rel_cause); field(f, b, 0);
 	field(f, call->rel_side ? call->rel_side : "", 0);
-	snprintf(b[0], sizeof(b[0]), "%d", call->sip_status); field(f, b[0], 1);
+	snprintf(b, sizeof(b), "%d", call->sip_status); field(f, b, 1);
 	fflush(f);
 	cdr->written += ftell(f) - before;
 }

@@ -223,3 +223,25 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 	}
 	return 0;
 }
+
+void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max_forwards)
+{
+	const struct isup_param *cd = isup_msg_find_const(iam, ISUP_PRM_CALLED_NUM);
+	const struct isup_param *ecd = isup_msg_find_const(enc, ISUP_PRM_CALLED_NUM);
+	const struct isup_param *ehc = isup_msg_find_const(enc, ISUP_PRM_HOP_COUNTER);
+	struct isup_number a, b;
+
+	/* the Request-URI wins only where it says something else (retargeting) */
+	if (cd && (!ecd || isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) < 0 ||
+		   isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) < 0 ||
+		   strcmp(a.digits, b.digits) || a.nai != b.nai)) {
+		struct isup_param cdp = *cd;
+		isup_msg_set(enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
+	}
+	/* hop counter (Q.763 3.80): the smaller of the encapsulated one and Max-Forwards */
+	if (ehc && ehc->len && max_forwards >= 0 && max_forwards < (ehc->val[0] & 0x1f)) {
+		uint8_t hc = max_forwards;
+		isup_msg_set(enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
+	}
+	enc->cic = 0;
+}

@@ -35,6 +35,12 @@ bool gw_iam_number_complete(const struct isup_msg *iam);
 int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan *plan,
 		  enum isup_variant variant, uint16_t cic, struct isup_msg *iam);
 
+/* SIP-T bridging (RFC 3398 5.1): the IAM sent is the encapsulated one (enc, unknown parameters
+ * included) with the SIP routing data winning: the called number of iam (from the Request-URI)
+ * where it says something else (retargeting), the hop counter the smaller of the encapsulated one
+ * and Max-Forwards (-1: absent). The result is in enc (CIC 0). */
+void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max_forwards);
+
 /* Number helpers: strip visual separators "-.() " (RFC 3966) and check the rest is digits
  * with an optional leading '+'. Returns the cleaned length or -1. */
 int gw_clean_number(const char *in, char *out, size_t out_size);

@@ -11,7 +11,9 @@
 #include "gw/iwf.h"
 #include "gw/call.h"
 #include "isup/isup_call.h"
+#include "isup/cgroup.h"
 #include "sip/sip.h"
+#include "media/media.h"
 
 static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_CALLS_IN] = { "calls:ingress", "ISUP -> SIP call attempts" },
@@ -19,6 +21,11 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_CALLS_ANSWERED] = { "calls:answered", "Answered calls" },
 	[GW_CTR_CALLS_FAILED] = { "calls:failed", "Calls released before answer" },
 	[GW_CTR_NO_ROUTE] = { "calls:no_route", "Calls without a route" },
+	[GW_CTR_RTP_RX_PSTN] = { "rtp:rx_pstn", "RTP packets received from the circuit side (ended calls)" },
+	[GW_CTR_RTP_RX_SIP] = { "rtp:rx_sip", "RTP packets received from the SIP side (ended calls)" },
+	[GW_CTR_RTP_LOST_PSTN] = { "rtp:lost_pstn", "RTP packets lost from the circuit side (sequence gaps)" },
+	[GW_CTR_RTP_LOST_SIP] = { "rtp:lost_sip", "RTP packets lost from the SIP side (sequence gaps)" },
+	[GW_CTR_RATE_LIMITED] = { "calls:rate_limited", "IAMs beyond a circuit group's call-rate limit" },
 };
 
 static const struct rate_ctr_group_desc iwf_ctrg_desc = {
@@ -53,16 +60,39 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	iwf->sip = sip;
 	INIT_LLIST_HEAD(&iwf->routes);
 	INIT_LLIST_HEAD(&iwf->trunks);
+	INIT_LLIST_HEAD(&iwf->groups);
 	INIT_LLIST_HEAD(&iwf->calls);
+	INIT_LLIST_HEAD(&iwf->pstn_locals);
+	INIT_LLIST_HEAD(&iwf->group_tones);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = 3;
 	iwf->no_route_status = 404;
 	iwf->overlap_timeout_s = 4;
+	iwf->media_timeout_cause = 41;	/* temporary failure */
+	iwf->pstn_te_pt = -1;
 	snprintf(iwf->media_addr, sizeof(iwf->media_addr), "127.0.0.1");
 	iwf->tdefs = iwf_tdefs;
 	osmo_tdefs_reset(iwf->tdefs);
 	iwf->ctrs = rate_ctr_group_alloc(iwf, &iwf_ctrg_desc, 0);
 	return iwf;
+}
+
+const struct tone_plan *gw_iwf_group_tone_plan(const struct gw_iwf *iwf, const char *group)
+{
+	const struct gw_group_tones *g;
+	llist_for_each_entry(g, &iwf->group_tones, list)
+		if (!strcmp(g->group, group))
+			return g->plan;
+	return NULL;
+}
+
+const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group)
+{
+	const struct gw_pstn_local *pl;
+	llist_for_each_entry(pl, &iwf->pstn_locals, list)
+		if (!strcmp(pl->group, group))
+			return pl;
+	return NULL;
 }
 
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create)
@@ -84,12 +114,70 @@ struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool cre
 	return t;
 }
 
+struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool create)
+{
+	struct gw_group_iwf *g;
+	llist_for_each_entry(g, &iwf->groups, list)
+		if (!strcmp(g->name, name))
+			return g;
+	if (!create)
+		return NULL;
+	g = talloc_zero(iwf, struct gw_group_iwf);
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	llist_add_tail(&g->list, &iwf->groups);
+	return g;
+}
+
+int gw_iwf_check_config(struct gw_iwf *iwf)
+{
+	const struct gw_route *rt;
+	const struct gw_group_iwf *g;
+	int problems = 0;
+
+	llist_for_each_entry(rt, &iwf->routes, list) {
+		bool found = rt->egress ? cgroup_find(iwf->isup, rt->target) != NULL
+					: sip_trunk_find(iwf->sip, rt->target) != NULL;
+		if (found)
+			continue;
+		fprintf(stderr, "sipt-gw: %s%sroute %s %s: no %s '%s' is configured\n", rt->where,
+			rt->where[0] ? ": " : "", rt->egress ? "egress" : "ingress", rt->prefix[0] ? rt->prefix : "default",
+			rt->egress ? "circuit-group" : "SIP trunk", rt->target);
+		problems++;
+	}
+	llist_for_each_entry(g, &iwf->groups, list) {
+		if (cgroup_find(iwf->isup, g->name))
+			continue;
+		fprintf(stderr, "sipt-gw: gateway: circuit-group %s call-rate-limit: no such circuit-group\n", g->name);
+		problems++;
+	}
+	return problems;
+}
+
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)
 {
 	struct gw_trunk_iwf *t = call->trunk[0] ? gw_iwf_trunk(call->iwf, call->trunk, true) : NULL;
 	rate_ctr_inc(rate_ctr_group_get_ctr(call->iwf->ctrs, ctr));
 	if (t && t->ctrs)
 		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ctr));
+}
+
+void gw_call_media_ctrs(struct gw_call *call)
+{
+	struct gw_trunk_iwf *t = call->trunk[0] ? gw_iwf_trunk(call->iwf, call->trunk, true) : NULL;
+	struct media_bridge_stats st;
+	uint64_t val[4];
+	if (!call->mb)
+		return;
+	media_bridge_get_stats(call->mb, &st);
+	val[0] = st.leg[MEDIA_LEG_PSTN].rx_packets;
+	val[1] = st.leg[MEDIA_LEG_SIP].rx_packets;
+	val[2] = st.leg[MEDIA_LEG_PSTN].rx_lost;
+	val[3] = st.leg[MEDIA_LEG_SIP].rx_lost;
+	for (int i = 0; i < 4; i++) {
+		rate_ctr_add(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_RTP_RX_PSTN + i), val[i]);
+		if (t && t->ctrs)
+			rate_ctr_add(rate_ctr_group_get_ctr(t->ctrs, GW_CTR_RTP_RX_PSTN + i), val[i]);
+	}
 }
 
 /* Longest matching prefix; a leading '+' in the number matches prefixes with or without it */
@@ -117,7 +205,18 @@ const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, cons
 static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam, void *app)
 {
 	struct gw_iwf *iwf = app;
-	struct gw_call *call = gw_call_alloc(iwf, GW_CALL_INGRESS);
+	struct gw_group_iwf *grp = gw_iwf_group(iwf, isup_call_group(ic), false);
+	struct gw_call *call;
+
+	if (grp && !gw_rate_limit_admit(&grp->call_rate)) {
+		/* overload: Q.850 cause 42 "switching equipment congestion" */
+		LOGP(DGW, LOGL_NOTICE, "circuit-group %s: call-rate limit %u/s exceeded: REL cause 42 on CIC %u\n",
+		     grp->name, grp->call_rate.rate, isup_call_cic(ic));
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_RATE_LIMITED));
+		isup_call_release(ic, 42);
+		return;
+	}
+	call = gw_call_alloc(iwf, GW_CALL_INGRESS);
 	if (!call) {
 		isup_call_release(ic, 47);
 		return;

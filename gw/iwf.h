@@ -12,6 +12,7 @@
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
 #include "gw/cdr.h"
+#include "gw/rate_limit.h"
 
 struct isup_node;
 struct sip_ua;
@@ -26,6 +27,30 @@ struct gw_route {
 	bool egress;
 	char prefix[32];		/* "" matches everything; digits, optional leading '+' */
 	char target[64];		/* trunk name (ingress) / circuit-group name (egress) */
+	char where[300];		/* config file:line it came from ("" = telnet) */
+};
+
+/* Interworking settings per circuit group */
+struct gw_group_iwf {
+	struct llist_head list;
+	char name[64];
+	struct gw_rate_limit call_rate;	/* new IAMs per second; beyond: REL cause 42 */
+};
+
+/* PSTN-side local RTP endpoint of the bridges of one circuit group: port = base + step * CIC
+ * (the TDM side's fixed port per circuit), instead of a port from the pool */
+struct gw_pstn_local {
+	struct llist_head list;
+	char group[64];
+	char ip[64];
+	uint16_t base, step;
+};
+
+/* E.180 national plan of the tones played toward the exchange of one circuit group */
+struct gw_group_tones {
+	struct llist_head list;
+	char group[64];
+	const struct tone_plan *plan;
 };
 
 /* Interworking settings per SIP trunk */
@@ -48,6 +73,11 @@ enum gw_iwf_ctr {
 	GW_CTR_CALLS_ANSWERED,
 	GW_CTR_CALLS_FAILED,
 	GW_CTR_NO_ROUTE,
+	GW_CTR_RTP_RX_PSTN,		/* RTP packets received from the circuit side (ended calls) */
+	GW_CTR_RTP_RX_SIP,
+	GW_CTR_RTP_LOST_PSTN,		/* sequence gaps seen */
+	GW_CTR_RTP_LOST_SIP,
+	GW_CTR_RATE_LIMITED,		/* IAMs released with cause 42 (circuit group call-rate limit) */
 };
 
 struct gw_iwf {
@@ -57,6 +87,7 @@ struct gw_iwf {
 	struct gw_number_plan plan;
 	struct llist_head routes;	/* struct gw_route, in configuration order; longest prefix wins */
 	struct llist_head trunks;	/* struct gw_trunk_iwf */
+	struct llist_head groups;	/* struct gw_group_iwf */
 	uint8_t no_route_cause;		/* REL cause for an IAM without route (default 3) */
 	int no_route_status;		/* SIP status for an INVITE without route (default 404) */
 	unsigned int overlap_timeout_s;	/* inter-digit timer for overlap -> en-bloc (T10-like) */
@@ -78,6 +109,11 @@ struct gw_iwf {
 	char media_bind[64];
 	uint16_t media_first, media_last;
 	const struct tone_plan *tone_plan;
+	unsigned int media_timeout_s;	/* answered call without RTP this long: released (0: off) */
+	uint8_t media_timeout_cause;	/* Q.850 cause of that release (default 41) */
+	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
+	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
+	struct llist_head group_tones;	/* struct gw_group_tones: tone plans per circuit group */
 };
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
@@ -86,11 +122,21 @@ int gw_iwf_start(struct gw_iwf *iwf);
 void gw_iwf_vty_init(struct gw_iwf *iwf);
 void gw_iwf_shutdown(struct gw_iwf *iwf);
 
+/* The tone plan configured for a circuit group, NULL if none */
+const struct tone_plan *gw_iwf_group_tone_plan(const struct gw_iwf *iwf, const char *group);
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
+struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool create);
+/* After reading the config: every route names an existing SIP trunk / circuit group. Prints
+ * each problem with the route's file:line to stderr; returns the number of problems. */
+int gw_iwf_check_config(struct gw_iwf *iwf);
+/* The configured PSTN-side local endpoint of a circuit group's bridges, or NULL */
+const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);
 
 /* Count an event for the IWF and for the call's trunk (when it has one). */
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr);
+/* Add an ending call's RTP packet counts (its media bridge) to the IWF's and its trunk's counters */
+void gw_call_media_ctrs(struct gw_call *call);
 
 /* The sip_ua_cbs the IWF needs (the UA must be allocated with them and iwf as priv). */
 extern const struct sip_ua_cbs gw_iwf_sip_cbs;

@@ -7,6 +7,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/tdef_vty.h>
 
+#include "gw/app.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -14,6 +15,7 @@
 #include "sip/sip.h"
 #include "media/media.h"
 #include "tones/tones.h"
+#include "isup/cgroup.h"
 
 static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
 
@@ -54,6 +56,7 @@ static int route_add(struct vty *vty, bool egress, const char *prefix, const cha
 		}
 	}
 	rt = talloc_zero(g_iwf, struct gw_route);
+	snprintf(rt->where, sizeof(rt->where), "%s", sgw_app_config_where() ?: "");
 	rt->egress = egress;
 	snprintf(rt->prefix, sizeof(rt->prefix), "%s", prefix);
 	snprintf(rt->target, sizeof(rt->target), "%s", target);
@@ -141,6 +144,25 @@ DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_group_rate, cfg_gw_group_rate_cmd, "circuit-group NAME call-rate-limit <1-100000>",
+      "Interworking settings of a circuit group\n" "Circuit group name\n"
+      "Most new IAMs accepted per second (beyond: REL cause 42)\n" "Calls per second\n")
+{
+	gw_rate_limit_set(&gw_iwf_group(g_iwf, argv[0], true)->call_rate, atoi(argv[1]));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_rate, cfg_gw_no_group_rate_cmd, "no circuit-group NAME call-rate-limit",
+      NO_STR "Interworking settings of a circuit group\n" "Circuit group name\n" "No call-rate limit\n")
+{
+	struct gw_group_iwf *g = gw_iwf_group(g_iwf, argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
       "Per SIP trunk interworking settings\n" "Trunk name\n"
       "E.180 national tone plan for the tones played on this trunk's calls\n" "Plan (itu, us, uk, de, fr, ...)\n")
@@ -151,6 +173,46 @@ DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
 		return CMD_WARNING;
 	}
 	gw_iwf_trunk(g_iwf, argv[0], true)->tone_plan = tp;
+	return CMD_SUCCESS;
+}
+
+static struct gw_group_tones *group_tones(const char *group, bool create)
+{
+	struct gw_group_tones *g;
+	llist_for_each_entry(g, &g_iwf->group_tones, list)
+		if (!strcmp(g->group, group))
+			return g;
+	if (!create)
+		return NULL;
+	g = talloc_zero(g_iwf, struct gw_group_tones);
+	OSMO_STRLCPY_ARRAY(g->group, group);
+	llist_add_tail(&g->list, &g_iwf->group_tones);
+	return g;
+}
+
+DEFUN(cfg_gw_group_tplan, cfg_gw_group_tplan_cmd, "circuit-group NAME tone-plan NAME",
+      "Per circuit group interworking settings\n" "Circuit group name\n"
+      "E.180 national tone plan of the tones played toward this group's exchange\n"
+      "Plan (itu, us, uk, de, fr, ...)\n")
+{
+	const struct tone_plan *tp = tone_plan_find(argv[1]);
+	if (!tp) {
+		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	group_tones(argv[0], true)->plan = tp;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_group_tplan, cfg_gw_no_group_tplan_cmd, "no circuit-group NAME tone-plan",
+      NO_STR "Per circuit group interworking settings\n" "Circuit group name\n"
+      "Tones toward this group's exchange in the trunk's / gateway's plan\n")
+{
+	struct gw_group_tones *g = group_tones(argv[0], false);
+	if (g) {
+		llist_del(&g->list);
+		talloc_free(g);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -222,6 +284,62 @@ DEFUN(cfg_gw_tone_plan, cfg_gw_tone_plan_cmd, "media tone-plan NAME",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_media_timeout, cfg_gw_media_timeout_cmd, "media timeout <0-3600> [<1-127>]",
+      "Media bridging\n" "Release an answered call that receives no RTP for this long\n"
+      "Seconds without RTP on either leg of the bridge (0: off)\n" "Q.850 cause of the release (default 41)\n")
+{
+	g_iwf->media_timeout_s = atoi(argv[0]);
+	g_iwf->media_timeout_cause = argc > 1 ? atoi(argv[1]) : 41;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_local, cfg_gw_pstn_local_cmd, "media pstn-local GROUP A.B.C.D <1024-65534> [<2-1000>]",
+      "Media bridging\n" "Local RTP endpoint of the bridges toward a circuit group's bearers: port = BASE + STEP * CIC\n"
+      "Circuit group\n" "Local address\n" "BASE port (even)\n" "STEP between circuits (even, default 2)\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	int base = atoi(argv[2]), step = argc > 3 ? atoi(argv[3]) : 2;
+	if ((base | step) & 1) {
+		vty_out(vty, "%% BASE and STEP must be even (RTCP takes the port above each RTP port)%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!pl) {
+		pl = talloc_zero(g_iwf, struct gw_pstn_local);
+		OSMO_STRLCPY_ARRAY(pl->group, argv[0]);
+		llist_add_tail(&pl->list, &g_iwf->pstn_locals);
+	}
+	OSMO_STRLCPY_ARRAY(pl->ip, argv[1]);
+	pl->base = base;
+	pl->step = step;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_local, cfg_gw_no_pstn_local_cmd, "no media pstn-local GROUP",
+      NO_STR "Media bridging\n" "PSTN-side ports from the pool again\n" "Circuit group\n")
+{
+	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
+	if (pl) {
+		llist_del(&pl->list);
+		talloc_free(pl);
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
+      "Media bridging\n" "RFC 4733 telephone-events on the circuits' bearers (passed through to/from SIP)\n"
+      "Payload type on the bearers\n")
+{
+	g_iwf->pstn_te_pt = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+{
+	g_iwf->pstn_te_pt = -1;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records\n")
 {
 	gw_cdr_close(&g_iwf->cdr);
@@ -243,12 +361,26 @@ static int config_write_gw(struct vty *vty)
 	if (g_iwf->media_pool)
 		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
 			VTY_NEWLINE);
+	{
+		struct gw_pstn_local *pl;
+		llist_for_each_entry(pl, &g_iwf->pstn_locals, list)
+			vty_out(vty, " media pstn-local %s %s %u %u%s", pl->group, pl->ip, pl->base, pl->step, VTY_NEWLINE);
+	}
+	if (g_iwf->pstn_te_pt >= 0)
+		vty_out(vty, " media pstn-events %d%s", g_iwf->pstn_te_pt, VTY_NEWLINE);
+	if (g_iwf->media_timeout_s)
+		vty_out(vty, " media timeout %u %u%s", g_iwf->media_timeout_s, g_iwf->media_timeout_cause, VTY_NEWLINE);
 	if (g_iwf->cdr.path)
 		vty_out(vty, " cdr file %s %lu%s", g_iwf->cdr.path, g_iwf->cdr.max_bytes / 1024, VTY_NEWLINE);
 	llist_for_each_entry(rt, &g_iwf->routes, list)
 		vty_out(vty, " route %s %s %s %s%s", rt->egress ? "egress" : "ingress",
 			rt->prefix[0] ? rt->prefix : "default", rt->egress ? "circuit-group" : "trunk", rt->target,
 			VTY_NEWLINE);
+	{
+		struct gw_group_tones *g;
+		llist_for_each_entry(g, &g_iwf->group_tones, list)
+			vty_out(vty, " circuit-group %s tone-plan %s%s", g->group, g->plan->name, VTY_NEWLINE);
+	}
 	llist_for_each_entry(t, &g_iwf->trunks, list) {
 		vty_out(vty, " trunk %s cause-profile %s%s", t->name, gw_cause_profile_name(t->profile), VTY_NEWLINE);
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
@@ -265,6 +397,13 @@ static int config_write_gw(struct vty *vty)
 		for (int s = 0; s < 700; s++)
 			if (t->ovr.sip_to_isup[s])
 				vty_out(vty, " trunk %s cause-map sip-to-isup %d %u%s", t->name, s, t->ovr.sip_to_isup[s],
+					VTY_NEWLINE);
+	}
+	{
+		struct gw_group_iwf *g;
+		llist_for_each_entry(g, &g_iwf->groups, list)
+			if (g->call_rate.rate)
+				vty_out(vty, " circuit-group %s call-rate-limit %u%s", g->name, g->call_rate.rate,
 					VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
@@ -284,7 +423,7 @@ static void show_call_line(struct vty *vty, struct gw_call *call)
 	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld %s%s", call->id,
 		call->dir == GW_CALL_INGRESS ? "ingress" : "egress", gw_call_state_name(call),
 		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup) : "gone",
-		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup), media,
+		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup.tv_sec), media,
 		VTY_NEWLINE);
 }
 
@@ -299,9 +438,31 @@ DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Live calls (call-mappi
 	return CMD_SUCCESS;
 }
 
+/* "+1234" ms after the seizure, "-" when it did not happen */
+static const char *rel_ms(const struct gw_call *call, const struct timespec *t, char *buf)
+{
+	if (!t->tv_sec)
+		return "-";
+	snprintf(buf, 32, "+%lld", (long long)(t->tv_sec - call->t_setup.tv_sec) * 1000 +
+		 (t->tv_nsec - call->t_setup.tv_nsec) / 1000000);
+	return buf;
+}
+
+/* the call FSM's own timer (X1 overlap, X2 release guard, ...) */
+static const char *call_timer(const struct gw_call *call, char *buf, size_t len)
+{
+	struct timeval rem;
+	if (!osmo_timer_pending(&call->fi->timer) || osmo_timer_remaining(&call->fi->timer, NULL, &rem) < 0)
+		return "none";
+	snprintf(buf, len, "%s%d %ld.%03lds left", call->fi->T < 0 ? "X" : "T", abs(call->fi->T),
+		 (long)rem.tv_sec, (long)rem.tv_usec / 1000);
+	return buf;
+}
+
 DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, both legs\n" "Call id\n")
 {
 	struct gw_call *call = gw_call_find(g_iwf, strtoul(argv[0], NULL, 10));
+	char t[4][64];
 	if (!call) {
 		vty_out(vty, "%% no call %s%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -329,13 +490,48 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 			VTY_NEWLINE);
 		vty_out(vty, "  %s%s", sum, VTY_NEWLINE);
 	}
-	vty_out(vty, " times: set-up +0 s, alerting %s%ld, answer %s%ld, release %s%ld%s",
-		call->t_alert ? "+" : "-", call->t_alert ? (long)(call->t_alert - call->t_setup) : 0L,
-		call->t_answer ? "+" : "-", call->t_answer ? (long)(call->t_answer - call->t_setup) : 0L,
-		call->t_release ? "+" : "-", call->t_release ? (long)(call->t_release - call->t_setup) : 0L, VTY_NEWLINE);
+	vty_out(vty, " times (ms after seizure): ACM %s, alerting %s, answer %s, release %s%s",
+		rel_ms(call, &call->t_acm, t[0]), rel_ms(call, &call->t_alert, t[1]), rel_ms(call, &call->t_answer, t[2]),
+		rel_ms(call, &call->t_release, t[3]), VTY_NEWLINE);
+	vty_out(vty, " timers running: call %s; circuit %s%s", call_timer(call, t[0], sizeof(t[0])),
+		call->isup && call->isup->cct ?
+			cgroup_vty_cct_timers(call->isup->cct, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
 	vty_out(vty, " ACM %s, answered %s, release cause %u (%s), SIP status %d%s",
 		call->acm_sent || call->acm_received ? "yes" : "no", call->answered ? "yes" : "no", call->rel_cause,
 		call->rel_side ? call->rel_side : "-", call->sip_status, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+static uint64_t ctr(struct rate_ctr_group *g, int i)
+{
+	return g ? rate_ctr_group_get_ctr(g, i)->current : 0;
+}
+
+DEFUN(show_trunks, show_trunks_cmd, "show trunks", SHOW_STR "SIP trunks: transport, peer, SIP-T mode, calls, counters\n")
+{
+	struct sip_trunk *t = NULL;
+	static const char *sipt[] = { "off", "sip-t", "sip-i" };
+	while ((t = sip_trunk_next(g_iwf->sip, t))) {
+		const struct sip_trunk_cfg *c = &t->cfg;
+		struct gw_trunk_iwf *ti = gw_iwf_trunk(g_iwf, t->name, false);
+		struct gw_call *call;
+		unsigned int live = 0;
+		llist_for_each_entry(call, &g_iwf->calls, list)
+			if (!strcmp(call->trunk, t->name))
+				live++;
+		vty_out(vty, "trunk %s: %s %s:%u -> %s:%u, sip-t %s, %strusted, keep-alive %s%s", t->name,
+			c->transport == SIP_TRANSPORT_TCP ? "tcp" : "udp", c->listen_addr, c->listen_port,
+			c->num_peers ? c->peers[0].addr : "-", c->num_peers ? c->peers[0].port : 0,
+			sipt[c->sipt_mode % 3], c->trusted ? "" : "un",
+			!c->options_interval ? "off" : t->options_up ? "up" : "DOWN", VTY_NEWLINE);
+		vty_out(vty, "  cause-profile %s, calls now %u, ingress %llu, egress %llu, answered %llu, failed %llu, "
+			"no route %llu%s", gw_cause_profile_name(ti ? ti->profile : GW_CAUSE_PROFILE_RFC3398), live,
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_IN),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_OUT),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_ANSWERED),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_CALLS_FAILED),
+			(unsigned long long)ctr(ti ? ti->ctrs : NULL, GW_CTR_NO_ROUTE), VTY_NEWLINE);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -374,14 +570,24 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rel_cmd);
 	install_element(GW_NODE, &cfg_gw_cdr_cmd);
+	install_element(GW_NODE, &cfg_gw_group_rate_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_rate_cmd);
 	install_element(GW_NODE, &cfg_gw_media_range_cmd);
 	install_element(GW_NODE, &cfg_gw_tone_plan_cmd);
+	install_element(GW_NODE, &cfg_gw_media_timeout_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_local_cmd);
+	install_element(GW_NODE, &cfg_gw_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_events_cmd);
+	install_element(GW_NODE, &cfg_gw_no_pstn_local_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_group_tplan_cmd);
+	install_element(GW_NODE, &cfg_gw_no_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
+	install_element_ve(&show_trunks_cmd);
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);

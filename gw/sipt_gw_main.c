@@ -63,6 +63,10 @@ int main(int argc, char **argv)
 
 	if (sgw_app_read_config(app, config_file) < 0)
 		return 1;
+	if (gw_iwf_check_config(iwf) > 0) {
+		fprintf(stderr, "sipt-gw: not starting: the config file '%s' has errors\n", config_file);
+		return 1;
+	}
 	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
 		return 1;
 	if (isup_node_start(isup) < 0) {

@@ -83,6 +83,7 @@ struct isup_cgroup *cgroup_alloc(struct isup_node *node, const char *name)
 	osmo_timer_setup(&cg->cgb_tx.t_short, cgb_short_cb, cg);
 	osmo_timer_setup(&cg->cgb_tx.t_long, cgb_long_cb, cg);
 	llist_add_tail(&cg->list, &node->cgroups);
+	cgroup_stats_alloc(cg);
 	return cg;
 }
 
@@ -95,6 +96,7 @@ void cgroup_free(struct isup_cgroup *cg)
 	osmo_timer_del(&cg->cgb_tx.t_long);
 	for (unsigned int i = 0; i < cg->num_ccts; i++)
 		circuit_free(cg->ccts[i]);
+	cgroup_stats_free(cg);
 	llist_del(&cg->list);
 	talloc_free(cg);
 }
@@ -215,6 +217,7 @@ int cgroup_tx(struct isup_cgroup *cg, const struct isup_msg *msg)
 		return -1;
 	isup_msg_summary(sum, sizeof(sum), msg);
 	LOGP(DISUP, LOGL_INFO, "tx %s -> %s\n", sum, cg->dpc_str);
+	cgroup_stats_msg(cg, msg, true);
 	return isup_mtp_send(cg->node->mtp, cg->dpc, msg);
 }
 
@@ -757,6 +760,9 @@ bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 		return false;	/* no circuits with this exchange: node-level fallback */
 	if (rx->decode_rc != ISUP_OK && rx->decode_rc != ISUP_ERR_UNKNOWN_MSG)
 		return rx_format_error(node, rx);
+	cg = cgroup_find_by_dpc_cic(node, rx->opc, msg->cic);
+	if (cg)
+		cgroup_stats_msg(cg, msg, false);
 	switch (msg->type) {
 	case ISUP_UPT:
 	case ISUP_UPA:

@@ -14,6 +14,8 @@
 
 struct isup_node;
 struct isup_mtp_rx;
+struct rate_ctr_group;
+struct osmo_stat_item_group;
 
 enum cg_direction { CG_DIR_BOTH, CG_DIR_INCOMING, CG_DIR_OUTGOING };
 enum cg_select { CG_SEL_LOWEST, CG_SEL_HIGHEST, CG_SEL_ROUND_ROBIN, CG_SEL_RANDOM };
@@ -73,6 +75,7 @@ struct isup_circuit {
 	bool iam_cot_required;
 	struct isup_msg *pending_iam;	/* incoming IAM held while COT is awaited */
 	uint64_t calls_in, calls_out;
+	bool st_answered, st_released;	/* counters (cgroup_stats.c): this call answered / its REL counted */
 };
 
 /* A GRS we sent and not yet saw answered */
@@ -114,6 +117,9 @@ struct isup_cgroup {
 	struct osmo_timer_list grs_pace, t22, t23;
 	struct cg_cgb_tx cgb_tx;
 	uint64_t tx_grs, rx_grs, dual_seizures, repeat_attempts;
+	struct rate_ctr_group *ctrs;	/* cgroup_stats.c */
+	struct osmo_stat_item_group *stats;
+	struct osmo_timer_list stats_timer;
 };
 
 /* cgroup.c */
@@ -140,6 +146,14 @@ int cgroup_tx(struct isup_cgroup *cg, const struct isup_msg *msg);
 unsigned long cgroup_T_ms(struct isup_cgroup *cg, int T);
 void cgroup_timer_schedule(struct isup_cgroup *cg, struct osmo_timer_list *t, int T);
 extern const struct osmo_tdef cgroup_tdefs_default[];
+
+/* cgroup_stats.c: rate counters and stat items of a group */
+void cgroup_stats_alloc(struct isup_cgroup *cg);
+void cgroup_stats_free(struct isup_cgroup *cg);
+/* count a message received from / sent to the group's exchange */
+void cgroup_stats_msg(struct isup_cgroup *cg, const struct isup_msg *msg, bool tx);
+/* cgroup_vty.c: the circuit's running timers ("T7 12.3s, T5 ...") for "show call" */
+const char *cgroup_vty_cct_timers(const struct isup_circuit *cct, char *buf, size_t len);
 
 /* circuit.c */
 struct isup_circuit *circuit_alloc(struct isup_cgroup *cg, uint16_t cic, const char *bearer);

@@ -5,6 +5,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
 #include "gw/vty_nodes.h"
@@ -23,6 +24,11 @@ DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
       "Configure a circuit group (circuits towards one remote exchange)\n" "Name of the group\n")
 {
 	struct isup_cgroup *cg = cgroup_find(g_node, argv[0]);
+	/* the name becomes part of each circuit's FSM instance id: it must be a valid identifier */
+	if (!cg && !osmo_identifier_valid(argv[0])) {
+		vty_out(vty, "%% invalid circuit-group name '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	if (!cg)
 		cg = cgroup_alloc(g_node, argv[0]);
 	vty->node = ISUP_CGROUP_NODE;
@@ -338,6 +344,115 @@ DEFUN(isup_upt, isup_upt_cmd, "isup user-part-test PC [<0-4095>]",
 	return CMD_SUCCESS;
 }
 
+/* ---- operator commands by CIC (issue 8 names): block/unblock/reset cic, reset circuit-group */
+
+/* WHICH: group name or DPC; NULL: the only group (or, by CIC, the one group that has it) */
+static struct isup_cgroup *which_cg(struct vty *vty, const char *which, int cic)
+{
+	struct isup_cgroup *cg, *found = NULL;
+	unsigned int n = 0;
+	llist_for_each_entry(cg, &g_node->cgroups, list) {
+		if (which && strcmp(which, cg->name) && (!cg->dpc_str || strcmp(which, cg->dpc_str)))
+			continue;
+		if (cic >= 0 && !cgroup_cct(cg, cic))
+			continue;
+		found = cg;
+		n++;
+	}
+	if (!found) {
+		if (cic >= 0)
+			vty_out(vty, "%% no circuit %d%s%s%s", cic, which ? " in " : "", which ? which : "", VTY_NEWLINE);
+		else
+			vty_out(vty, "%% no circuit-group %s%s", which ? which : "configured", VTY_NEWLINE);
+		return NULL;
+	}
+	if (n > 1) {
+		vty_out(vty, "%% more than one circuit group matches: name the group or DPC%s", VTY_NEWLINE);
+		return NULL;
+	}
+	if (!found->started) {
+		vty_out(vty, "%% circuit-group %s not started%s", found->name, VTY_NEWLINE);
+		return NULL;
+	}
+	return found;
+}
+
+static struct isup_circuit *which_cct(struct vty *vty, int argc, const char **argv)
+{
+	int cic = atoi(argv[0]);
+	struct isup_cgroup *cg = which_cg(vty, argc > 1 ? argv[1] : NULL, cic);
+	return cg ? cgroup_cct(cg, cic) : NULL;
+}
+
+#define CIC_WHICH_STR "CIC\n" "Circuit group name or its DPC (needed when more than one group has the CIC)\n"
+
+DEFUN(block_cic, block_cic_cmd, "block cic <0-4095> [WHICH]",
+      "Block\n" "A circuit for maintenance (BLO, T12/T13; Q.764 2.8.2)\n" CIC_WHICH_STR)
+{
+	struct isup_circuit *cct = which_cct(vty, argc, argv);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_block(cct, true);
+	return CMD_SUCCESS;
+}
+
+DEFUN(unblock_cic, unblock_cic_cmd, "unblock cic <0-4095> [WHICH]",
+      "Unblock\n" "A circuit (UBL, T14/T15; Q.764 2.8.2)\n" CIC_WHICH_STR)
+{
+	struct isup_circuit *cct = which_cct(vty, argc, argv);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_block(cct, false);
+	return CMD_SUCCESS;
+}
+
+DEFUN(reset_cic, reset_cic_cmd, "reset cic <0-4095> [WHICH]",
+      "Reset\n" "A circuit (RSC, T16/T17; Q.764 2.9.3.1); a call on it is released\n" CIC_WHICH_STR)
+{
+	struct isup_circuit *cct = which_cct(vty, argc, argv);
+	if (!cct)
+		return CMD_WARNING;
+	circuit_send_rsc(cct);
+	return CMD_SUCCESS;
+}
+
+DEFUN(reset_cgroup, reset_cgroup_cmd, "reset circuit-group [WHICH]",
+      "Reset\n" "Every circuit of a group with GRS (T22/T23; Q.764 2.9.3.2); calls on them are released\n"
+      "Circuit group name or its DPC (default: the only group)\n")
+{
+	struct isup_cgroup *cg = which_cg(vty, argc > 0 ? argv[0] : NULL, -1);
+	if (!cg)
+		return CMD_WARNING;
+	cgroup_send_grs_all(cg);
+	return CMD_SUCCESS;
+}
+
+static void append(char *buf, size_t len, const char *name, const struct osmo_timer_list *t)
+{
+	struct timeval rem;
+	size_t l = strlen(buf);
+	if (!osmo_timer_pending(t) || osmo_timer_remaining(t, NULL, &rem) < 0)
+		return;
+	snprintf(buf + l, len - l, "%s%s %ld.%03lds left", l ? ", " : "", name, (long)rem.tv_sec,
+		 (long)rem.tv_usec / 1000);
+}
+
+const char *cgroup_vty_cct_timers(const struct isup_circuit *cct, char *buf, size_t len)
+{
+	char n[16];
+	buf[0] = 0;
+	if (cct->fi && cct->fi->T) {
+		snprintf(n, sizeof(n), "T%d", cct->fi->T);
+		append(buf, len, n, &cct->fi->timer);
+	}
+	append(buf, len, cct->fi && cct->fi->state == CCT_ST_RESET_PENDING ? "T17" : "T5", &cct->t_long);
+	append(buf, len, cct->mnt_wait == CCT_MNT_WAIT_UBA ? "T14" : "T12", &cct->t_mnt);
+	append(buf, len, cct->mnt_wait == CCT_MNT_WAIT_UBA ? "T15" : "T13", &cct->t_mnt_long);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
 void cgroup_vty_init(struct isup_node *node)
 {
 	g_node = node;
@@ -360,4 +475,8 @@ void cgroup_vty_init(struct isup_node *node)
 	install_element(ENABLE_NODE, &isup_group_block_cmd);
 	install_element(ENABLE_NODE, &isup_query_cmd);
 	install_element(ENABLE_NODE, &isup_upt_cmd);
+	install_element(ENABLE_NODE, &block_cic_cmd);
+	install_element(ENABLE_NODE, &unblock_cic_cmd);
+	install_element(ENABLE_NODE, &reset_cic_cmd);
+	install_element(ENABLE_NODE, &reset_cgroup_cmd);
 }

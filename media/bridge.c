@@ -49,6 +49,12 @@ static int bridge_destructor(struct media_bridge *b)
 struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
 					enum media_leg calling)
 {
+	return media_bridge_alloc_pstn(pool, ctx, name, calling, NULL, 0);
+}
+
+struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
+					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port)
+{
 	struct media_bridge *b;
 
 	if (calling >= _NUM_MEDIA_LEGS)
@@ -74,7 +80,8 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
 		goto fail;
 	osmo_fsm_inst_update_id_f_sanitize(b->fi, '-', "%s", b->name);
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
-		if (media_leg_open(&b->legs[i]) < 0) {
+		if ((i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
+						      : media_leg_open(&b->legs[i])) < 0) {
 			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
 			goto fail;
 		}
@@ -176,7 +183,12 @@ uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg le
 
 const char *media_bridge_local_ip(const struct media_bridge *b)
 {
-	return b->pool->bind_ip;
+	return b->legs[MEDIA_LEG_SIP].local_ip;
+}
+
+const char *media_bridge_leg_local_ip(const struct media_bridge *b, enum media_leg leg)
+{
+	return leg < _NUM_MEDIA_LEGS ? b->legs[leg].local_ip : "";
 }
 
 const char *media_bridge_name(const struct media_bridge *b)

@@ -62,6 +62,36 @@ static RtpSession *new_session(void)
 	return s;
 }
 
+static int leg_register(struct media_leg_state *l)
+{
+	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
+	if (osmo_fd_register(&l->ofd) < 0) {
+		media_leg_close(l);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A leg on a fixed local endpoint (the circuit's own port): RTP port, RTCP port + 1. */
+int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port)
+{
+	l->rtp = new_session();
+	if (!l->rtp)
+		return -ENOMEM;
+	if (rtp_session_set_local_addr(l->rtp, ip, port, port + 1) < 0) {
+		LOGP(DMEDIA, LOGL_ERROR, "%s: cannot bind %s:%u for the %s leg\n", l->b->name, ip, port,
+		     media_leg_name(l->leg));
+		rtp_session_destroy(l->rtp);
+		l->rtp = NULL;
+		media_pool_ctr_inc(l->b->pool, MEDIA_CTR_PORT_FAIL);
+		return -EADDRINUSE;
+	}
+	l->fixed = true;
+	l->local_port = port;
+	OSMO_STRLCPY_ARRAY(l->local_ip, ip);
+	return leg_register(l);
+}
+
 int media_leg_open(struct media_leg_state *l)
 {
 	struct media_pool *pool = l->b->pool;
@@ -90,12 +120,8 @@ int media_leg_open(struct media_leg_state *l)
 		media_pool_ctr_inc(pool, MEDIA_CTR_PORT_FAIL);
 		return -EADDRINUSE;
 	}
-	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
-	if (osmo_fd_register(&l->ofd) < 0) {
-		media_leg_close(l);
-		return -EIO;
-	}
-	return 0;
+	OSMO_STRLCPY_ARRAY(l->local_ip, pool->bind_ip);
+	return leg_register(l);
 }
 
 void media_leg_close(struct media_leg_state *l)
@@ -107,10 +133,10 @@ void media_leg_close(struct media_leg_state *l)
 		rtp_session_destroy(l->rtp);	/* closes the sockets */
 		l->rtp = NULL;
 	}
-	if (l->local_port) {
+	if (l->local_port && !l->fixed)
 		media_pool_put_pair(l->b->pool, l->local_port);
-		l->local_port = 0;
-	}
+	l->local_port = 0;
+	l->fixed = false;
 }
 
 int media_leg_apply_remote(struct media_leg_state *l)

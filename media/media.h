@@ -58,6 +58,10 @@ struct media_bridge_stats {
  * talloc child of ctx (or of the pool when ctx is NULL). Starts in MEDIA_DIR_OFF. */
 struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, const char *name,
 					enum media_leg calling);
+/* As media_bridge_alloc, with the PSTN leg on a fixed local endpoint instead of a pool port:
+ * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
+struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
+					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
 void media_bridge_free(struct media_bridge *b);
 
 /* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent
@@ -72,7 +76,8 @@ int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const ch
  * are never relayed from again (until set again). */
 void media_bridge_only_remote(struct media_bridge *b, enum media_leg leg, bool on);
 uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg);
-const char *media_bridge_local_ip(const struct media_bridge *b);
+const char *media_bridge_local_ip(const struct media_bridge *b);	/* of the SIP leg (for SDP) */
+const char *media_bridge_leg_local_ip(const struct media_bridge *b, enum media_leg leg);
 
 /* Direction control; forward (calling -> called) audio flows only in MEDIA_DIR_BOTH. */
 int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir);

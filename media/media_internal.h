@@ -57,7 +57,9 @@ struct media_leg_state {
 	enum media_leg leg;
 	RtpSession *rtp;
 	struct osmo_fd ofd;
-	uint16_t local_port;		/* pool pair: RTP local_port, RTCP local_port + 1 */
+	uint16_t local_port;		/* RTP local_port, RTCP local_port + 1 */
+	bool fixed;			/* local_ip:local_port given by the user, not a pool pair */
+	char local_ip[64];
 
 	/* remote and formats */
 	bool has_remote;
@@ -114,6 +116,7 @@ void media_pool_ctr_inc(struct media_pool *pool, enum media_pool_ctr c);
 
 /* leg.c: ortp session of one leg */
 int media_leg_open(struct media_leg_state *l);
+int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port);
 void media_leg_close(struct media_leg_state *l);
 int media_leg_apply_remote(struct media_leg_state *l);
 /* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */

@@ -15,6 +15,7 @@
 #include <osmocom/core/linuxlist.h>
 
 struct sip_ua;
+struct rate_ctr_group;
 struct sip_trunk;
 struct sip_dialog;
 struct osmo_tdef;
@@ -123,6 +124,14 @@ struct sip_trunk_cfg {
 	char isup_version[32];		/* application/ISUP;version= */
 	char isup_base[32];		/* ;base= (empty: omitted) */
 	bool isup_required;		/* handling=required instead of optional */
+	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit (503 + cause 42 beyond) */
+};
+
+/* Per trunk security counters (rate_ctr group "sip:trunk", shown by "show rate-counters") */
+enum sip_trunk_ctr {
+	SIP_TRUNK_CTR_ACL_REJECTED,	/* requests from sources outside the ACL answered 403 */
+	SIP_TRUNK_CTR_ACL_DROPPED,	/* messages from sources outside the ACL dropped */
+	SIP_TRUNK_CTR_RATE_REJECTED,	/* INVITEs beyond call-rate-limit answered 503 */
 };
 
 struct sip_trunk {
@@ -132,6 +141,7 @@ struct sip_trunk {
 	struct sip_trunk_cfg cfg;
 	bool options_up;		/* last OPTIONS keep-alive answered */
 	void *priv;
+	struct rate_ctr_group *ctrs;	/* enum sip_trunk_ctr */
 	struct sip_trunk_state *st;	/* library internal */
 };
 
@@ -234,9 +244,15 @@ void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const ch
 
 struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name);
 struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name);
+/* Iterate the trunks in configuration order: prev NULL gives the first; NULL after the last */
+struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev);
 int sip_trunk_start(struct sip_trunk *trunk);
 void sip_trunk_stop(struct sip_trunk *trunk);
 void sip_trunk_free(struct sip_trunk *trunk);
+/* Count an event of enum sip_trunk_ctr */
+void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr);
+/* Whether a new INVITE fits into the trunk's call-rate limit (takes a token if so) */
+bool sip_trunk_admit_call(struct sip_trunk *trunk);
 /* Send one OPTIONS now (result via options_result). */
 int sip_trunk_options(struct sip_trunk *trunk);
 

@@ -669,6 +669,14 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 		if (r)
 			sip_tx_respond(tr, r);
 	}
+	if (!sip_trunk_admit_call(trunk)) {
+		/* overload (RFC 3261 21.5.4) with the cause of Q.850 congestion (RFC 3326, RFC 3398 8.2.6.1) */
+		LOGP(DSIP, LOGL_NOTICE, "trunk %s: call-rate limit %u/s exceeded: 503\n", trunk->name,
+		     trunk->cfg.call_rate);
+		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_RATE_REJECTED);
+		respond_on(trunk, tr, 503, "Reason", "Q.850;cause=42;text=\"call rate limit\"", NULL);
+		return;
+	}
 	req_rel = sip_msg_has_option_tag(invite, "Require", "100rel");
 	sup_rel = sip_msg_has_option_tag(invite, "Supported", "100rel");
 	bad = unsupported_require(invite, trunk->cfg.rel100 != SIP_100REL_DISABLED);

@@ -13,6 +13,7 @@
 
 #include "gw/debug.h"
 #include "sip/sip.h"
+#include "gw/rate_limit.h"
 
 /* Timers (osmo_tdef, configurable with "timer sip ..."). */
 enum sip_timer {
@@ -52,6 +53,7 @@ struct sip_trunk_state {
 	struct llist_head conns;	/* struct sip_conn */
 	struct osmo_timer_list options_timer;
 	bool options_pending;
+	struct gw_rate_limit call_rate;	/* new INVITEs per second (cfg.call_rate) */
 };
 
 /* A TCP connection (incoming or outgoing). */

@@ -5,10 +5,26 @@
 #include <arpa/inet.h>
 #include <talloc.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/stats.h>
 
 #include "sip/sip_internal.h"
 
 static void options_timer_cb(void *data);
+
+static const struct rate_ctr_desc trunk_ctr_desc[] = {
+	[SIP_TRUNK_CTR_ACL_REJECTED] = { "acl:rejected", "Requests from sources outside the ACL answered 403" },
+	[SIP_TRUNK_CTR_ACL_DROPPED] = { "acl:dropped", "Messages from sources outside the ACL dropped" },
+	[SIP_TRUNK_CTR_RATE_REJECTED] = { "rate:rejected", "INVITEs beyond the call-rate limit answered 503" },
+};
+
+static const struct rate_ctr_group_desc trunk_ctrg_desc = {
+	.group_name_prefix = "sip:trunk",
+	.group_description = "SIP trunk admission (ACL, call-rate limit)",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(trunk_ctr_desc),
+	.ctr_desc = trunk_ctr_desc,
+};
 
 struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name)
 {
@@ -28,6 +44,9 @@ struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name)
 	t->cfg.rel100 = SIP_100REL_SUPPORTED;
 	t->cfg.sipt_mode = SIP_SIPT_OFF;
 	osmo_strlcpy(t->cfg.isup_version, "itu-t92+", sizeof(t->cfg.isup_version));
+	t->ctrs = rate_ctr_group_alloc(t, &trunk_ctrg_desc, llist_count(&ua->trunks));
+	if (t->ctrs)
+		rate_ctr_group_set_name(t->ctrs, name);
 	llist_add_tail(&t->list, &ua->trunks);
 	return t;
 }
@@ -39,6 +58,12 @@ struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name)
 		if (!strcmp(t->name, name))
 			return t;
 	return NULL;
+}
+
+struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev)
+{
+	struct llist_head *n = prev ? prev->list.next : ua->trunks.next;
+	return n == &ua->trunks ? NULL : llist_entry(n, struct sip_trunk, list);
 }
 
 int sip_trunk_start(struct sip_trunk *trunk)
@@ -73,7 +98,21 @@ void sip_trunk_free(struct sip_trunk *trunk)
 			tx->trunk = NULL;
 	sip_trunk_stop(trunk);
 	llist_del(&trunk->list);
+	rate_ctr_group_free(trunk->ctrs);
 	talloc_free(trunk);
+}
+
+void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr)
+{
+	if (trunk->ctrs)
+		rate_ctr_inc(rate_ctr_group_get_ctr(trunk->ctrs, ctr));
+}
+
+bool sip_trunk_admit_call(struct sip_trunk *trunk)
+{
+	if (trunk->st->call_rate.rate != trunk->cfg.call_rate)
+		gw_rate_limit_set(&trunk->st->call_rate, trunk->cfg.call_rate);
+	return gw_rate_limit_admit(&trunk->st->call_rate);
 }
 
 /* Source-IP ACL: explicit entries, else the configured peers, else anyone. */

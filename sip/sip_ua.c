@@ -319,11 +319,13 @@ static void cb_transport_error(int type, osip_transaction_t *tr, int error)
 /* ---------------------------------------------------------------------------------------- */
 /* pump and timers */
 
+/* one pass with the list iterator: osip_list_get(l, i) walks from the head each time, which made
+ * this scan quadratic in the number of live transactions (top cost in the call-rate benchmark) */
 static bool any_pending(osip_list_t *l)
 {
-	osip_transaction_t *tr;
-	int pos = 0;
-	while ((tr = osip_list_get(l, pos++)))
+	osip_list_iterator_t it;
+	osip_transaction_t *tr = osip_list_get_first(l, &it);
+	for (; tr; tr = osip_list_get_next(&it))
 		if (osip_fifo_size(tr->transactionff) > 0)
 			return true;
 	return false;
@@ -593,6 +595,7 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 	acl_ok = sip_trunk_acl_permits(trunk, src);
 	if (!acl_ok && trunk->cfg.acl_action == SIP_ACL_DROP) {
 		LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping message from %s (ACL)\n", trunk->name, ip);
+		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_ACL_DROPPED);
 		return;
 	}
 	rc = check_start_line(buf, len, &is_request);
@@ -633,6 +636,8 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 		if (miss || !acl_ok) {
 			LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping response from %s (%s)\n", trunk->name, ip,
 			     miss ? "missing header" : "ACL");
+			if (!acl_ok)
+				sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_ACL_DROPPED);
 			osip_message_free(m);
 			return;
 		}
@@ -652,9 +657,17 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 			return;
 		}
 		via_add_received(m, src);
+		if (!acl_ok && MSG_IS_ACK(m)) {
+			/* nothing to answer (e.g. the ACK of our 403) */
+			sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_ACL_DROPPED);
+			osip_message_free(m);
+			return;
+		}
 		if (!acl_ok) {
 			LOGP(DSIP, LOGL_NOTICE, "trunk %s: rejecting %s from %s (ACL)\n", trunk->name, m->sip_method, ip);
+			/* RFC 3261 21.4.4 */
 			respond_stateless(trunk, conn, src, m, 403, "Source not permitted");
+			sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_ACL_REJECTED);
 			osip_message_free(m);
 			return;
 		}

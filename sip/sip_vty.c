@@ -1,8 +1,10 @@
 /* VTY: "sip" node (global settings, timers) and "trunk NAME" nodes, with config write. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/tdef_vty.h>
@@ -247,6 +249,46 @@ DEFUN(cfg_t_sipt_handling, cfg_t_sipt_handling_cmd, "sip-t handling (optional|re
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_t_call_rate, cfg_t_call_rate_cmd, "call-rate-limit <1-100000>",
+      "Most new INVITEs accepted per second (beyond: 503 with Reason Q.850 cause 42)\n" "Calls per second\n")
+{
+	TRUNK->cfg.call_rate = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_call_rate, cfg_t_no_call_rate_cmd, "no call-rate-limit", NO_STR "No call-rate limit\n")
+{
+	TRUNK->cfg.call_rate = 0;
+	return CMD_SUCCESS;
+}
+
+static const char *rate_str(unsigned int rate)
+{
+	static char buf[32];
+	snprintf(buf, sizeof(buf), "%u/s", rate);
+	return buf;
+}
+
+DEFUN(show_sip_trunks, show_sip_trunks_cmd, "show sip trunks",
+      SHOW_STR "SIP\n" "Trunks: trust, ACL, call-rate limit and their counters\n")
+{
+	struct sip_trunk *t;
+	llist_for_each_entry(t, &g_ua->trunks, list) {
+		const struct sip_trunk_cfg *c = &t->cfg;
+		vty_out(vty, "trunk %s: %s %s:%u, %s, %u ACL entr%s (%s), call-rate-limit %s%s", t->name,
+			c->transport == SIP_TRANSPORT_TCP ? "tcp" : "udp", c->listen_addr, c->listen_port,
+			c->trusted ? "trusted" : "untrusted", c->num_acl, c->num_acl == 1 ? "y" : "ies",
+			c->acl_action == SIP_ACL_DROP ? "drop" : "reject", c->call_rate ? rate_str(c->call_rate) : "off",
+			VTY_NEWLINE);
+		if (t->ctrs)
+			vty_out(vty, "  acl-rejected %" PRIu64 " acl-dropped %" PRIu64 " rate-rejected %" PRIu64 "%s",
+				rate_ctr_group_get_ctr(t->ctrs, SIP_TRUNK_CTR_ACL_REJECTED)->current,
+				rate_ctr_group_get_ctr(t->ctrs, SIP_TRUNK_CTR_ACL_DROPPED)->current,
+				rate_ctr_group_get_ctr(t->ctrs, SIP_TRUNK_CTR_RATE_REJECTED)->current, VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	struct sip_ua *ua = g_ua;
@@ -282,6 +324,8 @@ static int config_write_sip(struct vty *vty)
 		if (c->isup_base[0])
 			vty_out(vty, "  sip-t base %s%s", c->isup_base, VTY_NEWLINE);
 		vty_out(vty, "  sip-t handling %s%s", c->isup_required ? "required" : "optional", VTY_NEWLINE);
+		if (c->call_rate)
+			vty_out(vty, "  call-rate-limit %u%s", c->call_rate, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -337,5 +381,8 @@ int sip_vty_init(struct sip_ua *ua)
 	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_base_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_no_sipt_base_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_handling_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_call_rate_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_call_rate_cmd);
+	install_element_ve(&show_sip_trunks_cmd);
 	return 0;
 }

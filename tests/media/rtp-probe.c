@@ -1,11 +1,16 @@
 /* rtp-probe: RTP endpoint for media tests on 127.0.0.1. Sends a sine as G.711 RTP at 50 pps and
  * reports what it received: packets per payload type, and for each frequency asked for the frames
- * in which it held > 50 % of the power plus its on/off cadence (ms, 20 ms resolution).
+ * in which it held > 50 % of the power, its share of all decoded power, and its on/off cadence
+ * (ms, 20 ms resolution); RFC 4733 events received (one digit per event).
  * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...] [-S]
+ *                  [-s MS] [-e DIGITS -E PT -t MS]
+ *   -s: stop sending the tone after MS ms (keep receiving); -e: send these digits (0-9 * # A-D)
+ *   as telephone-events with payload type -E, the first at -t ms, then one every 300 ms.
  * Prints "port N" (local port) first, the report after -d ms (default 2000). -S adds a timeline:
  * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -21,6 +26,55 @@ static bool done;
 static void end_cb(void *data)
 {
 	done = true;
+}
+
+static struct probe *probe;
+static const char *digits;
+static int ev_pt = 101;
+static unsigned int next_digit;
+static struct osmo_timer_list ev_timer, stop_timer;
+
+static int digit_event(char d)
+{
+	static const char map[] = "0123456789*#ABCD";
+	const char *p = strchr(map, d);
+	return p && d ? (int)(p - map) : -1;
+}
+
+static void ev_cb(void *data)
+{
+	int e;
+
+	if (!digits[next_digit])
+		return;
+	e = digit_event(digits[next_digit++]);
+	if (e >= 0)
+		probe_send_event(probe, ev_pt, e);
+	osmo_timer_schedule(&ev_timer, 0, 300000);
+}
+
+static void stop_cb(void *data)
+{
+	probe_send_tone(probe, 0, probe->pt);
+}
+
+/* one line with the digits of the events received (an event: its packets share a timestamp) */
+static void report_events(const struct probe *p)
+{
+	static const char map[] = "0123456789*#ABCD";
+	char got[PROBE_MAX_EV + 1];
+	unsigned int n = 0, end_bits = 0;
+	int pt = -1;
+
+	for (unsigned int i = 0; i < p->nev; i++) {
+		if (i == 0 || p->ev[i].ts != p->ev[i - 1].ts)
+			got[n++] = p->ev[i].payload[0] < 16 ? map[p->ev[i].payload[0]] : '?';
+		if (p->ev[i].payload[1] & 0x80)
+			end_bits++;
+		pt = p->ev[i].pt;
+	}
+	got[n] = 0;
+	printf("events pt %d packets %u ends %u digits %s\n", pt, p->nev, end_bits, n ? got : "-");
 }
 
 static void report_cadence(const struct probe *p, double f)
@@ -48,6 +102,10 @@ static void report_cadence(const struct probe *p, double f)
 		len = 20;
 	}
 	printf("\nfreq %.0f frames %lu of %zu\n", f, on_frames, frames);
+	/* a wrong G.711 law still leaves ~90 % of the power at f, but far from the sent level
+	 * (8000 peak: RMS 5657) */
+	printf("freq %.0f power-share %.3f rms %.0f\n", f, p->audio_len ? freq_fraction(p->audio, p->audio_len, f) : 0.0,
+	       p->audio_len ? sqrt(mean_power(p->audio, p->audio_len)) : 0.0);
 }
 
 /* The order in which the asked-for frequencies were heard: one run per change of the frame's
@@ -84,27 +142,32 @@ static void report_timeline(const struct probe *p, const double *det, unsigned i
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "rtp-probe");
-	int remote = 0, local = 0, freq = 0, pt = 8, dur = 2000, opt;
+	int remote = 0, local = 0, freq = 0, pt = 8, dur = 2000, stop_ms = 0, ev_ms = 0, opt;
 	double det[PROBE_MAX_DET];
 	unsigned int ndet = 0;
 	struct osmo_timer_list t;
 	struct probe *p;
 	bool timeline = false;
 
-	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:S")) != -1) {
+	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:Ss:e:E:t:")) != -1) {
 		switch (opt) {
 		case 'r': remote = atoi(optarg); break;
 		case 'l': local = atoi(optarg); break;
 		case 'f': freq = atoi(optarg); break;
 		case 'p': pt = atoi(optarg); break;
 		case 'd': dur = atoi(optarg); break;
+		case 's': stop_ms = atoi(optarg); break;
+		case 'e': digits = optarg; break;
+		case 'E': ev_pt = atoi(optarg); break;
+		case 't': ev_ms = atoi(optarg); break;
 		case 'S': timeline = true; break;
 		case 'D':
 			for (char *s = strtok(optarg, ","); s && ndet < PROBE_MAX_DET; s = strtok(NULL, ","))
 				det[ndet++] = atof(s);
 			break;
 		default:
-			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2] [-S]\n");
+			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2] [-S]\n"
+					"                 [-s STOP_MS] [-e DIGITS -E PT -t MS]\n");
 			return 2;
 		}
 	}
@@ -129,10 +192,19 @@ int main(int argc, char **argv)
 	p->record = true;
 	for (unsigned int i = 0; i < ndet; i++)
 		probe_detect(p, det[i]);
+	probe = p;
 	if (remote) {
 		probe_set_remote(p, remote);
 		if (freq)
 			probe_send_tone(p, freq, pt);
+		if (freq && stop_ms) {
+			osmo_timer_setup(&stop_timer, stop_cb, NULL);
+			osmo_timer_schedule(&stop_timer, stop_ms / 1000, (stop_ms % 1000) * 1000);
+		}
+		if (digits) {
+			osmo_timer_setup(&ev_timer, ev_cb, NULL);
+			osmo_timer_schedule(&ev_timer, ev_ms / 1000, (ev_ms % 1000) * 1000);
+		}
 	}
 	osmo_timer_setup(&t, end_cb, NULL);
 	osmo_timer_schedule(&t, dur / 1000, (dur % 1000) * 1000);
@@ -149,6 +221,9 @@ int main(int argc, char **argv)
 		report_cadence(p, det[i]);
 	if (timeline)
 		report_timeline(p, det, ndet);
+	report_events(p);
+	osmo_timer_del(&ev_timer);
+	osmo_timer_del(&stop_timer);
 	probe_free(p);
 	talloc_free(ctx);
 	return 0;
