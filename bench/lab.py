@@ -26,7 +26,7 @@ class Ports:
         self.gen_b = base + 51      # RTP generator, SIP side (the SDP of SIPp)
         self.ng = base + 60         # rtpengine ng control
         self.gw_rtp = (8000, 15999)  # below the ephemeral range and the test suite's ports
-        self.rtpengine_rtp = (25000, 32767)
+        self.rtpengine_rtp = (16000, 24999)
 
 
 class Lab:

@@ -53,8 +53,8 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 }
 
 /* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
- * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
- * stopped since its release, is freed now. */
+ * A call whose ISUP leg on the same circuit is gone may still hold it (its SIP leg not yet gone):
+ * its bridge, stopped since its release, is freed now. */
 static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 {
 	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
@@ -70,7 +70,8 @@ static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 		return 0;
 	}
 	llist_for_each_entry(other, &call->iwf->calls, list)
-		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+		if (other != call && other->mb && !other->isup && other->cic == call->cic
+		    && !strcmp(other->group, call->group)) {
 			media_bridge_free(other->mb);
 			other->mb = NULL;
 		}
@@ -96,6 +97,24 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
+}
+
+/* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;
+ * the bridge's PSTN leg follows it (that circuit's local port, when configured, and its bearer). */
+void gw_call_cic_changed(struct gw_call *call)
+{
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
+	char ip[64];
+	int port;
+
+	if (!call->mb)
+		return;
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	if (pstn_port && media_bridge_rebind_pstn(call->mb, pstn_ip, pstn_port) < 0)
+		LOGPFSML(call->fi, LOGL_ERROR, "CIC %u: cannot move the PSTN leg to %s:%u\n", call->cic, pstn_ip, pstn_port);
+	if (call_bearer(call, ip, sizeof(ip), &port))
+		media_bridge_set_remote(call->mb, MEDIA_LEG_PSTN, ip, port);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */

@@ -248,8 +248,10 @@ static void iwf_isup_release_ind(struct isup_call *ic, uint8_t cause, void *app)
 static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *app)
 {
 	struct gw_call *call = isup_call_priv(ic);
-	if (call)
+	if (call) {
 		call->cic = isup_call_cic(ic);
+		gw_call_cic_changed(call);
+	}
 }
 
 static const struct isup_call_ops iwf_isup_ops = {

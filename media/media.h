@@ -62,6 +62,9 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
  * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
 struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
 					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
+/* The call moved to another circuit (automatic repeat attempt): the PSTN leg to a new local
+ * endpoint (port 0: from the pool); remote and formats are kept (set the new bearer after). */
+int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t port);
 void media_bridge_free(struct media_bridge *b);
 
 /* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent
