@@ -379,6 +379,14 @@ static void ingress_invite(struct gw_call *call)
 	call_state_chg(call, GW_CALL_ST_TRYING);
 }
 
+static bool sdp_has_g711(const struct sip_sdp *sdp)
+{
+	for (unsigned int i = 0; i < sdp->num_codecs; i++)
+		if (sdp->codecs[i].codec == SIP_CODEC_PCMA || sdp->codecs[i].codec == SIP_CODEC_PCMU)
+			return true;
+	return false;
+}
+
 /* 18x -> ACM / CPG (RFC 3398 8 / Q.1912.5) */
 static void ingress_provisional(struct gw_call *call, const struct sip_event *ev)
 {
@@ -388,6 +396,12 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 
 	if (ev->code == 100)
 		return;
+	if (sdp && ev->body->sdp.port && !sdp_has_g711(&ev->body->sdp)) {
+		/* an early media SDP we cannot use: the call goes on without it (as without SDP) */
+		LOGPFSML(call->fi, LOGL_NOTICE, "%d with an SDP without PCMA/PCMU: continuing without early media\n",
+			 ev->code);
+		sdp = false;
+	}
 	if (sdp && !ev->body->sdp.port) {
 		/* 183 lifecycle: an SDP with port 0 ends the early stream */
 		if (call->mb) {
