@@ -53,8 +53,8 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 }
 
 /* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
- * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
- * stopped since its release, is freed now. */
+ * A call whose ISUP leg on the same circuit is gone may still hold it (its SIP leg not yet gone):
+ * its bridge, stopped since its release, is freed now. */
 static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 {
 	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
@@ -70,7 +70,8 @@ static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 		return 0;
 	}
 	llist_for_each_entry(other, &call->iwf->calls, list)
-		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+		if (other != call && other->mb && !other->isup && other->cic == call->cic
+		    && !strcmp(other->group, call->group)) {
 			media_bridge_free(other->mb);
 			other->mb = NULL;
 		}
@@ -96,6 +97,26 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
+	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
+	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
+}
+
+/* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;
+ * the bridge's PSTN leg follows it (that circuit's local port, when configured, and its bearer). */
+void gw_call_cic_changed(struct gw_call *call)
+{
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
+	char ip[64];
+	int port;
+
+	if (!call->mb)
+		return;
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	if (pstn_port && media_bridge_rebind_pstn(call->mb, pstn_ip, pstn_port) < 0)
+		LOGPFSML(call->fi, LOGL_ERROR, "CIC %u: cannot move the PSTN leg to %s:%u\n", call->cic, pstn_ip, pstn_port);
+	if (call_bearer(call, ip, sizeof(ip), &port))
+		media_bridge_set_remote(call->mb, MEDIA_LEG_PSTN, ip, port);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -360,6 +381,14 @@ static void ingress_invite(struct gw_call *call)
 	call_state_chg(call, GW_CALL_ST_TRYING);
 }
 
+static bool sdp_has_g711(const struct sip_sdp *sdp)
+{
+	for (unsigned int i = 0; i < sdp->num_codecs; i++)
+		if (sdp->codecs[i].codec == SIP_CODEC_PCMA || sdp->codecs[i].codec == SIP_CODEC_PCMU)
+			return true;
+	return false;
+}
+
 /* 18x -> ACM / CPG (RFC 3398 8 / Q.1912.5) */
 static void ingress_provisional(struct gw_call *call, const struct sip_event *ev)
 {
@@ -369,6 +398,12 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 
 	if (ev->code == 100)
 		return;
+	if (sdp && ev->body->sdp.port && !sdp_has_g711(&ev->body->sdp)) {
+		/* an early media SDP we cannot use: the call goes on without it (as without SDP) */
+		LOGPFSML(call->fi, LOGL_NOTICE, "%d with an SDP without PCMA/PCMU: continuing without early media\n",
+			 ev->code);
+		sdp = false;
+	}
 	if (sdp && !ev->body->sdp.port) {
 		/* 183 lifecycle: an SDP with port 0 ends the early stream */
 		if (call->mb) {
@@ -1039,6 +1074,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
 	if (call->mb) {
+		gw_call_media_ctrs(call);
 		media_bridge_free(call->mb);
 		call->mb = NULL;
 	}

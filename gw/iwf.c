@@ -14,6 +14,7 @@
 #include "isup/isup_call.h"
 #include "isup/cgroup.h"
 #include "sip/sip.h"
+#include "media/media.h"
 
 static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_CALLS_IN] = { "calls:ingress", "ISUP -> SIP call attempts" },
@@ -21,6 +22,10 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_CALLS_ANSWERED] = { "calls:answered", "Answered calls" },
 	[GW_CTR_CALLS_FAILED] = { "calls:failed", "Calls released before answer" },
 	[GW_CTR_NO_ROUTE] = { "calls:no_route", "Calls without a route" },
+	[GW_CTR_RTP_RX_PSTN] = { "rtp:rx_pstn", "RTP packets received from the circuit side (ended calls)" },
+	[GW_CTR_RTP_RX_SIP] = { "rtp:rx_sip", "RTP packets received from the SIP side (ended calls)" },
+	[GW_CTR_RTP_LOST_PSTN] = { "rtp:lost_pstn", "RTP packets lost from the circuit side (sequence gaps)" },
+	[GW_CTR_RTP_LOST_SIP] = { "rtp:lost_sip", "RTP packets lost from the SIP side (sequence gaps)" },
 	[GW_CTR_RATE_LIMITED] = { "calls:rate_limited", "IAMs beyond a circuit group's call-rate limit" },
 };
 
@@ -169,6 +174,25 @@ void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)
 		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ctr));
 }
 
+void gw_call_media_ctrs(struct gw_call *call)
+{
+	struct gw_trunk_iwf *t = call->trunk[0] ? gw_iwf_trunk(call->iwf, call->trunk, true) : NULL;
+	struct media_bridge_stats st;
+	uint64_t val[4];
+	if (!call->mb)
+		return;
+	media_bridge_get_stats(call->mb, &st);
+	val[0] = st.leg[MEDIA_LEG_PSTN].rx_packets;
+	val[1] = st.leg[MEDIA_LEG_SIP].rx_packets;
+	val[2] = st.leg[MEDIA_LEG_PSTN].rx_lost;
+	val[3] = st.leg[MEDIA_LEG_SIP].rx_lost;
+	for (int i = 0; i < 4; i++) {
+		rate_ctr_add(rate_ctr_group_get_ctr(call->iwf->ctrs, GW_CTR_RTP_RX_PSTN + i), val[i]);
+		if (t && t->ctrs)
+			rate_ctr_add(rate_ctr_group_get_ctr(t->ctrs, GW_CTR_RTP_RX_PSTN + i), val[i]);
+	}
+}
+
 /* Longest matching prefix; a leading '+' in the number matches prefixes with or without it */
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number)
 {
@@ -237,8 +261,10 @@ static void iwf_isup_release_ind(struct isup_call *ic, uint8_t cause, void *app)
 static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *app)
 {
 	struct gw_call *call = isup_call_priv(ic);
-	if (call)
+	if (call) {
 		call->cic = isup_call_cic(ic);
+		gw_call_cic_changed(call);
+	}
 }
 
 static const struct isup_call_ops iwf_isup_ops = {

@@ -75,6 +75,10 @@ enum gw_iwf_ctr {
 	GW_CTR_CALLS_ANSWERED,
 	GW_CTR_CALLS_FAILED,
 	GW_CTR_NO_ROUTE,
+	GW_CTR_RTP_RX_PSTN,		/* RTP packets received from the circuit side (ended calls) */
+	GW_CTR_RTP_RX_SIP,
+	GW_CTR_RTP_LOST_PSTN,		/* sequence gaps seen */
+	GW_CTR_RTP_LOST_SIP,
 	GW_CTR_RATE_LIMITED,		/* IAMs released with cause 42 (circuit group call-rate limit) */
 };
 
@@ -134,6 +138,8 @@ const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, cons
 
 /* Count an event for the IWF and for the call's trunk (when it has one). */
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr);
+/* Add an ending call's RTP packet counts (its media bridge) to the IWF's and its trunk's counters */
+void gw_call_media_ctrs(struct gw_call *call);
 
 /* The sip_ua_cbs the IWF needs (the UA must be allocated with them and iwf as priv). */
 extern const struct sip_ua_cbs gw_iwf_sip_cbs;

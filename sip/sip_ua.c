@@ -319,11 +319,13 @@ static void cb_transport_error(int type, osip_transaction_t *tr, int error)
 /* ---------------------------------------------------------------------------------------- */
 /* pump and timers */
 
+/* one pass with the list iterator: osip_list_get(l, i) walks from the head each time, which made
+ * this scan quadratic in the number of live transactions (top cost in the call-rate benchmark) */
 static bool any_pending(osip_list_t *l)
 {
-	osip_transaction_t *tr;
-	int pos = 0;
-	while ((tr = osip_list_get(l, pos++)))
+	osip_list_iterator_t it;
+	osip_transaction_t *tr = osip_list_get_first(l, &it);
+	for (; tr; tr = osip_list_get_next(&it))
 		if (osip_fifo_size(tr->transactionff) > 0)
 			return true;
 	return false;

@@ -15,6 +15,7 @@
  *   flush                  forget received messages not yet expected
  *   echo TEXT
  *   stop-on-fail on|off    (default on)
+ *   load ... / load-release ...   load generation (load.h)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -275,6 +276,7 @@ static bool auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *
 /* ---- scenario execution --------------------------------------------------------------- */
 
 static void run(struct peer *peer);
+static void after_step(struct peer *peer, bool ok);
 
 static void step_result(struct peer *peer, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void step_result(struct peer *peer, bool ok, const char *fmt, ...)
@@ -605,8 +607,36 @@ static int exec_line(struct peer *peer, const char *line)
 		start_wait(peer, WAIT_NONE_ARRIVES, within);
 		return 1;
 	}
+	if (!strcmp(cmd, "load") || !strcmp(cmd, "load-release")) {
+		int rc;
+		peer->wait = WAIT_LOAD;
+		peer->load_sync = -1;
+		rc = cmd[4] ? peer_load_release_cmd(peer, rest, err, sizeof(err)) : peer_load_cmd(peer, rest, err, sizeof(err));
+		if (rc < 0 || peer->load_sync >= 0) {	/* a usage error, or finished at once */
+			peer->wait = WAIT_NONE;
+			if (rc < 0)
+				step_result(peer, false, "%s", err);
+			else
+				step_result(peer, peer->load_sync, "%s", "");
+			return rc < 0 || !peer->load_sync ? -1 : 0;
+		}
+		peer->load_sync = -2;
+		return 1;
+	}
 	step_result(peer, false, "unknown command '%s'", cmd);
 	return -1;
+}
+
+void peer_step_done(struct peer *peer, bool ok, const char *detail)
+{
+	if (peer->load_sync == -1) {	/* still inside the command: exec_line reports */
+		peer->load_sync = ok;
+		return;
+	}
+	if (peer->wait != WAIT_LOAD)
+		return;
+	step_result(peer, ok, "%s", detail);
+	after_step(peer, ok);
 }
 
 static bool is_blank(const char *l)
@@ -648,6 +678,8 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 			isup_mtp_pc_str(mtp, rx->opc), rx->raw_len, isup_strerror(rx->decode_rc));
 		return;
 	}
+	if (peer_load_rx(peer, rx->opc, rx->msg))
+		return;
 	print_msg(peer, "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
 	if (auto_handle(peer, rx->opc, rx->msg))
 		return;

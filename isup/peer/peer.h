@@ -9,6 +9,7 @@
 
 #include "isup/isup_mtp.h"
 #include "isup/peer/msgspec.h"
+#include "isup/peer/load.h"
 
 enum peer_auto {
 	PEER_AUTO_REL,	/* REL -> RLC */
@@ -83,13 +84,16 @@ struct peer {
 	size_t inlen;
 
 	/* the blocking step in progress */
-	enum { WAIT_NONE, WAIT_EXPECT, WAIT_NONE_ARRIVES, WAIT_SLEEP, WAIT_ROUTE } wait;
+	enum { WAIT_NONE, WAIT_EXPECT, WAIT_NONE_ARRIVES, WAIT_SLEEP, WAIT_ROUTE, WAIT_LOAD } wait;
 	struct msgspec expect;
 	char wait_line[1024];
 	unsigned int wait_lineno;
 	double wait_start;
 	struct osmo_timer_list wait_timer;
 	struct osmo_timer_list route_timer;
+
+	struct peer_load *load;
+	int load_sync;		/* -1: a load command is executing, 0/1: it finished at once */	/* load generation (load.c), NULL when none */
 
 	/* counters */
 	unsigned int tx_count, rx_count;
@@ -103,6 +107,8 @@ int peer_load_scenario(struct peer *peer, const char *file);
 void peer_start(struct peer *peer);
 /* Read commands from stdin as they come (interactive mode). */
 void peer_enable_stdin(struct peer *peer);
+/* End of a blocking step run elsewhere (load generation): PASS/FAIL line, next command. */
+void peer_step_done(struct peer *peer, bool ok, const char *detail);
 /* The MTP rx hook */
 void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv);
 void peer_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv);

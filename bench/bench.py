@@ -1,0 +1,616 @@
+#!/usr/bin/env python3
+"""sipt-gw benchmarks (bench/README): call rate, concurrency and memory, media, tones.
+Usage: bench.py --build DIR [--quick] [--only callrate,concurrency,media,tones] [--out DIR]"""
+import argparse, atexit, json, os, random, re, resource, shutil, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab as L
+import pcaplat
+
+P = None        # profile (quick/full)
+FULL = {
+    "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500],
+    "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
+    "conc": [1000, 5000, 20000], "conc_cps": 300,
+    "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_setup_cps": 200,
+    "tone_secs": 3,
+}
+QUICK = {
+    "rates": [100, 200, 400, 600], "rate_secs": 4, "hold_ms": 500, "lat_secs": 3,
+    "conc": [1000, 3000], "conc_cps": 300,
+    "media": [100, 300, 600], "media_secs": 3, "media_setup_cps": 200,
+    "tone_secs": 1,
+}
+
+
+def say(*a):
+    print("bench:", *a, flush=True)
+
+
+class Env:
+    def __init__(self, build, tmp):
+        self.build = build
+        self.tmp = tmp
+        self.ports = L.Ports(26000 + random.randrange(100) * 10)
+        self.lab = L.Lab(tmp)
+
+    # ---- the lab pieces ----
+    def start_stp(self, npeers):
+        cfg = self.lab.write("stp.cfg", L.stp_cfg(self.ports, npeers))
+        self.stp = self.lab.start("stp", ["osmo-stp", "-c", cfg])
+        if not L.wait_port(self.ports.m3ua, 15, L.STP_IP):
+            raise RuntimeError("osmo-stp did not start")
+
+    def start_gw(self, npeers, media=False):
+        cfg = self.lab.write("gw.cfg", L.gw_cfg(self.ports, npeers, media=media))
+        self.gw = self.lab.start("gw", [os.path.join(self.build, "gw", "sipt-gw"), "-c", cfg])
+        if not L.wait_port(self.ports.gw_vty, 15):
+            raise RuntimeError("sipt-gw did not start (see %s/gw.log)" % self.tmp)
+
+    def start_peers(self, npeers):
+        self.peers = [L.Peer(self.lab, self.build, self.ports, k) for k in range(npeers)]
+        for p in self.peers:
+            p.send("auto all on")
+            p.send("stop-on-fail off")
+            p.send("wait-route 30")
+            p.send("echo PEER-READY")
+        for p in self.peers:
+            if not p.wait("PEER-READY", 40):
+                raise RuntimeError("isup-peer %d not attached" % p.k)
+
+    def wait_gw_ready(self, npeers):
+        def routes():
+            out = L.vty_try(self.ports.gw_vty, "show isup routes")
+            return all(re.search(r"%s\s+available" % re.escape(L.peer_pc(k)), out) for k in range(npeers))
+        if not L.wait_until(routes, 40):
+            raise RuntimeError("gateway routes not available")
+        # the start-up circuit group resets (GRS/GRA) must be over
+        L.wait_until(lambda: L.circuits_not_idle(self.ports.gw_vty) == 0, 60, 0.5)
+
+    def start_uas(self, scenario, hold_ms=0, rtp=4000, name="uas"):
+        argv = ["sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", scenario), "-i", L.SIPP_IP,
+                "-p", str(self.ports.sipp_uas), "-set", "rtp", str(rtp), "-nostdin", "-trace_err",
+                "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20)]
+        if hold_ms:
+            argv += ["-d", str(hold_ms)]
+        self.uas = self.lab.start(name, argv)
+        time.sleep(0.5)
+        if self.uas.poll() is not None:
+            raise RuntimeError("SIPp UAS did not start (see %s/%s.log)" % (self.tmp, name))
+
+    def stop_lab(self):
+        self.lab.stop_all()
+
+
+# ------------------------------------------------------------------------------------------------
+def bench_callrate(env):
+    """1. full call cycles through the gateway, ramped; the SIP-only ceiling at the same rates"""
+    e = env
+
+    def up():
+        e.start_stp(1)
+        e.start_gw(1)
+        e.start_peers(1)
+        e.wait_gw_ready(1)
+        e.start_uas("uas.xml", hold_ms=P["hold_ms"])
+        return e.peers[0]
+    peer = up()
+    gw_steps, sip_steps = [], []
+    max_gw = 0
+    for rate in P["rates"]:
+        n = int(rate * P["rate_secs"])
+        cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
+        # calls not finished 10 s after the last one was due are counted as stuck (a failure)
+        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
+            n, rate, P["rate_secs"] + P["hold_ms"] / 1000 + 10))
+        res = L.kv(peer.wait("LOAD RESULT", P["rate_secs"] + 40))
+        c = cpu.stop()
+        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
+        left = L.calls_count(e.ports.gw_vty)
+        ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
+            res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
+        step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
+                "completed": int(res.get("completed", 0)), "failed": int(res.get("failed", 0)),
+                "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
+                "cps_achieved": float(res.get("cps_achieved", 0)),
+                "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
+                "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
+        gw_steps.append(step)
+        say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
+            rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
+        if not ok:
+            break
+        max_gw = rate
+        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
+    # a failed step can leave calls behind: the rest runs on a fresh lab
+    e.stop_lab()
+    e.start_uas("uas.xml", hold_ms=P["hold_ms"])
+
+    # SIP-only ceiling: SIPp UAC -> the same SIPp UAS, same rates and hold
+    max_sip = 0
+    for rate in P["rates"]:
+        n = int(rate * P["rate_secs"])
+        stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
+        uac = e.lab.start("uac-%d" % rate, [
+            "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
+            "-p", str(e.ports.sipp_uac), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas), "-s", "4930100",
+            "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
+            "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
+            "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])
+        cpu = L.CpuMeter({"sipp_uas": e.uas.pid})
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.time()
+        try:
+            uac.wait(P["rate_secs"] + 60)
+        except Exception:
+            pass
+        dur = time.time() - t0
+        c = cpu.stop()
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)     # the UAC, reaped by the wait
+        c["sipp_uac"] = round(100.0 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / dur, 1)
+        e.lab.stop(uac)
+        succ = fail = 0
+        try:
+            rows = [r.split(";") for r in open(stat).read().splitlines() if r]
+            h, last = rows[0], rows[-1]
+            succ = int(last[h.index("SuccessfulCall(C)")])
+            fail = int(last[h.index("FailedCall(C)")])
+        except (OSError, ValueError, IndexError):
+            pass
+        ok = succ == n and fail == 0 and uac.returncode == 0
+        sip_steps.append({"cps": rate, "calls": n, "ok": ok, "successful": succ, "failed": fail, "cpu": c,
+                          "wall_s": round(dur, 2)})
+        say("callrate sip-only %5d cps: %s successful=%d failed=%d uas_cpu=%s%%" % (
+            rate, "ok " if ok else "FAIL", succ, fail, c["sipp_uas"]))
+        if not ok:
+            break
+        max_sip = rate
+
+    # latency at half the maximum rate, from a loopback capture
+    lat = {}
+    lat_rate = max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0]
+    e.stop_lab()
+    peer = up()
+    pcap = os.path.join(e.tmp, "latency.pcap")
+    if shutil.which("dumpcap"):
+        cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
+                                      "-w", pcap])
+        time.sleep(1.5)
+        n = int(lat_rate * P["lat_secs"])
+        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
+            n, lat_rate, P["lat_secs"] + 45))
+        res = L.kv(peer.wait("LOAD RESULT", P["lat_secs"] + 60))
+        time.sleep(0.5)
+        e.lab.stop(cap, signal.SIGINT)
+        try:
+            lat = pcaplat.analyze(pcap, L.GW_IP)
+        except Exception as ex:      # report, don't crash the whole bench
+            lat = {"error": str(ex)}
+        lat["cps"] = lat_rate
+        lat["calls"] = n
+        lat["failed"] = int(res.get("failed", -1)) if res else -1
+        say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
+            lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
+            fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
+    else:
+        lat = {"error": "dumpcap (tshark) not installed"}
+    e.stop_lab()
+    return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
+            "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
+            "ceiling_reached": {"gw": max_gw != P["rates"][-1], "sip_only": max_sip != P["rates"][-1]},
+            "hold_ms": P["hold_ms"], "step_s": P["rate_secs"], "latency": lat}
+
+
+def fmt(v, nd=3):
+    return "-" if v is None else ("%.*f" % (nd, v) if isinstance(v, float) else str(v))
+
+
+# ------------------------------------------------------------------------------------------------
+def bench_concurrency(env, cps):
+    """2. N simultaneous answered calls: RSS, KiB per call, set-up and tear-down times"""
+    e = env
+    npeers = (max(P["conc"]) + 3999) // 4000
+    e.start_stp(npeers)
+    e.start_gw(npeers)
+    e.start_peers(npeers)
+    e.wait_gw_ready(npeers)
+    e.start_uas("uas_wait.xml")
+    time.sleep(1)
+    rss0 = L.proc_rss_kib(e.gw.pid)
+    steps = []
+    for n in P["conc"]:
+        share, left = [], n
+        for k in range(npeers):
+            share.append(min(4000, left))
+            left -= share[-1]
+        active = [(e.peers[k], share[k]) for k in range(npeers) if share[k]]
+        cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "sipp_uas": e.uas.pid})
+        t0 = time.time()
+        for p, m in active:
+            p.send("load calls=%d cps=%.1f cic=1-4000 hold=keep cdpn=49303 timeout=%d" % (
+                m, cps * m / n, n / cps + 60))
+        res = [L.kv(p.wait("LOAD RESULT", n / cps + 90)) for p, m in active]
+        t_setup = time.time() - t0
+        c_setup = cpu.stop()
+        answered = sum(int(r.get("answered", 0)) for r in res)
+        time.sleep(2)
+        live = L.calls_count(e.ports.gw_vty)
+        rss = L.proc_rss_kib(e.gw.pid)
+        rss_settled = None
+        if n == max(P["conc"]) and answered == n:
+            # completed SIP transactions stay for Timer D/H/K (up to 32 s): the calls alone after that
+            time.sleep(34)
+            rss_settled = L.proc_rss_kib(e.gw.pid)
+        cpu = L.CpuMeter({"gw": e.gw.pid})
+        t1 = time.time()
+        for p, m in active:
+            p.send("load-release cps=%.1f timeout=%d" % (cps * m / n, n / cps + 60))
+        rel = [L.kv(p.wait("LOAD RELEASED", n / cps + 90)) for p, m in active]
+        t_down = time.time() - t1
+        c_down = cpu.stop()
+        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 60)
+        after = L.proc_rss_kib(e.gw.pid)
+        released = sum(int(r.get("released", 0)) for r in rel)
+        step = {"calls": n, "answered": answered, "gw_calls_seen": live, "released": released,
+                "rss_kib": rss, "rss_after_34s_kib": rss_settled, "rss_after_teardown_kib": after, "setup_s": round(t_setup, 2),
+                "teardown_s": round(t_down, 2), "setup_cps": cps, "gw_cpu_setup": c_setup["gw"],
+                "gw_cpu_teardown": c_down["gw"], "sipp_cpu_setup": c_setup["sipp_uas"],
+                "failed": sum(int(r.get("failed", 0)) for r in res)}
+        steps.append(step)
+        say("concurrency %6d calls: answered %d (gateway shows %d), RSS %d KiB, set-up %.1f s, tear-down %.1f s" % (
+            n, answered, live, rss, t_setup, t_down))
+        if answered < n:
+            break
+    pts = [(0, rss0)] + [(s["calls"], s["rss_kib"]) for s in steps if s["answered"] == s["calls"]]
+    slope = None
+    if len(pts) >= 2:
+        mx = sum(x for x, _ in pts) / len(pts)
+        my = sum(y for _, y in pts) / len(pts)
+        den = sum((x - mx) ** 2 for x, _ in pts)
+        slope = round(sum((x - mx) * (y - my) for x, y in pts) / den, 3) if den else None
+    e.stop_lab()
+    settled = [s for s in steps if s.get("rss_after_34s_kib")]
+    return {"rss_idle_kib": rss0, "circuits_configured": npeers * 4000, "dpcs": npeers, "steps": steps,
+            "kib_per_call_slope": slope,
+            "kib_per_call_settled": round((settled[0]["rss_after_34s_kib"] - rss0) / settled[0]["calls"], 3)
+            if settled else None}
+
+
+# ------------------------------------------------------------------------------------------------
+def bencode(o):
+    if isinstance(o, int):
+        return b"i%de" % o
+    if isinstance(o, str):
+        o = o.encode()
+    if isinstance(o, bytes):
+        return b"%d:%s" % (len(o), o)
+    if isinstance(o, list):
+        return b"l" + b"".join(bencode(x) for x in o) + b"e"
+    if isinstance(o, dict):
+        return b"d" + b"".join(bencode(k) + bencode(o[k]) for k in sorted(o)) + b"e"
+    raise TypeError(o)
+
+
+def bdecode(b, i=0):
+    c = b[i:i + 1]
+    if c == b"i":
+        j = b.index(b"e", i)
+        return int(b[i + 1:j]), j + 1
+    if c == b"l":
+        i += 1
+        out = []
+        while b[i:i + 1] != b"e":
+            v, i = bdecode(b, i)
+            out.append(v)
+        return out, i + 1
+    if c == b"d":
+        i += 1
+        out = {}
+        while b[i:i + 1] != b"e":
+            k, i = bdecode(b, i)
+            v, i = bdecode(b, i)
+            out[k.decode()] = v
+        return out, i + 1
+    j = b.index(b":", i)
+    n = int(b[i:j])
+    return b[j + 1:j + 1 + n], j + 1 + n
+
+
+class Ng:
+    """rtpengine ng control protocol: "COOKIE bencoded-dict" over UDP"""
+
+    def __init__(self, port):
+        import socket
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.settimeout(5)
+        self.addr = ("127.0.0.1", port)
+        self.n = 0
+
+    def cmd(self, d):
+        self.n += 1
+        cookie = b"c%d" % self.n
+        self.s.sendto(cookie + b" " + bencode(d), self.addr)
+        while True:
+            data = self.s.recv(65536)
+            c, _, body = data.partition(b" ")
+            if c == cookie:
+                return bdecode(body)[0]
+
+
+def sdp(port, sess):
+    return ("v=0\r\no=- %d 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n") % (sess, port)
+
+
+def sdp_port(s):
+    m = re.search(rb"m=audio (\d+)", s)
+    return int(m.group(1)) if m else 0
+
+
+def media_steps(env, who, flows, relay_pid, maxn):
+    e = env
+    steps, first_fail = [], None
+    for n in P["media"]:
+        if n > maxn:
+            break
+        cpu = L.CpuMeter({who: relay_pid})
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run([os.path.join(e.build, "bench", "rtpgen"), "-a", str(e.ports.gen_a), "-b",
+                              str(e.ports.gen_b), "-f", flows, "-n", str(n), "-d", str(P["media_secs"]),
+                              "-w", "1"], capture_output=True, text=True, timeout=P["media_secs"] + 30)
+        if "RTPGEN" not in out.stdout:
+            say("rtpgen failed: %s" % out.stderr.strip())
+        out = out.stdout
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        c = cpu.stop()
+        r = L.kv(out)
+        gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
+        step = {"calls": n, "pps_each_way_per_leg": 50, "relay_cpu": c[who], "cores": c["cores"],
+                "generator_cpu": round(100.0 * gen_cpu / (P["media_secs"] + 1.5), 1),
+                "sent": int(r.get("sent", 0)), "received": int(r.get("received", 0)),
+                "loss_pct": float(r.get("loss_pct", 100)), "jitter_mean_ms": float(r.get("jitter_mean_ms", 0)),
+                "jitter_max_ms": float(r.get("jitter_max_ms", 0)),
+                "transit_p50_ms": float(r.get("transit_p50_ms", 0)),
+                "transit_p99_ms": float(r.get("transit_p99_ms", 0)),
+                "gen_late_ms_max": float(r.get("late_ms_max", 0))}
+        steps.append(step)
+        say("media %-9s %5d calls: loss %.3f %% jitter %.3f ms (max %.3f) relay cpu %s%% gen cpu %s%% cores %s" % (
+            who, n, step["loss_pct"], step["jitter_mean_ms"], step["jitter_max_ms"], c[who],
+            step["generator_cpu"], c["cores"]))
+        if step["loss_pct"] > 0.1:
+            first_fail = n
+            break
+    ok = [s["calls"] for s in steps if s["loss_pct"] <= 0.1]
+    return {"steps": steps, "max_calls_loss_le_0_1pct": max(ok) if ok else 0, "first_n_loss_gt_0_1pct": first_fail}
+
+
+def bench_media(env):
+    """3. N bridged G.711 calls with real RTP through the gateway, then through rtpengine"""
+    e = env
+    maxn = max(P["media"])
+    res = {}
+    e.start_stp(1)
+    e.start_gw(1, media=True)
+    e.start_peers(1)
+    e.wait_gw_ready(1)
+    e.start_uas("uas_wait.xml", rtp=e.ports.gen_b)
+    peer = e.peers[0]
+    cps = P["media_setup_cps"]
+    peer.send("load calls=%d cps=%d cic=1-4000 hold=keep cdpn=49304 timeout=%d" % (maxn, cps, maxn / cps + 60))
+    r = L.kv(peer.wait("LOAD RESULT", maxn / cps + 90))
+    answered = int(r.get("answered", 0))
+    flows = []
+    v = L.Vty(e.ports.gw_vty, 60)
+    ids = re.findall(r"^(\d+)\s+ingress", v.cmd("show calls"), re.M)
+    for cid in ids:
+        out = v.cmd("show call %s" % cid)
+        m = re.search(r"PSTN-side port (\d+), SIP-side port (\d+)", out)
+        if m:
+            flows.append("%s %s" % m.groups())
+    v.close()
+    path = e.lab.write("flows-gw.txt", "\n".join(flows) + "\n")
+    say("media: %d calls answered through the gateway, %d bridges" % (answered, len(flows)))
+    res["gw"] = media_steps(e, "sipt-gw", path, e.gw.pid, len(flows))
+    res["gw"]["bridges"] = len(flows)
+    peer.send("load-release cps=%d" % (cps * 4))
+    peer.wait("LOAD RELEASED", maxn / cps + 60)
+    e.stop_lab()
+
+    if not shutil.which("rtpengine"):
+        res["rtpengine"] = {"error": "rtpengine not installed (bench/run installs rtpengine-daemon)"}
+        return res
+    lo, hi = e.ports.rtpengine_rtp
+    rte = e.lab.start("rtpengine", ["rtpengine", "--foreground", "--log-stderr", "--log-level=4",
+                                    "--table=-1", "--interface=127.0.0.1", "--listen-ng=127.0.0.1:%d" % e.ports.ng,
+                                    "--port-min=%d" % lo, "--port-max=%d" % hi, "--num-threads=1",
+                                    "--timeout=120", "--pidfile=%s/rtpengine.pid" % e.tmp])
+    time.sleep(1.5)
+    flows = []
+    if rte.poll() is None:
+        ng = Ng(e.ports.ng)
+        ng_n = min(maxn, (hi - lo) // 4 - 10)
+        for i in range(ng_n):
+            cid, ft, tt = "bench-%d" % i, "from-%d" % i, "to-%d" % i
+            o = ng.cmd({"command": "offer", "call-id": cid, "from-tag": ft, "sdp": sdp(e.ports.gen_a, i),
+                        "replace": ["origin"]})
+            a = ng.cmd({"command": "answer", "call-id": cid, "from-tag": ft, "to-tag": tt,
+                        "sdp": sdp(e.ports.gen_b, i), "replace": ["origin"]})
+            if o.get("result") != b"ok" or a.get("result") != b"ok":
+                say("rtpengine offer/answer %d failed: %s %s" % (i, o, a))
+                break
+            # the offer's SDP goes to B (B sends there), the answer's to A
+            flows.append("%d %d" % (sdp_port(a["sdp"]), sdp_port(o["sdp"])))
+        path = e.lab.write("flows-rtpengine.txt", "\n".join(flows) + "\n")
+        say("media: %d calls set up in rtpengine (ng offer/answer)" % len(flows))
+        res["rtpengine"] = media_steps(e, "rtpengine", path, rte.pid, len(flows))
+        res["rtpengine"]["calls_set_up"] = len(flows)
+    else:
+        res["rtpengine"] = {"error": "rtpengine did not start (see %s/rtpengine.log)" % e.tmp}
+    e.stop_lab()
+    g, r = res["gw"]["max_calls_loss_le_0_1pct"], res["rtpengine"].get("max_calls_loss_le_0_1pct")
+    res["ratio_gw_to_rtpengine"] = round(g / r, 3) if r else None
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+def bench_tones(env):
+    """4. concurrent spandsp tone generators one core sustains in real time"""
+    out = subprocess.run([os.path.join(env.build, "bench", "tonebench"), "-s", str(P["tone_secs"]), "-k", "1000"],
+                         capture_output=True, text=True, timeout=60).stdout
+    r = L.kv(out)
+    res = {"generators_per_core_realtime": int(float(r.get("realtime_generators", 0))),
+           "frames_per_cpu_s": int(float(r.get("frames_per_cpu_s", 0))), "plan": r.get("plan")}
+    say("tones: %d generators in real time on one core (%d frames/CPU-s)" % (
+        res["generators_per_core_realtime"], res["frames_per_cpu_s"]))
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+def table(R):
+    m = R["machine"]
+    L_ = ["# sipt-gw benchmark results", "",
+          "%s, %s; %d cores (%s), %d MiB, kernel %s, git %s; load average at start %s; profile %s." % (
+              m["date"], m["host_note"], m["nproc"], m["cpu"], m["mem_mib"], m["kernel"], m["git"],
+              m["loadavg_at_start"], R["profile"]), ""]
+    if "callrate" in R:
+        c = R["callrate"]
+        L_ += ["## 1. Call rate (full cycles IAM..ANM, hold %d ms, BYE..RLC; %d s per step)" % (
+            c["hold_ms"], c["step_s"]), "",
+            "| CPS | gw result | completed | failed | gw CPU % | STP % | isup-peer % | SIPp UAS % | IAM->ACM p99 ms (peer) | SIP-only result | SIP-only UAC+UAS CPU % |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+        sip = {s["cps"]: s for s in c["sip_steps"]}
+        for s in c["gw_steps"]:
+            so = sip.get(s["cps"])
+            L_.append("| %d | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                s["cps"], "ok" if s["ok"] else "FAIL", s["completed"], s["failed"] + s["stuck"], s["cpu"]["gw"],
+                s["cpu"]["stp"], s["cpu"]["isup_peer"], s["cpu"]["sipp_uas"], fmt(s["pdd_acm_p99_ms"], 2),
+                ("ok" if so["ok"] else "FAIL") if so else "-",
+                ("%s+%s" % (so["cpu"]["sipp_uac"], so["cpu"]["sipp_uas"])) if so else "-"))
+        for s in c["sip_steps"][len(c["gw_steps"]):]:
+            L_.append("| %d | - | - | - | - | - | - | - | - | %s | %s+%s |" % (
+                s["cps"], "ok" if s["ok"] else "FAIL", s["cpu"]["sipp_uac"], s["cpu"]["sipp_uas"]))
+        lat = c["latency"]
+        L_ += ["", "Max sustained CPS with 0 failed calls: **gateway %d**, SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s." % (
+            c["max_cps_gw"], c["max_cps_sip_only"],
+            "" if c["ceiling_reached"]["sip_only"] else " (top of the ramp, not a ceiling)", fmt(c["ratio_to_sip_only"])),
+            "Gateway latency from a loopback capture at %s CPS (%s calls): IAM in -> INVITE out p50 %s ms, p99 %s ms;"
+            " 200 in -> ANM out p50 %s ms, p99 %s ms." % (
+                lat.get("cps"), lat.get("iam_invite_n"), fmt(lat.get("iam_invite_p50_ms")),
+                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms"))), ""]
+    if "concurrency" in R:
+        c = R["concurrency"]
+        L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
+               "%d circuits configured (%d DPCs x 4000 CICs); gateway RSS idle %d KiB." % (
+                   c["circuits_configured"], c["dpcs"], c["rss_idle_kib"]), "",
+               "| calls | answered | RSS KiB | RSS after tear-down KiB | set-up s | tear-down s | set-up CPS | gw CPU % set-up |",
+               "|---|---|---|---|---|---|---|---|"]
+        for s in c["steps"]:
+            L_.append("| %d | %d | %d | %d | %s | %s | %s | %s |" % (
+                s["calls"], s["answered"], s["rss_kib"], s["rss_after_teardown_kib"], s["setup_s"], s["teardown_s"],
+                s["setup_cps"], s["gw_cpu_setup"]))
+        L_ += ["", "Slope: **%s KiB per call** (least squares over idle and each N, 2 s after the last answer);"
+               " %s KiB per call at the largest N 34 s later, once the completed SIP transactions are gone." % (
+                   fmt(c["kib_per_call_slope"], 2), fmt(c.get("kib_per_call_settled"), 2)), ""]
+    if "media" in R:
+        c = R["media"]
+        L_ += ["## 3. Media (G.711 20 ms, 50 pps each way per leg, real RTP on loopback)", ""]
+        for who in ("gw", "rtpengine"):
+            r = c.get(who, {})
+            if "error" in r:
+                L_ += ["%s: %s" % (who, r["error"]), ""]
+                continue
+            L_ += ["%s:" % ("sipt-gw (ortp bridge)" if who == "gw" else "rtpengine (userspace, 1 worker thread)"), "",
+                   "| calls | loss % | jitter mean ms | jitter max ms | transit p99 ms | relay CPU % | per-core busy % | generator CPU % |",
+                   "|---|---|---|---|---|---|---|---|"]
+            for s in r["steps"]:
+                L_.append("| %d | %.3f | %.3f | %.3f | %.3f | %s | %s | %s |" % (
+                    s["calls"], s["loss_pct"], s["jitter_mean_ms"], s["jitter_max_ms"], s["transit_p99_ms"],
+                    s["relay_cpu"], " / ".join(str(v) for v in s["cores"].values()), s["generator_cpu"]))
+            L_ += ["", "Largest N with loss <= 0.1 %%: %d; first N with loss > 0.1 %%: %s." % (
+                r["max_calls_loss_le_0_1pct"], r["first_n_loss_gt_0_1pct"] or "not reached"), ""]
+        L_ += ["Ratio sipt-gw / rtpengine (largest N without loss): %s." % fmt(c.get("ratio_gw_to_rtpengine")), ""]
+    if "tones" in R:
+        t = R["tones"]
+        L_ += ["## 4. Tones", "", "One core generates %d frames (20 ms, A-law) per CPU-second: **%d concurrent tone"
+               " generators in real time** (plan %s, mix of ringing/busy/congestion/dial)." % (
+                   t["frames_per_cpu_s"], t["generators_per_core_realtime"], t["plan"]), ""]
+    return "\n".join(L_) + "\n"
+
+
+def csv_rows(R):
+    rows = []
+
+    def walk(prefix, o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                walk(prefix + [str(k)], v)
+        elif isinstance(o, list):
+            for i, v in enumerate(o):
+                walk(prefix + [str(i)], v)
+        else:
+            rows.append((".".join(prefix), o))
+    walk([], R)
+    return "key,value\n" + "".join('%s,"%s"\n' % (k, v) for k, v in rows)
+
+
+def main():
+    global P
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="callrate,concurrency,media,tones")
+    ap.add_argument("--out", default=os.path.join(L.TOP, "bench", "results"))
+    ap.add_argument("--note", default="")
+    a = ap.parse_args()
+    P = QUICK if a.quick else FULL
+    tmp = tempfile.mkdtemp(prefix="sipt-bench.")
+    env = Env(os.path.abspath(a.build), tmp)
+
+    def cleanup(*_):
+        env.stop_lab()
+    atexit.register(cleanup)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+    R = {"machine": L.machine(), "profile": "quick" if a.quick else "full"}
+    R["machine"]["host_note"] = a.note or "machine as found"
+    say("work directory %s (logs), profile %s" % (tmp, R["profile"]))
+    only = a.only.split(",")
+    t0 = time.time()
+    for name in ("callrate", "concurrency", "media", "tones"):
+        if name not in only:
+            continue
+        ts = time.time()
+        try:
+            if name == "callrate":
+                R[name] = bench_callrate(env)
+            elif name == "concurrency":
+                mx = R.get("callrate", {}).get("max_cps_gw", 0)
+                R[name] = bench_concurrency(env, max(100, min(P["conc_cps"], mx // 2)) if mx else P["conc_cps"])
+            elif name == "media":
+                R[name] = bench_media(env)
+            else:
+                R[name] = bench_tones(env)
+        except Exception as ex:
+            import traceback
+            traceback.print_exc()
+            R[name + "_error"] = str(ex)
+            say("%s failed: %s (logs in %s)" % (name, ex, tmp))
+        finally:
+            env.stop_lab()
+        R.setdefault("durations_s", {})[name] = round(time.time() - ts, 1)
+    R["durations_s"]["total"] = round(time.time() - t0, 1)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump(R, f, indent=1)
+    with open(os.path.join(a.out, "results.csv"), "w") as f:
+        f.write(csv_rows(R))
+    md = table(R)
+    with open(os.path.join(a.out, "latest.md"), "w") as f:
+        f.write(md)
+    print()
+    print(md)
+    say("results in %s (results.json, results.csv, latest.md); total %.0f s" % (a.out, R["durations_s"]["total"]))
+
+
+if __name__ == "__main__":
+    main()

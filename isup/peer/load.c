@@ -1,0 +1,483 @@
+/* isup-peer load generation (see load.h): paced IAMs on a CIC range, outcome counters, post-dial
+ * delays. The call procedure is the Q.764 basic call seen from the originating exchange:
+ * IAM -> ACM -> ANM, release by REL -> RLC (2.3 / 2.10 Q.764) from either side. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+
+#include "isup/peer/peer.h"
+#include "isup/peer/load.h"
+
+enum load_cic_state { LC_IDLE, LC_IAM_SENT, LC_ALERTED, LC_ANSWERED, LC_REL_SENT };
+enum load_hold { HOLD_MS, HOLD_REMOTE, HOLD_KEEP };
+
+struct load_cic {
+	struct peer_load *ld;
+	uint16_t cic;
+	uint8_t state;
+	double t_iam;
+	struct osmo_timer_list hold_timer;
+};
+
+struct peer_load {
+	struct peer *peer;
+	uint32_t dpc;
+	unsigned int cic_first, num_cics;
+	struct load_cic *cics;
+	unsigned int *free_stack, num_free;
+
+	unsigned int calls;
+	double cps;
+	enum load_hold hold;
+	int hold_ms;
+	double timeout;
+	char cdpn[24], cgpn[24];
+
+	double t_start, t_first_iam, t_last_iam, t_last_answer, t_end;
+	unsigned int sent, answered, completed, failed, nocic, unexpected;
+	unsigned int early_rel;		/* REL after answer before the hold time (hold=MS) */
+	unsigned int causes[128];	/* REL cause values of failed calls */
+	float *pdd_acm, *pdd_anm;	/* IAM -> ACM, IAM -> ANM (ms) */
+	unsigned int n_acm, n_anm;
+	bool active;			/* the load step is running */
+
+	/* load-release */
+	bool releasing;
+	double rel_cps, rel_start, rel_timeout;
+	unsigned int rel_sent, rel_done, rel_target, rel_next;
+
+	struct osmo_timer_list tick, progress, deadline;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void send_msg(struct peer_load *ld, const struct isup_msg *m)
+{
+	isup_mtp_send(ld->peer->mtp, ld->dpc, m);
+	ld->peer->tx_count++;
+}
+
+static void send_simple(struct peer_load *ld, uint8_t type, uint16_t cic, int cause)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, ld->peer->variant, type, cic);
+	if (cause > 0) {
+		/* cause indicators: coding ITU-T, location user (Q.850 2.2.3/2.2.5) */
+		uint8_t v[2] = { 0x80, (uint8_t)(0x80 | cause) };
+		isup_msg_set(&m, ISUP_PRM_CAUSE, v, 2);
+	}
+	send_msg(ld, &m);
+}
+
+static void cic_free(struct load_cic *c)
+{
+	struct peer_load *ld = c->ld;
+	osmo_timer_del(&c->hold_timer);
+	c->state = LC_IDLE;
+	ld->free_stack[ld->num_free++] = c - ld->cics;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+static float pct(float *v, unsigned int n, double p)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_float);
+	unsigned int i = (unsigned int)(p * n);
+	return v[i < n ? i : n - 1];
+}
+
+static unsigned int load_live(const struct peer_load *ld)
+{
+	return ld->num_cics - ld->num_free;
+}
+
+static void load_finish(struct peer_load *ld)
+{
+	struct peer *peer = ld->peer;
+	char causes[256] = "";
+	size_t o = 0;
+	unsigned int stuck;
+	bool ok;
+
+	osmo_timer_del(&ld->tick);
+	osmo_timer_del(&ld->progress);
+	osmo_timer_del(&ld->deadline);
+	ld->active = false;
+	ld->t_end = now_s();
+	stuck = ld->hold == HOLD_KEEP ? ld->sent - ld->answered - ld->failed : load_live(ld);
+	for (int i = 0; i < 128; i++)
+		if (ld->causes[i] && o < sizeof(causes) - 16)
+			o += snprintf(causes + o, sizeof(causes) - o, "%s%d:%u", o ? "," : "", i, ld->causes[i]);
+	fprintf(peer->out, "LOAD RESULT calls=%u sent=%u answered=%u completed=%u failed=%u stuck=%u nocic=%u "
+		"early_rel=%u unexpected=%u live=%u duration_s=%.3f setup_s=%.3f cps_achieved=%.1f "
+		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s\n",
+		ld->calls, ld->sent, ld->answered, ld->completed, ld->failed, stuck, ld->nocic, ld->early_rel,
+		ld->unexpected, load_live(ld), ld->t_end - ld->t_start,
+		ld->t_last_answer > 0 ? ld->t_last_answer - ld->t_first_iam : 0.0,
+		ld->t_last_iam > ld->t_first_iam ? (ld->sent - 1) / (ld->t_last_iam - ld->t_first_iam) : 0.0,
+		pct(ld->pdd_acm, ld->n_acm, 0.5), pct(ld->pdd_acm, ld->n_acm, 0.99),
+		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-");
+	fflush(peer->out);
+	ok = !ld->failed && !stuck && !ld->nocic && !ld->early_rel;
+	peer_step_done(peer, ok, ok ? "" : "calls failed");
+}
+
+static void load_check_done(struct peer_load *ld)
+{
+	if (!ld->active || ld->sent < ld->calls)
+		return;
+	if (ld->hold == HOLD_KEEP ? ld->answered + ld->failed >= ld->calls : load_live(ld) == 0)
+		load_finish(ld);
+}
+
+static void release_check_done(struct peer_load *ld)
+{
+	if (!ld->releasing || ld->rel_done < ld->rel_target)
+		return;
+	ld->releasing = false;
+	osmo_timer_del(&ld->tick);
+	osmo_timer_del(&ld->deadline);
+	fprintf(ld->peer->out, "LOAD RELEASED calls=%u released=%u live=%u teardown_s=%.3f\n", ld->rel_target,
+		ld->rel_done, load_live(ld), now_s() - ld->rel_start);
+	fflush(ld->peer->out);
+	peer_step_done(ld->peer, load_live(ld) == 0, load_live(ld) ? "calls left" : "");
+}
+
+static void send_rel(struct load_cic *c)
+{
+	c->state = LC_REL_SENT;
+	send_simple(c->ld, ISUP_REL, c->cic, 16);
+}
+
+static void hold_cb(void *data)
+{
+	send_rel(data);
+}
+
+static void send_iam(struct peer_load *ld)
+{
+	struct isup_msg m;
+	struct msgspec sp;
+	char txt[128], err[128];
+	struct load_cic *c;
+
+	if (!ld->num_free) {
+		ld->nocic++;
+		ld->sent++;
+		return;
+	}
+	c = &ld->cics[ld->free_stack[--ld->num_free]];
+	snprintf(txt, sizeof(txt), "IAM cdpn=%s%06uF cgpn=%s", ld->cdpn, ld->sent % 1000000, ld->cgpn);
+	if (msgspec_parse(&sp, txt, err, sizeof(err)) < 0 ||
+	    msgspec_build(&m, ld->peer->variant, &sp, c->cic, err, sizeof(err)) < 0) {
+		fprintf(ld->peer->out, "LOAD cannot build IAM: %s\n", err);
+		cic_free(c);
+		ld->failed++;
+		ld->sent++;
+		return;
+	}
+	c->state = LC_IAM_SENT;
+	c->t_iam = now_s();
+	if (!ld->t_first_iam)
+		ld->t_first_iam = c->t_iam;
+	ld->t_last_iam = c->t_iam;
+	send_msg(ld, &m);
+	ld->sent++;
+}
+
+static void tick_cb(void *data)
+{
+	struct peer_load *ld = data;
+	double t = now_s();
+
+	if (ld->releasing) {
+		unsigned int due = ld->rel_cps > 0 ? (unsigned int)((t - ld->rel_start) * ld->rel_cps) + 1 : ld->rel_target;
+		while (ld->rel_sent < due && ld->rel_next < ld->num_cics) {
+			struct load_cic *c = &ld->cics[ld->rel_next++];
+			if (c->state == LC_ANSWERED) {
+				send_rel(c);
+				ld->rel_sent++;
+			}
+		}
+		if (ld->rel_next < ld->num_cics)
+			osmo_timer_schedule(&ld->tick, 0, 1000);
+		return;
+	}
+	unsigned int due = (unsigned int)((t - ld->t_start) * ld->cps) + 1;
+	if (due > ld->calls)
+		due = ld->calls;
+	while (ld->sent < due)
+		send_iam(ld);
+	if (ld->sent < ld->calls)
+		osmo_timer_schedule(&ld->tick, 0, 1000);
+	else
+		load_check_done(ld);
+}
+
+static void progress_cb(void *data)
+{
+	struct peer_load *ld = data;
+	fprintf(ld->peer->out, "LOAD t=%.1f sent=%u live=%u answered=%u completed=%u failed=%u\n",
+		now_s() - ld->t_start, ld->sent, load_live(ld), ld->answered, ld->completed, ld->failed);
+	fflush(ld->peer->out);
+	osmo_timer_schedule(&ld->progress, 1, 0);
+}
+
+static void deadline_cb(void *data)
+{
+	struct peer_load *ld = data;
+	if (ld->releasing) {
+		ld->rel_target = ld->rel_done;	/* report what was released */
+		ld->rel_done = ld->rel_target;
+		fprintf(ld->peer->out, "LOAD release timeout\n");
+		release_check_done(ld);
+		return;
+	}
+	fprintf(ld->peer->out, "LOAD timeout\n");
+	load_finish(ld);
+}
+
+static void load_free(struct peer_load *ld)
+{
+	for (unsigned int i = 0; i < ld->num_cics; i++)
+		osmo_timer_del(&ld->cics[i].hold_timer);
+	osmo_timer_del(&ld->tick);
+	osmo_timer_del(&ld->progress);
+	osmo_timer_del(&ld->deadline);
+	talloc_free(ld);
+}
+
+static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t err_len)
+{
+	char buf[512], *save = NULL, *kv;
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (kv = strtok_r(buf, " \t", &save); kv; kv = strtok_r(NULL, " \t", &save)) {
+		char *v = strchr(kv, '=');
+		if (!v) {
+			snprintf(err, err_len, "expected k=v, got '%s'", kv);
+			return false;
+		}
+		*v++ = 0;
+		if (!strcmp(kv, "calls"))
+			ld->calls = atoi(v);
+		else if (!strcmp(kv, "cps"))
+			ld->cps = atof(v);
+		else if (!strcmp(kv, "cic")) {
+			unsigned int a, b;
+			if (sscanf(v, "%u-%u", &a, &b) != 2 || b < a || b > 16383) {
+				snprintf(err, err_len, "cic=FIRST-LAST");
+				return false;
+			}
+			ld->cic_first = a;
+			ld->num_cics = b - a + 1;
+		} else if (!strcmp(kv, "dpc")) {
+			int pc = isup_mtp_pc_parse(ld->peer->mtp, v);
+			if (pc < 0) {
+				snprintf(err, err_len, "bad dpc");
+				return false;
+			}
+			ld->dpc = pc;
+		} else if (!strcmp(kv, "cdpn"))
+			snprintf(ld->cdpn, sizeof(ld->cdpn), "%.16s", v);
+		else if (!strcmp(kv, "cgpn"))
+			snprintf(ld->cgpn, sizeof(ld->cgpn), "%.20s", v);
+		else if (!strcmp(kv, "hold")) {
+			if (!strcmp(v, "keep"))
+				ld->hold = HOLD_KEEP;
+			else if (!strcmp(v, "remote"))
+				ld->hold = HOLD_REMOTE;
+			else {
+				ld->hold = HOLD_MS;
+				ld->hold_ms = atoi(v);
+			}
+		} else if (!strcmp(kv, "timeout"))
+			ld->timeout = atof(v);
+		else {
+			snprintf(err, err_len, "unknown load option '%s'", kv);
+			return false;
+		}
+	}
+	if (!ld->calls || ld->cps <= 0 || !ld->num_cics) {
+		snprintf(err, err_len, "usage: load calls=N cps=R cic=FIRST-LAST [...]");
+		return false;
+	}
+	return true;
+}
+
+int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len)
+{
+	struct peer_load *ld;
+
+	if (peer->load && load_live(peer->load)) {
+		snprintf(err, err_len, "the previous load still has %u calls", load_live(peer->load));
+		return -1;
+	}
+	if (peer->load)
+		load_free(peer->load);
+	peer->load = ld = talloc_zero(peer, struct peer_load);
+	ld->peer = peer;
+	ld->dpc = peer->dpc;
+	ld->hold = HOLD_REMOTE;
+	ld->timeout = 600;
+	snprintf(ld->cdpn, sizeof(ld->cdpn), "49301");
+	snprintf(ld->cgpn, sizeof(ld->cgpn), "4940111");
+	if (!parse_kv(ld, args, err, err_len)) {
+		talloc_free(ld);
+		peer->load = NULL;
+		return -1;
+	}
+	ld->cics = talloc_zero_array(ld, struct load_cic, ld->num_cics);
+	ld->free_stack = talloc_array(ld, unsigned int, ld->num_cics);
+	ld->pdd_acm = talloc_array(ld, float, ld->calls);
+	ld->pdd_anm = talloc_array(ld, float, ld->calls);
+	/* lowest CIC on top of the free stack */
+	for (unsigned int i = 0; i < ld->num_cics; i++) {
+		struct load_cic *c = &ld->cics[i];
+		c->ld = ld;
+		c->cic = ld->cic_first + i;
+		osmo_timer_setup(&c->hold_timer, hold_cb, c);
+		ld->free_stack[ld->num_free++] = ld->num_cics - 1 - i;
+	}
+	osmo_timer_setup(&ld->tick, tick_cb, ld);
+	osmo_timer_setup(&ld->progress, progress_cb, ld);
+	osmo_timer_setup(&ld->deadline, deadline_cb, ld);
+	ld->active = true;
+	ld->t_start = now_s();
+	osmo_timer_schedule(&ld->progress, 1, 0);
+	osmo_timer_schedule(&ld->deadline, (long)ld->timeout, (long)((ld->timeout - (long)ld->timeout) * 1e6));
+	tick_cb(ld);
+	return 1;
+}
+
+int peer_load_release_cmd(struct peer *peer, const char *args, char *err, size_t err_len)
+{
+	struct peer_load *ld = peer->load;
+	const char *p;
+
+	if (!ld || ld->active) {
+		snprintf(err, err_len, "no finished load to release");
+		return -1;
+	}
+	ld->rel_cps = (p = strstr(args, "cps=")) ? atof(p + 4) : 0;
+	ld->rel_timeout = (p = strstr(args, "timeout=")) ? atof(p + 8) : 600;
+	ld->rel_target = 0;
+	for (unsigned int i = 0; i < ld->num_cics; i++)
+		if (ld->cics[i].state == LC_ANSWERED)
+			ld->rel_target++;
+	ld->rel_sent = ld->rel_done = ld->rel_next = 0;
+	ld->releasing = true;
+	ld->rel_start = now_s();
+	osmo_timer_schedule(&ld->deadline, (long)ld->rel_timeout, 0);
+	if (!ld->rel_target) {
+		release_check_done(ld);
+		return 1;
+	}
+	tick_cb(ld);
+	return 1;
+}
+
+static void call_failed(struct peer_load *ld, struct load_cic *c, const struct isup_msg *rel)
+{
+	const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
+	int cause = p && p->len >= 2 ? p->val[1] & 0x7f : 0;
+	ld->causes[cause]++;
+	ld->failed++;
+}
+
+bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
+{
+	struct peer_load *ld = peer->load;
+	struct load_cic *c;
+	double t;
+
+	if (!ld || opc != ld->dpc || msg->cic < ld->cic_first || msg->cic >= ld->cic_first + ld->num_cics)
+		return false;
+	c = &ld->cics[msg->cic - ld->cic_first];
+	t = now_s();
+	switch (msg->type) {
+	case ISUP_ACM:
+	case ISUP_CPG:
+		if (c->state == LC_IAM_SENT) {
+			c->state = LC_ALERTED;
+			ld->pdd_acm[ld->n_acm++ % ld->calls] = (t - c->t_iam) * 1e3;
+		}
+		return true;
+	case ISUP_ANM:
+	case ISUP_CON:
+		if (c->state == LC_IAM_SENT || c->state == LC_ALERTED) {
+			c->state = LC_ANSWERED;
+			ld->answered++;
+			ld->t_last_answer = t;
+			ld->pdd_anm[ld->n_anm++ % ld->calls] = (t - c->t_iam) * 1e3;
+			if (ld->hold == HOLD_MS)
+				osmo_timer_schedule(&c->hold_timer, ld->hold_ms / 1000, (ld->hold_ms % 1000) * 1000);
+			load_check_done(ld);
+		} else
+			ld->unexpected++;
+		return true;
+	case ISUP_REL:
+		send_simple(ld, ISUP_RLC, msg->cic, 0);
+		switch (c->state) {
+		case LC_IAM_SENT:
+		case LC_ALERTED:
+			call_failed(ld, c, msg);
+			break;
+		case LC_ANSWERED:
+			if (ld->hold == HOLD_REMOTE)
+				ld->completed++;
+			else if (ld->releasing) {
+				ld->completed++;	/* collision with our release */
+				ld->rel_done++;
+			} else {
+				ld->early_rel++;
+				call_failed(ld, c, msg);
+			}
+			break;
+		case LC_REL_SENT:	/* dual release (Q.764 2.10.8.1): RLC answered, ours is then answered too */
+			return true;
+		default:
+			ld->unexpected++;
+			return true;
+		}
+		cic_free(c);
+		load_check_done(ld);
+		release_check_done(ld);
+		return true;
+	case ISUP_RLC:
+		if (c->state == LC_REL_SENT) {
+			ld->completed++;
+			if (ld->releasing)
+				ld->rel_done++;
+			cic_free(c);
+			load_check_done(ld);
+			release_check_done(ld);
+		} else
+			ld->unexpected++;
+		return true;
+	case ISUP_RSC:
+		send_simple(ld, ISUP_RLC, msg->cic, 0);
+		if (c->state != LC_IDLE) {
+			ld->failed++;
+			cic_free(c);
+			load_check_done(ld);
+		}
+		return true;
+	default:
+		return false;	/* everything else: the normal responders and the report */
+	}
+}

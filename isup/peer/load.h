@@ -1,0 +1,29 @@
+/* isup-peer load generation: many calls on a CIC range at a given call rate (benchmarks).
+ *
+ *   load calls=N cps=R cic=FIRST-LAST [dpc=PC] [cdpn=PREFIX] [cgpn=DIGITS]
+ *        [hold=MS|keep|remote] [timeout=SEC]
+ *     Sends N IAMs paced at R per second on idle CICs of the range (CdPN = PREFIX + a
+ *     6-digit sequence number + ST, unique per call), counts ACM/ANM/REL. Calls end:
+ *       hold=MS    REL (cause 16) from here MS after ANM, RLC expected
+ *       remote     the far end releases (REL received after ANM, RLC answered) -- the default
+ *       keep       calls stay up; the step ends once every call is answered or failed,
+ *                  'load-release' tears them down
+ *     The step ends when every call has ended (keep: is answered or failed) or at the timeout;
+ *     it prints one line "LOAD RESULT key=value ..." and passes when no call failed.
+ *   load-release [cps=R] [timeout=SEC]
+ *     REL to every answered call of the last load, paced at R per second (0: all at once);
+ *     ends when all are released: "LOAD RELEASED key=value ...".
+ * Messages on the load's CICs are not printed (one progress line per second instead). */
+#pragma once
+#include <stdbool.h>
+#include "isup/isup.h"
+
+struct peer;
+struct peer_load;
+
+/* Commands; return 1 when the step blocks (it ends through peer_step_done), -1 on a usage error
+ * (err filled). */
+int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len);
+int peer_load_release_cmd(struct peer *peer, const char *args, char *err, size_t err_len);
+/* A received message: true when it belongs to a load call (consumed). */
+bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg);
