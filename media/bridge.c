@@ -71,6 +71,7 @@ struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx,
 		b->legs[i].b = b;
 		b->legs[i].leg = i;
 		b->legs[i].ofd.fd = -1;
+		b->legs[i].rtcp_ofd.fd = -1;
 		b->legs[i].te_pt = -1;
 		b->legs[i].pt = 0;
 	}

@@ -45,6 +45,7 @@ struct media_leg_stats {
 	uint64_t rx_events;			/* telephone-event packets */
 	uint64_t rx_invalid;			/* datagrams that are not RTP (RFC 3550 5.1) */
 	uint64_t rx_restarts;			/* the sender restarted its stream (new SSRC or sequence jump) */
+	uint64_t rx_rtcp;			/* RTCP packets received (read and discarded) */
 	/* sent to this leg (relayed + tones) */
 	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
 };

@@ -68,6 +68,7 @@ struct media_leg_state {
 	enum media_leg leg;
 	RtpSession *rtp;
 	struct osmo_fd ofd;
+	struct osmo_fd rtcp_ofd;	/* RTCP is not used (RFC 3550 6 is optional here): drained, counted */
 	uint16_t local_port;		/* RTP local_port, RTCP local_port + 1 */
 	bool fixed;			/* local_ip:local_port given by the user, not a pool pair */
 	char local_ip[64];

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <talloc.h>
 #include <spandsp.h>
@@ -446,6 +448,22 @@ static void test_restart(void)
 	CHECK(p.pstn->det_frames[0] >= 22 && p.pstn->ssrc_changes == 0 && p.pstn->seq_errors == 0,
 	      "restart on the SIP leg: the new stream's 1500 Hz reaches the PSTN side (%llu frames in 0.5 s)",
 	      (unsigned long long)p.pstn->det_frames[0]);
+	/* RTCP toward the leg's RTP port + 1 is read and discarded (counted), not left in the socket */
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons(media_bridge_local_port(p.b, MEDIA_LEG_SIP) + 1) };
+		static const uint8_t rr[8] = { 0x80, 201, 0, 1, 1, 2, 3, 4 };	/* empty receiver report */
+		struct media_bridge_stats st;
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		for (int i = 0; i < 3; i++)
+			sendto(fd, rr, sizeof(rr), 0, (struct sockaddr *)&a, sizeof(a));
+		close(fd);
+		run_for(100);
+		media_bridge_get_stats(p.b, &st);
+		CHECK(st.leg[MEDIA_LEG_SIP].rx_rtcp == 3, "RTCP on port + 1 drained (%llu of 3 read)",
+		      (unsigned long long)st.leg[MEDIA_LEG_SIP].rx_rtcp);
+	}
 	freepair(&p);
 }
 
