@@ -97,6 +97,8 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
+	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
+	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
 }
 
 /* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;

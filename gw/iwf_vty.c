@@ -343,7 +343,7 @@ DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
 }
 
 DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
-      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (DTMF events from SIP are played in-band)\n")
 {
 	g_iwf->pstn_te_pt = -1;
 	return CMD_SUCCESS;
