@@ -674,7 +674,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	struct sip_sdp sdp;
 	struct isup_blob blob;
 	const struct isup_param *p;
-	bool inband = false;
+	bool inband = false, alerting;
 	int code = 183;
 
 	blob_from_msg(&blob, msg);
@@ -724,9 +724,22 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (t->p_early_media)
 			o.p_early_media = "sendonly";	/* RFC 5009 */
 	}
+	alerting = code == 180;
+	if (alerting && !o.sdp && t->ringback_early_media && call->mb) {
+		/* E.182: alerting without an in-band path from the PSTN: the gateway plays ringing
+		 * tone to the SIP caller as early media, in a 183 named after it */
+		code = 183;
+		o.reason_phrase = tone_e182_phrase(TONE_RINGING);
+		if (media_bridge_tone(call->mb, MEDIA_LEG_SIP) != TONE_RINGING && egress_sdp(call, &sdp)) {
+			o.sdp = &sdp;
+			if (t->p_early_media)
+				o.p_early_media = "sendonly";
+			media_bridge_play_tone(call->mb, MEDIA_LEG_SIP, call_tone_plan(call, MEDIA_LEG_SIP), TONE_RINGING);
+		}
+	}
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
-	if (code == 180) {
+	if (alerting) {
 		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {

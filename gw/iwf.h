@@ -65,6 +65,7 @@ struct gw_trunk_iwf {
 	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
 	unsigned int tones_before_rel_s;	/* E.182 tone as early media before a release, 0 = off */
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
+	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	char where[300];		/* config file:line that first named it ("" = created at run time) */
 };
