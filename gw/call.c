@@ -97,6 +97,8 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
+	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
+	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
 }
 
 /* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;
@@ -672,7 +674,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	struct sip_sdp sdp;
 	struct isup_blob blob;
 	const struct isup_param *p;
-	bool inband = false;
+	bool inband = false, alerting;
 	int code = 183;
 
 	blob_from_msg(&blob, msg);
@@ -722,9 +724,22 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (t->p_early_media)
 			o.p_early_media = "sendonly";	/* RFC 5009 */
 	}
+	alerting = code == 180;
+	if (alerting && !o.sdp && t->ringback_early_media && call->mb) {
+		/* E.182: alerting without an in-band path from the PSTN: the gateway plays ringing
+		 * tone to the SIP caller as early media, in a 183 named after it */
+		code = 183;
+		o.reason_phrase = tone_e182_phrase(TONE_RINGING);
+		if (media_bridge_tone(call->mb, MEDIA_LEG_SIP) != TONE_RINGING && egress_sdp(call, &sdp)) {
+			o.sdp = &sdp;
+			if (t->p_early_media)
+				o.p_early_media = "sendonly";
+			media_bridge_play_tone(call->mb, MEDIA_LEG_SIP, call_tone_plan(call, MEDIA_LEG_SIP), TONE_RINGING);
+		}
+	}
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
-	if (code == 180) {
+	if (alerting) {
 		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
@@ -859,6 +874,15 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		note_release(call, 102, "sip");
 		call_release_isup(call, 102);
 		call_done_check(call);
+		break;
+	case SIP_EV_REINVITE:
+		/* re-INVITE/UPDATE on the answered call: the SIP side's media may have moved or changed;
+		 * no RTP is expected while it is on hold toward us (RFC 3264 8.4: recvonly/inactive) */
+		if (call->answered && ev->body && ev->body->has_sdp) {
+			call_media_sip(call, &ev->body->sdp);
+			call_media_suspend(call, ev->body->sdp.dir == SIP_SDP_RECVONLY
+						 || ev->body->sdp.dir == SIP_SDP_INACTIVE);
+		}
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */

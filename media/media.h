@@ -45,6 +45,7 @@ struct media_leg_stats {
 	uint64_t rx_events;			/* telephone-event packets */
 	uint64_t rx_invalid;			/* datagrams that are not RTP (RFC 3550 5.1) */
 	uint64_t rx_restarts;			/* the sender restarted its stream (new SSRC or sequence jump) */
+	uint64_t rx_rtcp;			/* RTCP packets received (read and discarded) */
 	/* sent to this leg (relayed + tones) */
 	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
 };
@@ -72,6 +73,9 @@ void media_bridge_free(struct media_bridge *b);
  * May be called at any time; a new address takes effect for the next packet. */
 int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
 			 enum media_codec codec, uint8_t pt, int te_pt);
+/* RFC 4733 DTMF events from the other leg played in-band toward this leg while it has no
+ * telephone-event payload type (te_pt -1): 100 ms per digit, in place of the relayed audio. */
+void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bool on);
 /* Change only the remote address (early media replacement: later 18x with a new SDP). */
 int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
 /* Relay only packets whose source is the leg's remote itself (symmetric RTP), e.g. while early
