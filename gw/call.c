@@ -875,6 +875,15 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		call_release_isup(call, 102);
 		call_done_check(call);
 		break;
+	case SIP_EV_REINVITE:
+		/* re-INVITE/UPDATE on the answered call: the SIP side's media may have moved or changed;
+		 * no RTP is expected while it is on hold toward us (RFC 3264 8.4: recvonly/inactive) */
+		if (call->answered && ev->body && ev->body->has_sdp) {
+			call_media_sip(call, &ev->body->sdp);
+			call_media_suspend(call, ev->body->sdp.dir == SIP_SDP_RECVONLY
+						 || ev->body->sdp.dir == SIP_SDP_INACTIVE);
+		}
+		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */
 		if (event_isup(ev, &enc) && call->isup && enc.type != ISUP_IAM && enc.type != ISUP_REL) {

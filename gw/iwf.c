@@ -155,7 +155,31 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 			g->where, g->where[0] ? ": " : "", g->name, g->name);
 		problems++;
 	}
-	/* per-trunk settings of the gateway node for a SIP trunk that does not exist */
+	/* 'media pstn-local': the group exists, every CIC's port fits, none falls into the pool */
+	{
+		const struct gw_pstn_local *pl;
+		llist_for_each_entry(pl, &iwf->pstn_locals, list) {
+			const struct isup_cgroup *cg = cgroup_find(iwf->isup, pl->group);
+			if (!cg) {
+				fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: no circuit-group '%s' is configured\n",
+					pl->group, pl->group);
+				problems++;
+				continue;
+			}
+			for (unsigned int i = 0; i < cg->num_ccts; i++) {
+				unsigned int port = pl->base + (unsigned int)pl->step * cg->ccts[i]->cic;
+				if (port > 65534 || (iwf->media_pool && port + 1 >= iwf->media_first
+						     && port <= iwf->media_last)) {
+					fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: CIC %u gets port %u, %s\n",
+						pl->group, cg->ccts[i]->cic, port,
+						port > 65534 ? "beyond 65534" : "inside the media rtp-range pool");
+					problems++;
+					break;
+				}
+			}
+		}
+	}
+		/* per-trunk settings of the gateway node for a SIP trunk that does not exist */
 	llist_for_each_entry(t, &iwf->trunks, list) {
 		if (!t->where[0] || sip_trunk_find(iwf->sip, t->name))
 			continue;
