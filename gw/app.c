@@ -32,8 +32,19 @@ static void sig_handler(int sig)
 	}
 }
 
+int (*sgw_app_go_parent_hook)(struct vty *vty);
+
+/* Leaving a node: the application's own nodes first (e.g. a SIP trunk is started when its node
+ * is left at run time), then libosmo-sigtran's */
+static int go_parent(struct vty *vty)
+{
+	if (sgw_app_go_parent_hook && sgw_app_go_parent_hook(vty))
+		return vty->node;
+	return osmo_ss7_vty_go_parent(vty);
+}
+
 static struct vty_app_info vty_info = {
-	.go_parent_cb = osmo_ss7_vty_go_parent,
+	.go_parent_cb = go_parent,
 };
 
 struct sgw_app *sgw_app_init(const char *name, const char *version)

@@ -10,6 +10,10 @@ struct sgw_app {
 	int quit_signal;
 };
 
+struct vty;
+/* Optional: called first when a VTY node is left; returns non-zero when it handled the node */
+extern int (*sgw_app_go_parent_hook)(struct vty *vty);
+
 /* Initialise libosmocore logging + VTY (incl. cs7 nodes); call before registering own VTY nodes. */
 struct sgw_app *sgw_app_init(const char *name, const char *version);
 /* Read the config file; returns 0 or negative with the error printed as FILE:LINE. */

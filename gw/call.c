@@ -53,8 +53,8 @@ static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, in
 }
 
 /* The PSTN-side local port when the circuit group has one per CIC ('media pstn-local'), else 0.
- * A finished call on the same circuit may still hold it (its SIP leg not yet gone): its bridge,
- * stopped since its release, is freed now. */
+ * A call whose ISUP leg on the same circuit is gone may still hold it (its SIP leg not yet gone):
+ * its bridge, stopped since its release, is freed now. */
 static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 {
 	const struct gw_pstn_local *pl = gw_iwf_pstn_local(call->iwf, call->group);
@@ -70,7 +70,8 @@ static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 		return 0;
 	}
 	llist_for_each_entry(other, &call->iwf->calls, list)
-		if (other != call && other->mb && other->cic == call->cic && !strcmp(other->group, call->group)) {
+		if (other != call && other->mb && !other->isup && other->cic == call->cic
+		    && !strcmp(other->group, call->group)) {
 			media_bridge_free(other->mb);
 			other->mb = NULL;
 		}
@@ -96,6 +97,26 @@ static void call_media_alloc(struct gw_call *call, enum media_leg calling)
 	}
 	if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
+	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
+	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
+}
+
+/* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;
+ * the bridge's PSTN leg follows it (that circuit's local port, when configured, and its bearer). */
+void gw_call_cic_changed(struct gw_call *call)
+{
+	const char *pstn_ip = NULL;
+	uint16_t pstn_port;
+	char ip[64];
+	int port;
+
+	if (!call->mb)
+		return;
+	pstn_port = call_pstn_local(call, &pstn_ip);
+	if (pstn_port && media_bridge_rebind_pstn(call->mb, pstn_ip, pstn_port) < 0)
+		LOGPFSML(call->fi, LOGL_ERROR, "CIC %u: cannot move the PSTN leg to %s:%u\n", call->cic, pstn_ip, pstn_port);
+	if (call_bearer(call, ip, sizeof(ip), &port))
+		media_bridge_set_remote(call->mb, MEDIA_LEG_PSTN, ip, port);
 }
 
 /* The SIP side's media from an SDP (offer or answer): first PCMA/PCMU, telephone-event */
@@ -360,6 +381,14 @@ static void ingress_invite(struct gw_call *call)
 	call_state_chg(call, GW_CALL_ST_TRYING);
 }
 
+static bool sdp_has_g711(const struct sip_sdp *sdp)
+{
+	for (unsigned int i = 0; i < sdp->num_codecs; i++)
+		if (sdp->codecs[i].codec == SIP_CODEC_PCMA || sdp->codecs[i].codec == SIP_CODEC_PCMU)
+			return true;
+	return false;
+}
+
 /* 18x -> ACM / CPG (RFC 3398 8 / Q.1912.5) */
 static void ingress_provisional(struct gw_call *call, const struct sip_event *ev)
 {
@@ -369,6 +398,12 @@ static void ingress_provisional(struct gw_call *call, const struct sip_event *ev
 
 	if (ev->code == 100)
 		return;
+	if (sdp && ev->body->sdp.port && !sdp_has_g711(&ev->body->sdp)) {
+		/* an early media SDP we cannot use: the call goes on without it (as without SDP) */
+		LOGPFSML(call->fi, LOGL_NOTICE, "%d with an SDP without PCMA/PCMU: continuing without early media\n",
+			 ev->code);
+		sdp = false;
+	}
 	if (sdp && !ev->body->sdp.port) {
 		/* 183 lifecycle: an SDP with port 0 ends the early stream */
 		if (call->mb) {
@@ -639,7 +674,7 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 	struct sip_sdp sdp;
 	struct isup_blob blob;
 	const struct isup_param *p;
-	bool inband = false;
+	bool inband = false, alerting;
 	int code = 183;
 
 	blob_from_msg(&blob, msg);
@@ -689,9 +724,22 @@ static void egress_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (t->p_early_media)
 			o.p_early_media = "sendonly";	/* RFC 5009 */
 	}
+	alerting = code == 180;
+	if (alerting && !o.sdp && t->ringback_early_media && call->mb) {
+		/* E.182: alerting without an in-band path from the PSTN: the gateway plays ringing
+		 * tone to the SIP caller as early media, in a 183 named after it */
+		code = 183;
+		o.reason_phrase = tone_e182_phrase(TONE_RINGING);
+		if (media_bridge_tone(call->mb, MEDIA_LEG_SIP) != TONE_RINGING && egress_sdp(call, &sdp)) {
+			o.sdp = &sdp;
+			if (t->p_early_media)
+				o.p_early_media = "sendonly";
+			media_bridge_play_tone(call->mb, MEDIA_LEG_SIP, call_tone_plan(call, MEDIA_LEG_SIP), TONE_RINGING);
+		}
+	}
 	if (call->dlg)
 		sip_dialog_provisional(call->dlg, code, t->reliable_18x && o.sdp, &o);
-	if (code == 180) {
+	if (alerting) {
 		gw_call_stamp(&call->t_alert);
 		call_state_chg(call, GW_CALL_ST_ALERTING);
 	} else if (call->fi->state == GW_CALL_ST_TRYING) {
@@ -826,6 +874,15 @@ static void sip_event_common(struct gw_call *call, const struct sip_event *ev)
 		note_release(call, 102, "sip");
 		call_release_isup(call, 102);
 		call_done_check(call);
+		break;
+	case SIP_EV_REINVITE:
+		/* re-INVITE/UPDATE on the answered call: the SIP side's media may have moved or changed;
+		 * no RTP is expected while it is on hold toward us (RFC 3264 8.4: recvonly/inactive) */
+		if (call->answered && ev->body && ev->body->has_sdp) {
+			call_media_sip(call, &ev->body->sdp);
+			call_media_suspend(call, ev->body->sdp.dir == SIP_SDP_RECVONLY
+						 || ev->body->sdp.dir == SIP_SDP_INACTIVE);
+		}
 		break;
 	case SIP_EV_INFO:
 		/* SIP-T mid-call ISUP (RFC 3372): pass the encapsulated message on */

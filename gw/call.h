@@ -91,3 +91,5 @@ static inline void gw_call_stamp(struct timespec *t)
 struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);
 const char *gw_call_state_name(const struct gw_call *call);
+/* The ISUP layer moved the call to another CIC (call->cic updated): media follows the circuit. */
+void gw_call_cic_changed(struct gw_call *call);

@@ -1,6 +1,7 @@
 /* Call detail records (CSV). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -84,19 +85,17 @@ void gw_cdr_write(struct gw_cdr *cdr, const struct gw_call *call)
 	char b[64];
 	struct timespec now, rel;
 	struct media_bridge_stats st;
+	char *line = NULL;
+	size_t len = 0;
 	FILE *f;
-	long before;
 
 	if (!cdr->path)
 		return;
-	if (cdr->max_bytes && cdr->written > cdr->max_bytes)
-		cdr_rotate(cdr);
-	if (cdr_open(cdr) < 0)
+	f = open_memstream(&line, &len);	/* the line first: its length decides the rotation */
+	if (!f)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	rel = call->t_release.tv_sec ? call->t_release : now;
-	f = cdr->f;
-	before = ftell(f);
 	snprintf(b, sizeof(b), "%u", call->id); field(f, b, 0);
 	field(f, call->dir == GW_CALL_INGRESS ? "isup-to-sip" : "sip-to-isup", 0);
 	ts(b, sizeof(b), &call->t_setup); field(f, b, 0);
@@ -129,8 +128,18 @@ void gw_cdr_write(struct gw_cdr *cdr, const struct gw_call *call)
 	snprintf(b, sizeof(b), "%u", call->rel_cause); field(f, b, 0);
 	field(f, call->rel_side ? call->rel_side : "", 0);
 	snprintf(b, sizeof(b), "%d", call->sip_status); field(f, b, 1);
-	fflush(f);
-	cdr->written += ftell(f) - before;
+	fclose(f);
+
+	/* rotation: a file never grows beyond max_bytes (unless one line alone is longer) */
+	if (cdr->max_bytes && cdr_open(cdr) == 0 && cdr->written > strlen(gw_cdr_header) + 1 &&
+	    cdr->written + len > cdr->max_bytes)
+		cdr_rotate(cdr);
+	if (cdr_open(cdr) == 0) {
+		fwrite(line, 1, len, cdr->f);
+		fflush(cdr->f);
+		cdr->written += len;
+	}
+	free(line);
 }
 
 void gw_cdr_close(struct gw_cdr *cdr)

@@ -7,6 +7,7 @@
 #include <osmocom/core/stats.h>
 #include <osmocom/core/utils.h>
 
+#include "gw/app.h"
 #include "gw/debug.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -105,6 +106,7 @@ struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool cre
 		return NULL;
 	t = talloc_zero(iwf, struct gw_trunk_iwf);
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	snprintf(t->where, sizeof(t->where), "%s", sgw_app_config_where() ?: "");
 	t->profile = GW_CAUSE_PROFILE_RFC3398;
 	t->reliable_18x = true;
 	t->ctrs = rate_ctr_group_alloc(t, &trunk_ctrg_desc, llist_count(&iwf->trunks));
@@ -124,6 +126,7 @@ struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool cre
 		return NULL;
 	g = talloc_zero(iwf, struct gw_group_iwf);
 	snprintf(g->name, sizeof(g->name), "%s", name);
+	snprintf(g->where, sizeof(g->where), "%s", sgw_app_config_where() ?: "");
 	llist_add_tail(&g->list, &iwf->groups);
 	return g;
 }
@@ -132,6 +135,7 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 {
 	const struct gw_route *rt;
 	const struct gw_group_iwf *g;
+	const struct gw_trunk_iwf *t;
 	int problems = 0;
 
 	llist_for_each_entry(rt, &iwf->routes, list) {
@@ -147,7 +151,40 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 	llist_for_each_entry(g, &iwf->groups, list) {
 		if (cgroup_find(iwf->isup, g->name))
 			continue;
-		fprintf(stderr, "sipt-gw: gateway: circuit-group %s call-rate-limit: no such circuit-group\n", g->name);
+		fprintf(stderr, "sipt-gw: %s%scircuit-group %s call-rate-limit: no circuit-group '%s' is configured\n",
+			g->where, g->where[0] ? ": " : "", g->name, g->name);
+		problems++;
+	}
+	/* 'media pstn-local': the group exists, every CIC's port fits, none falls into the pool */
+	{
+		const struct gw_pstn_local *pl;
+		llist_for_each_entry(pl, &iwf->pstn_locals, list) {
+			const struct isup_cgroup *cg = cgroup_find(iwf->isup, pl->group);
+			if (!cg) {
+				fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: no circuit-group '%s' is configured\n",
+					pl->group, pl->group);
+				problems++;
+				continue;
+			}
+			for (unsigned int i = 0; i < cg->num_ccts; i++) {
+				unsigned int port = pl->base + (unsigned int)pl->step * cg->ccts[i]->cic;
+				if (port > 65534 || (iwf->media_pool && port + 1 >= iwf->media_first
+						     && port <= iwf->media_last)) {
+					fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: CIC %u gets port %u, %s\n",
+						pl->group, cg->ccts[i]->cic, port,
+						port > 65534 ? "beyond 65534" : "inside the media rtp-range pool");
+					problems++;
+					break;
+				}
+			}
+		}
+	}
+		/* per-trunk settings of the gateway node for a SIP trunk that does not exist */
+	llist_for_each_entry(t, &iwf->trunks, list) {
+		if (!t->where[0] || sip_trunk_find(iwf->sip, t->name))
+			continue;
+		fprintf(stderr, "sipt-gw: %s: trunk %s ...: no SIP trunk '%s' is configured\n", t->where, t->name,
+			t->name);
 		problems++;
 	}
 	return problems;
@@ -248,8 +285,10 @@ static void iwf_isup_release_ind(struct isup_call *ic, uint8_t cause, void *app)
 static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *app)
 {
 	struct gw_call *call = isup_call_priv(ic);
-	if (call)
+	if (call) {
 		call->cic = isup_call_cic(ic);
+		gw_call_cic_changed(call);
+	}
 }
 
 static const struct isup_call_ops iwf_isup_ops = {

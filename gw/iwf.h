@@ -35,6 +35,7 @@ struct gw_group_iwf {
 	struct llist_head list;
 	char name[64];
 	struct gw_rate_limit call_rate;	/* new IAMs per second; beyond: REL cause 42 */
+	char where[300];		/* config file:line that first named it */
 };
 
 /* PSTN-side local RTP endpoint of the bridges of one circuit group: port = base + step * CIC
@@ -64,7 +65,9 @@ struct gw_trunk_iwf {
 	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
 	unsigned int tones_before_rel_s;	/* E.182 tone as early media before a release, 0 = off */
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
+	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
+	char where[300];		/* config file:line that first named it ("" = created at run time) */
 };
 
 enum gw_iwf_ctr {
@@ -126,7 +129,8 @@ void gw_iwf_shutdown(struct gw_iwf *iwf);
 const struct tone_plan *gw_iwf_group_tone_plan(const struct gw_iwf *iwf, const char *group);
 struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool create);
 struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool create);
-/* After reading the config: every route names an existing SIP trunk / circuit group. Prints
+/* After reading the config: every route and every per-trunk / per-group setting names an
+ * existing SIP trunk / circuit group. Prints
  * each problem with the route's file:line to stderr; returns the number of problems. */
 int gw_iwf_check_config(struct gw_iwf *iwf);
 /* The configured PSTN-side local endpoint of a circuit group's bridges, or NULL */

@@ -233,6 +233,15 @@ DEFUN(cfg_gw_trunk_pem, cfg_gw_trunk_pem_cmd, "trunk NAME p-early-media (on|off)
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_trunk_rbem, cfg_gw_trunk_rbem_cmd, "trunk NAME ringback-early-media (on|off)",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "SIP -> ISUP calls alerted without in-band information: ringing tone to the caller in a 183\n"
+      "Play it\n" "Send 180 (the caller's side makes its ringback)\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->ringback_early_media = !strcmp(argv[1], "on");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
       "Call detail records\n" "CSV file, one line per call\n" "Path\n" "Rotate to PATH.1 beyond this many KiB\n")
 {
@@ -334,7 +343,7 @@ DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",
 }
 
 DEFUN(cfg_gw_no_pstn_events, cfg_gw_no_pstn_events_cmd, "no media pstn-events",
-      NO_STR "Media bridging\n" "No telephone-events on the bearers (events from SIP are not passed on)\n")
+      NO_STR "Media bridging\n" "No telephone-events on the bearers (DTMF events from SIP are played in-band)\n")
 {
 	g_iwf->pstn_te_pt = -1;
 	return CMD_SUCCESS;
@@ -390,6 +399,8 @@ static int config_write_gw(struct vty *vty)
 			vty_out(vty, " trunk %s tones-before-release %u%s", t->name, t->tones_before_rel_s, VTY_NEWLINE);
 		if (t->p_early_media)
 			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
+		if (t->ringback_early_media)
+			vty_out(vty, " trunk %s ringback-early-media on%s", t->name, VTY_NEWLINE);
 		for (int c = 0; c < 128; c++)
 			if (t->ovr.isup_to_sip[c])
 				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
@@ -584,6 +595,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_rbem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);

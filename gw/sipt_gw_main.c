@@ -11,6 +11,7 @@
 #include "isup/isup_node.h"
 #include "gw/iwf.h"
 #include "sip/sip.h"
+#include "sip/sip_vty.h"
 #include "gw/testcall.h"
 
 #define SIPT_GW_VTY_PORT 4260
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	sip = sip_ua_alloc(app->ctx, &gw_iwf_sip_cbs, iwf);
 	iwf->sip = sip;
 	sip_vty_init(sip);
+	sgw_app_go_parent_hook = sip_vty_go_parent;	/* trunks added at run time start on leaving their node */
 	gw_iwf_vty_init(iwf);
 
 	if (sgw_app_read_config(app, config_file) < 0)

@@ -71,6 +71,7 @@ struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx,
 		b->legs[i].b = b;
 		b->legs[i].leg = i;
 		b->legs[i].ofd.fd = -1;
+		b->legs[i].rtcp_ofd.fd = -1;
 		b->legs[i].te_pt = -1;
 		b->legs[i].pt = 0;
 	}
@@ -92,6 +93,27 @@ struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx,
 fail:
 	talloc_free(b);
 	return NULL;
+}
+
+int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t port)
+{
+	struct media_leg_state *l = &b->legs[MEDIA_LEG_PSTN];
+	int rc;
+
+	if (l->local_port == port && l->fixed && !strcmp(l->local_ip, ip ? ip : ""))
+		return 0;
+	media_leg_close(l);
+	rc = port ? media_leg_open_fixed(l, ip, port) : media_leg_open(l);
+	if (rc < 0)
+		return rc;
+	LOGP(DMEDIA, LOGL_INFO, "%s: pstn leg moved to local port %u\n", b->name, l->local_port);
+	return media_leg_apply_remote(l);
+}
+
+void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bool on)
+{
+	if (leg < _NUM_MEDIA_LEGS)
+		b->legs[leg].dtmf.inband = on;
 }
 
 void media_bridge_free(struct media_bridge *b)

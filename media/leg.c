@@ -45,6 +45,22 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 	return 0;
 }
 
+/* RTCP port: read and discarded, so that a peer's reports do not pile up in the socket */
+static int leg_rtcp_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct media_leg_state *l = ofd->data;
+	uint8_t buf[1500];
+
+	if (!(what & OSMO_FD_READ))
+		return 0;
+	for (unsigned int i = 0; i < RX_BURST; i++) {
+		if (recv(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			break;
+		l->st.rx_rtcp++;
+	}
+	return 0;
+}
+
 static RtpSession *new_session(void)
 {
 	RtpSession *s = rtp_session_new(RTP_SESSION_SENDRECV);
@@ -65,7 +81,8 @@ static RtpSession *new_session(void)
 static int leg_register(struct media_leg_state *l)
 {
 	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
-	if (osmo_fd_register(&l->ofd) < 0) {
+	osmo_fd_setup(&l->rtcp_ofd, rtp_session_get_rtcp_socket(l->rtp), OSMO_FD_READ, leg_rtcp_cb, l, 1);
+	if (osmo_fd_register(&l->ofd) < 0 || (l->rtcp_ofd.fd >= 0 && osmo_fd_register(&l->rtcp_ofd) < 0)) {
 		media_leg_close(l);
 		return -EIO;
 	}
@@ -128,7 +145,10 @@ void media_leg_close(struct media_leg_state *l)
 {
 	if (osmo_fd_is_registered(&l->ofd))
 		osmo_fd_unregister(&l->ofd);
+	if (osmo_fd_is_registered(&l->rtcp_ofd))
+		osmo_fd_unregister(&l->rtcp_ofd);
 	l->ofd.fd = -1;
+	l->rtcp_ofd.fd = -1;
 	if (l->rtp) {
 		rtp_session_destroy(l->rtp);	/* closes the sockets */
 		l->rtp = NULL;

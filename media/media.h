@@ -45,6 +45,7 @@ struct media_leg_stats {
 	uint64_t rx_events;			/* telephone-event packets */
 	uint64_t rx_invalid;			/* datagrams that are not RTP (RFC 3550 5.1) */
 	uint64_t rx_restarts;			/* the sender restarted its stream (new SSRC or sequence jump) */
+	uint64_t rx_rtcp;			/* RTCP packets received (read and discarded) */
 	/* sent to this leg (relayed + tones) */
 	uint64_t tx_packets, tx_bytes, tx_tone_packets, tx_transcoded;
 };
@@ -62,6 +63,9 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
  * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
 struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
 					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
+/* The call moved to another circuit (automatic repeat attempt): the PSTN leg to a new local
+ * endpoint (port 0: from the pool); remote and formats are kept (set the new bearer after). */
+int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t port);
 void media_bridge_free(struct media_bridge *b);
 
 /* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent
@@ -69,6 +73,9 @@ void media_bridge_free(struct media_bridge *b);
  * May be called at any time; a new address takes effect for the next packet. */
 int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
 			 enum media_codec codec, uint8_t pt, int te_pt);
+/* RFC 4733 DTMF events from the other leg played in-band toward this leg while it has no
+ * telephone-event payload type (te_pt -1): 100 ms per digit, in place of the relayed audio. */
+void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bool on);
 /* Change only the remote address (early media replacement: later 18x with a new SDP). */
 int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
 /* Relay only packets whose source is the leg's remote itself (symmetric RTP), e.g. while early

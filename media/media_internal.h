@@ -52,11 +52,23 @@ struct media_tone {
 	uint64_t frames;
 };
 
+/* RFC 4733 events from the other leg played in-band toward a leg without telephone-event */
+struct media_dtmf {
+	bool inband;			/* enabled for this leg */
+	struct dtmf_tx_state_s *tx;	/* spandsp generator while a digit plays */
+	bool ev_seen;
+	uint32_t ev_ts;			/* RTP timestamp of the last event started (one per event) */
+	struct timespec start;
+	uint64_t frames;
+	uint64_t digits;		/* digits played */
+};
+
 struct media_leg_state {
 	struct media_bridge *b;
 	enum media_leg leg;
 	RtpSession *rtp;
 	struct osmo_fd ofd;
+	struct osmo_fd rtcp_ofd;	/* RTCP is not used (RFC 3550 6 is optional here): drained, counted */
 	uint16_t local_port;		/* RTP local_port, RTCP local_port + 1 */
 	bool fixed;			/* local_ip:local_port given by the user, not a pool pair */
 	char local_ip[64];
@@ -89,6 +101,7 @@ struct media_leg_state {
 	struct timespec last_tx;
 
 	struct media_tone tone;
+	struct media_dtmf dtmf;
 	struct media_leg_stats st;
 };
 
@@ -146,6 +159,12 @@ bool media_dir_allows(const struct media_bridge *b, enum media_leg from);
 /* tone_player.c */
 void media_tone_tick(void *data);
 void media_tone_stop_all(struct media_bridge *b);
+
+/* dtmf.c: an RFC 4733 event payload received for leg `to` (in-band toward it) */
+void media_dtmf_event(struct media_leg_state *to, uint32_t ts, const uint8_t *payload, size_t len);
+/* one frame of the digit playing toward the leg; false when it has ended (generator freed) */
+bool media_dtmf_frame(struct media_leg_state *l, uint8_t frame[160]);
+void media_dtmf_stop(struct media_leg_state *l);
 
 /* timeout.c */
 void media_timeout_cb(void *data);

@@ -79,8 +79,14 @@ void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt 
 	if (kind == PKT_EVENT)
 		from->st.rx_events++;
 
-	/* direction, a tone in place of the relayed audio, no remote, unknown payload: not relayed */
-	if (!media_dir_allows(b, from->leg) || to->tone.gen || !to->has_remote || kind == PKT_UNKNOWN
+	/* an event toward a leg without telephone-event: played in-band there when so configured */
+	if (kind == PKT_EVENT && to->te_pt < 0 && to->dtmf.inband && media_dir_allows(b, from->leg) && to->has_remote
+	    && !to->tone.gen) {
+		media_dtmf_event(to, ts, payload, len);
+		return;
+	}
+	/* direction, a tone or DTMF in place of the relayed audio, no remote, unknown payload: not relayed */
+	if (!media_dir_allows(b, from->leg) || to->tone.gen || to->dtmf.tx || !to->has_remote || kind == PKT_UNKNOWN
 	    || len > MAX_PAYLOAD || (kind == PKT_EVENT && to->te_pt < 0)) {
 		from->st.rx_dropped++;
 		media_pool_ctr_inc(b->pool, MEDIA_CTR_DROPPED);

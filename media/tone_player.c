@@ -29,6 +29,12 @@ static void schedule_next(struct media_bridge *b)
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
 		struct media_leg_state *l = &b->legs[i];
 		int64_t w;
+		if (l->dtmf.tx) {
+			any = true;
+			w = (int64_t)l->dtmf.frames * FRAME_MS - media_ms_since(&l->dtmf.start, &now);
+			if (w < wait)
+				wait = w;
+		}
 		if (!l->tone.gen)
 			continue;
 		any = true;
@@ -58,6 +64,21 @@ void media_tone_tick(void *data)
 		uint64_t due;
 		unsigned int sent = 0;
 
+		/* in-band DTMF: its own timeline, sent as a tone source (the stream is re-based) */
+		if (l->dtmf.tx) {
+			due = media_ms_since(&l->dtmf.start, &now) / FRAME_MS + 1;
+			while (l->dtmf.tx && l->dtmf.frames < due && sent < MAX_CATCH_UP) {
+				uint8_t frame[TONE_FRAME_SAMPLES];
+				if (!media_dtmf_frame(l, frame))
+					break;
+				if (media_leg_send(l, &src, l->pt, false, (uint32_t)(l->dtmf.frames * TONE_FRAME_SAMPLES),
+						   frame, sizeof(frame)) == 0)
+					l->st.tx_tone_packets++;
+				l->dtmf.frames++;
+				sent++;
+			}
+			continue;
+		}
 		if (!l->tone.gen)
 			continue;
 		due = media_ms_since(&l->tone.start, &now) / FRAME_MS + 1;
@@ -121,7 +142,9 @@ enum tone_id media_bridge_tone(const struct media_bridge *b, enum media_leg towa
 
 void media_tone_stop_all(struct media_bridge *b)
 {
-	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
 		leg_tone_stop(&b->legs[i]);
+		media_dtmf_stop(&b->legs[i]);
+	}
 	osmo_timer_del(&b->tone_timer);
 }

@@ -101,6 +101,7 @@ void sip_trunk_free(struct sip_trunk *trunk)
 	sip_trunk_stop(trunk);
 	llist_del(&trunk->list);
 	rate_ctr_group_free(trunk->ctrs);
+	rate_ctr_group_free(trunk->msg_ctrs);
 	talloc_free(trunk);
 }
 

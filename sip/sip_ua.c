@@ -631,6 +631,7 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 		osip_message_free(m);
 		return;
 	}
+	sip_stats_msg(trunk, m, false);
 	miss = missing_header(m);
 	if (MSG_IS_RESPONSE(m)) {
 		if (miss || !acl_ok) {

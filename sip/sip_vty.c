@@ -170,6 +170,10 @@ DEFUN(cfg_t_acl, cfg_t_acl_cmd, "acl permit A.B.C.D/M", "Source address ACL\n" "
 {
 	struct sip_trunk_cfg *c = &TRUNK->cfg;
 	struct sip_acl_entry e;
+	if (parse_prefix(argv[0], &e) == 0)
+		for (unsigned int i = 0; i < c->num_acl; i++)
+			if (c->acl[i].net == e.net && c->acl[i].mask == e.mask)
+				return CMD_SUCCESS;	/* already there */
 	if (parse_prefix(argv[0], &e) < 0 || c->num_acl >= SIP_MAX_ACL) {
 		vty_out(vty, "%% cannot add %s%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;

@@ -10,6 +10,7 @@
  * inputs like in a daemon whose config is changed again and again. */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct sip_ua *sip;
 
 	app = sgw_app_init("sipt-gw", "fuzz");
+	signal(SIGINT, SIG_DFL);	/* leave INT/TERM to libFuzzer's defaults, not the daemon's quit flag */
+	signal(SIGTERM, SIG_DFL);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	isup = isup_node_alloc(app->ctx);
 	isup_node_vty_init(isup);

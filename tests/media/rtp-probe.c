@@ -5,7 +5,8 @@
  * Usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2,...] [-S]
  *                  [-s MS] [-e DIGITS -E PT -t MS]
  *   -s: stop sending the tone after MS ms (keep receiving); -e: send these digits (0-9 * # A-D)
- *   as telephone-events with payload type -E, the first at -t ms, then one every 300 ms.
+ *   as telephone-events with payload type -E, the first at -t ms, then one every 300 ms;
+ *   -M: decode in-band DTMF (spandsp) in the received audio: "dtmf-digits ..." 
  * Prints "port N" (local port) first, the report after -d ms (default 2000). -S adds a timeline:
  * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them). */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <talloc.h>
+#include <spandsp.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
@@ -143,13 +145,14 @@ int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "rtp-probe");
 	int remote = 0, local = 0, freq = 0, pt = 8, dur = 2000, stop_ms = 0, ev_ms = 0, opt;
+	bool want_dtmf = false;
 	double det[PROBE_MAX_DET];
 	unsigned int ndet = 0;
 	struct osmo_timer_list t;
 	struct probe *p;
 	bool timeline = false;
 
-	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:Ss:e:E:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:l:f:p:d:D:Ss:e:E:t:M")) != -1) {
 		switch (opt) {
 		case 'r': remote = atoi(optarg); break;
 		case 'l': local = atoi(optarg); break;
@@ -160,6 +163,7 @@ int main(int argc, char **argv)
 		case 'e': digits = optarg; break;
 		case 'E': ev_pt = atoi(optarg); break;
 		case 't': ev_ms = atoi(optarg); break;
+		case 'M': want_dtmf = true; break;
 		case 'S': timeline = true; break;
 		case 'D':
 			for (char *s = strtok(optarg, ","); s && ndet < PROBE_MAX_DET; s = strtok(NULL, ","))
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: rtp-probe -r REMOTE_PORT [-l LOCAL_PORT] [-f FREQ] [-p PT] [-d MS] [-D F1,F2] [-S]\n"
-					"                 [-s STOP_MS] [-e DIGITS -E PT -t MS]\n");
+					"                 [-s STOP_MS] [-e DIGITS -E PT -t MS] [-M]\n");
 			return 2;
 		}
 	}
@@ -222,6 +226,16 @@ int main(int argc, char **argv)
 	if (timeline)
 		report_timeline(p, det, ndet);
 	report_events(p);
+	if (want_dtmf) {
+		dtmf_rx_state_t *rx = dtmf_rx_init(NULL, NULL, NULL);
+		char got[64];
+		int k;
+		dtmf_rx(rx, p->audio, p->audio_len);
+		k = dtmf_rx_get(rx, got, sizeof(got) - 1);
+		got[k > 0 ? k : 0] = 0;
+		printf("dtmf-digits %s\n", got[0] ? got : "-");
+		dtmf_rx_free(rx);
+	}
 	osmo_timer_del(&ev_timer);
 	osmo_timer_del(&stop_timer);
 	probe_free(p);

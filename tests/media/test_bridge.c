@@ -1,13 +1,16 @@
 /* Media bridge tests with real RTP on 127.0.0.1: probes (plain UDP) on both legs of bridges driven
  * by osmo_select_main. Direction/cut-through, tones instead of relay, transcoding, telephone-event,
  * remote address change, media timeout, national tones over RTP, throughput (printed).
- * Usage: test_bridge [CASE...]  (direction fast transcode events remote parse restart timeout tones throughput) */
+ * Usage: test_bridge [CASE...]  (direction fast transcode events dtmf remote parse restart timeout tones throughput) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <talloc.h>
+#include <spandsp.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/utils.h>
@@ -283,6 +286,51 @@ static void test_events(void)
 	freepair(&p);
 }
 
+static void dtmf_digits_of(const int16_t *x, size_t n, char *out, int max)
+{
+	dtmf_rx_state_t *rx = dtmf_rx_init(NULL, NULL, NULL);
+	int k;
+
+	dtmf_rx(rx, x, n);
+	k = dtmf_rx_get(rx, out, max - 1);
+	out[k > 0 ? k : 0] = 0;
+	dtmf_rx_free(rx);
+}
+
+/* RFC 4733 events toward a PSTN leg without telephone-event: played in-band (spandsp DTMF
+ * receiver on the decoded audio), relay of the voice resumes after each digit. */
+static void test_dtmf_inband(void)
+{
+	struct pair p = mkpair("dtmf", MEDIA_LEG_PSTN, 8, 8, -1, 101);
+	char got[16];
+	struct media_bridge_stats st;
+
+	media_bridge_set_dtmf_inband(p.b, MEDIA_LEG_PSTN, true);
+	p.pstn->record = true;
+	probe_detect(p.pstn, F_CALLED);
+	probe_send_tone(p.sip, F_CALLED, 8);
+	media_bridge_set_dir(p.b, MEDIA_DIR_BOTH);
+	run_for(300);
+	probe_send_event(p.sip, 101, 5);
+	run_for(400);
+	probe_send_event(p.sip, 101, 11);
+	run_for(400);
+	probe_send_event(p.sip, 101, 0);
+	run_for(500);
+	probe_drain(p.pstn);
+	dtmf_digits_of(p.pstn->audio, p.pstn->audio_len, got, sizeof(got));
+	media_bridge_get_stats(p.b, &st);
+	CHECK(!strcmp(got, "5#0") && p.pstn->rx_by_pt[8] == p.pstn->rx_packets && p.pstn->nev == 0,
+	      "DTMF in-band toward the PSTN leg: digits \"%s\" decoded (sent 5 # 0), %llu packets all PCMA, no events",
+	      got, (unsigned long long)p.pstn->rx_packets);
+	CHECK(p.pstn->det_frames[0] >= 50 && st.leg[MEDIA_LEG_PSTN].tx_tone_packets >= 18
+	      && st.leg[MEDIA_LEG_PSTN].tx_tone_packets <= 24 && p.pstn->seq_errors == 0,
+	      "DTMF in-band: %llu DTMF frames (3 x 140 ms), the relayed %d Hz around them (%llu frames), one stream",
+	      (unsigned long long)st.leg[MEDIA_LEG_PSTN].tx_tone_packets, F_CALLED,
+	      (unsigned long long)p.pstn->det_frames[0]);
+	freepair(&p);
+}
+
 /* Egress call (calling on SIP): early media replaced by a new SDP address, then port 0. */
 static void test_remote_change(void)
 {
@@ -400,6 +448,22 @@ static void test_restart(void)
 	CHECK(p.pstn->det_frames[0] >= 22 && p.pstn->ssrc_changes == 0 && p.pstn->seq_errors == 0,
 	      "restart on the SIP leg: the new stream's 1500 Hz reaches the PSTN side (%llu frames in 0.5 s)",
 	      (unsigned long long)p.pstn->det_frames[0]);
+	/* RTCP toward the leg's RTP port + 1 is read and discarded (counted), not left in the socket */
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons(media_bridge_local_port(p.b, MEDIA_LEG_SIP) + 1) };
+		static const uint8_t rr[8] = { 0x80, 201, 0, 1, 1, 2, 3, 4 };	/* empty receiver report */
+		struct media_bridge_stats st;
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		for (int i = 0; i < 3; i++)
+			sendto(fd, rr, sizeof(rr), 0, (struct sockaddr *)&a, sizeof(a));
+		close(fd);
+		run_for(100);
+		media_bridge_get_stats(p.b, &st);
+		CHECK(st.leg[MEDIA_LEG_SIP].rx_rtcp == 3, "RTCP on port + 1 drained (%llu of 3 read)",
+		      (unsigned long long)st.leg[MEDIA_LEG_SIP].rx_rtcp);
+	}
 	freepair(&p);
 }
 
@@ -551,6 +615,8 @@ int main(int argc, char **argv)
 		test_transcode();
 	if (want(argc, argv, "events"))
 		test_events();
+	if (want(argc, argv, "dtmf"))
+		test_dtmf_inband();
 	if (want(argc, argv, "remote"))
 		test_remote_change();
 	if (want(argc, argv, "parse"))

@@ -86,6 +86,9 @@ sipp_fg() {
 	local name=$1 sf=$2 port=$3 n=$4; shift 4
 	(cd "$T" && timeout 60 sipp -sf "$sf" -i 127.0.0.1 -p $port -m $n -l $n -r 20 -timeout 50 -timeout_error \
 		-nostdin -trace_err -error_file "$T/$name-err.log" "$@" 127.0.0.2:$SIPT_PORT > "$T/$name.out" 2>&1)
+	local rc=$?
+	[ $rc -ne 0 ] && { grep -iE 'error|unable|bind|fatal' "$T/$name.out" | head -5 | sed 's/^/#   sipp: /'; sipp_show_err $name; }
+	return $rc
 }
 
 # a SIPp UAC scenario whose INVITE must end with STATUS and Reason: Q.850;cause=CAUSE
