@@ -142,6 +142,7 @@ struct sip_trunk {
 	bool options_up;		/* last OPTIONS keep-alive answered */
 	void *priv;
 	struct rate_ctr_group *ctrs;	/* enum sip_trunk_ctr */
+	struct rate_ctr_group *msg_ctrs;	/* messages in/out by method / response class (sip_stats.c) */
 	struct sip_trunk_state *st;	/* library internal */
 };
 

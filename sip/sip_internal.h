@@ -32,6 +32,7 @@ struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
 	struct llist_head dialogs;
+	unsigned int dead_dialogs;	/* dialogs marked dead, not reaped yet (reap walks only then) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
@@ -191,6 +192,8 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const st
 		       const char *buf, size_t len);
 int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
 		 osip_message_t *msg);
+/* sip_stats.c: count a message received from / sent to the trunk */
+void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx);
 void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn);
 int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin);
 const char *sip_transport_name(const struct sip_trunk *trunk);

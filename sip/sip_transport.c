@@ -366,6 +366,7 @@ int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct s
 
 	if (osip_message_to_str(msg, &buf, &len) != 0 || !buf)
 		return -EINVAL;
+	sip_stats_msg(trunk, msg, true);
 	LOGP(DSIP, LOGL_DEBUG, "trunk %s: TX to %s:%u:\n%.*s\n", trunk->name, dst ? inet_ntoa(dst->sin_addr) : "-",
 	     dst ? ntohs(dst->sin_port) : 0, (int)len, buf);
 	rc = sip_transport_send(trunk, conn, dst, buf, len);

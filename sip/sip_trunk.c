@@ -90,8 +90,10 @@ void sip_trunk_free(struct sip_trunk *trunk)
 	struct sip_tx *tx;
 
 	llist_for_each_entry(d, &trunk->ua->dialogs, list)
-		if (d->trunk == trunk)
+		if (d->trunk == trunk) {
 			d->dead = true;
+			trunk->ua->dead_dialogs++;
+		}
 	sip_dialog_reap(trunk->ua);
 	llist_for_each_entry(tx, &trunk->ua->txs, list)
 		if (tx->trunk == trunk)
@@ -99,6 +101,7 @@ void sip_trunk_free(struct sip_trunk *trunk)
 	sip_trunk_stop(trunk);
 	llist_del(&trunk->list);
 	rate_ctr_group_free(trunk->ctrs);
+	rate_ctr_group_free(trunk->msg_ctrs);
 	talloc_free(trunk);
 }
 

@@ -631,6 +631,7 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 		osip_message_free(m);
 		return;
 	}
+	sip_stats_msg(trunk, m, false);
 	miss = missing_header(m);
 	if (MSG_IS_RESPONSE(m)) {
 		if (miss || !acl_ok) {
@@ -847,8 +848,10 @@ void sip_ua_free(struct sip_ua *ua)
 
 	if (!ua)
 		return;
-	llist_for_each_entry(d, &ua->dialogs, list)
+	llist_for_each_entry(d, &ua->dialogs, list) {
 		d->dead = true;
+		ua->dead_dialogs++;
+	}
 	sip_dialog_reap(ua);
 	llist_for_each_entry_safe(t, t2, &ua->trunks, list)
 		sip_trunk_free(t);
