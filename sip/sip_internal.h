@@ -32,6 +32,7 @@ struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
 	struct llist_head dialogs;
+	unsigned int dead_dialogs;	/* dialogs marked dead, not reaped yet (reap walks only then) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	const struct sip_ua_cbs *cbs;
 	void *priv;

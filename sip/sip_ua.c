@@ -848,8 +848,10 @@ void sip_ua_free(struct sip_ua *ua)
 
 	if (!ua)
 		return;
-	llist_for_each_entry(d, &ua->dialogs, list)
+	llist_for_each_entry(d, &ua->dialogs, list) {
 		d->dead = true;
+		ua->dead_dialogs++;
+	}
 	sip_dialog_reap(ua);
 	llist_for_each_entry_safe(t, t2, &ua->trunks, list)
 		sip_trunk_free(t);
