@@ -256,7 +256,8 @@ def bench_concurrency(env, cps):
                 "rss_kib": rss, "rss_after_34s_kib": rss_settled, "rss_after_teardown_kib": after, "setup_s": round(t_setup, 2),
                 "teardown_s": round(t_down, 2), "setup_cps": cps, "gw_cpu_setup": c_setup["gw"],
                 "gw_cpu_teardown": c_down["gw"], "sipp_cpu_setup": c_setup["sipp_uas"],
-                "failed": sum(int(r.get("failed", 0)) for r in res)}
+                "failed": sum(int(r.get("failed", 0)) for r in res),
+                "pdd_anm_p99_ms_max": max(float(r.get("pdd_anm_p99_ms", "nan")) for r in res) if res else None}
         steps.append(step)
         say("concurrency %6d calls: answered %d (gateway shows %d), RSS %d KiB, set-up %.1f s, tear-down %.1f s" % (
             n, answered, live, rss, t_setup, t_down))
@@ -522,12 +523,12 @@ def table(R):
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
                "%d circuits configured (%d DPCs x 4000 CICs); gateway RSS idle %d KiB." % (
                    c["circuits_configured"], c["dpcs"], c["rss_idle_kib"]), "",
-               "| calls | answered | RSS KiB | RSS after tear-down KiB | set-up s | tear-down s | set-up CPS | gw CPU % set-up |",
-               "|---|---|---|---|---|---|---|---|"]
+               "| calls | answered | RSS KiB | RSS after tear-down KiB | set-up s | tear-down s | set-up CPS | gw CPU % set-up | IAM->ANM p99 ms |",
+               "|---|---|---|---|---|---|---|---|---|"]
         for s in c["steps"]:
-            L_.append("| %d | %d | %d | %d | %s | %s | %s | %s |" % (
+            L_.append("| %d | %d | %d | %d | %s | %s | %s | %s | %s |" % (
                 s["calls"], s["answered"], s["rss_kib"], s["rss_after_teardown_kib"], s["setup_s"], s["teardown_s"],
-                s["setup_cps"], s["gw_cpu_setup"]))
+                s["setup_cps"], s["gw_cpu_setup"], fmt(s.get("pdd_anm_p99_ms_max"), 1)))
         L_ += ["", "Slope: **%s KiB per call** (least squares over idle and each N, 2 s after the last answer);"
                " %s KiB per call at the largest N 34 s later, once the completed SIP transactions are gone." % (
                    fmt(c["kib_per_call_slope"], 2), fmt(c.get("kib_per_call_settled"), 2)), ""]
