@@ -48,7 +48,9 @@ static const struct rate_ctr_group_desc trunk_ctrg_desc = {
 static struct osmo_tdef iwf_tdefs[] = {
 	{ .T = -1, .default_val = 4, .unit = OSMO_TDEF_S,
 	  .desc = "Overlap: inter-digit timer before the collected number goes out en bloc" },
-	{ .T = -2, .default_val = 32, .unit = OSMO_TDEF_S,
+	/* longer than the SIP Timer F of the BYE (RFC 3261 17.1.2.2: 64*T1 = 32 s by default), so that
+	 * a BYE the far end never answers ends by its own timeout, not by this guard */
+	{ .T = -2, .default_val = 40, .unit = OSMO_TDEF_S,
 	  .desc = "Release guard: longest wait for the second leg to be gone" },
 	{}
 };

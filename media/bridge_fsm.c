@@ -16,8 +16,31 @@ static const struct value_string event_names[] = {
 	{ 0, NULL }
 };
 
+/* Widening the direction (OFF -> BACKWARD, OFF/BACKWARD -> BOTH): the packets already queued on the
+ * sockets arrived before the event (ACM, answer) and are handled under the old direction first, so
+ * that calling-party audio from before the answer is never relayed after it, however late the
+ * process gets to the event. Narrowing (release, port 0) needs no such step: queued packets are
+ * then dropped under the new direction. */
+static void drain_before(struct osmo_fsm_inst *fi, uint32_t new_state)
+{
+	struct media_bridge *b = fi->priv;
+
+	if (new_state <= fi->state || fi->state == MEDIA_DIR_STOPPED)
+		return;
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
+		media_leg_drain(&b->legs[i]);
+}
+
 static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
+	switch (event) {
+	case MEDIA_EV_SET_BACKWARD:
+		drain_before(fi, MEDIA_DIR_BACKWARD);
+		break;
+	case MEDIA_EV_SET_BOTH:
+		drain_before(fi, MEDIA_DIR_BOTH);
+		break;
+	}
 	switch (event) {
 	case MEDIA_EV_SET_OFF:
 		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_OFF, 0, 0);

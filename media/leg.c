@@ -16,14 +16,15 @@
 
 /* Read the socket directly (see rtp_parse.c for why not through ortp's receive path): every
  * RTP packet with a payload goes to the relay as it arrives. */
-static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
+static unsigned int leg_read(struct media_leg_state *l, unsigned int max)
 {
-	struct media_leg_state *l = ofd->data;
+	struct osmo_fd *ofd = &l->ofd;
 	uint8_t buf[2048];
+	unsigned int i;
 
-	if (!(what & OSMO_FD_READ))
+	if (ofd->fd < 0)
 		return 0;
-	for (unsigned int i = 0; i < RX_BURST; i++) {
+	for (i = 0; i < max; i++) {
 		struct media_rtp_pkt pkt;
 		struct sockaddr_storage src;
 		socklen_t srclen = sizeof(src);
@@ -42,7 +43,21 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 			media_relay_input(l, &pkt);
 		}
 	}
+	return i;
+}
+
+static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	if (what & OSMO_FD_READ)
+		leg_read(ofd->data, RX_BURST);
 	return 0;
+}
+
+/* What the socket holds now arrived before the caller's change of direction: handled under the
+ * direction it arrived in (bounded: a stalled process may find a long backlog). */
+void media_leg_drain(struct media_leg_state *l)
+{
+	leg_read(l, 16 * RX_BURST);
 }
 
 /* RTCP port: read and discarded, so that a peer's reports do not pile up in the socket */

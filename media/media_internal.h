@@ -131,6 +131,7 @@ void media_pool_ctr_inc(struct media_pool *pool, enum media_pool_ctr c);
 int media_leg_open(struct media_leg_state *l);
 int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port);
 void media_leg_close(struct media_leg_state *l);
+void media_leg_drain(struct media_leg_state *l);
 int media_leg_apply_remote(struct media_leg_state *l);
 /* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,

@@ -47,22 +47,27 @@ static double rel_t(struct peer *peer)
 	return now_s() - peer->t0;
 }
 
-/* "[   1.234]" from the start, or "[12345.678901]" monotonic with -A */
-static const char *tstamp(struct peer *peer)
+/* "[   1.234]" from the start, or "[12345.678901]" monotonic with -A, for time t (rel_t) */
+static const char *tstamp_at(struct peer *peer, double t)
 {
 	static char buf[32];
-	snprintf(buf, sizeof(buf), peer->abs_time ? "[%.6f]" : "[%8.3f]", rel_t(peer));
+	snprintf(buf, sizeof(buf), peer->abs_time ? "[%.6f]" : "[%8.3f]", t);
 	return buf;
 }
 
-static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const struct isup_msg *msg,
+static const char *tstamp(struct peer *peer)
+{
+	return tstamp_at(peer, rel_t(peer));
+}
+
+static void print_msg(struct peer *peer, double t, const char *dir, uint32_t pc, const struct isup_msg *msg,
 		      const uint8_t *raw, size_t raw_len)
 {
 	char sum[512], body[4096];
 	uint8_t enc[ISUP_MAX_MSG_LEN];
 	isup_msg_summary(sum, sizeof(sum), msg);
 	isup_msg_print(body, sizeof(body), msg);
-	fprintf(peer->out, "%s %s %s %s %s\n", tstamp(peer), dir, dir[0] == '>' ? "to" : "from",
+	fprintf(peer->out, "%s %s %s %s %s\n", tstamp_at(peer, t), dir, dir[0] == '>' ? "to" : "from",
 		isup_mtp_pc_str(peer->mtp, pc), sum);
 	for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
 		fprintf(peer->out, "             %s\n", line);
@@ -81,8 +86,11 @@ static void print_msg(struct peer *peer, const char *dir, uint32_t pc, const str
 
 static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg)
 {
+	/* stamped before it leaves: whatever it causes comes after this time (tests compare
+	 * RTP arrival times with it) */
+	double t = rel_t(peer);
 	int rc = isup_mtp_send(peer->mtp, dpc, msg);
-	print_msg(peer, ">>", dpc, msg, NULL, 0);
+	print_msg(peer, t, ">>", dpc, msg, NULL, 0);
 	if (rc < 0)
 		fprintf(peer->out, "             (send failed: %d)\n", rc);
 	peer->tx_count++;
@@ -680,7 +688,7 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 	}
 	if (peer_load_rx(peer, rx->opc, rx->msg))
 		return;
-	print_msg(peer, "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
+	print_msg(peer, rel_t(peer), "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
 	if (auto_handle(peer, rx->opc, rx->msg))
 		return;
 	e = talloc_zero(peer, struct peer_rxq_entry);

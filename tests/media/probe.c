@@ -24,7 +24,22 @@ static void put_hdr(uint8_t *h, uint8_t pt, bool marker, uint16_t seq, uint32_t 
 	h[8] = ssrc >> 24; h[9] = ssrc >> 16; h[10] = ssrc >> 8; h[11] = ssrc;
 }
 
-static void rx_packet(struct probe *p, const uint8_t *buf, ssize_t n)
+/* a kernel receive time (SO_TIMESTAMPNS, CLOCK_REALTIME) on CLOCK_MONOTONIC, the clock isup-peer -A
+ * prints: arrival times independent of when this process got to read the socket */
+static void kernel_rx_mono(const struct timespec *krt, struct timespec *out)
+{
+	struct timespec rt, mono;
+	int64_t ns;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	ns = (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec
+	     - ((int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec) + (int64_t)krt->tv_sec * 1000000000 + krt->tv_nsec;
+	out->tv_sec = ns / 1000000000;
+	out->tv_nsec = ns % 1000000000;
+}
+
+static void rx_packet(struct probe *p, const uint8_t *buf, ssize_t n, const struct timespec *krt)
 {
 	uint8_t pt;
 	bool marker;
@@ -43,7 +58,10 @@ static void rx_packet(struct probe *p, const uint8_t *buf, ssize_t n)
 	plen = n - 12 - 4 * (buf[0] & 0x0f);
 	pl += 4 * (buf[0] & 0x0f);
 
-	clock_gettime(CLOCK_MONOTONIC, &p->last_rx);
+	if (krt)
+		kernel_rx_mono(krt, &p->last_rx);
+	else
+		clock_gettime(CLOCK_MONOTONIC, &p->last_rx);
 	if (!p->rx_any) {
 		p->first_rx = p->last_rx;
 		p->first_seq = seq;
@@ -98,10 +116,23 @@ static void rx_packet(struct probe *p, const uint8_t *buf, ssize_t n)
 void probe_drain(struct probe *p)
 {
 	uint8_t buf[2048];
+	union { char b[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
-	while ((n = recv(p->ofd.fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-		rx_packet(p, buf, n);
+	for (;;) {
+		const struct timespec *krt = NULL;
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = sizeof(ctl.b);
+		n = recvmsg(p->ofd.fd, &mh, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS)
+				krt = (const struct timespec *)CMSG_DATA(c);
+		rx_packet(p, buf, n, krt);
+	}
 }
 
 static int probe_fd_cb(struct osmo_fd *ofd, unsigned int what)
@@ -151,12 +182,13 @@ struct probe *probe_alloc(void *ctx, const char *name)
 	struct probe *p = talloc_zero(ctx, struct probe);
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
-	int fd, rcvbuf = 1 << 20;
+	int fd, rcvbuf = 1 << 20, on = 1;
 
 	OSMO_STRLCPY_ARRAY(p->name, name);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	OSMO_ASSERT(fd >= 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));	/* kernel arrival times */
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	OSMO_ASSERT(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
 	getsockname(fd, (struct sockaddr *)&a, &alen);

@@ -8,7 +8,9 @@
  *   as telephone-events with payload type -E, the first at -t ms, then one every 300 ms;
  *   -M: decode in-band DTMF (spandsp) in the received audio: "dtmf-digits ..." 
  * Prints "port N" (local port) first, the report after -d ms (default 2000). -S adds a timeline:
- * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them). */
+ * which of the -D frequencies held each received frame, as runs "FREQxFRAMES" (0: none of them).
+ * "rx-times first T1 last T2": kernel arrival times (CLOCK_MONOTONIC s, as isup-peer -A prints) of the
+ * first and the last packet received; "tx-times first T1 last T2": the first and last packet sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -179,8 +181,10 @@ int main(int argc, char **argv)
 	if (local) {
 		/* rebind on the requested port */
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(local) };
-		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		int fd = socket(AF_INET, SOCK_DGRAM, 0), on = 1;
 		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (fd >= 0)
+			setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));	/* kernel arrival times */
 		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 			perror("bind");
 			return 1;
@@ -218,6 +222,12 @@ int main(int argc, char **argv)
 	printf("sent %llu received %llu ssrc-changes %u seq-errors %u ts-errors %u\n",
 	       (unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets, p->ssrc_changes, p->seq_errors,
 	       p->ts_errors);
+	if (p->tx_packets)	/* when it started and stopped sending, CLOCK_MONOTONIC */
+		printf("tx-times first %.6f last %.6f\n", p->tx_start.tv_sec + p->tx_start.tv_nsec / 1e9,
+		       p->last_tx.tv_sec + p->last_tx.tv_nsec / 1e9);
+	if (p->rx_any)	/* kernel arrival times of the first and last packet, CLOCK_MONOTONIC (isup-peer -A) */
+		printf("rx-times first %.6f last %.6f\n", p->first_rx.tv_sec + p->first_rx.tv_nsec / 1e9,
+		       p->last_rx.tv_sec + p->last_rx.tv_nsec / 1e9);
 	for (int i = 0; i < 128; i++)
 		if (p->rx_by_pt[i])
 			printf("pt %d packets %llu\n", i, (unsigned long long)p->rx_by_pt[i]);
