@@ -156,8 +156,7 @@ void sip_dialog_terminate(struct sip_dialog *dlg)
 	osmo_timer_del(&dlg->ok_timer);
 	sip_dialog_set_state(dlg, SIP_DLG_S_TERMINATED);
 	sip_dialog_emit(dlg, &ev);
-	dlg->dead = true;
-	dlg->ua->dead_dialogs++;
+	sip_dialog_mark_dead(dlg);
 	sip_ua_schedule_reap(dlg->ua);
 }
 
@@ -171,23 +170,29 @@ static void early_free(struct sip_early *e)
 	talloc_free(e);
 }
 
+void sip_dialog_mark_dead(struct sip_dialog *dlg)
+{
+	if (dlg->dead)
+		return;
+	dlg->dead = true;
+	llist_add_tail(&dlg->dead_entry, &dlg->ua->dead_dialogs);
+}
+
 void sip_dialog_reap(struct sip_ua *ua)
 {
 	struct sip_dialog *dlg, *d2;
 	struct sip_tx *tx;
 
-	/* walk the dialogs only when one died: the reap also runs after every ended transaction, and a
-	 * walk over all live dialogs each time was the top cost with many calls up (bench/README) */
-	if (!ua->dead_dialogs)
+	/* only the dead ones: the reap runs after every ended transaction, and a walk over all live
+	 * dialogs each time was the top cost with many calls up (bench/README) */
+	if (llist_empty(&ua->dead_dialogs))
 		return;
-	ua->dead_dialogs = 0;
 	llist_for_each_entry(tx, &ua->txs, list)
 		if (tx->dlg && tx->dlg->dead)
 			tx->dlg = NULL;
-	llist_for_each_entry_safe(dlg, d2, &ua->dialogs, list) {
+	llist_for_each_entry_safe(dlg, d2, &ua->dead_dialogs, dead_entry) {
 		struct sip_early *e, *e2;
-		if (!dlg->dead)
-			continue;
+		llist_del(&dlg->dead_entry);
 		osmo_timer_del(&dlg->rel_timer);
 		osmo_timer_del(&dlg->ok_timer);
 		llist_for_each_entry_safe(e, e2, &dlg->early, list)
@@ -336,8 +341,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	tx->dst = peer;
 	sip_dialog_set_state(dlg, SIP_DLG_S_CALLING);
 	if (sip_tx_start_client(tx, m) < 0) {
-		dlg->dead = true;
-		ua->dead_dialogs++;
+		sip_dialog_mark_dead(dlg);
 		sip_ua_schedule_reap(ua);
 		return NULL;
 	}
@@ -346,8 +350,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	LOGPFSML(dlg->fi, LOGL_INFO, "INVITE %s sent, Call-ID %s\n", to_user, dlg->call_id);
 	return dlg;
 fail:
-	dlg->dead = true;
-	ua->dead_dialogs++;
+	sip_dialog_mark_dead(dlg);
 	dlg->terminated_reported = true;
 	sip_ua_schedule_reap(ua);
 	return NULL;

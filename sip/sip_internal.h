@@ -32,7 +32,7 @@ struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
 	struct llist_head dialogs;
-	unsigned int dead_dialogs;	/* dialogs marked dead, not reaped yet (reap walks only then) */
+	struct llist_head dead_dialogs;	/* dialogs marked dead, not reaped yet (dead_entry) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
@@ -109,6 +109,7 @@ enum sip_dlg_state {
 
 struct sip_dialog {
 	struct llist_head list;
+	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
 	struct sip_trunk *trunk;
 	struct osmo_fsm_inst *fi;
@@ -238,6 +239,8 @@ void sip_dialog_tx_terminated(struct sip_tx *tx);
 struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg, bool we_are_uac_of_msg);
 void sip_dialog_emit(struct sip_dialog *dlg, struct sip_event *ev);
 void sip_dialog_reap(struct sip_ua *ua);
+/* Mark a dialog dead: it is freed by the next reap (once; no-op when already dead). */
+void sip_dialog_mark_dead(struct sip_dialog *dlg);
 void sip_dialog_fsm_init(void);
 void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *prack);
 void sip_prack_start(struct sip_dialog *dlg, osip_message_t *resp, bool has_sdp);

@@ -90,10 +90,8 @@ void sip_trunk_free(struct sip_trunk *trunk)
 	struct sip_tx *tx;
 
 	llist_for_each_entry(d, &trunk->ua->dialogs, list)
-		if (d->trunk == trunk) {
-			d->dead = true;
-			trunk->ua->dead_dialogs++;
-		}
+		if (d->trunk == trunk)
+			sip_dialog_mark_dead(d);
 	sip_dialog_reap(trunk->ua);
 	llist_for_each_entry(tx, &trunk->ua->txs, list)
 		if (tx->trunk == trunk)

@@ -806,6 +806,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	ua->priv = priv;
 	INIT_LLIST_HEAD(&ua->trunks);
 	INIT_LLIST_HEAD(&ua->dialogs);
+	INIT_LLIST_HEAD(&ua->dead_dialogs);
 	INIT_LLIST_HEAD(&ua->txs);
 	ua->tdefs = talloc_memdup(ua, sip_tdefs_template, sizeof(sip_tdefs_template));
 	osmo_tdefs_reset(ua->tdefs);
@@ -848,10 +849,8 @@ void sip_ua_free(struct sip_ua *ua)
 
 	if (!ua)
 		return;
-	llist_for_each_entry(d, &ua->dialogs, list) {
-		d->dead = true;
-		ua->dead_dialogs++;
-	}
+	llist_for_each_entry(d, &ua->dialogs, list)
+		sip_dialog_mark_dead(d);
 	sip_dialog_reap(ua);
 	llist_for_each_entry_safe(t, t2, &ua->trunks, list)
 		sip_trunk_free(t);
