@@ -136,6 +136,7 @@ static struct sip_dialog *dlg_alloc(struct sip_trunk *trunk, bool is_uac)
 	char id[32];
 
 	dlg->ua = ua;
+	INIT_LLIST_HEAD(&dlg->txs);
 	dlg->trunk = trunk;
 	dlg->is_uac = is_uac;
 	osip_list_init(&dlg->route_set);
@@ -187,11 +188,11 @@ void sip_dialog_reap(struct sip_ua *ua)
 	 * dialogs each time was the top cost with many calls up (bench/README) */
 	if (llist_empty(&ua->dead_dialogs))
 		return;
-	llist_for_each_entry(tx, &ua->txs, list)
-		if (tx->dlg && tx->dlg->dead)
-			tx->dlg = NULL;
 	llist_for_each_entry_safe(dlg, d2, &ua->dead_dialogs, dead_entry) {
 		struct sip_early *e, *e2;
+		struct sip_tx *tx2;
+		llist_for_each_entry_safe(tx, tx2, &dlg->txs, dlg_entry)
+			sip_tx_set_dlg(tx, NULL);
 		llist_del(&dlg->dead_entry);
 		osmo_timer_del(&dlg->rel_timer);
 		osmo_timer_del(&dlg->ok_timer);
@@ -259,7 +260,7 @@ void sip_dialog_tx_terminated(struct sip_tx *tx)
 void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind)
 {
 	struct sip_tx *tx = sip_tx_alloc(dlg->ua, dlg->trunk, kind);
-	tx->dlg = dlg;
+	sip_tx_set_dlg(tx, dlg);
 	tx->dst = dlg->peer;
 	tx->conn = dlg->conn;
 	if (sip_tx_start_client(tx, req) == 0 && (kind == SIP_TX_REINVITE))
@@ -337,7 +338,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	sip_msg_clone(m, &dlg->invite);
 
 	tx = sip_tx_alloc(ua, trunk, SIP_TX_INVITE);
-	tx->dlg = dlg;
+	sip_tx_set_dlg(tx, dlg);
 	tx->dst = peer;
 	sip_dialog_set_state(dlg, SIP_DLG_S_CALLING);
 	if (sip_tx_start_client(tx, m) < 0) {
@@ -721,7 +722,7 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 	}
 
 	dlg = dlg_alloc(trunk, false);
-	tx->dlg = dlg;
+	sip_tx_set_dlg(tx, dlg);
 	dlg->inv_tr = tr;
 	{
 		char cidbuf[256];

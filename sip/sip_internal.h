@@ -34,6 +34,9 @@ struct sip_ua {
 	struct llist_head dialogs;
 	struct llist_head dead_dialogs;	/* dialogs marked dead, not reaped yet (dead_entry) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
+	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
+	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
+	struct llist_head *tx_hash;	/* SIP_TX_HASH_SIZE buckets of struct sip_tx (hash_entry) */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
 	struct osmo_tdef *tdefs;
@@ -42,7 +45,7 @@ struct sip_ua {
 	unsigned int max_msg_size;
 	bool started;
 
-	struct osmo_timer_list osip_timer;	/* next libosip2 transaction timer */
+	struct osmo_timer_list pump_timer;	/* runs events queued outside sip_ua_pump() */
 	struct osmo_timer_list reap_timer;	/* frees dead dialogs/transactions */
 	bool in_pump, pump_again;
 	uint32_t id_counter;
@@ -76,8 +79,14 @@ enum sip_tx_kind {
 	SIP_TX_UPDATE, SIP_TX_OPTIONS, SIP_TX_SERVER, SIP_TX_ACK_BYE,
 };
 
+#define SIP_TX_HASH_SIZE 16384
+
 struct sip_tx {
-	struct llist_head list;
+	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */
+	struct llist_head hash_entry;	/* in ua->tx_hash[] while it has a transaction */
+	struct llist_head pend_entry;	/* in ua->tx_pending while events are queued */
+	struct llist_head dlg_entry;	/* in dlg->txs while dlg is set (sip_tx_set_dlg) */
+	struct osmo_timer_list timer;	/* next libosip2 timer of this transaction */
 	struct sip_ua *ua;
 	osip_transaction_t *tr;
 	struct sip_trunk *trunk;
@@ -109,6 +118,7 @@ enum sip_dlg_state {
 
 struct sip_dialog {
 	struct llist_head list;
+	struct llist_head txs;		/* struct sip_tx pointing here (dlg_entry) */
 	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
 	struct sip_trunk *trunk;
@@ -180,6 +190,13 @@ uint32_t sip_ua_random(struct sip_ua *ua);
 void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
 		   const char *buf, size_t len);
 struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip_tx_kind kind);
+void sip_tx_set_dlg(struct sip_tx *tx, struct sip_dialog *dlg);
+void sip_tx_init(struct sip_tx *tx);
+void sip_ua_txn_init(struct sip_ua *ua);
+void sip_tx_register(struct sip_tx *tx);
+void sip_tx_free(struct sip_tx *tx);
+int sip_tx_find_and_add_event(struct sip_ua *ua, osip_event_t *ev);
+void sip_tx_add_event(osip_transaction_t *tr, osip_event_t *ev);
 int sip_tx_start_client(struct sip_tx *tx, osip_message_t *req);
 void sip_tx_set_timers(struct sip_ua *ua, osip_transaction_t *tr);
 unsigned int sip_t1_ms(struct sip_ua *ua);

@@ -346,7 +346,7 @@ void sip_tx_respond(osip_transaction_t *tr, osip_message_t *resp)
 		return;
 	}
 	ev->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, ev);
+	sip_tx_add_event(tr, ev);
 }
 
 void sip_respond_simple(struct sip_trunk *trunk, osip_transaction_t *tr, int code, const char *warning,

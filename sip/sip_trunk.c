@@ -96,6 +96,9 @@ void sip_trunk_free(struct sip_trunk *trunk)
 	llist_for_each_entry(tx, &trunk->ua->txs, list)
 		if (tx->trunk == trunk)
 			tx->trunk = NULL;
+	llist_for_each_entry(tx, &trunk->ua->dead_txs, list)
+		if (tx->trunk == trunk)
+			tx->trunk = NULL;
 	sip_trunk_stop(trunk);
 	llist_del(&trunk->list);
 	rate_ctr_group_free(trunk->ctrs);

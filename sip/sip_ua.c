@@ -62,6 +62,7 @@ struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip
 	tx->ua = ua;
 	tx->trunk = trunk;
 	tx->kind = kind;
+	sip_tx_init(tx);
 	llist_add_tail(&tx->list, &ua->txs);
 	return tx;
 }
@@ -130,16 +131,16 @@ int sip_tx_start_client(struct sip_tx *tx, osip_message_t *req)
 	rc = osip_transaction_init(&tr, MSG_IS_INVITE(req) ? ICT : NICT, tx->ua->osip, req);
 	if (rc != 0) {
 		osip_message_free(req);
-		llist_del(&tx->list);
-		talloc_free(tx);
+		sip_tx_free(tx);
 		return -EINVAL;
 	}
 	tx->tr = tr;
 	osip_transaction_set_your_instance(tr, tx);
+	sip_tx_register(tx);
 	sip_tx_set_timers(tx->ua, tr);
 	ev = osip_new_outgoing_sipmessage(req);
 	ev->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, ev);
+	sip_tx_add_event(tr, ev);
 	sip_ua_pump(tx->ua);
 	return 0;
 }
@@ -238,7 +239,7 @@ static void cb_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 			sip_respond_simple(trunk, tr, 481, NULL, NULL);
 			return;
 		}
-		tx->dlg = dlg;
+		sip_tx_set_dlg(tx, dlg);
 		sip_dialog_rx_request(dlg, tr, msg);
 		return;
 	}
@@ -265,7 +266,7 @@ static void cb_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 				osip_via_param_get_byname(v2, "branch", &b2);
 			if (b1 && b2 && b1->gvalue && b2->gvalue && !strcmp(b1->gvalue, b2->gvalue) &&
 			    !strcmp(d->call_id, sip_call_id_str(msg, cidbuf, sizeof(cidbuf)) ?: "")) {
-				tx->dlg = d;
+				sip_tx_set_dlg(tx, d);
 				sip_dialog_rx_request(d, tr, msg);
 				return;
 			}
@@ -280,7 +281,7 @@ static void cb_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 			sip_respond_simple(trunk, tr, 481, NULL, NULL);
 			return;
 		}
-		tx->dlg = dlg;
+		sip_tx_set_dlg(tx, dlg);
 		sip_dialog_rx_request(dlg, tr, msg);
 		return;
 	}
@@ -307,6 +308,7 @@ static void cb_kill(int type, osip_transaction_t *tr)
 		osip_transaction_set_your_instance(tr, tx);
 	}
 	tx->dead = true;
+	llist_move(&tx->list, &tx->ua->dead_txs);
 	sip_dialog_tx_terminated(tx);
 	sip_ua_schedule_reap(tx->ua);
 }
@@ -319,71 +321,14 @@ static void cb_transport_error(int type, osip_transaction_t *tr, int error)
 /* ---------------------------------------------------------------------------------------- */
 /* pump and timers */
 
-/* one pass with the list iterator: osip_list_get(l, i) walks from the head each time, which made
- * this scan quadratic in the number of live transactions (top cost in the call-rate benchmark) */
-static bool any_pending(osip_list_t *l)
-{
-	osip_list_iterator_t it;
-	osip_transaction_t *tr = osip_list_get_first(l, &it);
-	for (; tr; tr = osip_list_get_next(&it))
-		if (osip_fifo_size(tr->transactionff) > 0)
-			return true;
-	return false;
-}
-
-static void osip_timer_cb(void *data)
-{
-	sip_ua_pump(data);
-}
-
-void sip_ua_pump(struct sip_ua *ua)
-{
-	osip_t *o = ua->osip;
-	struct timeval tv;
-	int rounds = 0;
-
-	if (ua->in_pump) {
-		ua->pump_again = true;
-		return;
-	}
-	ua->in_pump = true;
-	do {
-		ua->pump_again = false;
-		osip_timers_ict_execute(o);
-		osip_timers_ist_execute(o);
-		osip_timers_nict_execute(o);
-		osip_timers_nist_execute(o);
-		osip_ict_execute(o);
-		osip_ist_execute(o);
-		osip_nict_execute(o);
-		osip_nist_execute(o);
-		if (any_pending(&o->osip_ict_transactions) || any_pending(&o->osip_ist_transactions) ||
-		    any_pending(&o->osip_nict_transactions) || any_pending(&o->osip_nist_transactions))
-			ua->pump_again = true;
-	} while (ua->pump_again && ++rounds < 64);
-	ua->in_pump = false;
-
-	osip_timers_gettimeout(o, &tv);
-	if (tv.tv_sec > 10)
-		tv = (struct timeval){ .tv_sec = 10 };
-	osmo_timer_schedule(&ua->osip_timer, tv.tv_sec, tv.tv_usec);
-}
-
 static void reap_cb(void *data)
 {
 	struct sip_ua *ua = data;
 	struct sip_tx *tx, *tx2;
 
-	llist_for_each_entry_safe(tx, tx2, &ua->txs, list) {
-		if (!tx->dead)
-			continue;
-		llist_del(&tx->list);
-		if (tx->tr) {
-			osip_transaction_set_your_instance(tx->tr, NULL);
-			osip_transaction_free(tx->tr);
-		}
-		talloc_free(tx);
-	}
+	/* only the ended ones: the live ones can be many (Timer D/K/J keep them up to 32 s) */
+	llist_for_each_entry_safe(tx, tx2, &ua->dead_txs, list)
+		sip_tx_free(tx);
 	sip_dialog_reap(ua);
 }
 
@@ -398,6 +343,9 @@ void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn)
 	struct sip_tx *tx;
 	struct sip_dialog *d;
 	llist_for_each_entry(tx, &ua->txs, list)
+		if (tx->conn == conn)
+			tx->conn = NULL;
+	llist_for_each_entry(tx, &ua->dead_txs, list)
 		if (tx->conn == conn)
 			tx->conn = NULL;
 	llist_for_each_entry(d, &ua->dialogs, list)
@@ -721,7 +669,7 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 			   RCV_STATUS_3456XX;
 	ev->transactionid = 0;
 
-	if (osip_find_transaction_and_add_event(ua->osip, ev) == 0) {
+	if (sip_tx_find_and_add_event(ua, ev) == 0) {
 		sip_ua_pump(ua);
 		return;
 	}
@@ -756,8 +704,9 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 		tx->conn = conn;
 		tx->dst = *src;
 		osip_transaction_set_your_instance(tr, tx);
+		sip_tx_register(tx);
 		sip_tx_set_timers(ua, tr);
-		osip_transaction_add_event(tr, ev);
+		sip_tx_add_event(tr, ev);
 	}
 	sip_ua_pump(ua);
 }
@@ -808,6 +757,8 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	INIT_LLIST_HEAD(&ua->dialogs);
 	INIT_LLIST_HEAD(&ua->dead_dialogs);
 	INIT_LLIST_HEAD(&ua->txs);
+	INIT_LLIST_HEAD(&ua->dead_txs);
+	sip_ua_txn_init(ua);
 	ua->tdefs = talloc_memdup(ua, sip_tdefs_template, sizeof(sip_tdefs_template));
 	osmo_tdefs_reset(ua->tdefs);
 	ua->max_msg_size = 16384;
@@ -815,7 +766,6 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	sip_sdp_init_local(&ua->local_caps, "127.0.0.1", 4000);
 	ua->local_caps.codecs[ua->local_caps.num_codecs++] =
 		(struct sip_sdp_codec){ .codec = SIP_CODEC_CLEARMODE, .pt = 97, .rate = 8000 };
-	osmo_timer_setup(&ua->osip_timer, osip_timer_cb, ua);
 	osmo_timer_setup(&ua->reap_timer, reap_cb, ua);
 	sip_dialog_fsm_init();
 
@@ -844,7 +794,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 void sip_ua_free(struct sip_ua *ua)
 {
 	struct sip_trunk *t, *t2;
-	struct sip_tx *tx;
+	struct sip_tx *tx, *tx2;
 	struct sip_dialog *d;
 
 	if (!ua)
@@ -854,15 +804,12 @@ void sip_ua_free(struct sip_ua *ua)
 	sip_dialog_reap(ua);
 	llist_for_each_entry_safe(t, t2, &ua->trunks, list)
 		sip_trunk_free(t);
-	llist_for_each_entry(tx, &ua->txs, list) {
-		if (tx->tr) {
-			osip_transaction_set_your_instance(tx->tr, NULL);
-			osip_transaction_free(tx->tr);
-			tx->tr = NULL;
-		}
-	}
-	osmo_timer_del(&ua->osip_timer);
+	llist_for_each_entry_safe(tx, tx2, &ua->txs, list)
+		sip_tx_free(tx);
+	llist_for_each_entry_safe(tx, tx2, &ua->dead_txs, list)
+		sip_tx_free(tx);
 	osmo_timer_del(&ua->reap_timer);
+	osmo_timer_del(&ua->pump_timer);
 	osip_release(ua->osip);
 	talloc_free(ua);
 }
