@@ -99,12 +99,43 @@ static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg
 
 /* ---- delayed sends (auto IAM answering) ----------------------------------------------- */
 
+static void pending_send(struct peer_pending_tx *p)
+{
+	osmo_timer_del(&p->timer);
+	llist_del(&p->list);
+	peer_send(p->peer, p->dpc, &p->msg);
+	talloc_free(p);
+}
+
+/* The automatic answers leave in the order they are due (an exchange sends ACM before ANM,
+ * Q.764 2.1.4 / 2.1.7). libosmocore runs timers that expired together latest first, so on a
+ * loaded machine (loop late by more than the ACM-ANM gap) the ANM's timer fired before the ACM's:
+ * whatever is due no later than this message is sent before it, earliest first (ties: in the
+ * order queued). */
 static void pending_cb(void *data)
 {
 	struct peer_pending_tx *p = data;
-	peer_send(p->peer, p->dpc, &p->msg);
-	llist_del(&p->list);
-	talloc_free(p);
+	struct peer *peer = p->peer;
+
+	for (;;) {
+		struct peer_pending_tx *e, *first = NULL;
+		bool before_p = true;
+		llist_for_each_entry(e, &peer->pending, list) {
+			if (e == p) {
+				before_p = false;
+				continue;
+			}
+			if (timercmp(&e->timer.timeout, &p->timer.timeout, <) ||
+			    (before_p && !timercmp(&e->timer.timeout, &p->timer.timeout, !=))) {
+				if (!first || timercmp(&e->timer.timeout, &first->timer.timeout, <))
+					first = e;
+			}
+		}
+		if (!first)
+			break;
+		pending_send(first);
+	}
+	pending_send(p);
 }
 
 static void send_later(struct peer *peer, uint32_t dpc, const struct isup_msg *msg, int ms)
