@@ -186,11 +186,14 @@ static osip_event_t *due_timer_event(osip_transaction_t *tr)
 	return ev;
 }
 
-/* timers already passed are not due (the caller ran the due ones): set for a state the
- * transaction is no longer in, which libosip2 leaves behind */
-static void earliest(struct timeval *best, bool *have, const struct timeval *tv, const struct timeval *now)
+/* A timer that had passed when the caller last checked for due ones (checked: taken before that
+ * check) is one set for a state the transaction is no longer in, which libosip2 leaves behind:
+ * not armed. One that passes only after that check is still armed (at once): comparing with the
+ * time of arming instead lost a timer falling due between check and arming (a retransmission,
+ * or the Timer D/K/J that ends the transaction, RFC 3261 17.1.1.2 / 17.1.2.2 / 17.2.2). */
+static void earliest(struct timeval *best, bool *have, const struct timeval *tv, const struct timeval *checked)
 {
-	if (tv->tv_sec == -1 || timercmp(tv, now, <))
+	if (tv->tv_sec == -1 || timercmp(tv, checked, <))
 		return;
 	if (!*have || timercmp(tv, best, <)) {
 		*best = *tv;
@@ -200,10 +203,10 @@ static void earliest(struct timeval *best, bool *have, const struct timeval *tv,
 
 /* Arm tx's osmo_timer for the earliest timer start libosip2 still has set. A timer of another state
  * only causes a wake-up that finds nothing due. */
-static void tx_timer_arm(struct sip_tx *tx)
+static void tx_timer_arm(struct sip_tx *tx, const struct timeval *checked)
 {
 	osip_transaction_t *tr = tx->tr;
-	struct timeval best, now, d;
+	struct timeval best, now, d = { 0, 0 };
 	bool have = false;
 
 	if (!tr || tx->dead || tr->state == ICT_TERMINATED || tr->state == IST_TERMINATED ||
@@ -211,32 +214,33 @@ static void tx_timer_arm(struct sip_tx *tx)
 		osmo_timer_del(&tx->timer);
 		return;
 	}
-	osip_gettimeofday(&now, NULL);
 	switch (tr->ctx_type) {
 	case ICT:
-		earliest(&best, &have, &tr->ict_context->timer_a_start, &now);
-		earliest(&best, &have, &tr->ict_context->timer_b_start, &now);
-		earliest(&best, &have, &tr->ict_context->timer_d_start, &now);
+		earliest(&best, &have, &tr->ict_context->timer_a_start, checked);
+		earliest(&best, &have, &tr->ict_context->timer_b_start, checked);
+		earliest(&best, &have, &tr->ict_context->timer_d_start, checked);
 		break;
 	case IST:
-		earliest(&best, &have, &tr->ist_context->timer_g_start, &now);
-		earliest(&best, &have, &tr->ist_context->timer_h_start, &now);
-		earliest(&best, &have, &tr->ist_context->timer_i_start, &now);
+		earliest(&best, &have, &tr->ist_context->timer_g_start, checked);
+		earliest(&best, &have, &tr->ist_context->timer_h_start, checked);
+		earliest(&best, &have, &tr->ist_context->timer_i_start, checked);
 		break;
 	case NICT:
-		earliest(&best, &have, &tr->nict_context->timer_e_start, &now);
-		earliest(&best, &have, &tr->nict_context->timer_f_start, &now);
-		earliest(&best, &have, &tr->nict_context->timer_k_start, &now);
+		earliest(&best, &have, &tr->nict_context->timer_e_start, checked);
+		earliest(&best, &have, &tr->nict_context->timer_f_start, checked);
+		earliest(&best, &have, &tr->nict_context->timer_k_start, checked);
 		break;
 	case NIST:
-		earliest(&best, &have, &tr->nist_context->timer_j_start, &now);
+		earliest(&best, &have, &tr->nist_context->timer_j_start, checked);
 		break;
 	}
 	if (!have) {
 		osmo_timer_del(&tx->timer);
 		return;
 	}
-	timersub(&best, &now, &d);
+	osip_gettimeofday(&now, NULL);
+	if (timercmp(&best, &now, >))
+		timersub(&best, &now, &d);
 	/* libosip2 fires when now > start: wake up just after it */
 	d.tv_usec += 1;
 	if (d.tv_usec >= 1000000) {
@@ -305,6 +309,7 @@ void sip_ua_pump(struct sip_ua *ua)
 	while (!llist_empty(&ua->tx_pending)) {
 		struct sip_tx *tx = llist_first_entry(&ua->tx_pending, struct sip_tx, pend_entry);
 		osip_transaction_t *tr = tx->tr;
+		struct timeval checked = { 0, 0 };
 		osip_event_t *ev;
 
 		llist_del_init(&tx->pend_entry);
@@ -312,13 +317,15 @@ void sip_ua_pump(struct sip_ua *ua)
 			continue;
 		for (;;) {
 			ev = osip_fifo_tryget(tr->transactionff);
-			if (!ev)
+			if (!ev) {
+				osip_gettimeofday(&checked, NULL);
 				ev = due_timer_event(tr);
+			}
 			if (!ev)
 				break;
 			osip_transaction_execute(tr, ev);
 		}
-		tx_timer_arm(tx);
+		tx_timer_arm(tx, &checked);
 	}
 	ua->in_pump = false;
 }
