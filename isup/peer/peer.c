@@ -99,10 +99,26 @@ static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg
 
 /* ---- delayed sends (auto IAM answering) ----------------------------------------------- */
 
+/* A delayed message is due. libosmocore runs the timers that are due at one wake-up in reverse
+ * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
+ * same circuit that were scheduled before this one and are due no later go out first, in the
+ * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
 static void pending_cb(void *data)
 {
-	struct peer_pending_tx *p = data;
-	peer_send(p->peer, p->dpc, &p->msg);
+	struct peer_pending_tx *p = data, *q, *q2;
+	struct peer *peer = p->peer;
+
+	llist_for_each_entry_safe(q, q2, &peer->pending, list) {
+		if (q == p)
+			break;
+		if (q->dpc != p->dpc || q->msg.cic != p->msg.cic || timercmp(&q->timer.timeout, &p->timer.timeout, >))
+			continue;
+		osmo_timer_del(&q->timer);
+		peer_send(peer, q->dpc, &q->msg);
+		llist_del(&q->list);
+		talloc_free(q);
+	}
+	peer_send(peer, p->dpc, &p->msg);
 	llist_del(&p->list);
 	talloc_free(p);
 }
