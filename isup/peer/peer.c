@@ -99,43 +99,28 @@ static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg
 
 /* ---- delayed sends (auto IAM answering) ----------------------------------------------- */
 
-static void pending_send(struct peer_pending_tx *p)
-{
-	osmo_timer_del(&p->timer);
-	llist_del(&p->list);
-	peer_send(p->peer, p->dpc, &p->msg);
-	talloc_free(p);
-}
-
-/* The automatic answers leave in the order they are due (an exchange sends ACM before ANM,
- * Q.764 2.1.4 / 2.1.7). libosmocore runs timers that expired together latest first, so on a
- * loaded machine (loop late by more than the ACM-ANM gap) the ANM's timer fired before the ACM's:
- * whatever is due no later than this message is sent before it, earliest first (ties: in the
- * order queued). */
+/* A delayed message is due. libosmocore runs the timers that are due at one wake-up in reverse
+ * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
+ * same circuit that were scheduled before this one and are due no later go out first, in the
+ * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
 static void pending_cb(void *data)
 {
-	struct peer_pending_tx *p = data;
+	struct peer_pending_tx *p = data, *q, *q2;
 	struct peer *peer = p->peer;
 
-	for (;;) {
-		struct peer_pending_tx *e, *first = NULL;
-		bool before_p = true;
-		llist_for_each_entry(e, &peer->pending, list) {
-			if (e == p) {
-				before_p = false;
-				continue;
-			}
-			if (timercmp(&e->timer.timeout, &p->timer.timeout, <) ||
-			    (before_p && !timercmp(&e->timer.timeout, &p->timer.timeout, !=))) {
-				if (!first || timercmp(&e->timer.timeout, &first->timer.timeout, <))
-					first = e;
-			}
-		}
-		if (!first)
+	llist_for_each_entry_safe(q, q2, &peer->pending, list) {
+		if (q == p)
 			break;
-		pending_send(first);
+		if (q->dpc != p->dpc || q->msg.cic != p->msg.cic || timercmp(&q->timer.timeout, &p->timer.timeout, >))
+			continue;
+		osmo_timer_del(&q->timer);
+		peer_send(peer, q->dpc, &q->msg);
+		llist_del(&q->list);
+		talloc_free(q);
 	}
-	pending_send(p);
+	peer_send(peer, p->dpc, &p->msg);
+	llist_del(&p->list);
+	talloc_free(p);
 }
 
 static void send_later(struct peer *peer, uint32_t dpc, const struct isup_msg *msg, int ms)
