@@ -557,31 +557,6 @@ static void ingress_failed(struct gw_call *call, const struct sip_event *ev)
 
 /* ---- egress: SIP -> ISUP (RFC 3398 7) -------------------------------------------------- */
 
-/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930" */
-static void uri_user(const char *hdr, char *out, size_t size)
-{
-	const char *p = hdr, *s;
-	size_t n;
-	out[0] = 0;
-	if (!hdr || !*hdr)
-		return;
-	if ((s = strchr(p, '<')))
-		p = s + 1;
-	if (!strncasecmp(p, "sips:", 5))
-		p += 5;
-	else if (!strncasecmp(p, "sip:", 4))
-		p += 4;
-	else if (!strncasecmp(p, "tel:", 4))
-		p += 4;
-	else
-		return;
-	n = strcspn(p, "@;>?, ");
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, p, n);
-	out[n] = 0;
-}
-
 static void egress_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
 {
 	struct sip_msg_opts o = { 0 };
@@ -601,9 +576,9 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 	uint8_t cause = 0;
 
 	memset(id, 0, sizeof(*id));
-	uri_user(ev->hdrs->ruri, id->ruri_user, sizeof(id->ruri_user));
-	uri_user(ev->hdrs->from, id->from_user, sizeof(id->from_user));
-	uri_user(ev->hdrs->pai, id->pai_user, sizeof(id->pai_user));
+	gw_uri_user(ev->hdrs->ruri, id->ruri_user, sizeof(id->ruri_user));
+	gw_uri_user(ev->hdrs->from, id->from_user, sizeof(id->from_user));
+	gw_uri_user(ev->hdrs->pai, id->pai_user, sizeof(id->pai_user));
 	id->privacy_id = strcasestr(ev->hdrs->privacy, "id") || strcasestr(ev->hdrs->privacy, "user") ||
 			 strcasestr(ev->hdrs->privacy, "header");
 	id->max_forwards = ev->hdrs->max_forwards;
@@ -612,7 +587,7 @@ static void egress_setup(struct gw_call *call, const struct sip_event *ev)
 		for (unsigned int i = 0; i < ev->body->sdp.num_codecs; i++)
 			if (ev->body->sdp.codecs[i].codec == SIP_CODEC_CLEARMODE && ev->body->sdp.num_codecs == 1)
 				id->clearmode = true;
-	uri_user(ev->hdrs->diversion, id->diversion_user, sizeof(id->diversion_user));
+	gw_uri_user(ev->hdrs->diversion, id->diversion_user, sizeof(id->diversion_user));
 
 	rt = gw_iwf_route_lookup(iwf, true, id->ruri_user);
 	if (!rt) {

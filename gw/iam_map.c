@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gw/iam_map.h"
 
@@ -244,4 +245,29 @@ void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max
 		isup_msg_set(enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
 	}
 	enc->cic = 0;
+}
+
+/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930" */
+void gw_uri_user(const char *hdr, char *out, size_t size)
+{
+	const char *p = hdr, *s;
+	size_t n;
+	out[0] = 0;
+	if (!hdr || !*hdr)
+		return;
+	if ((s = strchr(p, '<')))
+		p = s + 1;
+	if (!strncasecmp(p, "sips:", 5))
+		p += 5;
+	else if (!strncasecmp(p, "sip:", 4))
+		p += 4;
+	else if (!strncasecmp(p, "tel:", 4))
+		p += 4;
+	else
+		return;
+	n = strcspn(p, "@;>?, ");
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
 }

@@ -41,6 +41,10 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
  * and Max-Forwards (-1: absent). The result is in enc (CIC 0). */
 void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max_forwards);
 
+/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930"; empty
+ * when the value is missing or not a sip:, sips: or tel: URI */
+void gw_uri_user(const char *hdr, char *out, size_t size);
+
 /* Number helpers: strip visual separators "-.() " (RFC 3966) and check the rest is digits
  * with an optional leading '+'. Returns the cleaned length or -1. */
 int gw_clean_number(const char *in, char *out, size_t out_size);

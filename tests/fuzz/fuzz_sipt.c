@@ -38,25 +38,6 @@ static void init(void)
 	trunk = sip_trunk_alloc(ua, "fuzz");
 }
 
-/* user part of the URI in a header value (same rule as the gateway: sip:, sips:, tel:) */
-static void uri_user(const char *hdr, char *out, size_t size)
-{
-	const char *p = strchr(hdr, '<') ? strchr(hdr, '<') + 1 : hdr;
-	size_t n;
-	out[0] = '\0';
-	if (!strncasecmp(p, "sips:", 5))
-		p += 5;
-	else if (!strncasecmp(p, "sip:", 4) || !strncasecmp(p, "tel:", 4))
-		p += 4;
-	else
-		return;
-	n = strcspn(p, "@;>?, ");
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
 static void check_cause(uint8_t cause, enum gw_cause_profile prof)
 {
 	static const struct gw_cause_overrides ovr;
@@ -77,12 +58,12 @@ static void map_invite(const struct sip_headers *h, const struct sip_body *body,
 	const struct isup_param *cd;
 	int len;
 
-	uri_user(h->ruri, id.ruri_user, sizeof(id.ruri_user));
-	uri_user(h->from, id.from_user, sizeof(id.from_user));
-	uri_user(h->pai, id.pai_user, sizeof(id.pai_user));
+	gw_uri_user(h->ruri, id.ruri_user, sizeof(id.ruri_user));
+	gw_uri_user(h->from, id.from_user, sizeof(id.from_user));
+	gw_uri_user(h->pai, id.pai_user, sizeof(id.pai_user));
 	id.privacy_id = strcasestr(h->privacy, "id") != NULL;
 	id.max_forwards = h->max_forwards;
-	uri_user(h->diversion, id.diversion_user, sizeof(id.diversion_user));
+	gw_uri_user(h->diversion, id.diversion_user, sizeof(id.diversion_user));
 	if (gw_sip_to_iam(&id, &plan, variant, 0, &iam) < 0)
 		return;		/* 484 */
 	cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
