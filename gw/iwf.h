@@ -123,6 +123,9 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 /* Register as the ISUP call layer and the SIP UA's event handler. */
 int gw_iwf_start(struct gw_iwf *iwf);
 void gw_iwf_vty_init(struct gw_iwf *iwf);
+/* The daemon's objects and their config commands, shared by sipt-gw and the config fuzzer: the
+ * ISUP node (with the test call application), the interworking function and the SIP UA */
+struct gw_iwf *gw_iwf_build(void *ctx);
 void gw_iwf_shutdown(struct gw_iwf *iwf);
 
 /* The tone plan configured for a circuit group, NULL if none */

@@ -13,6 +13,9 @@
 #include "gw/call.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
+#include "sip/sip_vty.h"
+#include "isup/isup_node.h"
+#include "gw/testcall.h"
 #include "media/media.h"
 #include "tones/tones.h"
 #include "isup/cgroup.h"
@@ -603,4 +606,18 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);
+}
+
+struct gw_iwf *gw_iwf_build(void *ctx)
+{
+	struct isup_node *isup = isup_node_alloc(ctx);
+	struct gw_iwf *iwf;
+
+	isup_node_vty_init(isup);
+	testcall_init(ctx, isup);
+	iwf = gw_iwf_alloc(ctx, isup, NULL);
+	iwf->sip = sip_ua_alloc(ctx, &gw_iwf_sip_cbs, iwf);
+	sip_vty_init(iwf->sip);
+	gw_iwf_vty_init(iwf);
+	return iwf;
 }

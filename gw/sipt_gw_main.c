@@ -53,15 +53,10 @@ int main(int argc, char **argv)
 	}
 
 	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
-	isup = isup_node_alloc(app->ctx);
-	isup_node_vty_init(isup);
-	testcall_init(app->ctx, isup);
-	iwf = gw_iwf_alloc(app->ctx, isup, NULL);
-	sip = sip_ua_alloc(app->ctx, &gw_iwf_sip_cbs, iwf);
-	iwf->sip = sip;
-	sip_vty_init(sip);
+	iwf = gw_iwf_build(app->ctx);
+	isup = iwf->isup;
+	sip = iwf->sip;
 	sgw_app_go_parent_hook = sip_vty_go_parent;	/* trunks added at run time start on leaving their node */
-	gw_iwf_vty_init(iwf);
 
 	if (sgw_app_read_config(app, config_file) < 0)
 		return 1;

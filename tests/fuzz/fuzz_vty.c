@@ -38,21 +38,12 @@ static char path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct isup_node *isup;
-	struct sip_ua *sip;
 
 	app = sgw_app_init("sipt-gw", "fuzz");
 	signal(SIGINT, SIG_DFL);	/* leave INT/TERM to libFuzzer's defaults, not the daemon's quit flag */
 	signal(SIGTERM, SIG_DFL);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	isup = isup_node_alloc(app->ctx);
-	isup_node_vty_init(isup);
-	testcall_init(app->ctx, isup);
-	iwf = gw_iwf_alloc(app->ctx, isup, NULL);
-	sip = sip_ua_alloc(app->ctx, &gw_iwf_sip_cbs, iwf);
-	iwf->sip = sip;
-	sip_vty_init(sip);
-	gw_iwf_vty_init(iwf);
+	iwf = gw_iwf_build(app->ctx);
 	memfd = memfd_create("fuzz-cfg", 0);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
 	return 0;
