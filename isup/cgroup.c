@@ -238,39 +238,53 @@ static bool parity_preferred(const struct isup_cgroup *cg, uint16_t cic)
 	}
 }
 
-/* Q.764 2.9.1.3: circuit selection (method 2: prefer the circuits this exchange controls) */
+/* Q.764 2.9.1.3: circuit selection (method 2: prefer the circuits this exchange controls).
+ * One walk over ccts[] (sorted by CIC) from where the strategy starts, stopping at the first usable
+ * circuit: the hunt is done per call, and a full scan of thousands of circuits was a top cost at
+ * carrier rates. "random" starts at a random circuit and takes the next usable one upwards. */
 struct isup_circuit *cgroup_select(struct isup_cgroup *cg, const struct isup_circuit *exclude)
 {
+	unsigned int n = cg->num_ccts, start = 0, lo, hi;
+	bool down = false;
+
+	if (!n)
+		return NULL;
+	switch (cg->sel) {
+	case CG_SEL_LOWEST:
+		break;
+	case CG_SEL_HIGHEST:
+		start = n - 1;
+		down = true;
+		break;
+	case CG_SEL_RANDOM:
+		start = random() % n;
+		break;
+	case CG_SEL_ROUND_ROBIN:
+		/* the first circuit with CIC >= rr_next, wrapping to the lowest */
+		for (lo = 0, hi = n; lo < hi;) {
+			unsigned int mid = (lo + hi) / 2;
+			if (cg->ccts[mid]->cic < cg->rr_next)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		start = lo % n;
+		break;
+	}
 	for (int pass = 0; pass < 2; pass++) {
-		struct isup_circuit *cand[4096];
-		unsigned int n = 0;
-		for (unsigned int i = 0; i < cg->num_ccts; i++) {
+		for (unsigned int k = 0; k < n; k++) {
+			unsigned int i = down ? (start + n - k) % n : (start + k) % n;
 			struct isup_circuit *cct = cg->ccts[i];
 			if (cct == exclude || !circuit_usable_out(cct))
 				continue;
 			if (pass == 0 && !parity_preferred(cg, cct->cic))
 				continue;
-			cand[n++] = cct;
+			if (cg->sel == CG_SEL_ROUND_ROBIN)
+				cg->rr_next = cct->cic + 1;
+			return cct;
 		}
-		if (!n)
-			continue;
-		switch (cg->sel) {
-		case CG_SEL_LOWEST:
-			return cand[0];
-		case CG_SEL_HIGHEST:
-			return cand[n - 1];
-		case CG_SEL_RANDOM:
-			return cand[random() % n];
-		case CG_SEL_ROUND_ROBIN:
-			for (unsigned int i = 0; i < n; i++) {
-				if (cand[i]->cic >= cg->rr_next) {
-					cg->rr_next = cand[i]->cic + 1;
-					return cand[i];
-				}
-			}
-			cg->rr_next = cand[0]->cic + 1;
-			return cand[0];
-		}
+		if (cg->parity == CG_PAR_NONE)
+			break;	/* the second pass would see the same circuits */
 	}
 	return NULL;
 }

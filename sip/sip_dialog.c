@@ -129,6 +129,21 @@ static osip_uri_t *contact_uri(const osip_message_t *m)
 	return c ? c->url : NULL;
 }
 
+struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (; call_id && *call_id; call_id++)
+		h = (h ^ (uint8_t)*call_id) * 16777619u;
+	return &ua->dlg_hash[h % SIP_DLG_HASH_SIZE];
+}
+
+/* index dlg by its Call-ID, once set: a lookup per message must not walk every dialog */
+static void dlg_set_call_id(struct sip_dialog *dlg, const char *call_id)
+{
+	dlg->call_id = osip_strdup(call_id);
+	llist_add(&dlg->hash_entry, sip_dialog_bucket(dlg->ua, dlg->call_id));
+}
+
 static struct sip_dialog *dlg_alloc(struct sip_trunk *trunk, bool is_uac)
 {
 	struct sip_ua *ua = trunk->ua;
@@ -137,6 +152,7 @@ static struct sip_dialog *dlg_alloc(struct sip_trunk *trunk, bool is_uac)
 
 	dlg->ua = ua;
 	INIT_LLIST_HEAD(&dlg->txs);
+	INIT_LLIST_HEAD(&dlg->hash_entry);
 	dlg->trunk = trunk;
 	dlg->is_uac = is_uac;
 	osip_list_init(&dlg->route_set);
@@ -216,6 +232,7 @@ void sip_dialog_reap(struct sip_ua *ua)
 		if (dlg->ack)
 			osip_message_free(dlg->ack);
 		osip_free(dlg->call_id);
+		llist_del(&dlg->hash_entry);
 		llist_del(&dlg->list);
 		osmo_fsm_inst_free(dlg->fi);
 		talloc_free(dlg);
@@ -232,11 +249,8 @@ struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg,
 
 	if (!cid || !ltag)
 		return NULL;
-	llist_for_each_entry(dlg, &ua->dialogs, list) {
-		const char *mytag;
-		if (dlg->dead || strcmp(dlg->call_id, cid))
-			continue;
-		mytag = sip_tag(dlg->local);
+	sip_dialog_for_each_call_id(dlg, ua, cid) {
+		const char *mytag = sip_tag(dlg->local);
 		if (mytag && !strcmp(mytag, ltag))
 			return dlg;
 	}
@@ -294,7 +308,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	tok = sip_random_token(ua, "");
 	snprintf(buf, sizeof(buf), "%s@%s", tok, trunk->cfg.listen_addr);
 	osip_free(tok);
-	dlg->call_id = osip_strdup(buf);
+	dlg_set_call_id(dlg, buf);
 
 	tok = sip_random_token(ua, "");
 	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, trunk->cfg.listen_addr,
@@ -637,12 +651,12 @@ static bool invite_is_retransmission(struct sip_ua *ua, osip_transaction_t *tr, 
 	struct sip_dialog *d;
 	const char *ftag = sip_tag(inv->from);
 	uint32_t cseq = strtoul(inv->cseq->number, NULL, 10);
+	char cidbuf[256];
+	const char *cid = sip_call_id_str(inv, cidbuf, sizeof(cidbuf)) ?: "";
 
-	llist_for_each_entry(d, &ua->dialogs, list) {
+	sip_dialog_for_each_call_id(d, ua, cid) {
 		osip_message_t *copy;
-		char cidbuf[256];
-		if (d->is_uac || d->dead || !d->invite ||
-		    strcmp(d->call_id, sip_call_id_str(inv, cidbuf, sizeof(cidbuf)) ?: ""))
+		if (d->is_uac || !d->invite)
 			continue;
 		if (!ftag || !sip_tag(d->remote) || strcmp(ftag, sip_tag(d->remote)) || cseq != d->invite_cseq)
 			continue;
@@ -726,7 +740,7 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 	dlg->inv_tr = tr;
 	{
 		char cidbuf[256];
-		dlg->call_id = osip_strdup(sip_call_id_str(invite, cidbuf, sizeof(cidbuf)) ?: "");
+		dlg_set_call_id(dlg, sip_call_id_str(invite, cidbuf, sizeof(cidbuf)) ?: "");
 	}
 	osip_to_clone(invite->to, &dlg->local);
 	snprintf(tag, sizeof(tag), "%08x%04x", sip_ua_random(ua), sip_ua_random(ua) & 0xffff);

@@ -37,6 +37,7 @@ struct sip_ua {
 	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
 	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
 	struct llist_head *tx_hash;	/* SIP_TX_HASH_SIZE buckets of struct sip_tx (hash_entry) */
+	struct llist_head *dlg_hash;	/* SIP_DLG_HASH_SIZE buckets of struct sip_dialog by Call-ID */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
 	struct osmo_tdef *tdefs;
@@ -80,6 +81,8 @@ enum sip_tx_kind {
 };
 
 #define SIP_TX_HASH_SIZE 16384
+#define SIP_DLG_HASH_SIZE 16384
+#define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket */
 
 struct sip_tx {
 	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */
@@ -118,6 +121,7 @@ enum sip_dlg_state {
 
 struct sip_dialog {
 	struct llist_head list;
+	struct llist_head hash_entry;	/* in ua->dlg_hash[] by call_id (sip_dialog_index) */
 	struct llist_head txs;		/* struct sip_tx pointing here (dlg_entry) */
 	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
@@ -182,6 +186,12 @@ struct sip_dialog {
 	struct sip_sdp remote_sdp;
 	bool has_remote_sdp;
 };
+
+/* sip_dialog.c: dialogs by Call-ID (compared case-sensitively, RFC 3261 20.8) */
+struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id);
+#define sip_dialog_for_each_call_id(d, ua, cid) \
+	llist_for_each_entry(d, sip_dialog_bucket(ua, cid), hash_entry) \
+		if (!(d)->dead && !strcmp((d)->call_id, cid))
 
 /* sip_ua.c */
 void sip_ua_pump(struct sip_ua *ua);

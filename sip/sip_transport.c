@@ -45,6 +45,17 @@ static int bind_socket(struct sip_trunk *trunk, int type)
 		close(fd);
 		return -err;
 	}
+	if (type == SOCK_DGRAM) {
+		/* bursts at carrier rates overflow the default receive buffer (~200 KiB): a dropped
+		 * request or response costs a retransmission (T1) or a whole transaction (Timer F);
+		 * SO_RCVBUFFORCE passes net.core.rmem_max when privileged, SO_RCVBUF is capped by it */
+		int want = SIP_UDP_RCVBUF, got = 0;
+		socklen_t gl = sizeof(got);
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl);
+		LOGP(DSIP, LOGL_INFO, "trunk %s: UDP receive buffer %d bytes\n", trunk->name, got);
+	}
 	if (trunk->cfg.listen_port == 0) {
 		socklen_t sl = sizeof(sin);
 		getsockname(fd, (struct sockaddr *)&sin, &sl);

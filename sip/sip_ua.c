@@ -256,16 +256,16 @@ static void cb_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 		osip_via_t *v1 = osip_list_get(&msg->vias, 0);
 		if (v1)
 			osip_via_param_get_byname(v1, "branch", &b1);
-		llist_for_each_entry(d, &trunk->ua->dialogs, list) {
+		const char *cid = sip_call_id_str(msg, cidbuf, sizeof(cidbuf)) ?: "";
+		sip_dialog_for_each_call_id(d, trunk->ua, cid) {
 			osip_via_t *v2;
 			osip_generic_param_t *b2 = NULL;
-			if (d->is_uac || d->dead || !d->invite)
+			if (d->is_uac || !d->invite)
 				continue;
 			v2 = osip_list_get(&d->invite->vias, 0);
 			if (v2)
 				osip_via_param_get_byname(v2, "branch", &b2);
-			if (b1 && b2 && b1->gvalue && b2->gvalue && !strcmp(b1->gvalue, b2->gvalue) &&
-			    !strcmp(d->call_id, sip_call_id_str(msg, cidbuf, sizeof(cidbuf)) ?: "")) {
+			if (b1 && b2 && b1->gvalue && b2->gvalue && !strcmp(b1->gvalue, b2->gvalue)) {
 				sip_tx_set_dlg(tx, d);
 				sip_dialog_rx_request(d, tr, msg);
 				return;
@@ -756,6 +756,9 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	INIT_LLIST_HEAD(&ua->trunks);
 	INIT_LLIST_HEAD(&ua->dialogs);
 	INIT_LLIST_HEAD(&ua->dead_dialogs);
+	ua->dlg_hash = talloc_array(ua, struct llist_head, SIP_DLG_HASH_SIZE);
+	for (unsigned int i = 0; i < SIP_DLG_HASH_SIZE; i++)
+		INIT_LLIST_HEAD(&ua->dlg_hash[i]);
 	INIT_LLIST_HEAD(&ua->txs);
 	INIT_LLIST_HEAD(&ua->dead_txs);
 	sip_ua_txn_init(ua);
