@@ -9,8 +9,8 @@ import pcaplat
 
 P = None        # profile (quick/full)
 FULL = {
-    "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500],
-    "sip_rates": [3000, 4000, 5000],     # the SIP-only ramp goes on past the gateway's
+    "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000],
+    "sip_rates": [5000, 6000],     # the SIP-only ramp goes on past the gateway's
     "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
     "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_setup_cps": 150,
