@@ -234,9 +234,14 @@ static bool event_isup_v(const struct sip_event *ev, struct isup_msg *msg, enum 
 {
 	if (!ev->body || !ev->body->isup.present || !ev->body->isup.len)
 		return false;
-	if (isup_decode_body(msg, variant, ev->body->isup.data, ev->body->isup.len, NULL) != ISUP_OK)
+	switch (isup_decode_body(msg, variant, ev->body->isup.data, ev->body->isup.len, NULL)) {
+	case ISUP_OK:
+		return true;
+	case ISUP_ERR_UNKNOWN_MSG:
+		return true;	/* type unknown here, body kept raw: only ever passed on (INFO) */
+	default:
 		return false;
-	return true;
+	}
 }
 
 /* ---- helpers: ISUP side ---------------------------------------------------------------- */
@@ -902,6 +907,20 @@ static void midcall_to_sip(struct gw_call *call, const struct isup_msg *msg)
 		sdp.dir = msg->type == ISUP_SUS ? SIP_SDP_SENDONLY : SIP_SDP_SENDRECV;
 		sip_dialog_reoffer(call->dlg, &sdp, false);
 	}
+}
+
+/* Q.764 2.9.5.3.1 at the interworking point: an unrecognised ISUP message asking for transit
+ * interpretation goes on in a SIP-T/SIP-I INFO (RFC 3372) where the trunk carries ISUP; toward
+ * a plain SIP (or untrusted) trunk the gateway is the ISUP end node. */
+enum isup_pass_on gw_call_isup_pass_on(struct gw_call *call, const struct isup_msg *msg)
+{
+	struct sip_trunk *trunk = call->trunk[0] ? sip_trunk_find(call->iwf->sip, call->trunk) : NULL;
+	if (!trunk || trunk->cfg.sipt_mode == SIP_SIPT_OFF || !trunk->cfg.trusted)
+		return ISUP_PASS_ON_END_NODE;
+	if (!call->dlg || !call->answered)
+		return ISUP_PASS_ON_NOT_POSSIBLE;	/* mid-call INFO only in a confirmed dialog */
+	midcall_to_sip(call, msg);
+	return ISUP_PASS_ON_DONE;
 }
 
 /* ---- FSM ------------------------------------------------------------------------------- */

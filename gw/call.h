@@ -10,6 +10,7 @@
 #include <osmocom/core/fsm.h>
 
 #include "isup/isup.h"
+#include "isup/isup_call.h"
 #include "gw/iam_map.h"
 
 struct gw_iwf;
@@ -93,3 +94,4 @@ struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);
 const char *gw_call_state_name(const struct gw_call *call);
 /* The ISUP layer moved the call to another CIC (call->cic updated): media follows the circuit. */
 void gw_call_cic_changed(struct gw_call *call);
+enum isup_pass_on gw_call_isup_pass_on(struct gw_call *call, const struct isup_msg *msg);

@@ -293,7 +293,14 @@ static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *a
 	}
 }
 
+static enum isup_pass_on iwf_isup_pass_on(struct isup_call *ic, const struct isup_msg *msg, void *app)
+{
+	struct gw_call *call = isup_call_priv(ic);
+	return call ? gw_call_isup_pass_on(call, msg) : ISUP_PASS_ON_END_NODE;
+}
+
 static const struct isup_call_ops iwf_isup_ops = {
+	.pass_on_ind = iwf_isup_pass_on,
 	.setup_ind = iwf_isup_setup_ind,
 	.msg_ind = iwf_isup_msg_ind,
 	.release_ind = iwf_isup_release_ind,

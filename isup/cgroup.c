@@ -661,6 +661,27 @@ static void rx_unknown_msg(struct isup_node *node, uint32_t opc, struct isup_cir
 		isup_tx_cfn(cg, msg->cic, 97, &diag, 1);
 		return;
 	}
+	if (!ci.end_node_only && cct->call && node->cfg.pass_on_unknown_params && node->call_ops &&
+	    node->call_ops->pass_on_ind) {
+		/* Q.764 2.9.5.3.1: transit interpretation, where the layer above carries ISUP on */
+		struct isup_call *call = cct->call;
+		switch (node->call_ops->pass_on_ind(call, msg, node->call_app)) {
+		case ISUP_PASS_ON_DONE:
+			LOGPFSML(cct->fi, LOGL_INFO, "unrecognised message 0x%02x passed on\n", msg->type);
+			return;
+		case ISUP_PASS_ON_NOT_POSSIBLE:
+			/* the "pass on not possible" indicator: release the call or discard */
+			LOGPFSML(cct->fi, LOGL_NOTICE, "unrecognised message 0x%02x: pass on not possible: %s\n",
+				 msg->type, ci.pass_on_not_possible ? "discarded" : "call released");
+			if (!ci.pass_on_not_possible && cct->call)
+				circuit_release_local(cct, 97);
+			else if (ci.send_notification)
+				isup_tx_cfn(cg, msg->cic, 97, &diag, 1);
+			return;
+		case ISUP_PASS_ON_END_NODE:
+			break;
+		}
+	}
 	if (ci.release_call && cct->call) {
 		circuit_release_local(cct, 97);
 		return;

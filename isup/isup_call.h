@@ -16,6 +16,13 @@
 struct isup_node;
 struct isup_call;
 
+/* Result of isup_call_ops.pass_on_ind */
+enum isup_pass_on {
+	ISUP_PASS_ON_END_NODE,		/* the layer above ends ISUP here (e.g. plain SIP): end node handling */
+	ISUP_PASS_ON_DONE,		/* passed on (e.g. encapsulated in a SIP-T/SIP-I INFO) */
+	ISUP_PASS_ON_NOT_POSSIBLE,	/* would pass on, but cannot now: "pass on not possible" instruction */
+};
+
 struct isup_call_ops {
 	/* An IAM was received on an idle circuit (COT, if required, already passed). The layer
 	 * above answers with isup_call_send(ACM/CON/CPG/ANM) or isup_call_release(). */
@@ -28,6 +35,10 @@ struct isup_call_ops {
 	void (*release_ind)(struct isup_call *call, uint8_t cause, void *app);
 	/* Optional: an outgoing call moved to another circuit (automatic repeat attempt). */
 	void (*cic_changed_ind)(struct isup_call *call, uint16_t old_cic, void *app);
+	/* Optional: pass on a message of a type unknown here whose compatibility information asks
+	 * for transit interpretation (Q.764 2.9.5.3.1). Without this callback, or when it returns
+	 * ISUP_PASS_ON_END_NODE, the circuit layer acts as an end node (type A exchange). */
+	enum isup_pass_on (*pass_on_ind)(struct isup_call *call, const struct isup_msg *msg, void *app);
 };
 
 /* Register the layer above (one per node). */
