@@ -3,8 +3,11 @@
 #include <string.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/epoll.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
 #include <osmocom/core/utils.h>
 #include "gw/debug.h"
 #include "media/media_internal.h"
@@ -76,6 +79,54 @@ static int leg_rtcp_cb(struct osmo_fd *ofd, unsigned int what)
 	return 0;
 }
 
+/* Every bridge socket sits in one epoll set, itself a single descriptor in osmo_select_main:
+ * libosmocore's poll() walks all registered descriptors at every wake-up, so with thousands of
+ * bridge sockets the cost per packet grew with the number of bridges (bench/README). The set is
+ * the process's, like the select loop it hangs off; level-triggered, as poll() is. */
+static struct osmo_fd leg_epoll = { .fd = -1 };
+static unsigned int leg_epoll_gen;	/* bumped when a socket leaves the set */
+
+static int leg_epoll_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct epoll_event ev[64];
+	unsigned int gen = leg_epoll_gen;
+	int n = epoll_wait(ofd->fd, ev, ARRAY_SIZE(ev), 0);
+
+	for (int i = 0; i < n; i++) {
+		struct osmo_fd *lfd = ev[i].data.ptr;
+		lfd->cb(lfd, OSMO_FD_READ);
+		/* a callback closed a bridge: the events still in ev[] may point at freed legs; the
+		 * remaining ready sockets are reported again at the next wake-up */
+		if (gen != leg_epoll_gen)
+			break;
+	}
+	return 0;
+}
+
+static int leg_epoll_add(struct osmo_fd *ofd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = ofd };
+
+	if (leg_epoll.fd < 0) {
+		int fd = epoll_create1(EPOLL_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		osmo_fd_setup(&leg_epoll, fd, OSMO_FD_READ, leg_epoll_cb, NULL, 0);
+		if (osmo_fd_register(&leg_epoll) < 0) {
+			close(fd);
+			leg_epoll.fd = -1;
+			return -EIO;
+		}
+	}
+	return epoll_ctl(leg_epoll.fd, EPOLL_CTL_ADD, ofd->fd, &ev) < 0 ? -errno : 0;
+}
+
+static void leg_epoll_del(struct osmo_fd *ofd)
+{
+	epoll_ctl(leg_epoll.fd, EPOLL_CTL_DEL, ofd->fd, NULL);
+	leg_epoll_gen++;
+}
+
 static RtpSession *new_session(void)
 {
 	RtpSession *s = rtp_session_new(RTP_SESSION_SENDRECV);
@@ -97,7 +148,9 @@ static int leg_register(struct media_leg_state *l)
 {
 	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
 	osmo_fd_setup(&l->rtcp_ofd, rtp_session_get_rtcp_socket(l->rtp), OSMO_FD_READ, leg_rtcp_cb, l, 1);
-	if (osmo_fd_register(&l->ofd) < 0 || (l->rtcp_ofd.fd >= 0 && osmo_fd_register(&l->rtcp_ofd) < 0)) {
+	l->ep_rtp = leg_epoll_add(&l->ofd) == 0;
+	l->ep_rtcp = l->rtcp_ofd.fd >= 0 && leg_epoll_add(&l->rtcp_ofd) == 0;
+	if (!l->ep_rtp || (l->rtcp_ofd.fd >= 0 && !l->ep_rtcp)) {
 		media_leg_close(l);
 		return -EIO;
 	}
@@ -158,10 +211,11 @@ int media_leg_open(struct media_leg_state *l)
 
 void media_leg_close(struct media_leg_state *l)
 {
-	if (osmo_fd_is_registered(&l->ofd))
-		osmo_fd_unregister(&l->ofd);
-	if (osmo_fd_is_registered(&l->rtcp_ofd))
-		osmo_fd_unregister(&l->rtcp_ofd);
+	if (l->ep_rtp)
+		leg_epoll_del(&l->ofd);
+	if (l->ep_rtcp)
+		leg_epoll_del(&l->rtcp_ofd);
+	l->ep_rtp = l->ep_rtcp = false;
 	l->ofd.fd = -1;
 	l->rtcp_ofd.fd = -1;
 	if (l->rtp) {

@@ -67,8 +67,9 @@ struct media_leg_state {
 	struct media_bridge *b;
 	enum media_leg leg;
 	RtpSession *rtp;
-	struct osmo_fd ofd;
+	struct osmo_fd ofd;		/* in the bridges' epoll set (leg.c), not in osmo_select_main's */
 	struct osmo_fd rtcp_ofd;	/* RTCP is not used (RFC 3550 6 is optional here): drained, counted */
+	bool ep_rtp, ep_rtcp;		/* ofd / rtcp_ofd are in the epoll set */
 	uint16_t local_port;		/* RTP local_port, RTCP local_port + 1 */
 	bool fixed;			/* local_ip:local_port given by the user, not a pool pair */
 	char local_ip[64];
