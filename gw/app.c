@@ -115,7 +115,28 @@ struct cfg_reader {
 	char line[VTY_BUFSIZ];
 	unsigned int lineno;
 	bool failed;
+	char top_indent[VTY_BUFSIZ];	/* indentation of the first command */
+	bool have_top;
 };
+
+/* libosmovty takes the first command's indentation as the top level's; a later line indented
+ * less than that makes config_from_file() loop for ever (libosmocore 1.11), so such a file is
+ * refused here with its line number. */
+static bool cfg_indent_ok(struct cfg_reader *r)
+{
+	size_t n = strspn(r->line, " \t");
+	char c = r->line[n];
+
+	if (c == '\0' || c == '\n' || c == '\r' || c == '!' || c == '#')
+		return true;	/* blank or comment */
+	if (!r->have_top) {
+		memcpy(r->top_indent, r->line, n);
+		r->top_indent[n] = '\0';
+		r->have_top = true;
+		return true;
+	}
+	return n >= strlen(r->top_indent) && !strncmp(r->line, r->top_indent, strlen(r->top_indent));
+}
 
 static void cfg_line_trimmed(const struct cfg_reader *r, char *out, size_t size)
 {
@@ -162,6 +183,12 @@ static ssize_t cfg_read(void *cookie, char *buf, size_t size)
 	if (len == sizeof(r->line) - 1 && r->line[len - 1] != '\n') {
 		fprintf(stderr, "%s: %s:%u: line longer than %d characters\n", r->app, r->file, r->lineno,
 			VTY_BUFSIZ - 2);
+		r->failed = true;
+		return 0;
+	}
+	if (!cfg_indent_ok(r)) {
+		fprintf(stderr, "%s: %s:%u: indented less than the first command of the file\n", r->app, r->file,
+			r->lineno);
 		r->failed = true;
 		return 0;
 	}
