@@ -175,11 +175,30 @@ static ssize_t cfg_read(void *cookie, char *buf, size_t size)
 
 	if (r->failed || !cfg_check_output(r))
 		return 0;
-	if (!fgets(r->line, sizeof(r->line), r->f))
-		return 0;
-	r->lineno++;
-	snprintf(g_cfg_where, sizeof(g_cfg_where), "%s:%u", r->file, r->lineno);
-	len = strlen(r->line);
+	/* one line by hand: fgets() would hide a NUL byte, after which libosmovty and this reader
+	 * would no longer agree on where lines start */
+	{
+		int c = EOF;
+		bool nul = false;
+		len = 0;
+		while (len < sizeof(r->line) - 1 && (c = getc(r->f)) != EOF) {
+			if (c == '\0')
+				nul = true;
+			r->line[len++] = (char)c;
+			if (c == '\n')
+				break;
+		}
+		r->line[len] = '\0';
+		if (!len)
+			return 0;
+		r->lineno++;
+		snprintf(g_cfg_where, sizeof(g_cfg_where), "%s:%u", r->file, r->lineno);
+		if (nul) {
+			fprintf(stderr, "%s: %s:%u: NUL byte in the line\n", r->app, r->file, r->lineno);
+			r->failed = true;
+			return 0;
+		}
+	}
 	if (len == sizeof(r->line) - 1 && r->line[len - 1] != '\n') {
 		fprintf(stderr, "%s: %s:%u: line longer than %d characters\n", r->app, r->file, r->lineno,
 			VTY_BUFSIZ - 2);
