@@ -236,9 +236,8 @@ static bool event_isup_v(const struct sip_event *ev, struct isup_msg *msg, enum 
 		return false;
 	switch (isup_decode_body(msg, variant, ev->body->isup.data, ev->body->isup.len, NULL)) {
 	case ISUP_OK:
+	case ISUP_ERR_UNKNOWN_MSG:	/* type unknown here, body kept raw: only ever passed on (INFO) */
 		return true;
-	case ISUP_ERR_UNKNOWN_MSG:
-		return true;	/* type unknown here, body kept raw: only ever passed on (INFO) */
 	default:
 		return false;
 	}
@@ -915,7 +914,7 @@ static void midcall_to_sip(struct gw_call *call, const struct isup_msg *msg)
 enum isup_pass_on gw_call_isup_pass_on(struct gw_call *call, const struct isup_msg *msg)
 {
 	struct sip_trunk *trunk = call->trunk[0] ? sip_trunk_find(call->iwf->sip, call->trunk) : NULL;
-	if (!trunk || trunk->cfg.sipt_mode == SIP_SIPT_OFF || !trunk->cfg.trusted)
+	if (!trunk || !sip_trunk_carries_isup(trunk))
 		return ISUP_PASS_ON_END_NODE;
 	if (!call->dlg || !call->answered)
 		return ISUP_PASS_ON_NOT_POSSIBLE;	/* mid-call INFO only in a confirmed dialog */

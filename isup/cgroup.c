@@ -110,19 +110,24 @@ struct isup_cgroup *cgroup_find(struct isup_node *node, const char *name)
 	return NULL;
 }
 
-struct isup_circuit *cgroup_cct(struct isup_cgroup *cg, uint16_t cic)
+/* index of the first circuit with a CIC >= cic in ccts[] (sorted by CIC); num_ccts if none */
+static unsigned int cct_lower_bound(const struct isup_cgroup *cg, unsigned int cic)
 {
 	unsigned int lo = 0, hi = cg->num_ccts;
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
-		if (cg->ccts[mid]->cic == cic)
-			return cg->ccts[mid];
 		if (cg->ccts[mid]->cic < cic)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+struct isup_circuit *cgroup_cct(struct isup_cgroup *cg, uint16_t cic)
+{
+	unsigned int i = cct_lower_bound(cg, cic);
+	return i < cg->num_ccts && cg->ccts[i]->cic == cic ? cg->ccts[i] : NULL;
 }
 
 struct isup_cgroup *cgroup_find_by_dpc_cic(struct isup_node *node, uint32_t dpc, uint16_t cic)
@@ -244,7 +249,7 @@ static bool parity_preferred(const struct isup_cgroup *cg, uint16_t cic)
  * carrier rates. "random" starts at a random circuit and takes the next usable one upwards. */
 struct isup_circuit *cgroup_select(struct isup_cgroup *cg, const struct isup_circuit *exclude)
 {
-	unsigned int n = cg->num_ccts, start = 0, lo, hi;
+	unsigned int n = cg->num_ccts, start = 0;
 	bool down = false;
 
 	if (!n)
@@ -261,14 +266,7 @@ struct isup_circuit *cgroup_select(struct isup_cgroup *cg, const struct isup_cir
 		break;
 	case CG_SEL_ROUND_ROBIN:
 		/* the first circuit with CIC >= rr_next, wrapping to the lowest */
-		for (lo = 0, hi = n; lo < hi;) {
-			unsigned int mid = (lo + hi) / 2;
-			if (cg->ccts[mid]->cic < cg->rr_next)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		start = lo % n;
+		start = cct_lower_bound(cg, cg->rr_next) % n;
 		break;
 	}
 	for (int pass = 0; pass < 2; pass++) {

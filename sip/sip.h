@@ -245,6 +245,8 @@ void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const ch
 
 struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name);
 struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name);
+/* The trunk carries ISUP bodies: SIP-T/SIP-I and trusted (RFC 3372, RFC 3398 5.2) */
+bool sip_trunk_carries_isup(const struct sip_trunk *trunk);
 /* Iterate the trunks in configuration order: prev NULL gives the first; NULL after the last */
 struct sip_trunk *sip_trunk_next(struct sip_ua *ua, struct sip_trunk *prev);
 int sip_trunk_start(struct sip_trunk *trunk);

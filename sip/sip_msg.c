@@ -173,8 +173,7 @@ int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct 
 	char ctype[128], disp[64];
 	osip_body_t *b;
 
-	/* RFC 3372 / RFC 3398 5.2: ISUP only towards trusted SIP-T/SIP-I peers */
-	if (!isup || !isup_len || trunk->cfg.sipt_mode == SIP_SIPT_OFF || !trunk->cfg.trusted)
+	if (!isup || !isup_len || !sip_trunk_carries_isup(trunk))
 		isup_len = 0;
 	if (isup_len > SIP_ISUP_MAX)
 		return -1;

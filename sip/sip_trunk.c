@@ -51,6 +51,11 @@ struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name)
 	return t;
 }
 
+bool sip_trunk_carries_isup(const struct sip_trunk *trunk)
+{
+	return trunk->cfg.sipt_mode != SIP_SIPT_OFF && trunk->cfg.trusted;
+}
+
 struct sip_trunk *sip_trunk_find(struct sip_ua *ua, const char *name)
 {
 	struct sip_trunk *t;
