@@ -20,6 +20,8 @@ SIPT_PORT=$((LAB_BASE + 6))	# gateway A's trunk towards SIPp (5062 in config/)
 SIPP_PORT=$((LAB_BASE + 7))	# SIPp (5080 in config/)
 LAB_PIDS=()
 LAB_FAILS=0
+LAB_PLAN=""	# the number of checks the test declares (plan N), harness checks not included
+LAB_AUTO=0	# checks the harness itself emitted (auto_check), added to the plan at exit
 
 log() { echo "# $*"; }
 
@@ -34,8 +36,25 @@ lab_cleanup() {
 	done
 	for p in "${LAB_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null
+	lab_exit_checks
+	lab_plan_emit
 }
 trap lab_cleanup EXIT
+
+# plan N: the test declares N checks of its own; at exit the harness prints the TAP plan
+# "1..N+A" (A: the checks the harness emitted itself), so a test that ends early fails
+plan() { LAB_PLAN=$1; }
+lab_plan_emit() {
+	[ -n "$LAB_PLAN" ] || return 0	# (to become a failure once every test declares its plan)
+	echo "1..$(( LAB_PLAN + LAB_AUTO ))"
+}
+# auto_check NAME CMD...: a check of the harness's own (sanitizers, exit status, wire oracle)
+auto_check() {
+	LAB_AUTO=$((LAB_AUTO + 1))
+	check "$@"
+}
+# the harness's checks at exit (daemons stopped by then); extended by the oracle and exit checks
+lab_exit_checks() { :; }
 
 # lab_cfg SRC DST: copy a config from config/ with the test's ports
 lab_cfg() {
