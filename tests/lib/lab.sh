@@ -26,7 +26,16 @@ LAB_AUTO=0	# checks the harness itself emitted (auto_check), added to the plan a
 log() { echo "# $*"; }
 
 lab_cleanup() {
-	local p
+	lab_wire_checks		# the daemons are still up: the capture ends before they stop
+	lab_stop_all
+	lab_exit_checks
+	lab_plan_emit
+}
+# lab_wire_checks: the independent wire oracle at the end of a test (tshark on the capture)
+lab_wire_checks() { :; }
+# lab_stop_all: stops every process the test started
+lab_stop_all() {
+	local p i
 	for p in "${LAB_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	for i in $(seq 1 30); do
 		local alive=0
@@ -36,8 +45,6 @@ lab_cleanup() {
 	done
 	for p in "${LAB_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	lab_exit_checks
-	lab_plan_emit
 }
 trap lab_cleanup EXIT
 
@@ -53,7 +60,7 @@ auto_check() {
 	LAB_AUTO=$((LAB_AUTO + 1))
 	check "$@"
 }
-# the harness's checks at exit (daemons stopped by then); extended by the oracle and exit checks
+# lab_exit_checks: further checks of the harness once every daemon has stopped
 lab_exit_checks() { :; }
 
 # lab_cfg SRC DST: copy a config from config/ with the test's ports
