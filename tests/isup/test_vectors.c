@@ -164,6 +164,7 @@ enum ftype {
 	FT_RANGE1,	/* range and status: tshark shows the range + 1 */
 	FT_STATUS,	/* range and status: the status octets in hex */
 	FT_DIAG,	/* cause: the diagnostic octets in hex */
+	FT_REC,		/* cause: the recommendation of octet 1a (present when listed) */
 };
 
 struct fdesc {
@@ -222,6 +223,8 @@ static const struct fdesc f_locn[] = {	/* 3.30 */
 	NUM_DIGITS("isup.location_number"), NUM_NAI("calling"), NUM_NPI, NUM_APRI,
 	{ "isup.inn_indicator", FT_U8, M(num, inn_ni) },
 	{ "isup.screening_indicator", FT_U8, M(num, screening) }, { NULL } };
+static const struct fdesc f_subn[] = {	/* 3.51 */
+	NUM_DIGITS("isup.subsequent_number"), { NULL } };
 static const struct fdesc f_nci[] = {	/* 3.35 */
 	{ "isup.satellite_indicator", FT_U8, M(nci, satellite) },
 	{ "isup.continuity_check_indicator", FT_U8, M(nci, continuity) },
@@ -244,6 +247,7 @@ static const struct fdesc f_bci[] = {	/* 3.5 */
 	{ "isup.backw_call_end_to_end_method_indicator", FT_U8, M(bci, e2e_method) },
 	{ "isup.backw_call_interworking_indicator", FT_U8, M(bci, interworking) },
 	{ "isup.backw_call_end_to_end_information_indicator", FT_U8, M(bci, e2e_info) },
+	{ "isup.backw_call_iam_seg_ind", FT_U8, M(bci, e2e_info) },	/* T1.113: bit J */
 	{ "isup.backw_call_isdn_user_part_indicator", FT_U8, M(bci, isup_all_the_way) },
 	{ "isup.backw_call_holding_indicator", FT_U8, M(bci, holding) },
 	{ "isup.backw_call_isdn_access_indicator", FT_U8, M(bci, term_access_isdn) },
@@ -260,6 +264,7 @@ static const struct fdesc f_cause[] = {	/* 3.12, Q.850 (ITU fields from q931, AN
 	{ "q931.coding_standard", FT_U8, M(cause, coding_std) },
 	{ "ansi_isup.coding_standard", FT_U8, M(cause, coding_std) },
 	{ "isup.cause_indicator", FT_U8, M(cause, value) },
+	{ "q931.cause.recommendation", FT_REC, 0 },
 	{ "q931.information_element", FT_DIAG, 0 },
 	{ "q931.cause_call.message_type", FT_DIAG, 0 }, { NULL } };
 static const struct fdesc f_event[] = {	/* 3.21 */
@@ -297,6 +302,7 @@ NUMBER_CODEC(ocn, ISUP_NUM_ORIG_CALLED)
 NUMBER_CODEC(rdgn, ISUP_NUM_REDIRECTING)
 NUMBER_CODEC(connn, ISUP_NUM_CONNECTED)
 NUMBER_CODEC(locn, ISUP_NUM_LOCATION)
+NUMBER_CODEC(subn, ISUP_NUM_SUBSEQUENT)
 TYPED_CODEC(nci, nci)
 TYPED_CODEC(fci, fci)
 TYPED_CODEC(bci, bci)
@@ -316,6 +322,7 @@ static const struct pdesc typed_params[] = {
 	{ ISUP_PRM_REDIRECTING_NUM, dec_rdgn, enc_rdgn, f_rdgn },
 	{ ISUP_PRM_CONNECTED_NUM, dec_connn, enc_connn, f_connn },
 	{ ISUP_PRM_LOCATION_NUM, dec_locn, enc_locn, f_locn },
+	{ ISUP_PRM_SUBSEQUENT_NUM, dec_subn, enc_subn, f_subn },
 	{ ISUP_PRM_NCI, dec_nci, enc_nci, f_nci },
 	{ ISUP_PRM_FCI, dec_fci, enc_fci, f_fci },
 	{ ISUP_PRM_BCI, dec_bci, enc_bci, f_bci },
@@ -396,6 +403,9 @@ static void field_get(const struct fdesc *fd, const union typed *t, char *out, s
 	case FT_STATUS:
 		hex_string(out, size, t->rs.status, t->rs.status_present ? (t->rs.range + 8) / 8 : 0);
 		break;
+	case FT_REC:
+		snprintf(out, size, t->cause.has_recommendation ? "%u" : "(absent)", t->cause.recommendation);
+		break;
 	case FT_DIAG:
 		if (t->cause.diag_len == 1)
 			snprintf(out, size, "%u", t->cause.diag[0]);
@@ -427,6 +437,10 @@ static int field_set(const struct fdesc *fd, union typed *t, const char *value)
 	case FT_STATUS:
 		t->rs.status_present = true;
 		return parse_hex(value, t->rs.status, sizeof(t->rs.status), 0) ? 0 : -1;
+	case FT_REC:
+		t->cause.has_recommendation = true;
+		t->cause.recommendation = v;
+		return v > 127 ? -1 : 0;
 	case FT_DIAG:
 		t->cause.diag[0] = v;
 		t->cause.diag_len = 1;

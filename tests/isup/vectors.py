@@ -24,7 +24,7 @@ STRUCTURAL = re.compile(r'^isup\.(parameter_type|parameter_length|mandatory_vari
 # Q.763 Table 5 parameter name codes of the short names the vectors use (written from the
 # standard, not taken from the codec)
 Q763_CODES = {
-    'tmr': 0x02, 'atp': 0x03, 'cdpn': 0x04, 'nci': 0x06, 'fci': 0x07, 'ofci': 0x08, 'cpc': 0x09,
+    'tmr': 0x02, 'atp': 0x03, 'cdpn': 0x04, 'subn': 0x05, 'nci': 0x06, 'fci': 0x07, 'ofci': 0x08, 'cpc': 0x09,
     'cgpn': 0x0a, 'rdgn': 0x0b, 'bci': 0x11, 'cause': 0x12, 'rdinfo': 0x13, 'cgsmt': 0x15, 'rs': 0x16,
     'usi': 0x1d, 'connn': 0x21, 'sri': 0x22, 'event': 0x24, 'csi': 0x26, 'acl': 0x27, 'ocn': 0x28,
     'obci': 0x29, 'pdc': 0x31, 'eci': 0x37, 'hop': 0x3d, 'tmrp': 0x3e, 'locn': 0x3f, 'gn': 0xc0,
