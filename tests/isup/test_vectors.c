@@ -165,6 +165,8 @@ enum ftype {
 	FT_STATUS,	/* range and status: the status octets in hex */
 	FT_DIAG,	/* cause: the diagnostic octets in hex */
 	FT_REC,		/* cause: the recommendation of octet 1a (present when listed) */
+	FT_DIAGHEX,	/* cause: the diagnostic octets in hex */
+	FT_PC_CODE,	/* parameter compatibility: the upgraded parameter of the one entry */
 };
 
 struct fdesc {
@@ -185,6 +187,8 @@ union typed {
 	struct isup_redirection_info ri;
 	struct isup_echo_control eci;
 	struct isup_usi usi;
+	struct isup_compat_instr mc;
+	struct isup_param_compat pc;
 };
 
 struct pdesc {
@@ -223,6 +227,23 @@ static const struct fdesc f_locn[] = {	/* 3.30 */
 	NUM_DIGITS("isup.location_number"), NUM_NAI("calling"), NUM_NPI, NUM_APRI,
 	{ "isup.inn_indicator", FT_U8, M(num, inn_ni) },
 	{ "isup.screening_indicator", FT_U8, M(num, screening) }, { NULL } };
+static const struct fdesc f_rdnn[] = {	/* 3.46 */
+	NUM_DIGITS("isup.redirection_number"), NUM_NAI("called"), NUM_NPI,
+	{ "isup.inn_indicator", FT_U8, M(num, inn_ni) }, { NULL } };
+static const struct fdesc f_mci[] = {	/* 3.33 */
+	{ "isup.transit_at_intermediate_exchange_ind", FT_U8, M(mc, end_node_only) },
+	{ "isup.Release_call_ind", FT_U8, M(mc, release_call) },
+	{ "isup.Send_notification_ind", FT_U8, M(mc, send_notification) },
+	{ "isup.Discard_message_ind_value", FT_U8, M(mc, discard_msg) },
+	{ "isup.Pass_on_not_possible_val", FT_U8, M(mc, pass_on_not_possible) }, { NULL } };
+static const struct fdesc f_pci[] = {	/* 3.41, one entry */
+	{ "isup.upgraded_parameter", FT_PC_CODE, 0 },
+	{ "isup.transit_at_intermediate_exchange_ind", FT_U8, M(pc, entry[0].instr.end_node_only) },
+	{ "isup.Release_call_ind", FT_U8, M(pc, entry[0].instr.release_call) },
+	{ "isup.Send_notification_ind", FT_U8, M(pc, entry[0].instr.send_notification) },
+	{ "isup.Discard_message_ind_value", FT_U8, M(pc, entry[0].instr.discard_msg) },
+	{ "isup.Discard_parameter_ind", FT_U8, M(pc, entry[0].instr.discard_param) },
+	{ "isup.Pass_on_not_possible_ind", FT_U8, M(pc, entry[0].instr.pass_on_not_possible) }, { NULL } };
 static const struct fdesc f_subn[] = {	/* 3.51 */
 	NUM_DIGITS("isup.subsequent_number"), { NULL } };
 static const struct fdesc f_nci[] = {	/* 3.35 */
@@ -265,6 +286,7 @@ static const struct fdesc f_cause[] = {	/* 3.12, Q.850 (ITU fields from q931, AN
 	{ "ansi_isup.coding_standard", FT_U8, M(cause, coding_std) },
 	{ "isup.cause_indicator", FT_U8, M(cause, value) },
 	{ "q931.cause.recommendation", FT_REC, 0 },
+	{ "diagnostic", FT_DIAGHEX, 0 },
 	{ "q931.information_element", FT_DIAG, 0 },
 	{ "q931.cause_call.message_type", FT_DIAG, 0 }, { NULL } };
 static const struct fdesc f_event[] = {	/* 3.21 */
@@ -303,6 +325,9 @@ NUMBER_CODEC(rdgn, ISUP_NUM_REDIRECTING)
 NUMBER_CODEC(connn, ISUP_NUM_CONNECTED)
 NUMBER_CODEC(locn, ISUP_NUM_LOCATION)
 NUMBER_CODEC(subn, ISUP_NUM_SUBSEQUENT)
+NUMBER_CODEC(rdnn, ISUP_NUM_REDIRECTION)
+TYPED_CODEC(msg_compat, mc)
+TYPED_CODEC(param_compat, pc)
 TYPED_CODEC(nci, nci)
 TYPED_CODEC(fci, fci)
 TYPED_CODEC(bci, bci)
@@ -323,6 +348,9 @@ static const struct pdesc typed_params[] = {
 	{ ISUP_PRM_CONNECTED_NUM, dec_connn, enc_connn, f_connn },
 	{ ISUP_PRM_LOCATION_NUM, dec_locn, enc_locn, f_locn },
 	{ ISUP_PRM_SUBSEQUENT_NUM, dec_subn, enc_subn, f_subn },
+	{ ISUP_PRM_REDIRECTION_NUM, dec_rdnn, enc_rdnn, f_rdnn },
+	{ ISUP_PRM_MSG_COMPAT_INFO, dec_msg_compat, enc_msg_compat, f_mci },
+	{ ISUP_PRM_PARAM_COMPAT_INFO, dec_param_compat, enc_param_compat, f_pci },
 	{ ISUP_PRM_NCI, dec_nci, enc_nci, f_nci },
 	{ ISUP_PRM_FCI, dec_fci, enc_fci, f_fci },
 	{ ISUP_PRM_BCI, dec_bci, enc_bci, f_bci },
@@ -406,6 +434,15 @@ static void field_get(const struct fdesc *fd, const union typed *t, char *out, s
 	case FT_REC:
 		snprintf(out, size, t->cause.has_recommendation ? "%u" : "(absent)", t->cause.recommendation);
 		break;
+	case FT_DIAGHEX:
+		hex_string(out, size, t->cause.diag, t->cause.diag_len);
+		break;
+	case FT_PC_CODE:
+		if (t->pc.num == 1)
+			snprintf(out, size, "%u", t->pc.entry[0].code);
+		else
+			snprintf(out, size, "(%u entries)", t->pc.num);
+		break;
 	case FT_DIAG:
 		if (t->cause.diag_len == 1)
 			snprintf(out, size, "%u", t->cause.diag[0]);
@@ -441,6 +478,13 @@ static int field_set(const struct fdesc *fd, union typed *t, const char *value)
 		t->cause.has_recommendation = true;
 		t->cause.recommendation = v;
 		return v > 127 ? -1 : 0;
+	case FT_DIAGHEX:
+		t->cause.diag_len = parse_hex(value, t->cause.diag, sizeof(t->cause.diag), 0);
+		return t->cause.diag_len ? 0 : -1;
+	case FT_PC_CODE:
+		t->pc.num = 1;
+		t->pc.entry[0].code = v;
+		return v > 255 ? -1 : 0;
 	case FT_DIAG:
 		t->cause.diag[0] = v;
 		t->cause.diag_len = 1;
