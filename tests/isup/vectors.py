@@ -30,6 +30,13 @@ Q763_CODES = {
     'obci': 0x29, 'pdc': 0x31, 'eci': 0x37, 'mci': 0x38, 'pci': 0x39, 'hop': 0x3d, 'tmrp': 0x3e, 'locn': 0x3f, 'gn': 0xc0,
 }
 POINT_CODES = {'ITU': (0x00bb, 0x00ba), 'ANSI': (0x010203, 0x010204)}
+# how tshark must show them: ITU 0.23.3 / 0.23.2 unstructured, ANSI network-cluster-member
+M3UA_SHOWN = {
+    'ITU': {'m3ua.protocol_data_opc': 'OPC: 187', 'm3ua.protocol_data_dpc': 'DPC: 186',
+            'm3ua.protocol_data_si': 'SI: ISUP (5)'},
+    'ANSI': {'m3ua.protocol_data_opc': 'OPC: 66051 (1-2-3)', 'm3ua.protocol_data_dpc': 'DPC: 66052 (1-2-4)',
+             'm3ua.protocol_data_si': 'SI: ISUP (5)'},
+}
 
 
 class Vector:
@@ -167,6 +174,10 @@ def check_vector(v, packet):
             errs.append('tshark expert: %s' % f.get('showname'))
     if 'm3ua' not in protos or 'isup' not in protos:
         return errs + ['tshark found no M3UA/ISUP (%s)' % ','.join(protos)]
+    shown = {f.get('name'): f.get('showname') for f in descendants(protos['m3ua'])}
+    for name, want in M3UA_SHOWN[v.variant].items():
+        if shown.get(name) != want:
+            errs.append('M3UA %s: tshark %r, expected %r' % (name, shown.get(name), want))
     got = [i for i in tshark_items(protos['isup']) if i[0] != 'ptr']
     # tshark shows a variable parameter's pointer inside the parameter, then the optional
     # part's pointer: in tree order that is the wire order (Q.763 1.3)
