@@ -107,9 +107,14 @@ def dissect(vectors, variant, workdir):
     with open(txt, 'w') as f:
         for i, v in enumerate(vectors):
             f.write('000000 ' + ' '.join('%02x' % b for b in m3ua_data(variant, v.octets, i & 0x0f)) + '\n')
-    subprocess.run(['text2pcap', '-q', '-S', '2905,2905,3', txt, pcap], check=True)
-    out = subprocess.run(['tshark', '-o', 'mtp3.standard:' + variant, '-r', pcap, '-T', 'pdml'],
-                         check=True, capture_output=True, text=True).stdout
+    r = subprocess.run(['text2pcap', '-q', '-S', '2905,2905,3', txt, pcap], capture_output=True, text=True)
+    if r.returncode:
+        sys.exit('text2pcap failed: ' + r.stderr)
+    r = subprocess.run(['tshark', '-o', 'mtp3.standard:' + variant, '-r', pcap, '-T', 'pdml'],
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit('tshark failed: ' + r.stderr)
+    out = r.stdout
     with open('%s/%s.pdml' % (workdir, variant), 'w') as f:
         f.write(out)
     return ET.fromstring(out).findall('packet')
