@@ -4,7 +4,10 @@
 Each vector's octets are wrapped by hand in an M3UA DATA message (RFC 4666 3.3.1: common
 header, Protocol Data parameter with OPC, DPC, SI=5, NI, MP, SLS) and written to a pcap with
 text2pcap as SCTP payload (PPID 3 = M3UA). tshark dissects them (mtp3.standard ITU or ANSI) to
-PDML; for every vector this prints one TAP line: tshark must show the CIC, the message type and
+PDML. The variant is told by the MTP3 standard preference: mtp3.standard:ANSI makes tshark's ISUP
+read a 14-bit CIC and the T1.113 layouts (the ANSI IAM with USI mandatory); isup.variant stays at
+"ITU Standard" (it picks ITU national variants). Read with ITU, the ANSI IAM of CIC 9029 shows as
+CIC 837. For every vector this prints one TAP line: tshark must show the CIC, the message type and
 every parameter exactly as the vector says (same octets per item, the same set of isup.* fields
 with the same values, nothing else), no malformed packet and no expert warning or error.
 
