@@ -38,6 +38,8 @@ int main(void)
 	struct isup_cgroup *cg;
 	unsigned int seen[11] = { 0 }, c, n_distinct = 0;
 
+	/* TAP plan: 13 single checks and one per selection strategy with every circuit blocked */
+	printf("1..%d\n", 13 + (CG_SEL_RANDOM - CG_SEL_LOWEST + 1));
 	osmo_init_logging2(ctx, &sgw_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
 	node = isup_node_alloc(ctx);

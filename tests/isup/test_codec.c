@@ -912,6 +912,8 @@ static const struct tcase cases[] = {
 
 int main(int argc, char **argv)
 {
+	/* TAP plan: the cases, then one round trip per sample message */
+	printf("1..%zu\n", sizeof(cases) / sizeof(cases[0]) + isup_num_samples);
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		report(cases[i].name, cases[i].fn());
 	/* round trip of every sample message (each message type at least once) */
