@@ -1,5 +1,5 @@
 """Benchmark lab: processes (recorded by PID, stopped at exit), configs, VTY, CPU/RSS probes."""
-import os, re, signal, socket, subprocess, time
+import hashlib, os, re, signal, socket, subprocess, time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # own loopback addresses (127.0.1.x), apart from the lab and the test suite (127.0.0.x)
@@ -290,6 +290,14 @@ class CpuMeter:
         res = {n: round(100.0 * (proc_cpu(p) - self.c0[n]) / dt, 1) for n, p in self.procs.items()}
         res["cores"] = cores_busy(self.k0, cores_snapshot())
         return res
+
+
+def sha256(path):
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def machine():
