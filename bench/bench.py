@@ -427,7 +427,13 @@ def media_step(e, who, flows, relay_pid, n):
         step[k] = float(r[k]) if k in r else None
     step["transit_over_100ms"] = int(r.get("transit_over_100ms", 0))
     step["gen_late_ms_max"] = float(r.get("late_ms_max", "nan"))
+    # the packets due in the measured window (both directions); fewer: the generator fell behind
+    due = 2 * n * 50 * P["media_secs"]
+    step["generator_sent_pct"] = round(100.0 * step["sent"] / due, 2)
     step["fail_reasons"] = media_verdict(step) if line else ["rtpgen failed: %s" % stderr.strip()[:200]]
+    if line and step["generator_sent_pct"] < 99:
+        step["fail_reasons"].append("generator behind schedule: sent %s %% of the packets due" %
+                                    step["generator_sent_pct"])
     step["pass"] = not step["fail_reasons"]
     return step
 
@@ -489,6 +495,7 @@ def bench_media(env):
             flows.append("%s %s" % m.groups())
     v.close()
     path = e.lab.write("flows-gw.txt", "\n".join(flows) + "\n")
+    res["flows_log"] = e.step_copy("media-flows-sipt-gw.txt", path)
     say("media: %d calls answered through the gateway, %d bridges" % (answered, len(flows)))
     res["gw"] = media_steps(e, "sipt-gw", path, e.gw.pid, len(flows))
     res["gw"]["bridges"] = len(flows)
@@ -536,6 +543,7 @@ def media_rtpengine(e, maxn):
             # the offer's SDP goes to B (B sends there), the answer's to A
             flows.append("%d %d" % (sdp_port(a["sdp"]), sdp_port(o["sdp"])))
         path = e.lab.write("flows-rtpengine.txt", "\n".join(flows) + "\n")
+        e.step_copy("media-flows-rtpengine.txt", path)
         say("media: %d calls set up in rtpengine (ng offer/answer)" % len(flows))
         r = media_steps(e, "rtpengine", path, rte.pid, len(flows))
         r["calls_set_up"] = len(flows)
@@ -590,8 +598,8 @@ def table_media(c):
                 fmt(st["transit_p99_ms"]), fmt(st["transit_max_ms"]), fmt(st["jitter_mean_ms"]),
                 fmt(st["jitter_max_ms"]))
         L_.append(row)
-    L_ += ["", "CPU per step (%% of one core; per-core busy of the machine):", "",
-           "| calls |" + "".join(" %s relay % | %s generator % | %s per-core % |" % (names[w], names[w], names[w])
+    L_ += ["", "CPU per step (% of one core; per-core busy of the machine):", "",
+           "| calls |" + "".join(" %s relay %% | %s generator %% | %s per-core %% |" % (names[w], names[w], names[w])
                                   for w in sides), "|---|" + "---|" * 3 * len(sides)]
     for n in c.get("ramp", sorted(by[sides[0]])):
         row = "| %d |" % n
