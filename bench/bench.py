@@ -100,123 +100,135 @@ class Env:
 
 
 # ------------------------------------------------------------------------------------------------
+def callrate_up(e):
+    """the call-rate lab: one exchange, the gateway, SIPp as the answering UAS"""
+    e.start_stp(1)
+    e.start_gw(1)
+    e.start_peers(1)
+    e.wait_gw_ready(1)
+    e.start_uas("uas.xml", hold_ms=P["hold_ms"])
+    return e.peers[0]
+
+
+def callrate_gw_step(e, peer, rate):
+    """one step of full call cycles at rate CPS through the gateway"""
+    n = int(rate * P["rate_secs"])
+    cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
+    # calls not finished 10 s after the last one was due are counted as stuck (a failure)
+    peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
+        n, rate, P["rate_secs"] + P["hold_ms"] / 1000 + 10))
+    line = peer.wait("LOAD RESULT", P["rate_secs"] + 40)
+    res = L.kv(line)
+    c = cpu.stop()
+    L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
+    left = L.calls_count(e.ports.gw_vty)
+    ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
+        res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
+    step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
+            "completed": int(res.get("completed", 0)), "failed": int(res.get("failed", 0)),
+            "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
+            "cps_achieved": float(res.get("cps_achieved", 0)),
+            "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
+            "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
+    step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\n" % (
+        line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left))
+    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
+        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
+    return step
+
+
+def callrate_sip_step(e, rate):
+    """one step of the SIP-only ceiling: SIPp UAC -> the same SIPp UAS, same rate and hold"""
+    n = int(rate * P["rate_secs"])
+    stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
+    uac = e.lab.start("uac-%d" % rate, [
+        "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
+        "-p", str(e.ports.sipp_uac), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas), "-s", "4930100",
+        "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
+        "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
+        "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])
+    cpu = L.CpuMeter({"sipp_uas": e.uas.pid})
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.time()
+    try:
+        uac.wait(P["rate_secs"] + 60)
+    except Exception:
+        pass
+    dur = time.time() - t0
+    c = cpu.stop()
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)     # the UAC, reaped by the wait
+    c["sipp_uac"] = round(100.0 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / dur, 1)
+    e.lab.stop(uac)
+    succ = fail = 0
+    try:
+        rows = [r.split(";") for r in open(stat).read().splitlines() if r]
+        h, last = rows[0], rows[-1]
+        succ = int(last[h.index("SuccessfulCall(C)")])
+        fail = int(last[h.index("FailedCall(C)")])
+    except (OSError, ValueError, IndexError):
+        pass
+    ok = succ == n and fail == 0 and uac.returncode == 0
+    say("callrate sip-only %5d cps: %s successful=%d failed=%d uas_cpu=%s%%" % (
+        rate, "ok " if ok else "FAIL", succ, fail, c["sipp_uas"]))
+    return {"cps": rate, "calls": n, "ok": ok, "successful": succ, "failed": fail, "cpu": c,
+            "wall_s": round(dur, 2), "log": e.step_copy("callrate-sip-%d.csv" % rate, stat)}
+
+
+def callrate_latency(e, lat_rate):
+    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture"""
+    if not shutil.which("dumpcap"):
+        return {"error": "dumpcap (tshark) not installed"}
+    peer = callrate_up(e)
+    pcap = os.path.join(e.tmp, "latency.pcap")
+    cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
+                                  "-w", pcap])
+    time.sleep(1.5)
+    n = int(lat_rate * P["lat_secs"])
+    peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
+        n, lat_rate, P["lat_secs"] + 45))
+    line = peer.wait("LOAD RESULT", P["lat_secs"] + 60)
+    res = L.kv(line)
+    time.sleep(0.5)
+    e.lab.stop(cap, signal.SIGINT)
+    try:
+        lat = pcaplat.analyze(pcap, L.GW_IP)
+    except Exception as ex:      # report, don't crash the whole bench
+        lat = {"error": str(ex)}
+    lat["cps"] = lat_rate
+    lat["calls"] = n
+    lat["failed"] = int(res.get("failed", -1)) if res else -1
+    lat["pcap"] = pcap
+    lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
+    say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
+        lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
+        fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
+    return lat
+
+
 def bench_callrate(env):
     """1. full call cycles through the gateway, ramped; the SIP-only ceiling at the same rates"""
     e = env
-
-    def up():
-        e.start_stp(1)
-        e.start_gw(1)
-        e.start_peers(1)
-        e.wait_gw_ready(1)
-        e.start_uas("uas.xml", hold_ms=P["hold_ms"])
-        return e.peers[0]
-    peer = up()
+    peer = callrate_up(e)
     gw_steps, sip_steps = [], []
     max_gw = 0
     for rate in P["rates"]:
-        n = int(rate * P["rate_secs"])
-        cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
-        # calls not finished 10 s after the last one was due are counted as stuck (a failure)
-        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
-            n, rate, P["rate_secs"] + P["hold_ms"] / 1000 + 10))
-        line = peer.wait("LOAD RESULT", P["rate_secs"] + 40)
-        res = L.kv(line)
-        c = cpu.stop()
-        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
-        left = L.calls_count(e.ports.gw_vty)
-        ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
-            res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
-        step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
-                "completed": int(res.get("completed", 0)), "failed": int(res.get("failed", 0)),
-                "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
-                "cps_achieved": float(res.get("cps_achieved", 0)),
-                "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
-                "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
-        step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\n" % (
-            line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left))
-        gw_steps.append(step)
-        say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
-            rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
-        if not ok:
+        gw_steps.append(callrate_gw_step(e, peer, rate))
+        if not gw_steps[-1]["ok"]:
             break
         max_gw = rate
         L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
     # a failed step can leave calls behind: the rest runs on a fresh lab
     e.stop_lab()
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
-
-    # SIP-only ceiling: SIPp UAC -> the same SIPp UAS, same rates and hold
     max_sip = 0
     for rate in P["rates"] + P["sip_rates"]:
-        n = int(rate * P["rate_secs"])
-        stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
-        uac = e.lab.start("uac-%d" % rate, [
-            "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
-            "-p", str(e.ports.sipp_uac), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas), "-s", "4930100",
-            "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
-            "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
-            "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])
-        cpu = L.CpuMeter({"sipp_uas": e.uas.pid})
-        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.time()
-        try:
-            uac.wait(P["rate_secs"] + 60)
-        except Exception:
-            pass
-        dur = time.time() - t0
-        c = cpu.stop()
-        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)     # the UAC, reaped by the wait
-        c["sipp_uac"] = round(100.0 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / dur, 1)
-        e.lab.stop(uac)
-        succ = fail = 0
-        try:
-            rows = [r.split(";") for r in open(stat).read().splitlines() if r]
-            h, last = rows[0], rows[-1]
-            succ = int(last[h.index("SuccessfulCall(C)")])
-            fail = int(last[h.index("FailedCall(C)")])
-        except (OSError, ValueError, IndexError):
-            pass
-        ok = succ == n and fail == 0 and uac.returncode == 0
-        sip_steps.append({"cps": rate, "calls": n, "ok": ok, "successful": succ, "failed": fail, "cpu": c,
-                          "wall_s": round(dur, 2), "log": e.step_copy("callrate-sip-%d.csv" % rate, stat)})
-        say("callrate sip-only %5d cps: %s successful=%d failed=%d uas_cpu=%s%%" % (
-            rate, "ok " if ok else "FAIL", succ, fail, c["sipp_uas"]))
-        if not ok:
+        sip_steps.append(callrate_sip_step(e, rate))
+        if not sip_steps[-1]["ok"]:
             break
         max_sip = rate
-
     # latency at half the maximum rate, from a loopback capture
-    lat = {}
-    lat_rate = max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0]
     e.stop_lab()
-    peer = up()
-    pcap = os.path.join(e.tmp, "latency.pcap")
-    if shutil.which("dumpcap"):
-        cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
-                                      "-w", pcap])
-        time.sleep(1.5)
-        n = int(lat_rate * P["lat_secs"])
-        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
-            n, lat_rate, P["lat_secs"] + 45))
-        line = peer.wait("LOAD RESULT", P["lat_secs"] + 60)
-        res = L.kv(line)
-        time.sleep(0.5)
-        e.lab.stop(cap, signal.SIGINT)
-        try:
-            lat = pcaplat.analyze(pcap, L.GW_IP)
-        except Exception as ex:      # report, don't crash the whole bench
-            lat = {"error": str(ex)}
-        lat["cps"] = lat_rate
-        lat["calls"] = n
-        lat["failed"] = int(res.get("failed", -1)) if res else -1
-        lat["pcap"] = pcap
-        lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
-        say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
-            lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
-            fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
-    else:
-        lat = {"error": "dumpcap (tshark) not installed"}
+    lat = callrate_latency(e, max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0])
     e.stop_lab()
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,

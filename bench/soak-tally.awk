@@ -5,10 +5,18 @@
 #   PHASE rx|tx TYPE COUNT          messages received from / sent to the gateway
 #   PHASE rel rx|tx CAUSE COUNT     REL by direction and cause value
 #   PHASE mtp PAUSE|RESUME COUNT    route state changes
-# With -v full=FILE every input line is also written to FILE.
+# With -v full=FILE every input line is also written to FILE; with -v mark=FILE, FILE is created
+# when SOAK-CALLS arrives (the soak starts its calls after that).
 BEGIN { phase = "start" }
 full != "" { print > full }
-/ SOAK-CALLS$/ { phase = "soak"; next }
+/ SOAK-CALLS$/ {
+	phase = "soak"
+	if (mark != "") {
+		print "" > mark
+		close(mark)
+	}
+	next
+}
 {
 	for (i = 1; i <= 3 && i < NF; i++)
 		if ($i == "<<" || $i == ">>")
