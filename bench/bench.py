@@ -62,7 +62,7 @@ class Env:
         cfg = self.lab.write("gw.cfg", L.gw_cfg(self.ports, npeers, media=media))
         self.gw = self.lab.start("gw", [os.path.join(self.build, "gw", "sipt-gw"), "-c", cfg])
         if not L.wait_port(self.ports.gw_vty, 15):
-            raise RuntimeError("sipt-gw did not start (see %s/gw.log)" % self.tmp)
+            raise RuntimeError("sipt-gw did not start (see %s)" % self.gw.logpath)
 
     def start_peers(self, npeers):
         self.peers = [L.Peer(self.lab, self.build, self.ports, k) for k in range(npeers)]
@@ -93,7 +93,7 @@ class Env:
         self.uas = self.lab.start(name, argv)
         time.sleep(0.5)
         if self.uas.poll() is not None:
-            raise RuntimeError("SIPp UAS did not start (see %s/%s.log)" % (self.tmp, name))
+            raise RuntimeError("SIPp UAS did not start (see %s)" % self.uas.logpath)
 
     def stop_lab(self):
         self.lab.stop_all()
@@ -560,7 +560,7 @@ def media_rtpengine(e, maxn):
         r = media_steps(e, "rtpengine", path, rte.pid, len(flows))
         r["calls_set_up"] = len(flows)
         return r
-    return {"error": "rtpengine did not start (see %s/rtpengine.log)" % e.tmp}
+    return {"error": "rtpengine did not start (see %s)" % rte.logpath}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -758,7 +758,8 @@ def main():
     shutil.rmtree(raw, ignore_errors=True)
     if os.path.isdir(os.path.join(tmp, "steps")):
         shutil.copytree(os.path.join(tmp, "steps"), os.path.join(raw, "steps"))
-    R["raw_logs"] = {"run_dir": tmp, "copy": raw, "note": "every step's \"log\" is relative to both"}
+    R["raw_logs"] = {"run_dir": tmp, "copy": raw, "note": "every step's \"log\" is relative to both",
+                     "daemons": [os.path.relpath(x, tmp) for x in env.lab.logs]}
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(R, f, indent=1)
     with open(os.path.join(a.out, "results.csv"), "w") as f:

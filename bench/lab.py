@@ -33,12 +33,23 @@ class Lab:
     def __init__(self, tmp):
         self.tmp = tmp
         self.procs = []
+        self.logs = []      # every process's log, in start order
 
     def start(self, name, argv, stdin=None, cwd=None):
-        out = open(os.path.join(self.tmp, name + ".log"), "w")
+        """a process with its output in NAME.log; a later process of the same name (the next
+        benchmark's lab) gets NAME-2.log, ... so that every log of the run is kept"""
+        path = os.path.join(self.tmp, name + ".log")
+        k = 1
+        while os.path.exists(path):
+            k += 1
+            path = os.path.join(self.tmp, "%s-%d.log" % (name, k))
+        out = open(path, "w")
         p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=stdin, cwd=cwd or self.tmp,
                              start_new_session=True)
+        out.close()
         p.name = name
+        p.logpath = path
+        self.logs.append(path)
         self.procs.append(p)
         return p
 
@@ -131,9 +142,9 @@ class Peer:
     def __init__(self, lab, bindir, ports, k):
         self.lab, self.k = lab, k
         cfg = lab.write("peer%d.cfg" % k, peer_cfg(ports, k))
-        self.logpath = os.path.join(lab.tmp, "peer%d.log" % k)
         self.p = lab.start("peer%d" % k, [os.path.join(bindir, "isup", "isup-peer"), "-c", cfg, "-i"],
                            stdin=subprocess.PIPE)
+        self.logpath = self.p.logpath
         self.off = 0
 
     def send(self, line):
