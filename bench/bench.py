@@ -603,7 +603,7 @@ def table_media(c):
         for w in sides:
             st = by[w].get(n)
             if not st or not st.get("ran"):
-                row += " %s | - | - | - |" % ("FAIL (not run: %s)" % "; ".join(st["fail_reasons"]) if st else "-")
+                row += " %s | - | - | - |" % ("FAIL (not run: %s)" % "; ".join(st.get("fail_reasons", ["?"])) if st else "-")
                 continue
             row += " %s | %.3f | %s / %s / %s | %s / %s |" % (
                 "pass" if st["pass"] else "FAIL", st["loss_pct"], fmt(st["transit_p50_ms"]),
@@ -661,10 +661,12 @@ def table(R):
         L_ += ["", "Max sustained CPS with 0 failed calls: **gateway %d**, SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s." % (
             c["max_cps_gw"], c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (top of the ramp, not a ceiling)", fmt(c["ratio_to_sip_only"])),
-            "Gateway latency from a loopback capture at %s CPS (%s calls): IAM in -> INVITE out p50 %s ms, p99 %s ms;"
-            " 200 in -> ANM out p50 %s ms, p99 %s ms." % (
-                lat.get("cps"), lat.get("iam_invite_n"), fmt(lat.get("iam_invite_p50_ms")),
-                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms"))), ""]
+            "Gateway latency from a loopback capture at %s CPS (%s of %s calls followed): IAM in -> INVITE out p50 %s ms,"
+            " p99 %s ms, max %s ms; 200 in -> ANM out p50 %s ms, p99 %s ms, max %s ms (capture: %s)." % (
+                lat.get("cps"), lat.get("iam_invite_n"), lat.get("calls"), fmt(lat.get("iam_invite_p50_ms")),
+                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("iam_invite_max_ms")), fmt(lat.get("ok_anm_p50_ms")),
+                fmt(lat.get("ok_anm_p99_ms")), fmt(lat.get("ok_anm_max_ms")),
+                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-")), ""]
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
