@@ -628,7 +628,10 @@ def table_media(c):
         r = c[w]
         L_.append("%s: largest passing N (every step up to it passed) **%d**; first failing N: %s." % (
             names[w], r["max_calls_pass"], r["first_n_fail"] or "none in the ramp"))
-    L_ += ["", "Ratio sipt-gw / rtpengine of the largest passing N: **%s**." % fmt(c.get("ratio_gw_to_rtpengine")),
+    ratio = c.get("ratio_gw_to_rtpengine")
+    if ratio is None:
+        ratio = "undefined (%s)" % ("rtpengine passed no step" if "rtpengine" in sides else "no rtpengine result")
+    L_ += ["", "Ratio sipt-gw / rtpengine of the largest passing N: **%s**." % fmt(ratio),
            "Raw output of every step (the generator's command line and report): steps/media-RELAY-N.log in the"
            " run's directory, copied to raw/steps/ beside results.json.", ""]
     return L_
