@@ -7,8 +7,9 @@
  *   header) to IP:RA and side B to IP:RB. What comes back on A from source port RA is call
  *   B->A, on B from RB call A->B (relays send from the port they receive on: symmetric RTP).
  *   The first N flows of the file are used. Packets carry their send time; per direction the
- *   receiver counts packets, loss (expected from the sequence range sent), and the RFC 3550
- *   interarrival jitter computed from the actual send times (so only what the path adds).
+ *   receiver counts packets, loss (packets sent while measuring that did not arrive by the end),
+ *   and the RFC 3550 interarrival jitter computed from the actual send times (so only what the
+ *   path adds). Between packets the sender sleeps until the next one is due (epoll_pwait2).
  *   After -w seconds of warm-up (not counted) it measures for -d seconds, stops sending, waits
  *   0.5 s for stragglers and prints one line:
  *   RTPGEN flows=N sent=.. received=.. lost=.. loss_pct=.. jitter_mean_ms=.. jitter_max_ms=..
