@@ -86,7 +86,7 @@ class Env:
 
     def start_uas(self, scenario, hold_ms=0, rtp=4000, name="uas"):
         argv = ["sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", scenario), "-i", L.SIPP_IP,
-                "-p", str(self.ports.sipp_uas), "-set", "rtp", str(rtp), "-nostdin", "-trace_err",
+                "-p", str(self.ports.sipp_uas), "-cp", str(self.ports.sipp_uas_cp), "-set", "rtp", str(rtp), "-nostdin", "-trace_err",
                 "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20)]
         if hold_ms:
             argv += ["-d", str(hold_ms)]
@@ -143,7 +143,8 @@ def callrate_sip_step(e, rate):
     stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
     uac = e.lab.start("uac-%d" % rate, [
         "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
-        "-p", str(e.ports.sipp_uac), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas), "-s", "4930100",
+        "-p", str(e.ports.sipp_uac), "-cp", str(e.ports.sipp_uac_cp), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas),
+        "-s", "4930100",
         "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
         "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
         "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])

@@ -22,6 +22,10 @@ class Ports:
         self.gw_sip = base + 5
         self.sipp_uas = base + 7
         self.sipp_uac = base + 8
+        # SIPp's control sockets: its default, 8888, lies in the gateway's RTP range below (the
+        # gateway then skipped it, and one of 2,000 calls found no bridge ports left)
+        self.sipp_uas_cp = base + 9
+        self.sipp_uac_cp = base + 10
         self.gen_a = base + 50      # RTP generator, circuit (PSTN) side: every CIC's bearer
         self.gen_b = base + 51      # RTP generator, SIP side (the SDP of SIPp)
         self.ng = base + 60         # rtpengine ng control
