@@ -13,13 +13,13 @@ FULL = {
     "sip_rates": [5000, 6000],     # the SIP-only ramp goes on past the gateway's
     "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
-    "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_setup_cps": 150,
+    "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
     "tone_secs": 3,
 }
 QUICK = {
     "rates": [100, 200, 400, 600], "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500, "lat_secs": 3,
     "conc": [1000, 3000], "conc_cps": 300,
-    "media": [100, 300, 600], "media_secs": 3, "media_setup_cps": 200,
+    "media": [100, 300, 600], "media_secs": 3, "media_warmup_s": 1, "media_setup_cps": 200,
     "tone_secs": 1,
 }
 
@@ -35,6 +35,22 @@ class Env:
         self.ports = L.Ports(26000 + random.randrange(100) * 10)
         self.lab = L.Lab(tmp)
 
+    def step_log(self, name, text):
+        """a raw per-step log, kept in the run's directory (steps/); its path relative to it"""
+        d = os.path.join(self.tmp, "steps")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        return "steps/" + name
+
+    def step_copy(self, name, src):
+        """a file of the run (a SIPp statistics file) kept as a raw per-step log"""
+        try:
+            with open(src) as f:
+                return self.step_log(name, f.read())
+        except OSError:
+            return None
+
     # ---- the lab pieces ----
     def start_stp(self, npeers):
         cfg = self.lab.write("stp.cfg", L.stp_cfg(self.ports, npeers))
@@ -46,7 +62,7 @@ class Env:
         cfg = self.lab.write("gw.cfg", L.gw_cfg(self.ports, npeers, media=media))
         self.gw = self.lab.start("gw", [os.path.join(self.build, "gw", "sipt-gw"), "-c", cfg])
         if not L.wait_port(self.ports.gw_vty, 15):
-            raise RuntimeError("sipt-gw did not start (see %s/gw.log)" % self.tmp)
+            raise RuntimeError("sipt-gw did not start (see %s)" % self.gw.logpath)
 
     def start_peers(self, npeers):
         self.peers = [L.Peer(self.lab, self.build, self.ports, k) for k in range(npeers)]
@@ -70,131 +86,150 @@ class Env:
 
     def start_uas(self, scenario, hold_ms=0, rtp=4000, name="uas"):
         argv = ["sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", scenario), "-i", L.SIPP_IP,
-                "-p", str(self.ports.sipp_uas), "-set", "rtp", str(rtp), "-nostdin", "-trace_err",
+                "-p", str(self.ports.sipp_uas), "-cp", str(self.ports.sipp_uas_cp), "-set", "rtp", str(rtp), "-nostdin", "-trace_err",
                 "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20)]
         if hold_ms:
             argv += ["-d", str(hold_ms)]
         self.uas = self.lab.start(name, argv)
         time.sleep(0.5)
         if self.uas.poll() is not None:
-            raise RuntimeError("SIPp UAS did not start (see %s/%s.log)" % (self.tmp, name))
+            raise RuntimeError("SIPp UAS did not start (see %s)" % self.uas.logpath)
 
     def stop_lab(self):
         self.lab.stop_all()
 
 
 # ------------------------------------------------------------------------------------------------
+def callrate_up(e):
+    """the call-rate lab: one exchange, the gateway, SIPp as the answering UAS"""
+    e.start_stp(1)
+    e.start_gw(1)
+    e.start_peers(1)
+    e.wait_gw_ready(1)
+    e.start_uas("uas.xml", hold_ms=P["hold_ms"])
+    return e.peers[0]
+
+
+def callrate_gw_step(e, peer, rate):
+    """one step of full call cycles at rate CPS through the gateway"""
+    n = int(rate * P["rate_secs"])
+    cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
+    # calls not finished 10 s after the last one was due are counted as stuck (a failure)
+    peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
+        n, rate, P["rate_secs"] + P["hold_ms"] / 1000 + 10))
+    line = peer.wait("LOAD RESULT", P["rate_secs"] + 40)
+    res = L.kv(line)
+    c = cpu.stop()
+    L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
+    left = L.calls_count(e.ports.gw_vty)
+    ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
+        res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
+    step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
+            "completed": int(res.get("completed", 0)), "failed": int(res.get("failed", 0)),
+            "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
+            "cps_achieved": float(res.get("cps_achieved", 0)),
+            "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
+            "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
+    step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\n" % (
+        line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left))
+    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
+        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
+    return step
+
+
+def callrate_sip_step(e, rate):
+    """one step of the SIP-only ceiling: SIPp UAC -> the same SIPp UAS, same rate and hold"""
+    n = int(rate * P["rate_secs"])
+    stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
+    uac = e.lab.start("uac-%d" % rate, [
+        "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
+        "-p", str(e.ports.sipp_uac), "-cp", str(e.ports.sipp_uac_cp), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas),
+        "-s", "4930100",
+        "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
+        "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
+        "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])
+    cpu = L.CpuMeter({"sipp_uas": e.uas.pid})
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.time()
+    try:
+        uac.wait(P["rate_secs"] + 60)
+    except Exception:
+        pass
+    dur = time.time() - t0
+    c = cpu.stop()
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)     # the UAC, reaped by the wait
+    c["sipp_uac"] = round(100.0 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / dur, 1)
+    e.lab.stop(uac)
+    succ = fail = 0
+    try:
+        rows = [r.split(";") for r in open(stat).read().splitlines() if r]
+        h, last = rows[0], rows[-1]
+        succ = int(last[h.index("SuccessfulCall(C)")])
+        fail = int(last[h.index("FailedCall(C)")])
+    except (OSError, ValueError, IndexError):
+        pass
+    ok = succ == n and fail == 0 and uac.returncode == 0
+    say("callrate sip-only %5d cps: %s successful=%d failed=%d uas_cpu=%s%%" % (
+        rate, "ok " if ok else "FAIL", succ, fail, c["sipp_uas"]))
+    return {"cps": rate, "calls": n, "ok": ok, "successful": succ, "failed": fail, "cpu": c,
+            "wall_s": round(dur, 2), "log": e.step_copy("callrate-sip-%d.csv" % rate, stat)}
+
+
+def callrate_latency(e, lat_rate):
+    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture"""
+    if not shutil.which("dumpcap"):
+        return {"error": "dumpcap (tshark) not installed"}
+    peer = callrate_up(e)
+    pcap = os.path.join(e.tmp, "latency.pcap")
+    cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
+                                  "-w", pcap])
+    time.sleep(1.5)
+    n = int(lat_rate * P["lat_secs"])
+    peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
+        n, lat_rate, P["lat_secs"] + 45))
+    line = peer.wait("LOAD RESULT", P["lat_secs"] + 60)
+    res = L.kv(line)
+    time.sleep(0.5)
+    e.lab.stop(cap, signal.SIGINT)
+    try:
+        lat = pcaplat.analyze(pcap, L.GW_IP)
+    except Exception as ex:      # report, don't crash the whole bench
+        lat = {"error": str(ex)}
+    lat["cps"] = lat_rate
+    lat["calls"] = n
+    lat["failed"] = int(res.get("failed", -1)) if res else -1
+    lat["pcap"] = pcap
+    lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
+    say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
+        lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
+        fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
+    return lat
+
+
 def bench_callrate(env):
     """1. full call cycles through the gateway, ramped; the SIP-only ceiling at the same rates"""
     e = env
-
-    def up():
-        e.start_stp(1)
-        e.start_gw(1)
-        e.start_peers(1)
-        e.wait_gw_ready(1)
-        e.start_uas("uas.xml", hold_ms=P["hold_ms"])
-        return e.peers[0]
-    peer = up()
+    peer = callrate_up(e)
     gw_steps, sip_steps = [], []
     max_gw = 0
     for rate in P["rates"]:
-        n = int(rate * P["rate_secs"])
-        cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
-        # calls not finished 10 s after the last one was due are counted as stuck (a failure)
-        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
-            n, rate, P["rate_secs"] + P["hold_ms"] / 1000 + 10))
-        res = L.kv(peer.wait("LOAD RESULT", P["rate_secs"] + 40))
-        c = cpu.stop()
-        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
-        left = L.calls_count(e.ports.gw_vty)
-        ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
-            res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
-        step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
-                "completed": int(res.get("completed", 0)), "failed": int(res.get("failed", 0)),
-                "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
-                "cps_achieved": float(res.get("cps_achieved", 0)),
-                "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
-                "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
-        gw_steps.append(step)
-        say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
-            rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
-        if not ok:
+        gw_steps.append(callrate_gw_step(e, peer, rate))
+        if not gw_steps[-1]["ok"]:
             break
         max_gw = rate
         L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
     # a failed step can leave calls behind: the rest runs on a fresh lab
     e.stop_lab()
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
-
-    # SIP-only ceiling: SIPp UAC -> the same SIPp UAS, same rates and hold
     max_sip = 0
     for rate in P["rates"] + P["sip_rates"]:
-        n = int(rate * P["rate_secs"])
-        stat = os.path.join(e.tmp, "uac-%d.csv" % rate)
-        uac = e.lab.start("uac-%d" % rate, [
-            "sipp", "-sf", os.path.join(L.TOP, "bench", "sipp", "uac.xml"), "-i", L.SIPP_IP,
-            "-p", str(e.ports.sipp_uac), "%s:%d" % (L.SIPP_IP, e.ports.sipp_uas), "-s", "4930100",
-            "-r", str(rate), "-m", str(n), "-l", "100000", "-nostdin", "-trace_stat", "-stf", stat,
-            "-fd", "1", "-max_recv_loops", "10000", "-max_sched_loops", "10000", "-buff_size", str(8 << 20),
-            "-recv_timeout", "32000", "-timeout", str(P["rate_secs"] + 45)])
-        cpu = L.CpuMeter({"sipp_uas": e.uas.pid})
-        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.time()
-        try:
-            uac.wait(P["rate_secs"] + 60)
-        except Exception:
-            pass
-        dur = time.time() - t0
-        c = cpu.stop()
-        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)     # the UAC, reaped by the wait
-        c["sipp_uac"] = round(100.0 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / dur, 1)
-        e.lab.stop(uac)
-        succ = fail = 0
-        try:
-            rows = [r.split(";") for r in open(stat).read().splitlines() if r]
-            h, last = rows[0], rows[-1]
-            succ = int(last[h.index("SuccessfulCall(C)")])
-            fail = int(last[h.index("FailedCall(C)")])
-        except (OSError, ValueError, IndexError):
-            pass
-        ok = succ == n and fail == 0 and uac.returncode == 0
-        sip_steps.append({"cps": rate, "calls": n, "ok": ok, "successful": succ, "failed": fail, "cpu": c,
-                          "wall_s": round(dur, 2)})
-        say("callrate sip-only %5d cps: %s successful=%d failed=%d uas_cpu=%s%%" % (
-            rate, "ok " if ok else "FAIL", succ, fail, c["sipp_uas"]))
-        if not ok:
+        sip_steps.append(callrate_sip_step(e, rate))
+        if not sip_steps[-1]["ok"]:
             break
         max_sip = rate
-
     # latency at half the maximum rate, from a loopback capture
-    lat = {}
-    lat_rate = max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0]
     e.stop_lab()
-    peer = up()
-    pcap = os.path.join(e.tmp, "latency.pcap")
-    if shutil.which("dumpcap"):
-        cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
-                                      "-w", pcap])
-        time.sleep(1.5)
-        n = int(lat_rate * P["lat_secs"])
-        peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
-            n, lat_rate, P["lat_secs"] + 45))
-        res = L.kv(peer.wait("LOAD RESULT", P["lat_secs"] + 60))
-        time.sleep(0.5)
-        e.lab.stop(cap, signal.SIGINT)
-        try:
-            lat = pcaplat.analyze(pcap, L.GW_IP)
-        except Exception as ex:      # report, don't crash the whole bench
-            lat = {"error": str(ex)}
-        lat["cps"] = lat_rate
-        lat["calls"] = n
-        lat["failed"] = int(res.get("failed", -1)) if res else -1
-        say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
-            lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
-            fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
-    else:
-        lat = {"error": "dumpcap (tshark) not installed"}
+    lat = callrate_latency(e, max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0])
     e.stop_lab()
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
@@ -230,7 +265,8 @@ def bench_concurrency(env, cps):
         for p, m in active:
             p.send("load calls=%d cps=%.1f cic=1-4000 hold=keep cdpn=49303 timeout=%d" % (
                 m, cps * m / n, n / cps + 60))
-        res = [L.kv(p.wait("LOAD RESULT", n / cps + 90)) for p, m in active]
+        lines = [p.wait("LOAD RESULT", n / cps + 90) for p, m in active]
+        res = [L.kv(x) for x in lines]
         t_setup = time.time() - t0
         c_setup = cpu.stop()
         answered = sum(int(r.get("answered", 0)) for r in res)
@@ -246,7 +282,8 @@ def bench_concurrency(env, cps):
         t1 = time.time()
         for p, m in active:
             p.send("load-release cps=%.1f timeout=%d" % (cps * m / n, n / cps + 60))
-        rel = [L.kv(p.wait("LOAD RELEASED", n / cps + 90)) for p, m in active]
+        rel_lines = [p.wait("LOAD RELEASED", n / cps + 90) for p, m in active]
+        rel = [L.kv(x) for x in rel_lines]
         t_down = time.time() - t1
         c_down = cpu.stop()
         L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 60)
@@ -258,6 +295,8 @@ def bench_concurrency(env, cps):
                 "gw_cpu_teardown": c_down["gw"], "sipp_cpu_setup": c_setup["sipp_uas"],
                 "failed": sum(int(r.get("failed", 0)) for r in res),
                 "pdd_anm_p99_ms_max": max(float(r.get("pdd_anm_p99_ms", "nan")) for r in res) if res else None}
+        step["log"] = e.step_log("concurrency-%d.log" % n, "".join("%s\n" % (x or "(no report)") for x in lines + rel_lines)
+                                 + "gateway calls %d, RSS %d KiB, after tear-down %d KiB\n" % (live, rss, after))
         steps.append(step)
         say("concurrency %6d calls: answered %d (gateway shows %d), RSS %d KiB, set-up %.1f s, tear-down %.1f s" % (
             n, answered, live, rss, t_setup, t_down))
@@ -357,48 +396,98 @@ def sdp_port(s):
     return int(m.group(1)) if m else 0
 
 
-def media_steps(env, who, flows, relay_pid, maxn):
-    e = env
-    steps, first_fail = [], None
+# pass criterion of one media step (issue 16): every one must hold
+MEDIA_PASS = {"loss_pct": 0.1, "transit_p99_ms": 10.0, "jitter_mean_ms": 1.0}
+
+
+def media_verdict(step):
+    """the reasons a media step fails (empty: it passed)"""
+    why = ["%s %s > %s" % (k, step[k], lim) for k, lim in MEDIA_PASS.items()
+           if step[k] is None or step[k] > lim]
+    if step["received"] == 0:
+        why.append("nothing received")
+    return why
+
+
+def rtpgen_argv(e, flows, n):
+    """the generator, the same binary and settings for every relay; only the flows differ"""
+    return [os.path.join(e.build, "bench", "rtpgen"), "-a", str(e.ports.gen_a), "-b", str(e.ports.gen_b),
+            "-f", flows, "-n", str(n), "-d", str(P["media_secs"]), "-w", str(P["media_warmup_s"])]
+
+
+def media_step(e, who, flows, relay_pid, n):
+    """one step: n calls of the flows file through the relay; the raw output kept per step"""
+    argv = rtpgen_argv(e, flows, n)
+    cpu = L.CpuMeter({who: relay_pid})
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=P["media_secs"] + 30)
+        stdout, stderr, rc = out.stdout, out.stderr, out.returncode
+    except subprocess.TimeoutExpired:
+        stdout, stderr, rc = "", "rtpgen timed out", -1
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c = cpu.stop()
+    log = e.step_log("media-%s-%d.log" % (who, n), "$ %s\n%s%s(exit status %d)\n" % (
+        " ".join(argv), stdout, stderr, rc))
+    line = next((x for x in stdout.splitlines() if x.startswith("RTPGEN ")), "")
+    r = L.kv(line)
+    gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
+    step = {"calls": n, "ran": bool(line), "log": log, "relay_cpu": c[who], "cores": c["cores"],
+            "generator_cpu": round(100.0 * gen_cpu / (P["media_secs"] + P["media_warmup_s"] + 0.5), 1),
+            "sent": int(r.get("sent", 0)), "received": int(r.get("received", 0)),
+            "loss_pct": float(r.get("loss_pct", 100))}
+    for k in ("jitter_mean_ms", "jitter_max_ms", "transit_p50_ms", "transit_p99_ms", "transit_max_ms"):
+        step[k] = float(r[k]) if k in r else None
+    step["transit_over_100ms"] = int(r.get("transit_over_100ms", 0))
+    step["gen_late_ms_max"] = float(r.get("late_ms_max", "nan"))
+    # the packets due in the measured window (both directions); fewer: the generator fell behind
+    due = 2 * n * 50 * P["media_secs"]
+    step["generator_sent_pct"] = round(100.0 * step["sent"] / due, 2)
+    step["fail_reasons"] = media_verdict(step) if line else ["rtpgen failed: %s" % stderr.strip()[:200]]
+    if line and step["generator_sent_pct"] < 99:
+        step["fail_reasons"].append("generator behind schedule: sent %s %% of the packets due" %
+                                    step["generator_sent_pct"])
+    step["pass"] = not step["fail_reasons"]
+    return step
+
+
+def media_steps(env, who, flows, relay_pid, nflows):
+    """the whole ramp P["media"], every step run (also after a failing one) so that both relays
+    get the same N; a step beyond the flows that could be set up fails without running"""
+    steps = []
     for n in P["media"]:
-        if n > maxn:
+        if n > nflows:
+            steps.append({"calls": n, "ran": False, "pass": False,
+                          "fail_reasons": ["only %d calls set up" % nflows]})
+            say("media %-9s %5d calls: FAIL (only %d calls set up)" % (who, n, nflows))
+            continue
+        st = media_step(env, who, flows, relay_pid, n)
+        steps.append(st)
+        say("media %-9s %5d calls: %s loss %.3f %% transit p50 %s p99 %s max %s ms, jitter mean %s ms;"
+            " relay cpu %s%% gen cpu %s%%%s" % (
+                who, n, "ok  " if st["pass"] else "FAIL", st["loss_pct"], fmt(st["transit_p50_ms"]),
+                fmt(st["transit_p99_ms"]), fmt(st["transit_max_ms"]), fmt(st["jitter_mean_ms"]), st["relay_cpu"],
+                st["generator_cpu"],
+                "" if st["pass"] else " (%s)" % "; ".join(st["fail_reasons"])))
+    # the largest passing N: the top of the unbroken run of passing steps from the bottom
+    top = 0
+    for st in steps:
+        if not st["pass"]:
             break
-        cpu = L.CpuMeter({who: relay_pid})
-        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run([os.path.join(e.build, "bench", "rtpgen"), "-a", str(e.ports.gen_a), "-b",
-                              str(e.ports.gen_b), "-f", flows, "-n", str(n), "-d", str(P["media_secs"]),
-                              "-w", "1"], capture_output=True, text=True, timeout=P["media_secs"] + 30)
-        if "RTPGEN" not in out.stdout:
-            say("rtpgen failed: %s" % out.stderr.strip())
-        out = out.stdout
-        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        c = cpu.stop()
-        r = L.kv(out)
-        gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
-        step = {"calls": n, "pps_each_way_per_leg": 50, "relay_cpu": c[who], "cores": c["cores"],
-                "generator_cpu": round(100.0 * gen_cpu / (P["media_secs"] + 1.5), 1),
-                "sent": int(r.get("sent", 0)), "received": int(r.get("received", 0)),
-                "loss_pct": float(r.get("loss_pct", 100)), "jitter_mean_ms": float(r.get("jitter_mean_ms", 0)),
-                "jitter_max_ms": float(r.get("jitter_max_ms", 0)),
-                "transit_p50_ms": float(r.get("transit_p50_ms", 0)),
-                "transit_p99_ms": float(r.get("transit_p99_ms", 0)),
-                "gen_late_ms_max": float(r.get("late_ms_max", 0))}
-        steps.append(step)
-        say("media %-9s %5d calls: loss %.3f %% jitter %.3f ms (max %.3f) relay cpu %s%% gen cpu %s%% cores %s" % (
-            who, n, step["loss_pct"], step["jitter_mean_ms"], step["jitter_max_ms"], c[who],
-            step["generator_cpu"], c["cores"]))
-        if step["loss_pct"] > 0.1:
-            first_fail = n
-            break
-    ok = [s["calls"] for s in steps if s["loss_pct"] <= 0.1]
-    return {"steps": steps, "max_calls_loss_le_0_1pct": max(ok) if ok else 0, "first_n_loss_gt_0_1pct": first_fail}
+        top = st["calls"]
+    first_fail = next((st["calls"] for st in steps if not st["pass"]), None)
+    return {"steps": steps, "max_calls_pass": top, "first_n_fail": first_fail,
+            "passing_n": [st["calls"] for st in steps if st["pass"]]}
 
 
 def bench_media(env):
     """3. N bridged G.711 calls with real RTP through the gateway, then through rtpengine"""
     e = env
     maxn = max(P["media"])
-    res = {}
+    gen = os.path.join(e.build, "bench", "rtpgen")
+    res = {"ramp": P["media"], "criterion": MEDIA_PASS,
+           "generator": {"binary": gen, "sha256": L.sha256(gen), "duration_s": P["media_secs"],
+                         "warmup_s": P["media_warmup_s"], "pps_each_way_per_call": 50, "payload_octets": 160}}
     e.start_stp(1)
     e.start_gw(1, media=True)
     e.start_peers(1)
@@ -419,6 +508,7 @@ def bench_media(env):
             flows.append("%s %s" % m.groups())
     v.close()
     path = e.lab.write("flows-gw.txt", "\n".join(flows) + "\n")
+    res["flows_log"] = e.step_copy("media-flows-sipt-gw.txt", path)
     say("media: %d calls answered through the gateway, %d bridges" % (answered, len(flows)))
     res["gw"] = media_steps(e, "sipt-gw", path, e.gw.pid, len(flows))
     res["gw"]["bridges"] = len(flows)
@@ -434,7 +524,7 @@ def bench_media(env):
     except Exception as ex:     # keep the gateway's half
         res["rtpengine"] = {"error": str(ex)}
     e.stop_lab()
-    g, r = res["gw"]["max_calls_loss_le_0_1pct"], res["rtpengine"].get("max_calls_loss_le_0_1pct")
+    g, r = res["gw"]["max_calls_pass"], res["rtpengine"].get("max_calls_pass")
     res["ratio_gw_to_rtpengine"] = round(g / r, 3) if r else None
     return res
 
@@ -466,11 +556,12 @@ def media_rtpengine(e, maxn):
             # the offer's SDP goes to B (B sends there), the answer's to A
             flows.append("%d %d" % (sdp_port(a["sdp"]), sdp_port(o["sdp"])))
         path = e.lab.write("flows-rtpengine.txt", "\n".join(flows) + "\n")
+        e.step_copy("media-flows-rtpengine.txt", path)
         say("media: %d calls set up in rtpengine (ng offer/answer)" % len(flows))
         r = media_steps(e, "rtpengine", path, rte.pid, len(flows))
         r["calls_set_up"] = len(flows)
         return r
-    return {"error": "rtpengine did not start (see %s/rtpengine.log)" % e.tmp}
+    return {"error": "rtpengine did not start (see %s)" % rte.logpath}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -487,6 +578,66 @@ def bench_tones(env):
 
 
 # ------------------------------------------------------------------------------------------------
+def table_media(c):
+    """the media ramp, both relays side by side per N"""
+    crit = c.get("criterion", MEDIA_PASS)
+    g = c.get("generator", {})
+    L_ = ["## 3. Media (G.711 20 ms, 50 pps each way per call, real RTP on loopback)", "",
+          "Both relays get the same ramp (N = %s), the same generator (bench/rtpgen, sha256 %s..., %s s measured"
+          " after %s s warm-up) and the same pass criterion per step: loss <= %s %% and transit p99 <= %s ms and"
+          " mean jitter <= %s ms." % (", ".join(str(n) for n in c.get("ramp", [])), (g.get("sha256") or "?")[:12],
+                                      g.get("duration_s"), g.get("warmup_s"), crit["loss_pct"], crit["transit_p99_ms"],
+                                      crit["jitter_mean_ms"]), ""]
+    sides = [w for w in ("gw", "rtpengine") if "steps" in c.get(w, {})]
+    for w in ("gw", "rtpengine"):
+        if "error" in c.get(w, {}):
+            L_ += ["%s: %s" % (w, c[w]["error"]), ""]
+    if not sides:
+        return L_
+    names = {"gw": "sipt-gw", "rtpengine": "rtpengine"}
+    hdr = "| calls |" + "".join(" %s %s |" % (names[w], k) for w in sides for k in
+                                 ("result", "loss %", "transit p50 / p99 / max ms", "jitter mean / max ms"))
+    L_ += [hdr, "|---|" + "---|" * 4 * len(sides)]
+    by = {w: {st["calls"]: st for st in c[w]["steps"]} for w in sides}
+    for n in c.get("ramp", sorted(by[sides[0]])):
+        row = "| %d |" % n
+        for w in sides:
+            st = by[w].get(n)
+            if not st or not st.get("ran"):
+                row += " %s | - | - | - |" % ("FAIL (not run: %s)" % "; ".join(st.get("fail_reasons", ["?"])) if st else "-")
+                continue
+            row += " %s | %.3f | %s / %s / %s | %s / %s |" % (
+                "pass" if st["pass"] else "FAIL", st["loss_pct"], fmt(st["transit_p50_ms"]),
+                fmt(st["transit_p99_ms"]), fmt(st["transit_max_ms"]), fmt(st["jitter_mean_ms"]),
+                fmt(st["jitter_max_ms"]))
+        L_.append(row)
+    L_ += ["", "CPU per step (% of one core; per-core busy of the machine):", "",
+           "| calls |" + "".join(" %s relay %% | %s generator %% | %s per-core %% |" % (names[w], names[w], names[w])
+                                  for w in sides), "|---|" + "---|" * 3 * len(sides)]
+    for n in c.get("ramp", sorted(by[sides[0]])):
+        row = "| %d |" % n
+        for w in sides:
+            st = by[w].get(n)
+            if not st or not st.get("ran"):
+                row += " - | - | - |"
+                continue
+            row += " %s | %s | %s |" % (st["relay_cpu"], st["generator_cpu"],
+                                        " / ".join(str(v) for v in st["cores"].values()))
+        L_.append(row)
+    L_.append("")
+    for w in sides:
+        r = c[w]
+        L_.append("%s: largest passing N (every step up to it passed) **%d**; first failing N: %s." % (
+            names[w], r["max_calls_pass"], r["first_n_fail"] or "none in the ramp"))
+    ratio = c.get("ratio_gw_to_rtpengine")
+    if ratio is None:
+        ratio = "undefined (%s)" % ("rtpengine passed no step" if "rtpengine" in sides else "no rtpengine result")
+    L_ += ["", "Ratio sipt-gw / rtpengine of the largest passing N: **%s**." % fmt(ratio),
+           "Raw output of every step (the generator's command line and report): steps/media-RELAY-N.log in the"
+           " run's directory, copied to raw/steps/ beside results.json.", ""]
+    return L_
+
+
 def table(R):
     m = R["machine"]
     L_ = ["# sipt-gw benchmark results", "",
@@ -514,10 +665,12 @@ def table(R):
         L_ += ["", "Max sustained CPS with 0 failed calls: **gateway %d**, SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s." % (
             c["max_cps_gw"], c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (top of the ramp, not a ceiling)", fmt(c["ratio_to_sip_only"])),
-            "Gateway latency from a loopback capture at %s CPS (%s calls): IAM in -> INVITE out p50 %s ms, p99 %s ms;"
-            " 200 in -> ANM out p50 %s ms, p99 %s ms." % (
-                lat.get("cps"), lat.get("iam_invite_n"), fmt(lat.get("iam_invite_p50_ms")),
-                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms"))), ""]
+            "Gateway latency from a loopback capture at %s CPS (%s of %s calls followed): IAM in -> INVITE out p50 %s ms,"
+            " p99 %s ms, max %s ms; 200 in -> ANM out p50 %s ms, p99 %s ms, max %s ms (capture: %s)." % (
+                lat.get("cps"), lat.get("iam_invite_n"), lat.get("calls"), fmt(lat.get("iam_invite_p50_ms")),
+                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("iam_invite_max_ms")), fmt(lat.get("ok_anm_p50_ms")),
+                fmt(lat.get("ok_anm_p99_ms")), fmt(lat.get("ok_anm_max_ms")),
+                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-")), ""]
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
@@ -533,23 +686,7 @@ def table(R):
                " %s KiB per call at the largest N 34 s later, once the completed SIP transactions are gone." % (
                    fmt(c["kib_per_call_slope"], 2), fmt(c.get("kib_per_call_settled"), 2)), ""]
     if "media" in R:
-        c = R["media"]
-        L_ += ["## 3. Media (G.711 20 ms, 50 pps each way per leg, real RTP on loopback)", ""]
-        for who in ("gw", "rtpengine"):
-            r = c.get(who, {})
-            if "error" in r:
-                L_ += ["%s: %s" % (who, r["error"]), ""]
-                continue
-            L_ += ["%s:" % ("sipt-gw (ortp bridge)" if who == "gw" else "rtpengine (userspace, 1 worker thread)"), "",
-                   "| calls | loss % | jitter mean ms | jitter max ms | transit p99 ms | relay CPU % | per-core busy % | generator CPU % |",
-                   "|---|---|---|---|---|---|---|---|"]
-            for s in r["steps"]:
-                L_.append("| %d | %.3f | %.3f | %.3f | %.3f | %s | %s | %s |" % (
-                    s["calls"], s["loss_pct"], s["jitter_mean_ms"], s["jitter_max_ms"], s["transit_p99_ms"],
-                    s["relay_cpu"], " / ".join(str(v) for v in s["cores"].values()), s["generator_cpu"]))
-            L_ += ["", "Largest N with loss <= 0.1 %%: %d; first N with loss > 0.1 %%: %s." % (
-                r["max_calls_loss_le_0_1pct"], r["first_n_loss_gt_0_1pct"] or "not reached"), ""]
-        L_ += ["Ratio sipt-gw / rtpengine (largest N without loss): %s." % fmt(c.get("ratio_gw_to_rtpengine")), ""]
+        L_ += table_media(R["media"])
     if "tones" in R:
         t = R["tones"]
         L_ += ["## 4. Tones", "", "One core generates %d frames (20 ms, A-law) per CPU-second: **%d concurrent tone"
@@ -621,6 +758,14 @@ def main():
         R.setdefault("durations_s", {})[name] = round(time.time() - ts, 1)
     R["durations_s"]["total"] = round(time.time() - t0, 1)
     os.makedirs(a.out, exist_ok=True)
+    # the raw per-step logs: in the run's directory (steps/), and a copy beside results.json (raw/)
+    R["work_dir"] = tmp
+    raw = os.path.join(a.out, "raw")
+    shutil.rmtree(raw, ignore_errors=True)
+    if os.path.isdir(os.path.join(tmp, "steps")):
+        shutil.copytree(os.path.join(tmp, "steps"), os.path.join(raw, "steps"))
+    R["raw_logs"] = {"run_dir": tmp, "copy": raw, "note": "every step's \"log\" is relative to both",
+                     "daemons": [os.path.relpath(x, tmp) for x in env.lab.logs]}
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(R, f, indent=1)
     with open(os.path.join(a.out, "results.csv"), "w") as f:

@@ -1,5 +1,5 @@
 """Benchmark lab: processes (recorded by PID, stopped at exit), configs, VTY, CPU/RSS probes."""
-import os, re, signal, socket, subprocess, time
+import hashlib, os, re, signal, socket, subprocess, time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # own loopback addresses (127.0.1.x), apart from the lab and the test suite (127.0.0.x)
@@ -22,6 +22,10 @@ class Ports:
         self.gw_sip = base + 5
         self.sipp_uas = base + 7
         self.sipp_uac = base + 8
+        # SIPp's control sockets: its default, 8888, lies in the gateway's RTP range below (the
+        # gateway then skipped it, and one of 2,000 calls found no bridge ports left)
+        self.sipp_uas_cp = base + 9
+        self.sipp_uac_cp = base + 10
         self.gen_a = base + 50      # RTP generator, circuit (PSTN) side: every CIC's bearer
         self.gen_b = base + 51      # RTP generator, SIP side (the SDP of SIPp)
         self.ng = base + 60         # rtpengine ng control
@@ -33,12 +37,23 @@ class Lab:
     def __init__(self, tmp):
         self.tmp = tmp
         self.procs = []
+        self.logs = []      # every process's log, in start order
 
     def start(self, name, argv, stdin=None, cwd=None):
-        out = open(os.path.join(self.tmp, name + ".log"), "w")
+        """a process with its output in NAME.log; a later process of the same name (the next
+        benchmark's lab) gets NAME-2.log, ... so that every log of the run is kept"""
+        path = os.path.join(self.tmp, name + ".log")
+        k = 1
+        while os.path.exists(path):
+            k += 1
+            path = os.path.join(self.tmp, "%s-%d.log" % (name, k))
+        out = open(path, "w")
         p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=stdin, cwd=cwd or self.tmp,
                              start_new_session=True)
+        out.close()
         p.name = name
+        p.logpath = path
+        self.logs.append(path)
         self.procs.append(p)
         return p
 
@@ -131,9 +146,9 @@ class Peer:
     def __init__(self, lab, bindir, ports, k):
         self.lab, self.k = lab, k
         cfg = lab.write("peer%d.cfg" % k, peer_cfg(ports, k))
-        self.logpath = os.path.join(lab.tmp, "peer%d.log" % k)
         self.p = lab.start("peer%d" % k, [os.path.join(bindir, "isup", "isup-peer"), "-c", cfg, "-i"],
                            stdin=subprocess.PIPE)
+        self.logpath = self.p.logpath
         self.off = 0
 
     def send(self, line):
@@ -290,6 +305,14 @@ class CpuMeter:
         res = {n: round(100.0 * (proc_cpu(p) - self.c0[n]) / dt, 1) for n, p in self.procs.items()}
         res["cores"] = cores_busy(self.k0, cores_snapshot())
         return res
+
+
+def sha256(path):
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def machine():

@@ -80,6 +80,7 @@ def analyze(path, gw_ip="127.0.0.2"):
     gw = bytes(int(x) for x in gw_ip.split("."))
     streams = {}
     events = []     # (t, kind, key...)
+    stat = {"m3ua_messages": 0, "tcp_retransmissions": 0, "tcp_gaps": 0, "m3ua_resyncs": 0}
     for t, ip in packets(path):
         if len(ip) < 20 or ip[0] >> 4 != 4:
             continue
@@ -102,26 +103,30 @@ def analyze(path, gw_ip="127.0.0.2"):
                 st = streams[key] = {"next": seq, "buf": b""}
             if seq != st["next"]:
                 if (seq - st["next"]) & 0xffffffff > 0x7fffffff:
+                    stat["tcp_retransmissions"] += 1
                     continue        # retransmission
                 st["buf"] = b""     # a gap (capture loss): resynchronise on the next segment
-                st["lost"] = True
+                stat["tcp_gaps"] += 1
             st["next"] = (seq + len(payload)) & 0xffffffff
             buf = st["buf"] + payload
             while len(buf) >= 8:
                 ln = struct.unpack(">I", buf[4:8])[0]
                 if buf[0] != 1 or ln < 8 or ln > 65536:
                     buf = b""       # not aligned on an M3UA header (after a gap): drop
+                    stat["m3ua_resyncs"] += 1
                     break
                 if len(buf) < ln:
                     break
                 msg, buf = buf[:ln], buf[ln:]
+                stat["m3ua_messages"] += 1
                 if msg[2] == 1 and msg[3] == 1:
                     m3ua_data(t, msg, src == gw, events)
             st["buf"] = buf
         elif proto == 17 and len(l4) >= 8:
             payload = l4[8:]
             sip(t, payload, src == gw, events)
-    return correlate(events)
+    # what the figures rest on: a gap or resync means calls the latency could not follow
+    return dict(correlate(events), capture=stat)
 
 
 def m3ua_data(t, msg, from_gw, events):
