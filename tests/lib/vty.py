@@ -51,7 +51,7 @@ class Vty:
     def run(self, cmd):
         """the reply to one command: its lines without the echo and the prompt"""
         try:
-            self.s.sendall(cmd.encode() + b"\r\n")
+            self.s.sendall(cmd.encode() + b"\n")	# one line end: CR and LF would each run a line
         except OSError as e:
             fail("port %d: cannot send %r: %s" % (self.port, cmd, e))
         lines = self.read_prompt(repr(cmd)).replace("\r", "").split("\n")
