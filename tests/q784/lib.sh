@@ -51,6 +51,11 @@ q_start() {
 }
 
 gwvty() { vty $GW_VTY "$@"; }
+# the group's circuit table (complete: its closing count line) shows no GRS-pending circuit
+no_grs_pending() {
+	local o
+	o=$(gwvty "show circuits $GRP") && grep -q ' circuits not idle' <<<"$o" && ! grep -q GRS-pending <<<"$o"
+}
 gwcfg() { vty $GW_VTY "configure terminal" "isup" "$@" "end" > /dev/null; }
 
 # number of circuits not idle (call state), from "show circuits"
