@@ -52,8 +52,11 @@ trap lab_cleanup EXIT
 # "1..N+A" (A: the checks the harness emitted itself), so a test that ends early fails
 plan() { LAB_PLAN=$1; }
 lab_plan_emit() {
-	[ -n "$LAB_PLAN" ] || return 0	# (to become a failure once every test declares its plan)
-	echo "1..$(( LAB_PLAN + LAB_AUTO ))"
+	case "$LAB_PLAN" in
+	"") notok "test declared no plan (plan N missing)";;
+	*[!0-9]*) notok "test declared a plan that is not a number ('$LAB_PLAN')";;
+	*) echo "1..$(( LAB_PLAN + LAB_AUTO ))";;
+	esac
 }
 # auto_check NAME CMD...: a check of the harness's own (sanitizers, exit status, wire oracle)
 auto_check() {

@@ -41,10 +41,21 @@ q_start() {
 	send GRA cic=1 rs.range=30 rs.status=00000000
 	sleep 300
 	EOS
-	run_peer "$T/startup.isup" > "$T/startup.out" || { cat "$T/startup.out"; echo "start-up GRS not seen"; }
+	# Q.764 2.9.3.1: without this GRS/GRA every later case would start from unknown circuit states
+	if run_peer "$T/startup.isup" > "$T/startup.out"; then
+		ok "start-up: the gateway's GRS (CICs 1-31) answered with GRA"
+	else
+		sed 's/^/#   /' "$T/startup.out"
+		notok "start-up: no GRS (CICs 1-31) from the gateway within 5 s"
+	fi
 }
 
 gwvty() { vty $GW_VTY "$@"; }
+# the group's circuit table (complete: its closing count line) shows no GRS-pending circuit
+no_grs_pending() {
+	local o
+	o=$(gwvty "show circuits $GRP") && grep -q ' circuits not idle' <<<"$o" && ! grep -q GRS-pending <<<"$o"
+}
 gwcfg() { vty $GW_VTY "configure terminal" "isup" "$@" "end" > /dev/null; }
 
 # number of circuits not idle (call state), from "show circuits"

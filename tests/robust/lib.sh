@@ -19,7 +19,10 @@ peer() { printf '%s\n' "$@" >&3; }
 wait_no_grs_pending() {	# VTYPORT SECONDS
 	local end=$(( $(date +%s) + $2 ))
 	while [ "$(date +%s)" -le $end ]; do
-		vty $1 "show circuits" 2>/dev/null | grep -q GRS-pending || return 0
+		# a complete table (its closing count line) without GRS-pending: not an unreachable VTY
+		local o
+		o=$(vty $1 "show circuits" 2>/dev/null) && grep -q ' circuits not idle' <<<"$o" \
+			&& ! grep -q GRS-pending <<<"$o" && return 0
 		sleep 0.3
 	done
 	return 1

@@ -9,12 +9,13 @@ PIDS=()
 declare -A UAPID SIPPPID
 FAILED=0
 
+# a missing tool (scripts/setup-deps installs them) or test binary is a failure, not a skip
 need() {
 	for p in "$@"; do
-		command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed"; exit 77; }
+		command -v "$p" >/dev/null 2>&1 || { echo "not ok $p installed (scripts/setup-deps installs it)"; exit 1; }
 	done
 }
-[ -x "$TESTUA" ] || { echo "SKIP: $TESTUA not built (make check TESTS=)"; exit 77; }
+[ -x "$TESTUA" ] || { echo "not ok $TESTUA built (scripts/build builds it)"; exit 1; }
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
