@@ -70,7 +70,7 @@ lab_wire_checks() {
 # WIRE_SIP_PORTS) on loopback into $T/wire.pcap, for lab_wire_checks; started by start_stp
 WIRE_PID=""
 WIRE_PEERS=()		# LOG:PC of every isup-peer run (wire_keep)
-WIRE_ALLOW_MALFORMED=()	# OPC:DPC whose ISUP the test sends broken on purpose
+WIRE_ALLOW_MALFORMED=()	# OPC:DPC:N, N broken ISUP messages the test sends on purpose
 WIRE_KEPT=0
 start_wire_capture() {
 	[ -n "$WIRE_PID" ] && return 0
@@ -105,8 +105,9 @@ wire_expect() { echo "seq $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # wire_expect_re PC_A PC_B CICS REGEX: every circuit in CICS ("N", "N-M", "all") matches REGEX,
 # written over the tokens with direction and cause, e.g. '(>IAM <ACM <ANM >REL:16/\d+ <RLC ?)+'
 wire_expect_re() { echo "re $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
-# wire_allow_malformed OPC DPC: the test injects broken ISUP from OPC to DPC (tolerated there)
-wire_allow_malformed() { WIRE_ALLOW_MALFORMED+=("$1:$2"); }
+# wire_allow_malformed OPC DPC N: the test sends N broken ISUP messages from OPC to DPC on purpose;
+# tshark must find exactly N malformed there (and none anywhere else)
+wire_allow_malformed() { WIRE_ALLOW_MALFORMED+=("$1:$2:$3"); }
 # lab_stop_all: stops every process the test started
 lab_stop_all() {
 	local p i
@@ -269,7 +270,7 @@ gw_healthy() {
 
 # Capture M3UA (TCP) on loopback into $T/m3ua.pcap
 start_capture() {
-	dumpcap -q -i lo -f "tcp port $M3UA_PORT" -w "$T/m3ua.pcap" > "$T/dumpcap.log" 2>&1 &
+	dumpcap -q -P -i lo -f "tcp port $M3UA_PORT" -w "$T/m3ua.pcap" > "$T/dumpcap.log" 2>&1 &
 	CAP_PID=$!
 	LAB_PIDS+=($CAP_PID)
 	wait_log "$T/dumpcap.log" "Capturing on" 10 || sleep 1

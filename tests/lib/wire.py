@@ -15,7 +15,7 @@ field; the checks print one TAP line each:
   closing   "wire: tshark decoded N ISUP, M SIP, K malformed"
 
 usage: wire.py --m3ua-port P --count K [--sip-port P]... [--peer LOG:PC]... [--expect FILE]
-               [--allow-malformed OPC:DPC]... PCAP
+               [--allow-malformed OPC:DPC:N]... PCAP
 An expectation line (FILE): "seq PC_A PC_B CIC TOKENS..." or "re PC_A PC_B CICS REGEX" where a
 token is [>|<]TYPE[:CAUSE[/LOCATION]] (">" A to B, "<" B to A), CICS is "N", "N-M" or "all",
 and REGEX must match the whole circuit's sequence written as tokens with direction and cause,
@@ -157,22 +157,36 @@ def check_count(rows, count):
                  "wire: M3UA re-wrap wrote %d messages, tshark decodes %d (> 0)" % (count, n))
 
 
-def check_clean(rows, allowed):
-    bad, tolerated = [], 0
+def check_clean(rows, allowed, m3ua_port):
+    """allowed: (OPC, DPC) -> the number of messages the test sent broken on purpose, each of
+    which tshark must find malformed (counted once: the copy towards the STP)"""
+    bad, tolerated, seen = [], 0, {}
     for r in rows:
         sev = [int(s, 0) for s in r["_ws.expert.severity"].split(",") if s]
         malformed = "_ws.malformed" in r["frame.protocols"].split(":")
         if not malformed and not any(s >= EXPERT_ERROR for s in sev):
             continue
-        key = (first(r["m3ua.protocol_data_opc"]), first(r["m3ua.protocol_data_dpc"]))
-        if r["m3ua.protocol_data_opc"] and (int(key[0]), int(key[1])) in allowed:
+        key = None
+        if r["m3ua.protocol_data_opc"]:
+            key = (int(first(r["m3ua.protocol_data_opc"])), int(first(r["m3ua.protocol_data_dpc"])))
+        if key in allowed:
             tolerated += 1
+            if r["sctp.dstport"] == str(m3ua_port):
+                seen.setdefault(key, []).append(first(r["isup.cic"]) or "?")
             continue
         bad.append("frame %s (%s): %s" % (r["frame.number"], r["frame.protocols"],
                                           r["_ws.expert.message"] or "malformed"))
-    what = " (%d in messages the test injected broken)" % tolerated if tolerated else ""
+    for key, n in allowed.items():
+        got = seen.get(key, [])
+        if len(got) != n:
+            bad.append("%s->%s: %d broken messages injected, tshark finds %d malformed (cic %s)"
+                       % (pc_str(key[0]), pc_str(key[1]), n, len(got), " ".join(got)))
+        else:
+            print("#   injected broken %s->%s, malformed as expected: cic %s"
+                  % (pc_str(key[0]), pc_str(key[1]), " ".join(got)))
+    what = " (%d injected broken by the test)" % sum(allowed.values()) if allowed else ""
     check(not bad, "wire: no malformed packet, no expert error in M3UA/ISUP/SIP/SDP%s" % what, bad)
-    return len(bad), tolerated
+    return len(bad), sum(len(v) for v in seen.values())
 
 
 def per_key(msgs, towards):
@@ -337,9 +351,12 @@ def main():
     ap.add_argument("pcap")
     o = ap.parse_args()
     rows = run_tshark(o.pcap, o.sip_port)
-    allowed = {tuple(pc_int(x) for x in s.split(":")) for s in o.allow_malformed}
+    allowed = {}
+    for a in o.allow_malformed:
+        opc, dpc, n = a.split(":")
+        allowed[(pc_int(opc), pc_int(dpc))] = int(n)
     check_count(rows, o.count)
-    nbad, tolerated = check_clean(rows, allowed)
+    nbad, tolerated = check_clean(rows, allowed, o.m3ua_port)
     msgs = isup_rows(rows, o.m3ua_port)
     sent, delivered = per_key(msgs, True), per_key(msgs, False)
     check_relay(sent, delivered)
@@ -351,7 +368,7 @@ def main():
     n_sip = sum(len([x for x in r["sip.Method"].split(",") if x]) +
                 len([x for x in r["sip.Status-Code"].split(",") if x]) for r in rows)
     n_body = sum(1 for r in rows if r["sip.Method"] + r["sip.Status-Code"] and r["isup.message_type"])
-    extra = ", %d broken as injected" % tolerated if tolerated else ""
+    extra = " (+%d injected broken)" % tolerated if tolerated else ""
     print("CLOSING %d %d %d %d%s" % (n_isup, n_sip, n_body, nbad, extra))
 
 
