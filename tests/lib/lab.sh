@@ -103,7 +103,8 @@ wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config
 # capture order), a token being [>|<]TYPE[:CAUSE[/LOCATION]], e.g. ">IAM <ACM <ANM >REL:16/1 <RLC"
 wire_expect() { echo "seq $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # wire_expect_re PC_A PC_B CICS REGEX: every circuit in CICS ("N", "N-M", "all") matches REGEX,
-# written over the tokens with direction and cause, e.g. '(>IAM <ACM <ANM >REL:16/\d+ <RLC ?)+'
+# written over the tokens with direction and cause, each followed by a space, e.g.
+# '(>IAM <ACM <ANM >REL:16/\d+ <RLC )+'
 wire_expect_re() { echo "re $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # wire_allow_malformed OPC DPC N: the test sends N broken ISUP messages from OPC to DPC on purpose;
 # tshark must find exactly N malformed there (and none anywhere else)

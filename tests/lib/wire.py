@@ -18,8 +18,8 @@ usage: wire.py --m3ua-port P --count K [--sip-port P]... [--peer LOG:PC]... [--e
                [--allow-malformed OPC:DPC:N]... PCAP
 An expectation line (FILE): "seq PC_A PC_B CIC TOKENS..." or "re PC_A PC_B CICS REGEX" where a
 token is [>|<]TYPE[:CAUSE[/LOCATION]] (">" A to B, "<" B to A), CICS is "N", "N-M" or "all",
-and REGEX must match the whole circuit's sequence written as tokens with direction and cause,
-e.g. ">IAM <ACM <ANM >REL:16/1 <RLC"."""
+and REGEX (the rest of the line, verbatim) must match the whole circuit's sequence written as
+tokens with direction and cause, each followed by one space, e.g. ">IAM <ACM <ANM >REL:16/1 <RLC "."""
 import argparse
 import re
 import subprocess
@@ -314,8 +314,9 @@ def circuit_seq(msgs, a, b, cic):
 def check_expect(msgs, path):
     bad, n = [], 0
     with open(path) as f:
-        lines = [ln.split() for ln in f if ln.strip() and not ln.startswith("#")]
-    for w in lines:
+        lines = [ln.rstrip("\n") for ln in f if ln.strip() and not ln.startswith("#")]
+    for ln in lines:
+        w = ln.split()
         n += 1
         a, b = pc_int(w[1]), pc_int(w[2])
         if w[0] == "seq":
@@ -325,14 +326,14 @@ def check_expect(msgs, path):
                 bad.append("%s<->%s cic %s: expected %s, tshark decoded %s" % (
                     w[1], w[2], w[3], " ".join(w[4:]), seq_str(got)))
         elif w[0] == "re":
-            rx = re.compile(" ".join(w[4:]))
+            rx = re.compile(ln.split(None, 4)[4].lstrip() if len(w) > 4 else "")
             cics = cic_set(w[3])
             seen = {m[4] for m in msgs if m[1] and {m[2], m[3]} == {a, b} and m[4] >= 0}
             want = seen if cics is None else cics
             if not seen & want:
                 bad.append("%s<->%s cics %s: no ISUP message at all" % (w[1], w[2], w[3]))
             for cic in sorted(want):
-                s = seq_str(circuit_seq(msgs, a, b, cic))
+                s = "".join(str(t) + " " for t in circuit_seq(msgs, a, b, cic))
                 if not rx.fullmatch(s):
                     bad.append("%s<->%s cic %d: %s does not match %s" % (w[1], w[2], cic, s, rx.pattern))
         else:
