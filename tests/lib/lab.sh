@@ -82,21 +82,23 @@ start_wire_capture() {
 }
 # wire_keep NAME: keeps the log of the isup-peer run NAME ($T/NAME.log, config $T/NAME.cfg) for
 # lab_wire_checks before a new run overwrites it (the start/run helpers call it)
+# (moved, not copied: a run still going on writes on into the kept file)
 wire_keep() {
-	local log="$T/$1.log" cfg="$T/$1.cfg" pc
+	local log="$T/$1.log" cfg="$T/$1.cfg" how=${2:-mv} pc
 	[ -s "$log" ] && [ -f "$cfg" ] || return 0
 	pc=$(awk '$1=="point-code"{print $2; exit}' "$cfg")
 	[ -n "$pc" ] || return 0
 	WIRE_KEPT=$((WIRE_KEPT + 1))
-	cp "$log" "$T/wire-peer.$WIRE_KEPT.$1.log"
+	$how "$log" "$T/wire-peer.$WIRE_KEPT.$1.log"
 	WIRE_PEERS+=("$T/wire-peer.$WIRE_KEPT.$1.log:$pc")
-	: > "$log"
 }
-wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config)
+wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config), copied
 	local f
 	for f in "$T"/*.log; do
+		case "$f" in "$T"/wire-peer.*) continue;; esac
 		[ -f "${f%.log}.cfg" ] && grep -q '^cs7 instance' "${f%.log}.cfg" && \
-			grep -q '^isup' "${f%.log}.cfg" && grep -qE '\] (>>|<<|STEP) ' "$f" && wire_keep "$(basename "${f%.log}")"
+			grep -q '^isup' "${f%.log}.cfg" && grep -qE '\] (>>|<<|STEP) ' "$f" && \
+			wire_keep "$(basename "${f%.log}")" cp
 	done
 }
 # wire_expect PC_A PC_B CIC "TOKENS": the circuit's ISUP sequence between A and B (both ways, in
@@ -106,6 +108,8 @@ wire_expect() { echo "seq $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # written over the tokens with direction and cause, each followed by a space, e.g.
 # '(>IAM <ACM <ANM >REL:16/\d+ <RLC )+'
 wire_expect_re() { echo "re $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
+# wire_expect_count OPC DPC TOKEN N: N messages matching TOKEN from OPC to DPC (all CICs)
+wire_expect_count() { echo "count $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # wire_allow_malformed OPC DPC N: the test sends N broken ISUP messages from OPC to DPC on purpose;
 # tshark must find exactly N malformed there (and none anywhere else)
 wire_allow_malformed() { WIRE_ALLOW_MALFORMED+=("$1:$2:$3"); }

@@ -16,7 +16,8 @@ field; the checks print one TAP line each:
 
 usage: wire.py --m3ua-port P --count K [--sip-port P]... [--peer LOG:PC]... [--expect FILE]
                [--allow-malformed OPC:DPC:N]... PCAP
-An expectation line (FILE): "seq PC_A PC_B CIC TOKENS..." or "re PC_A PC_B CICS REGEX" where a
+An expectation line (FILE): "seq PC_A PC_B CIC TOKENS...", "re PC_A PC_B CICS REGEX" or
+"count PC_A PC_B TOKEN N" (N messages from A to B, all CICs, match TOKEN) where a
 token is [>|<]TYPE[:CAUSE[/LOCATION]] (">" A to B, "<" B to A), CICS is "N", "N-M" or "all",
 and REGEX (the rest of the line, verbatim) must match the whole circuit's sequence written as
 tokens with direction and cause, each followed by one space, e.g. ">IAM <ACM <ANM >REL:16/1 <RLC "."""
@@ -336,6 +337,11 @@ def check_expect(msgs, path):
                 s = "".join(str(t) + " " for t in circuit_seq(msgs, a, b, cic))
                 if not rx.fullmatch(s):
                     bad.append("%s<->%s cic %d: %s does not match %s" % (w[1], w[2], cic, s, rx.pattern))
+        elif w[0] == "count":
+            want = parse_tok(w[3])
+            got = sum(1 for m in msgs if m[1] and (m[2], m[3]) == (a, b) and m[5].matches(want))
+            if got != int(w[4]):
+                bad.append("%s->%s: %s %s messages expected, tshark decoded %d" % (w[1], w[2], w[4], w[3], got))
         else:
             bad.append("bad expectation line: %s" % " ".join(w))
     check(not bad, "wire: ISUP per circuit equals the test's %d expectation(s)" % n, bad)
