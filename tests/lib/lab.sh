@@ -102,6 +102,23 @@ wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config
 			wire_keep "$(basename "${f%.log}")" cp
 	done
 }
+# wait_resets SECONDS VTYPORT...: every gateway's circuit group resets answered (no GRS pending,
+# every circuit idle); warm-up exchanges stay until then (a loaded machine delays resets by seconds)
+wait_resets() {
+	local end=$(( $(date +%s) + $1 )) p out left
+	shift
+	while :; do
+		left=0
+		for p in "$@"; do
+			out=$(vty $p "show circuits" 2>/dev/null)
+			grep -q 'GRS-pending' <<<"$out" && left=1
+			grep -q '^0 circuits not idle' <<<"$out" || left=1
+		done
+		[ $left = 0 ] && return 0
+		[ "$(date +%s)" -le $end ] || return 1
+		sleep 0.3
+	done
+}
 # wire_expect PC_A PC_B CIC "TOKENS": the circuit's ISUP sequence between A and B (both ways, in
 # capture order), a token being [>|<]TYPE[:CAUSE[/LOCATION]], e.g. ">IAM <ACM <ANM >REL:16/1 <RLC"
 wire_expect() { echo "seq $1 $2 $3 $4" >> "$T/wire-expect.txt"; }

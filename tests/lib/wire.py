@@ -220,8 +220,11 @@ def check_relay(sent, delivered):
                                                                             seq_str(sent.get(k, []))))
                 break
             i += 1
-    for k, src in sent.items():
-        dropped += max(0, len(src) - len(delivered.get(k, [])))
+    for k, src in sorted(sent.items()):
+        n = len(src) - len(delivered.get(k, []))
+        if n > 0:
+            dropped += n
+            print("#   not delivered (no receiver up): %d of %s: %s" % (n, key_str(k), seq_str(src)))
     check(not bad, "wire: the STP relayed each ISUP message unchanged and in order (%d not delivered:"
           " no receiver up)" % dropped, bad)
     return not bad
