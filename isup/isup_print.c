@@ -296,7 +296,7 @@ int isup_msg_summary(char *buf, size_t size, const struct isup_msg *msg)
 	if ((p = isup_msg_find_const(msg, ISUP_PRM_CAUSE))) {
 		struct isup_cause c;
 		if (isup_cause_decode(&c, p->val, p->len) == 0)
-			isup_sbuf_printf(&sb, " cause=%u", c.value);
+			isup_sbuf_printf(&sb, " cause=%u loc=%u", c.value, c.location);	/* Q.850 2.2.2 */
 	}
 	if ((p = isup_msg_find_const(msg, ISUP_PRM_CGSMT)) && p->len == 1)
 		isup_sbuf_printf(&sb, " cgsmt=%u", p->val[0]);

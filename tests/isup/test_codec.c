@@ -570,7 +570,7 @@ static bool t_print(void)
 	CHECK(isup_msg_print(text, sizeof(text), &d) > 0);
 	CHECK(strstr(text, "\n  cause: value=17 (User busy) location=4 coding=0\n"));
 	CHECK(isup_msg_summary(text, sizeof(text), &d) > 0);
-	CHECK(!strcmp(text, "REL cic=18 cause=17"));
+	CHECK(!strcmp(text, "REL cic=18 cause=17 loc=4"));
 	CHECK(sample_roundtrip("CGB"));
 	CHECK(isup_msg_print(text, sizeof(text), &d) > 0);
 	CHECK(strstr(text, "\n  rs: range=9 status=1110000001\n"));

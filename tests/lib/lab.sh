@@ -31,8 +31,106 @@ lab_cleanup() {
 	lab_exit_checks
 	lab_plan_emit
 }
-# lab_wire_checks: the independent wire oracle at the end of a test (tshark on the capture)
-lab_wire_checks() { :; }
+# lab_wire_checks: the independent wire oracle at the end of a test (tshark on the capture of
+# start_wire_capture, tests/lib/wire.py): the capture stops first (the daemons are still up, so
+# shutdown traffic is not part of it), M3UA is re-wrapped as SCTP, one tshark pass decodes it
+lab_wire_checks() {
+	[ -n "${WIRE_PID:-}" ] || return 0
+	sleep 0.3	# the last messages in flight reach the capture
+	kill -INT "$WIRE_PID" 2>/dev/null
+	wait "$WIRE_PID" 2>/dev/null
+	WIRE_PID=""
+	wire_keep_all
+	local n args=() p line fails=0 closing=""
+	if ! n=$(python3 "$TOP_SRCDIR/tests/lib/m3ua_rewrap.py" --port $M3UA_PORT "$T/wire.pcap" \
+		"$T/wire-sctp.pcap" 2>"$T/wire-rewrap.err"); then
+		sed 's/^/# /' "$T/wire-rewrap.err"
+		auto_check "wire: M3UA re-wrap of the capture" false
+		return 0
+	fi
+	for p in $SIP_PORT $SIPT_PORT $SIPP_PORT ${WIRE_SIP_PORTS:-}; do args+=(--sip-port "$p"); done
+	[ "${WIRE_PEERLOGS:-1}" = 1 ] && for p in "${WIRE_PEERS[@]}"; do args+=(--peer "$p"); done
+	[ -s "$T/wire-expect.txt" ] && args+=(--expect "$T/wire-expect.txt")
+	for p in "${WIRE_ALLOW_MALFORMED[@]}"; do args+=(--allow-malformed "$p"); done
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) auto_check "${line#ok }" true;;
+		"not ok "*) auto_check "${line#not ok }" false; fails=$((fails + 1));;
+		CLOSING*) closing=$line;;
+		*) echo "$line";;
+		esac
+	done < <(python3 "$TOP_SRCDIR/tests/lib/wire.py" --m3ua-port $M3UA_PORT --count "$n" "${args[@]}" \
+		"$T/wire-sctp.pcap" 2>&1)
+	set -- $closing
+	[ -n "$closing" ] || fails=$((fails + 1))
+	log "wire: ${4:-?} SIP messages carry an ISUP body (SIP-I/SIP-T)"
+	auto_check "wire: tshark decoded ${2:-?} ISUP, ${3:-?} SIP, ${5:-?} malformed${6:+ ${*:6}}" \
+		[ "$fails" = 0 ]
+}
+# start_wire_capture: M3UA (tcp port M3UA_PORT) and SIP (udp and tcp on the lab's SIP ports and
+# WIRE_SIP_PORTS) on loopback into $T/wire.pcap, for lab_wire_checks; started by start_stp
+WIRE_PID=""
+WIRE_PEERS=()		# LOG:PC of every isup-peer run (wire_keep)
+WIRE_ALLOW_MALFORMED=()	# OPC:DPC:N, N broken ISUP messages the test sends on purpose
+WIRE_KEPT=0
+start_wire_capture() {
+	[ -n "$WIRE_PID" ] && return 0
+	local f="tcp port $M3UA_PORT" p
+	for p in $SIP_PORT $SIPT_PORT $SIPP_PORT ${WIRE_SIP_PORTS:-}; do f="$f or port $p"; done
+	dumpcap -q -P -i lo -f "$f" -w "$T/wire.pcap" > "$T/wire-dumpcap.log" 2>&1 &
+	WIRE_PID=$!
+	wait_log "$T/wire-dumpcap.log" "Capturing on" 10 || { echo "dumpcap did not start"; cat "$T/wire-dumpcap.log"; }
+}
+# wire_keep NAME: keeps the log of the isup-peer run NAME ($T/NAME.log, config $T/NAME.cfg) for
+# lab_wire_checks before a new run overwrites it (the start/run helpers call it)
+# (moved, not copied: a run still going on writes on into the kept file)
+wire_keep() {
+	local log="$T/$1.log" cfg="$T/$1.cfg" how=${2:-mv} pc
+	[ -s "$log" ] && [ -f "$cfg" ] || return 0
+	pc=$(awk '$1=="point-code"{print $2; exit}' "$cfg")
+	[ -n "$pc" ] || return 0
+	WIRE_KEPT=$((WIRE_KEPT + 1))
+	$how "$log" "$T/wire-peer.$WIRE_KEPT.$1.log"
+	WIRE_PEERS+=("$T/wire-peer.$WIRE_KEPT.$1.log:$pc")
+}
+wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config), copied
+	local f
+	for f in "$T"/*.log; do
+		case "$f" in "$T"/wire-peer.*) continue;; esac
+		[ -f "${f%.log}.cfg" ] && grep -q '^cs7 instance' "${f%.log}.cfg" && \
+			grep -q '^isup' "${f%.log}.cfg" && grep -qE '\] (>>|<<|STEP) ' "$f" && \
+			wire_keep "$(basename "${f%.log}")" cp
+	done
+}
+# wait_resets SECONDS VTYPORT...: every gateway's circuit group resets answered (no GRS pending,
+# every circuit idle); warm-up exchanges stay until then (a loaded machine delays resets by seconds)
+wait_resets() {
+	local end=$(( $(date +%s) + $1 )) p out left
+	shift
+	while :; do
+		left=0
+		for p in "$@"; do
+			out=$(vty $p "show circuits" 2>/dev/null)
+			grep -q 'GRS-pending' <<<"$out" && left=1
+			grep -q '^0 circuits not idle' <<<"$out" || left=1
+		done
+		[ $left = 0 ] && return 0
+		[ "$(date +%s)" -le $end ] || return 1
+		sleep 0.3
+	done
+}
+# wire_expect PC_A PC_B CIC "TOKENS": the circuit's ISUP sequence between A and B (both ways, in
+# capture order), a token being [>|<]TYPE[:CAUSE[/LOCATION]], e.g. ">IAM <ACM <ANM >REL:16/1 <RLC"
+wire_expect() { echo "seq $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
+# wire_expect_re PC_A PC_B CICS REGEX: every circuit in CICS ("N", "N-M", "all") matches REGEX,
+# written over the tokens with direction and cause, each followed by a space, e.g.
+# '(>IAM <ACM <ANM >REL:16/\d+ <RLC )+'
+wire_expect_re() { echo "re $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
+# wire_expect_count OPC DPC TOKEN N: N messages matching TOKEN from OPC to DPC (all CICs)
+wire_expect_count() { echo "count $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
+# wire_allow_malformed OPC DPC N: the test sends N broken ISUP messages from OPC to DPC on purpose;
+# tshark must find exactly N malformed there (and none anywhere else)
+wire_allow_malformed() { WIRE_ALLOW_MALFORMED+=("$1:$2:$3"); }
 # lab_stop_all: stops every process the test started
 lab_stop_all() {
 	local p i
@@ -75,6 +173,7 @@ lab_cfg() {
 }
 
 start_stp() {
+	start_wire_capture
 	lab_cfg osmo-stp.cfg "$T/stp.cfg"
 	osmo-stp -c "$T/stp.cfg" > "$T/stp.log" 2>&1 &
 	STP_PID=$!
@@ -100,6 +199,7 @@ start_gw() {
 # start_peer SCENARIO [extra isup-peer options]: runs in the background, output in $T/peer.log
 start_peer() {
 	local scen=$1; shift
+	wire_keep peer
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
 	"$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1 &
 	PEER_PID=$!
@@ -109,6 +209,7 @@ start_peer() {
 # run_peer SCENARIO [options]: runs in the foreground, prints its report, returns its status
 run_peer() {
 	local scen=$1; shift
+	wire_keep peer
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1
 	local rc=$?
@@ -119,6 +220,7 @@ run_peer() {
 # start_peer_bg CONFIG NAME SCENARIO [options]: an exchange in the background, log in $T/NAME.log
 start_peer_bg() {
 	local cfg=$1 name=$2 scen=$3; shift 3
+	wire_keep "$name"
 	lab_cfg "$cfg" "$T/$name.cfg"
 	"$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1 &
 	local pid=$!
@@ -129,6 +231,7 @@ start_peer_bg() {
 # run_peer_cfg CONFIG NAME SCENARIO [options]: an exchange in the foreground; prints its report
 run_peer_cfg() {
 	local cfg=$1 name=$2 scen=$3; shift 3
+	wire_keep "$name"
 	lab_cfg "$cfg" "$T/$name.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1
 	local rc=$?
@@ -193,7 +296,7 @@ gw_healthy() {
 
 # Capture M3UA (TCP) on loopback into $T/m3ua.pcap
 start_capture() {
-	dumpcap -q -i lo -f "tcp port $M3UA_PORT" -w "$T/m3ua.pcap" > "$T/dumpcap.log" 2>&1 &
+	dumpcap -q -P -i lo -f "tcp port $M3UA_PORT" -w "$T/m3ua.pcap" > "$T/dumpcap.log" 2>&1 &
 	CAP_PID=$!
 	LAB_PIDS+=($CAP_PID)
 	wait_log "$T/dumpcap.log" "Capturing on" 10 || sleep 1

@@ -78,6 +78,7 @@ wait_all_idle() {	# SECONDS
 q_case() {
 	local num=$1 name=$2 scen=$3; shift 3
 	local fail=""
+	wire_keep peer	# the wire oracle compares every case's exchange log with the capture
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
 	"$BIN_PEER" -c "$T/peer.cfg" -s "$scen" > "$T/peer.log" 2>&1 &
 	local ppid=$!
