@@ -16,6 +16,7 @@
  *   ignore none            drop every ignore rule
  *   flush                  forget received messages not yet expected (fails on unexpected ones)
  *   echo TEXT
+ *   end                    the scenario ends here (with -i: stdin is no longer read)
  *   stop-on-fail on|off    (default on)
  *   load ... / load-release ...   load generation (load.h)
  *
@@ -709,6 +710,15 @@ static int exec_line(struct peer *peer, const char *line)
 		rxq_clear(peer);
 		return ok ? 0 : -1;
 	}
+	if (!strcmp(cmd, "end")) {
+		/* the scenario ends here, also with -i (stdin no longer read): run() finishes it */
+		if (peer->interactive) {
+			osmo_fd_unregister(&peer->stdin_fd);
+			peer->interactive = false;
+		}
+		peer->pc = peer->num_lines;
+		return 0;
+	}
 	if (!strcmp(cmd, "ignore")) {
 		if (!cmd_ignore(peer, rest, err, sizeof(err))) {
 			step_result(peer, false, "%s", err);
@@ -819,6 +829,14 @@ static int exec_line(struct peer *peer, const char *line)
 	}
 	step_result(peer, false, "unknown command '%s'", cmd);
 	return -1;
+}
+
+/* Stopped (signal) before the scenario ended: what arrived unconsumed so far fails it too */
+void peer_stopped(struct peer *peer)
+{
+	if (peer->done)
+		return;
+	check_unexpected(peer, "stopped");
 }
 
 void peer_step_done(struct peer *peer, bool ok, const char *detail)

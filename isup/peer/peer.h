@@ -122,6 +122,8 @@ void peer_start(struct peer *peer);
 void peer_enable_stdin(struct peer *peer);
 /* End of a blocking step run elsewhere (load generation): PASS/FAIL line, next command. */
 void peer_step_done(struct peer *peer, bool ok, const char *detail);
+/* Stopped by a signal before the end: every unconsumed, non-ignorable message fails */
+void peer_stopped(struct peer *peer);
 /* The MTP rx hook */
 void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv);
 void peer_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv);
