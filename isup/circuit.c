@@ -529,9 +529,11 @@ static void cct_long_timer_cb(void *data)
 		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
 	} else if (cct->fi->state == CCT_ST_RESET_PENDING) {
-		/* Q.764 2.9.3.1: T17: alert maintenance, repeat RSC, restart T17 */
+		/* Q.764 2.9.3.1: T17: alert maintenance, stop T16, repeat RSC, restart T17: from now
+		 * on the RSC is repeated every T17 only */
 		LOGPFSML(cct->fi, LOGL_ERROR, "T17 expired: no RLC for RSC; maintenance alerted, RSC repeated\n");
 		cct->alarm = true;
+		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);	/* stops T16 */
 		cct_tx_simple(cct, ISUP_RSC);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
 	}

@@ -8,14 +8,28 @@
  *   send-raw HEX [dpc=PC]  send raw MTP user data (CIC onwards)
  *   expect TYPE k=v ... [within=SEC]   wait for a matching message (default 5 s)
  *                          (cic=last in send/expect: the CIC of the last expected message)
- *   expect-none [within=SEC]           no (non-automatic) message may arrive (default 2 s)
+ *   expect-none [within=SEC]           no (non-automatic, non-ignored) message may arrive (default 2 s)
  *   sleep MS
  *   auto NAME on|off [k=v ...]  automatic answers: rel rsc grs blo ubl cgb cgu upt cqm iam all
  *        auto iam on acm=MS anm=MS | con=MS | reject=CAUSE  [inband=1] [release=MS]
- *   flush                  forget received messages not yet expected
+ *   ignore TYPE|* [cic=N|last]  messages that may arrive, any number of times, in any order
+ *   ignore none            drop every ignore rule
+ *   flush                  forget received messages not yet expected (fails on unexpected ones)
  *   echo TEXT
+ *   end                    the scenario ends here (with -i: stdin is no longer read)
  *   stop-on-fail on|off    (default on)
  *   load ... / load-release ...   load generation (load.h)
+ *
+ * Strict rules: every received message must be consumed by an expect, by an automatic answer
+ * or by an ignore rule.
+ *   - A message still unconsumed at the end of the scenario, or discarded by flush, fails the
+ *     scenario ("STEP n FAIL ... unexpected TYPE cic=N").
+ *   - expect fails when a message for the same circuit (OPC, CIC) arrived before the one it
+ *     matched (wrong order), unless that earlier message is ignorable.
+ *   - Messages an 'auto' responder handled are consumed by it: REL/RSC (auto rel/rsc), GRS,
+ *     BLO, UBL, CGB, CGU, UPT, CQM, IAM (auto iam) and the RLC answering a REL that the
+ *     automatic IAM answering sent. They never count as unexpected, nor for the order check.
+ *   - Messages arriving after the scenario ended (-k) are reported, not checked.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -33,6 +47,23 @@
 static size_t isup_cic_len(enum isup_variant v)
 {
 	return 2;	/* ITU and ANSI both carry the CIC in two octets */
+}
+
+/* ---- automatic RLC tracking: the REL the automatic IAM answering sent ------------------- */
+
+static void auto_rlc_set(struct peer *peer, uint16_t cic, bool on)
+{
+	if (cic >= PEER_MAX_CIC)
+		return;
+	if (on)
+		peer->auto_rlc[cic / 8] |= 1u << (cic % 8);
+	else
+		peer->auto_rlc[cic / 8] &= ~(1u << (cic % 8));
+}
+
+static bool auto_rlc_get(const struct peer *peer, uint16_t cic)
+{
+	return cic < PEER_MAX_CIC && (peer->auto_rlc[cic / 8] & (1u << (cic % 8)));
 }
 
 static double now_s(void)
@@ -114,10 +145,15 @@ static void pending_cb(void *data)
 		if (q->dpc != p->dpc || q->msg.cic != p->msg.cic || timercmp(&q->timer.timeout, &p->timer.timeout, >))
 			continue;
 		osmo_timer_del(&q->timer);
+		if (q->msg.type == ISUP_REL)
+			auto_rlc_set(peer, q->msg.cic, true);
 		peer_send(peer, q->dpc, &q->msg);
 		llist_del(&q->list);
 		talloc_free(q);
 	}
+	/* Q.764 2.3.1: the far end answers our REL with RLC, consumed here */
+	if (p->msg.type == ISUP_REL)
+		auto_rlc_set(peer, p->msg.cic, true);
 	peer_send(peer, p->dpc, &p->msg);
 	llist_del(&p->list);
 	talloc_free(p);
@@ -287,11 +323,15 @@ static bool auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *
 	case ISUP_IAM:
 		if (!peer->autoresp[PEER_AUTO_IAM])
 			return false;
+		auto_rlc_set(peer, msg->cic, false);	/* a new call on the circuit */
 		auto_iam(peer, opc, msg);
 		return true;
 	case ISUP_RLC:
-		/* RLC for a REL/RSC the automatic IAM answering sent */
-		return peer->autoresp[PEER_AUTO_IAM] && peer->wait != WAIT_EXPECT;
+		/* RLC for a REL the automatic IAM answering sent */
+		if (!auto_rlc_get(peer, msg->cic))
+			return false;
+		auto_rlc_set(peer, msg->cic, false);
+		return true;
 	default:
 		return false;
 	}
@@ -301,6 +341,7 @@ static bool auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *
 
 static void run(struct peer *peer);
 static void after_step(struct peer *peer, bool ok);
+static bool check_unexpected(struct peer *peer, const char *when);
 
 static void step_result(struct peer *peer, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void step_result(struct peer *peer, bool ok, const char *fmt, ...)
@@ -322,6 +363,7 @@ static void finish(struct peer *peer)
 {
 	if (peer->done)
 		return;
+	check_unexpected(peer, "end of scenario");
 	peer->done = true;
 	fprintf(peer->out, "SCENARIO %s: %s (%u steps, %u failed)\n", peer->scenario_name ? peer->scenario_name : "-",
 		peer->failed ? "FAIL" : "PASS", peer->steps, peer->failed);
@@ -349,31 +391,156 @@ static void after_step(struct peer *peer, bool ok)
 	run(peer);
 }
 
-/* Try to satisfy the pending expect from the queue; true if the step completed. */
-static bool try_expect(struct peer *peer)
+/* ---- strict rules: ignore rules, order, unexpected messages ----------------------------- */
+
+static bool ignore_match(const struct peer *peer, const struct isup_msg *msg)
+{
+	const struct peer_ignore *ig;
+	llist_for_each_entry(ig, &peer->ignores, list) {
+		if ((ig->type < 0 || ig->type == msg->type) && (ig->cic < 0 || ig->cic == msg->cic))
+			return true;
+	}
+	return false;
+}
+
+/* An unconsumed message the scenario did not declare ignorable (by now or when it arrived) */
+static bool rxq_unexpected(const struct peer *peer, const struct peer_rxq_entry *e)
+{
+	return !e->ignorable && !ignore_match(peer, &e->msg);
+}
+
+static void rxq_del(struct peer *peer, struct peer_rxq_entry *e)
+{
+	llist_del(&e->list);
+	peer->rxq_len--;
+	talloc_free(e);
+}
+
+/* " REL/cic=1@1.234 ..." for the unexpected messages in the queue; returns their number */
+static unsigned int rxq_unexpected_str(const struct peer *peer, char *buf, size_t len)
+{
+	const struct peer_rxq_entry *e;
+	unsigned int n = 0;
+	size_t o = 0;
+	buf[0] = 0;
+	llist_for_each_entry(e, &peer->rxq, list) {
+		if (!rxq_unexpected(peer, e))
+			continue;
+		n++;
+		if (o < len - 48)
+			o += snprintf(buf + o, len - o, " %s/cic=%u@%.3f", isup_msg_name(e->msg.type), e->msg.cic, e->t);
+	}
+	return n;
+}
+
+/* The first unexpected message for the circuit of e that arrived before it (order check) */
+static const struct peer_rxq_entry *rxq_earlier_same_circuit(const struct peer *peer,
+							     const struct peer_rxq_entry *e)
+{
+	const struct peer_rxq_entry *f;
+	llist_for_each_entry(f, &peer->rxq, list) {
+		if (f == e)
+			break;
+		if (f->opc == e->opc && f->msg.cic == e->msg.cic && rxq_unexpected(peer, f))
+			return f;
+	}
+	return NULL;
+}
+
+/* The queue's first candidate for the pending expect: same type (or any), same CIC when given */
+static struct peer_rxq_entry *expect_candidate(struct peer *peer)
 {
 	struct peer_rxq_entry *e;
-	char err[256];
 	llist_for_each_entry(e, &peer->rxq, list) {
-		/* candidate: same type (or any) and same CIC when given */
 		if (peer->expect.type >= 0 && e->msg.type != peer->expect.type)
 			continue;
 		if (peer->expect.cic >= 0 && e->msg.cic != peer->expect.cic)
 			continue;
-		int m = msgspec_match(&e->msg, &peer->expect, err, sizeof(err));
-		llist_del(&e->list);
-		peer->rxq_len--;
-		if (m == 1) {
-			peer->last_cic = e->msg.cic;
-			step_result(peer, true, "after %.3f s", now_s() - peer->wait_start);
+		return e;
+	}
+	return NULL;
+}
+
+/* Try to satisfy the pending expect from the queue; true if the step completed. */
+static bool try_expect(struct peer *peer)
+{
+	struct peer_rxq_entry *e = expect_candidate(peer);
+	const struct peer_rxq_entry *before;
+	char err[256];
+	int m;
+
+	if (!e)
+		return false;
+	m = msgspec_match(&e->msg, &peer->expect, err, sizeof(err));
+	before = m == 1 ? rxq_earlier_same_circuit(peer, e) : NULL;
+	if (before) {
+		/* strict order: an earlier message for the same circuit no expect consumed */
+		m = 0;
+		snprintf(err, sizeof(err), "wrong order: %s cic=%u arrived at %.3f s, before this %s (at %.3f s)",
+			 isup_msg_name(before->msg.type), before->msg.cic, before->t, isup_msg_name(e->msg.type), e->t);
+	}
+	if (m == 1) {
+		peer->last_cic = e->msg.cic;
+		step_result(peer, true, "after %.3f s", now_s() - peer->wait_start);
+	} else {
+		step_result(peer, false, "%s", err);
+	}
+	rxq_del(peer, e);
+	after_step(peer, m == 1);
+	return true;
+}
+
+/* End of the scenario or a flush: every unconsumed message not declared ignorable fails */
+static bool check_unexpected(struct peer *peer, const char *when)
+{
+	struct peer_rxq_entry *e;
+	bool ok = true;
+	llist_for_each_entry(e, &peer->rxq, list) {
+		if (!rxq_unexpected(peer, e))
+			continue;
+		ok = false;
+		peer->steps++;
+		peer->failed++;
+		fprintf(peer->out, "%s STEP %u FAIL %s: unexpected %s cic=%u from %s at %.3f s -- no expect consumed it\n",
+			tstamp(peer), peer->steps, when, isup_msg_name(e->msg.type), e->msg.cic,
+			isup_mtp_pc_str(peer->mtp, e->opc), e->t);
+	}
+	fflush(peer->out);
+	return ok;
+}
+
+static void rxq_clear(struct peer *peer)
+{
+	struct peer_rxq_entry *e, *e2;
+	llist_for_each_entry_safe(e, e2, &peer->rxq, list)
+		rxq_del(peer, e);
+}
+
+/* ignore TYPE|* [cic=N|last] / ignore none */
+static bool cmd_ignore(struct peer *peer, const char *args, char *err, size_t err_len)
+{
+	struct peer_ignore *ig;
+	struct msgspec sp;
+
+	if (!strcmp(args, "none")) {
+		while (!llist_empty(&peer->ignores)) {
+			ig = llist_first_entry(&peer->ignores, struct peer_ignore, list);
+			llist_del(&ig->list);
+			talloc_free(ig);
 		}
-		else
-			step_result(peer, false, "%s", err);
-		talloc_free(e);
-		after_step(peer, m == 1);
 		return true;
 	}
-	return false;
+	if (msgspec_parse(&sp, args, err, err_len) < 0)
+		return false;
+	if (sp.num_kv || sp.dpc[0] || (sp.type < 0 && strncmp(args, "*", 1))) {
+		snprintf(err, err_len, "usage: ignore TYPE|* [cic=N|last] | ignore none");
+		return false;
+	}
+	ig = talloc_zero(peer, struct peer_ignore);
+	ig->type = sp.type;
+	ig->cic = sp.cic == MSGSPEC_CIC_LAST ? peer->last_cic : sp.cic;
+	llist_add_tail(&ig->list, &peer->ignores);
+	return true;
 }
 
 static void wait_timer_cb(void *data)
@@ -539,12 +706,24 @@ static int exec_line(struct peer *peer, const char *line)
 		return 0;
 	}
 	if (!strcmp(cmd, "flush")) {
-		struct peer_rxq_entry *e, *e2;
-		llist_for_each_entry_safe(e, e2, &peer->rxq, list) {
-			llist_del(&e->list);
-			talloc_free(e);
+		bool ok = check_unexpected(peer, "flush");
+		rxq_clear(peer);
+		return ok ? 0 : -1;
+	}
+	if (!strcmp(cmd, "end")) {
+		/* the scenario ends here, also with -i (stdin no longer read): run() finishes it */
+		if (peer->interactive) {
+			osmo_fd_unregister(&peer->stdin_fd);
+			peer->interactive = false;
 		}
-		peer->rxq_len = 0;
+		peer->pc = peer->num_lines;
+		return 0;
+	}
+	if (!strcmp(cmd, "ignore")) {
+		if (!cmd_ignore(peer, rest, err, sizeof(err))) {
+			step_result(peer, false, "%s", err);
+			return -1;
+		}
 		return 0;
 	}
 	if (!strcmp(cmd, "auto")) {
@@ -578,6 +757,7 @@ static int exec_line(struct peer *peer, const char *line)
 			step_result(peer, false, "%s", err[0] ? err : "no/invalid dpc");
 			return -1;
 		}
+		auto_rlc_set(peer, msg.cic, false);	/* the scenario drives this circuit now */
 		if (peer_send(peer, dpc, &msg) < 0) {
 			step_result(peer, false, "send failed");
 			return -1;
@@ -623,9 +803,9 @@ static int exec_line(struct peer *peer, const char *line)
 		double within = 2.0;
 		if (!strncmp(rest, "within=", 7))
 			within = atof(rest + 7);
-		if (peer->rxq_len) {
-			struct peer_rxq_entry *e = llist_first_entry(&peer->rxq, struct peer_rxq_entry, list);
-			step_result(peer, false, "%s cic=%u already received", isup_msg_name(e->msg.type), e->msg.cic);
+		char q[256];
+		if (rxq_unexpected_str(peer, q, sizeof(q))) {
+			step_result(peer, false, "already received:%s", q);
 			return -1;
 		}
 		start_wait(peer, WAIT_NONE_ARRIVES, within);
@@ -649,6 +829,14 @@ static int exec_line(struct peer *peer, const char *line)
 	}
 	step_result(peer, false, "unknown command '%s'", cmd);
 	return -1;
+}
+
+/* Stopped (signal) before the scenario ended: what arrived unconsumed so far fails it too */
+void peer_stopped(struct peer *peer)
+{
+	if (peer->done)
+		return;
+	check_unexpected(peer, "stopped");
 }
 
 void peer_step_done(struct peer *peer, bool ok, const char *detail)
@@ -707,15 +895,18 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 	print_msg(peer, rel_t(peer), "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
 	if (auto_handle(peer, rx->opc, rx->msg))
 		return;
+	if (peer->done)
+		return;		/* after the scenario (-k): nothing consumes it, not queued */
 	e = talloc_zero(peer, struct peer_rxq_entry);
 	e->opc = rx->opc;
 	e->t = rel_t(peer);
+	e->ignorable = ignore_match(peer, rx->msg);
 	e->msg = *rx->msg;
 	llist_add_tail(&e->list, &peer->rxq);
 	peer->rxq_len++;
 	if (peer->wait == WAIT_EXPECT) {
 		try_expect(peer);
-	} else if (peer->wait == WAIT_NONE_ARRIVES) {
+	} else if (peer->wait == WAIT_NONE_ARRIVES && !e->ignorable) {
 		step_result(peer, false, "%s cic=%u arrived", isup_msg_name(rx->msg->type), rx->msg->cic);
 		after_step(peer, false);
 	}
@@ -741,6 +932,7 @@ struct peer *peer_alloc(void *ctx, struct isup_mtp *mtp, enum isup_variant varia
 	peer->stop_on_fail = true;
 	peer->iam = (struct peer_iam_cfg){ .acm_ms = 0, .anm_ms = -1, .con_ms = -1, .release_ms = -1 };
 	INIT_LLIST_HEAD(&peer->rxq);
+	INIT_LLIST_HEAD(&peer->ignores);
 	INIT_LLIST_HEAD(&peer->pending);
 	osmo_timer_setup(&peer->wait_timer, wait_timer_cb, peer);
 	osmo_timer_setup(&peer->route_timer, route_timer_cb, peer);

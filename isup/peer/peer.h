@@ -38,8 +38,18 @@ struct peer_rxq_entry {
 	struct llist_head list;
 	uint32_t opc;
 	double t;
+	bool ignorable;		/* matched an 'ignore' rule when it arrived */
 	struct isup_msg msg;
 };
+
+/* 'ignore TYPE [cic=N]': a message the scenario declares legitimate but not of interest */
+struct peer_ignore {
+	struct llist_head list;
+	int type;		/* -1: any type */
+	int cic;		/* -1: any CIC */
+};
+
+#define PEER_MAX_CIC 16384	/* ANSI: 14-bit CIC; ITU: 12 bits */
 
 struct peer_pending_tx {
 	struct llist_head list;
@@ -68,6 +78,9 @@ struct peer {
 
 	struct llist_head rxq;		/* struct peer_rxq_entry, unconsumed received messages */
 	unsigned int rxq_len;
+	struct llist_head ignores;	/* struct peer_ignore */
+	/* CICs whose REL the automatic IAM answering sent: their RLC is consumed automatically */
+	uint8_t auto_rlc[PEER_MAX_CIC / 8];
 	struct llist_head pending;	/* struct peer_pending_tx */
 
 	/* scenario */
@@ -109,6 +122,8 @@ void peer_start(struct peer *peer);
 void peer_enable_stdin(struct peer *peer);
 /* End of a blocking step run elsewhere (load generation): PASS/FAIL line, next command. */
 void peer_step_done(struct peer *peer, bool ok, const char *detail);
+/* Stopped by a signal before the end: every unconsumed, non-ignorable message fails */
+void peer_stopped(struct peer *peer);
 /* The MTP rx hook */
 void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv);
 void peer_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isup_mtp_ind ind, void *priv);

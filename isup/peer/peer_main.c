@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	peer->abs_time = abs_time;
 	peer_start(peer);
 	sgw_app_run(g_main.app);
+	peer_stopped(peer);
 	if (!peer->done)
 		fprintf(stdout, "SCENARIO %s: INCOMPLETE (%u steps, %u failed, stopped by signal)\n",
 			scenario ? scenario : "-", peer->steps, peer->failed);

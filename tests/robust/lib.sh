@@ -14,6 +14,19 @@ start_peer_fifo() {
 	peer "stop-on-fail off" "auto all on"
 }
 peer() { printf '%s\n' "$@" >&3; }
+# peer_end: exchange A's scenario ends ('end'; the FIFO may stay open in background jobs):
+# isup-peer then checks that every ISUP message it received was expected, answered
+# automatically or declared ignorable (its strict rules) and prints "SCENARIO -: PASS|FAIL";
+# one check of the harness (not in the test's plan)
+peer_end() {
+	peer "end"
+	exec 3>&-
+	wait_log "$T/peera.log" '^SCENARIO ' 10
+	auto_check "exchange A: no step failed, every ISUP message expected, automatic or ignored" \
+		grep -q '^SCENARIO .*: PASS' "$T/peera.log"
+	grep -q '^SCENARIO .*: PASS' "$T/peera.log" ||
+		grep -E 'STEP [0-9]+ FAIL|^SCENARIO' "$T/peera.log" | head -20 | sed 's/^/#   /'
+}
 
 # wait until the gateway has no GRS outstanding (GRA received for every GRS it sent)
 wait_no_grs_pending() {	# VTYPORT SECONDS
