@@ -33,18 +33,103 @@ lab_cleanup() {
 }
 # lab_wire_checks: the independent wire oracle at the end of a test (tshark on the capture)
 lab_wire_checks() { :; }
-# lab_stop_all: stops every process the test started
+# lab_stop_all: stops every process the test started, with SIGTERM, ours first (a gateway
+# releases its calls toward the exchanges and SIP peers, which must still be up); a process
+# still alive after the bound is killed, and for ours that is a failure. Then one check per
+# daemon of ours (sipt-gw, isup-peer, other binaries of the build tree): its exit status
+# (sipt-gw and isup-peer exit 0 after SIGTERM unless the test said otherwise with
+# lab_exit_status) and no ASan/UBSan/LSan report in its log; one check for the foreground runs
+# (run_peer*). osmo-stp, dumpcap, SIPp are not ours: only stopped.
+declare -A LAB_KIND=() LAB_LOG=() LAB_RC=() LAB_WANT_RC=()
+LAB_RUNLOGS=()		# logs of our binaries run in the foreground (run_peer, run_peer_cfg)
+LAB_STOP_OURS=10	# seconds: sipt-gw's release of its calls (2 s) + LeakSanitizer at exit
+LAB_STOP_OTHERS=3
 lab_stop_all() {
-	local p i
-	for p in "${LAB_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for i in $(seq 1 30); do
-		local alive=0
-		for p in "${LAB_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+	local p ours=() others=()
+	for p in "${LAB_PIDS[@]}"; do
+		lab_discover "$p"
+		if [ -n "${LAB_KIND[$p]:-}" ]; then ours+=("$p"); else others+=("$p"); fi
+	done
+	lab_stop_pids $LAB_STOP_OURS "${ours[@]}"
+	lab_stop_pids $LAB_STOP_OTHERS "${others[@]}"
+	wait 2>/dev/null
+	for p in "${ours[@]}"; do lab_daemon_check "$p"; done
+	[ ${#LAB_RUNLOGS[@]} -eq 0 ] || auto_check "exit: no sanitizer report from the ${#LAB_RUNLOGS[@]} foreground runs of isup-peer" \
+		lab_no_sanitizer "${LAB_RUNLOGS[@]}"
+}
+# lab_own PID KIND LOG: a daemon of ours (KIND sipt-gw or isup-peer) writing its log to LOG
+lab_own() { LAB_KIND[$1]=$2; LAB_LOG[$1]=$3; }
+# lab_exit_status PID RC: the status PID is to exit with when it is stopped (default 0)
+lab_exit_status() { LAB_WANT_RC[$1]=$2; }
+# lab_discover PID: a process a test put into LAB_PIDS itself is ours when its executable is
+# in the build tree; its log is where its stderr goes
+lab_discover() {
+	local pid=$1 exe
+	[ -z "${LAB_KIND[$pid]:-}" ] || return 0
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 0
+	case "$exe" in
+	"$(readlink -f "$BIN_GW")") LAB_KIND[$pid]=sipt-gw;;
+	"$(readlink -f "$BIN_PEER")") LAB_KIND[$pid]=isup-peer;;
+	"$(readlink -f "$TOP_BUILDDIR")"/*) LAB_KIND[$pid]=${exe##*/};;
+	*) return 0;;
+	esac
+	LAB_LOG[$pid]=$(readlink "/proc/$pid/fd/2" 2>/dev/null)
+}
+# lab_stop_pids SECONDS PID...: SIGTERM, wait up to SECONDS, then SIGKILL; statuses in LAB_RC
+# ("killed" after the bound, "reaped" when the test had waited for it already)
+lab_stop_pids() {
+	local bound=$1 p n alive; shift
+	[ $# -gt 0 ] || return 0
+	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	for ((n = 0; n < bound * 10; n++)); do
+		alive=0
+		for p in "$@"; do lab_alive "$p" && alive=1; done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
-	for p in "${LAB_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	for p in "$@"; do
+		if lab_alive "$p"; then
+			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; LAB_RC[$p]=killed
+		else
+			wait "$p" 2>/dev/null; LAB_RC[$p]=$?
+			[ "${LAB_RC[$p]}" != 127 ] || LAB_RC[$p]=reaped
+		fi
+	done
+}
+# alive and not a zombie (an exited child not reaped yet)
+lab_alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+# lab_daemon_check PID: one check line for a daemon of ours
+lab_daemon_check() {
+	local p=$1 kind=${LAB_KIND[$1]} log=${LAB_LOG[$1]:-} rc=${LAB_RC[$1]:-reaped} want=${LAB_WANT_RC[$1]:-0}
+	local name="exit: $kind (${log##*/}, pid $p) stopped"
+	case "$kind" in
+	sipt-gw|isup-peer) name+=" with status $want";;
+	*) want=any;;	# test tools (sip-testua, rtp-probe ...): their status is the test's business
+	esac
+	auto_check "$name, no sanitizer report" lab_daemon_ok "$rc" "$want" "$log"
+}
+lab_daemon_ok() {	# RC WANT LOG
+	local rc=$1 want=$2 log=$3
+	if [ "$rc" = killed ]; then echo "# still running ${LAB_STOP_OURS} s after SIGTERM: killed"; return 1; fi
+	if [ "$want" != any ] && [ "$rc" != reaped ] && [ "$rc" != "$want" ]; then
+		echo "# exit status $rc (expected $want)"; tail -5 "$log" 2>/dev/null | sed 's/^/#   /'; return 1
+	fi
+	[ -z "$log" ] || lab_no_sanitizer "$log"
+}
+LAB_SAN_RE='ERROR: (Address|Leak|Undefined|Memory|Thread)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
+lab_no_sanitizer() {	# LOG...: no sanitizer report in any of them
+	local f bad=0
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if grep -qE "$LAB_SAN_RE" "$f"; then
+			echo "# sanitizer report in $f:"; grep -m1 -A25 -E "$LAB_SAN_RE" "$f" | sed 's/^/#   /'; bad=1
+		fi
+	done
+	return $bad
 }
 trap lab_cleanup EXIT
 
@@ -91,6 +176,7 @@ start_gw() {
 	"$BIN_GW" -c "$T/$name.cfg" > "$T/$name.log" 2>&1 &
 	GW_PID=$!
 	LAB_PIDS+=($GW_PID)
+	lab_own $GW_PID sipt-gw "$T/$name.log"
 	eval "${name^^}_PID=$GW_PID"
 }
 
@@ -101,6 +187,14 @@ start_peer() {
 	"$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1 &
 	PEER_PID=$!
 	LAB_PIDS+=($PEER_PID)
+	lab_own $PEER_PID isup-peer "$T/peer.log"
+}
+
+# lab_keep_runlog LOG: a foreground run's log, kept (numbered: the next run may reuse the name)
+# for the sanitizer check at exit
+lab_keep_runlog() {
+	local k="$1.run${#LAB_RUNLOGS[@]}"
+	cp "$1" "$k" 2>/dev/null && LAB_RUNLOGS+=("$k")
 }
 
 # run_peer SCENARIO [options]: runs in the foreground, prints its report, returns its status
@@ -109,6 +203,7 @@ run_peer() {
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1
 	local rc=$?
+	lab_keep_runlog "$T/peer.log"
 	sed 's/^/    /' "$T/peer.log" | grep -v '^    <000' | tail -200
 	return $rc
 }
@@ -120,6 +215,7 @@ start_peer_bg() {
 	"$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1 &
 	local pid=$!
 	LAB_PIDS+=($pid)
+	lab_own $pid isup-peer "$T/$name.log"
 	eval "${name^^}_PID=$pid"
 }
 
@@ -129,6 +225,7 @@ run_peer_cfg() {
 	lab_cfg "$cfg" "$T/$name.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1
 	local rc=$?
+	lab_keep_runlog "$T/$name.log"
 	sed 's/^/    /' "$T/$name.log" | grep -v '^    <000' | tail -200
 	return $rc
 }
