@@ -27,6 +27,7 @@ int sgw_app_telnet(struct sgw_app *app, int default_port);
 /* Run osmo_select_main until SIGINT/SIGTERM (or app->quit set). */
 void sgw_app_run(struct sgw_app *app);
 /* After the first signal: run the main loop until done(data) holds, at most 'ms' milliseconds;
- * a further SIGINT/SIGTERM ends it at once. Returns true when done() held. */
+ * a second SIGINT/SIGTERM (even one received before this call) ends it at once. Returns true
+ * when done() held. */
 bool sgw_app_drain(struct sgw_app *app, bool (*done)(void *data), void *data, unsigned int ms);
 void sgw_app_free(struct sgw_app *app);

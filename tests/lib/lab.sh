@@ -37,10 +37,11 @@ lab_wire_checks() { :; }
 # releases its calls toward the exchanges and SIP peers, which must still be up); a process
 # still alive after the bound is killed, and for ours that is a failure. Then one check per
 # daemon of ours (sipt-gw, isup-peer, other binaries of the build tree): its exit status
-# (sipt-gw and isup-peer exit 0 after SIGTERM unless the test said otherwise with
-# lab_exit_status) and no ASan/UBSan/LSan report in its log; one check for the foreground runs
+# (after SIGTERM sipt-gw exits 0, isup-peer 0 or 1 when a scenario step failed, unless the test
+# said otherwise with lab_exit_status; one that ended before must not have crashed) and no
+# ASan/UBSan/LSan report in its log; one check for the foreground runs
 # (run_peer*). osmo-stp, dumpcap, SIPp are not ours: only stopped.
-declare -A LAB_KIND=() LAB_LOG=() LAB_RC=() LAB_WANT_RC=()
+declare -A LAB_KIND=() LAB_LOG=() LAB_RC=() LAB_WANT_RC=() LAB_GONE=()
 LAB_RUNLOGS=()		# logs of our binaries run in the foreground (run_peer, run_peer_cfg)
 LAB_STOP_OURS=10	# seconds: sipt-gw's release of its calls (2 s) + LeakSanitizer at exit
 LAB_STOP_OTHERS=3
@@ -59,7 +60,7 @@ lab_stop_all() {
 }
 # lab_own PID KIND LOG: a daemon of ours (KIND sipt-gw or isup-peer) writing its log to LOG
 lab_own() { LAB_KIND[$1]=$2; LAB_LOG[$1]=$3; }
-# lab_exit_status PID RC: the status PID is to exit with when it is stopped (default 0)
+# lab_exit_status PID RC: the status PID is to exit with when it is stopped (a regex: 0, 0|1)
 lab_exit_status() { LAB_WANT_RC[$1]=$2; }
 # lab_discover PID: a process a test put into LAB_PIDS itself is ours when its executable is
 # in the build tree; its log is where its stderr goes
@@ -76,11 +77,14 @@ lab_discover() {
 	LAB_LOG[$pid]=$(readlink "/proc/$pid/fd/2" 2>/dev/null)
 }
 # lab_stop_pids SECONDS PID...: SIGTERM, wait up to SECONDS, then SIGKILL; statuses in LAB_RC
-# ("killed" after the bound, "reaped" when the test had waited for it already)
+# ("killed" after the bound); LAB_GONE: those that had ended before (bash keeps their status
+# even when the test waited for them itself)
 lab_stop_pids() {
 	local bound=$1 p n alive; shift
 	[ $# -gt 0 ] || return 0
-	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "$@"; do
+		if lab_alive "$p"; then kill -TERM "$p" 2>/dev/null; else LAB_GONE[$p]=1; fi
+	done
 	for ((n = 0; n < bound * 10; n++)); do
 		alive=0
 		for p in "$@"; do lab_alive "$p" && alive=1; done
@@ -92,7 +96,6 @@ lab_stop_pids() {
 			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; LAB_RC[$p]=killed
 		else
 			wait "$p" 2>/dev/null; LAB_RC[$p]=$?
-			[ "${LAB_RC[$p]}" != 127 ] || LAB_RC[$p]=reaped
 		fi
 	done
 }
@@ -104,19 +107,32 @@ lab_alive() {
 }
 # lab_daemon_check PID: one check line for a daemon of ours
 lab_daemon_check() {
-	local p=$1 kind=${LAB_KIND[$1]} log=${LAB_LOG[$1]:-} rc=${LAB_RC[$1]:-reaped} want=${LAB_WANT_RC[$1]:-0}
-	local name="exit: $kind (${log##*/}, pid $p) stopped"
+	local p=$1 kind=${LAB_KIND[$1]} log=${LAB_LOG[$1]:-} rc=${LAB_RC[$1]:-} want=${LAB_WANT_RC[$1]:-0}
+	local name="exit: $kind (${log##*/}, pid $p)"
 	case "$kind" in
-	sipt-gw|isup-peer) name+=" with status $want";;
+	isup-peer) want=${LAB_WANT_RC[$1]:-0|1};;	# 1: a step of its scenario failed (the test judges it)
+	sipt-gw) ;;
 	*) want=any;;	# test tools (sip-testua, rtp-probe ...): their status is the test's business
 	esac
-	auto_check "$name, no sanitizer report" lab_daemon_ok "$rc" "$want" "$log"
+	if [ -n "${LAB_GONE[$p]:-}" ]; then
+		name+=" ended before the stop without crashing"
+	else
+		name+=" stopped by SIGTERM with status ${want/|/ or }"
+	fi
+	auto_check "$name, no sanitizer report" lab_daemon_ok "$rc" "$want" "$log" "${LAB_GONE[$p]:-}"
 }
-lab_daemon_ok() {	# RC WANT LOG
-	local rc=$1 want=$2 log=$3
+lab_daemon_ok() {	# RC WANT LOG GONE
+	local rc=$1 want=$2 log=$3 gone=$4
 	if [ "$rc" = killed ]; then echo "# still running ${LAB_STOP_OURS} s after SIGTERM: killed"; return 1; fi
-	if [ "$want" != any ] && [ "$rc" != reaped ] && [ "$rc" != "$want" ]; then
-		echo "# exit status $rc (expected $want)"; tail -5 "$log" 2>/dev/null | sed 's/^/#   /'; return 1
+	if [ -n "$gone" ]; then
+		# it ended before the stop (the test stopped or killed it, or it finished its job):
+		# only a crash counts here - a sanitizer's exit status (tests/run: 98, 99) or a signal
+		# other than the KILL/TERM/INT a test sends
+		case "$rc" in 98|99|129|131|132|133|134|135|136|138|139|140|141|142|159)
+			echo "# exit status $rc before the stop: crashed"; tail -20 "$log" 2>/dev/null | sed 's/^/#   /'; return 1;;
+		esac
+	elif [ "$want" != any ] && ! [[ "$rc" =~ ^($want)$ ]]; then
+		echo "# exit status $rc after SIGTERM (expected ${want/|/ or })"; tail -5 "$log" 2>/dev/null | sed 's/^/#   /'; return 1
 	fi
 	[ -z "$log" ] || lab_no_sanitizer "$log"
 }
