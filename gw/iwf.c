@@ -247,10 +247,6 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 	struct gw_group_iwf *grp = gw_iwf_group(iwf, isup_call_group(ic), false);
 	struct gw_call *call;
 
-	if (iwf->shutting_down) {
-		isup_call_release(ic, GW_SHUTDOWN_CAUSE);	/* no new call while going out of service */
-		return;
-	}
 	if (grp && !gw_rate_limit_admit(&grp->call_rate)) {
 		/* overload: Q.850 cause 42 "switching equipment congestion" */
 		LOGP(DGW, LOGL_NOTICE, "circuit-group %s: call-rate limit %u/s exceeded: REL cause 42 on CIC %u\n",

@@ -891,7 +891,9 @@ void call_setup_ind(struct isup_call *call, const struct isup_msg *iam)
 {
 	struct isup_node *node = call->node;
 	call->cg = call->cct->cg;
-	if (node->call_ops && node->call_ops->setup_ind)
+	if (node->refuse_cause && call->cct)
+		isup_call_release(call, node->refuse_cause);	/* going out of service */
+	else if (node->call_ops && node->call_ops->setup_ind)
 		node->call_ops->setup_ind(call, iam, node->call_app);
 	else if (call->cct)
 		isup_call_release(call, 47);	/* no call layer: resource unavailable */
@@ -1027,6 +1029,7 @@ unsigned int isup_node_release_all(struct isup_node *node, uint8_t cause)
 	struct isup_cgroup *cg;
 	unsigned int n = 0;
 
+	node->refuse_cause = cause;
 	llist_for_each_entry(cg, &node->cgroups, list) {
 		for (unsigned int i = 0; i < cg->num_ccts; i++) {
 			struct isup_call *call = cg->ccts[i]->call;
