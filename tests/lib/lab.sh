@@ -60,6 +60,15 @@ lab_stop_all() {
 }
 # lab_own PID KIND LOG: a daemon of ours (KIND sipt-gw or isup-peer) writing its log to LOG
 lab_own() { LAB_KIND[$1]=$2; LAB_LOG[$1]=$3; }
+# lab_log_reuse LOG: before a daemon is started with a log an earlier one wrote, that log is
+# kept (LOG.PID) for the earlier one's sanitizer check at exit
+lab_log_reuse() {
+	local p
+	for p in "${!LAB_LOG[@]}"; do
+		[ "${LAB_LOG[$p]}" = "$1" ] && cp "$1" "$1.$p" 2>/dev/null && LAB_LOG[$p]="$1.$p"
+	done
+	return 0
+}
 # lab_exit_status PID RC: the status PID is to exit with when it is stopped (a regex: 0, 0|1)
 lab_exit_status() { LAB_WANT_RC[$1]=$2; }
 # lab_discover PID: a process a test put into LAB_PIDS itself is ours when its executable is
@@ -189,6 +198,7 @@ stop_stp() {
 start_gw() {
 	local cfg=${1:-sipt-gw.cfg} name=${2:-gw}
 	lab_cfg "$cfg" "$T/$name.cfg"
+	lab_log_reuse "$T/$name.log"
 	"$BIN_GW" -c "$T/$name.cfg" > "$T/$name.log" 2>&1 &
 	GW_PID=$!
 	LAB_PIDS+=($GW_PID)
@@ -200,6 +210,7 @@ start_gw() {
 start_peer() {
 	local scen=$1; shift
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
+	lab_log_reuse "$T/peer.log"
 	"$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1 &
 	PEER_PID=$!
 	LAB_PIDS+=($PEER_PID)
@@ -228,6 +239,7 @@ run_peer() {
 start_peer_bg() {
 	local cfg=$1 name=$2 scen=$3; shift 3
 	lab_cfg "$cfg" "$T/$name.cfg"
+	lab_log_reuse "$T/$name.log"
 	"$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1 &
 	local pid=$!
 	LAB_PIDS+=($pid)
