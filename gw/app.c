@@ -29,6 +29,7 @@ static void sig_handler(int sig)
 	if (g_app) {
 		g_app->quit = true;
 		g_app->quit_signal = sig;
+		g_app->signals++;
 	}
 }
 
@@ -272,6 +273,28 @@ void sgw_app_run(struct sgw_app *app)
 	while (!app->quit)
 		osmo_select_main_ctx(0);
 	LOGP(DGW, LOGL_NOTICE, "%s: terminating on signal %d\n", app->name, app->quit_signal);
+}
+
+static void drain_timeout_cb(void *data)
+{
+	*(bool *)data = true;
+}
+
+bool sgw_app_drain(struct sgw_app *app, bool (*done)(void *data), void *data, unsigned int ms)
+{
+	struct osmo_timer_list t = { 0 };
+	bool expired = false, ok;
+
+	osmo_timer_setup(&t, drain_timeout_cb, &expired);
+	osmo_timer_schedule(&t, ms / 1000, (ms % 1000) * 1000);
+	/* any signal after the first one (it may have come before the drain started) */
+	while (!(ok = done(data)) && !expired && app->signals < 2)
+		osmo_select_main_ctx(0);
+	osmo_timer_del(&t);
+	if (!ok)
+		LOGP(DGW, LOGL_NOTICE, "%s: %s before every release was answered\n", app->name,
+		     expired ? "shutdown time limit reached" : "second signal");
+	return ok;
 }
 
 void sgw_app_free(struct sgw_app *app)

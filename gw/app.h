@@ -1,6 +1,7 @@
 /* Process bootstrap shared by sipt-gw and isup-peer: talloc root, logging, VTY with the
  * cs7 (libosmo-sigtran) nodes, config file, telnet VTY, signal handling, main loop. */
 #pragma once
+#include <signal.h>
 #include <stdbool.h>
 
 struct sgw_app {
@@ -8,6 +9,7 @@ struct sgw_app {
 	const char *name;
 	volatile bool quit;
 	int quit_signal;
+	volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received so far */
 };
 
 struct vty;
@@ -24,4 +26,8 @@ const char *sgw_app_config_where(void);
 int sgw_app_telnet(struct sgw_app *app, int default_port);
 /* Run osmo_select_main until SIGINT/SIGTERM (or app->quit set). */
 void sgw_app_run(struct sgw_app *app);
+/* After the first signal: run the main loop until done(data) holds, at most 'ms' milliseconds;
+ * a second SIGINT/SIGTERM (even one received before this call) ends it at once. Returns true
+ * when done() held. */
+bool sgw_app_drain(struct sgw_app *app, bool (*done)(void *data), void *data, unsigned int ms);
 void sgw_app_free(struct sgw_app *app);

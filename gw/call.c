@@ -1182,6 +1182,21 @@ struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir)
 	return call;
 }
 
+void gw_call_shutdown(struct gw_call *call, uint8_t cause)
+{
+	if (call->fi->state == GW_CALL_ST_RELEASING && !call->isup && !call->dlg)
+		return;		/* ending already */
+	note_release(call, cause, "gw");
+	call_release_isup(call, cause);
+	if (call->dlg) {
+		/* RFC 3398 7.2.4.1: cause 41 -> 503 (with Reason, RFC 3326) */
+		sip_dialog_release_status(call->dlg, cause, 503);
+		if (call->dir == GW_CALL_EGRESS && !call->answered)
+			call->sip_status = 503;
+	}
+	call_done_check(call);
+}
+
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id)
 {
 	struct gw_call *call;

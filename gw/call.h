@@ -91,6 +91,9 @@ static inline void gw_call_stamp(struct timespec *t)
 
 struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);
+/* Shutdown: the gateway releases the call on both legs with 'cause' (REL; BYE for a confirmed
+ * dialog, CANCEL for an early outgoing one, 503 + Reason for an incoming INVITE not answered) */
+void gw_call_shutdown(struct gw_call *call, uint8_t cause);
 const char *gw_call_state_name(const struct gw_call *call);
 /* The ISUP layer moved the call to another CIC (call->cic updated): media follows the circuit. */
 void gw_call_cic_changed(struct gw_call *call);

@@ -315,9 +315,9 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 	struct gw_call *call = sip_dialog_priv(dlg);
 
 	if (!call && ev->type == SIP_EV_INVITE) {
-		call = gw_call_alloc(iwf, GW_CALL_EGRESS);
+		call = iwf->shutting_down ? NULL : gw_call_alloc(iwf, GW_CALL_EGRESS);
 		if (!call) {
-			struct sip_msg_opts o = { .q850_cause = 47 };
+			struct sip_msg_opts o = { .q850_cause = iwf->shutting_down ? GW_SHUTDOWN_CAUSE : 47 };
 			sip_dialog_reject(dlg, 503, &o);
 			return;
 		}
@@ -344,15 +344,32 @@ int gw_iwf_start(struct gw_iwf *iwf)
 	return 0;
 }
 
-/* Shutdown: release every call on both legs (REL / BYE or CANCEL) and drop the call table,
- * before the SIP UA and the ISUP node go away. */
+unsigned int gw_iwf_release_all(struct gw_iwf *iwf)
+{
+	struct gw_call *call, *call2;
+	unsigned int n = 0;
+
+	iwf->shutting_down = true;
+	llist_for_each_entry_safe(call, call2, &iwf->calls, list) {
+		gw_call_shutdown(call, GW_SHUTDOWN_CAUSE);
+		n++;
+	}
+	/* circuits with a call of another call layer (the test call application) */
+	n += isup_node_release_all(iwf->isup, GW_SHUTDOWN_CAUSE);
+	return n;
+}
+
+bool gw_iwf_released(struct gw_iwf *iwf)
+{
+	return llist_empty(&iwf->calls) && isup_node_circuits_releasing(iwf->isup) == 0;
+}
+
+/* End of the process: whatever is left of the calls (a leg that did not answer the release in
+ * time) is dropped, before the SIP UA and the ISUP node go away. */
 void gw_iwf_shutdown(struct gw_iwf *iwf)
 {
 	struct gw_call *call, *call2;
-	uint8_t cause = 41;	/* temporary failure */
 	llist_for_each_entry_safe(call, call2, &iwf->calls, list) {
-		osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_RELEASE_REQ, &cause);
-		/* whatever is left of the call (waiting for the SIP leg to end) is dropped now */
 		if (call->dlg)
 			sip_dialog_set_priv(call->dlg, NULL);
 		call->dlg = NULL;

@@ -117,7 +117,14 @@ struct gw_iwf {
 	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
 	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 	struct llist_head group_tones;	/* struct gw_group_tones: tone plans per circuit group */
+	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
 };
+
+/* Q.850 cause of the releases at shutdown: 41 "temporary failure" (Q.850 2.2.7: the network is
+ * not functioning correctly, the condition is not likely to last long, the user may try again
+ * at once) - a gateway going out of service for a restart; RFC 3398 maps it to 503, which tells
+ * a SIP peer to try another gateway. 31 "normal, unspecified" would hide that it was ours. */
+#define GW_SHUTDOWN_CAUSE 41
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
 /* Register as the ISUP call layer and the SIP UA's event handler. */
@@ -126,6 +133,12 @@ void gw_iwf_vty_init(struct gw_iwf *iwf);
 /* The daemon's objects and their config commands, shared by sipt-gw and the config fuzzer: the
  * ISUP node (with the test call application), the interworking function and the SIP UA */
 struct gw_iwf *gw_iwf_build(void *ctx);
+/* SIGTERM: release every call on both legs (REL; BYE, CANCEL or 503) and refuse new calls;
+ * returns the number of calls released. */
+unsigned int gw_iwf_release_all(struct gw_iwf *iwf);
+/* Every call has ended and no circuit waits for RLC any more */
+bool gw_iwf_released(struct gw_iwf *iwf);
+/* Drop whatever is left (after the release above, or at once) and close the CDR file */
 void gw_iwf_shutdown(struct gw_iwf *iwf);
 
 /* The tone plan configured for a circuit group, NULL if none */

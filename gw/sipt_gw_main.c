@@ -10,6 +10,7 @@
 #include "gw/debug.h"
 #include "isup/isup_node.h"
 #include "gw/iwf.h"
+#include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
 #include "gw/testcall.h"
@@ -25,6 +26,29 @@ static void print_help(const char *prog)
 	       "  -V, --version           print the version and exit\n\n"
 	       "The telnet VTY listens on 127.0.0.1:%d unless 'line vty' says otherwise.\n",
 	       prog, SIPT_GW_VTY_PORT);
+}
+
+/* Time the releases at shutdown may take: REL answered by RLC, BYE/CANCEL/503 by their
+ * responses; a second SIGTERM/SIGINT ends the wait at once. */
+#define SHUTDOWN_RELEASE_MS 2000
+
+static bool iwf_released(void *data)
+{
+	return gw_iwf_released(data);
+}
+
+/* SIGTERM/SIGINT: every call is released on both legs, the answers awaited (bounded) */
+static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
+{
+	unsigned int n = gw_iwf_release_all(iwf);
+
+	LOGP(DGW, LOGL_NOTICE, "shutdown: releasing %u calls (cause %u), waiting up to %u ms\n", n,
+	     GW_SHUTDOWN_CAUSE, SHUTDOWN_RELEASE_MS);
+	if (sgw_app_drain(app, iwf_released, iwf, SHUTDOWN_RELEASE_MS))
+		LOGP(DGW, LOGL_NOTICE, "shutdown: every call released\n");
+	else
+		LOGP(DGW, LOGL_NOTICE, "shutdown: %u calls, %u circuits awaiting RLC left\n",
+		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
 }
 
 int main(int argc, char **argv)
@@ -81,6 +105,7 @@ int main(int argc, char **argv)
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
+	shutdown_release(app, iwf);
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(sip);
 	isup_node_stop(isup);

@@ -891,7 +891,9 @@ void call_setup_ind(struct isup_call *call, const struct isup_msg *iam)
 {
 	struct isup_node *node = call->node;
 	call->cg = call->cct->cg;
-	if (node->call_ops && node->call_ops->setup_ind)
+	if (node->refuse_cause && call->cct)
+		isup_call_release(call, node->refuse_cause);	/* going out of service */
+	else if (node->call_ops && node->call_ops->setup_ind)
 		node->call_ops->setup_ind(call, iam, node->call_app);
 	else if (call->cct)
 		isup_call_release(call, 47);	/* no call layer: resource unavailable */
@@ -1020,6 +1022,38 @@ void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t locati
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_REL, &cause);
 	}
 	talloc_free(call);
+}
+
+unsigned int isup_node_release_all(struct isup_node *node, uint8_t cause)
+{
+	struct isup_cgroup *cg;
+	unsigned int n = 0;
+
+	node->refuse_cause = cause;
+	llist_for_each_entry(cg, &node->cgroups, list) {
+		for (unsigned int i = 0; i < cg->num_ccts; i++) {
+			struct isup_call *call = cg->ccts[i]->call;
+			if (!call)
+				continue;
+			if (node->call_ops && node->call_ops->release_ind)
+				node->call_ops->release_ind(call, cause, node->call_app);
+			isup_call_release(call, cause);
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned int isup_node_circuits_releasing(const struct isup_node *node)
+{
+	const struct isup_cgroup *cg;
+	unsigned int n = 0;
+
+	llist_for_each_entry(cg, &node->cgroups, list)
+		for (unsigned int i = 0; i < cg->num_ccts; i++)
+			if (cg->ccts[i]->fi->state == CCT_ST_RELEASING)
+				n++;
+	return n;
 }
 
 uint16_t isup_call_cic(const struct isup_call *call) { return call->cct ? call->cct->cic : call->iam.cic; }

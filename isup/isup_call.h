@@ -61,6 +61,13 @@ void isup_call_release(struct isup_call *call, uint8_t cause);
 /* Same, with the location of the cause (Q.850; e.g. 10 "network beyond interworking point") */
 void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t location);
 
+/* Shutdown: every circuit that still has a call is released with 'cause' (REL); the call layer
+ * hears of it first through release_ind. From then on a new IAM is answered by REL with that
+ * cause. Returns the number of calls released. */
+unsigned int isup_node_release_all(struct isup_node *node, uint8_t cause);
+/* Circuits that sent REL and still wait for RLC (Q.764 2.3.1 e), T1/T5) */
+unsigned int isup_node_circuits_releasing(const struct isup_node *node);
+
 /* Accessors */
 uint16_t isup_call_cic(const struct isup_call *call);
 uint32_t isup_call_dpc(const struct isup_call *call);

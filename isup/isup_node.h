@@ -47,6 +47,7 @@ struct isup_node {
 	struct llist_head cgroups;	/* struct isup_cgroup (isup/cgroup.h) */
 	const struct isup_call_ops *call_ops;	/* layer above (isup_call.h) */
 	void *call_app;
+	uint8_t refuse_cause;		/* shutdown: every new IAM is released with this cause (0: off) */
 	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
 	unsigned long t4_ms;
 	uint64_t rx_upa, tx_upt;

@@ -281,6 +281,8 @@ int sip_dialog_info(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 int sip_dialog_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool use_update);
 /* Tear down whatever state the dialog is in (CANCEL, BYE or 480/487) - for shutdown. */
 void sip_dialog_release(struct sip_dialog *dlg, int q850_cause);
+/* Same, with the final response for an incoming INVITE not answered yet (instead of 480) */
+void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_status);
 
 void *sip_dialog_priv(struct sip_dialog *dlg);
 void sip_dialog_set_priv(struct sip_dialog *dlg, void *priv);

@@ -986,6 +986,11 @@ const struct sip_sdp *sip_dialog_remote_sdp(struct sip_dialog *dlg)
 
 void sip_dialog_release(struct sip_dialog *dlg, int q850_cause)
 {
+	sip_dialog_release_status(dlg, q850_cause, 480);
+}
+
+void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_status)
+{
 	struct sip_msg_opts o = { .q850_cause = q850_cause };
 
 	if (dlg->dead)
@@ -996,7 +1001,7 @@ void sip_dialog_release(struct sip_dialog *dlg, int q850_cause)
 		if (dlg->is_uac)
 			sip_dialog_cancel(dlg, &o);
 		else
-			sip_dialog_reject(dlg, 480, &o);
+			sip_dialog_reject(dlg, uas_status, &o);
 		break;
 	case SIP_DLG_S_WAIT_ACK:
 	case SIP_DLG_S_CONFIRMED:

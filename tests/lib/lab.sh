@@ -92,6 +92,11 @@ wire_keep() {
 	WIRE_KEPT=$((WIRE_KEPT + 1))
 	$how "$log" "$T/wire-peer.$WIRE_KEPT.$1.log"
 	WIRE_PEERS+=("$T/wire-peer.$WIRE_KEPT.$1.log:$pc")
+	# the exit check of the daemon that wrote it reads it where it went (lab_stop_all)
+	local p
+	[ "$how" = mv ] && for p in "${!LAB_LOG[@]}"; do
+		[ "${LAB_LOG[$p]}" = "$log" ] && LAB_LOG[$p]="$T/wire-peer.$WIRE_KEPT.$1.log"
+	done
 }
 wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config), copied
 	local f
@@ -131,18 +136,128 @@ wire_expect_count() { echo "count $1 $2 $3 $4" >> "$T/wire-expect.txt"; }
 # wire_allow_malformed OPC DPC N: the test sends N broken ISUP messages from OPC to DPC on purpose;
 # tshark must find exactly N malformed there (and none anywhere else)
 wire_allow_malformed() { WIRE_ALLOW_MALFORMED+=("$1:$2:$3"); }
-# lab_stop_all: stops every process the test started
+# lab_stop_all: stops every process the test started, with SIGTERM, ours first (a gateway
+# releases its calls toward the exchanges and SIP peers, which must still be up); a process
+# still alive after the bound is killed, and for ours that is a failure. Then one check per
+# daemon of ours (sipt-gw, isup-peer, other binaries of the build tree): its exit status
+# (after SIGTERM sipt-gw exits 0, isup-peer 0 or 1 when a scenario step failed, unless the test
+# said otherwise with lab_exit_status; one that ended before must not have crashed) and no
+# ASan/UBSan/LSan report in its log; one check for the foreground runs
+# (run_peer*). osmo-stp, dumpcap, SIPp are not ours: only stopped.
+declare -A LAB_KIND=() LAB_LOG=() LAB_RC=() LAB_WANT_RC=() LAB_GONE=()
+LAB_RUNLOGS=()		# logs of our binaries run in the foreground (run_peer, run_peer_cfg)
+LAB_STOP_OURS=10	# seconds: sipt-gw's release of its calls (2 s) + LeakSanitizer at exit
+LAB_STOP_OTHERS=3
 lab_stop_all() {
-	local p i
-	for p in "${LAB_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for i in $(seq 1 30); do
-		local alive=0
-		for p in "${LAB_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+	local p ours=() others=()
+	for p in "${LAB_PIDS[@]}"; do
+		lab_discover "$p"
+		if [ -n "${LAB_KIND[$p]:-}" ]; then ours+=("$p"); else others+=("$p"); fi
+	done
+	lab_stop_pids $LAB_STOP_OURS "${ours[@]}"
+	lab_stop_pids $LAB_STOP_OTHERS "${others[@]}"
+	wait 2>/dev/null
+	for p in "${ours[@]}"; do lab_daemon_check "$p"; done
+	[ ${#LAB_RUNLOGS[@]} -eq 0 ] || auto_check "exit: no sanitizer report from the ${#LAB_RUNLOGS[@]} foreground runs of isup-peer" \
+		lab_no_sanitizer "${LAB_RUNLOGS[@]}"
+}
+# lab_own PID KIND LOG: a daemon of ours (KIND sipt-gw or isup-peer) writing its log to LOG
+lab_own() { LAB_KIND[$1]=$2; LAB_LOG[$1]=$3; }
+# lab_log_reuse LOG: before a daemon is started with a log an earlier one wrote, that log is
+# kept (LOG.PID) for the earlier one's sanitizer check at exit
+lab_log_reuse() {
+	local p
+	for p in "${!LAB_LOG[@]}"; do
+		[ "${LAB_LOG[$p]}" = "$1" ] && cp "$1" "$1.$p" 2>/dev/null && LAB_LOG[$p]="$1.$p"
+	done
+	return 0
+}
+# lab_exit_status PID RC: the status PID is to exit with when it is stopped (a regex: 0, 0|1)
+lab_exit_status() { LAB_WANT_RC[$1]=$2; }
+# lab_discover PID: a process a test put into LAB_PIDS itself is ours when its executable is
+# in the build tree; its log is where its stderr goes
+lab_discover() {
+	local pid=$1 exe
+	[ -z "${LAB_KIND[$pid]:-}" ] || return 0
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 0
+	case "$exe" in
+	"$(readlink -f "$BIN_GW")") LAB_KIND[$pid]=sipt-gw;;
+	"$(readlink -f "$BIN_PEER")") LAB_KIND[$pid]=isup-peer;;
+	"$(readlink -f "$TOP_BUILDDIR")"/*) LAB_KIND[$pid]=${exe##*/};;
+	*) return 0;;
+	esac
+	LAB_LOG[$pid]=$(readlink "/proc/$pid/fd/2" 2>/dev/null)
+}
+# lab_stop_pids SECONDS PID...: SIGTERM, wait up to SECONDS, then SIGKILL; statuses in LAB_RC
+# ("killed" after the bound); LAB_GONE: those that had ended before (bash keeps their status
+# even when the test waited for them itself)
+lab_stop_pids() {
+	local bound=$1 p n alive; shift
+	[ $# -gt 0 ] || return 0
+	for p in "$@"; do
+		if lab_alive "$p"; then kill -TERM "$p" 2>/dev/null; else LAB_GONE[$p]=1; fi
+	done
+	for ((n = 0; n < bound * 10; n++)); do
+		alive=0
+		for p in "$@"; do lab_alive "$p" && alive=1; done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
-	for p in "${LAB_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	for p in "$@"; do
+		if lab_alive "$p"; then
+			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; LAB_RC[$p]=killed
+		else
+			wait "$p" 2>/dev/null; LAB_RC[$p]=$?
+		fi
+	done
+}
+# alive and not a zombie (an exited child not reaped yet)
+lab_alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+# lab_daemon_check PID: one check line for a daemon of ours
+lab_daemon_check() {
+	local p=$1 kind=${LAB_KIND[$1]} log=${LAB_LOG[$1]:-} rc=${LAB_RC[$1]:-} want=${LAB_WANT_RC[$1]:-0}
+	local name="exit: $kind (${log##*/}, pid $p)"
+	case "$kind" in
+	isup-peer) want=${LAB_WANT_RC[$1]:-0|1};;	# 1: a step of its scenario failed (the test judges it)
+	sipt-gw) ;;
+	*) want=any;;	# test tools (sip-testua, rtp-probe ...): their status is the test's business
+	esac
+	if [ -n "${LAB_GONE[$p]:-}" ]; then
+		name+=" ended before the stop without crashing"
+	else
+		name+=" stopped by SIGTERM with status ${want/|/ or }"
+	fi
+	auto_check "$name, no sanitizer report" lab_daemon_ok "$rc" "$want" "$log" "${LAB_GONE[$p]:-}"
+}
+lab_daemon_ok() {	# RC WANT LOG GONE
+	local rc=$1 want=$2 log=$3 gone=$4
+	if [ "$rc" = killed ]; then echo "# still running ${LAB_STOP_OURS} s after SIGTERM: killed"; return 1; fi
+	if [ -n "$gone" ]; then
+		# it ended before the stop (the test stopped or killed it, or it finished its job):
+		# only a crash counts here - a sanitizer's exit status (tests/run: 98, 99) or a signal
+		# other than the KILL/TERM/INT a test sends
+		case "$rc" in 98|99|129|131|132|133|134|135|136|138|139|140|141|142|159)
+			echo "# exit status $rc before the stop: crashed"; tail -20 "$log" 2>/dev/null | sed 's/^/#   /'; return 1;;
+		esac
+	elif [ "$want" != any ] && ! [[ "$rc" =~ ^($want)$ ]]; then
+		echo "# exit status $rc after SIGTERM (expected ${want/|/ or })"; tail -5 "$log" 2>/dev/null | sed 's/^/#   /'; return 1
+	fi
+	[ -z "$log" ] || lab_no_sanitizer "$log"
+}
+LAB_SAN_RE='ERROR: (Address|Leak|Undefined|Memory|Thread)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
+lab_no_sanitizer() {	# LOG...: no sanitizer report in any of them
+	local f bad=0
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if grep -qE "$LAB_SAN_RE" "$f"; then
+			echo "# sanitizer report in $f:"; grep -m1 -A25 -E "$LAB_SAN_RE" "$f" | sed 's/^/#   /'; bad=1
+		fi
+	done
+	return $bad
 }
 trap lab_cleanup EXIT
 
@@ -190,9 +305,11 @@ stop_stp() {
 start_gw() {
 	local cfg=${1:-sipt-gw.cfg} name=${2:-gw}
 	lab_cfg "$cfg" "$T/$name.cfg"
+	lab_log_reuse "$T/$name.log"
 	"$BIN_GW" -c "$T/$name.cfg" > "$T/$name.log" 2>&1 &
 	GW_PID=$!
 	LAB_PIDS+=($GW_PID)
+	lab_own $GW_PID sipt-gw "$T/$name.log"
 	eval "${name^^}_PID=$GW_PID"
 }
 
@@ -201,9 +318,18 @@ start_peer() {
 	local scen=$1; shift
 	wire_keep peer
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
+	lab_log_reuse "$T/peer.log"
 	"$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1 &
 	PEER_PID=$!
 	LAB_PIDS+=($PEER_PID)
+	lab_own $PEER_PID isup-peer "$T/peer.log"
+}
+
+# lab_keep_runlog LOG: a foreground run's log, kept (numbered: the next run may reuse the name)
+# for the sanitizer check at exit
+lab_keep_runlog() {
+	local k="$1.run${#LAB_RUNLOGS[@]}"
+	cp "$1" "$k" 2>/dev/null && LAB_RUNLOGS+=("$k")
 }
 
 # run_peer SCENARIO [options]: runs in the foreground, prints its report, returns its status
@@ -213,6 +339,7 @@ run_peer() {
 	lab_cfg isup-peer.cfg "$T/peer.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/peer.cfg" -s "$scen" "$@" > "$T/peer.log" 2>&1
 	local rc=$?
+	lab_keep_runlog "$T/peer.log"
 	sed 's/^/    /' "$T/peer.log" | grep -v '^    <000' | tail -200
 	return $rc
 }
@@ -222,9 +349,11 @@ start_peer_bg() {
 	local cfg=$1 name=$2 scen=$3; shift 3
 	wire_keep "$name"
 	lab_cfg "$cfg" "$T/$name.cfg"
+	lab_log_reuse "$T/$name.log"
 	"$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1 &
 	local pid=$!
 	LAB_PIDS+=($pid)
+	lab_own $pid isup-peer "$T/$name.log"
 	eval "${name^^}_PID=$pid"
 }
 
@@ -235,6 +364,7 @@ run_peer_cfg() {
 	lab_cfg "$cfg" "$T/$name.cfg"
 	timeout -k 5 120 "$BIN_PEER" -c "$T/$name.cfg" -s "$scen" "$@" > "$T/$name.log" 2>&1
 	local rc=$?
+	lab_keep_runlog "$T/$name.log"
 	sed 's/^/    /' "$T/$name.log" | grep -v '^    <000' | tail -200
 	return $rc
 }

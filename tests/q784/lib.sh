@@ -33,6 +33,7 @@ q_start() {
 	"$BIN_GW" -c "$T/gwq.cfg" > "$T/gw.log" 2>&1 &
 	GW_PID=$!
 	LAB_PIDS+=($GW_PID)
+	lab_own $GW_PID sipt-gw "$T/gw.log"
 	wait_port $GW_VTY 10 || { echo "gateway VTY did not come up"; cat "$T/gw.log"; exit 1; }
 	# the start-up GRS (MTP-RESUME) is repeated every T22 until this exchange answers it
 	cat > "$T/startup.isup" <<-EOS
@@ -93,6 +94,7 @@ q_case() {
 	kill $ppid 2>/dev/null
 	wait $ppid 2>/dev/null
 	local prc=$?
+	lab_keep_runlog "$T/peer.log"	# (reused by the next case) sanitizer reports checked at exit
 	[ $prc -ne 0 ] && fail="${fail:+$fail; }peer scenario failed"
 	[ "${1:-}" = "--" ] && shift
 	for c in "$@"; do

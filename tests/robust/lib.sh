@@ -10,6 +10,7 @@ start_peer_fifo() {
 	lab_cfg isup-peer.cfg "$T/peera.cfg"
 	"$BIN_PEER" -c "$T/peera.cfg" -i -k < "$T/peer.in" > "$T/peera.log" 2>&1 &
 	PEERA_PID=$!; LAB_PIDS+=($PEERA_PID)
+	lab_own $PEERA_PID isup-peer "$T/peera.log"
 	exec 3> "$T/peer.in"
 	peer "stop-on-fail off" "auto all on"
 }
@@ -94,6 +95,7 @@ start_gw_t() {
 	"$BIN_GW" -c "$T/$name.cfg" > "$T/$name.log" 2>&1 &
 	GW_PID=$!
 	LAB_PIDS+=($GW_PID)
+	lab_own $GW_PID sipt-gw "$T/$name.log"
 	eval "${name^^}_PID=$GW_PID"
 }
 

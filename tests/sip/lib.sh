@@ -17,10 +17,58 @@ need() {
 }
 [ -x "$TESTUA" ] || { echo "not ok $TESTUA built (scripts/build builds it)"; exit 1; }
 
+# At exit every process still running gets SIGTERM (bounded wait, then SIGKILL); one check for
+# every sip-testua started: each exited 0 after that SIGTERM (one that had ended before must not
+# have crashed: sanitizer exit status 98/99 or a fatal signal), none had to be killed, and no
+# ASan/UBSan/LSan report in its stderr.
+SAN_RE='ERROR: (Address|Leak|Undefined|Memory|Thread)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
+alive() {	# PID: running, not a zombie
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
 cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	sleep 0.2
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	local rc=$? p n i any bad="" st
+	declare -A gone=()
+	for p in "${PIDS[@]}"; do
+		if alive "$p"; then kill -TERM "$p" 2>/dev/null; else gone[$p]=1; fi
+	done
+	for ((i = 0; i < 100; i++)); do
+		any=0
+		for p in "${PIDS[@]}"; do alive "$p" && any=1; done
+		[ $any = 0 ] && break
+		sleep 0.1
+	done
+	for n in "${!UAPID[@]}"; do
+		p=${UAPID[$n]}
+		if alive "$p"; then
+			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
+			bad+=" $n: still running 10 s after SIGTERM;"
+		else
+			wait "$p" 2>/dev/null; st=$?
+			if [ -z "${gone[$p]:-}" ]; then
+				[ $st = 0 ] || bad+=" $n: exit status $st after SIGTERM;"
+			else	# ended before (its status is the test's business): only a crash counts
+				case $st in 98|99|129|131|132|133|134|135|136|138|139|140|141|142|159)
+					bad+=" $n: crashed (exit status $st);";;
+				esac
+			fi
+		fi
+		if grep -qE "$SAN_RE" "$WORK/$n.err" 2>/dev/null; then
+			bad+=" $n: sanitizer report;"
+			grep -m1 -A25 -E "$SAN_RE" "$WORK/$n.err" | sed 's/^/#   /'
+		fi
+	done
+	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	if [ ${#UAPID[@]} -gt 0 ]; then
+		if [ -z "$bad" ]; then
+			echo "ok exit: ${#UAPID[@]} sip-testua processes stopped with status 0, no sanitizer report"
+		else
+			echo "not ok exit: sip-testua:$bad"
+			[ $rc -ne 0 ] || rc=1
+		fi
+	fi
+	exit $rc
 }
 trap cleanup EXIT
 
