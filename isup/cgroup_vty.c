@@ -143,18 +143,14 @@ DEFUN(cfg_cg_prefer, cfg_cg_prefer_cmd, "prefer (controlled|even|odd|none)",
 	return CMD_SUCCESS;
 }
 
-/* "T9", "t9": the Q.764 timer number, else -1 */
+/* "T9", "t9" or "9": the Q.764 timer number, else -1 */
 static int timer_number(const char *name)
 {
 	unsigned long n;
-	char *end;
 
-	if (name[0] != 'T' && name[0] != 't')
-		return -1;
-	if (name[1] < '0' || name[1] > '9')
-		return -1;
-	n = strtoul(name + 1, &end, 10);
-	return *end || n > 99 ? -1 : (int)n;
+	if (name[0] == 'T' || name[0] == 't')
+		name++;
+	return arg_ulong(name, 1, 99, &n) < 0 ? -1 : (int)n;
 }
 
 DEFUN(cfg_cg_timer, cfg_cg_timer_cmd, "timer TNAME SECONDS",
