@@ -37,6 +37,24 @@ fuzz_srcs() {
 	echo "$TOP_SRCDIR/tests/fuzz/fuzz_$1.c"
 }
 
+# object cache shared by the fuzz tests and campaigns (sip and sipt compile the same files): an
+# object is reused when the preprocessed source and the flags are the same
+FUZZ_CACHE=${FUZZ_CACHE:-${TOP_BUILDDIR:-${TMPDIR:-/tmp}}/fuzz-cache}
+# fuzz_cc_one OBJDIR SOURCE (with fuzz_cc, cflags and FUZZ_CACHE in the environment)
+fuzz_cc_one() {
+	local o key
+	o="$1/$(echo "$2" | tr / _).o"
+	# shellcheck disable=SC2086
+	key=$({ echo "$fuzz_cc $cflags"; "$fuzz_cc" $cflags -E "$2"; } | sha1sum | cut -c1-40) || return 1
+	if [ -f "$FUZZ_CACHE/$key.o" ]; then
+		cp "$FUZZ_CACHE/$key.o" "$o"
+		return
+	fi
+	# shellcheck disable=SC2086
+	"$fuzz_cc" $cflags -c "$2" -o "$o" || { echo "compile failed: $2"; return 1; }
+	cp "$o" "$FUZZ_CACHE/$key.o.$$" && mv "$FUZZ_CACHE/$key.o.$$" "$FUZZ_CACHE/$key.o"
+}
+
 # fuzz_build NAME DIR: objects two at a time (2 cores), -O1 for the codecs, -O0 for the ~50 files
 # of the vty target (half the compile time, which matters more than the speed of each execution)
 fuzz_build() {
@@ -53,10 +71,10 @@ fuzz_build() {
 	# shellcheck disable=SC2086
 	[ -n "$mods" ] && libs="$(pkg-config --libs $mods) -lm"
 	case "$name" in sip|sipt|vty) libs="$libs -losip2 -losipparser2";; esac
-	rm -rf "$dir/obj-$name"; mkdir -p "$dir/obj-$name"
-	fuzz_srcs "$name" | xargs -P 2 -I{} sh -c \
-		'o="$1/obj-'"$name"'/$(echo "$2" | tr / _).o"
-		 '"$fuzz_cc $cflags"' -c "$2" -o "$o" || { echo "compile failed: $2"; exit 255; }' _ "$dir" {} ||
+	rm -rf "$dir/obj-$name"; mkdir -p "$dir/obj-$name" "$FUZZ_CACHE"
+	export fuzz_cc cflags FUZZ_CACHE
+	export -f fuzz_cc_one
+	fuzz_srcs "$name" | xargs -P 2 -I{} bash -c 'fuzz_cc_one "$1" "$2" || exit 255' _ "$dir/obj-$name" {} ||
 		{ echo "building fuzz_$name failed"; return 1; }
 	# shellcheck disable=SC2086
 	"$fuzz_cc" -fsanitize=fuzzer,address,undefined "$dir/obj-$name"/*.o $libs -o "$dir/fuzz_$name" ||
