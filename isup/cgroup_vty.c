@@ -11,6 +11,10 @@
 #include "gw/vty_nodes.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
+#include "gw/vty_arg.h"
+
+/* longest Q.764 timer setting accepted (seconds; above every range of Q.764 Annex A) */
+#define CG_TIMER_MAX_S 3600
 
 static struct isup_node *g_node;
 
@@ -77,6 +81,12 @@ DEFUN(cfg_cg_cic, cfg_cg_cic_cmd, "cic <0-4095> [<0-4095>] [bearer] [A.B.C.D] [<
 		vty_out(vty, "%% last CIC before first%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
+	/* every circuit's bearer port, FIRST + STEP * (CIC - first CIC), must be a UDP port */
+	if (ip && port + (long)step * (last - first) > 65535) {
+		vty_out(vty, "%% bearer port of CIC %u would be %ld (above 65535)%s", last,
+			port + (long)step * (last - first), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	cgroup_add_cics(cg, first, last, ip, port, step);
 	return CMD_SUCCESS;
 }
@@ -86,6 +96,10 @@ DEFUN(cfg_cg_no_cic, cfg_cg_no_cic_cmd, "no cic <0-4095> [<0-4095>]",
 {
 	struct isup_cgroup *cg = vty->index;
 	unsigned int first = atoi(argv[0]), last = argc > 1 && argv[1] ? (unsigned int)atoi(argv[1]) : first;
+	if (last < first) {
+		vty_out(vty, "%% last CIC before first%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	cgroup_del_cics(cg, first, last);
 	return CMD_SUCCESS;
 }
@@ -129,22 +143,32 @@ DEFUN(cfg_cg_prefer, cfg_cg_prefer_cmd, "prefer (controlled|even|odd|none)",
 	return CMD_SUCCESS;
 }
 
+/* "T9", "t9" or "9": the Q.764 timer number, else -1 */
+static int timer_number(const char *name)
+{
+	unsigned long n;
+
+	if (name[0] == 'T' || name[0] == 't')
+		name++;
+	return arg_ulong(name, 1, 99, &n) < 0 ? -1 : (int)n;
+}
+
 DEFUN(cfg_cg_timer, cfg_cg_timer_cmd, "timer TNAME SECONDS",
       "Set a Q.764 timer of this group\n" "Timer name: T1 T4 T5 T6 T7 T8 T9 T12..T23 T27 T33 T35\n"
-      "Value in seconds (decimals allowed, e.g. 0.5)\n")
+      "Value in seconds (decimals allowed, e.g. 0.5; 0.001-" OSMO_STRINGIFY_VAL(CG_TIMER_MAX_S) ")\n")
 {
 	struct isup_cgroup *cg = vty->index;
-	const char *n = argv[0];
-	struct osmo_tdef *t;
-	double v = atof(argv[1]);
-	if (n[0] == 'T' || n[0] == 't')
-		n++;
-	t = osmo_tdef_get_entry(cg->T, atoi(n));
-	if (!t || !*n || v <= 0) {
-		vty_out(vty, "%% unknown timer '%s' or bad value%s", argv[0], VTY_NEWLINE);
+	int n = timer_number(argv[0]);
+	struct osmo_tdef *t = n >= 0 ? osmo_tdef_get_entry(cg->T, n) : NULL;
+	unsigned long ms;
+
+	if (!t) {
+		vty_out(vty, "%% unknown timer '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	t->val = (unsigned long)(v * 1000 + 0.5);
+	if (vty_arg_seconds_ms(vty, "timer value", argv[1], 0.001, CG_TIMER_MAX_S, &ms) < 0)
+		return CMD_WARNING;
+	t->val = ms;
 	return CMD_SUCCESS;
 }
 
@@ -191,9 +215,11 @@ static void cg_write(struct vty *vty, struct isup_cgroup *cg)
 	vty_out(vty, "  direction %s%s", get_value_string(cg_direction_names, cg->dir), VTY_NEWLINE);
 	vty_out(vty, "  selection %s%s", get_value_string(cg_select_names, cg->sel), VTY_NEWLINE);
 	vty_out(vty, "  prefer %s%s", get_value_string(cg_parity_names, cg->parity), VTY_NEWLINE);
-	for (struct osmo_tdef *t = cg->T; t->T; t++)
+	for (struct osmo_tdef *t = cg->T; t->T; t++) {
+		char secs[32];
 		if (t->val != t->default_val)
-			vty_out(vty, "  timer T%d %.3g%s", t->T, t->val / 1000.0, VTY_NEWLINE);
+			vty_out(vty, "  timer T%d %s%s", t->T, vty_arg_ms_str(secs, sizeof(secs), t->val), VTY_NEWLINE);
+	}
 }
 
 /* called from the isup node's config writer */
@@ -298,9 +324,13 @@ DEFUN(isup_reset_group, isup_reset_group_cmd, "isup reset-group GROUP [<0-4095>]
 	struct isup_cgroup *cg = get_cg(vty, argv[0]);
 	if (!cg)
 		return CMD_WARNING;
-	if (argc > 2 && argv[1] && argv[2])
+	if (argc > 2 && argv[1] && argv[2]) {
+		if (atoi(argv[2]) < atoi(argv[1])) {
+			vty_out(vty, "%% last CIC before first%s", VTY_NEWLINE);
+			return CMD_WARNING;
+		}
 		cgroup_send_grs(cg, atoi(argv[1]), atoi(argv[2]));
-	else
+	} else
 		cgroup_send_grs_all(cg);
 	return CMD_SUCCESS;
 }
@@ -326,8 +356,13 @@ DEFUN(isup_query, isup_query_cmd, "isup query GROUP <0-4095> <0-4095>",
       "ISUP circuit operations\n" "Circuit group query (CQM)\n" "Circuit group name\n" "First CIC\n" "Last CIC\n")
 {
 	struct isup_cgroup *cg = get_cg(vty, argv[0]);
-	if (!cg || cgroup_send_cqm(cg, atoi(argv[1]), atoi(argv[2])) < 0)
+	if (!cg)
 		return CMD_WARNING;
+	if (cgroup_send_cqm(cg, atoi(argv[1]), atoi(argv[2])) < 0) {
+		/* Q.763 3.43: range 0-31 (at most 32 circuits) */
+		vty_out(vty, "%% invalid range: first CIC to last CIC, at most 32 circuits%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	return CMD_SUCCESS;
 }
 

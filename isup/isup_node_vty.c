@@ -8,18 +8,20 @@
 
 #include "gw/vty_nodes.h"
 #include "isup/isup_node.h"
+#include "gw/vty_arg.h"
 
 static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);
 void cgroup_vty_write(struct vty *vty, struct isup_node *node);
 
 DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer t4 SECONDS",
-      "Node timer\n" "T4: UPT sent, waiting for UPA (Q.764 2.13)\n" "Seconds (decimals allowed)\n")
+      "Node timer\n" "T4: UPT sent, waiting for UPA (Q.764 2.13)\n" "Seconds (decimals allowed, 0.001-3600)\n")
 {
-	double v = atof(argv[0]);
-	if (v <= 0)
+	unsigned long ms;
+	/* Q.764 Annex A: T4 5-15 min; up to an hour accepted (lab and test settings go lower) */
+	if (vty_arg_seconds_ms(vty, "timer t4", argv[0], 0.001, 3600, &ms) < 0)
 		return CMD_WARNING;
-	g_vty_node->t4_ms = (unsigned long)(v * 1000 + 0.5);
+	g_vty_node->t4_ms = ms;
 	return CMD_SUCCESS;
 }	/* the object the commands act on (set by isup_node_vty_init) */
 
@@ -101,8 +103,10 @@ static int config_write_isup(struct vty *vty)
 	vty_out(vty, " unknown-parameters %s%s", node->cfg.pass_on_unknown_params ? "pass-on" : "discard", VTY_NEWLINE);
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
-	if (node->t4_ms != 300000)
-		vty_out(vty, " timer t4 %.3g%s", node->t4_ms / 1000.0, VTY_NEWLINE);
+	if (node->t4_ms != 300000) {
+		char secs[32];
+		vty_out(vty, " timer t4 %s%s", vty_arg_ms_str(secs, sizeof(secs), node->t4_ms), VTY_NEWLINE);
+	}
 	if (isup_node_vty_write_hook)
 		isup_node_vty_write_hook(vty);
 	cgroup_vty_write(vty, node);

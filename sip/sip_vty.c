@@ -131,6 +131,7 @@ DEFUN(cfg_t_no_peer, cfg_t_no_peer_cmd, "no peer A.B.C.D <1-65535>", NO_STR "Rem
 			return CMD_SUCCESS;
 		}
 	}
+	vty_out(vty, "%% no peer %s %s%s", argv[0], argv[1], VTY_NEWLINE);
 	return CMD_WARNING;
 }
 

@@ -11,6 +11,12 @@
 
 #include "isup/peer/peer.h"
 #include "isup/peer/load.h"
+#include "gw/vty_arg.h"
+
+/* bounds of the load options: calls, calls per second, seconds */
+#define LOAD_MAX_CALLS 10000000UL
+#define LOAD_MAX_CPS 10000.0
+#define LOAD_MAX_S 86400.0
 
 enum load_cic_state { LC_IDLE, LC_IAM_SENT, LC_ALERTED, LC_ANSWERED, LC_REL_SENT };
 enum load_hold { HOLD_MS, HOLD_REMOTE, HOLD_KEEP };
@@ -262,6 +268,31 @@ static void load_free(struct peer_load *ld)
 	talloc_free(ld);
 }
 
+/* calls=N, cps=R, timeout=SECONDS */
+static bool parse_num(struct peer_load *ld, const char *k, const char *v, char *err, size_t err_len)
+{
+	unsigned long n;
+	double d;
+
+	if (!strcmp(k, "calls")) {
+		if (arg_ulong(v, 1, LOAD_MAX_CALLS, &n) < 0)
+			goto bad;
+		ld->calls = n;
+	} else {
+		if (arg_double(v, 0, !strcmp(k, "cps") ? LOAD_MAX_CPS : LOAD_MAX_S, &d) < 0 || d <= 0)
+			goto bad;
+		if (!strcmp(k, "cps"))
+			ld->cps = d;
+		else
+			ld->timeout = d;
+	}
+	return true;
+bad:
+	snprintf(err, err_len, "%s=%s: out of range (calls 1-%lu, cps and timeout above 0, at most %g and %g)",
+		 k, v, LOAD_MAX_CALLS, LOAD_MAX_CPS, LOAD_MAX_S);
+	return false;
+}
+
 static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t err_len)
 {
 	char buf[512], *save = NULL, *kv;
@@ -273,11 +304,10 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 			return false;
 		}
 		*v++ = 0;
-		if (!strcmp(kv, "calls"))
-			ld->calls = atoi(v);
-		else if (!strcmp(kv, "cps"))
-			ld->cps = atof(v);
-		else if (!strcmp(kv, "cic")) {
+		if (!strcmp(kv, "calls") || !strcmp(kv, "cps") || !strcmp(kv, "timeout")) {
+			if (!parse_num(ld, kv, v, err, err_len))
+				return false;
+		} else if (!strcmp(kv, "cic")) {
 			unsigned int a, b;
 			if (sscanf(v, "%u-%u", &a, &b) != 2 || b < a || b > 16383) {
 				snprintf(err, err_len, "cic=FIRST-LAST");
@@ -302,12 +332,16 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 			else if (!strcmp(v, "remote"))
 				ld->hold = HOLD_REMOTE;
 			else {
+				unsigned long ms;
+				if (arg_ulong(v, 0, LOAD_MAX_S * 1000, &ms) < 0) {
+					snprintf(err, err_len, "hold=%s: keep, remote or ms in 0-%lu", v,
+						 (unsigned long)(LOAD_MAX_S * 1000));
+					return false;
+				}
 				ld->hold = HOLD_MS;
-				ld->hold_ms = atoi(v);
+				ld->hold_ms = ms;
 			}
-		} else if (!strcmp(kv, "timeout"))
-			ld->timeout = atof(v);
-		else {
+		} else {
 			snprintf(err, err_len, "unknown load option '%s'", kv);
 			return false;
 		}
@@ -364,17 +398,34 @@ int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len
 	return 1;
 }
 
+/* KEY=VALUE in ARGS (up to the next blank) as a number in 0-MAX; DFLT when absent */
+static bool rel_opt(const char *args, const char *key, double max, double dflt, double *val)
+{
+	const char *p = strstr(args, key);
+	char v[32];
+
+	*val = dflt;
+	if (!p)
+		return true;
+	p += strlen(key);
+	snprintf(v, sizeof(v), "%.*s", (int)strcspn(p, " \t"), p);
+	return arg_double(v, 0, max, val) == 0;
+}
+
 int peer_load_release_cmd(struct peer *peer, const char *args, char *err, size_t err_len)
 {
 	struct peer_load *ld = peer->load;
-	const char *p;
 
 	if (!ld || ld->active) {
 		snprintf(err, err_len, "no finished load to release");
 		return -1;
 	}
-	ld->rel_cps = (p = strstr(args, "cps=")) ? atof(p + 4) : 0;
-	ld->rel_timeout = (p = strstr(args, "timeout=")) ? atof(p + 8) : 600;
+	if (!rel_opt(args, "cps=", LOAD_MAX_CPS, 0, &ld->rel_cps) ||
+	    !rel_opt(args, "timeout=", LOAD_MAX_S, 600, &ld->rel_timeout)) {
+		snprintf(err, err_len, "usage: load-release [cps=R] [timeout=SECONDS] (0-%g, 0-%g)", LOAD_MAX_CPS,
+			 LOAD_MAX_S);
+		return -1;
+	}
 	ld->rel_target = 0;
 	for (unsigned int i = 0; i < ld->num_cics; i++)
 		if (ld->cics[i].state == LC_ANSWERED)

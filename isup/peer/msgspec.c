@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "isup/peer/msgspec.h"
+#include "gw/vty_arg.h"
 
 int msgspec_hex_parse(const char *hex, uint8_t *out, size_t out_size)
 {
@@ -87,8 +88,18 @@ int msgspec_parse(struct msgspec *spec, const char *text, char *err, size_t err_
 		snprintf(spec->kv[spec->num_kv].val, sizeof(spec->kv[0].val), "%s", eq + 1);
 		spec->num_kv++;
 	}
-	if ((v = msgspec_take(spec, "cic")))
-		spec->cic = !strcmp(v, "last") ? MSGSPEC_CIC_LAST : atoi(v);
+	if ((v = msgspec_take(spec, "cic"))) {
+		unsigned long cic;
+		/* Q.763 1.2: 12 bits (ITU), 14 bits (ANSI T1.113) */
+		if (!strcmp(v, "last"))
+			spec->cic = MSGSPEC_CIC_LAST;
+		else if (arg_ulong(v, 0, 16383, &cic) == 0)
+			spec->cic = cic;
+		else {
+			snprintf(err, err_len, "cic=%s: not a CIC in 0-16383 (or 'last')", v);
+			return -1;
+		}
+	}
 	if ((v = msgspec_take(spec, "dpc")))
 		snprintf(spec->dpc, sizeof(spec->dpc), "%s", v);
 	return 0;

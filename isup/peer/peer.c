@@ -43,6 +43,10 @@
 #include <osmocom/core/utils.h>
 
 #include "isup/peer/peer.h"
+#include "gw/vty_arg.h"
+
+/* longest wait of a scenario step (within=, wait-route, sleep, auto iam delays), seconds */
+#define PEER_MAX_WAIT_S 86400
 
 static size_t isup_cic_len(enum isup_variant v)
 {
@@ -597,10 +601,14 @@ static void start_wait(struct peer *peer, int kind, double secs)
 	osmo_timer_schedule(&peer->wait_timer, (long)secs, (long)((secs - (long)secs) * 1e6));
 }
 
+/* within=SECONDS of an expect: DFLT when absent, -1 when not a number in 0-PEER_MAX_WAIT_S */
 static double take_within(struct msgspec *sp, double dflt)
 {
 	const char *v = msgspec_take(sp, "within");
-	return v ? atof(v) : dflt;
+	double secs;
+	if (!v)
+		return dflt;
+	return arg_double(v, 0, PEER_MAX_WAIT_S, &secs) == 0 ? secs : -1;
 }
 
 static int resolve_dpc(struct peer *peer, const struct msgspec *sp, uint32_t *dpc)
@@ -648,13 +656,20 @@ static bool cmd_auto(struct peer *peer, char *args, char *err, size_t err_len)
 		struct peer_iam_cfg c = { .acm_ms = 0, .anm_ms = -1, .con_ms = -1, .reject_cause = 0, .release_ms = -1 };
 		while ((kv = strtok_r(NULL, " \t", &save))) {
 			char *eq = strchr(kv, '=');
+			unsigned long uv;
 			int v;
 			if (!eq) {
 				snprintf(err, err_len, "expected k=v, got '%s'", kv);
 				return false;
 			}
 			*eq = 0;
-			v = atoi(eq + 1);
+			/* ms up to PEER_MAX_WAIT_S, a Q.850 cause 1-127, inband 0/1 */
+			if (arg_ulong(eq + 1, 0, !strcmp(kv, "reject") ? 127 : !strcmp(kv, "inband") ? 1
+				      : PEER_MAX_WAIT_S * 1000UL, &uv) < 0) {
+				snprintf(err, err_len, "auto iam %s=%s: not a number in range", kv, eq + 1);
+				return false;
+			}
+			v = uv;
 			if (!strcmp(kv, "acm")) c.acm_ms = v;
 			else if (!strcmp(kv, "anm")) c.anm_ms = v;
 			else if (!strcmp(kv, "con")) c.con_ms = v;
@@ -680,6 +695,9 @@ static int exec_line(struct peer *peer, const char *line)
 	uint32_t dpc;
 
 	sscanf(line, "%31s %1023[^\n]", cmd, rest);
+	/* trailing blanks (and a CR) are not part of a numeric argument */
+	for (size_t n = strlen(rest); n && isspace((unsigned char)rest[n - 1]); n--)
+		rest[n - 1] = '\0';
 	snprintf(peer->wait_line, sizeof(peer->wait_line), "%s", line);
 
 	if (!strcmp(cmd, "dpc")) {
@@ -694,7 +712,12 @@ static int exec_line(struct peer *peer, const char *line)
 		return 0;
 	}
 	if (!strcmp(cmd, "cic")) {
-		peer->cic = atoi(rest);
+		unsigned long cic;
+		if (arg_ulong(rest, 0, peer->variant == ISUP_VARIANT_ANSI ? 16383 : 4095, &cic) < 0) {
+			step_result(peer, false, "cic '%s': not a CIC of this variant", rest);
+			return -1;
+		}
+		peer->cic = cic;
 		return 0;
 	}
 	if (!strcmp(cmd, "echo")) {
@@ -734,13 +757,21 @@ static int exec_line(struct peer *peer, const char *line)
 		return 0;
 	}
 	if (!strcmp(cmd, "sleep")) {
-		int ms = atoi(rest);
+		unsigned long ms;
+		if (arg_ulong(rest, 0, PEER_MAX_WAIT_S * 1000UL, &ms) < 0) {
+			step_result(peer, false, "sleep '%s': not a number of ms in 0-%lu", rest, PEER_MAX_WAIT_S * 1000UL);
+			return -1;
+		}
 		peer->wait = WAIT_SLEEP;
 		osmo_timer_schedule(&peer->wait_timer, ms / 1000, (ms % 1000) * 1000);
 		return 1;
 	}
 	if (!strcmp(cmd, "wait-route")) {
-		double secs = rest[0] ? atof(rest) : 30;
+		double secs = 30;
+		if (rest[0] && arg_double(rest, 0, PEER_MAX_WAIT_S, &secs) < 0) {
+			step_result(peer, false, "wait-route '%s': not a number of seconds in 0-%d", rest, PEER_MAX_WAIT_S);
+			return -1;
+		}
 		if (!peer->dpc_set) {
 			step_result(peer, false, "no dpc set");
 			return -1;
@@ -791,6 +822,10 @@ static int exec_line(struct peer *peer, const char *line)
 			return -1;
 		}
 		double within = take_within(&sp, 5.0);
+		if (within < 0) {
+			step_result(peer, false, "within=: not a number of seconds in 0-%d", PEER_MAX_WAIT_S);
+			return -1;
+		}
 		if (sp.cic == MSGSPEC_CIC_LAST)
 			sp.cic = peer->last_cic;
 		peer->expect = sp;
@@ -801,8 +836,10 @@ static int exec_line(struct peer *peer, const char *line)
 	}
 	if (!strcmp(cmd, "expect-none")) {
 		double within = 2.0;
-		if (!strncmp(rest, "within=", 7))
-			within = atof(rest + 7);
+		if (!strncmp(rest, "within=", 7) && arg_double(rest + 7, 0, PEER_MAX_WAIT_S, &within) < 0) {
+			step_result(peer, false, "within=%s: not a number of seconds in 0-%d", rest + 7, PEER_MAX_WAIT_S);
+			return -1;
+		}
 		char q[256];
 		if (rxq_unexpected_str(peer, q, sizeof(q))) {
 			step_result(peer, false, "already received:%s", q);

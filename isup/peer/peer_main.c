@@ -8,6 +8,7 @@
 #include <osmocom/core/timer.h>
 
 #include "gw/app.h"
+#include "gw/vty_arg.h"
 #include "isup/isup_node.h"
 #include "isup/peer/peer.h"
 
@@ -71,7 +72,15 @@ int main(int argc, char **argv)
 		case 'i': interactive = true; break;
 		case 'A': abs_time = true; break;
 		case 'k': g_main.keep_running = true; break;
-		case 't': telnet_port = atoi(optarg); break;
+		case 't': {
+			unsigned long port;
+			if (arg_ulong(optarg, 1, 65535, &port) < 0) {
+				fprintf(stderr, "isup-peer: -t '%s': not a port number in 1-65535\n", optarg);
+				return 2;
+			}
+			telnet_port = port;
+			break;
+		}
 		case 'h': print_help(argv[0]); return 0;
 		case 'V': printf("isup-peer %s\n", PACKAGE_VERSION); return 0;
 		default: print_help(argv[0]); return 2;
