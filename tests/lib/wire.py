@@ -8,7 +8,8 @@ field; the checks print one TAP line each:
   clean     no malformed packet and no expert info of severity error (M3UA, ISUP, SIP, SDP and
             the ISUP inside SIP-I/SIP-T bodies), except in messages the test injected broken
   relay     per OPC/DPC/CIC, the STP's copies towards the receivers are the messages it got,
-            unchanged and in order (a message counts once: its copy towards the STP)
+            in order, with the same type, cause and M3UA length (a message counts once: its
+            copy towards the STP)
   peers     per OPC/DPC/CIC, the ISUP messages the exchanges logged (">>" sent, "<<" received)
             are exactly the messages tshark saw them send and saw delivered to them
   expect    per circuit, the sequence the test stated (wire_expect / wire_expect_re)
@@ -41,7 +42,8 @@ EXPERT_ERROR = 0x00800000	# PI_ERROR in epan/proto.h
 FIELDS = ["frame.number", "frame.time_epoch", "frame.protocols", "sctp.srcport", "sctp.dstport",
           "m3ua.protocol_data_opc", "m3ua.protocol_data_dpc", "m3ua.protocol_data_si",
           "isup.cic", "isup.message_type", "isup.cause_indicator", "q931.cause_location",
-          "sip.Method", "sip.Status-Code", "_ws.expert.severity", "_ws.expert.message"]
+          "sip.Method", "sip.Status-Code", "_ws.expert.severity", "_ws.expert.message",
+          "m3ua.message_length"]
 
 
 def pc_int(s):
@@ -139,6 +141,7 @@ def isup_rows(rows, m3ua_port):
         loc = first(r["q931.cause_location"])
         tok = Tok(int(first(r["isup.message_type"]), 0), int(cause, 0) if cause else None,
                   int(loc, 0) if loc else None)
+        tok.size = first(r["m3ua.message_length"])	# the relay check compares the lengths too
         out.append((float(r["frame.time_epoch"]), r["sctp.dstport"] == str(m3ua_port),
                     int(first(r["m3ua.protocol_data_opc"])), int(first(r["m3ua.protocol_data_dpc"])),
                     int(first(r["isup.cic"]), 0), tok, r["frame.number"]))
@@ -213,7 +216,8 @@ def check_relay(sent, delivered):
         src, i = sent.get(k, []), 0
         for tok in got:
             while i < len(src) and not (src[i].code == tok.code and src[i].cause == tok.cause
-                                        and src[i].loc == tok.loc):
+                                        and src[i].loc == tok.loc
+                                        and getattr(src[i], "size", None) == getattr(tok, "size", None)):
                 i += 1
             if i == len(src):
                 bad.append("%s: STP delivered %s, sent towards it: %s" % (key_str(k), seq_str(got),
