@@ -94,8 +94,9 @@ wire_keep() {
 	WIRE_PEERS+=("$T/wire-peer.$WIRE_KEPT.$1.log:$pc")
 	# the exit check of the daemon that wrote it reads it where it went (lab_stop_all)
 	local p
-	[ "$how" = mv ] && for p in "${!LAB_LOG[@]}"; do
-		[ "${LAB_LOG[$p]}" = "$log" ] && LAB_LOG[$p]="$T/wire-peer.$WIRE_KEPT.$1.log"
+	[ "$how" = mv ] || return 0
+	for p in "${!LAB_LOG[@]}"; do
+		[ "${LAB_LOG[$p]}" != "$log" ] || LAB_LOG[$p]="$T/wire-peer.$WIRE_KEPT.$1.log"
 	done
 }
 wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config), copied
@@ -104,7 +105,7 @@ wire_keep_all() {	# the logs of the last runs (every isup-peer log with a config
 		case "$f" in "$T"/wire-peer.*) continue;; esac
 		[ -f "${f%.log}.cfg" ] && grep -q '^cs7 instance' "${f%.log}.cfg" && \
 			grep -q '^isup' "${f%.log}.cfg" && grep -qE '\] (>>|<<|STEP) ' "$f" && \
-			wire_keep "$(basename "${f%.log}")" cp
+			wire_keep "$(basename "${f%.log}")" "cp -p"
 	done
 }
 # wait_resets SECONDS VTYPORT...: every gateway's circuit group resets answered (no GRS pending,

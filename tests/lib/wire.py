@@ -23,6 +23,7 @@ token is [>|<]TYPE[:CAUSE[/LOCATION]] (">" A to B, "<" B to A), CICS is "N", "N-
 and REGEX (the rest of the line, verbatim) must match the whole circuit's sequence written as
 tokens with direction and cause, each followed by one space, e.g. ">IAM <ACM <ANM >REL:16/1 <RLC "."""
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -242,7 +243,9 @@ UNDEC_RE = re.compile(r"^\[\s*[\d.]+\] << from (\d+\.\d+\.\d+) undecodable")
 def peer_logs(specs):
     """the exchanges' logs: per OPC/DPC/CIC what each sent (>>) and received (<<)"""
     sent, rcvd, pcs = {}, {}, set()
-    for spec in specs:
+    # runs in the order they ended (a kept log keeps its time stamp): the logs' own times are
+    # relative to each run's start, and the harness keeps some logs only at the end of the test
+    for spec in sorted(specs, key=lambda s: os.path.getmtime(s.rsplit(":", 1)[0])):
         path, pc = spec.rsplit(":", 1)
         own = pc_int(pc)
         pcs.add(own)

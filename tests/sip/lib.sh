@@ -6,7 +6,7 @@ TESTUA="$TOP_BUILDDIR/tests/sip/sip-testua"
 SCEN="$TOP_SRCDIR/tests/sip/scenarios"
 WORK="${TEST_TMPDIR:-$(mktemp -d)}"
 PIDS=()
-declare -A UAPID SIPPPID
+declare -A UAPID=() SIPPPID=()
 FAILED=0
 
 # a missing tool (scripts/setup-deps installs them) or test binary is a failure, not a skip
@@ -168,7 +168,6 @@ dump() { # dump NAME: show what happened, for failed cases
 
 finish() {
 	[ "$FAILED" -eq 0 ]
-	exit $?
 }
 
 # template SCENARIO.in CODE CAUSE -> path of the instantiated copy
