@@ -75,6 +75,7 @@ WIRE_ALLOW_MALFORMED=()	# OPC:DPC:N, N broken ISUP messages the test sends on pu
 WIRE_KEPT=0
 start_wire_capture() {
 	[ -n "$WIRE_PID" ] && return 0
+	[ "${WIRE_CAPTURE:-1}" = 1 ] || return 0	# off: a long bench run (bench/soak over 120 s)
 	local f="tcp port $M3UA_PORT" p
 	for p in $SIP_PORT $SIPT_PORT $SIPP_PORT ${WIRE_SIP_PORTS:-}; do f="$f or port $p"; done
 	dumpcap -q -P -i lo -f "$f" -w "$T/wire.pcap" > "$T/wire-dumpcap.log" 2>&1 &
