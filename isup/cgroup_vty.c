@@ -11,7 +11,7 @@
 #include "gw/vty_nodes.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 /* longest Q.764 timer setting accepted (seconds; above every range of Q.764 Annex A) */
 #define CG_TIMER_MAX_S 3600

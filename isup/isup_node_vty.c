@@ -8,7 +8,7 @@
 
 #include "gw/vty_nodes.h"
 #include "isup/isup_node.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);

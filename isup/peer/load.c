@@ -11,7 +11,7 @@
 
 #include "isup/peer/peer.h"
 #include "isup/peer/load.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 /* bounds of the load options: calls, calls per second, seconds */
 #define LOAD_MAX_CALLS 10000000UL

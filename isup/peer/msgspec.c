@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "isup/peer/msgspec.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 int msgspec_hex_parse(const char *hex, uint8_t *out, size_t out_size)
 {

@@ -43,7 +43,7 @@
 #include <osmocom/core/utils.h>
 
 #include "isup/peer/peer.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 /* longest wait of a scenario step (within=, wait-route, sleep, auto iam delays), seconds */
 #define PEER_MAX_WAIT_S 86400

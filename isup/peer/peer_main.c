@@ -8,7 +8,7 @@
 #include <osmocom/core/timer.h>
 
 #include "gw/app.h"
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 #include "isup/isup_node.h"
 #include "isup/peer/peer.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <osmocom/vty/vty.h>
 
-#include "gw/vty_arg.h"
+#include "isup/vty_arg.h"
 
 int arg_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *val)
 {
