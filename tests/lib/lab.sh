@@ -8,6 +8,7 @@ T=${TEST_TMPDIR:-$(mktemp -d)}
 BIN_GW="$TOP_BUILDDIR/gw/sipt-gw"
 BIN_PEER="$TOP_BUILDDIR/isup/isup-peer"
 VTY="$TOP_SRCDIR/tests/lib/vty.py"
+. "$TOP_SRCDIR/tests/lib/proc.sh"
 # per-test ports (the run is sequential; randomise a little against leftovers from elsewhere)
 LAB_BASE=${LAB_BASE:-$(( 21000 + (RANDOM % 400) * 10 ))}
 M3UA_PORT=$LAB_BASE
@@ -197,27 +198,21 @@ lab_stop_pids() {
 	local bound=$1 p n alive; shift
 	[ $# -gt 0 ] || return 0
 	for p in "$@"; do
-		if lab_alive "$p"; then kill -TERM "$p" 2>/dev/null; else LAB_GONE[$p]=1; fi
+		if proc_alive "$p"; then kill -TERM "$p" 2>/dev/null; else LAB_GONE[$p]=1; fi
 	done
 	for ((n = 0; n < bound * 10; n++)); do
 		alive=0
-		for p in "$@"; do lab_alive "$p" && alive=1; done
+		for p in "$@"; do proc_alive "$p" && alive=1; done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
 	for p in "$@"; do
-		if lab_alive "$p"; then
+		if proc_alive "$p"; then
 			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; LAB_RC[$p]=killed
 		else
 			wait "$p" 2>/dev/null; LAB_RC[$p]=$?
 		fi
 	done
-}
-# alive and not a zombie (an exited child not reaped yet)
-lab_alive() {
-	local st
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "$st" != Z ]
 }
 # lab_daemon_check PID: one check line for a daemon of ours
 lab_daemon_check() {
@@ -250,13 +245,12 @@ lab_daemon_ok() {	# RC WANT LOG GONE
 	fi
 	[ -z "$log" ] || lab_no_sanitizer "$log"
 }
-LAB_SAN_RE='ERROR: (Address|Leak|Undefined|Memory|Thread)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
 lab_no_sanitizer() {	# LOG...: no sanitizer report in any of them
 	local f bad=0
 	for f in "$@"; do
 		[ -f "$f" ] || continue
-		if grep -qE "$LAB_SAN_RE" "$f"; then
-			echo "# sanitizer report in $f:"; grep -m1 -A25 -E "$LAB_SAN_RE" "$f" | sed 's/^/#   /'; bad=1
+		if grep -qE "$SAN_RE" "$f"; then
+			echo "# sanitizer report in $f:"; grep -m1 -A25 -E "$SAN_RE" "$f" | sed 's/^/#   /'; bad=1
 		fi
 	done
 	return $bad

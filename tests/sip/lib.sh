@@ -8,6 +8,7 @@ WORK="${TEST_TMPDIR:-$(mktemp -d)}"
 PIDS=()
 declare -A UAPID=() SIPPPID=()
 FAILED=0
+. "$TOP_SRCDIR/tests/lib/proc.sh"
 
 # a missing tool (scripts/setup-deps installs them) or test binary is a failure, not a skip
 need() {
@@ -21,27 +22,21 @@ need() {
 # every sip-testua started: each exited 0 after that SIGTERM (one that had ended before must not
 # have crashed: sanitizer exit status 98/99 or a fatal signal), none had to be killed, and no
 # ASan/UBSan/LSan report in its stderr.
-SAN_RE='ERROR: (Address|Leak|Undefined|Memory|Thread)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
-alive() {	# PID: running, not a zombie
-	local st
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "$st" != Z ]
-}
 cleanup() {
 	local rc=$? p n i any bad="" st
 	declare -A gone=()
 	for p in "${PIDS[@]}"; do
-		if alive "$p"; then kill -TERM "$p" 2>/dev/null; else gone[$p]=1; fi
+		if proc_alive "$p"; then kill -TERM "$p" 2>/dev/null; else gone[$p]=1; fi
 	done
 	for ((i = 0; i < 100; i++)); do
 		any=0
-		for p in "${PIDS[@]}"; do alive "$p" && any=1; done
+		for p in "${PIDS[@]}"; do proc_alive "$p" && any=1; done
 		[ $any = 0 ] && break
 		sleep 0.1
 	done
 	for n in "${!UAPID[@]}"; do
 		p=${UAPID[$n]}
-		if alive "$p"; then
+		if proc_alive "$p"; then
 			kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
 			bad+=" $n: still running 10 s after SIGTERM;"
 		else
