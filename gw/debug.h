@@ -1,16 +1,3 @@
-/* Logging categories of sipt-gw, one per layer (libosmocore logging). */
+/* The application's logging categories: gw/ keeps its name for the shared table in common/. */
 #pragma once
-#include <osmocom/core/logging.h>
-
-enum sgw_log_cat {
-	DISUP,		/* ISUP codec and Q.764 call/circuit control */
-	DM3UA,		/* MTP user SAP, M3UA routes (PAUSE/RESUME) */
-	DSIP,		/* SIP transport, transactions, dialogs */
-	DMEDIA,		/* RTP bridges */
-	DTONES,		/* tone generation */
-	DGW,		/* interworking: call table and call FSMs */
-	DCDR,		/* call detail records */
-	_NUM_SGW_LOG_CAT
-};
-
-extern const struct log_info sgw_log_info;
+#include "common/debug.h"

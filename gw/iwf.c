@@ -7,7 +7,7 @@
 #include <osmocom/core/stats.h>
 #include <osmocom/core/utils.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "gw/debug.h"
 #include "gw/iwf.h"
 #include "gw/call.h"

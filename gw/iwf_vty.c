@@ -7,7 +7,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/tdef_vty.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"

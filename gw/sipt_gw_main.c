@@ -6,7 +6,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "gw/debug.h"
 #include "isup/isup_node.h"
 #include "gw/iwf.h"

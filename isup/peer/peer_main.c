@@ -7,7 +7,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "isup/vty_arg.h"
 #include "isup/isup_node.h"
 #include "isup/peer/peer.h"

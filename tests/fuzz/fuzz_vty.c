@@ -23,7 +23,7 @@
 #include <osmocom/vty/buffer.h>
 #include <osmocom/vty/command.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "gw/iwf.h"
 #include "gw/testcall.h"
 #include "isup/isup_node.h"

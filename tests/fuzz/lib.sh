@@ -28,10 +28,10 @@ fuzz_mods() {
 fuzz_srcs() {
 	case "$1" in
 	isup) fuzz_isup_srcs;;
-	sip) ls "$TOP_SRCDIR"/sip/*.c; echo "$TOP_SRCDIR/gw/debug.c";;
+	sip) ls "$TOP_SRCDIR"/sip/*.c; echo "$TOP_SRCDIR/common/debug.c";;
 	sipt) ls "$TOP_SRCDIR"/sip/*.c; fuzz_isup_srcs
-		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/cause_map.c" "$TOP_SRCDIR/gw/debug.c";;
-	vty) ls "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
+		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/cause_map.c" "$TOP_SRCDIR/common/debug.c";;
+	vty) ls "$TOP_SRCDIR"/common/*.c "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
 		"$TOP_SRCDIR"/media/*.c "$TOP_SRCDIR"/tones/*.c | grep -v '/gw/sipt_gw_main\.c$';;
 	esac
 	echo "$TOP_SRCDIR/tests/fuzz/fuzz_$1.c"

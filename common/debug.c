@@ -1,4 +1,4 @@
-#include "gw/debug.h"
+#include "common/debug.h"
 #include <osmocom/core/utils.h>
 
 static const struct log_info_cat sgw_log_cats[] = {

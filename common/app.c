@@ -19,8 +19,8 @@
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
-#include "gw/app.h"
-#include "gw/debug.h"
+#include "common/app.h"
+#include "common/debug.h"
 
 static struct sgw_app *g_app;	/* only for the signal handler */
 
