@@ -613,7 +613,7 @@ struct gw_iwf *gw_iwf_build(void *ctx)
 	struct isup_node *isup = isup_node_alloc(ctx);
 	struct gw_iwf *iwf;
 
-	isup_node_vty_init(isup);
+	isup_node_vty_init(isup, ISUP_NODE, ISUP_CGROUP_NODE);
 	testcall_init(ctx, isup);
 	iwf = gw_iwf_alloc(ctx, isup, NULL);
 	iwf->sip = sip_ua_alloc(ctx, &gw_iwf_sip_cbs, iwf);

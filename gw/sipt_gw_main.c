@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 	}
 
 	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
+	isup_set_log_cat(DISUP, DM3UA);
 	iwf = gw_iwf_build(app->ctx);
 	isup = iwf->isup;
 	sip = iwf->sip;

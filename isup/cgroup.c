@@ -7,7 +7,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/utils.h>
 
-#include "gw/debug.h"
+#include "isup/isup_log.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
 

@@ -8,7 +8,7 @@
 #include <osmocom/core/utils.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
-#include "gw/vty_nodes.h"
+#include "isup/isup_vty.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
 #include "isup/vty_arg.h"
@@ -18,10 +18,9 @@
 
 static struct isup_node *g_node;
 
-static struct cmd_node cgroup_node = {
-	ISUP_CGROUP_NODE,
-	"%s(config-isup-cgroup)# ",
-	1,
+static struct cmd_node cgroup_node = {	/* .node: the application's id (isup_vty.h) */
+	.prompt = "%s(config-isup-cgroup)# ",
+	.vtysh = 1,
 };
 
 DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
@@ -493,6 +492,7 @@ void cgroup_vty_init(struct isup_node *node)
 	g_node = node;
 	install_element(ISUP_NODE, &cfg_cgroup_cmd);
 	install_element(ISUP_NODE, &cfg_no_cgroup_cmd);
+	cgroup_node.node = ISUP_CGROUP_NODE;
 	install_node(&cgroup_node, dummy_write);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_pc_cmd);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_cic_cmd);

@@ -6,7 +6,7 @@
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/tdef.h>
 
-#include "gw/debug.h"
+#include "isup/isup_log.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
 
@@ -631,7 +631,6 @@ static struct osmo_fsm cct_fsm = {
 			       S(CCT_EV_RESET_TX) | S(CCT_EV_HW_BLOCK) | S(CCT_EV_ROUTE_LOST),
 	.allstate_action = cct_allstate_wrap,
 	.timer_cb = cct_timer_cb,
-	.log_subsys = DISUP,
 	.event_names = cct_event_names,
 };
 

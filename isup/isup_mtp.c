@@ -12,7 +12,7 @@
 #include <osmocom/sigtran/mtp_sap.h>
 #include <osmocom/sigtran/sigtran_sap.h>
 
-#include "gw/debug.h"
+#include "isup/isup_log.h"
 #include "isup/isup_mtp.h"
 
 #define MTP_SI_ISUP 5

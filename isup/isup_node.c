@@ -3,7 +3,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/logging.h>
 
-#include "gw/debug.h"
+#include "isup/isup_log.h"
 #include <osmocom/sigtran/osmo_ss7.h>
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
@@ -19,6 +19,7 @@ struct isup_node *isup_node_alloc(void *ctx)
 	node->cfg.variant = ISUP_VARIANT_ITU;
 	node->cfg.ni = 2;
 	node->cfg.pass_on_unknown_params = true;
+	isup_set_log_cat(DISUP, DM3UA);	/* the FSMs' log_subsys: DLGLOBAL unless the application set it */
 	return node;
 }
 

@@ -68,8 +68,13 @@ void isup_node_stop(struct isup_node *node);
 /* Send UPT to dpc on cic and repeat it every T4 until UPA (or any message) arrives (Q.764 2.13.3) */
 int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic);
 
-/* VTY: "isup" config node and "show isup routes"; node is the object the commands act on. */
-void isup_node_vty_init(struct isup_node *node);
+/* Log categories of the library (the application's): isup_cat for Q.763/Q.764 (codec use, call
+ * and circuit control, the FSMs), m3ua_cat for the MTP user SAP. DLGLOBAL until called. */
+void isup_set_log_cat(int isup_cat, int m3ua_cat);
+
+/* VTY: "isup" config node and "show isup routes"; node is the object the commands act on.
+ * isup_node_id, cgroup_node_id: the application's VTY node ids for "isup" and "circuit-group". */
+void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_node_id);
 /* VTY of the circuit groups ("circuit-group NAME" under "isup", "show circuits", maintenance) */
 void cgroup_vty_init(struct isup_node *node);
 /* Optional: the layer above writes its own lines into the "isup" node (e.g. the test call app) */

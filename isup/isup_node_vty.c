@@ -6,7 +6,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
-#include "gw/vty_nodes.h"
+#include "isup/isup_vty.h"
 #include "isup/isup_node.h"
 #include "isup/vty_arg.h"
 
@@ -25,10 +25,11 @@ DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer t4 SECONDS",
 	return CMD_SUCCESS;
 }	/* the object the commands act on (set by isup_node_vty_init) */
 
+int isup_vty_node, isup_vty_cgroup_node;	/* the application's ids (isup_node_vty_init) */
+
 static struct cmd_node isup_cfg_node = {
-	ISUP_NODE,
-	"%s(config-isup)# ",
-	1,
+	.prompt = "%s(config-isup)# ",
+	.vtysh = 1,
 };
 
 static const struct value_string ni_names[] = {
@@ -136,9 +137,12 @@ DEFUN(show_isup_routes, show_isup_routes_cmd, "show isup routes",
 	return CMD_SUCCESS;
 }
 
-void isup_node_vty_init(struct isup_node *node)
+void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_node_id)
 {
 	g_vty_node = node;
+	isup_vty_node = isup_node_id;
+	isup_vty_cgroup_node = cgroup_node_id;
+	isup_cfg_node.node = isup_node_id;
 	install_element(CONFIG_NODE, &cfg_isup_cmd);
 	install_node(&isup_cfg_node, config_write_isup);
 	install_element(ISUP_NODE, &cfg_isup_instance_cmd);

@@ -8,6 +8,8 @@
 #include <osmocom/core/timer.h>
 
 #include "common/app.h"
+#include "common/debug.h"
+#include "common/vty_nodes.h"
 #include "isup/vty_arg.h"
 #include "isup/isup_node.h"
 #include "isup/peer/peer.h"
@@ -92,8 +94,9 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	g_main.app = sgw_app_init("isup-peer", PACKAGE_VERSION);
+	isup_set_log_cat(DISUP, DM3UA);
 	node = isup_node_alloc(g_main.app->ctx);
-	isup_node_vty_init(node);
+	isup_node_vty_init(node, ISUP_NODE, ISUP_CGROUP_NODE);
 	if (sgw_app_read_config(g_main.app, config_file) < 0)
 		return 2;
 	if (telnet_port && sgw_app_telnet(g_main.app, telnet_port) < 0)
