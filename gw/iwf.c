@@ -12,7 +12,6 @@
 #include "gw/iwf.h"
 #include "gw/call.h"
 #include "isup/isup_call.h"
-#include "isup/cgroup.h"
 #include "sip/sip.h"
 #include "media/media.h"
 
@@ -133,15 +132,37 @@ struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool cre
 	return g;
 }
 
+/* 'media pstn-local': every CIC's port fits and none falls into the media pool */
+struct pstn_port_check {
+	const struct gw_iwf *iwf;
+	const struct gw_pstn_local *pl;
+	bool bad;
+};
+
+static bool pstn_port_fits(uint16_t cic, void *data)
+{
+	struct pstn_port_check *c = data;
+	const struct gw_iwf *iwf = c->iwf;
+	unsigned int port = c->pl->base + (unsigned int)c->pl->step * cic;
+
+	if (port <= 65534 && !(iwf->media_pool && port + 1 >= iwf->media_first && port <= iwf->media_last))
+		return true;
+	fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: CIC %u gets port %u, %s\n", c->pl->group, cic, port,
+		port > 65534 ? "beyond 65534" : "inside the media rtp-range pool");
+	c->bad = true;
+	return false;
+}
+
 int gw_iwf_check_config(struct gw_iwf *iwf)
 {
 	const struct gw_route *rt;
 	const struct gw_group_iwf *g;
 	const struct gw_trunk_iwf *t;
+	const struct gw_pstn_local *pl;
 	int problems = 0;
 
 	llist_for_each_entry(rt, &iwf->routes, list) {
-		bool found = rt->egress ? cgroup_find(iwf->isup, rt->target) != NULL
+		bool found = rt->egress ? isup_group_exists(iwf->isup, rt->target)
 					: sip_trunk_find(iwf->sip, rt->target) != NULL;
 		if (found)
 			continue;
@@ -151,37 +172,23 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 		problems++;
 	}
 	llist_for_each_entry(g, &iwf->groups, list) {
-		if (cgroup_find(iwf->isup, g->name))
+		if (isup_group_exists(iwf->isup, g->name))
 			continue;
 		fprintf(stderr, "sipt-gw: %s%scircuit-group %s call-rate-limit: no circuit-group '%s' is configured\n",
 			g->where, g->where[0] ? ": " : "", g->name, g->name);
 		problems++;
 	}
 	/* 'media pstn-local': the group exists, every CIC's port fits, none falls into the pool */
-	{
-		const struct gw_pstn_local *pl;
-		llist_for_each_entry(pl, &iwf->pstn_locals, list) {
-			const struct isup_cgroup *cg = cgroup_find(iwf->isup, pl->group);
-			if (!cg) {
-				fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: no circuit-group '%s' is configured\n",
-					pl->group, pl->group);
-				problems++;
-				continue;
-			}
-			for (unsigned int i = 0; i < cg->num_ccts; i++) {
-				unsigned int port = pl->base + (unsigned int)pl->step * cg->ccts[i]->cic;
-				if (port > 65534 || (iwf->media_pool && port + 1 >= iwf->media_first
-						     && port <= iwf->media_last)) {
-					fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: CIC %u gets port %u, %s\n",
-						pl->group, cg->ccts[i]->cic, port,
-						port > 65534 ? "beyond 65534" : "inside the media rtp-range pool");
-					problems++;
-					break;
-				}
-			}
-		}
+	llist_for_each_entry(pl, &iwf->pstn_locals, list) {
+		struct pstn_port_check c = { .iwf = iwf, .pl = pl };
+		if (isup_group_for_each_cic(iwf->isup, pl->group, pstn_port_fits, &c) < 0) {
+			fprintf(stderr, "sipt-gw: gateway: media pstn-local %s: no circuit-group '%s' is configured\n",
+				pl->group, pl->group);
+			problems++;
+		} else if (c.bad)
+			problems++;
 	}
-		/* per-trunk settings of the gateway node for a SIP trunk that does not exist */
+	/* per-trunk settings of the gateway node for a SIP trunk that does not exist */
 	llist_for_each_entry(t, &iwf->trunks, list) {
 		if (!t->where[0] || sip_trunk_find(iwf->sip, t->name))
 			continue;

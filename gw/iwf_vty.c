@@ -18,7 +18,6 @@
 #include "gw/testcall.h"
 #include "media/media.h"
 #include "tones/tones.h"
-#include "isup/cgroup.h"
 
 static struct gw_iwf *g_iwf;	/* the object the commands act on (set by gw_iwf_vty_init) */
 
@@ -508,8 +507,7 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 		rel_ms(call, &call->t_acm, t[0]), rel_ms(call, &call->t_alert, t[1]), rel_ms(call, &call->t_answer, t[2]),
 		rel_ms(call, &call->t_release, t[3]), VTY_NEWLINE);
 	vty_out(vty, " timers running: call %s; circuit %s%s", call_timer(call, t[0], sizeof(t[0])),
-		call->isup && call->isup->cct ?
-			cgroup_vty_cct_timers(call->isup->cct, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
+		call->isup ? isup_call_timers(call->isup, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
 	vty_out(vty, " ACM %s, answered %s, release cause %u (%s), SIP status %d%s",
 		call->acm_sent || call->acm_received ? "yes" : "no", call->answered ? "yes" : "no", call->rel_cause,
 		call->rel_side ? call->rel_side : "-", call->sip_status, VTY_NEWLINE);

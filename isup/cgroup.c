@@ -621,7 +621,7 @@ static void rx_cqm(struct isup_node *node, uint32_t opc, const struct isup_msg *
 
 static bool param_known(uint8_t code)
 {
-	return strcmp(isup_param_name(code), "Unknown parameter") != 0;
+	return isup_param_known(code);
 }
 
 /* Look for the message compatibility information in an unrecognised message, assuming the

@@ -150,6 +150,8 @@ struct isup_decode_err {
 const char *isup_strerror(int err);
 const char *isup_msg_name(uint8_t type);	/* "IAM", ... ; "UNKNOWN(0x..)" for unknown */
 const char *isup_param_name(uint8_t code);	/* "Called party number", ... */
+/* A parameter this implementation recognises (the others: Q.764 2.9.5.3 "unrecognised") */
+bool isup_param_known(uint8_t code);
 /* Message type code from its abbreviation ("IAM", case-insensitive); -1 if unknown. */
 int isup_msg_type_from_name(const char *name);
 /* Parameter code from its short name as printed by isup_msg_print (e.g. "cdpn", "cause"); -1 if unknown. */

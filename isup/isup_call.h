@@ -77,5 +77,15 @@ bool isup_call_is_outgoing(const struct isup_call *call);
 void *isup_call_priv(const struct isup_call *call);
 void isup_call_set_priv(struct isup_call *call, void *priv);
 const char *isup_call_state_name(const struct isup_call *call);
+/* The Q.764 timers running on the call's circuit ("T7 12.345s left", "none"; "-" without a circuit) */
+const char *isup_call_timers(const struct isup_call *call, char *buf, size_t len);
 /* The call on a group's CIC, or NULL */
 struct isup_call *isup_call_find(struct isup_node *node, const char *group, uint16_t cic);
+
+/* Configuration of the node, as the layer above needs it (it never walks the circuit groups) */
+enum isup_variant isup_node_variant(const struct isup_node *node);
+bool isup_group_exists(struct isup_node *node, const char *group);
+/* cb(cic, data) for each circuit of 'group' in ascending CIC order, until cb returns false.
+ * Returns the number of calls of cb, or -1 when there is no such group. */
+int isup_group_for_each_cic(struct isup_node *node, const char *group, bool (*cb)(uint16_t cic, void *data),
+			    void *data);

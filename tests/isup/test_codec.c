@@ -550,6 +550,9 @@ static bool t_names(void)
 	for (unsigned int c = 0; c < 256; c++)
 		CHECK_EQ(isup_param_code_from_name(isup_param_short_name(c)), c);
 	CHECK(!strcmp(isup_param_short_name(0x5c), "0x5c"));
+	/* recognised parameters (Q.764 2.9.5.3): those of the table */
+	CHECK(isup_param_known(ISUP_PRM_CALLED_NUM) && isup_param_known(ISUP_PRM_MSG_COMPAT_INFO));
+	CHECK(!isup_param_known(0x5c) && !isup_param_known(0xff));
 	CHECK_EQ(isup_param_code_from_name("nosuch"), -1);
 	CHECK(strcmp(isup_strerror(ISUP_ERR_NO_EOP), isup_strerror(ISUP_ERR_LENGTH)));
 	return true;
