@@ -4,35 +4,46 @@
 #include <string.h>
 #include <strings.h>
 #include "isup/isup.h"
+#include "isup/q850.h"
 #include "gw/cause_map.h"
 
 /* RFC 3398 7.2.4.1 */
 static int rfc3398_isup_to_sip(uint8_t cause, uint8_t location)
 {
 	switch (cause) {
-	case 1: case 2: case 3: return 404;
-	case 17: return 486;
-	case 18: return 408;
-	case 19: case 20: return 480;
-	case 21: return location == ISUP_LOC_USER ? 603 : 403;	/* (+) 6xx when the user rejected */
-	case 22: return 410;	/* without diagnostic; 301 needs the new number, which we do not carry */
-	case 23: return 410;
-	case 26: return 404;
-	case 27: return 502;
-	case 28: return 484;
-	case 29: return 501;	/* the RFC prints 510; 501 Not Implemented is what is meant */
-	case 31: return 480;
-	case 34: case 38: case 41: case 42: case 47: return 503;
-	case 55: case 57: return 403;
-	case 58: return 503;
-	case 65: case 70: return 488;
-	case 79: return 501;
-	case 87: return 403;
-	case 88: return 503;
-	case 102: return 504;
-	case 111: return 500;
-	case 127: return 500;
-	case 16: return 480;	/* normal clearing before answer: no specific row */
+	case Q850_UNALLOCATED_NUMBER:
+	case Q850_NO_ROUTE_TRANSIT_NET:
+	case Q850_NO_ROUTE_DESTINATION: return 404;
+	case Q850_USER_BUSY: return 486;
+	case Q850_NO_USER_RESPONDING: return 408;
+	case Q850_NO_ANSWER:
+	case Q850_SUBSCRIBER_ABSENT: return 480;
+	case Q850_CALL_REJECTED: return location == ISUP_LOC_USER ? 603 : 403;	/* (+) 6xx when the user rejected */
+	/* without diagnostic; 301 needs the new number, which we do not carry */
+	case Q850_NUMBER_CHANGED: return 410;
+	case Q850_REDIRECTION_NEW_DEST: return 410;
+	case Q850_NON_SELECTED_USER_CLEARING: return 404;
+	case Q850_DESTINATION_OUT_OF_ORDER: return 502;
+	case Q850_INVALID_NUMBER_FORMAT: return 484;
+	case Q850_FACILITY_REJECTED: return 501;	/* the RFC prints 510; 501 Not Implemented is what is meant */
+	case Q850_NORMAL_UNSPECIFIED: return 480;
+	case Q850_NO_CIRCUIT_AVAILABLE:
+	case Q850_NETWORK_OUT_OF_ORDER:
+	case Q850_TEMPORARY_FAILURE:
+	case Q850_SWITCHING_EQUIP_CONGESTION:
+	case Q850_RESOURCE_UNAVAILABLE: return 503;
+	case Q850_INCOMING_BARRED_CUG:
+	case Q850_BEARER_CAP_NOT_AUTHORIZED: return 403;
+	case Q850_BEARER_CAP_NOT_AVAILABLE: return 503;
+	case Q850_BEARER_CAP_NOT_IMPLEMENTED:
+	case Q850_RESTRICTED_DIGITAL_ONLY: return 488;
+	case Q850_SERVICE_NOT_IMPLEMENTED: return 501;
+	case Q850_CUG_NOT_MEMBER: return 403;
+	case Q850_INCOMPATIBLE_DESTINATION: return 503;
+	case Q850_RECOVERY_ON_TIMER_EXPIRY: return 504;
+	case Q850_PROTOCOL_ERROR: return 500;
+	case Q850_INTERWORKING: return 500;
+	case Q850_NORMAL_CLEARING: return 480;	/* normal clearing before answer: no specific row */
 	default:
 		break;
 	}
@@ -52,8 +63,8 @@ static int rfc3398_isup_to_sip(uint8_t cause, uint8_t location)
 static int q1912_isup_to_sip(uint8_t cause, uint8_t location)
 {
 	switch (cause) {
-	case 18: return 480;
-	case 21: return location == ISUP_LOC_USER ? 603 : 403;
+	case Q850_NO_USER_RESPONDING: return 480;
+	case Q850_CALL_REJECTED: return location == ISUP_LOC_USER ? 603 : 403;
 	default: return rfc3398_isup_to_sip(cause, location);
 	}
 }
@@ -72,51 +83,51 @@ int gw_cause_to_sip_status(enum gw_cause_profile prof, const struct gw_cause_ove
 static uint8_t rfc3398_sip_to_isup(int status)
 {
 	switch (status) {
-	case 400: return 41;
-	case 401: case 402: case 403: return 21;
-	case 404: return 1;
-	case 405: return 63;
-	case 406: return 79;
-	case 407: return 21;
-	case 408: return 102;
-	case 410: return 22;
-	case 413: case 414: return 127;
-	case 415: return 79;
-	case 416: case 420: case 421: case 423: return 127;
-	case 480: return 18;
-	case 481: return 41;
-	case 482: case 483: return 25;
-	case 484: return 28;
-	case 485: return 1;
-	case 486: return 17;
+	case 400: return Q850_TEMPORARY_FAILURE;
+	case 401: case 402: case 403: return Q850_CALL_REJECTED;
+	case 404: return Q850_UNALLOCATED_NUMBER;
+	case 405: return Q850_SERVICE_NOT_AVAILABLE;
+	case 406: return Q850_SERVICE_NOT_IMPLEMENTED;
+	case 407: return Q850_CALL_REJECTED;
+	case 408: return Q850_RECOVERY_ON_TIMER_EXPIRY;
+	case 410: return Q850_NUMBER_CHANGED;
+	case 413: case 414: return Q850_INTERWORKING;
+	case 415: return Q850_SERVICE_NOT_IMPLEMENTED;
+	case 416: case 420: case 421: case 423: return Q850_INTERWORKING;
+	case 480: return Q850_NO_USER_RESPONDING;
+	case 481: return Q850_TEMPORARY_FAILURE;
+	case 482: case 483: return Q850_EXCHANGE_ROUTING_ERROR;
+	case 484: return Q850_INVALID_NUMBER_FORMAT;
+	case 485: return Q850_UNALLOCATED_NUMBER;
+	case 486: return Q850_USER_BUSY;
 	case 487: return 0;
-	case 500: return 41;
-	case 501: return 79;
-	case 502: return 38;
-	case 503: return 41;
-	case 504: return 102;
-	case 505: return 127;
-	case 513: return 127;
-	case 600: return 17;
-	case 603: return 21;
-	case 604: return 1;
-	default: return 31;	/* "codes not listed" */
+	case 500: return Q850_TEMPORARY_FAILURE;
+	case 501: return Q850_SERVICE_NOT_IMPLEMENTED;
+	case 502: return Q850_NETWORK_OUT_OF_ORDER;
+	case 503: return Q850_TEMPORARY_FAILURE;
+	case 504: return Q850_RECOVERY_ON_TIMER_EXPIRY;
+	case 505: return Q850_INTERWORKING;
+	case 513: return Q850_INTERWORKING;
+	case 600: return Q850_USER_BUSY;
+	case 603: return Q850_CALL_REJECTED;
+	case 604: return Q850_UNALLOCATED_NUMBER;
+	default: return Q850_NORMAL_UNSPECIFIED;	/* "codes not listed" */
 	}
 }
 
 static uint8_t q1912_sip_to_isup(int status)
 {
 	switch (status) {
-	case 404: return 1;
-	case 410: return 22;
-	case 480: return 20;
-	case 484: return 28;
-	case 486: return 17;
+	case 404: return Q850_UNALLOCATED_NUMBER;
+	case 410: return Q850_NUMBER_CHANGED;
+	case 480: return Q850_SUBSCRIBER_ABSENT;
+	case 484: return Q850_INVALID_NUMBER_FORMAT;
+	case 486: return Q850_USER_BUSY;
 	case 487: return 0;
-	case 600: return 17;
-	case 603: return 21;
-	case 604: return 1;
-	default: return 127;
+	case 600: return Q850_USER_BUSY;
+	case 603: return Q850_CALL_REJECTED;
+	case 604: return Q850_UNALLOCATED_NUMBER;
+	default: return Q850_INTERWORKING;
 	}
 }
 
@@ -143,14 +154,15 @@ uint8_t gw_bye_cause(enum gw_cause_profile prof, int reason_cause)
 {
 	if (reason_cause > 0 && reason_cause < 128)
 		return reason_cause;
-	return 16;
+	return Q850_NORMAL_CLEARING;
 }
 
 uint8_t gw_cancel_cause(enum gw_cause_profile prof, int reason_cause)
 {
 	if (reason_cause > 0 && reason_cause < 128)
 		return reason_cause;
-	return prof == GW_CAUSE_PROFILE_Q1912 ? 31 : 16;	/* Q.1912.5 / RFC 3398 5.8 */
+	/* Q.1912.5 / RFC 3398 5.8 */
+	return prof == GW_CAUSE_PROFILE_Q1912 ? Q850_NORMAL_UNSPECIFIED : Q850_NORMAL_CLEARING;
 }
 
 /* RFC 8606 */

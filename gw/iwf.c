@@ -67,10 +67,10 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->pstn_locals);
 	INIT_LLIST_HEAD(&iwf->group_tones);
 	hash_init(iwf->calls_by_id);
-	iwf->no_route_cause = 3;
+	iwf->no_route_cause = Q850_NO_ROUTE_DESTINATION;
 	iwf->no_route_status = 404;
 	iwf->overlap_timeout_s = 4;
-	iwf->media_timeout_cause = 41;	/* temporary failure */
+	iwf->media_timeout_cause = Q850_TEMPORARY_FAILURE;
 	iwf->pstn_te_pt = -1;
 	snprintf(iwf->media_addr, sizeof(iwf->media_addr), "127.0.0.1");
 	iwf->tdefs = iwf_tdefs;
@@ -259,12 +259,12 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 		LOGP(DGW, LOGL_NOTICE, "circuit-group %s: call-rate limit %u/s exceeded: REL cause 42 on CIC %u\n",
 		     grp->name, grp->call_rate.rate, isup_call_cic(ic));
 		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_RATE_LIMITED));
-		isup_call_release(ic, 42);
+		isup_call_release(ic, Q850_SWITCHING_EQUIP_CONGESTION);
 		return;
 	}
 	call = gw_call_alloc(iwf, GW_CALL_INGRESS);
 	if (!call) {
-		isup_call_release(ic, 47);
+		isup_call_release(ic, Q850_RESOURCE_UNAVAILABLE);
 		return;
 	}
 	call->isup = ic;
@@ -324,7 +324,9 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 	if (!call && ev->type == SIP_EV_INVITE) {
 		call = iwf->shutting_down ? NULL : gw_call_alloc(iwf, GW_CALL_EGRESS);
 		if (!call) {
-			struct sip_msg_opts o = { .q850_cause = iwf->shutting_down ? GW_SHUTDOWN_CAUSE : 47 };
+			struct sip_msg_opts o = {
+				.q850_cause = iwf->shutting_down ? GW_SHUTDOWN_CAUSE : Q850_RESOURCE_UNAVAILABLE,
+			};
 			sip_dialog_reject(dlg, 503, &o);
 			return;
 		}

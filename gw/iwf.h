@@ -9,6 +9,7 @@
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/tdef.h>
 
+#include "isup/q850.h"
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
 #include "gw/cdr.h"
@@ -124,7 +125,7 @@ struct gw_iwf {
  * not functioning correctly, the condition is not likely to last long, the user may try again
  * at once) - a gateway going out of service for a restart; RFC 3398 maps it to 503, which tells
  * a SIP peer to try another gateway. 31 "normal, unspecified" would hide that it was ours. */
-#define GW_SHUTDOWN_CAUSE 41
+#define GW_SHUTDOWN_CAUSE Q850_TEMPORARY_FAILURE
 
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
 /* Register as the ISUP call layer and the SIP UA's event handler. */

@@ -300,7 +300,7 @@ DEFUN(cfg_gw_media_timeout, cfg_gw_media_timeout_cmd, "media timeout <0-3600> [<
       "Seconds without RTP on either leg of the bridge (0: off)\n" "Q.850 cause of the release (default 41)\n")
 {
 	g_iwf->media_timeout_s = atoi(argv[0]);
-	g_iwf->media_timeout_cause = argc > 1 ? atoi(argv[1]) : 41;
+	g_iwf->media_timeout_cause = argc > 1 ? atoi(argv[1]) : Q850_TEMPORARY_FAILURE;
 	return CMD_SUCCESS;
 }
 

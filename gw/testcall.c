@@ -29,7 +29,7 @@ static struct {
 	unsigned int acm_status;	/* BCI called party's status in the ACM */
 	bool acm_isdn;			/* BCI terminating access ISDN */
 	unsigned long calls_in, calls_out, released;
-} tc = { .mode = TC_ANSWER, .reject_cause = 17, .acm_status = 1, .acm_isdn = true };
+} tc = { .mode = TC_ANSWER, .reject_cause = Q850_USER_BUSY, .acm_status = 1, .acm_isdn = true };
 
 struct tc_call {
 	struct isup_call *call;
@@ -171,7 +171,7 @@ DEFUN(cfg_tc_mode, cfg_tc_mode_cmd, "test-call-app (answer|con|ringing|cpg|rejec
 {
 	tc.mode = get_string_value(tc_mode_names, argv[0]);
 	if (tc.mode == TC_REJECT)
-		tc.reject_cause = argc > 1 && argv[1] ? atoi(argv[1]) : 17;
+		tc.reject_cause = argc > 1 && argv[1] ? atoi(argv[1]) : Q850_USER_BUSY;
 	return CMD_SUCCESS;
 }
 
@@ -274,7 +274,7 @@ DEFUN(tc_release, tc_release_cmd, "isup release GROUP <0-4095> [<1-127>]",
 	if (!call)
 		return CMD_WARNING;
 	c = isup_call_priv(call);
-	isup_call_release(call, argc > 2 && argv[2] ? atoi(argv[2]) : 16);
+	isup_call_release(call, argc > 2 && argv[2] ? atoi(argv[2]) : Q850_NORMAL_CLEARING);
 	if (c)
 		tc_free(c);
 	return CMD_SUCCESS;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "isup/isup.h"
+#include "isup/q850.h"
 
 struct isup_node;
 struct isup_call;

@@ -9,6 +9,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include "isup/q850.h"
 #include "isup/peer/peer.h"
 #include "isup/peer/load.h"
 #include "isup/vty_arg.h"
@@ -167,7 +168,7 @@ static void release_check_done(struct peer_load *ld)
 static void send_rel(struct load_cic *c)
 {
 	c->state = LC_REL_SENT;
-	send_simple(c->ld, ISUP_REL, c->cic, 16);
+	send_simple(c->ld, ISUP_REL, c->cic, Q850_NORMAL_CLEARING);
 }
 
 static void hold_cb(void *data)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "isup/q850.h"
 #include "isup/peer/msgspec.h"
 #include "isup/vty_arg.h"
 
@@ -300,7 +301,7 @@ static void typed_default(enum pkind k, enum isup_number_kind nk, union typed *t
 		break;
 	case PK_CAUSE:
 		t->cause.location = ISUP_LOC_PUB_LOCAL;
-		t->cause.value = 16;
+		t->cause.value = Q850_NORMAL_CLEARING;
 		break;
 	case PK_BCI:
 		t->bci.called_status = ISUP_BCI_STATUS_SUBSCRIBER_FREE;
@@ -474,7 +475,8 @@ int msgspec_build(struct isup_msg *msg, enum isup_variant variant, const struct 
 		b[0] = 0x16; b[1] = 0x14; set_default(msg, ISUP_PRM_BCI, b, 2); /* free, ordinary, ISUP, ISDN */
 		break;
 	case ISUP_REL: case ISUP_CFN:
-		b[0] = 0x82; b[1] = 0x90; set_default(msg, ISUP_PRM_CAUSE, b, 2); /* 16, public net local user */
+		b[0] = 0x80 | ISUP_LOC_PUB_LOCAL; b[1] = 0x80 | Q850_NORMAL_CLEARING; /* ITU-T coding, Q.850 2.2 */
+		set_default(msg, ISUP_PRM_CAUSE, b, 2);
 		break;
 	case ISUP_CPG:
 		b[0] = ISUP_EVENT_ALERTING; set_default(msg, ISUP_PRM_EVENT_INFO, b, 1);
