@@ -14,7 +14,7 @@
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
-#include "isup/isup_node.h"
+#include "isup/isup_node_api.h"
 #include "gw/testcall.h"
 #include "media/media.h"
 #include "tones/tones.h"

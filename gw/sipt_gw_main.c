@@ -8,7 +8,7 @@
 
 #include "common/app.h"
 #include "gw/debug.h"
-#include "isup/isup_node.h"
+#include "isup/isup_node_api.h"
 #include "gw/iwf.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"

@@ -10,7 +10,7 @@
 #include "gw/debug.h"
 #include "gw/vty_nodes.h"
 #include "gw/testcall.h"
-#include "isup/isup_node.h"
+#include "isup/isup_node_api.h"
 #include "isup/isup_call.h"
 
 enum tc_mode { TC_ANSWER, TC_CON, TC_RINGING, TC_CPG, TC_REJECT, TC_NONE };

@@ -3,7 +3,7 @@
 #include <osmocom/core/utils.h>
 
 #include "isup/isup_log.h"
-#include "isup/isup_node.h"
+#include "isup/isup_node_api.h"
 
 int isup_log_cat = DLGLOBAL;
 int isup_log_cat_m3ua = DLGLOBAL;

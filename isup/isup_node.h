@@ -1,5 +1,6 @@
 /* An ISUP signalling point: the MTP user, the remote signalling points it talks to, and
- * (later) the circuit groups it owns. One per process instance; owned by talloc. */
+ * the circuit groups it owns. One per process instance; owned by talloc. The inside of
+ * the node, for isup/ and isup-peer; the application uses isup_node_api.h and isup_call.h. */
 #pragma once
 
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <osmocom/core/timer.h>
 #include "isup/isup.h"
 #include "isup/isup_mtp.h"
+#include "isup/isup_node_api.h"
 
 struct isup_remote_sp {
 	struct llist_head list;
@@ -58,25 +60,11 @@ struct isup_node {
 	uint64_t rx_upt, tx_upa;
 };
 
-struct isup_node *isup_node_alloc(void *ctx);
 struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str);
 int isup_node_remote_sp_del(struct isup_node *node, const char *pc_str);
-/* Attach to MTP (after the VTY config has been read). */
-int isup_node_start(struct isup_node *node);
-void isup_node_stop(struct isup_node *node);
 
 /* Send UPT to dpc on cic and repeat it every T4 until UPA (or any message) arrives (Q.764 2.13.3) */
 int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic);
 
-/* Log categories of the library (the application's): isup_cat for Q.763/Q.764 (codec use, call
- * and circuit control, the FSMs), m3ua_cat for the MTP user SAP. DLGLOBAL until called. */
-void isup_set_log_cat(int isup_cat, int m3ua_cat);
-
-/* VTY: "isup" config node and "show isup routes"; node is the object the commands act on.
- * isup_node_id, cgroup_node_id: the application's VTY node ids for "isup" and "circuit-group". */
-void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_node_id);
 /* VTY of the circuit groups ("circuit-group NAME" under "isup", "show circuits", maintenance) */
 void cgroup_vty_init(struct isup_node *node);
-/* Optional: the layer above writes its own lines into the "isup" node (e.g. the test call app) */
-struct vty;
-extern void (*isup_node_vty_write_hook)(struct vty *vty);

@@ -26,7 +26,7 @@
 #include "common/app.h"
 #include "gw/iwf.h"
 #include "gw/testcall.h"
-#include "isup/isup_node.h"
+#include "isup/isup_node_api.h"
 #include "sip/sip.h"
 
 #define ASSERT(cond) do { if (!(cond)) { fprintf(stderr, "assertion failed: %s (line %d)\n", #cond, __LINE__); abort(); } } while (0)

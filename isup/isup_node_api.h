@@ -1,0 +1,22 @@
+/* The application's entry points of an ISUP signalling point (the node): life cycle, log
+ * categories, VTY. The node is opaque here; calls and configuration queries are isup_call.h.
+ * (isup_node.h is the inside of the node, for isup/ and isup-peer.) */
+#pragma once
+
+struct isup_node;
+struct vty;
+
+struct isup_node *isup_node_alloc(void *ctx);
+/* Attach to MTP (after the VTY config has been read). */
+int isup_node_start(struct isup_node *node);
+void isup_node_stop(struct isup_node *node);
+
+/* Log categories of the library (the application's): isup_cat for Q.763/Q.764 (codec use, call
+ * and circuit control, the FSMs), m3ua_cat for the MTP user SAP. DLGLOBAL until called. */
+void isup_set_log_cat(int isup_cat, int m3ua_cat);
+
+/* VTY: "isup" config node and "show isup routes"; node is the object the commands act on.
+ * isup_node_id, cgroup_node_id: the application's VTY node ids for "isup" and "circuit-group". */
+void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_node_id);
+/* Optional: the layer above writes its own lines into the "isup" node (e.g. the test call app) */
+extern void (*isup_node_vty_write_hook)(struct vty *vty);
