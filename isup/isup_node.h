@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/core/tdef.h>
 #include "isup/isup.h"
 #include "isup/isup_mtp.h"
 
@@ -49,7 +50,7 @@ struct isup_node {
 	void *call_app;
 	uint8_t refuse_cause;		/* shutdown: every new IAM is released with this cause (0: off) */
 	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
-	unsigned long t4_ms;
+	struct osmo_tdef *T;		/* Q.764 timers (isup_tdef.c): "timer isup TNAME VAL" */
 	uint64_t rx_upa, tx_upt;
 	struct llist_head remote_sps;	/* struct isup_remote_sp */
 	struct isup_mtp *mtp;		/* NULL until started */
@@ -59,6 +60,8 @@ struct isup_node {
 };
 
 struct isup_node *isup_node_alloc(void *ctx);
+/* The node's Q.764 timer table (unit s), for the application's osmo_tdef_group "isup" */
+struct osmo_tdef *isup_node_tdefs(struct isup_node *node);
 struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str);
 int isup_node_remote_sp_del(struct isup_node *node, const char *pc_str);
 /* Attach to MTP (after the VTY config has been read). */

@@ -6,6 +6,8 @@
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/tdef_vty.h>
 
 #include "gw/app.h"
 #include "isup/vty_arg.h"
@@ -34,6 +36,11 @@ struct peer_main {
 };
 
 static struct peer_main g_main;
+/* one timer tree: "timer isup T4 10" (the node's Q.764 table) */
+static struct osmo_tdef_group peer_tdef_groups[] = {
+	{ .name = "isup", .desc = "ISUP (Q.764 Annex A), unit s", .tdefs = NULL },
+	{}
+};
 static struct osmo_timer_list quit_timer;
 
 static void quit_cb(void *data)
@@ -94,6 +101,8 @@ int main(int argc, char **argv)
 	g_main.app = sgw_app_init("isup-peer", PACKAGE_VERSION);
 	node = isup_node_alloc(g_main.app->ctx);
 	isup_node_vty_init(node);
+	peer_tdef_groups[0].tdefs = isup_node_tdefs(node);
+	osmo_tdef_vty_groups_init(CONFIG_NODE, peer_tdef_groups);
 	if (sgw_app_read_config(g_main.app, config_file) < 0)
 		return 2;
 	if (telnet_port && sgw_app_telnet(g_main.app, telnet_port) < 0)
