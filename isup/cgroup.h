@@ -229,6 +229,8 @@ int circuit_tx_simple(struct isup_circuit *cct, uint8_t type);
 void circuit_release_for_repeat(struct isup_circuit *cct);
 bool circuit_dual_seizure(struct isup_circuit *cct);
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
+void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
+			   uint8_t diag_len);
 /* circuit_rx.c: the circuit object, its received messages, reset, state indicator */
 struct isup_circuit *circuit_alloc(struct isup_cgroup *cg, uint16_t cic, const char *bearer);
 void circuit_free(struct isup_circuit *cct);

@@ -14,18 +14,8 @@
 void isup_tx_cfn(struct isup_cgroup *cg, uint16_t cic, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_msg m;
-	struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = cause };
-	uint8_t raw[40];
-	int len;
-	if (diag_len > sizeof(c.diag))
-		diag_len = sizeof(c.diag);
-	if (diag_len)
-		memcpy(c.diag, diag, diag_len);
-	c.diag_len = diag_len;
 	isup_msg_init(&m, cg->node->cfg.variant, ISUP_CFN, cic);
-	len = isup_cause_encode(&c, raw, sizeof(raw));
-	if (len > 0)
-		isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+	circuit_msg_set_cause(&m, ISUP_LOC_PUB_LOCAL, cause, diag, diag_len);
 	cgroup_tx(cg, &m);
 }
 

@@ -129,13 +129,7 @@ static bool rx_format_error(struct isup_node *node, const struct isup_mtp_rx *rx
 	LOGPFSML(cct->fi, LOGL_NOTICE, "REL with a format error (%s): released as cause 31, RLC sent\n",
 		 isup_strerror(rx->decode_rc));
 	isup_msg_init(&rel, node->cfg.variant, ISUP_REL, rx->msg->cic);
-	{
-		struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = Q850_NORMAL_UNSPECIFIED };
-		uint8_t raw[8];
-		int len = isup_cause_encode(&c, raw, sizeof(raw));
-		if (len > 0)
-			isup_msg_set(&rel, ISUP_PRM_CAUSE, raw, len);
-	}
+	circuit_msg_set_cause(&rel, ISUP_LOC_PUB_LOCAL, Q850_NORMAL_UNSPECIFIED, NULL, 0);
 	circuit_rx(cct, &rel);
 	return true;
 }

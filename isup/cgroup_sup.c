@@ -280,15 +280,21 @@ void cgroup_rx_cqr(struct isup_cgroup *cg, const struct isup_msg *msg)
 
 /* ---- the FSM -------------------------------------------------------------------------------- */
 
+/* the GRS not sent yet go out (paced), T22 (re)started */
+static void grs_send_pending(struct osmo_fsm_inst *fi, struct isup_cgroup *cg)
+{
+	if (!osmo_timer_pending(&cg->grs_pace))
+		grs_pace_cb(cg);
+	cgsup_state_chg(fi, cg, CGSUP_ST_GRS_SENT);
+}
+
 /* Idle: a request starts its procedure */
 static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_cgroup *cg = fi->priv;
 	switch (event) {
 	case CGSUP_EV_GRS_REQ:
-		if (!osmo_timer_pending(&cg->grs_pace))
-			grs_pace_cb(cg);
-		cgsup_state_chg(fi, cg, CGSUP_ST_GRS_SENT);
+		grs_send_pending(fi, cg);
 		cgroup_timer_schedule(cg, &cg->t23, 23);
 		break;
 	case CGSUP_EV_CGB_REQ:
@@ -308,9 +314,7 @@ static void st_grs_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	struct isup_cgroup *cg = fi->priv;
 	switch (event) {
 	case CGSUP_EV_GRS_REQ:
-		if (!osmo_timer_pending(&cg->grs_pace))
-			grs_pace_cb(cg);
-		cgsup_state_chg(fi, cg, CGSUP_ST_GRS_SENT);
+		grs_send_pending(fi, cg);
 		break;
 	case CGSUP_EV_RX_GRA:
 		osmo_timer_del(&cg->t23);

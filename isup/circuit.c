@@ -46,10 +46,11 @@ int circuit_tx_simple(struct isup_circuit *cct, uint8_t type)
 	return cgroup_tx(cct->cg, &m);
 }
 
-int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
+/* The cause indicators (Q.763 3.12) of a REL or CFN we send */
+void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
+			   uint8_t diag_len)
 {
-	struct isup_msg m;
-	struct isup_cause c = { .location = cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, .value = cause };
+	struct isup_cause c = { .location = location, .value = cause };
 	uint8_t raw[40];
 	int len;
 	if (diag_len > sizeof(c.diag))
@@ -57,10 +58,16 @@ int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, ui
 	if (diag_len)
 		memcpy(c.diag, diag, diag_len);
 	c.diag_len = diag_len;
-	isup_msg_init(&m, cct->cg->node->cfg.variant, ISUP_REL, cct->cic);
 	len = isup_cause_encode(&c, raw, sizeof(raw));
 	if (len > 0)
-		isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+		isup_msg_set(m, ISUP_PRM_CAUSE, raw, len);
+}
+
+int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, cct->cg->node->cfg.variant, ISUP_REL, cct->cic);
+	circuit_msg_set_cause(&m, cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, cause, diag, diag_len);
 	return cgroup_tx(cct->cg, &m);
 }
 

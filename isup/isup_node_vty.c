@@ -15,7 +15,6 @@ static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);
 void cgroup_vty_write(struct vty *vty, struct isup_node *node);
 
-
 static struct cmd_node isup_cfg_node = {
 	ISUP_NODE,
 	"%s(config-isup)# ",

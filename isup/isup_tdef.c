@@ -3,6 +3,7 @@
  * override of a timer uses the node's value of the moment the timer starts. */
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
+#include <osmocom/core/utils.h>
 
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
@@ -53,6 +54,9 @@ static const struct osmo_tdef isup_tdefs_default[] = {
 	  .desc = "initial GRS sent: alert maintenance, repeat GRS (Q.764 2.9.3.3)" },
 	{}
 };
+
+/* the per group override bits (struct isup_cgroup T_override) */
+osmo_static_assert(ARRAY_SIZE(isup_tdefs_default) <= 32, isup_tdefs_fit_the_override_mask);
 
 /* a talloc'ed copy of the Q.764 table, values at their defaults */
 struct osmo_tdef *isup_tdefs_alloc(void *ctx)

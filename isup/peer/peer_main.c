@@ -58,6 +58,22 @@ static void on_done(struct peer *peer)
 	}
 }
 
+/* the remote point codes of the isup node: watched routes; the first one is the default DPC */
+static void peer_routes_add(struct peer *peer, struct isup_node *node)
+{
+	struct isup_remote_sp *sp;
+	llist_for_each_entry(sp, &node->remote_sps, list) {
+		int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
+		if (pc < 0)
+			continue;
+		isup_mtp_route_add(node->mtp, pc);
+		if (!peer->dpc_set) {
+			peer->dpc = pc;
+			peer->dpc_set = true;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *config_file = NULL, *scenario = NULL;
@@ -114,19 +130,7 @@ int main(int argc, char **argv)
 	peer = peer_alloc(g_main.app->ctx, node->mtp, node->cfg.variant, stdout);
 	node->mtp->priv = peer;
 	peer->on_done = on_done;
-	{
-		struct isup_remote_sp *sp;
-		llist_for_each_entry(sp, &node->remote_sps, list) {
-			int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
-			if (pc >= 0) {
-				isup_mtp_route_add(node->mtp, pc);
-				if (!peer->dpc_set) {
-					peer->dpc = pc;	/* first remote point code is the default DPC */
-					peer->dpc_set = true;
-				}
-			}
-		}
-	}
+	peer_routes_add(peer, node);
 	if (scenario && peer_load_scenario(peer, scenario) < 0)
 		return 2;
 	if (interactive)
