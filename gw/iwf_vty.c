@@ -562,6 +562,7 @@ DEFUN(release_call, release_call_cmd, "release call <1-4294967295> cause <1-127>
 
 static struct osmo_tdef_group gw_tdef_groups[] = {
 	{ .name = "gw", .desc = "Interworking function", .tdefs = NULL },
+	{ .name = "isup", .desc = "ISUP (Q.764 Annex A), unit s", .tdefs = NULL },
 	{}
 };
 
@@ -603,6 +604,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element_ve(&show_trunks_cmd);
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
+	gw_tdef_groups[1].tdefs = isup_node_tdefs(iwf->isup);
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);
 }
 

@@ -1,5 +1,7 @@
-/* ISUP circuit groups and circuits (Q.764): configuration, CIC lookup and selection, group
- * supervision procedures (GRS, CGB/CGU, CQM), and the per-circuit state (circuit.c). */
+/* ISUP circuit groups and circuits (Q.764): configuration, CIC lookup and selection (cgroup.c),
+ * group supervision FSM (GRS, CGB/CGU, CQM: cgroup_sup.c), receive dispatch and the call API
+ * (cgroup_rx.c), compatibility procedures (cgroup_compat.c), the per-circuit call control FSM
+ * (circuit.c, circuit_rx.c) and blocking FSM (circuit_blocking.c), the timers (isup_tdef.c). */
 #pragma once
 
 #include <stdint.h>
@@ -52,6 +54,45 @@ enum cct_event {
 	CCT_EV_ROUTE_LOST,		/* MTP-PAUSE: the call is released locally, the circuit awaits GRS */
 };
 
+/* Circuit blocking FSM states (circuit_blocking.c, Q.764 2.8.2): the settled states follow the
+ * blocking conditions (maintenance / hardware, local / remote, the lbl_ / rbl_ flags); BLO_SENT
+ * and UBL_SENT wait for the acknowledgement (T12/T14 state timeouts, T13/T15 beside them). */
+enum blk_state {
+	BLK_ST_UNBLOCKED,
+	BLK_ST_LOCALLY_BLOCKED,
+	BLK_ST_REMOTELY_BLOCKED,
+	BLK_ST_BOTH_BLOCKED,
+	BLK_ST_BLO_SENT,
+	BLK_ST_UBL_SENT,
+};
+
+enum blk_event {
+	BLK_EV_BLOCK_REQ,		/* maintenance: block this circuit (BLO) */
+	BLK_EV_UNBLOCK_REQ,		/* maintenance: unblock it (UBL) */
+	BLK_EV_RX_BLA,
+	BLK_EV_RX_UBA,
+	BLK_EV_STATUS,			/* a blocking condition (flag) changed */
+};
+
+/* Group supervision FSM states (cgroup_sup.c); one FSM, an instance per procedure of a group
+ * (reset, blocking, query), since Q.764 lets a GRS and a CGB of one group overlap */
+enum cgsup_state {
+	CGSUP_ST_IDLE,
+	CGSUP_ST_GRS_SENT,		/* T22 (T23 beside it) */
+	CGSUP_ST_CGB_SENT,		/* T18 (T19 beside it) */
+	CGSUP_ST_CGU_SENT,		/* T20 (T21 beside it) */
+	CGSUP_ST_CQM_SENT,		/* no timer in Q.764 */
+};
+
+enum cgsup_event {
+	CGSUP_EV_GRS_REQ,		/* data: NULL, the pending ranges are in grs_tx */
+	CGSUP_EV_RX_GRA,		/* data: the message; the list is already updated */
+	CGSUP_EV_CGB_REQ,		/* data: NULL, cgb_tx filled in */
+	CGSUP_EV_RX_CGBA,		/* CGBA / CGUA, data: the message */
+	CGSUP_EV_CQM_REQ,
+	CGSUP_EV_RX_CQR,
+};
+
 struct isup_cgroup;
 
 struct isup_circuit {
@@ -63,11 +104,9 @@ struct isup_circuit {
 	/* maintenance state, independent of the call state (Q.764 2.8) */
 	bool lbl_maint, lbl_hw;		/* locally blocked */
 	bool rbl_maint, rbl_hw;		/* remotely blocked */
-	enum { CCT_MNT_NONE, CCT_MNT_WAIT_BLA, CCT_MNT_WAIT_UBA } mnt_wait;
-	struct osmo_timer_list t_mnt;	/* T12 / T14 */
-	struct osmo_timer_list t_mnt_long;	/* T13 / T15 */
-	bool mnt_first;			/* the long timer was started with the first message */
-	struct osmo_timer_list t_long;	/* T5 (releasing) / T17 (reset) */
+	struct osmo_fsm_inst *blk_fi;	/* blocking FSM (circuit_blocking.c) */
+	struct osmo_timer_list t_blk_long;	/* T13 (BLO) / T15 (UBL), from the first message on */
+	struct osmo_timer_list t_long;	/* T5 (releasing) / T17 (reset), beside the state's T1/T16 */
 	uint8_t rel_cause;		/* cause of the REL we sent (retransmissions) */
 	uint8_t rel_loc1;		/* its location + 1 as asked by the call layer; 0 = ours (public net, local user) */
 	bool grs_pending;		/* part of an unanswered GRS we sent */
@@ -88,12 +127,11 @@ struct cg_grs_tx {
 
 /* A CGB/CGU we sent (T18/T19 resp. T20/T21) */
 struct cg_cgb_tx {
-	bool active;
 	uint8_t type;			/* ISUP_CGB / ISUP_CGU */
 	uint8_t cgsmt;
 	uint16_t cic;
 	struct isup_range_status rs;
-	struct osmo_timer_list t_short, t_long;
+	struct osmo_timer_list t_long;	/* T19 / T21 */
 };
 
 struct isup_cgroup {
@@ -107,14 +145,17 @@ struct isup_cgroup {
 	enum cg_select sel;
 	enum cg_parity parity;
 	unsigned int rr_next;
-	struct osmo_tdef *T;		/* per group copy of the timer table */
+	struct osmo_tdef *T;		/* per group copy of the timer table (isup_tdef.c) */
+	uint32_t T_override;		/* bit i: T[i] set in the group, else the node's value */
 	struct isup_circuit **ccts;	/* sorted by CIC */
 	unsigned int num_ccts;
 	bool paused;			/* MTP-PAUSE for the DPC */
 	bool started;
-	/* GRS sending (Q.764 2.9.3.2): pending ranges, paced, T22/T23 */
+	/* group supervision (cgroup_sup.c): one FSM instance per procedure */
+	struct osmo_fsm_inst *grs_fi, *cgb_fi, *cqm_fi;
+	/* GRS sending (Q.764 2.9.3.2): pending ranges, paced (not a Q.764 timer), T23 */
 	struct llist_head grs_tx;
-	struct osmo_timer_list grs_pace, t22, t23;
+	struct osmo_timer_list grs_pace, t23;
 	struct cg_cgb_tx cgb_tx;
 	uint64_t tx_grs, rx_grs, dual_seizures, repeat_attempts;
 	struct rate_ctr_group *ctrs;	/* cgroup_stats.c */
@@ -135,17 +176,42 @@ int cgroup_start(struct isup_cgroup *cg);
 void cgroup_route_ind(struct isup_cgroup *cg, bool available);
 bool cgroup_controls(const struct isup_cgroup *cg, uint16_t cic);
 struct isup_circuit *cgroup_select(struct isup_cgroup *cg, const struct isup_circuit *exclude);
-/* Group procedures, sending side */
+struct isup_circuit *cgroup_node_cct(struct isup_node *node, uint32_t dpc, uint16_t cic);
+bool cgroup_node_has_dpc(struct isup_node *node, uint32_t dpc);
+int cgroup_tx(struct isup_cgroup *cg, const struct isup_msg *msg);
+
+/* isup_tdef.c: the Q.764 timer table, per group overrides */
+struct osmo_tdef *isup_tdefs_alloc(void *ctx);
+struct osmo_tdef *cgroup_tdefs(struct isup_cgroup *cg);
+int cgroup_timer_override(struct isup_cgroup *cg, int T, bool set, unsigned long val);
+bool cgroup_timer_overridden(const struct isup_cgroup *cg, int T);
+unsigned long cgroup_T_ms(struct isup_cgroup *cg, int T);
+void cgroup_timer_schedule(struct isup_cgroup *cg, struct osmo_timer_list *t, int T);
+
+/* cgroup_sup.c: group procedures, sending side (the supervision FSM) */
+void cgroup_sup_alloc(struct isup_cgroup *cg);
+void cgroup_sup_free(struct isup_cgroup *cg);
 void cgroup_send_grs_all(struct isup_cgroup *cg);
 int cgroup_send_grs(struct isup_cgroup *cg, uint16_t first, uint16_t last);
 int cgroup_send_cgb(struct isup_cgroup *cg, bool block, uint16_t first, uint16_t last, bool hw);
 int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last);
-/* Node receive hook: returns true if the message was for the circuit layer */
+void cgroup_rx_gra(struct isup_cgroup *cg, const struct isup_msg *msg);
+void cgroup_rx_cgba_cgua(struct isup_cgroup *cg, const struct isup_msg *msg);
+void cgroup_rx_cqr(struct isup_cgroup *cg, const struct isup_msg *msg);
+/* range and status parameter (Q.763 3.43) of a group message */
+void cgroup_msg_set_rs(struct isup_msg *m, const struct isup_range_status *rs);
+int cgroup_msg_get_rs(const struct isup_msg *msg, struct isup_range_status *rs);
+
+/* cgroup_rx.c: the node's receive hook: returns true if the message was for the circuit layer */
 bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx);
-int cgroup_tx(struct isup_cgroup *cg, const struct isup_msg *msg);
-unsigned long cgroup_T_ms(struct isup_cgroup *cg, int T);
-void cgroup_timer_schedule(struct isup_cgroup *cg, struct osmo_timer_list *t, int T);
-extern const struct osmo_tdef cgroup_tdefs_default[];
+/* cgroup_rx.c: group messages received (GRS, CGB/CGU, CQM): the answering side */
+void cgroup_rx_grs(struct isup_node *node, uint32_t opc, const struct isup_msg *msg);
+void cgroup_rx_cgb_cgu(struct isup_node *node, uint32_t opc, const struct isup_msg *msg);
+void cgroup_rx_cqm(struct isup_node *node, uint32_t opc, const struct isup_msg *msg);
+
+/* cgroup_compat.c: Q.764 2.9.5 compatibility (unrecognised messages and parameters) */
+void cgroup_rx_unknown_msg(struct isup_node *node, struct isup_circuit *cct, const struct isup_msg *msg);
+bool cgroup_check_unknown_params(struct isup_circuit *cct, struct isup_msg *msg);
 
 /* cgroup_stats.c: rate counters and stat items of a group */
 void cgroup_stats_alloc(struct isup_cgroup *cg);
@@ -155,7 +221,17 @@ void cgroup_stats_msg(struct isup_cgroup *cg, const struct isup_msg *msg, bool t
 /* cgroup_vty.c: the circuit's running timers ("T7 12.3s, T5 ...") for "show call" */
 const char *cgroup_vty_cct_timers(const struct isup_circuit *cct, char *buf, size_t len);
 
-/* circuit.c */
+/* circuit.c: the call control FSM */
+struct osmo_fsm_inst *circuit_fsm_alloc(struct isup_circuit *cct, const char *id);
+void circuit_release_local(struct isup_circuit *cct, uint8_t cause);
+int circuit_call_start(struct isup_circuit *cct, struct isup_call *call);
+int circuit_tx_simple(struct isup_circuit *cct, uint8_t type);
+void circuit_release_for_repeat(struct isup_circuit *cct);
+bool circuit_dual_seizure(struct isup_circuit *cct);
+int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
+void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
+			   uint8_t diag_len);
+/* circuit_rx.c: the circuit object, its received messages, reset, state indicator */
 struct isup_circuit *circuit_alloc(struct isup_cgroup *cg, uint16_t cic, const char *bearer);
 void circuit_free(struct isup_circuit *cct);
 bool circuit_idle(const struct isup_circuit *cct);
@@ -168,15 +244,20 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg);
 void circuit_reset_rx(struct isup_circuit *cct, bool from_grs);
 void circuit_send_rsc(struct isup_circuit *cct);
 void circuit_route_lost(struct isup_circuit *cct);
+/* Q.763 3.14 circuit state indicator octet */
+uint8_t circuit_state_ind(const struct isup_circuit *cct);
+/* circuit_blocking.c: the blocking FSM (Q.764 2.8.2) */
+struct osmo_fsm_inst *circuit_blk_alloc(struct isup_circuit *cct, const char *id);
+void circuit_blk_free(struct isup_circuit *cct);
 int circuit_block(struct isup_circuit *cct, bool block);
+/* a blocking condition (lbl_* / rbl_* flag) changed: the FSM follows */
+void circuit_blk_update(struct isup_circuit *cct);
+void circuit_rx_blocking(struct isup_circuit *cct, const struct isup_msg *msg);
+const char *circuit_blk_wait_str(const struct isup_circuit *cct);
 /* CGB/CGU effect on one circuit */
 void circuit_remote_group_block(struct isup_circuit *cct, bool block, bool hw);
 void circuit_local_group_block(struct isup_circuit *cct, bool block, bool hw);
-/* Q.763 3.14 circuit state indicator octet */
-uint8_t circuit_state_ind(const struct isup_circuit *cct);
-void circuit_release_local(struct isup_circuit *cct, uint8_t cause);
-int circuit_call_start(struct isup_circuit *cct, struct isup_call *call);
-int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
+/* cgroup_compat.c: Q.764 2.9.5.3: confusion message */
 void isup_tx_cfn(struct isup_cgroup *cg, uint16_t cic, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
 
 /* The call object */

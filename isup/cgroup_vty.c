@@ -13,9 +13,6 @@
 #include "isup/cgroup.h"
 #include "isup/vty_arg.h"
 
-/* longest Q.764 timer setting accepted (seconds; above every range of Q.764 Annex A) */
-#define CG_TIMER_MAX_S 3600
-
 static struct isup_node *g_node;
 
 static struct cmd_node cgroup_node = {	/* .node: the application's id (isup_vty.h) */
@@ -152,22 +149,52 @@ static int timer_number(const char *name)
 	return arg_ulong(name, 1, 99, &n) < 0 ? -1 : (int)n;
 }
 
-DEFUN(cfg_cg_timer, cfg_cg_timer_cmd, "timer TNAME SECONDS",
-      "Set a Q.764 timer of this group\n" "Timer name: T1 T4 T5 T6 T7 T8 T9 T12..T23 T27 T33 T35\n"
-      "Value in seconds (decimals allowed, e.g. 0.5; 0.001-" OSMO_STRINGIFY_VAL(CG_TIMER_MAX_S) ")\n")
+/* A Q.764 timer of the group: the override in the table's unit (s), or "default" to use the node's
+ * value ("timer isup TNAME VAL") again */
+DEFUN(cfg_cg_timer, cfg_cg_timer_cmd, "timer TNAME VAL",
+      "Override a Q.764 timer for this group (default: the value of 'timer isup')\n"
+      "Timer name: T1 T4 T5 T6 T7 T8 T9 T12..T23\n"
+      "Value in seconds (a whole number in the timer's Q.764 range), or 'default'\n")
 {
 	struct isup_cgroup *cg = vty->index;
 	int n = timer_number(argv[0]);
 	struct osmo_tdef *t = n >= 0 ? osmo_tdef_get_entry(cg->T, n) : NULL;
-	unsigned long ms;
+	unsigned long val;
 
 	if (!t) {
 		vty_out(vty, "%% unknown timer '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	if (vty_arg_seconds_ms(vty, "timer value", argv[1], 0.001, CG_TIMER_MAX_S, &ms) < 0)
+	if (!strcmp(argv[1], "default")) {
+		cgroup_timer_override(cg, n, false, 0);
+		return CMD_SUCCESS;
+	}
+	if (arg_ulong(argv[1], t->min_val, t->max_val, &val) < 0) {
+		vty_out(vty, "%% timer T%d value '%s': not a whole number of seconds in %lu-%lu%s", n, argv[1],
+			t->min_val, t->max_val, VTY_NEWLINE);
 		return CMD_WARNING;
-	t->val = ms;
+	}
+	cgroup_timer_override(cg, n, true, val);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cg_timer_show, cfg_cg_timer_show_cmd, "timer [TNAME]",
+      "Show the Q.764 timers of this group\n" "Timer name (default: all)\n")
+{
+	struct isup_cgroup *cg = vty->index;
+	int n = argc > 0 && argv[0] ? timer_number(argv[0]) : 0;
+	struct osmo_tdef *t;
+
+	if (n < 0) {
+		vty_out(vty, "%% unknown timer '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	for (t = cgroup_tdefs(cg); t->T; t++) {
+		if (n && t->T != n)
+			continue;
+		vty_out(vty, "T%d = %lu s%s\t%s%s", t->T, t->val,
+			cgroup_timer_overridden(cg, t->T) ? " (group)" : "", t->desc, VTY_NEWLINE);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -214,11 +241,9 @@ static void cg_write(struct vty *vty, struct isup_cgroup *cg)
 	vty_out(vty, "  direction %s%s", get_value_string(cg_direction_names, cg->dir), VTY_NEWLINE);
 	vty_out(vty, "  selection %s%s", get_value_string(cg_select_names, cg->sel), VTY_NEWLINE);
 	vty_out(vty, "  prefer %s%s", get_value_string(cg_parity_names, cg->parity), VTY_NEWLINE);
-	for (struct osmo_tdef *t = cg->T; t->T; t++) {
-		char secs[32];
-		if (t->val != t->default_val)
-			vty_out(vty, "  timer T%d %s%s", t->T, vty_arg_ms_str(secs, sizeof(secs), t->val), VTY_NEWLINE);
-	}
+	for (struct osmo_tdef *t = cg->T; t->T; t++)
+		if (cgroup_timer_overridden(cg, t->T))
+			vty_out(vty, "  timer T%d %lu%s", t->T, t->val, VTY_NEWLINE);
 }
 
 /* called from the isup node's config writer */
@@ -480,8 +505,11 @@ const char *cgroup_vty_cct_timers(const struct isup_circuit *cct, char *buf, siz
 		append(buf, len, n, &cct->fi->timer);
 	}
 	append(buf, len, cct->fi && cct->fi->state == CCT_ST_RESET_PENDING ? "T17" : "T5", &cct->t_long);
-	append(buf, len, cct->mnt_wait == CCT_MNT_WAIT_UBA ? "T14" : "T12", &cct->t_mnt);
-	append(buf, len, cct->mnt_wait == CCT_MNT_WAIT_UBA ? "T15" : "T13", &cct->t_mnt_long);
+	if (cct->blk_fi && cct->blk_fi->T) {
+		snprintf(n, sizeof(n), "T%d", cct->blk_fi->T);
+		append(buf, len, n, &cct->blk_fi->timer);
+	}
+	append(buf, len, cct->blk_fi && cct->blk_fi->state == BLK_ST_UBL_SENT ? "T15" : "T13", &cct->t_blk_long);
 	if (!buf[0])
 		snprintf(buf, len, "none");
 	return buf;
@@ -502,6 +530,7 @@ void cgroup_vty_init(struct isup_node *node)
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_sel_cmd);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_prefer_cmd);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_timer_cmd);
+	install_element(ISUP_CGROUP_NODE, &cfg_cg_timer_show_cmd);
 	install_element_ve(&show_circuits_cmd);
 	install_element(ENABLE_NODE, &isup_block_cmd);
 	install_element(ENABLE_NODE, &isup_unblock_cmd);

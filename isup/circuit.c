@@ -1,5 +1,6 @@
-/* One ISUP circuit: the Q.764 call control state machine (one osmo_fsm instance per circuit)
- * and its maintenance (blocking) state, which is kept independent of the call state. */
+/* One ISUP circuit: the Q.764 call control state machine (one osmo_fsm instance per circuit).
+ * Its maintenance (blocking) state is a FSM of its own (circuit_blocking.c); the received
+ * messages are dispatched in circuit_rx.c. */
 #include <string.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/logging.h>
@@ -9,6 +10,7 @@
 #include "isup/isup_log.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
+#include "isup/q850.h"
 
 #define S(x) (1 << (x))
 
@@ -22,7 +24,7 @@ static const struct osmo_tdef_state_timeout cct_fsm_timeouts[32] = {
 };
 
 #define cct_state_chg(cct, st) \
-	osmo_tdef_fsm_inst_state_chg((cct)->fi, st, cct_fsm_timeouts, (cct)->cg->T, 15)
+	osmo_tdef_fsm_inst_state_chg((cct)->fi, st, cct_fsm_timeouts, cgroup_tdefs((cct)->cg), 15)
 
 static const struct value_string cct_event_names[] = {
 	OSMO_VALUE_STRING(CCT_EV_RX_IAM), OSMO_VALUE_STRING(CCT_EV_RX_SAM), OSMO_VALUE_STRING(CCT_EV_RX_COT),
@@ -37,48 +39,36 @@ static const struct value_string cct_event_names[] = {
 	{ 0, NULL }
 };
 
-static int cct_tx_simple(struct isup_circuit *cct, uint8_t type)
+int circuit_tx_simple(struct isup_circuit *cct, uint8_t type)
 {
 	struct isup_msg m;
 	isup_msg_init(&m, cct->cg->node->cfg.variant, type, cct->cic);
 	return cgroup_tx(cct->cg, &m);
 }
 
+/* The cause indicators (Q.763 3.12) of a REL or CFN we send */
+void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
+			   uint8_t diag_len)
+{
+	struct isup_cause c = { .location = location, .value = cause };
+	uint8_t raw[40];
+	int len;
+	if (diag_len > sizeof(c.diag))
+		diag_len = sizeof(c.diag);
+	if (diag_len)
+		memcpy(c.diag, diag, diag_len);
+	c.diag_len = diag_len;
+	len = isup_cause_encode(&c, raw, sizeof(raw));
+	if (len > 0)
+		isup_msg_set(m, ISUP_PRM_CAUSE, raw, len);
+}
+
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_msg m;
-	struct isup_cause c = { .location = cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, .value = cause };
-	uint8_t raw[40];
-	int len;
-	if (diag_len > sizeof(c.diag))
-		diag_len = sizeof(c.diag);
-	if (diag_len)
-		memcpy(c.diag, diag, diag_len);
-	c.diag_len = diag_len;
 	isup_msg_init(&m, cct->cg->node->cfg.variant, ISUP_REL, cct->cic);
-	len = isup_cause_encode(&c, raw, sizeof(raw));
-	if (len > 0)
-		isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+	circuit_msg_set_cause(&m, cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, cause, diag, diag_len);
 	return cgroup_tx(cct->cg, &m);
-}
-
-/* Q.764 2.9.5.3: confusion message */
-void isup_tx_cfn(struct isup_cgroup *cg, uint16_t cic, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
-{
-	struct isup_msg m;
-	struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = cause };
-	uint8_t raw[40];
-	int len;
-	if (diag_len > sizeof(c.diag))
-		diag_len = sizeof(c.diag);
-	if (diag_len)
-		memcpy(c.diag, diag, diag_len);
-	c.diag_len = diag_len;
-	isup_msg_init(&m, cg->node->cfg.variant, ISUP_CFN, cic);
-	len = isup_cause_encode(&c, raw, sizeof(raw));
-	if (len > 0)
-		isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
-	cgroup_tx(cg, &m);
 }
 
 static uint8_t msg_cause(const struct isup_msg *msg, uint8_t dflt)
@@ -118,9 +108,9 @@ static void cct_start_release(struct isup_circuit *cct, uint8_t cause)
 /* REL received: RLC and idle (Q.764 2.3.2) */
 static void cct_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg)
 {
-	cct_tx_simple(cct, ISUP_RLC);
+	circuit_tx_simple(cct, ISUP_RLC);
 	cct_state_chg(cct, CCT_ST_IDLE);
-	cct_call_gone(cct, msg_cause(msg, 16));
+	cct_call_gone(cct, msg_cause(msg, Q850_NORMAL_CLEARING));
 }
 
 void circuit_release_local(struct isup_circuit *cct, uint8_t cause)
@@ -165,13 +155,14 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		 * blocking is signalled again */
 		if (cct->lbl_maint || cct->lbl_hw) {
 			LOGPFSML(fi, LOGL_NOTICE, "IAM on a locally blocked circuit: BLO repeated\n");
-			cct_tx_simple(cct, ISUP_BLO);
+			circuit_tx_simple(cct, ISUP_BLO);
 			return;
 		}
 		/* Q.764 2.8.2.3: an IAM on a remotely (maintenance) blocked circuit unblocks it */
 		if (cct->rbl_maint) {
 			LOGPFSML(fi, LOGL_NOTICE, "IAM on a remotely blocked circuit: remote blocking removed\n");
 			cct->rbl_maint = false;
+			circuit_blk_update(cct);
 		}
 		p = isup_msg_find_const(msg, ISUP_PRM_NCI);
 		if (p)
@@ -192,7 +183,7 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case CCT_EV_RX_REL:
 		/* Q.764 2.10.5.1: REL on an idle circuit is answered with RLC */
-		cct_tx_simple(cct, ISUP_RLC);
+		circuit_tx_simple(cct, ISUP_RLC);
 		break;
 	case CCT_EV_RX_RLC:
 		LOGPFSML(fi, LOGL_INFO, "RLC on an idle circuit discarded\n");
@@ -401,7 +392,7 @@ static void st_releasing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CCT_EV_RX_REL:
 		/* Q.764 2.3.1 e): collision of REL messages: RLC, circuit idle */
 		LOGPFSML(fi, LOGL_INFO, "REL collision: RLC sent, circuit idle\n");
-		cct_tx_simple(cct, ISUP_RLC);
+		circuit_tx_simple(cct, ISUP_RLC);
 		cct_state_chg(cct, CCT_ST_IDLE);
 		break;
 	default:
@@ -422,7 +413,7 @@ static void st_reset_pending(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		break;
 	case CCT_EV_RX_REL:
 		/* Q.764 2.9.3.1: a REL in answer to RSC: RLC, circuit idle */
-		cct_tx_simple(cct, ISUP_RLC);
+		circuit_tx_simple(cct, ISUP_RLC);
 		cct->alarm = false;
 		cct_state_chg(cct, CCT_ST_IDLE);
 		break;
@@ -453,19 +444,19 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		/* Q.764 2.9.3.1 / 2.9.3.3: reset: the call (if any) is released, the circuit idled */
 		cct->alarm = false;
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, 41);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
 		break;
 	case CCT_EV_RESET_TX:
-		cct_tx_simple(cct, ISUP_RSC);
+		circuit_tx_simple(cct, ISUP_RSC);
 		cct_state_chg(cct, CCT_ST_RESET_PENDING);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
-		cct_call_gone(cct, 41);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
 		break;
 	case CCT_EV_HW_BLOCK:
 		/* Q.764 2.8.2.3: hardware failure oriented blocking releases the call; the circuit is
 		 * idled without REL */
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, 41);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
 		break;
 	case CCT_EV_ROUTE_LOST:
 		/* MTP-PAUSE: no message can reach the far exchange, so neither side can clear the
@@ -474,7 +465,7 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		 * (Q.764 2.9.3.3), which idles it at both ends. */
 		cct->grs_pending = true;
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, 38);
+		cct_call_gone(cct, Q850_NETWORK_OUT_OF_ORDER);
 		break;
 	}
 }
@@ -486,22 +477,22 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 	switch (fi->T) {
 	case 7:	/* Q.764 2.1.5: no ACM/CON: release */
 		LOGPFSML(fi, LOGL_NOTICE, "T7 expired: no ACM, releasing\n");
-		cct_start_release(cct, 102);
-		cct_call_gone(cct, 102);
+		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		break;
 	case 9:	/* Q.764 2.1.7: no answer */
 		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing\n");
-		cct_start_release(cct, 19);
-		cct_call_gone(cct, 19);
+		cct_start_release(cct, Q850_NO_ANSWER);
+		cct_call_gone(cct, Q850_NO_ANSWER);
 		break;
 	case 8:	/* Q.764 2.1.8: no COT */
 		LOGPFSML(fi, LOGL_NOTICE, "T8 expired: no COT, releasing\n");
-		cct_start_release(cct, 102);
+		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		break;
 	case 6:
 		LOGPFSML(fi, LOGL_NOTICE, "T6 expired: no RES, releasing\n");
-		cct_start_release(cct, 102);
-		cct_call_gone(cct, 102);
+		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		break;
 	case 1:	/* Q.764 2.3.1: retransmit REL, restart T1 */
 		LOGPFSML(fi, LOGL_NOTICE, "T1 expired: REL repeated\n");
@@ -510,7 +501,7 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 		break;
 	case 16: /* Q.764 2.9.3.1: retransmit RSC, restart T16 */
 		LOGPFSML(fi, LOGL_NOTICE, "T16 expired: RSC repeated\n");
-		cct_tx_simple(cct, ISUP_RSC);
+		circuit_tx_simple(cct, ISUP_RSC);
 		cct_state_chg(cct, CCT_ST_RESET_PENDING);
 		break;
 	}
@@ -525,7 +516,7 @@ static void cct_long_timer_cb(void *data)
 		/* Q.764 2.3.1: T5: RSC, alert maintenance, stop T1, start T17 */
 		LOGPFSML(cct->fi, LOGL_ERROR, "T5 expired: no RLC for REL; maintenance alerted, RSC sent\n");
 		cct->alarm = true;
-		cct_tx_simple(cct, ISUP_RSC);
+		circuit_tx_simple(cct, ISUP_RSC);
 		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
 	} else if (cct->fi->state == CCT_ST_RESET_PENDING) {
@@ -534,7 +525,7 @@ static void cct_long_timer_cb(void *data)
 		LOGPFSML(cct->fi, LOGL_ERROR, "T17 expired: no RLC for RSC; maintenance alerted, RSC repeated\n");
 		cct->alarm = true;
 		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);	/* stops T16 */
-		cct_tx_simple(cct, ISUP_RSC);
+		circuit_tx_simple(cct, ISUP_RSC);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
 	}
 }
@@ -617,19 +608,13 @@ static const struct osmo_fsm_state cct_fsm_states[] = {
 	},
 };
 
-/* REL is handled per state where special (releasing, reset pending, idle), else in allstate */
-static void cct_allstate_wrap(struct osmo_fsm_inst *fi, uint32_t event, void *data)
-{
-	cct_allstate(fi, event, data);
-}
-
 static struct osmo_fsm cct_fsm = {
 	.name = "ISUP-circuit",
 	.states = cct_fsm_states,
 	.num_states = ARRAY_SIZE(cct_fsm_states),
 	.allstate_event_mask = S(CCT_EV_APP_REL) | S(CCT_EV_RELEASE_LOCAL) | S(CCT_EV_RESET_RX) |
 			       S(CCT_EV_RESET_TX) | S(CCT_EV_HW_BLOCK) | S(CCT_EV_ROUTE_LOST),
-	.allstate_action = cct_allstate_wrap,
+	.allstate_action = cct_allstate,
 	.timer_cb = cct_timer_cb,
 	.event_names = cct_event_names,
 };
@@ -639,115 +624,27 @@ static __attribute__((constructor)) void cct_fsm_init(void)
 	OSMO_ASSERT(osmo_fsm_register(&cct_fsm) == 0);
 }
 
-/* ---- circuit object -------------------------------------------------------------------- */
-
-static void mnt_timer_cb(void *data);
-static void mnt_long_timer_cb(void *data);
-
-struct isup_circuit *circuit_alloc(struct isup_cgroup *cg, uint16_t cic, const char *bearer)
+/* Allocate the circuit's call control FSM instance and its T5/T17 timer */
+struct osmo_fsm_inst *circuit_fsm_alloc(struct isup_circuit *cct, const char *id)
 {
-	struct isup_circuit *cct = talloc_zero(cg, struct isup_circuit);
-	char id[64];
-	cct->cg = cg;
-	cct->cic = cic;
-	cct->bearer = bearer ? talloc_strdup(cct, bearer) : NULL;
-	snprintf(id, sizeof(id), "%s-cic%u", cg->name, cic);
-	osmo_identifier_sanitize_buf(id, NULL, '_');
-	cct->fi = osmo_fsm_inst_alloc(&cct_fsm, cct, cct, LOGL_DEBUG, id);
 	osmo_timer_setup(&cct->t_long, cct_long_timer_cb, cct);
-	osmo_timer_setup(&cct->t_mnt, mnt_timer_cb, cct);
-	osmo_timer_setup(&cct->t_mnt_long, mnt_long_timer_cb, cct);
-	return cct;
+	return osmo_fsm_inst_alloc(&cct_fsm, cct, cct, LOGL_DEBUG, id);
 }
 
-void circuit_free(struct isup_circuit *cct)
+/* Q.764 2.8.2.1: BLO after an IAM sent, before any backward message: the call is released on
+ * this circuit and repeated on another one */
+void circuit_release_for_repeat(struct isup_circuit *cct)
 {
-	if (cct->call) {
-		struct isup_call *call = cct->call;
-		cct->call = NULL;
-		call->cct = NULL;
-		talloc_free(call);
-	}
-	osmo_timer_del(&cct->t_long);
-	osmo_timer_del(&cct->t_mnt);
-	osmo_timer_del(&cct->t_mnt_long);
-	osmo_fsm_inst_free(cct->fi);
-	talloc_free(cct);
-}
-
-bool circuit_idle(const struct isup_circuit *cct)
-{
-	return cct->fi->state == CCT_ST_IDLE;
-}
-
-/* Usable for a new outgoing call: idle, no blocking either way, not being reset */
-bool circuit_usable_out(const struct isup_circuit *cct)
-{
-	return circuit_idle(cct) && !cct->lbl_maint && !cct->lbl_hw && !cct->rbl_maint && !cct->rbl_hw &&
-	       !cct->grs_pending;
-}
-
-const char *circuit_state_name(const struct isup_circuit *cct)
-{
-	return osmo_fsm_inst_state_name(cct->fi);
-}
-
-const char *circuit_mnt_str(const struct isup_circuit *cct, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s%s%s%s%s",
-		 cct->lbl_maint ? "local-maint," : "", cct->lbl_hw ? "local-hw," : "",
-		 cct->rbl_maint ? "remote-maint," : "", cct->rbl_hw ? "remote-hw," : "",
-		 cct->mnt_wait == CCT_MNT_WAIT_BLA ? "wait-BLA," : cct->mnt_wait == CCT_MNT_WAIT_UBA ? "wait-UBA," : "",
-		 cct->grs_pending ? "GRS-pending," : "", cct->alarm ? "ALARM," : "");
-	if (!buf[0])
-		snprintf(buf, len, "unblocked");
-	else
-		buf[strlen(buf) - 1] = 0;
-	return buf;
-}
-
-/* Q.763 3.14 circuit state indicator */
-uint8_t circuit_state_ind(const struct isup_circuit *cct)
-{
-	uint8_t ba, dc, fe;
-	switch (cct->fi->state) {
-	case CCT_ST_IDLE: dc = 3; break;
-	case CCT_ST_RELEASING:
-	case CCT_ST_RESET_PENDING: dc = 0; break;	/* transient */
-	default: dc = cct->call && cct->call->outgoing ? 2 : 1; break;
-	}
-	ba = (cct->lbl_maint ? 1 : 0) | (cct->rbl_maint ? 2 : 0);
-	fe = (cct->lbl_hw ? 1 : 0) | (cct->rbl_hw ? 2 : 0);
-	if (dc == 0)
-		ba = 0;
-	return ba | (dc << 2) | (fe << 4);
-}
-
-static enum cct_event msg_event(uint8_t type)
-{
-	switch (type) {
-	case ISUP_IAM: return CCT_EV_RX_IAM;
-	case ISUP_SAM: return CCT_EV_RX_SAM;
-	case ISUP_COT: return CCT_EV_RX_COT;
-	case ISUP_ACM: return CCT_EV_RX_ACM;
-	case ISUP_CPG: return CCT_EV_RX_CPG;
-	case ISUP_ANM: return CCT_EV_RX_ANM;
-	case ISUP_CON: return CCT_EV_RX_CON;
-	case ISUP_REL: return CCT_EV_RX_REL;
-	case ISUP_RLC: return CCT_EV_RX_RLC;
-	case ISUP_SUS: return CCT_EV_RX_SUS;
-	case ISUP_RES: return CCT_EV_RX_RES;
-	default: return CCT_EV_RX_PASS;
-	}
-}
-
-static bool event_permitted(struct osmo_fsm_inst *fi, uint32_t ev)
-{
-	return (fi->fsm->states[fi->state].in_event_mask & S(ev)) || (fi->fsm->allstate_event_mask & S(ev));
+	struct isup_call *call = cct->call;
+	cct->call = NULL;
+	call->cct = NULL;
+	cct_start_release(cct, Q850_TEMPORARY_FAILURE);
+	if (!call_repeat_attempt(call))
+		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE);
 }
 
 /* Q.764 2.9.1.4: dual seizure. Returns true when the received IAM is to be processed. */
-static bool dual_seizure(struct isup_circuit *cct)
+bool circuit_dual_seizure(struct isup_circuit *cct)
 {
 	struct isup_call *call = cct->call;
 	cct->cg->dual_seizures++;
@@ -762,169 +659,8 @@ static bool dual_seizure(struct isup_circuit *cct)
 	call->cct = NULL;
 	osmo_fsm_inst_state_chg(cct->fi, CCT_ST_IDLE, 0, 0);
 	if (!call_repeat_attempt(call))
-		call_release_ind(call, 34);
+		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE);
 	return true;
-}
-
-/* Maintenance / call messages for this circuit (group messages are handled in cgroup.c) */
-void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg)
-{
-	struct osmo_fsm_inst *fi = cct->fi;
-	enum cct_event ev;
-
-	switch (msg->type) {
-	case ISUP_RSC:
-		circuit_reset_rx(cct, false);
-		return;
-	case ISUP_BLO:
-		/* Q.764 2.8.2.1 */
-		cct->rbl_maint = true;
-		cct_tx_simple(cct, ISUP_BLA);
-		if (fi->state == CCT_ST_OUT_WAIT_ACM && cct->call) {
-			/* Q.764 2.8.2.1: blocking after an IAM sent, before any backward message:
-			 * release and repeat the call on another circuit */
-			struct isup_call *call = cct->call;
-			cct->call = NULL;
-			call->cct = NULL;
-			cct_start_release(cct, 41);
-			if (!call_repeat_attempt(call))
-				call_release_ind(call, 34);
-		}
-		return;
-	case ISUP_UBL:
-		cct->rbl_maint = false;
-		cct_tx_simple(cct, ISUP_UBA);
-		return;
-	case ISUP_BLA:
-		if (cct->mnt_wait == CCT_MNT_WAIT_BLA) {
-			cct->mnt_wait = CCT_MNT_NONE;
-			osmo_timer_del(&cct->t_mnt);
-			osmo_timer_del(&cct->t_mnt_long);
-		} else {
-			LOGPFSML(fi, LOGL_INFO, "unexpected BLA discarded\n");
-		}
-		return;
-	case ISUP_UBA:
-		if (cct->mnt_wait == CCT_MNT_WAIT_UBA) {
-			cct->mnt_wait = CCT_MNT_NONE;
-			osmo_timer_del(&cct->t_mnt);
-			osmo_timer_del(&cct->t_mnt_long);
-		} else {
-			LOGPFSML(fi, LOGL_INFO, "unexpected UBA discarded\n");
-		}
-		return;
-	case ISUP_CCR:
-		/* continuity re-check: no loop-back equipment here, report failure by not looping;
-		 * answer as an idle circuit would after the test: LPA */
-		cct_tx_simple(cct, ISUP_LPA);
-		return;
-	}
-
-	ev = msg_event(msg->type);
-	if (ev == CCT_EV_RX_IAM && cct->fi->state == CCT_ST_OUT_WAIT_ACM) {
-		if (!dual_seizure(cct))
-			return;
-	}
-	if (!event_permitted(fi, ev)) {
-		/* Q.764 2.10.5.1: unexpected message */
-		if (fi->state == CCT_ST_IDLE) {
-			LOGPFSML(fi, LOGL_NOTICE, "unexpected %s on an idle circuit: circuit reset\n",
-				 isup_msg_name(msg->type));
-			circuit_send_rsc(cct);
-		} else {
-			LOGPFSML(fi, LOGL_NOTICE, "unexpected %s in state %s discarded\n", isup_msg_name(msg->type),
-				 osmo_fsm_inst_state_name(fi));
-		}
-		return;
-	}
-	osmo_fsm_inst_dispatch(fi, ev, (void *)msg);
-}
-
-void circuit_reset_rx(struct isup_circuit *cct, bool from_grs)
-{
-	bool was_resetting = cct->fi->state == CCT_ST_RESET_PENDING;
-	/* Q.764 2.9.3.1 b)/c): a reset removes remote blocking; local blocking is signalled again */
-	cct->rbl_maint = false;
-	cct->rbl_hw = false;
-	if (cct->fi->state != CCT_ST_IDLE || cct->call)
-		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_RESET_RX, NULL);
-	(void)was_resetting;
-	if (!from_grs) {
-		if (cct->lbl_maint)
-			cct_tx_simple(cct, ISUP_BLO);
-		cct_tx_simple(cct, ISUP_RLC);
-	}
-}
-
-void circuit_route_lost(struct isup_circuit *cct)
-{
-	if (cct->fi->state != CCT_ST_IDLE || cct->call)
-		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_ROUTE_LOST, NULL);
-}
-
-void circuit_send_rsc(struct isup_circuit *cct)
-{
-	osmo_fsm_inst_dispatch(cct->fi, CCT_EV_RESET_TX, NULL);
-}
-
-/* ---- blocking (Q.764 2.8.2) ---------------------------------------------------------------- */
-
-static void mnt_send(struct isup_circuit *cct)
-{
-	cct_tx_simple(cct, cct->mnt_wait == CCT_MNT_WAIT_BLA ? ISUP_BLO : ISUP_UBL);
-	cgroup_timer_schedule(cct->cg, &cct->t_mnt, cct->mnt_wait == CCT_MNT_WAIT_BLA ? 12 : 14);
-}
-
-static void mnt_timer_cb(void *data)
-{
-	struct isup_circuit *cct = data;
-	LOGPFSML(cct->fi, LOGL_NOTICE, "T%u expired: %s repeated\n", cct->mnt_wait == CCT_MNT_WAIT_BLA ? 12 : 14,
-		 cct->mnt_wait == CCT_MNT_WAIT_BLA ? "BLO" : "UBL");
-	mnt_send(cct);
-}
-
-static void mnt_long_timer_cb(void *data)
-{
-	struct isup_circuit *cct = data;
-	int T = cct->mnt_wait == CCT_MNT_WAIT_BLA ? 13 : 15;
-	LOGPFSML(cct->fi, LOGL_ERROR, "T%d expired: maintenance alerted, %s repeated\n", T,
-		 cct->mnt_wait == CCT_MNT_WAIT_BLA ? "BLO" : "UBL");
-	cct->alarm = true;
-	osmo_timer_del(&cct->t_mnt);
-	cct_tx_simple(cct, cct->mnt_wait == CCT_MNT_WAIT_BLA ? ISUP_BLO : ISUP_UBL);
-	cgroup_timer_schedule(cct->cg, &cct->t_mnt_long, T);
-}
-
-int circuit_block(struct isup_circuit *cct, bool block)
-{
-	cct->lbl_maint = block;
-	cct->mnt_wait = block ? CCT_MNT_WAIT_BLA : CCT_MNT_WAIT_UBA;
-	osmo_timer_del(&cct->t_mnt_long);
-	cgroup_timer_schedule(cct->cg, &cct->t_mnt_long, block ? 13 : 15);
-	mnt_send(cct);
-	return 0;
-}
-
-void circuit_remote_group_block(struct isup_circuit *cct, bool block, bool hw)
-{
-	if (hw) {
-		cct->rbl_hw = block;
-		if (block && (cct->fi->state != CCT_ST_IDLE || cct->call))
-			osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);
-	} else {
-		cct->rbl_maint = block;
-	}
-}
-
-void circuit_local_group_block(struct isup_circuit *cct, bool block, bool hw)
-{
-	if (hw) {
-		cct->lbl_hw = block;
-		if (block && (cct->fi->state != CCT_ST_IDLE || cct->call))
-			osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);
-	} else {
-		cct->lbl_maint = block;
-	}
 }
 
 int circuit_call_start(struct isup_circuit *cct, struct isup_call *call)

@@ -11,6 +11,8 @@ int isup_log_cat_m3ua = DLGLOBAL;
 /* The library's osmo_fsm definitions, which log in DISUP */
 static const char *const isup_fsm_names[] = {
 	"ISUP-circuit",
+	"ISUP-blocking",
+	"ISUP-cgroup-sup",
 };
 
 void isup_set_log_cat(int isup_cat, int m3ua_cat)

@@ -14,13 +14,18 @@ struct isup_node *isup_node_alloc(void *ctx)
 	INIT_LLIST_HEAD(&node->remote_sps);
 	INIT_LLIST_HEAD(&node->cgroups);
 	INIT_LLIST_HEAD(&node->upts);
-	node->t4_ms = 300000;
+	node->T = isup_tdefs_alloc(node);
 	node->cfg.ss7_id = 0;
 	node->cfg.variant = ISUP_VARIANT_ITU;
 	node->cfg.ni = 2;
 	node->cfg.pass_on_unknown_params = true;
 	isup_set_log_cat(DISUP, DM3UA);	/* the FSMs' log_subsys: DLGLOBAL unless the application set it */
 	return node;
+}
+
+struct osmo_tdef *isup_node_tdefs(struct isup_node *node)
+{
+	return node->T;
 }
 
 struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str)
@@ -94,12 +99,13 @@ static void upt_t4_cb(void *data)
 {
 	struct isup_upt *u = data;
 	struct isup_msg m;
+	unsigned long t4_ms = osmo_tdef_get(u->node->T, 4, OSMO_TDEF_MS, 300000);
 	LOGP(DISUP, LOGL_NOTICE, "T4 expired: no UPA from %s, UPT repeated\n", isup_mtp_pc_str(u->node->mtp, u->dpc));
 	isup_msg_init(&m, u->node->cfg.variant, ISUP_UPT, u->cic);
 	isup_mtp_send(u->node->mtp, u->dpc, &m);
 	u->sent++;
 	u->node->tx_upt++;
-	osmo_timer_schedule(&u->t4, u->node->t4_ms / 1000, (u->node->t4_ms % 1000) * 1000);
+	osmo_timer_schedule(&u->t4, t4_ms / 1000, (t4_ms % 1000) * 1000);
 }
 
 int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic)

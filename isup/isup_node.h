@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/core/tdef.h>
 #include "isup/isup.h"
 #include "isup/isup_mtp.h"
 #include "isup/isup_node_api.h"
@@ -51,7 +52,7 @@ struct isup_node {
 	void *call_app;
 	uint8_t refuse_cause;		/* shutdown: every new IAM is released with this cause (0: off) */
 	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
-	unsigned long t4_ms;
+	struct osmo_tdef *T;		/* Q.764 timers (isup_tdef.c): "timer isup TNAME VAL" */
 	uint64_t rx_upa, tx_upt;
 	struct llist_head remote_sps;	/* struct isup_remote_sp */
 	struct isup_mtp *mtp;		/* NULL until started */

@@ -20,3 +20,6 @@ void isup_set_log_cat(int isup_cat, int m3ua_cat);
 void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_node_id);
 /* Optional: the layer above writes its own lines into the "isup" node (e.g. the test call app) */
 extern void (*isup_node_vty_write_hook)(struct vty *vty);
+/* The node's Q.764 timer table (unit s), for the application's osmo_tdef_group "isup" */
+struct osmo_tdef;
+struct osmo_tdef *isup_node_tdefs(struct isup_node *node);

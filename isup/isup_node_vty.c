@@ -4,6 +4,7 @@
 #include <time.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
+#include <osmocom/vty/tdef_vty.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
 #include "isup/isup_vty.h"
@@ -13,17 +14,6 @@
 static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);
 void cgroup_vty_write(struct vty *vty, struct isup_node *node);
-
-DEFUN(cfg_isup_t4, cfg_isup_t4_cmd, "timer t4 SECONDS",
-      "Node timer\n" "T4: UPT sent, waiting for UPA (Q.764 2.13)\n" "Seconds (decimals allowed, 0.001-3600)\n")
-{
-	unsigned long ms;
-	/* Q.764 Annex A: T4 5-15 min; up to an hour accepted (lab and test settings go lower) */
-	if (vty_arg_seconds_ms(vty, "timer t4", argv[0], 0.001, 3600, &ms) < 0)
-		return CMD_WARNING;
-	g_vty_node->t4_ms = ms;
-	return CMD_SUCCESS;
-}	/* the object the commands act on (set by isup_node_vty_init) */
 
 int isup_vty_node, isup_vty_cgroup_node;	/* the application's ids (isup_node_vty_init) */
 
@@ -97,6 +87,9 @@ static int config_write_isup(struct vty *vty)
 {
 	struct isup_node *node = g_vty_node;
 	struct isup_remote_sp *sp;
+	/* the "timer isup" lines of the config node (osmo_tdef_vty group "isup" of the application):
+	 * the values set, before the node */
+	osmo_tdef_vty_write(vty, node->T, "timer isup ");
 	vty_out(vty, "isup%s", VTY_NEWLINE);
 	vty_out(vty, " cs7-instance %u%s", node->cfg.ss7_id, VTY_NEWLINE);
 	vty_out(vty, " variant %s%s", node->cfg.variant == ISUP_VARIANT_ANSI ? "ansi" : "itu", VTY_NEWLINE);
@@ -104,10 +97,6 @@ static int config_write_isup(struct vty *vty)
 	vty_out(vty, " unknown-parameters %s%s", node->cfg.pass_on_unknown_params ? "pass-on" : "discard", VTY_NEWLINE);
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
-	if (node->t4_ms != 300000) {
-		char secs[32];
-		vty_out(vty, " timer t4 %s%s", vty_arg_ms_str(secs, sizeof(secs), node->t4_ms), VTY_NEWLINE);
-	}
 	if (isup_node_vty_write_hook)
 		isup_node_vty_write_hook(vty);
 	cgroup_vty_write(vty, node);
@@ -151,7 +140,6 @@ void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_nod
 	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
 	install_element(ISUP_NODE, &cfg_isup_unknown_cmd);
 	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
-	install_element(ISUP_NODE, &cfg_isup_t4_cmd);
 	cgroup_vty_init(node);
 	install_element_ve(&show_isup_routes_cmd);
 }

@@ -49,32 +49,3 @@ int vty_arg_ulong(struct vty *vty, const char *what, const char *s, unsigned lon
 	vty_out(vty, "%% %s '%s': not a number in %lu-%lu%s", what, s ? s : "", min, max, VTY_NEWLINE);
 	return -1;
 }
-
-int vty_arg_seconds_ms(struct vty *vty, const char *what, const char *s, double min_s, double max_s,
-		       unsigned long *ms)
-{
-	double v;
-
-	if (arg_double(s, min_s, max_s, &v) < 0 || v * 1000 + 0.5 < 1) {
-		vty_out(vty, "%% %s '%s': not a number of seconds in %g-%g%s", what, s ? s : "", min_s, max_s,
-			VTY_NEWLINE);
-		return -1;
-	}
-	*ms = (unsigned long)(v * 1000 + 0.5);
-	return 0;
-}
-
-const char *vty_arg_ms_str(char *buf, unsigned int len, unsigned long ms)
-{
-	char *end;
-
-	if (!(ms % 1000)) {
-		snprintf(buf, len, "%lu", ms / 1000);
-		return buf;
-	}
-	snprintf(buf, len, "%lu.%03lu", ms / 1000, ms % 1000);
-	/* "20.500" -> "20.5" */
-	for (end = buf + strlen(buf) - 1; end > buf && *end == '0'; end--)
-		*end = '\0';
-	return buf;
-}

@@ -13,9 +13,3 @@ int arg_double(const char *s, double min, double max, double *val);
 /* A decimal integer in MIN..MAX (no sign, no trailing characters). */
 int vty_arg_ulong(struct vty *vty, const char *what, const char *s, unsigned long min, unsigned long max,
 		  unsigned long *val);
-/* A number of seconds (decimals allowed) in MIN_S..MAX_S, finite, returned in milliseconds
- * (rounded); a value that rounds to 0 ms is refused. */
-int vty_arg_seconds_ms(struct vty *vty, const char *what, const char *s, double min_s, double max_s,
-		       unsigned long *ms);
-/* MS as the seconds the config writer prints ("20", "20.5", "0.001"): read back exactly. */
-const char *vty_arg_ms_str(char *buf, unsigned int len, unsigned long ms);

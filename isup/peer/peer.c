@@ -1,4 +1,4 @@
-/* isup-peer scenario engine and automatic responders.
+/* isup-peer scenario engine (its commands: peer_cmd.c, the automatic responders: peer_auto.c).
  *
  * Scenario language (one command per line, '#' starts a comment line):
  *   dpc PC                 default destination point code
@@ -43,31 +43,12 @@
 #include <osmocom/core/utils.h>
 
 #include "isup/peer/peer.h"
+#include "isup/peer/peer_int.h"
 #include "isup/vty_arg.h"
-
-/* longest wait of a scenario step (within=, wait-route, sleep, auto iam delays), seconds */
-#define PEER_MAX_WAIT_S 86400
 
 static size_t isup_cic_len(enum isup_variant v)
 {
 	return 2;	/* ITU and ANSI both carry the CIC in two octets */
-}
-
-/* ---- automatic RLC tracking: the REL the automatic IAM answering sent ------------------- */
-
-static void auto_rlc_set(struct peer *peer, uint16_t cic, bool on)
-{
-	if (cic >= PEER_MAX_CIC)
-		return;
-	if (on)
-		peer->auto_rlc[cic / 8] |= 1u << (cic % 8);
-	else
-		peer->auto_rlc[cic / 8] &= ~(1u << (cic % 8));
-}
-
-static bool auto_rlc_get(const struct peer *peer, uint16_t cic)
-{
-	return cic < PEER_MAX_CIC && (peer->auto_rlc[cic / 8] & (1u << (cic % 8)));
 }
 
 static double now_s(void)
@@ -90,7 +71,7 @@ static const char *tstamp_at(struct peer *peer, double t)
 	return buf;
 }
 
-static const char *tstamp(struct peer *peer)
+const char *tstamp(struct peer *peer)
 {
 	return tstamp_at(peer, rel_t(peer));
 }
@@ -119,7 +100,7 @@ static void print_msg(struct peer *peer, double t, const char *dir, uint32_t pc,
 	fflush(peer->out);
 }
 
-static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg)
+int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg)
 {
 	/* stamped before it leaves: whatever it causes comes after this time (tests compare
 	 * RTP arrival times with it) */
@@ -132,223 +113,12 @@ static int peer_send(struct peer *peer, uint32_t dpc, const struct isup_msg *msg
 	return rc;
 }
 
-/* ---- delayed sends (auto IAM answering) ----------------------------------------------- */
-
-/* A delayed message is due. libosmocore runs the timers that are due at one wake-up in reverse
- * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
- * same circuit that were scheduled before this one and are due no later go out first, in the
- * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
-static void pending_cb(void *data)
-{
-	struct peer_pending_tx *p = data, *q, *q2;
-	struct peer *peer = p->peer;
-
-	llist_for_each_entry_safe(q, q2, &peer->pending, list) {
-		if (q == p)
-			break;
-		if (q->dpc != p->dpc || q->msg.cic != p->msg.cic || timercmp(&q->timer.timeout, &p->timer.timeout, >))
-			continue;
-		osmo_timer_del(&q->timer);
-		if (q->msg.type == ISUP_REL)
-			auto_rlc_set(peer, q->msg.cic, true);
-		peer_send(peer, q->dpc, &q->msg);
-		llist_del(&q->list);
-		talloc_free(q);
-	}
-	/* Q.764 2.3.1: the far end answers our REL with RLC, consumed here */
-	if (p->msg.type == ISUP_REL)
-		auto_rlc_set(peer, p->msg.cic, true);
-	peer_send(peer, p->dpc, &p->msg);
-	llist_del(&p->list);
-	talloc_free(p);
-}
-
-static void send_later(struct peer *peer, uint32_t dpc, const struct isup_msg *msg, int ms)
-{
-	struct peer_pending_tx *p = talloc_zero(peer, struct peer_pending_tx);
-	p->peer = peer;
-	p->dpc = dpc;
-	p->msg = *msg;
-	llist_add_tail(&p->list, &peer->pending);
-	osmo_timer_setup(&p->timer, pending_cb, p);
-	osmo_timer_schedule(&p->timer, ms / 1000, (ms % 1000) * 1000);
-}
-
-/* Drop queued automatic messages for a CIC (a REL/RSC for it ends the call) */
-static void pending_cancel_cic(struct peer *peer, uint32_t dpc, uint16_t cic)
-{
-	struct peer_pending_tx *p, *p2;
-	llist_for_each_entry_safe(p, p2, &peer->pending, list) {
-		if (p->dpc == dpc && p->msg.cic == cic) {
-			osmo_timer_del(&p->timer);
-			llist_del(&p->list);
-			talloc_free(p);
-		}
-	}
-}
-
-/* ---- automatic responders ------------------------------------------------------------- */
-
-static void reply_simple(struct peer *peer, uint32_t dpc, uint8_t type, uint16_t cic)
-{
-	struct isup_msg m;
-	isup_msg_init(&m, peer->variant, type, cic);
-	peer_send(peer, dpc, &m);
-}
-
-/* GRA / CGBA / CGUA / CQR: echo the range, status per the procedure */
-static void reply_range(struct peer *peer, uint32_t dpc, const struct isup_msg *in, uint8_t type, bool copy_status)
-{
-	struct isup_msg m;
-	const struct isup_param *p = isup_msg_find_const(in, ISUP_PRM_RANGE_STATUS);
-	struct isup_range_status rs = { 0 };
-	uint8_t raw[40];
-	int len;
-
-	isup_msg_init(&m, peer->variant, type, in->cic);
-	if (p)
-		isup_range_status_decode(&rs, p->val, p->len);
-	if (!copy_status)
-		memset(rs.status, 0, sizeof(rs.status));
-	rs.status_present = (type != ISUP_CQR);
-	len = isup_range_status_encode(&rs, raw, sizeof(raw));
-	if (len > 0)
-		isup_msg_set(&m, ISUP_PRM_RANGE_STATUS, raw, len);
-	if (type == ISUP_CGBA || type == ISUP_CGUA) {
-		const struct isup_param *t = isup_msg_find_const(in, ISUP_PRM_CGSMT);
-		uint8_t v = t && t->len ? t->val[0] : 0;
-		isup_msg_set(&m, ISUP_PRM_CGSMT, &v, 1);
-	}
-	if (type == ISUP_CQR) {
-		/* circuit state indicator: one octet per circuit, 0x0c = idle, no blocking (Q.763 3.14) */
-		uint8_t csi[32];
-		unsigned int n = rs.range + 1u;
-		memset(csi, 0x0c, sizeof(csi));
-		isup_msg_set(&m, ISUP_PRM_CIRCUIT_STATE_IND, csi, n > 32 ? 32 : n);
-	}
-	peer_send(peer, dpc, &m);
-}
-
-static void auto_iam(struct peer *peer, uint32_t dpc, const struct isup_msg *iam)
-{
-	struct peer_iam_cfg *c = &peer->iam;
-	struct isup_msg m;
-	char err[128];
-	struct msgspec sp;
-	int t_answer = 0;
-
-	if (c->reject_cause > 0) {
-		char txt[64];
-		snprintf(txt, sizeof(txt), "REL cause=%d", c->reject_cause);
-		msgspec_parse(&sp, txt, err, sizeof(err));
-		msgspec_build(&m, peer->variant, &sp, iam->cic, err, sizeof(err));
-		send_later(peer, dpc, &m, c->acm_ms > 0 ? c->acm_ms : 0);
-		return;
-	}
-	if (c->con_ms >= 0) {
-		msgspec_parse(&sp, "CON", err, sizeof(err));
-		msgspec_build(&m, peer->variant, &sp, iam->cic, err, sizeof(err));
-		send_later(peer, dpc, &m, c->con_ms);
-		t_answer = c->con_ms;
-	} else {
-		if (c->acm_ms >= 0) {
-			msgspec_parse(&sp, c->inband ? "ACM obci.inband=1" : "ACM", err, sizeof(err));
-			msgspec_build(&m, peer->variant, &sp, iam->cic, err, sizeof(err));
-			send_later(peer, dpc, &m, c->acm_ms);
-		}
-		if (c->anm_ms >= 0) {
-			/* never before the ACM, even with equal delays (timers of equal expiry run in any order) */
-			int anm_ms = c->acm_ms >= 0 && c->anm_ms <= c->acm_ms ? c->acm_ms + 1 : c->anm_ms;
-			isup_msg_init(&m, peer->variant, ISUP_ANM, iam->cic);
-			send_later(peer, dpc, &m, anm_ms);
-			t_answer = anm_ms;
-		} else {
-			return;
-		}
-	}
-	if (c->release_ms >= 0) {
-		msgspec_parse(&sp, "REL cause=16", err, sizeof(err));
-		msgspec_build(&m, peer->variant, &sp, iam->cic, err, sizeof(err));
-		send_later(peer, dpc, &m, t_answer + c->release_ms);
-	}
-}
-
-/* Returns true when the message was handled automatically (not queued for expect). */
-static bool auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
-{
-	switch (msg->type) {
-	case ISUP_REL:
-		if (!peer->autoresp[PEER_AUTO_REL])
-			return false;
-		pending_cancel_cic(peer, opc, msg->cic);
-		reply_simple(peer, opc, ISUP_RLC, msg->cic);
-		return true;
-	case ISUP_RSC:
-		if (!peer->autoresp[PEER_AUTO_RSC])
-			return false;
-		pending_cancel_cic(peer, opc, msg->cic);
-		reply_simple(peer, opc, ISUP_RLC, msg->cic);
-		return true;
-	case ISUP_GRS:
-		if (!peer->autoresp[PEER_AUTO_GRS])
-			return false;
-		reply_range(peer, opc, msg, ISUP_GRA, false);
-		return true;
-	case ISUP_BLO:
-		if (!peer->autoresp[PEER_AUTO_BLO])
-			return false;
-		reply_simple(peer, opc, ISUP_BLA, msg->cic);
-		return true;
-	case ISUP_UBL:
-		if (!peer->autoresp[PEER_AUTO_UBL])
-			return false;
-		reply_simple(peer, opc, ISUP_UBA, msg->cic);
-		return true;
-	case ISUP_CGB:
-		if (!peer->autoresp[PEER_AUTO_CGB])
-			return false;
-		reply_range(peer, opc, msg, ISUP_CGBA, true);
-		return true;
-	case ISUP_CGU:
-		if (!peer->autoresp[PEER_AUTO_CGU])
-			return false;
-		reply_range(peer, opc, msg, ISUP_CGUA, true);
-		return true;
-	case ISUP_UPT:
-		if (!peer->autoresp[PEER_AUTO_UPT])
-			return false;
-		reply_simple(peer, opc, ISUP_UPA, msg->cic);
-		return true;
-	case ISUP_CQM:
-		if (!peer->autoresp[PEER_AUTO_CQM])
-			return false;
-		reply_range(peer, opc, msg, ISUP_CQR, false);
-		return true;
-	case ISUP_IAM:
-		if (!peer->autoresp[PEER_AUTO_IAM])
-			return false;
-		auto_rlc_set(peer, msg->cic, false);	/* a new call on the circuit */
-		auto_iam(peer, opc, msg);
-		return true;
-	case ISUP_RLC:
-		/* RLC for a REL the automatic IAM answering sent */
-		if (!auto_rlc_get(peer, msg->cic))
-			return false;
-		auto_rlc_set(peer, msg->cic, false);
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* ---- scenario execution --------------------------------------------------------------- */
 
 static void run(struct peer *peer);
 static void after_step(struct peer *peer, bool ok);
-static bool check_unexpected(struct peer *peer, const char *when);
 
-static void step_result(struct peer *peer, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void step_result(struct peer *peer, bool ok, const char *fmt, ...)
+void step_result(struct peer *peer, bool ok, const char *fmt, ...)
 {
 	char detail[512];
 	va_list ap;
@@ -421,7 +191,7 @@ static void rxq_del(struct peer *peer, struct peer_rxq_entry *e)
 }
 
 /* " REL/cic=1@1.234 ..." for the unexpected messages in the queue; returns their number */
-static unsigned int rxq_unexpected_str(const struct peer *peer, char *buf, size_t len)
+unsigned int rxq_unexpected_str(const struct peer *peer, char *buf, size_t len)
 {
 	const struct peer_rxq_entry *e;
 	unsigned int n = 0;
@@ -466,7 +236,7 @@ static struct peer_rxq_entry *expect_candidate(struct peer *peer)
 }
 
 /* Try to satisfy the pending expect from the queue; true if the step completed. */
-static bool try_expect(struct peer *peer)
+bool try_expect(struct peer *peer)
 {
 	struct peer_rxq_entry *e = expect_candidate(peer);
 	const struct peer_rxq_entry *before;
@@ -495,7 +265,7 @@ static bool try_expect(struct peer *peer)
 }
 
 /* End of the scenario or a flush: every unconsumed message not declared ignorable fails */
-static bool check_unexpected(struct peer *peer, const char *when)
+bool check_unexpected(struct peer *peer, const char *when)
 {
 	struct peer_rxq_entry *e;
 	bool ok = true;
@@ -513,38 +283,11 @@ static bool check_unexpected(struct peer *peer, const char *when)
 	return ok;
 }
 
-static void rxq_clear(struct peer *peer)
+void rxq_clear(struct peer *peer)
 {
 	struct peer_rxq_entry *e, *e2;
 	llist_for_each_entry_safe(e, e2, &peer->rxq, list)
 		rxq_del(peer, e);
-}
-
-/* ignore TYPE|* [cic=N|last] / ignore none */
-static bool cmd_ignore(struct peer *peer, const char *args, char *err, size_t err_len)
-{
-	struct peer_ignore *ig;
-	struct msgspec sp;
-
-	if (!strcmp(args, "none")) {
-		while (!llist_empty(&peer->ignores)) {
-			ig = llist_first_entry(&peer->ignores, struct peer_ignore, list);
-			llist_del(&ig->list);
-			talloc_free(ig);
-		}
-		return true;
-	}
-	if (msgspec_parse(&sp, args, err, err_len) < 0)
-		return false;
-	if (sp.num_kv || sp.dpc[0] || (sp.type < 0 && strncmp(args, "*", 1))) {
-		snprintf(err, err_len, "usage: ignore TYPE|* [cic=N|last] | ignore none");
-		return false;
-	}
-	ig = talloc_zero(peer, struct peer_ignore);
-	ig->type = sp.type;
-	ig->cic = sp.cic == MSGSPEC_CIC_LAST ? peer->last_cic : sp.cic;
-	llist_add_tail(&ig->list, &peer->ignores);
-	return true;
 }
 
 static void wait_timer_cb(void *data)
@@ -594,278 +337,11 @@ static void route_timer_cb(void *data)
 	osmo_timer_schedule(&peer->route_timer, 0, 100 * 1000);
 }
 
-static void start_wait(struct peer *peer, int kind, double secs)
+void start_wait(struct peer *peer, int kind, double secs)
 {
 	peer->wait = kind;
 	peer->wait_start = now_s();
 	osmo_timer_schedule(&peer->wait_timer, (long)secs, (long)((secs - (long)secs) * 1e6));
-}
-
-/* within=SECONDS of an expect: DFLT when absent, -1 when not a number in 0-PEER_MAX_WAIT_S */
-static double take_within(struct msgspec *sp, double dflt)
-{
-	const char *v = msgspec_take(sp, "within");
-	double secs;
-	if (!v)
-		return dflt;
-	return arg_double(v, 0, PEER_MAX_WAIT_S, &secs) == 0 ? secs : -1;
-}
-
-static int resolve_dpc(struct peer *peer, const struct msgspec *sp, uint32_t *dpc)
-{
-	if (sp->dpc[0]) {
-		int pc = isup_mtp_pc_parse(peer->mtp, sp->dpc);
-		if (pc < 0)
-			return -1;
-		*dpc = pc;
-		return 0;
-	}
-	if (!peer->dpc_set)
-		return -1;
-	*dpc = peer->dpc;
-	return 0;
-}
-
-static bool cmd_auto(struct peer *peer, char *args, char *err, size_t err_len)
-{
-	static const char *names[_PEER_AUTO_NUM] = { "rel", "rsc", "grs", "blo", "ubl", "cgb", "cgu", "upt", "cqm", "iam" };
-	char *save = NULL, *name = strtok_r(args, " \t", &save), *onoff = strtok_r(NULL, " \t", &save), *kv;
-	bool on;
-	int idx = -1;
-
-	if (!name || !onoff || (strcmp(onoff, "on") && strcmp(onoff, "off"))) {
-		snprintf(err, err_len, "usage: auto NAME on|off [k=v...]");
-		return false;
-	}
-	on = !strcmp(onoff, "on");
-	if (!strcmp(name, "all")) {
-		for (int i = 0; i < _PEER_AUTO_NUM; i++)
-			if (i != PEER_AUTO_IAM)
-				peer->autoresp[i] = on;
-		return true;
-	}
-	for (int i = 0; i < _PEER_AUTO_NUM; i++)
-		if (!strcmp(names[i], name))
-			idx = i;
-	if (idx < 0) {
-		snprintf(err, err_len, "unknown auto responder '%s'", name);
-		return false;
-	}
-	peer->autoresp[idx] = on;
-	if (idx == PEER_AUTO_IAM && on) {
-		struct peer_iam_cfg c = { .acm_ms = 0, .anm_ms = -1, .con_ms = -1, .reject_cause = 0, .release_ms = -1 };
-		while ((kv = strtok_r(NULL, " \t", &save))) {
-			char *eq = strchr(kv, '=');
-			unsigned long uv;
-			int v;
-			if (!eq) {
-				snprintf(err, err_len, "expected k=v, got '%s'", kv);
-				return false;
-			}
-			*eq = 0;
-			/* ms up to PEER_MAX_WAIT_S, a Q.850 cause 1-127, inband 0/1 */
-			if (arg_ulong(eq + 1, 0, !strcmp(kv, "reject") ? 127 : !strcmp(kv, "inband") ? 1
-				      : PEER_MAX_WAIT_S * 1000UL, &uv) < 0) {
-				snprintf(err, err_len, "auto iam %s=%s: not a number in range", kv, eq + 1);
-				return false;
-			}
-			v = uv;
-			if (!strcmp(kv, "acm")) c.acm_ms = v;
-			else if (!strcmp(kv, "anm")) c.anm_ms = v;
-			else if (!strcmp(kv, "con")) c.con_ms = v;
-			else if (!strcmp(kv, "reject")) c.reject_cause = v;
-			else if (!strcmp(kv, "inband")) c.inband = v;
-			else if (!strcmp(kv, "release")) c.release_ms = v;
-			else {
-				snprintf(err, err_len, "unknown auto iam option '%s'", kv);
-				return false;
-			}
-		}
-		peer->iam = c;
-	}
-	return true;
-}
-
-/* Execute one command line. Returns 1 if it blocks (async completion), 0 done, -1 failed. */
-static int exec_line(struct peer *peer, const char *line)
-{
-	char cmd[32] = "", rest[1024] = "", err[256] = "";
-	struct msgspec sp;
-	struct isup_msg msg;
-	uint32_t dpc;
-
-	sscanf(line, "%31s %1023[^\n]", cmd, rest);
-	/* trailing blanks (and a CR) are not part of a numeric argument */
-	for (size_t n = strlen(rest); n && isspace((unsigned char)rest[n - 1]); n--)
-		rest[n - 1] = '\0';
-	snprintf(peer->wait_line, sizeof(peer->wait_line), "%s", line);
-
-	if (!strcmp(cmd, "dpc")) {
-		int pc = isup_mtp_pc_parse(peer->mtp, rest);
-		if (pc < 0) {
-			step_result(peer, false, "bad point code");
-			return -1;
-		}
-		peer->dpc = pc;
-		peer->dpc_set = true;
-		isup_mtp_route_add(peer->mtp, pc);
-		return 0;
-	}
-	if (!strcmp(cmd, "cic")) {
-		unsigned long cic;
-		if (arg_ulong(rest, 0, peer->variant == ISUP_VARIANT_ANSI ? 16383 : 4095, &cic) < 0) {
-			step_result(peer, false, "cic '%s': not a CIC of this variant", rest);
-			return -1;
-		}
-		peer->cic = cic;
-		return 0;
-	}
-	if (!strcmp(cmd, "echo")) {
-		fprintf(peer->out, "%s %s\n", tstamp(peer), rest);
-		return 0;
-	}
-	if (!strcmp(cmd, "stop-on-fail")) {
-		peer->stop_on_fail = strcmp(rest, "off") != 0;
-		return 0;
-	}
-	if (!strcmp(cmd, "flush")) {
-		bool ok = check_unexpected(peer, "flush");
-		rxq_clear(peer);
-		return ok ? 0 : -1;
-	}
-	if (!strcmp(cmd, "end")) {
-		/* the scenario ends here, also with -i (stdin no longer read): run() finishes it */
-		if (peer->interactive) {
-			osmo_fd_unregister(&peer->stdin_fd);
-			peer->interactive = false;
-		}
-		peer->pc = peer->num_lines;
-		return 0;
-	}
-	if (!strcmp(cmd, "ignore")) {
-		if (!cmd_ignore(peer, rest, err, sizeof(err))) {
-			step_result(peer, false, "%s", err);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(cmd, "auto")) {
-		if (!cmd_auto(peer, rest, err, sizeof(err))) {
-			step_result(peer, false, "%s", err);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(cmd, "sleep")) {
-		unsigned long ms;
-		if (arg_ulong(rest, 0, PEER_MAX_WAIT_S * 1000UL, &ms) < 0) {
-			step_result(peer, false, "sleep '%s': not a number of ms in 0-%lu", rest, PEER_MAX_WAIT_S * 1000UL);
-			return -1;
-		}
-		peer->wait = WAIT_SLEEP;
-		osmo_timer_schedule(&peer->wait_timer, ms / 1000, (ms % 1000) * 1000);
-		return 1;
-	}
-	if (!strcmp(cmd, "wait-route")) {
-		double secs = 30;
-		if (rest[0] && arg_double(rest, 0, PEER_MAX_WAIT_S, &secs) < 0) {
-			step_result(peer, false, "wait-route '%s': not a number of seconds in 0-%d", rest, PEER_MAX_WAIT_S);
-			return -1;
-		}
-		if (!peer->dpc_set) {
-			step_result(peer, false, "no dpc set");
-			return -1;
-		}
-		start_wait(peer, WAIT_ROUTE, secs);
-		osmo_timer_schedule(&peer->route_timer, 0, 1000);
-		return 1;
-	}
-	if (!strcmp(cmd, "send")) {
-		if (msgspec_parse(&sp, rest, err, sizeof(err)) == 0 && sp.cic == MSGSPEC_CIC_LAST)
-			sp.cic = peer->last_cic;
-		if (err[0] || resolve_dpc(peer, &sp, &dpc) < 0 ||
-		    msgspec_build(&msg, peer->variant, &sp, sp.cic >= 0 ? sp.cic : peer->cic, err, sizeof(err)) < 0) {
-			step_result(peer, false, "%s", err[0] ? err : "no/invalid dpc");
-			return -1;
-		}
-		auto_rlc_set(peer, msg.cic, false);	/* the scenario drives this circuit now */
-		if (peer_send(peer, dpc, &msg) < 0) {
-			step_result(peer, false, "send failed");
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(cmd, "send-raw")) {
-		uint8_t raw[ISUP_MAX_MSG_LEN];
-		char hex[1024] = "", *d;
-		int len;
-		snprintf(hex, sizeof(hex), "%s", rest);
-		memset(&sp, 0, sizeof(sp));
-		if ((d = strstr(hex, "dpc="))) {
-			snprintf(sp.dpc, sizeof(sp.dpc), "%s", d + 4);
-			*d = 0;
-		}
-		len = msgspec_hex_parse(hex, raw, sizeof(raw));
-		if (len < 3 || resolve_dpc(peer, &sp, &dpc) < 0) {
-			step_result(peer, false, "bad hex or dpc");
-			return -1;
-		}
-		fprintf(peer->out, "%s >> to %s raw %d octets: %s\n", tstamp(peer), isup_mtp_pc_str(peer->mtp, dpc),
-			len, hex);
-		isup_mtp_send_raw(peer->mtp, dpc, raw[0] & 0x0f, raw, len);
-		peer->tx_count++;
-		return 0;
-	}
-	if (!strcmp(cmd, "expect")) {
-		if (msgspec_parse(&sp, rest, err, sizeof(err)) < 0) {
-			step_result(peer, false, "%s", err);
-			return -1;
-		}
-		double within = take_within(&sp, 5.0);
-		if (within < 0) {
-			step_result(peer, false, "within=: not a number of seconds in 0-%d", PEER_MAX_WAIT_S);
-			return -1;
-		}
-		if (sp.cic == MSGSPEC_CIC_LAST)
-			sp.cic = peer->last_cic;
-		peer->expect = sp;
-		start_wait(peer, WAIT_EXPECT, within);
-		if (try_expect(peer))
-			return 2;	/* completed synchronously; run() already continued */
-		return 1;
-	}
-	if (!strcmp(cmd, "expect-none")) {
-		double within = 2.0;
-		if (!strncmp(rest, "within=", 7) && arg_double(rest + 7, 0, PEER_MAX_WAIT_S, &within) < 0) {
-			step_result(peer, false, "within=%s: not a number of seconds in 0-%d", rest + 7, PEER_MAX_WAIT_S);
-			return -1;
-		}
-		char q[256];
-		if (rxq_unexpected_str(peer, q, sizeof(q))) {
-			step_result(peer, false, "already received:%s", q);
-			return -1;
-		}
-		start_wait(peer, WAIT_NONE_ARRIVES, within);
-		return 1;
-	}
-	if (!strcmp(cmd, "load") || !strcmp(cmd, "load-release")) {
-		int rc;
-		peer->wait = WAIT_LOAD;
-		peer->load_sync = -1;
-		rc = cmd[4] ? peer_load_release_cmd(peer, rest, err, sizeof(err)) : peer_load_cmd(peer, rest, err, sizeof(err));
-		if (rc < 0 || peer->load_sync >= 0) {	/* a usage error, or finished at once */
-			peer->wait = WAIT_NONE;
-			if (rc < 0)
-				step_result(peer, false, "%s", err);
-			else
-				step_result(peer, peer->load_sync, "%s", "");
-			return rc < 0 || !peer->load_sync ? -1 : 0;
-		}
-		peer->load_sync = -2;
-		return 1;
-	}
-	step_result(peer, false, "unknown command '%s'", cmd);
-	return -1;
 }
 
 /* Stopped (signal) before the scenario ended: what arrived unconsumed so far fails it too */
@@ -878,7 +354,7 @@ void peer_stopped(struct peer *peer)
 
 void peer_step_done(struct peer *peer, bool ok, const char *detail)
 {
-	if (peer->load_sync == -1) {	/* still inside the command: exec_line reports */
+	if (peer->load_sync == -1) {	/* still inside the command: peer_exec_line reports */
 		peer->load_sync = ok;
 		return;
 	}
@@ -904,7 +380,7 @@ static void run(struct peer *peer)
 			continue;
 		while (isspace((unsigned char)*line))
 			line++;
-		int rc = exec_line(peer, line);
+		int rc = peer_exec_line(peer, line);
 		if (rc == 2)
 			return;		/* the completed expect has already continued the run */
 		if (rc < 0 && peer->stop_on_fail) {
@@ -930,7 +406,7 @@ void peer_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 	if (peer_load_rx(peer, rx->opc, rx->msg))
 		return;
 	print_msg(peer, rel_t(peer), "<<", rx->opc, rx->msg, rx->raw, rx->raw_len);
-	if (auto_handle(peer, rx->opc, rx->msg))
+	if (peer_auto_handle(peer, rx->opc, rx->msg))
 		return;
 	if (peer->done)
 		return;		/* after the scenario (-k): nothing consumes it, not queued */

@@ -6,6 +6,8 @@
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/tdef_vty.h>
 
 #include "common/app.h"
 #include "common/debug.h"
@@ -36,6 +38,11 @@ struct peer_main {
 };
 
 static struct peer_main g_main;
+/* one timer tree: "timer isup T4 10" (the node's Q.764 table) */
+static struct osmo_tdef_group peer_tdef_groups[] = {
+	{ .name = "isup", .desc = "ISUP (Q.764 Annex A), unit s", .tdefs = NULL },
+	{}
+};
 static struct osmo_timer_list quit_timer;
 
 static void quit_cb(void *data)
@@ -50,6 +57,22 @@ static void on_done(struct peer *peer)
 	if (!g_main.keep_running) {
 		osmo_timer_setup(&quit_timer, quit_cb, NULL);
 		osmo_timer_schedule(&quit_timer, 0, 300 * 1000);
+	}
+}
+
+/* the remote point codes of the isup node: watched routes; the first one is the default DPC */
+static void peer_routes_add(struct peer *peer, struct isup_node *node)
+{
+	struct isup_remote_sp *sp;
+	llist_for_each_entry(sp, &node->remote_sps, list) {
+		int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
+		if (pc < 0)
+			continue;
+		isup_mtp_route_add(node->mtp, pc);
+		if (!peer->dpc_set) {
+			peer->dpc = pc;
+			peer->dpc_set = true;
+		}
 	}
 }
 
@@ -97,6 +120,8 @@ int main(int argc, char **argv)
 	isup_set_log_cat(DISUP, DM3UA);
 	node = isup_node_alloc(g_main.app->ctx);
 	isup_node_vty_init(node, ISUP_NODE, ISUP_CGROUP_NODE);
+	peer_tdef_groups[0].tdefs = isup_node_tdefs(node);
+	osmo_tdef_vty_groups_init(CONFIG_NODE, peer_tdef_groups);
 	if (sgw_app_read_config(g_main.app, config_file) < 0)
 		return 2;
 	if (telnet_port && sgw_app_telnet(g_main.app, telnet_port) < 0)
@@ -108,19 +133,7 @@ int main(int argc, char **argv)
 	peer = peer_alloc(g_main.app->ctx, node->mtp, node->cfg.variant, stdout);
 	node->mtp->priv = peer;
 	peer->on_done = on_done;
-	{
-		struct isup_remote_sp *sp;
-		llist_for_each_entry(sp, &node->remote_sps, list) {
-			int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
-			if (pc >= 0) {
-				isup_mtp_route_add(node->mtp, pc);
-				if (!peer->dpc_set) {
-					peer->dpc = pc;	/* first remote point code is the default DPC */
-					peer->dpc_set = true;
-				}
-			}
-		}
-	}
+	peer_routes_add(peer, node);
 	if (scenario && peer_load_scenario(peer, scenario) < 0)
 		return 2;
 	if (interactive)

@@ -5,11 +5,12 @@
 . "$TOP_SRCDIR/tests/lib/lab.sh"
 GRP=exchange-a
 
-# gateway config: the lab config with shortened Q.764 timers (seconds)
+# gateway config: the lab config with shortened Q.764 timers (seconds): T4 for the node
+# ("timer isup T4"), the others as overrides of the circuit group
 q_start() {
 	start_stp || exit 1
 	lab_cfg sipt-gw.cfg "$T/gw.cfg.in"
-	sed -e 's/^ remote-point-code 0.23.3$/&\n timer t4 2/' "$T/gw.cfg.in" > "$T/gwq.cfg"
+	sed -e 's/^isup$/timer isup T4 2\n&/' "$T/gw.cfg.in" > "$T/gwq.cfg"
 	cat >> "$T/gwq.cfg" <<-EOC
 	  timer T1 1
 	  timer T5 4

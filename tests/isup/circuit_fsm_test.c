@@ -1,0 +1,317 @@
+/* Unit test of the ISUP circuit FSMs (Osmocom style: stdout compared with circuit_fsm_test.ok):
+ * the call control FSM (IAM in -> ACM/ANM out, REL/RLC, T7, T1/T5, T16/T17), the blocking FSM
+ * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
+ * T22/T23, CGB/CGBA), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/timer_compat.h>
+#include <osmocom/core/fsm.h>
+
+#include "gw/debug.h"
+#include "isup/isup_node.h"
+#include "isup/isup_call.h"
+#include "isup/cgroup.h"
+#include "isup/q850.h"
+
+#define OPC 1
+#define DPC 2
+
+static unsigned long now_s;
+
+/* ---- the MTP stub: isup_mtp.h without libosmo-sigtran --------------------------------------- */
+
+static const char *param_summary(const struct isup_msg *msg, char *buf, size_t len)
+{
+	const struct isup_param *p = isup_msg_find_const(msg, ISUP_PRM_CAUSE);
+	struct isup_range_status rs;
+	struct isup_cause c;
+	buf[0] = 0;
+	if (p && isup_cause_decode(&c, p->val, p->len) == 0)
+		snprintf(buf, len, " cause=%u", c.value);
+	else if (cgroup_msg_get_rs(msg, &rs) == 0)
+		snprintf(buf, len, " range=%u", rs.range);
+	return buf;
+}
+
+int isup_mtp_send(struct isup_mtp *mtp, uint32_t dpc, const struct isup_msg *msg)
+{
+	char prm[64];
+	printf("  t=%3lus  tx %s cic=%u%s\n", now_s, isup_msg_name(msg->type), msg->cic,
+	       param_summary(msg, prm, sizeof(prm)));
+	return 0;
+}
+
+int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
+{
+	return 0;
+}
+
+struct isup_mtp *isup_mtp_create(void *ctx, uint32_t ss7_id, enum isup_variant variant, uint8_t ni,
+				 const struct isup_mtp_ops *ops, void *priv)
+{
+	return NULL;
+}
+
+void isup_mtp_destroy(struct isup_mtp *mtp) {}
+struct isup_route *isup_mtp_route_add(struct isup_mtp *mtp, uint32_t dpc) { return NULL; }
+struct isup_route *isup_mtp_route_find(struct isup_mtp *mtp, uint32_t dpc) { return NULL; }
+bool isup_mtp_route_available(struct isup_mtp *mtp, uint32_t dpc) { return true; }
+void isup_mtp_routes_poll(struct isup_mtp *mtp) {}
+const char *isup_mtp_pc_str(struct isup_mtp *mtp, uint32_t pc) { return "0.0.2"; }
+int isup_mtp_pc_parse(struct isup_mtp *mtp, const char *str) { return DPC; }
+
+/* ---- the layer above ------------------------------------------------------------------------ */
+
+static struct isup_call *g_call;
+
+static void setup_ind(struct isup_call *call, const struct isup_msg *iam, void *app)
+{
+	printf("  call layer: setup_ind cic=%u\n", isup_call_cic(call));
+	g_call = call;
+}
+
+static void msg_ind(struct isup_call *call, const struct isup_msg *msg, void *app)
+{
+	printf("  call layer: msg_ind %s\n", isup_msg_name(msg->type));
+}
+
+static void release_ind(struct isup_call *call, uint8_t cause, void *app)
+{
+	printf("  call layer: release_ind cause=%u\n", cause);
+	g_call = NULL;
+}
+
+static const struct isup_call_ops call_ops = {
+	.setup_ind = setup_ind,
+	.msg_ind = msg_ind,
+	.release_ind = release_ind,
+};
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static struct isup_node *g_node;
+static struct isup_cgroup *g_cg;
+
+static void states(uint16_t cic)
+{
+	struct isup_circuit *cct = cgroup_cct(g_cg, cic);
+	char mnt[128];
+	printf("  cic %u: %s, blocking %s (%s); group: reset %s, blocking %s\n", cic,
+	       osmo_fsm_inst_state_name(cct->fi), osmo_fsm_inst_state_name(cct->blk_fi),
+	       circuit_mnt_str(cct, mnt, sizeof(mnt)), osmo_fsm_inst_state_name(g_cg->grs_fi),
+	       osmo_fsm_inst_state_name(g_cg->cgb_fi));
+}
+
+static void rx(struct isup_msg *m)
+{
+	struct isup_mtp_rx r = { .opc = DPC, .dpc = OPC, .raw_len = 8, .decode_rc = ISUP_OK, .msg = m };
+	char prm[64];
+	printf("  t=%3lus  rx %s cic=%u%s\n", now_s, isup_msg_name(m->type), m->cic,
+	       param_summary(m, prm, sizeof(prm)));
+	cgroups_rx(g_node, &r);
+}
+
+static void rx_simple(uint8_t type, uint16_t cic)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, cic);
+	rx(&m);
+}
+
+static void rx_rel(uint16_t cic, uint8_t cause)
+{
+	struct isup_msg m;
+	struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = cause };
+	uint8_t raw[8];
+	int len = isup_cause_encode(&c, raw, sizeof(raw));
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_REL, cic);
+	isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+	rx(&m);
+}
+
+static void rx_range(uint8_t type, uint16_t cic, uint8_t range, bool status)
+{
+	struct isup_msg m;
+	struct isup_range_status rs = { .range = range, .status_present = status };
+	uint8_t cgsmt = ISUP_CGSMT_MAINTENANCE;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, cic);
+	if (type == ISUP_CGBA || type == ISUP_CGUA)
+		isup_msg_set(&m, ISUP_PRM_CGSMT, &cgsmt, 1);
+	cgroup_msg_set_rs(&m, &rs);
+	rx(&m);
+}
+
+static void app_send(uint8_t type)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, 0);
+	printf("  call layer: send %s\n", isup_msg_name(type));
+	isup_call_send(g_call, &m);
+}
+
+/* advance the fake clock second by second, running the timers due */
+static void wait_s(unsigned long secs)
+{
+	for (unsigned long i = 0; i < secs; i++) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
+		osmo_gettimeofday_override_add(1, 0);
+		now_s++;
+		osmo_timers_prepare();
+		osmo_timers_update();
+	}
+}
+
+static void group_timer(int T, unsigned long val)
+{
+	cgroup_timer_override(g_cg, T, true, val);
+}
+
+/* ---- the cases ------------------------------------------------------------------------------ */
+
+static void test_incoming_answered(void)
+{
+	printf("incoming call: IAM in -> ACM, ANM out; REL in -> RLC out\n");
+	rx_simple(ISUP_IAM, 1);
+	states(1);
+	app_send(ISUP_ACM);
+	states(1);
+	app_send(ISUP_ANM);
+	states(1);
+	rx_rel(1, Q850_NORMAL_CLEARING);
+	states(1);
+}
+
+static void test_outgoing_released(void)
+{
+	struct isup_msg iam;
+	uint8_t cause = 0;
+	printf("outgoing call: IAM out, ACM, ANM in; released by the call layer: REL out, RLC in\n");
+	isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	g_call = isup_call_setup(g_node, "grp", 1, &iam, NULL, &cause);
+	states(1);
+	rx_simple(ISUP_ACM, 1);
+	states(1);
+	rx_simple(ISUP_ANM, 1);
+	states(1);
+	printf("  call layer: release cause=16\n");
+	isup_call_release(g_call, Q850_NORMAL_CLEARING);
+	g_call = NULL;
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	states(1);
+}
+
+static void test_t7_t1_t5_t17(void)
+{
+	struct isup_msg iam;
+	printf("T7 (timer isup T7 3), then no RLC: T1 (group 2 s) and T5 (group 7 s): RSC, T17 (5 s) "
+	       "without T16 (Q.764 2.3.1); RLC in\n");
+	osmo_tdef_set(isup_node_tdefs(g_node), 7, 3, OSMO_TDEF_S);
+	group_timer(1, 2);
+	group_timer(5, 7);
+	group_timer(16, 2);
+	group_timer(17, 5);
+	isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	g_call = isup_call_setup(g_node, "grp", 1, &iam, NULL, NULL);
+	states(1);
+	wait_s(3);
+	states(1);
+	wait_s(4);
+	states(1);
+	wait_s(10);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	states(1);
+}
+
+static void test_reset(void)
+{
+	printf("RSC out: T16 (2 s) repeats it, T17 (5 s) alerts and stops T16 (Q.764 2.9.3.1); RLC in\n");
+	circuit_send_rsc(cgroup_cct(g_cg, 1));
+	states(1);
+	wait_s(12);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	states(1);
+}
+
+static void test_blocking(void)
+{
+	printf("blocking: BLO out, T12 (2 s) repeats it, T13 (5 s) alerts and stops T12; BLA in\n");
+	group_timer(12, 2);
+	group_timer(13, 5);
+	group_timer(14, 2);
+	group_timer(15, 5);
+	circuit_block(cgroup_cct(g_cg, 2), true);
+	states(2);
+	wait_s(11);
+	rx_simple(ISUP_BLA, 2);
+	states(2);
+	printf("unblocking: UBL out, T14 repeats it; UBA in\n");
+	circuit_block(cgroup_cct(g_cg, 2), false);
+	states(2);
+	wait_s(2);
+	rx_simple(ISUP_UBA, 2);
+	states(2);
+	printf("remote blocking: BLO in -> BLA out; UBL in -> UBA out; unexpected BLA discarded\n");
+	rx_simple(ISUP_BLO, 3);
+	states(3);
+	rx_simple(ISUP_UBL, 3);
+	states(3);
+	rx_simple(ISUP_BLA, 3);
+	states(3);
+}
+
+static void test_group(void)
+{
+	printf("GRS out for CICs 1-3, T22 (2 s) repeats it, T23 (5 s) alerts and stops T22; GRA in\n");
+	group_timer(22, 2);
+	group_timer(23, 5);
+	cgroup_send_grs(g_cg, 1, 3);
+	states(1);
+	wait_s(11);
+	rx_range(ISUP_GRA, 1, 2, true);
+	states(1);
+	printf("CGB out for CICs 1-3 (maintenance), CGBA in\n");
+	cgroup_send_cgb(g_cg, true, 1, 3, false);
+	states(1);
+	rx_range(ISUP_CGBA, 1, 2, true);
+	states(1);
+}
+
+int main(void)
+{
+	void *ctx = talloc_named_const(NULL, 0, "circuit_fsm_test");
+	struct isup_mtp *mtp = talloc_zero(ctx, struct isup_mtp);
+
+	osmo_init_logging2(ctx, &sgw_log_info);
+	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
+	osmo_gettimeofday_override = true;
+
+	g_node = isup_node_alloc(ctx);
+	mtp->opc = OPC;
+	g_node->mtp = mtp;
+	isup_call_register(g_node, &call_ops, NULL);
+	g_cg = cgroup_alloc(g_node, "grp");
+	cgroup_add_cics(g_cg, 1, 3, NULL, 0, 0);
+	g_cg->dpc_str = talloc_strdup(g_cg, "0.0.2");
+	cgroup_start(g_cg);
+
+	test_incoming_answered();
+	test_outgoing_released();
+	test_t7_t1_t5_t17();
+	test_reset();
+	test_blocking();
+	test_group();
+
+	isup_node_stop(g_node);
+	talloc_free(ctx);
+	return 0;
+}
