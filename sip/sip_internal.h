@@ -32,7 +32,6 @@ struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
 	struct llist_head dialogs;
-	struct llist_head dead_dialogs;	/* dialogs marked dead, not reaped yet (dead_entry) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
 	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
@@ -109,27 +108,16 @@ struct sip_early {
 	uint32_t last_rseq;		/* RFC 3262 4: ignore retransmitted reliable 1xx */
 };
 
-enum sip_dlg_state {
-	SIP_DLG_S_INIT,
-	SIP_DLG_S_CALLING,		/* UAC: INVITE sent */
-	SIP_DLG_S_PROCEEDING,		/* UAS: INVITE received / UAC: 1xx received */
-	SIP_DLG_S_WAIT_ACK,		/* UAS: 2xx sent */
-	SIP_DLG_S_CONFIRMED,
-	SIP_DLG_S_TERMINATING,		/* BYE/CANCEL sent or final failure */
-	SIP_DLG_S_TERMINATED,
-};
-
 struct sip_dialog {
 	struct llist_head list;
 	struct llist_head hash_entry;	/* in ua->dlg_hash[] by call_id (sip_dialog_index) */
 	struct llist_head txs;		/* struct sip_tx pointing here (dlg_entry) */
-	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
 	struct sip_trunk *trunk;
-	struct osmo_fsm_inst *fi;
+	struct osmo_fsm_inst *fi;	/* the dialog FSM (sip_dialog_fsm.h); dlg is its talloc child */
 	void *priv;
 	bool is_uac;
-	bool dead;
+	bool dead;			/* FSM terminated: memory kept until the FSM dealloc ctx goes */
 	bool terminated_reported;
 
 	char *call_id;
@@ -255,7 +243,7 @@ const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size);
 int sip_body_parse(const struct sip_trunk *trunk, const osip_message_t *msg, struct sip_body *body,
 		   const char **warn);
 
-/* sip_dialog.c */
+/* sip_dialog.c, sip_uac.c, sip_uas.c, sip_dialog_req.c (dialog FSM: sip_dialog_fsm.h) */
 void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_message_t *invite);
 void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *req);
 void sip_dialog_rx_ack(struct sip_dialog *dlg, osip_message_t *ack);
@@ -265,17 +253,14 @@ void sip_dialog_tx_timeout(struct sip_tx *tx);
 void sip_dialog_tx_terminated(struct sip_tx *tx);
 struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg, bool we_are_uac_of_msg);
 void sip_dialog_emit(struct sip_dialog *dlg, struct sip_event *ev);
-void sip_dialog_reap(struct sip_ua *ua);
-/* Mark a dialog dead: it is freed by the next reap (once; no-op when already dead). */
-void sip_dialog_mark_dead(struct sip_dialog *dlg);
+/* End the dialogs of trunk (NULL: all of the UA) without reporting them (shutdown). */
+void sip_dialog_free_all(struct sip_ua *ua, struct sip_trunk *trunk);
 void sip_dialog_fsm_init(void);
-void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *prack);
 void sip_prack_start(struct sip_dialog *dlg, osip_message_t *resp, bool has_sdp);
 void sip_prack_stop(struct sip_dialog *dlg);
 bool sip_prack_uac_rx_reliable(struct sip_dialog *dlg, struct sip_early *e, osip_message_t *resp);
 void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp);
 void sip_dialog_terminate(struct sip_dialog *dlg);
-void sip_dialog_set_state(struct sip_dialog *dlg, enum sip_dlg_state st);
 const char *sip_tag(const osip_from_t *h);
 void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind);
 

@@ -91,13 +91,9 @@ void sip_trunk_stop(struct sip_trunk *trunk)
 
 void sip_trunk_free(struct sip_trunk *trunk)
 {
-	struct sip_dialog *d;
 	struct sip_tx *tx;
 
-	llist_for_each_entry(d, &trunk->ua->dialogs, list)
-		if (d->trunk == trunk)
-			sip_dialog_mark_dead(d);
-	sip_dialog_reap(trunk->ua);
+	sip_dialog_free_all(trunk->ua, trunk);
 	llist_for_each_entry(tx, &trunk->ua->txs, list)
 		if (tx->trunk == trunk)
 			tx->trunk = NULL;

@@ -326,10 +326,10 @@ static void reap_cb(void *data)
 	struct sip_ua *ua = data;
 	struct sip_tx *tx, *tx2;
 
-	/* only the ended ones: the live ones can be many (Timer D/K/J keep them up to 32 s) */
+	/* only the ended ones: the live ones can be many (Timer D/K/J keep them up to 32 s); dialogs
+	 * end by their FSM (sip_dialog.c) */
 	llist_for_each_entry_safe(tx, tx2, &ua->dead_txs, list)
 		sip_tx_free(tx);
-	sip_dialog_reap(ua);
 }
 
 void sip_ua_schedule_reap(struct sip_ua *ua)
@@ -755,7 +755,6 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	ua->priv = priv;
 	INIT_LLIST_HEAD(&ua->trunks);
 	INIT_LLIST_HEAD(&ua->dialogs);
-	INIT_LLIST_HEAD(&ua->dead_dialogs);
 	ua->dlg_hash = talloc_array(ua, struct llist_head, SIP_DLG_HASH_SIZE);
 	for (unsigned int i = 0; i < SIP_DLG_HASH_SIZE; i++)
 		INIT_LLIST_HEAD(&ua->dlg_hash[i]);
@@ -798,13 +797,10 @@ void sip_ua_free(struct sip_ua *ua)
 {
 	struct sip_trunk *t, *t2;
 	struct sip_tx *tx, *tx2;
-	struct sip_dialog *d;
 
 	if (!ua)
 		return;
-	llist_for_each_entry(d, &ua->dialogs, list)
-		sip_dialog_mark_dead(d);
-	sip_dialog_reap(ua);
+	sip_dialog_free_all(ua, NULL);
 	llist_for_each_entry_safe(t, t2, &ua->trunks, list)
 		sip_trunk_free(t);
 	llist_for_each_entry_safe(tx, tx2, &ua->txs, list)

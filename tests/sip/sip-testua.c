@@ -10,6 +10,8 @@
 #include <talloc.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/talloc.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
@@ -457,6 +459,8 @@ int main(int argc, char **argv)
 		log_set_category_filter(osmo_stderr_target, DSIP, 1, !strcmp(opt.log_level, "debug") ? LOGL_DEBUG :
 					!strcmp(opt.log_level, "info") ? LOGL_INFO : LOGL_NOTICE);
 
+	/* ended FSMs (dialogs) are freed after the select loop iteration that ended them */
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	ua = sip_ua_alloc(ctx, &cbs, NULL);
 	vty_init(&app_info);
 	logging_vty_add_cmds();
@@ -516,10 +520,10 @@ int main(int argc, char **argv)
 	}
 
 	while (quit_rc < 0 && !got_signal)
-		osmo_select_main(0);
+		osmo_select_main_ctx(0);
 	/* let the last responses/ACKs leave */
 	for (int i = 0; i < 5; i++)
-		osmo_select_main(1);
+		osmo_select_main_ctx(1);
 
 	printf("EXIT %d\n", quit_rc < 0 ? 0 : quit_rc);
 	fflush(stdout);
