@@ -97,13 +97,6 @@ static void drain(void)
 	}
 }
 
-static void feed(const char *msg)
-{
-	print_msg("<-", msg);
-	sip_ua_input(trunk, msg, strlen(msg), "127.0.0.1", peer_port);
-	drain();
-}
-
 /* run the select loop on fake time for ms, jumping from timer to timer */
 static void run_for(unsigned long ms)
 {
@@ -126,6 +119,14 @@ static void run_for(unsigned long ms)
 		if (!timercmp(&now, &end, <))
 			break;
 	}
+}
+
+static void feed(const char *msg)
+{
+	print_msg("<-", msg);
+	sip_ua_input(trunk, msg, strlen(msg), "127.0.0.1", peer_port);
+	drain();
+	run_for(0);	/* what is due now (the UA's reap of ended transactions) */
 }
 
 static void on_event(struct sip_dialog *dlg, const struct sip_event *ev, void *priv)
@@ -154,24 +155,25 @@ static void begin(const char *title)
 
 /* ---- building the peer's messages ---- */
 
-/* the last message the UA sent whose start line begins with start (and has a To tag if asked) */
-static const char *last(const char *start, bool to_tag)
+/* the last message the UA sent whose start line begins with start and whose To header has needle */
+static const char *last(const char *start, const char *needle)
 {
 	char to[256];
 
 	for (unsigned int i = 1; i <= ARRAY_SIZE(sent) && i <= n_sent; i++) {
 		const char *m = sent[(n_sent - i) % ARRAY_SIZE(sent)];
-		if (!strncmp(m, start, strlen(start)) && (!to_tag || strstr(hdr(m, "To", to, sizeof(to)), "tag=")))
+		if (!strncmp(m, start, strlen(start)) && (!needle || strstr(hdr(m, "To", to, sizeof(to)), needle)))
 			return m;
 	}
 	return "";
 }
 
-/* a response to the last request of method the UA sent, To tag added */
-static const char *response(const char *method, int code, const char *phrase, const char *extra)
+#define response(method, code, phrase, extra) response_to(last(method, NULL), code, phrase, extra)
+
+/* a response to req, To tag added */
+static const char *response_to(const char *req, int code, const char *phrase, const char *extra)
 {
 	static char out[4096];
-	const char *req = last(method, false);
 	char via[512], from[256], to[256], cid[256], cseq[128];
 
 	hdr(req, "To", to, sizeof(to));
@@ -201,12 +203,26 @@ static const char *peer_request(const char *method, const char *cid, int cseq, c
 	static char out[2048];
 	char to[256];
 
-	hdr(last("SIP/2.0", true), "To", to, sizeof(to));
+	hdr(last("SIP/2.0", "tag="), "To", to, sizeof(to));
 	snprintf(out, sizeof(out), "%s sip:gw@127.0.0.1 SIP/2.0\r\n"
 		 "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK-%s\r\nMax-Forwards: 70\r\n"
 		 "From: <sip:2000@127.0.0.1>;tag=peer1\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n"
 		 "%sContent-Length: 0\r\n\r\n", method, peer_port, branch, to, cid, cseq,
 		 !strcmp(method, "ACK") ? "INVITE" : method, extra ? extra : "");
+	return out;
+}
+
+/* msg (ending in an empty body) with an SDP offer of the peer */
+static const char *with_sdp(const char *msg, const char *dir)
+{
+	static char out[4096];
+	char sdp[256];
+	const char *cl = strstr(msg, "Content-Length: 0\r\n\r\n");
+
+	snprintf(sdp, sizeof(sdp), "v=0\r\no=- 7 7 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		 "m=audio 5000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=%s\r\n", dir);
+	snprintf(out, sizeof(out), "%.*sContent-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+		 (int)(cl - msg), msg, strlen(sdp), sdp);
 	return out;
 }
 
@@ -277,6 +293,39 @@ static void test_uac_reliable(void)
 			 peer_port, to, from, cid);
 		feed(bye);
 	}
+	run_for(100);
+}
+
+static void test_uac_timer_b(void)
+{
+	begin("UAC: no answer at all: Timer A retransmissions, Timer B after 64*T1 (RFC 3261 17.1.1.2)");
+	uac_invite();
+	run_for(32100);
+}
+
+static void test_uac_forked_2xx(void)
+{
+	begin("UAC: 200 from a second fork after the first: ACK + BYE to it (RFC 3261 13.2.2.4); CANCEL crossing");
+	uac_invite();
+	feed(response("INVITE", 180, "Ringing", NULL));
+	printf("  cancel rc=%d\n", sip_dialog_cancel(cur, NULL));
+	drain();
+	printf("  state=%s\n", state());
+	feed(response("CANCEL", 200, "OK", NULL));
+	feed(response("INVITE", 200, "OK", NULL));
+	printf("  state=%s\n", state());
+	/* a second fork's 200: another To tag */
+	{
+		static char msg[4096];
+		char *p;
+		osmo_strlcpy(msg, response("INVITE", 200, "OK", NULL), sizeof(msg));
+		p = strstr(msg, "tag=peer1");
+		if (p)
+			p[8] = '2';
+		feed(msg);
+	}
+	feed(response_to(last("BYE", "tag=peer1"), 200, "OK", NULL));
+	feed(response_to(last("BYE", "tag=peer2"), 200, "OK", NULL));
 	run_for(100);
 }
 
@@ -372,6 +421,72 @@ static void test_uas_prack_timeout(void)
 	run_for(100);
 }
 
+static void test_uas_reinvite(void)
+{
+	struct sip_sdp sdp;
+
+	begin("UAS: re-INVITE with an offer answered, retransmitted until its ACK; UPDATE; our hold re-INVITE; glare 491");
+	sip_sdp_init_local(&sdp, "127.0.0.1", 4000);
+	feed(invite("uas-7", NULL));
+	sip_dialog_answer(cur, NULL);
+	drain();
+	feed(peer_request("ACK", "uas-7", 1, "ack7", NULL));
+	feed(with_sdp(peer_request("INVITE", "uas-7", 2, "reinv7", NULL), "sendonly"));
+	run_for(600);
+	feed(peer_request("ACK", "uas-7", 2, "ack7b", NULL));
+	run_for(1000);
+	feed(with_sdp(peer_request("UPDATE", "uas-7", 3, "upd7", NULL), "sendrecv"));
+	sdp.dir = SIP_SDP_SENDONLY;
+	printf("  reoffer rc=%d\n", sip_dialog_reoffer(cur, &sdp, false));
+	drain();
+	printf("  second reoffer rc=%d (one offer at a time)\n", sip_dialog_reoffer(cur, &sdp, false));
+	feed(with_sdp(peer_request("INVITE", "uas-7", 4, "reinv7b", NULL), "sendrecv"));
+	feed(response("INVITE", 200, "OK", NULL));
+	printf("  state=%s\n", state());
+	sip_dialog_release(cur, 16);
+	drain();
+	feed(response("BYE", 200, "OK", NULL));
+	run_for(100);
+}
+
+static void test_uas_release(void)
+{
+	begin("UAS: released before the answer: 480 (release) and 503 (release_status)");
+	feed(invite("uas-8", NULL));
+	sip_dialog_release(cur, 16);
+	drain();
+	feed(peer_request("ACK", "uas-8", 1, "uas-8", NULL));
+	feed(invite("uas-9", NULL));
+	sip_dialog_release_status(cur, 41, 503);
+	drain();
+	feed(peer_request("ACK", "uas-9", 1, "uas-9", NULL));
+	run_for(100);
+}
+
+static void test_uas_early_bye(void)
+{
+	begin("UAS: BYE in the early dialog: 200, 487 to the INVITE (RFC 3261 15.1.2)");
+	feed(invite("uas-10", NULL));
+	sip_dialog_provisional(cur, 183, false, NULL);
+	drain();
+	feed(peer_request("BYE", "uas-10", 2, "bye10", NULL));
+	feed(peer_request("ACK", "uas-10", 1, "uas-10", NULL));
+	run_for(100);
+}
+
+static void test_uas_bye_before_ack(void)
+{
+	begin("UAS: BYE asked for before the ACK goes out after it (RFC 3261 15)");
+	feed(invite("uas-11", NULL));
+	sip_dialog_answer(cur, NULL);
+	drain();
+	printf("  bye rc=%d state=%s\n", sip_dialog_bye(cur, NULL), state());
+	feed(peer_request("ACK", "uas-11", 1, "ack11", NULL));
+	printf("  state=%s\n", state());
+	feed(response("BYE", 200, "OK", NULL));
+	run_for(100);
+}
+
 static int open_peer(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -393,7 +508,7 @@ int main(int argc, char **argv)
 	log_set_print_category(osmo_stderr_target, 1);
 	log_set_print_level(osmo_stderr_target, 1);
 	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
-	log_set_category_filter(osmo_stderr_target, DSIP, 1, LOGL_INFO);
+	log_set_category_filter(osmo_stderr_target, DSIP, 1, getenv("DEBUG") ? LOGL_DEBUG : LOGL_INFO);
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	osmo_gettimeofday_override = true;
 	osmo_gettimeofday_override_time = (struct timeval){ 1000, 0 };
@@ -413,12 +528,18 @@ int main(int argc, char **argv)
 	test_uac_busy();
 	test_uac_cancel();
 	test_uac_reliable();
+	test_uac_timer_b();
+	test_uac_forked_2xx();
 	test_uas_answered();
 	test_uas_cancel();
 	test_uas_reject();
 	test_uas_no_ack();
 	test_uas_prack();
 	test_uas_prack_timeout();
+	test_uas_reinvite();
+	test_uas_release();
+	test_uas_early_bye();
+	test_uas_bye_before_ack();
 
 	sip_ua_free(ua);
 	osmo_select_main_ctx(1);
