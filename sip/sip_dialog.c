@@ -129,19 +129,16 @@ static osip_uri_t *contact_uri(const osip_message_t *m)
 	return c ? c->url : NULL;
 }
 
-struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id)
+uint32_t sip_dialog_key(const char *call_id)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	for (; call_id && *call_id; call_id++)
-		h = (h ^ (uint8_t)*call_id) * 16777619u;
-	return &ua->dlg_hash[h % SIP_DLG_HASH_SIZE];
+	return osmo_jhash(call_id, call_id ? strlen(call_id) : 0, 0);
 }
 
 /* index dlg by its Call-ID, once set: a lookup per message must not walk every dialog */
 static void dlg_set_call_id(struct sip_dialog *dlg, const char *call_id)
 {
 	dlg->call_id = osip_strdup(call_id);
-	llist_add(&dlg->hash_entry, sip_dialog_bucket(dlg->ua, dlg->call_id));
+	hash_add(dlg->ua->dlg_hash, &dlg->hash_entry, sip_dialog_key(dlg->call_id));
 }
 
 static struct sip_dialog *dlg_alloc(struct sip_trunk *trunk, bool is_uac)
@@ -152,7 +149,7 @@ static struct sip_dialog *dlg_alloc(struct sip_trunk *trunk, bool is_uac)
 
 	dlg->ua = ua;
 	INIT_LLIST_HEAD(&dlg->txs);
-	INIT_LLIST_HEAD(&dlg->hash_entry);
+	INIT_HLIST_NODE(&dlg->hash_entry);
 	dlg->trunk = trunk;
 	dlg->is_uac = is_uac;
 	osip_list_init(&dlg->route_set);
@@ -232,7 +229,7 @@ void sip_dialog_reap(struct sip_ua *ua)
 		if (dlg->ack)
 			osip_message_free(dlg->ack);
 		osip_free(dlg->call_id);
-		llist_del(&dlg->hash_entry);
+		hash_del(&dlg->hash_entry);
 		llist_del(&dlg->list);
 		osmo_fsm_inst_free(dlg->fi);
 		talloc_free(dlg);

@@ -10,6 +10,8 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/hashtable.h>
+#include <osmocom/core/jhash.h>
 
 #include "gw/debug.h"
 #include "sip/sip.h"
@@ -28,6 +30,9 @@ enum sip_timer {
 
 struct sip_conn;
 
+#define SIP_TX_HASH_BITS 14	/* 16384 buckets of transactions */
+#define SIP_DLG_HASH_BITS 14	/* 16384 buckets of dialogs */
+
 struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
@@ -36,8 +41,8 @@ struct sip_ua {
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
 	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
-	struct llist_head *tx_hash;	/* SIP_TX_HASH_SIZE buckets of struct sip_tx (hash_entry) */
-	struct llist_head *dlg_hash;	/* SIP_DLG_HASH_SIZE buckets of struct sip_dialog by Call-ID */
+	DECLARE_HASHTABLE(tx_hash, SIP_TX_HASH_BITS);	/* struct sip_tx by top Via branch (hash_entry) */
+	DECLARE_HASHTABLE(dlg_hash, SIP_DLG_HASH_BITS);	/* struct sip_dialog by Call-ID (hash_entry) */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
 	struct osmo_tdef *tdefs;
@@ -80,13 +85,11 @@ enum sip_tx_kind {
 	SIP_TX_UPDATE, SIP_TX_OPTIONS, SIP_TX_SERVER, SIP_TX_ACK_BYE,
 };
 
-#define SIP_TX_HASH_SIZE 16384
-#define SIP_DLG_HASH_SIZE 16384
 #define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket */
 
 struct sip_tx {
 	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */
-	struct llist_head hash_entry;	/* in ua->tx_hash[] while it has a transaction */
+	struct hlist_node hash_entry;	/* in ua->tx_hash while it has a transaction */
 	struct llist_head pend_entry;	/* in ua->tx_pending while events are queued */
 	struct llist_head dlg_entry;	/* in dlg->txs while dlg is set (sip_tx_set_dlg) */
 	struct osmo_timer_list timer;	/* next libosip2 timer of this transaction */
@@ -121,7 +124,7 @@ enum sip_dlg_state {
 
 struct sip_dialog {
 	struct llist_head list;
-	struct llist_head hash_entry;	/* in ua->dlg_hash[] by call_id (sip_dialog_index) */
+	struct hlist_node hash_entry;	/* in ua->dlg_hash by call_id (sip_dialog_key) */
 	struct llist_head txs;		/* struct sip_tx pointing here (dlg_entry) */
 	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
@@ -188,10 +191,23 @@ struct sip_dialog {
 };
 
 /* sip_dialog.c: dialogs by Call-ID (compared case-sensitively, RFC 3261 20.8) */
-struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id);
+uint32_t sip_dialog_key(const char *call_id);
 #define sip_dialog_for_each_call_id(d, ua, cid) \
-	llist_for_each_entry(d, sip_dialog_bucket(ua, cid), hash_entry) \
+	hash_for_each_possible((ua)->dlg_hash, d, hash_entry, sip_dialog_key(cid)) \
 		if (!(d)->dead && !strcmp((d)->call_id, cid))
+
+/* sip_osip_priv.c: libosip2's private functions (the only user of __osip_*) */
+osip_event_t *sip_osip_due_timer_event(osip_transaction_t *tr);
+bool sip_osip_response_matches(osip_transaction_t *tr, osip_message_t *resp);
+bool sip_osip_request_matches(osip_transaction_t *tr, osip_message_t *req);
+
+/* sip_intake.c */
+void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg);
+
+/* sip_txn.c */
+void sip_txn_set_callbacks(osip_t *osip);
+int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+			osip_event_t *ev);
 
 /* sip_ua.c */
 void sip_ua_pump(struct sip_ua *ua);
