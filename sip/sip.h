@@ -124,7 +124,8 @@ struct sip_trunk_cfg {
 	char isup_version[32];		/* application/ISUP;version= */
 	char isup_base[32];		/* ;base= (empty: omitted) */
 	bool isup_required;		/* handling=required instead of optional */
-	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit (503 + cause 42 beyond) */
+	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit: configuration only, the
+					 * application admits (503 + cause 42 beyond) */
 };
 
 /* Per trunk security counters (rate_ctr group "sip:trunk", shown by "show rate-counters") */
@@ -234,8 +235,11 @@ struct sip_sdp *sip_ua_local_caps(struct sip_ua *ua);
 void sip_ua_set_user_agent(struct sip_ua *ua, const char *name);
 /* Largest accepted/sent message (UDP datagram or TCP message), octets. */
 void sip_ua_set_max_msg_size(struct sip_ua *ua, unsigned int size);
-/* VTY: "sip" and "trunk NAME" nodes (SIP_NODE, SIP_TRUNK_NODE), write support. */
-int sip_vty_init(struct sip_ua *ua);
+/* VTY: "sip" and "trunk NAME" nodes with the node ids the application gives, write support.
+ * The timers (sip_ua_tdefs) go into the application's osmo_tdef_group list ("timer sip T1 500"). */
+int sip_vty_init(struct sip_ua *ua, int sip_node, int trunk_node);
+/* Logging category of the library (default DLGLOBAL); call before sip_ua_alloc(). */
+void sip_set_log_cat(int cat);
 
 /* Feed one datagram as if received on the trunk from src (tests, fuzzing). */
 void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const char *src_ip, uint16_t src_port);
@@ -254,8 +258,6 @@ void sip_trunk_stop(struct sip_trunk *trunk);
 void sip_trunk_free(struct sip_trunk *trunk);
 /* Count an event of enum sip_trunk_ctr */
 void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr);
-/* Whether a new INVITE fits into the trunk's call-rate limit (takes a token if so) */
-bool sip_trunk_admit_call(struct sip_trunk *trunk);
 /* Send one OPTIONS now (result via options_result). */
 int sip_trunk_options(struct sip_trunk *trunk);
 

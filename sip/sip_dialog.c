@@ -43,13 +43,13 @@ static struct osmo_fsm sip_dlg_fsm = {
 	.name = "sip_dialog",
 	.states = sip_dlg_states,
 	.num_states = ARRAY_SIZE(sip_dlg_states),
-	.log_subsys = DSIP,
 	.event_names = sip_dlg_event_names,
 };
 
 void sip_dialog_fsm_init(void)
 {
 	static bool done;
+	sip_dlg_fsm.log_subsys = DSIP;
 	if (!done) {
 		OSMO_ASSERT(osmo_fsm_register(&sip_dlg_fsm) == 0);
 		done = true;
@@ -691,14 +691,6 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 		osip_message_t *r = sip_msg_new_response(trunk, invite, 100, NULL);
 		if (r)
 			sip_tx_respond(tr, r);
-	}
-	if (!sip_trunk_admit_call(trunk)) {
-		/* overload (RFC 3261 21.5.4) with the cause of Q.850 congestion (RFC 3326, RFC 3398 8.2.6.1) */
-		LOGP(DSIP, LOGL_NOTICE, "trunk %s: call-rate limit %u/s exceeded: 503\n", trunk->name,
-		     trunk->cfg.call_rate);
-		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_RATE_REJECTED);
-		respond_on(trunk, tr, 503, "Reason", "Q.850;cause=42;text=\"call rate limit\"", NULL);
-		return;
 	}
 	req_rel = sip_msg_has_option_tag(invite, "Require", "100rel");
 	sup_rel = sip_msg_has_option_tag(invite, "Supported", "100rel");

@@ -13,19 +13,29 @@
 #include <osmocom/core/hashtable.h>
 #include <osmocom/core/jhash.h>
 
-#include "gw/debug.h"
 #include "sip/sip.h"
-#include "gw/rate_limit.h"
 
-/* Timers (osmo_tdef, configurable with "timer sip ..."). */
+/* the logging category the application gave (sip_set_log_cat), DLGLOBAL by default */
+extern int sip_log_cat;
+#define DSIP sip_log_cat
+
+/* Timers (osmo_tdef table of sip_ua.c, "timer sip NAME VAL" in the application's timer tree).
+ * The RFC 3261 Timers are X<n> with n the letter's place in the alphabet (B = X2 ... K = X11);
+ * 0 means the value RFC 3261 derives from T1/T4 (sip_timer_ms). Timers A, E and G are not
+ * entries: they start at T1 and double up to T2 (ICT, NICT, IST); Timer C is a proxy's. */
 enum sip_timer {
 	SIP_T1 = 1,		/* RFC 3261 T1, RTT estimate */
-	SIP_T2 = 2,		/* RFC 3261 T2, max retransmit interval */
+	SIP_T2 = 2,		/* RFC 3261 T2, max retransmit interval (non-INVITE, INVITE responses) */
 	SIP_T4 = 4,		/* RFC 3261 T4, max message lifetime */
-	SIP_TB = -2,		/* Timer B / F: transaction timeout, 0 = 64*T1 */
-	SIP_TPRACK = -3,	/* RFC 3262 3: give up on a reliable 18x, 0 = 64*T1 */
-	SIP_TACK = -4,		/* RFC 3261 13.3.1.4: give up on 2xx retransmission, 0 = 64*T1 */
-	SIP_TCP_IDLE = -5,	/* close idle TCP connections after this many s */
+	SIP_TB = -2,		/* 17.1.1.2 Timer B: INVITE transaction timeout, 0 = 64*T1 */
+	SIP_TD = -4,		/* 17.1.1.2 Timer D: response retransmissions (UDP), 0 = 32 s */
+	SIP_TF = -6,		/* 17.1.2.2 Timer F: non-INVITE transaction timeout, 0 = 64*T1 */
+	SIP_TH = -8,		/* 17.2.1 Timer H: ACK wait of an INVITE server transaction, 0 = 64*T1 */
+	SIP_TI = -9,		/* 17.2.1 Timer I: ACK retransmissions (UDP), 0 = T4 */
+	SIP_TJ = -10,		/* 17.2.2 Timer J: request retransmissions (UDP), 0 = 64*T1 */
+	SIP_TK = -11,		/* 17.1.2.2 Timer K: response retransmissions (UDP), 0 = T4 */
+	SIP_TPRACK = -12,	/* RFC 3262 3: give up on a reliable 18x, 0 = 64*T1 */
+	SIP_TACK = -13,		/* RFC 3261 13.3.1.4: give up on 2xx retransmission, 0 = 64*T1 */
 };
 
 struct sip_conn;
@@ -63,7 +73,6 @@ struct sip_trunk_state {
 	struct llist_head conns;	/* struct sip_conn */
 	struct osmo_timer_list options_timer;
 	bool options_pending;
-	struct gw_rate_limit call_rate;	/* new INVITEs per second (cfg.call_rate) */
 };
 
 /* A TCP connection (incoming or outgoing). */
@@ -228,6 +237,8 @@ void sip_tx_set_timers(struct sip_ua *ua, osip_transaction_t *tr);
 unsigned int sip_t1_ms(struct sip_ua *ua);
 unsigned int sip_t2_ms(struct sip_ua *ua);
 unsigned int sip_64t1_ms(struct sip_ua *ua, enum sip_timer t);
+/* The value in ms of any enum sip_timer, a 0 entry replaced by what RFC 3261 derives */
+unsigned int sip_timer_ms(struct sip_ua *ua, enum sip_timer t);
 
 /* sip_transport.c */
 int sip_transport_open(struct sip_trunk *trunk);

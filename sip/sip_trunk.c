@@ -117,13 +117,6 @@ void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr)
 		rate_ctr_inc(rate_ctr_group_get_ctr(trunk->ctrs, ctr));
 }
 
-bool sip_trunk_admit_call(struct sip_trunk *trunk)
-{
-	if (trunk->st->call_rate.rate != trunk->cfg.call_rate)
-		gw_rate_limit_set(&trunk->st->call_rate, trunk->cfg.call_rate);
-	return gw_rate_limit_admit(&trunk->st->call_rate);
-}
-
 /* Source-IP ACL: explicit entries, else the configured peers, else anyone. */
 bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src)
 {

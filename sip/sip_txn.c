@@ -252,6 +252,9 @@ void sip_tx_free(struct sip_tx *tx)
 	talloc_free(tx);
 }
 
+static void apply_t2(struct sip_tx *tx, int ev_type, int prev);
+static int retransmit_length(const osip_transaction_t *tr);
+
 /* Execute the queued events of the transactions that have some, then their due timers.
  * libosip2 forbids osip_transaction_execute() from within its callbacks: a nested call only
  * queues, the outer loop runs it. */
@@ -265,6 +268,7 @@ void sip_ua_pump(struct sip_ua *ua)
 		osip_transaction_t *tr = tx->tr;
 		struct timeval checked = { 0, 0 };
 		osip_event_t *ev;
+		int ev_type, prev;
 
 		llist_del_init(&tx->pend_entry);
 		if (!tr)
@@ -277,7 +281,11 @@ void sip_ua_pump(struct sip_ua *ua)
 			}
 			if (!ev)
 				break;
+			ev_type = ev->type;
+			prev = retransmit_length(tr);
 			osip_transaction_execute(tr, ev);
+			if (tx->tr == tr)
+				apply_t2(tx, ev_type, prev);
 		}
 		tx_timer_arm(tx, &checked);
 	}
@@ -304,52 +312,92 @@ static void tv_in(struct timeval *tv, int ms)
 	add_gettimeofday(tv, ms);
 }
 
-/* Apply the configured T1/T2/T4 and Timer B/F to a fresh libosip2 transaction (its own
- * defaults are compile-time constants). Reliable transports: no retransmission timers. */
+/* Apply the configured T1 and Timers B, D, F, H, I, J, K to a fresh libosip2 transaction (its own
+ * defaults are compile-time constants; T2 is applied by apply_t2()). Reliable transports: no
+ * retransmission timers, Timers D, I, J, K zero (RFC 3261 17.1.1.2, 17.1.2.2, 17.2.1, 17.2.2). */
 void sip_tx_set_timers(struct sip_ua *ua, osip_transaction_t *tr)
 {
 	struct sip_tx *tx = osip_transaction_get_your_instance(tr);
 	bool reliable = tx && tx->trunk && tx->trunk->cfg.transport == SIP_TRANSPORT_TCP;
 	int t1 = sip_t1_ms(ua);
-	int t4 = osmo_tdef_get(ua->tdefs, SIP_T4, OSMO_TDEF_MS, 5000);
-	int tb = sip_64t1_ms(ua, SIP_TB);
 
 	switch (tr->ctx_type) {
 	case ICT:
 		if (reliable) {
 			tr->ict_context->timer_a_length = -1;
 			tr->ict_context->timer_a_start.tv_sec = -1;
-			tr->ict_context->timer_d_length = 0;
 		} else {
 			tr->ict_context->timer_a_length = t1;
 			tv_in(&tr->ict_context->timer_a_start, t1);
-			tr->ict_context->timer_d_length = t1 >= 500 ? 32000 : 64 * t1;
 		}
-		tr->ict_context->timer_b_length = tb;
-		tv_in(&tr->ict_context->timer_b_start, tb);
+		tr->ict_context->timer_d_length = reliable ? 0 : sip_timer_ms(ua, SIP_TD);
+		tr->ict_context->timer_b_length = sip_timer_ms(ua, SIP_TB);
+		tv_in(&tr->ict_context->timer_b_start, tr->ict_context->timer_b_length);
 		break;
 	case NICT:
 		if (reliable) {
 			tr->nict_context->timer_e_length = -1;
 			tr->nict_context->timer_e_start.tv_sec = -1;
-			tr->nict_context->timer_k_length = 0;
 		} else {
 			tr->nict_context->timer_e_length = t1;
 			tv_in(&tr->nict_context->timer_e_start, t1);
-			tr->nict_context->timer_k_length = t4;
 		}
-		tr->nict_context->timer_f_length = tb;
-		tv_in(&tr->nict_context->timer_f_start, tb);
+		tr->nict_context->timer_k_length = reliable ? 0 : sip_timer_ms(ua, SIP_TK);
+		tr->nict_context->timer_f_length = sip_timer_ms(ua, SIP_TF);
+		tv_in(&tr->nict_context->timer_f_start, tr->nict_context->timer_f_length);
 		break;
 	case IST:
 		tr->ist_context->timer_g_length = reliable ? -1 : t1;
-		tr->ist_context->timer_h_length = 64 * t1;
-		tr->ist_context->timer_i_length = reliable ? 0 : t4;
+		tr->ist_context->timer_h_length = sip_timer_ms(ua, SIP_TH);
+		tr->ist_context->timer_i_length = reliable ? 0 : sip_timer_ms(ua, SIP_TI);
 		break;
 	case NIST:
-		tr->nist_context->timer_j_length = reliable ? 0 : 64 * t1;
+		tr->nist_context->timer_j_length = reliable ? 0 : sip_timer_ms(ua, SIP_TJ);
 		break;
 	}
+}
+
+/* libosip2 doubles the retransmission intervals of Timers E and G up to its compile-time T2 (4 s):
+ * after such a step, re-derive the interval from the configured T2. RFC 3261 17.1.2.2: E doubles
+ * up to T2, and is T2 once Proceeding; 17.2.1: G doubles up to T2. */
+static void apply_t2(struct sip_tx *tx, int ev_type, int prev)
+{
+	osip_transaction_t *tr = tx->tr;
+	unsigned int t2 = sip_t2_ms(tx->ua);
+	struct timeval *start;
+	int *len, want;
+
+	if (tr->ctx_type == NICT && (ev_type == TIMEOUT_E || ev_type == RCV_STATUS_1XX)) {
+		len = &tr->nict_context->timer_e_length;
+		start = &tr->nict_context->timer_e_start;
+	} else if (tr->ctx_type == IST && ev_type == TIMEOUT_G) {
+		len = &tr->ist_context->timer_g_length;
+		start = &tr->ist_context->timer_g_start;
+	} else {
+		return;
+	}
+	if (*len <= 0 || prev <= 0)
+		return;
+	if (tr->ctx_type == NICT && tr->state == NICT_PROCEEDING)
+		want = t2;
+	else if (ev_type == RCV_STATUS_1XX)
+		return;
+	else
+		want = (unsigned int)prev * 2 > t2 ? (int)t2 : prev * 2;
+	if (want == *len)
+		return;
+	*len = want;
+	tv_in(start, want);
+}
+
+/* the retransmission interval apply_t2() may change (E or G), -1 for other transactions */
+static int retransmit_length(const osip_transaction_t *tr)
+{
+	if (tr->ctx_type == NICT)
+		return tr->nict_context->timer_e_length;
+	if (tr->ctx_type == IST)
+		return tr->ist_context->timer_g_length;
+	return -1;
 }
 
 /* Start a client transaction (ICT/NICT) for req, which it takes over. */

@@ -20,11 +20,23 @@ static struct osmo_tdef sip_tdefs_template[] = {
 	{ .T = SIP_T2, .default_val = 4000, .unit = OSMO_TDEF_MS, .desc = "RFC 3261 T2: max retransmit interval" },
 	{ .T = SIP_T4, .default_val = 5000, .unit = OSMO_TDEF_MS, .desc = "RFC 3261 T4: max message lifetime" },
 	{ .T = SIP_TB, .default_val = 0, .unit = OSMO_TDEF_MS,
-	  .desc = "Timer B/F: transaction timeout (0: 64*T1)" },
+	  .desc = "RFC 3261 Timer B: INVITE transaction timeout (0: 64*T1)" },
+	{ .T = SIP_TD, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer D: wait for INVITE response retransmissions, UDP (0: 32 s, 64*T1 if T1 < 500 ms)" },
+	{ .T = SIP_TF, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer F: non-INVITE transaction timeout (0: 64*T1)" },
+	{ .T = SIP_TH, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer H: wait for the ACK of a final INVITE response (0: 64*T1)" },
+	{ .T = SIP_TI, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer I: wait for ACK retransmissions, UDP (0: T4)" },
+	{ .T = SIP_TJ, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer J: wait for non-INVITE request retransmissions, UDP (0: 64*T1)" },
+	{ .T = SIP_TK, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 Timer K: wait for non-INVITE response retransmissions, UDP (0: T4)" },
 	{ .T = SIP_TPRACK, .default_val = 0, .unit = OSMO_TDEF_MS,
-	  .desc = "RFC 3262: reliable 18x unPRACKed timeout (0: 64*T1)" },
-	{ .T = SIP_TACK, .default_val = 0, .unit = OSMO_TDEF_MS, .desc = "2xx unACKed timeout (0: 64*T1)" },
-	{ .T = SIP_TCP_IDLE, .default_val = 0, .unit = OSMO_TDEF_S, .desc = "reserved: TCP idle close (0: never)" },
+	  .desc = "RFC 3262 3: give up on an unPRACKed reliable 18x (0: 64*T1)" },
+	{ .T = SIP_TACK, .default_val = 0, .unit = OSMO_TDEF_MS,
+	  .desc = "RFC 3261 13.3.1.4: give up on an unACKed 2xx (0: 64*T1)" },
 	{}
 };
 
@@ -39,10 +51,38 @@ unsigned int sip_t2_ms(struct sip_ua *ua)
 	return osmo_tdef_get(ua->tdefs, SIP_T2, OSMO_TDEF_MS, 4000);
 }
 
+unsigned int sip_timer_ms(struct sip_ua *ua, enum sip_timer t)
+{
+	unsigned int t1 = sip_t1_ms(ua), t4 = osmo_tdef_get(ua->tdefs, SIP_T4, OSMO_TDEF_MS, 5000);
+	unsigned long v = osmo_tdef_get(ua->tdefs, t, OSMO_TDEF_MS, 0);
+
+	if (v || t == SIP_T2 || t == SIP_T4)
+		return v;
+	switch (t) {
+	case SIP_T1:
+		return t1;
+	case SIP_TD:
+		/* RFC 3261 17.1.1.2: at least 32 s; shorter only with a shortened T1 (tests) */
+		return t1 >= 500 ? 32000 : 64 * t1;
+	case SIP_TI:
+	case SIP_TK:
+		return t4;
+	default:
+		return 64 * t1;
+	}
+}
+
 unsigned int sip_64t1_ms(struct sip_ua *ua, enum sip_timer t)
 {
-	unsigned long v = osmo_tdef_get(ua->tdefs, t, OSMO_TDEF_MS, 0);
-	return v ? v : 64 * sip_t1_ms(ua);
+	return sip_timer_ms(ua, t);
+}
+
+int sip_log_cat = DLGLOBAL;
+
+void sip_set_log_cat(int cat)
+{
+	sip_log_cat = cat;
+	sip_dialog_fsm_init();	/* the dialog FSM logs there too */
 }
 
 uint32_t sip_ua_random(struct sip_ua *ua)

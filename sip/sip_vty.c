@@ -1,4 +1,4 @@
-/* VTY: "sip" node (global settings, timers) and "trunk NAME" nodes, with config write. */
+/* VTY: "sip" node (global settings) and "trunk NAME" nodes, with config write. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +7,16 @@
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/command.h>
-#include <osmocom/vty/tdef_vty.h>
 
-#include "gw/vty_nodes.h"
 #include "sip/sip_internal.h"
 #include "sip/sip_vty.h"
 
 static struct sip_ua *g_ua;
 
-static struct cmd_node sip_node = { SIP_NODE, "%s(config-sip)# ", 1 };
-static struct cmd_node trunk_node = { SIP_TRUNK_NODE, "%s(config-sip-trunk)# ", 1 };
+/* node ids given by the application (sip_vty_init) */
+static int SIP_NODE, SIP_TRUNK_NODE;
+static struct cmd_node sip_node = { 0, "%s(config-sip)# ", 1 };
+static struct cmd_node trunk_node = { 0, "%s(config-sip-trunk)# ", 1 };
 
 static const struct value_string rel100_names[] = {
 	{ SIP_100REL_DISABLED, "disabled" }, { SIP_100REL_SUPPORTED, "supported" },
@@ -60,15 +60,6 @@ DEFUN(cfg_sip_clearmode, cfg_sip_clearmode_cmd, "codec clearmode (accept|reject)
 		c->codecs[c->num_codecs++] = (struct sip_sdp_codec){ .codec = SIP_CODEC_CLEARMODE, .pt = 97,
 								     .rate = 8000 };
 	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_sip_timer, cfg_sip_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
-      "Configure or show SIP timers (T1, T2, T4 in ms; X2 Timer B/F, X3 PRACK, X4 ACK wait)\n"
-      OSMO_TDEF_VTY_DOC_SET)
-{
-	if (argc < 2)
-		return osmo_tdef_vty_show_cmd(vty, g_ua->tdefs, argc ? argv[0] : NULL, NULL);
-	return osmo_tdef_vty_set_cmd(vty, g_ua->tdefs, argv);
 }
 
 DEFUN(cfg_trunk, cfg_trunk_cmd, "trunk NAME", "Configure a SIP trunk\n" "Trunk name\n")
@@ -307,7 +298,6 @@ static int config_write_sip(struct vty *vty)
 		if (ua->local_caps.codecs[i].codec == SIP_CODEC_CLEARMODE)
 			clearmode = true;
 	vty_out(vty, " codec clearmode %s%s", clearmode ? "accept" : "reject", VTY_NEWLINE);
-	osmo_tdef_vty_write(vty, ua->tdefs, " timer ");
 	llist_for_each_entry(t, &ua->trunks, list) {
 		const struct sip_trunk_cfg *c = &t->cfg;
 		vty_out(vty, " trunk %s%s", t->name, VTY_NEWLINE);
@@ -342,31 +332,31 @@ static int config_write_trunk(struct vty *vty)
 
 int sip_vty_go_parent(struct vty *vty)
 {
-	switch (vty->node) {
-	case SIP_TRUNK_NODE:
+	if (vty->node == SIP_TRUNK_NODE) {
 		if (g_ua && g_ua->started && vty->index)
 			sip_trunk_start(vty->index);
 		vty->node = SIP_NODE;
 		vty->index = NULL;
 		return 1;
-	case SIP_NODE:
+	}
+	if (vty->node == SIP_NODE) {
 		vty->node = CONFIG_NODE;
 		vty->index = NULL;
 		return 1;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
-int sip_vty_init(struct sip_ua *ua)
+int sip_vty_init(struct sip_ua *ua, int sip_node_id, int trunk_node_id)
 {
 	g_ua = ua;
+	SIP_NODE = sip_node.node = sip_node_id;
+	SIP_TRUNK_NODE = trunk_node.node = trunk_node_id;
 	install_element(CONFIG_NODE, &cfg_sip_cmd);
 	install_node(&sip_node, config_write_sip);
 	install_element(SIP_NODE, &cfg_sip_ua_cmd);
 	install_element(SIP_NODE, &cfg_sip_maxsize_cmd);
 	install_element(SIP_NODE, &cfg_sip_clearmode_cmd);
-	install_element(SIP_NODE, &cfg_sip_timer_cmd);
 	install_element(SIP_NODE, &cfg_trunk_cmd);
 	install_element(SIP_NODE, &cfg_no_trunk_cmd);
 	install_node(&trunk_node, config_write_trunk);
