@@ -52,7 +52,7 @@ struct sip_sdp_codec {
 };
 
 struct sip_sdp {
-	char addr[64];			/* c= connection address (IPv4) */
+	char addr[64];			/* c= connection address (IN IP4 or IN IP6; the media pool is IPv4) */
 	uint16_t port;			/* m=audio port (0 = rejected stream) */
 	struct sip_sdp_codec codecs[SIP_SDP_MAX_CODECS];
 	unsigned int num_codecs;
@@ -100,17 +100,19 @@ enum sip_acl_action { SIP_ACL_REJECT, SIP_ACL_DROP };
 enum sip_sipt_mode { SIP_SIPT_OFF, SIP_SIPT_SIPT, SIP_SIPT_SIPI };
 
 struct sip_peer {
-	char addr[64];
+	char addr[64];			/* IPv4 or IPv6 address literal (no brackets) */
 	uint16_t port;
 };
 
 struct sip_acl_entry {
-	uint32_t net, mask;		/* IPv4, host byte order */
+	bool ipv6;
+	uint8_t net[16];		/* network byte order, host bits zero (IPv4: the first 4 octets) */
+	unsigned int prefix_len;	/* 0-32 (IPv4), 0-128 (IPv6) */
 };
 
 struct sip_trunk_cfg {
 	enum sip_transport transport;
-	char listen_addr[64];
+	char listen_addr[64];		/* IPv4 or IPv6 address literal (no brackets) */
 	uint16_t listen_port;
 	struct sip_peer peers[SIP_MAX_PEERS];	/* first one is where requests go */
 	unsigned int num_peers;

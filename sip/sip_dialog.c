@@ -288,8 +288,8 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	struct sip_dialog *dlg;
 	osip_message_t *m;
 	struct sip_tx *tx;
-	char buf[512], *tok;
-	struct sockaddr_in peer;
+	char buf[512], *tok, lhost[80], phost[80];
+	struct osmo_sockaddr peer;
 	const char *tp = trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "";
 
 	if (sip_peer_sockaddr(trunk, &peer) < 0 || trunk->st->ofd.fd < 0)
@@ -303,21 +303,22 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 	dlg->priv = priv;
 	dlg->peer = peer;
 	tok = sip_random_token(ua, "");
-	snprintf(buf, sizeof(buf), "%s@%s", tok, trunk->cfg.listen_addr);
+	sip_host(trunk->cfg.listen_addr, lhost, sizeof(lhost));
+	sip_host(trunk->cfg.peers[0].addr, phost, sizeof(phost));
+	snprintf(buf, sizeof(buf), "%s@%s", tok, lhost);
 	osip_free(tok);
 	dlg_set_call_id(dlg, buf);
 
 	tok = sip_random_token(ua, "");
-	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, trunk->cfg.listen_addr,
-		 trunk->cfg.listen_port, tok);
+	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, lhost, trunk->cfg.listen_port, tok);
 	osip_free(tok);
 	osip_from_init(&dlg->local);
 	osip_from_parse(dlg->local, buf);
-	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>", to_user, trunk->cfg.peers[0].addr, ntohs(peer.sin_port));
+	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>", to_user, phost, sip_addr_port(&peer));
 	osip_to_init(&dlg->remote);
 	if (osip_to_parse(dlg->remote, buf) != 0)
 		goto fail;
-	snprintf(buf, sizeof(buf), "sip:%s@%s:%u%s", to_user, trunk->cfg.peers[0].addr, ntohs(peer.sin_port), tp);
+	snprintf(buf, sizeof(buf), "sip:%s@%s:%u%s", to_user, phost, sip_addr_port(&peer), tp);
 	osip_uri_init(&dlg->target);
 	if (osip_uri_parse(dlg->target, buf) != 0)
 		goto fail;
@@ -608,11 +609,8 @@ static void respond_on(struct sip_trunk *trunk, osip_transaction_t *tr, int code
 		return;
 	if (hname)
 		osip_message_set_header(r, hname, hval);
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "%d %s \"%s\"", code == 488 ? 305 : 399, trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(trunk, r, code == 488 ? 305 : 399, warning);
 	if (code == 415)
 		osip_message_set_accept(r, "application/sdp, application/ISUP, multipart/mixed");
 	sip_tx_respond(tr, r);

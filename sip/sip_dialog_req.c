@@ -94,11 +94,8 @@ static void respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, co
 	osip_message_t *r = sip_msg_new_response(dlg->trunk, tr->orig_request, code, sip_tag(dlg->local));
 	if (!r)
 		return;
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "%d %s \"%s\"", code == 488 ? 305 : 399, dlg->trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(dlg->trunk, r, code == 488 ? 305 : 399, warning);
 	sip_tx_respond(tr, r);
 }
 

@@ -115,7 +115,7 @@ void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 /* ---------------------------------------------------------------------------------------- */
 /* intake: sanity checks (RFC 3261 16.3/18.3 style), ACL, transaction matching */
 
-static void respond_stateless(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+static void respond_stateless(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			      osip_message_t *req, int code, const char *warning)
 {
 	osip_message_t *r;
@@ -126,11 +126,8 @@ static void respond_stateless(struct sip_trunk *trunk, struct sip_conn *conn, co
 	r = sip_msg_new_response(trunk, req, code, "gw-sl");
 	if (!r)
 		return;
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "399 %s \"%s\"", trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(trunk, r, 399, warning);
 	sip_send_msg(trunk, &c, src, r);
 	osip_message_free(r);
 }
@@ -257,20 +254,20 @@ static char *headers_without_body(const char *buf, size_t hlen)
 }
 
 /* RFC 3581 4: received / rport on the top Via */
-static void via_add_received(osip_message_t *m, const struct sockaddr_in *src)
+static void via_add_received(osip_message_t *m, const struct osmo_sockaddr *src)
 {
 	osip_via_t *via = osip_list_get(&m->vias, 0);
 	osip_generic_param_t *rport = NULL;
-	char ip[INET_ADDRSTRLEN], port[8];
+	char ip[INET6_ADDRSTRLEN], port[8];
 
 	if (!via)
 		return;
-	inet_ntop(AF_INET, &src->sin_addr, ip, sizeof(ip));
+	sip_addr_ip(src, ip, sizeof(ip));
 	if (!via->host || strcmp(via->host, ip))
 		osip_via_set_received(via, osip_strdup(ip));
 	osip_via_param_get_byname(via, "rport", &rport);
 	if (rport) {
-		snprintf(port, sizeof(port), "%u", ntohs(src->sin_port));
+		snprintf(port, sizeof(port), "%u", sip_addr_port(src));
 		osip_free(rport->gvalue);
 		rport->gvalue = osip_strdup(port);
 	}
@@ -278,7 +275,7 @@ static void via_add_received(osip_message_t *m, const struct sockaddr_in *src)
 
 /* The body may be what is broken (e.g. multipart without boundary): if the header part alone
  * parses, answer 400 (RFC 3261 8.2.6), else drop. */
-static void rx_unparseable(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+static void rx_unparseable(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			   const char *buf, size_t len, bool is_request, bool acl_ok, const char *ip)
 {
 	const char *end = memmem(buf, len, "\r\n\r\n", 4);
@@ -346,7 +343,7 @@ static int rx_request_status(const osip_message_t *m, bool bad_length, const cha
 
 /* Requests: complete (400), from a permitted source (403 or drop), well-formed (400/416/483).
  * Returns true when the request goes on to the transaction layer. */
-static bool rx_check_request(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+static bool rx_check_request(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			     osip_message_t *m, bool acl_ok, bool bad_length, const char *ip)
 {
 	const char *miss = missing_header(m), *warn;
@@ -400,7 +397,7 @@ static osip_event_t *rx_event(osip_message_t *m)
 
 /* A valid message: to its transaction, to its dialog (2xx retransmission, ACK for a 2xx), or a new
  * server transaction. Takes m over. */
-static void rx_dispatch(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+static void rx_dispatch(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			osip_message_t *m)
 {
 	struct sip_ua *ua = trunk->ua;
@@ -430,15 +427,15 @@ static void rx_dispatch(struct sip_trunk *trunk, struct sip_conn *conn, const st
 		osip_event_free(ev);
 }
 
-void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 		   const char *buf, size_t len)
 {
 	osip_message_t *m = NULL;
 	bool is_request = false, acl_ok, ok;
 	ssize_t mlen;
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &src->sin_addr, ip, sizeof(ip));
+	sip_addr_ip(src, ip, sizeof(ip));
 	/* RFC 5626 4.4.1 keep-alive (CRLF) or stray whitespace */
 	while (len && (*buf == '\r' || *buf == '\n')) {
 		buf++;
@@ -446,7 +443,7 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 	}
 	if (len == 0)
 		return;
-	LOGP(DSIP, LOGL_DEBUG, "trunk %s: RX from %s:%u:\n%.*s\n", trunk->name, ip, ntohs(src->sin_port),
+	LOGP(DSIP, LOGL_DEBUG, "trunk %s: RX from %s:%u:\n%.*s\n", trunk->name, ip, sip_addr_port(src),
 	     (int)len, buf);
 
 	acl_ok = sip_trunk_acl_permits(trunk, src);
@@ -487,7 +484,8 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 
 void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const char *src_ip, uint16_t src_port)
 {
-	struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(src_port) };
-	inet_pton(AF_INET, src_ip, &src.sin_addr);
+	struct osmo_sockaddr src;
+	if (sip_addr_parse(&src, src_ip, src_port) < 0)
+		sip_addr_parse(&src, "0.0.0.0", src_port);
 	sip_ua_rx_msg(trunk, NULL, &src, buf, len);
 }

@@ -12,6 +12,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/hashtable.h>
 #include <osmocom/core/jhash.h>
+#include <osmocom/core/socket.h>
 
 #include "sip/sip.h"
 
@@ -80,7 +81,7 @@ struct sip_conn {
 	struct llist_head list;
 	struct sip_trunk *trunk;
 	struct osmo_fd ofd;
-	struct sockaddr_in peer;
+	struct osmo_sockaddr peer;
 	bool connecting;
 	char *rxbuf;
 	size_t rxlen;
@@ -106,7 +107,7 @@ struct sip_tx {
 	osip_transaction_t *tr;
 	struct sip_trunk *trunk;
 	struct sip_conn *conn;		/* TCP: connection to use (NULL: look up / connect) */
-	struct sockaddr_in dst;		/* requests: next hop; responses: source of the request */
+	struct osmo_sockaddr dst;		/* requests: next hop; responses: source of the request */
 	struct sip_dialog *dlg;
 	enum sip_tx_kind kind;
 	bool dead;
@@ -153,8 +154,8 @@ struct sip_dialog {
 	uint32_t remote_cseq;
 	uint32_t invite_cseq;
 	struct sip_conn *conn;		/* TCP connection the dialog uses */
-	struct sockaddr_in peer;	/* where in-dialog requests go */
-	struct sockaddr_in resp_dst;	/* UAS: where the INVITE came from (2xx/18x retransmission) */
+	struct osmo_sockaddr peer;	/* where in-dialog requests go */
+	struct osmo_sockaddr resp_dst;	/* UAS: where the INVITE came from (2xx/18x retransmission) */
 	bool bye_pending;		/* UAS: BYE asked for before the ACK arrived */
 	int bye_cause;
 	char bye_loc[8];
@@ -215,14 +216,14 @@ void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg);
 
 /* sip_txn.c */
 void sip_txn_set_callbacks(osip_t *osip);
-int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			osip_event_t *ev);
 
 /* sip_ua.c */
 void sip_ua_pump(struct sip_ua *ua);
 void sip_ua_schedule_reap(struct sip_ua *ua);
 uint32_t sip_ua_random(struct sip_ua *ua);
-void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 		   const char *buf, size_t len);
 struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip_tx_kind kind);
 void sip_tx_set_dlg(struct sip_tx *tx, struct sip_dialog *dlg);
@@ -243,18 +244,24 @@ unsigned int sip_timer_ms(struct sip_ua *ua, enum sip_timer t);
 /* sip_transport.c */
 int sip_transport_open(struct sip_trunk *trunk);
 void sip_transport_close(struct sip_trunk *trunk);
-int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		       const char *buf, size_t len);
-int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		 osip_message_t *msg);
 /* sip_stats.c: count a message received from / sent to the trunk */
 void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx);
 void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn);
-int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin);
+int sip_peer_sockaddr(const struct sip_trunk *trunk, struct osmo_sockaddr *a);
+/* addresses (IPv4 or IPv6): literal -> sockaddr, and back for logs; a host for SIP headers/URIs */
+int sip_addr_parse(struct osmo_sockaddr *a, const char *ip, uint16_t port);
+const char *sip_addr_ip(const struct osmo_sockaddr *a, char *buf, size_t size);
+uint16_t sip_addr_port(const struct osmo_sockaddr *a);
+const char *sip_host(const char *addr, char *buf, size_t size);
 const char *sip_transport_name(const struct sip_trunk *trunk);
 
 /* sip_trunk.c */
-bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src);
+bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct osmo_sockaddr *src);
+bool sip_acl_matches(const struct sip_acl_entry *e, const struct osmo_sockaddr *src);
 void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code);
 
 /* sip_msg.c: building messages */
@@ -265,6 +272,7 @@ void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua
 void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user);
 void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts);
 void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg);
+void sip_msg_add_warning(struct sip_trunk *trunk, osip_message_t *msg, int code, const char *text);
 int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_sdp *sdp,
 		     const uint8_t *isup, size_t isup_len);
 void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_msg_opts *opts);

@@ -211,12 +211,14 @@ out:
 int sip_sdp_encode(const struct sip_sdp *sdp, char *buf, size_t size)
 {
 	size_t off = 0;
+	/* RFC 4566 5.7: the address type follows the address (IPv6 literal: IP6) */
+	const char *atype = strchr(sdp->addr, ':') ? "IP6" : "IP4";
 
 	APPEND("v=0\r\n");
-	APPEND("o=sipt-gw %llu %llu IN IP4 %s\r\n", (unsigned long long)sdp->sess_id,
-	       (unsigned long long)sdp->sess_version, sdp->addr);
+	APPEND("o=sipt-gw %llu %llu IN %s %s\r\n", (unsigned long long)sdp->sess_id,
+	       (unsigned long long)sdp->sess_version, atype, sdp->addr);
 	APPEND("s=-\r\n");
-	APPEND("c=IN IP4 %s\r\n", sdp->addr);
+	APPEND("c=IN %s %s\r\n", atype, sdp->addr);
 	APPEND("t=0 0\r\n");
 	APPEND("m=audio %u RTP/AVP", sdp->port);
 	for (unsigned int i = 0; i < sdp->num_codecs; i++)

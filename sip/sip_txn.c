@@ -425,7 +425,7 @@ int sip_tx_start_client(struct sip_tx *tx, osip_message_t *req)
 }
 
 /* A new server transaction (IST/NIST) for the request of ev, received from src (over conn: TCP). */
-int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 			osip_event_t *ev)
 {
 	struct sip_ua *ua = trunk->ua;
