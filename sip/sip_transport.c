@@ -210,6 +210,52 @@ static int conn_flush(struct sip_conn *conn)
 	return 0;
 }
 
+/* Hand the complete messages at the start of conn's buffer to the intake. Returns false when the
+ * connection is gone (closed on a broken stream, or by the handler). */
+static bool conn_deliver(struct sip_conn *conn, size_t max)
+{
+	for (;;) {
+		/* RFC 5626 3.5.1 keep-alive CRLFs between messages */
+		size_t skip = 0;
+		ssize_t flen;
+		while (skip < conn->rxlen && (conn->rxbuf[skip] == '\r' || conn->rxbuf[skip] == '\n'))
+			skip++;
+		if (skip) {
+			memmove(conn->rxbuf, conn->rxbuf + skip, conn->rxlen - skip);
+			conn->rxlen -= skip;
+		}
+		if (!conn->rxlen)
+			return true;
+		flen = tcp_frame(conn->rxbuf, conn->rxlen, max);
+		if (flen < 0) {
+			char ip[INET6_ADDRSTRLEN];
+			LOGP(DSIP, LOGL_NOTICE, "trunk %s: broken TCP stream from %s:%u\n", conn->trunk->name,
+			     sip_addr_ip(&conn->peer, ip, sizeof(ip)), sip_addr_port(&conn->peer));
+			conn_close(conn);
+			return false;
+		}
+		if (flen == 0)
+			return true;
+		{
+			/* copy out: the handler may close (and free) this connection */
+			char *msg = talloc_memdup(conn->trunk, conn->rxbuf, flen);
+			struct sip_trunk *trunk = conn->trunk;
+			struct osmo_sockaddr peer = conn->peer;
+			bool still_there = false;
+			struct sip_conn *c;
+			memmove(conn->rxbuf, conn->rxbuf + flen, conn->rxlen - flen);
+			conn->rxlen -= flen;
+			sip_ua_rx_msg(trunk, conn, &peer, msg, flen);
+			talloc_free(msg);
+			llist_for_each_entry(c, &trunk->st->conns, list)
+				if (c == conn)
+					still_there = true;
+			if (!still_there)
+				return false;
+		}
+	}
+}
+
 static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_conn *conn = ofd->data;
@@ -235,12 +281,10 @@ static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 		}
 	}
 	if (what & OSMO_FD_READ) {
-		ssize_t n, flen;
-		size_t room;
+		ssize_t n;
 		if (!conn->rxbuf)
 			conn->rxbuf = talloc_size(conn, max + 1);
-		room = max + 1 - conn->rxlen;
-		n = read(ofd->fd, conn->rxbuf + conn->rxlen, room);
+		n = read(ofd->fd, conn->rxbuf + conn->rxlen, max + 1 - conn->rxlen);
 		if (n <= 0) {
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return 0;
@@ -248,45 +292,7 @@ static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 			return 0;
 		}
 		conn->rxlen += n;
-		for (;;) {
-			/* RFC 5626 3.5.1 keep-alive CRLFs between messages */
-			size_t skip = 0;
-			while (skip < conn->rxlen && (conn->rxbuf[skip] == '\r' || conn->rxbuf[skip] == '\n'))
-				skip++;
-			if (skip) {
-				memmove(conn->rxbuf, conn->rxbuf + skip, conn->rxlen - skip);
-				conn->rxlen -= skip;
-			}
-			if (!conn->rxlen)
-				break;
-			flen = tcp_frame(conn->rxbuf, conn->rxlen, max);
-			if (flen < 0) {
-				char ip[INET6_ADDRSTRLEN];
-				LOGP(DSIP, LOGL_NOTICE, "trunk %s: broken TCP stream from %s:%u\n", conn->trunk->name,
-				     sip_addr_ip(&conn->peer, ip, sizeof(ip)), sip_addr_port(&conn->peer));
-				conn_close(conn);
-				return 0;
-			}
-			if (flen == 0)
-				break;
-			{
-				/* copy out: the handler may close (and free) this connection */
-				char *msg = talloc_memdup(conn->trunk, conn->rxbuf, flen);
-				struct sip_trunk *trunk = conn->trunk;
-				struct osmo_sockaddr peer = conn->peer;
-				bool still_there = false;
-				struct sip_conn *c;
-				memmove(conn->rxbuf, conn->rxbuf + flen, conn->rxlen - flen);
-				conn->rxlen -= flen;
-				sip_ua_rx_msg(trunk, conn, &peer, msg, flen);
-				talloc_free(msg);
-				llist_for_each_entry(c, &trunk->st->conns, list)
-					if (c == conn)
-						still_there = true;
-				if (!still_there)
-					return 0;
-			}
-		}
+		conn_deliver(conn, max);
 	}
 	return 0;
 }
