@@ -8,6 +8,7 @@
 #include <osmocom/vty/tdef_vty.h>
 
 #include "gw/app.h"
+#include "gw/debug.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -364,6 +365,7 @@ static int config_write_gw(struct vty *vty)
 {
 	struct gw_route *rt;
 	struct gw_trunk_iwf *t;
+	osmo_tdef_vty_groups_write(vty, "");	/* the one timer tree: timer sip|gw ... */
 	vty_out(vty, "gateway%s", VTY_NEWLINE);
 	if (g_iwf->plan.country_code[0])
 		vty_out(vty, " country-code %s%s", g_iwf->plan.country_code, VTY_NEWLINE);
@@ -564,6 +566,7 @@ DEFUN(release_call, release_call_cmd, "release call <1-4294967295> cause <1-127>
 
 static struct osmo_tdef_group gw_tdef_groups[] = {
 	{ .name = "gw", .desc = "Interworking function", .tdefs = NULL },
+	{ .name = "sip", .desc = "SIP (RFC 3261 T1/T2/T4, Timers B-K, RFC 3262)", .tdefs = NULL },
 	{}
 };
 
@@ -605,6 +608,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element_ve(&show_trunks_cmd);
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
+	gw_tdef_groups[1].tdefs = sip_ua_tdefs(iwf->sip);
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);
 }
 
@@ -616,8 +620,9 @@ struct gw_iwf *gw_iwf_build(void *ctx)
 	isup_node_vty_init(isup);
 	testcall_init(ctx, isup);
 	iwf = gw_iwf_alloc(ctx, isup, NULL);
+	sip_set_log_cat(DSIP);
 	iwf->sip = sip_ua_alloc(ctx, &gw_iwf_sip_cbs, iwf);
-	sip_vty_init(iwf->sip);
+	sip_vty_init(iwf->sip, SIP_NODE, SIP_TRUNK_NODE);
 	gw_iwf_vty_init(iwf);
 	return iwf;
 }

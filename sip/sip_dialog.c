@@ -159,7 +159,6 @@ static struct osmo_fsm sip_dlg_fsm = {
 	.name = "sip_dialog",
 	.states = sip_dlg_states,
 	.num_states = ARRAY_SIZE(sip_dlg_states),
-	.log_subsys = DSIP,
 	.event_names = sip_dlg_event_names,
 	.timer_cb = sip_dlg_timer_cb,
 	.cleanup = sip_dlg_cleanup,
@@ -168,6 +167,7 @@ static struct osmo_fsm sip_dlg_fsm = {
 void sip_dialog_fsm_init(void)
 {
 	static bool done;
+	sip_dlg_fsm.log_subsys = DSIP;
 	if (!done) {
 		OSMO_ASSERT(osmo_fsm_register(&sip_dlg_fsm) == 0);
 		done = true;
@@ -211,7 +211,7 @@ struct sip_dialog *sip_dialog_alloc(struct sip_trunk *trunk, bool is_uac)
 	dlg->fi = fi;
 	dlg->ua = ua;
 	INIT_LLIST_HEAD(&dlg->txs);
-	INIT_LLIST_HEAD(&dlg->hash_entry);
+	INIT_HLIST_NODE(&dlg->hash_entry);
 	dlg->trunk = trunk;
 	dlg->is_uac = is_uac;
 	osip_list_init(&dlg->route_set);
@@ -226,6 +226,16 @@ void sip_dialog_terminate(struct sip_dialog *dlg)
 	if (dlg->dead || dlg->fi->state == SIP_DLG_S_TERMINATED)
 		return;
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_TERMINATED, 0, 0);
+}
+
+static void early_free(struct sip_early *e)
+{
+	llist_del(&e->list);
+	osip_free(e->to_tag);
+	if (e->target)
+		osip_uri_free(e->target);
+	sip_dialog_route_set_free(&e->route_set);
+	talloc_free(e);
 }
 
 #define FREE_MSG(m) do { if (m) osip_message_free(m); (m) = NULL; } while (0)
@@ -245,7 +255,7 @@ static void sip_dlg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause c
 	llist_for_each_entry_safe(tx, tx2, &dlg->txs, dlg_entry)
 		sip_tx_set_dlg(tx, NULL);
 	llist_for_each_entry_safe(e, e2, &dlg->early, list)
-		sip_dialog_early_free(e);
+		early_free(e);
 	sip_dialog_route_set_free(&dlg->route_set);
 	if (dlg->local)
 		osip_from_free(dlg->local);
@@ -261,7 +271,7 @@ static void sip_dlg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause c
 	FREE_MSG(dlg->last_2xx);
 	FREE_MSG(dlg->ack);
 	dlg->inv_tr = dlg->reinv_tr = dlg->srv_reinv_tr = NULL;
-	llist_del_init(&dlg->hash_entry);
+	hash_del(&dlg->hash_entry);
 	llist_del(&dlg->list);
 	osip_free(dlg->call_id);
 	dlg->call_id = NULL;
@@ -279,31 +289,18 @@ void sip_dialog_free_all(struct sip_ua *ua, struct sip_trunk *trunk)
 	}
 }
 
-void sip_dialog_early_free(struct sip_early *e)
-{
-	llist_del(&e->list);
-	osip_free(e->to_tag);
-	if (e->target)
-		osip_uri_free(e->target);
-	sip_dialog_route_set_free(&e->route_set);
-	talloc_free(e);
-}
-
 /* ---- index by Call-ID ---- */
 
-struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id)
+uint32_t sip_dialog_key(const char *call_id)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	for (; call_id && *call_id; call_id++)
-		h = (h ^ (uint8_t)*call_id) * 16777619u;
-	return &ua->dlg_hash[h % SIP_DLG_HASH_SIZE];
+	return osmo_jhash(call_id, call_id ? strlen(call_id) : 0, 0);
 }
 
 /* index dlg by its Call-ID, once set: a lookup per message must not walk every dialog */
 void sip_dialog_set_call_id(struct sip_dialog *dlg, const char *call_id)
 {
 	dlg->call_id = osip_strdup(call_id);
-	llist_add(&dlg->hash_entry, sip_dialog_bucket(dlg->ua, dlg->call_id));
+	hash_add(dlg->ua->dlg_hash, &dlg->hash_entry, sip_dialog_key(dlg->call_id));
 }
 
 struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg, bool response)

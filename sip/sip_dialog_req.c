@@ -73,11 +73,8 @@ void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code
 	osip_message_t *r = sip_msg_new_response(dlg->trunk, tr->orig_request, code, sip_tag(dlg->local));
 	if (!r)
 		return;
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "%d %s \"%s\"", code == 488 ? 305 : 399, dlg->trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(dlg->trunk, r, code == 488 ? 305 : 399, warning);
 	sip_tx_respond(tr, r);
 }
 
@@ -93,7 +90,7 @@ static int answer_offer(struct sip_dialog *dlg, const struct sip_sdp *offer, str
 }
 
 /* CANCEL outside Received/Early: the final response went out already, no effect (RFC 3261 9.2) */
-void sip_dialog_rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+static void rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
 	sip_dialog_respond(dlg, rx->tr, 200, NULL);
 }
@@ -329,7 +326,7 @@ void sip_dialog_in_dialog_event(struct sip_dialog *dlg, uint32_t event, void *da
 		sip_dialog_rx_bye(dlg, rx);
 		break;
 	case SIP_DLG_EV_RX_CANCEL:
-		sip_dialog_rx_cancel(dlg, rx);
+		rx_cancel(dlg, rx);
 		break;
 	case SIP_DLG_EV_RX_INFO:
 		rx_info(dlg, rx);

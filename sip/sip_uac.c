@@ -17,26 +17,27 @@
 static int uac_identity(struct sip_dialog *dlg, const char *to_user, const char *from_user)
 {
 	struct sip_trunk *trunk = dlg->trunk;
-	uint16_t port = ntohs(dlg->peer.sin_port);
+	uint16_t port = sip_addr_port(&dlg->peer);
 	const char *tp = trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "";
-	char buf[512], *tok;
+	char buf[512], *tok, lhost[80], phost[80];
 
+	sip_host(trunk->cfg.listen_addr, lhost, sizeof(lhost));
+	sip_host(trunk->cfg.peers[0].addr, phost, sizeof(phost));
 	tok = sip_random_token(dlg->ua, "");
-	snprintf(buf, sizeof(buf), "%s@%s", tok, trunk->cfg.listen_addr);
+	snprintf(buf, sizeof(buf), "%s@%s", tok, lhost);
 	osip_free(tok);
 	sip_dialog_set_call_id(dlg, buf);
 
 	tok = sip_random_token(dlg->ua, "");
-	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, trunk->cfg.listen_addr,
-		 trunk->cfg.listen_port, tok);
+	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, lhost, trunk->cfg.listen_port, tok);
 	osip_free(tok);
 	osip_from_init(&dlg->local);
 	osip_from_parse(dlg->local, buf);
-	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>", to_user, trunk->cfg.peers[0].addr, port);
+	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>", to_user, phost, port);
 	osip_to_init(&dlg->remote);
 	if (osip_to_parse(dlg->remote, buf) != 0)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "sip:%s@%s:%u%s", to_user, trunk->cfg.peers[0].addr, port, tp);
+	snprintf(buf, sizeof(buf), "sip:%s@%s:%u%s", to_user, phost, port, tp);
 	osip_uri_init(&dlg->target);
 	if (osip_uri_parse(dlg->target, buf) != 0)
 		return -EINVAL;
@@ -106,7 +107,7 @@ struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_use
 				     const struct sip_msg_opts *opts, void *priv)
 {
 	struct sip_dlg_req req = { .opts = opts, .to_user = to_user, .from_user = from_user };
-	struct sockaddr_in peer;
+	struct osmo_sockaddr peer;
 	struct sip_dialog *dlg;
 
 	if (sip_peer_sockaddr(trunk, &peer) < 0 || trunk->st->ofd.fd < 0)
@@ -172,7 +173,7 @@ static void send_cancel(struct sip_dialog *dlg)
 	sip_dialog_send_in_dialog(dlg, c, SIP_TX_CANCEL);
 }
 
-int sip_uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
+static int uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 {
 	if (dlg->cancelled || dlg->cancel_pending)
 		return 0;
@@ -418,11 +419,11 @@ void sip_uac_early_event(struct sip_dialog *dlg, uint32_t event, void *data)
 	case SIP_DLG_EV_CANCEL:
 	case SIP_DLG_EV_BYE:
 		/* RFC 3261 15: before the 2xx, a BYE is a CANCEL */
-		req->rc = sip_uac_cancel(dlg, req->opts);
+		req->rc = uac_cancel(dlg, req->opts);
 		break;
 	case SIP_DLG_EV_RELEASE: {
 		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
-		sip_uac_cancel(dlg, &o);
+		uac_cancel(dlg, &o);
 		break;
 	}
 	case SIP_DLG_EV_PROVISIONAL:

@@ -22,11 +22,8 @@ static void respond_on(struct sip_trunk *trunk, osip_transaction_t *tr, int code
 		return;
 	if (hname)
 		osip_message_set_header(r, hname, hval);
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "%d %s \"%s\"", code == 488 ? 305 : 399, trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(trunk, r, code == 488 ? 305 : 399, warning);
 	if (code == 415)
 		osip_message_set_accept(r, "application/sdp, application/ISUP, multipart/mixed");
 	sip_tx_respond(tr, r);
@@ -128,14 +125,6 @@ void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 	r = sip_msg_new_response(trunk, invite, 100, NULL);
 	if (r)
 		sip_tx_respond(tr, r);
-	if (!sip_trunk_admit_call(trunk)) {
-		/* overload (RFC 3261 21.5.4) with the cause of Q.850 congestion (RFC 3326, RFC 3398 8.2.6.1) */
-		LOGP(DSIP, LOGL_NOTICE, "trunk %s: call-rate limit %u/s exceeded: 503\n", trunk->name,
-		     trunk->cfg.call_rate);
-		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_RATE_REJECTED);
-		respond_on(trunk, tr, 503, "Reason", "Q.850;cause=42;text=\"call rate limit\"", NULL);
-		return;
-	}
 	if (invite_acceptable(trunk, tr, invite, &body) < 0)
 		return;
 	dlg = sip_dialog_alloc(trunk, false);
@@ -308,7 +297,7 @@ void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp)
 	sip_ua_pump(dlg->ua);
 }
 
-void sip_uas_2xx_stop(struct sip_dialog *dlg)
+static void uas_2xx_stop(struct sip_dialog *dlg)
 {
 	osmo_timer_del(&dlg->ok_timer);
 	if (dlg->last_2xx)
@@ -403,7 +392,7 @@ void sip_uas_rx_ack(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 
 	if (!dlg->last_2xx || cseq != dlg->last_2xx_cseq)
 		return;		/* retransmitted ACK */
-	sip_uas_2xx_stop(dlg);
+	uas_2xx_stop(dlg);
 	if (sip_body_parse(dlg->trunk, rx->msg, &body, &warn) == 0 && body.has_sdp) {
 		dlg->remote_sdp = body.sdp;
 		dlg->has_remote_sdp = true;
@@ -434,7 +423,7 @@ void sip_uas_ack_timeout(struct sip_dialog *dlg)
 	struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY, .q850_location = "LN" };
 
 	LOGPFSML(dlg->fi, LOGL_NOTICE, "no ACK for our 2xx: BYE\n");
-	sip_uas_2xx_stop(dlg);
+	uas_2xx_stop(dlg);
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->dead)
 		return;

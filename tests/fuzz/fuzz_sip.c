@@ -59,6 +59,7 @@ static void init(void)
 	osmo_init_logging2(ctx, &sgw_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	log_set_category_filter(osmo_stderr_target, DSIP, 0, LOGL_FATAL);
+	sip_set_log_cat(DSIP);
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	ua = sip_ua_alloc(ctx, &cbs, NULL);
 	/* short timers so that retransmission and timeout paths run during fuzzing */

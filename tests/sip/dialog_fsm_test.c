@@ -21,6 +21,7 @@
 #include <osmocom/core/utils.h>
 
 #include "gw/debug.h"
+static const int app_dsip = DSIP;	/* the application's category (sip_internal.h redefines DSIP) */
 #include "sip/sip_internal.h"
 
 static struct sip_ua *ua;
@@ -508,7 +509,8 @@ int main(int argc, char **argv)
 	log_set_print_category(osmo_stderr_target, 1);
 	log_set_print_level(osmo_stderr_target, 1);
 	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
-	log_set_category_filter(osmo_stderr_target, DSIP, 1, getenv("DEBUG") ? LOGL_DEBUG : LOGL_INFO);
+	log_set_category_filter(osmo_stderr_target, app_dsip, 1, getenv("DEBUG") ? LOGL_DEBUG : LOGL_INFO);
+	sip_set_log_cat(app_dsip);
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	osmo_gettimeofday_override = true;
 	osmo_gettimeofday_override_time = (struct timeval){ 1000, 0 };
