@@ -316,12 +316,32 @@ static const struct isup_call_ops iwf_isup_ops = {
 
 /* ---- SIP UA callbacks ------------------------------------------------------------------ */
 
+/* Admission of a new INVITE against its trunk's call-rate-limit: beyond it, 503 (RFC 3261 21.5.4)
+ * with the cause of Q.850 congestion (RFC 3326, RFC 3398 8.2.6.1). */
+static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
+{
+	struct sip_trunk *trunk = sip_dialog_trunk(dlg);
+	struct gw_trunk_iwf *t = gw_iwf_trunk(iwf, trunk->name, true);
+	struct sip_msg_opts o = { .q850_cause = Q850_SWITCHING_EQUIP_CONGESTION, .reason_text = "call rate limit" };
+
+	if (t->call_rate.rate != trunk->cfg.call_rate)
+		gw_rate_limit_set(&t->call_rate, trunk->cfg.call_rate);
+	if (gw_rate_limit_admit(&t->call_rate))
+		return true;
+	LOGP(DGW, LOGL_NOTICE, "trunk %s: call-rate limit %u/s exceeded: 503\n", trunk->name, trunk->cfg.call_rate);
+	sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_RATE_REJECTED);
+	sip_dialog_reject(dlg, 503, &o);
+	return false;
+}
+
 static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, void *priv)
 {
 	struct gw_iwf *iwf = priv;
 	struct gw_call *call = sip_dialog_priv(dlg);
 
 	if (!call && ev->type == SIP_EV_INVITE) {
+		if (!iwf_sip_admit(iwf, dlg))
+			return;
 		call = iwf->shutting_down ? NULL : gw_call_alloc(iwf, GW_CALL_EGRESS);
 		if (!call) {
 			struct sip_msg_opts o = {

@@ -8,6 +8,7 @@
 #include <osmocom/vty/tdef_vty.h>
 
 #include "common/app.h"
+#include "gw/debug.h"
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
@@ -359,10 +360,26 @@ DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records
 	return CMD_SUCCESS;
 }
 
+static struct osmo_tdef_group gw_tdef_groups[];
+
+/* The timer tree's "timer gw|sip ..." lines; "timer isup" is written by the isup node (isup-peer
+ * shares that writer), before the circuit groups that may override it. */
+static void config_write_timers(struct vty *vty)
+{
+	char prefix[32];
+	for (const struct osmo_tdef_group *g = gw_tdef_groups; g->name; g++) {
+		if (!strcmp(g->name, "isup"))
+			continue;
+		snprintf(prefix, sizeof(prefix), "timer %s ", g->name);
+		osmo_tdef_vty_write(vty, g->tdefs, prefix);
+	}
+}
+
 static int config_write_gw(struct vty *vty)
 {
 	struct gw_route *rt;
 	struct gw_trunk_iwf *t;
+	config_write_timers(vty);
 	vty_out(vty, "gateway%s", VTY_NEWLINE);
 	if (g_iwf->plan.country_code[0])
 		vty_out(vty, " country-code %s%s", g_iwf->plan.country_code, VTY_NEWLINE);
@@ -563,6 +580,7 @@ DEFUN(release_call, release_call_cmd, "release call <1-4294967295> cause <1-127>
 static struct osmo_tdef_group gw_tdef_groups[] = {
 	{ .name = "gw", .desc = "Interworking function", .tdefs = NULL },
 	{ .name = "isup", .desc = "ISUP (Q.764 Annex A), unit s", .tdefs = NULL },
+	{ .name = "sip", .desc = "SIP (RFC 3261 T1/T2/T4, Timers B-K, RFC 3262)", .tdefs = NULL },
 	{}
 };
 
@@ -605,6 +623,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(ENABLE_NODE, &release_call_cmd);
 	gw_tdef_groups[0].tdefs = iwf->tdefs;
 	gw_tdef_groups[1].tdefs = isup_node_tdefs(iwf->isup);
+	gw_tdef_groups[2].tdefs = sip_ua_tdefs(iwf->sip);
 	osmo_tdef_vty_groups_init(CONFIG_NODE, gw_tdef_groups);
 }
 
@@ -616,8 +635,9 @@ struct gw_iwf *gw_iwf_build(void *ctx)
 	isup_node_vty_init(isup, ISUP_NODE, ISUP_CGROUP_NODE);
 	testcall_init(ctx, isup);
 	iwf = gw_iwf_alloc(ctx, isup, NULL);
+	sip_set_log_cat(DSIP);
 	iwf->sip = sip_ua_alloc(ctx, &gw_iwf_sip_cbs, iwf);
-	sip_vty_init(iwf->sip);
+	sip_vty_init(iwf->sip, SIP_NODE, SIP_TRUNK_NODE);
 	gw_iwf_vty_init(iwf);
 	return iwf;
 }

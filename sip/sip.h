@@ -5,7 +5,9 @@
  *
  * Ownership: a struct sip_ua is a talloc context; trunks and dialogs are its children.
  * Dialogs are created by sip_dialog_invite() (UAC) or by an incoming INVITE (UAS, reported
- * as SIP_EV_INVITE) and freed by the library after SIP_EV_TERMINATED was reported.
+ * as SIP_EV_INVITE) and freed by the library after SIP_EV_TERMINATED was reported. A dialog is an
+ * osmo_fsm instance: the application sets osmo_fsm_set_dealloc_ctx(OTC_SELECT) so that a dialog
+ * ended inside a call of the layer above stays readable until the select loop's round ends.
  */
 #pragma once
 
@@ -52,7 +54,7 @@ struct sip_sdp_codec {
 };
 
 struct sip_sdp {
-	char addr[64];			/* c= connection address (IPv4) */
+	char addr[64];			/* c= connection address (IN IP4 or IN IP6; the media pool is IPv4) */
 	uint16_t port;			/* m=audio port (0 = rejected stream) */
 	struct sip_sdp_codec codecs[SIP_SDP_MAX_CODECS];
 	unsigned int num_codecs;
@@ -100,17 +102,19 @@ enum sip_acl_action { SIP_ACL_REJECT, SIP_ACL_DROP };
 enum sip_sipt_mode { SIP_SIPT_OFF, SIP_SIPT_SIPT, SIP_SIPT_SIPI };
 
 struct sip_peer {
-	char addr[64];
+	char addr[64];			/* IPv4 or IPv6 address literal (no brackets) */
 	uint16_t port;
 };
 
 struct sip_acl_entry {
-	uint32_t net, mask;		/* IPv4, host byte order */
+	bool ipv6;
+	uint8_t net[16];		/* network byte order, host bits zero (IPv4: the first 4 octets) */
+	unsigned int prefix_len;	/* 0-32 (IPv4), 0-128 (IPv6) */
 };
 
 struct sip_trunk_cfg {
 	enum sip_transport transport;
-	char listen_addr[64];
+	char listen_addr[64];		/* IPv4 or IPv6 address literal (no brackets) */
 	uint16_t listen_port;
 	struct sip_peer peers[SIP_MAX_PEERS];	/* first one is where requests go */
 	unsigned int num_peers;
@@ -124,7 +128,8 @@ struct sip_trunk_cfg {
 	char isup_version[32];		/* application/ISUP;version= */
 	char isup_base[32];		/* ;base= (empty: omitted) */
 	bool isup_required;		/* handling=required instead of optional */
-	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit (503 + cause 42 beyond) */
+	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit: configuration only, the
+					 * application admits (503 + cause 42 beyond) */
 };
 
 /* Per trunk security counters (rate_ctr group "sip:trunk", shown by "show rate-counters") */
@@ -234,8 +239,11 @@ struct sip_sdp *sip_ua_local_caps(struct sip_ua *ua);
 void sip_ua_set_user_agent(struct sip_ua *ua, const char *name);
 /* Largest accepted/sent message (UDP datagram or TCP message), octets. */
 void sip_ua_set_max_msg_size(struct sip_ua *ua, unsigned int size);
-/* VTY: "sip" and "trunk NAME" nodes (SIP_NODE, SIP_TRUNK_NODE), write support. */
-int sip_vty_init(struct sip_ua *ua);
+/* VTY: "sip" and "trunk NAME" nodes with the node ids the application gives, write support.
+ * The timers (sip_ua_tdefs) go into the application's osmo_tdef_group list ("timer sip T1 500"). */
+int sip_vty_init(struct sip_ua *ua, int sip_node, int trunk_node);
+/* Logging category of the library (default DLGLOBAL); call before sip_ua_alloc(). */
+void sip_set_log_cat(int cat);
 
 /* Feed one datagram as if received on the trunk from src (tests, fuzzing). */
 void sip_ua_input(struct sip_trunk *trunk, const char *buf, size_t len, const char *src_ip, uint16_t src_port);
@@ -254,8 +262,6 @@ void sip_trunk_stop(struct sip_trunk *trunk);
 void sip_trunk_free(struct sip_trunk *trunk);
 /* Count an event of enum sip_trunk_ctr */
 void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr);
-/* Whether a new INVITE fits into the trunk's call-rate limit (takes a token if so) */
-bool sip_trunk_admit_call(struct sip_trunk *trunk);
 /* Send one OPTIONS now (result via options_result). */
 int sip_trunk_options(struct sip_trunk *trunk);
 

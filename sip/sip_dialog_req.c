@@ -1,4 +1,5 @@
-/* Requests inside a dialog: BYE, CANCEL (received), INFO, re-INVITE, UPDATE; their responses. */
+/* Requests inside a dialog: BYE, CANCEL (received), INFO, re-INVITE, UPDATE; their responses.
+ * The states Confirmed and Terminating, and the in-dialog events every live state takes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,53 +7,32 @@
 #include <strings.h>
 #include <osmocom/core/utils.h>
 
-#include "sip/sip_internal.h"
+#include "sip/sip_dialog_fsm.h"
+#include "isup/q850.h"
 
-static enum sip_dlg_state dlg_state(const struct sip_dialog *dlg)
+/* ---- asked for by the layer above ---- */
+
+/* RFC 3261 15.1.1: BYE in a confirmed dialog */
+int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 {
-	return dlg->fi->state;
-}
+	osip_message_t *m = sip_msg_new_request(dlg, "BYE", ++dlg->local_cseq);
 
-static bool dialog_established(const struct sip_dialog *dlg)
-{
-	return dlg_state(dlg) == SIP_DLG_S_CONFIRMED || dlg_state(dlg) == SIP_DLG_S_WAIT_ACK;
-}
-
-int sip_dialog_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
-{
-	osip_message_t *m;
-
-	if (dlg->dead)
-		return -EINVAL;
-	if (dlg->is_uac && (dlg_state(dlg) == SIP_DLG_S_CALLING || dlg_state(dlg) == SIP_DLG_S_PROCEEDING))
-		return sip_dialog_cancel(dlg, opts);
-	if (dlg_state(dlg) == SIP_DLG_S_WAIT_ACK && !dlg->pending_2xx) {
-		/* RFC 3261 15: the callee waits for the ACK (or its timeout) before BYE */
-		dlg->bye_pending = true;
-		dlg->bye_cause = opts ? opts->q850_cause : 0;
-		osmo_strlcpy(dlg->bye_loc, opts && opts->q850_location ? opts->q850_location : "",
-			     sizeof(dlg->bye_loc));
-		return 0;
-	}
-	if (dlg_state(dlg) != SIP_DLG_S_CONFIRMED)
-		return -EINVAL;
-	m = sip_msg_new_request(dlg, "BYE", ++dlg->local_cseq);
 	if (!m)
 		return -ENOMEM;
 	sip_msg_add_reason(m, opts);
 	if (opts && opts->isup && opts->isup_len)
 		sip_msg_set_body(dlg->trunk, m, NULL, opts->isup, opts->isup_len);
 	osmo_timer_del(&dlg->ok_timer);
-	sip_dialog_set_state(dlg, SIP_DLG_S_TERMINATING);
+	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_TERMINATING, 0, 0);
 	sip_dialog_send_in_dialog(dlg, m, SIP_TX_BYE);
 	return 0;
 }
 
-int sip_dialog_info(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
+int sip_dialog_info_send(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 {
 	osip_message_t *m;
 
-	if (dlg->dead || !dialog_established(dlg) || !sip_tag(dlg->remote))
+	if (!sip_tag(dlg->remote))
 		return -EINVAL;
 	m = sip_msg_new_request(dlg, "INFO", ++dlg->local_cseq);
 	if (!m)
@@ -64,13 +44,12 @@ int sip_dialog_info(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 	return 0;
 }
 
-int sip_dialog_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool use_update)
+/* re-INVITE (RFC 3261 14.1) or UPDATE (RFC 3311) with a new offer */
+static int send_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool use_update)
 {
 	osip_message_t *m;
 	struct sip_sdp offer;
 
-	if (dlg->dead || dlg_state(dlg) != SIP_DLG_S_CONFIRMED || !sdp)
-		return -EINVAL;
 	if (dlg->reinv_tr)
 		return -EBUSY;	/* RFC 3261 14.1: one outstanding offer */
 	offer = *sdp;
@@ -89,16 +68,13 @@ int sip_dialog_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool u
 
 /* ---- received in-dialog requests ---- */
 
-static void respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, const char *warning)
+void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, const char *warning)
 {
 	osip_message_t *r = sip_msg_new_response(dlg->trunk, tr->orig_request, code, sip_tag(dlg->local));
 	if (!r)
 		return;
-	if (warning) {
-		char w[256];
-		snprintf(w, sizeof(w), "%d %s \"%s\"", code == 488 ? 305 : 399, dlg->trunk->cfg.listen_addr, warning);
-		osip_message_set_header(r, "Warning", w);
-	}
+	if (warning)
+		sip_msg_add_warning(dlg->trunk, r, code == 488 ? 305 : 399, warning);
 	sip_tx_respond(tr, r);
 }
 
@@ -113,28 +89,97 @@ static int answer_offer(struct sip_dialog *dlg, const struct sip_sdp *offer, str
 	return 0;
 }
 
-static void rx_cancel(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *req, struct sip_event *ev)
+/* CANCEL outside Received/Early: the final response went out already, no effect (RFC 3261 9.2) */
+static void rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
-	respond(dlg, tr, 200, NULL);
-	if (dlg->is_uac || dlg->dead || !dlg->inv_tr ||
-	    !(dlg_state(dlg) == SIP_DLG_S_PROCEEDING || (dlg_state(dlg) == SIP_DLG_S_WAIT_ACK && dlg->pending_2xx)))
-		return;		/* final response already sent: CANCEL has no effect (RFC 3261 9.2) */
-	sip_prack_stop(dlg);
-	if (dlg->pending_2xx) {
-		osip_message_free(dlg->pending_2xx);
-		dlg->pending_2xx = NULL;
-	}
-	respond(dlg, dlg->inv_tr, 487, NULL);
-	ev->type = SIP_EV_CANCEL;
-	sip_dialog_emit(dlg, ev);
+	sip_dialog_respond(dlg, rx->tr, 200, NULL);
+}
+
+void sip_dialog_rx_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	sip_dialog_respond(dlg, rx->tr, 200, NULL);
+	rx->ev->type = SIP_EV_BYE;
+	sip_dialog_emit(dlg, rx->ev);
 	sip_dialog_terminate(dlg);
 }
 
+static void rx_info(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	sip_dialog_respond(dlg, rx->tr, 200, NULL);
+	rx->ev->type = SIP_EV_INFO;
+	sip_dialog_emit(dlg, rx->ev);
+}
+
+/* The 2xx to a re-INVITE or UPDATE: our answer, or (offerless re-INVITE) our offer */
+static void reinvite_2xx_body(struct sip_dialog *dlg, osip_message_t *r, bool is_invite,
+			      const struct sip_body *body, const struct sip_sdp *ans)
+{
+	if (body->has_sdp) {
+		sip_msg_set_body(dlg->trunk, r, ans, NULL, 0);
+		dlg->remote_sdp = body->sdp;
+		dlg->has_remote_sdp = true;
+		dlg->local_sdp = *ans;
+		dlg->has_local_sdp = true;
+	} else if (is_invite && dlg->has_local_sdp) {
+		/* offerless re-INVITE: we offer in the 2xx, the answer comes in the ACK */
+		struct sip_sdp offer = dlg->local_sdp;
+		offer.dir = SIP_SDP_SENDRECV;
+		offer.sess_version++;
+		dlg->local_sdp = offer;
+		sip_msg_set_body(dlg->trunk, r, &offer, NULL, 0);
+	}
+}
+
+static void rx_reinvite(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	bool is_invite = MSG_IS_INVITE(rx->msg);
+	struct sip_sdp ans;
+	osip_message_t *r;
+
+	if (is_invite && (dlg->reinv_tr || dlg->last_2xx)) {
+		/* RFC 3261 14.2: glare */
+		sip_dialog_respond(dlg, rx->tr, 491, NULL);
+		return;
+	}
+	if (rx->body->has_sdp && answer_offer(dlg, &rx->body->sdp, &ans) < 0) {
+		sip_dialog_respond(dlg, rx->tr, 488, "Incompatible media format");
+		return;
+	}
+	r = sip_msg_new_response(dlg->trunk, rx->msg, 200, sip_tag(dlg->local));
+	if (!r)
+		return;
+	sip_msg_add_contact(dlg->trunk, r, "gw");
+	reinvite_2xx_body(dlg, r, is_invite, rx->body, &ans);
+	if (is_invite) {
+		dlg->srv_reinv_tr = rx->tr;
+		sip_dialog_send_2xx(dlg, r);
+	} else {
+		sip_tx_respond(rx->tr, r);
+	}
+	rx->ev->type = SIP_EV_REINVITE;
+	sip_dialog_emit(dlg, rx->ev);
+}
+
+static enum sip_dlg_event request_event(const osip_message_t *req)
+{
+	if (MSG_IS_CANCEL(req))
+		return SIP_DLG_EV_RX_CANCEL;
+	if (MSG_IS_PRACK(req))
+		return SIP_DLG_EV_RX_PRACK;
+	if (MSG_IS_BYE(req))
+		return SIP_DLG_EV_RX_BYE;
+	if (MSG_IS_INFO(req))
+		return SIP_DLG_EV_RX_INFO;
+	return SIP_DLG_EV_RX_REINVITE;
+}
+
+/* Entry from the UA for requests inside a dialog (RFC 3261 12.2.2) */
 void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *req)
 {
 	struct sip_body body;
 	struct sip_headers hdrs;
 	struct sip_event ev = { .method = req->sip_method, .body = &body, .hdrs = &hdrs };
+	struct sip_dlg_rx rx = { .tr = tr, .msg = req, .ev = &ev, .body = &body };
 	uint32_t cseq = strtoul(req->cseq->number, NULL, 10);
 	const char *warn = NULL;
 	int rc;
@@ -142,167 +187,103 @@ void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_
 	memset(&body, 0, sizeof(body));
 	sip_msg_get_headers(dlg->trunk, req, &hdrs);
 	sip_msg_parse_reason(req, &ev.q850_cause, ev.q850_location, sizeof(ev.q850_location));
-
-	if (dlg->dead) {
-		respond(dlg, tr, 481, NULL);
+	if (!(MSG_IS_CANCEL(req) || MSG_IS_PRACK(req) || MSG_IS_BYE(req) || MSG_IS_INFO(req) ||
+	      MSG_IS_UPDATE(req) || MSG_IS_INVITE(req))) {
+		sip_dialog_respond(dlg, tr, 501, NULL);
 		return;
 	}
-	if (MSG_IS_CANCEL(req)) {
-		rx_cancel(dlg, tr, req, &ev);
-		return;
-	}
-	/* RFC 3261 12.2.2: CSeq must increase */
-	if (dlg->remote_cseq && cseq <= dlg->remote_cseq && !MSG_IS_PRACK(req)) {
-		respond(dlg, tr, 500, "CSeq out of order");
-		return;
-	}
-	if (cseq > dlg->remote_cseq)
-		dlg->remote_cseq = cseq;
-
-	rc = sip_body_parse(dlg->trunk, req, &body, &warn);
-	if (rc) {
-		respond(dlg, tr, rc, warn);
-		return;
-	}
-
-	if (MSG_IS_PRACK(req)) {
-		sip_prack_rx(dlg, tr, req);
-		return;
-	}
-	if (MSG_IS_BYE(req)) {
-		respond(dlg, tr, 200, NULL);
-		if (!dlg->is_uac && dlg->inv_tr && dlg_state(dlg) == SIP_DLG_S_PROCEEDING) {
-			/* BYE in an early dialog (RFC 3261 15.1.2) */
-			sip_prack_stop(dlg);
-			respond(dlg, dlg->inv_tr, 487, NULL);
-		}
-		ev.type = SIP_EV_BYE;
-		sip_dialog_emit(dlg, &ev);
-		sip_dialog_terminate(dlg);
-		return;
-	}
-	if (MSG_IS_INFO(req)) {
-		respond(dlg, tr, 200, NULL);
-		ev.type = SIP_EV_INFO;
-		sip_dialog_emit(dlg, &ev);
-		return;
-	}
-	if (MSG_IS_UPDATE(req) || MSG_IS_INVITE(req)) {
-		bool is_invite = MSG_IS_INVITE(req);
-		struct sip_sdp ans;
-		osip_message_t *r;
-
-		if (is_invite && (dlg->reinv_tr || dlg->last_2xx)) {
-			/* RFC 3261 14.2: glare */
-			respond(dlg, tr, 491, NULL);
+	if (!MSG_IS_CANCEL(req)) {
+		/* RFC 3261 12.2.2: CSeq must increase */
+		if (dlg->remote_cseq && cseq <= dlg->remote_cseq && !MSG_IS_PRACK(req)) {
+			sip_dialog_respond(dlg, tr, 500, "CSeq out of order");
 			return;
 		}
-		if (body.has_sdp && answer_offer(dlg, &body.sdp, &ans) < 0) {
-			respond(dlg, tr, 488, "Incompatible media format");
+		if (cseq > dlg->remote_cseq)
+			dlg->remote_cseq = cseq;
+		rc = sip_body_parse(dlg->trunk, req, &body, &warn);
+		if (rc) {
+			sip_dialog_respond(dlg, tr, rc, warn);
 			return;
 		}
-		r = sip_msg_new_response(dlg->trunk, req, 200, sip_tag(dlg->local));
-		if (!r)
-			return;
-		sip_msg_add_contact(dlg->trunk, r, "gw");
-		if (body.has_sdp) {
-			sip_msg_set_body(dlg->trunk, r, &ans, NULL, 0);
-			dlg->remote_sdp = body.sdp;
-			dlg->has_remote_sdp = true;
-			dlg->local_sdp = ans;
-			dlg->has_local_sdp = true;
-		} else if (is_invite && dlg->has_local_sdp) {
-			/* offerless re-INVITE: we offer in the 2xx, the answer comes in the ACK */
-			struct sip_sdp offer = dlg->local_sdp;
-			offer.dir = SIP_SDP_SENDRECV;
-			offer.sess_version++;
-			dlg->local_sdp = offer;
-			sip_msg_set_body(dlg->trunk, r, &offer, NULL, 0);
-		}
-		if (is_invite) {
-			dlg->srv_reinv_tr = tr;
-			sip_dialog_send_2xx(dlg, r);
-		} else {
-			sip_tx_respond(tr, r);
-		}
-		ev.type = SIP_EV_REINVITE;
-		sip_dialog_emit(dlg, &ev);
-		return;
 	}
-	respond(dlg, tr, 501, NULL);
+	if (sip_dialog_dispatch(dlg, request_event(req), &rx) < 0)
+		sip_dialog_respond(dlg, tr, 481, NULL);
 }
 
 /* ---- responses to our in-dialog requests ---- */
 
-void sip_dialog_rx_response(struct sip_tx *tx, osip_message_t *resp)
+static void reinvite_response(struct sip_dialog *dlg, const struct sip_tx *tx, osip_message_t *resp,
+			      const struct sip_body *body)
 {
-	struct sip_dialog *dlg = tx->dlg;
+	int code = resp->status_code;
+
+	if (tx->kind == SIP_TX_REINVITE && code < 300) {
+		uint32_t cseq = strtoul(resp->cseq->number, NULL, 10);
+		if (dlg->ack)
+			osip_message_free(dlg->ack);
+		dlg->ack = sip_msg_new_request(dlg, "ACK", cseq);
+		dlg->ack_cseq = cseq;
+		if (dlg->ack)
+			sip_send_msg(dlg->trunk, &dlg->conn, &dlg->peer, dlg->ack);
+	}
+	if (code < 300 && body->has_sdp) {
+		dlg->remote_sdp = body->sdp;
+		dlg->has_remote_sdp = true;
+	}
+}
+
+static void rx_response(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	const struct sip_tx *tx = rx->tx;
+	osip_message_t *resp = rx->msg;
 	struct sip_body body;
 	struct sip_event ev = { .type = SIP_EV_RESPONSE, .code = resp->status_code, .body = &body };
 	const char *warn;
 	int code = resp->status_code;
 
-	if (!dlg || dlg->dead || code < 200)
+	if (tx->kind == SIP_TX_BYE) {
+		sip_dialog_terminate(dlg);
+		return;
+	}
+	if (tx->kind == SIP_TX_CANCEL || tx->kind == SIP_TX_ACK_BYE)
 		return;
 	ev.method = resp->cseq ? resp->cseq->method : "";
 	memset(&body, 0, sizeof(body));
 	sip_body_parse(dlg->trunk, resp, &body, &warn);
 	sip_msg_parse_reason(resp, &ev.q850_cause, ev.q850_location, sizeof(ev.q850_location));
-
-	switch (tx->kind) {
-	case SIP_TX_BYE:
-		sip_dialog_terminate(dlg);
-		return;
-	case SIP_TX_CANCEL:
-	case SIP_TX_ACK_BYE:
-		return;
-	case SIP_TX_REINVITE:
-		if (code < 300) {
-			uint32_t cseq = strtoul(resp->cseq->number, NULL, 10);
-			if (dlg->ack)
-				osip_message_free(dlg->ack);
-			dlg->ack = sip_msg_new_request(dlg, "ACK", cseq);
-			dlg->ack_cseq = cseq;
-			if (dlg->ack)
-				sip_send_msg(dlg->trunk, &dlg->conn, &dlg->peer, dlg->ack);
-		}
-		/* fall through */
-	case SIP_TX_UPDATE:
-		if (code < 300 && body.has_sdp) {
-			dlg->remote_sdp = body.sdp;
-			dlg->has_remote_sdp = true;
-		}
-		break;
-	default:
-		break;
-	}
+	if (tx->kind == SIP_TX_REINVITE || tx->kind == SIP_TX_UPDATE)
+		reinvite_response(dlg, tx, resp, &body);
 	sip_dialog_emit(dlg, &ev);
 	/* RFC 3261 12.2.1.2: 481/408 to an in-dialog request ends the dialog */
 	if ((code == 481 || code == 408) && tx->kind != SIP_TX_PRACK) {
-		struct sip_msg_opts o = { .q850_cause = code == 408 ? 102 : 41 };
-		if (dlg_state(dlg) == SIP_DLG_S_CONFIRMED)
-			sip_dialog_bye(dlg, &o);
+		struct sip_msg_opts o = { .q850_cause = code == 408 ? Q850_RECOVERY_ON_TIMER_EXPIRY :
+							  Q850_TEMPORARY_FAILURE };
+		if (sip_dialog_state(dlg) == SIP_DLG_S_CONFIRMED)
+			sip_dialog_send_bye(dlg, &o);
 		else
 			sip_dialog_terminate(dlg);
 	}
 }
 
-void sip_dialog_tx_timeout(struct sip_tx *tx)
+/* Entry from the UA: final response to an in-dialog request of ours */
+void sip_dialog_rx_response(struct sip_tx *tx, osip_message_t *resp)
 {
-	struct sip_dialog *dlg = tx->dlg;
+	struct sip_dlg_rx rx = { .tx = tx, .msg = resp };
+
+	if (!tx->dlg || resp->status_code < 200)
+		return;
+	sip_dialog_dispatch(tx->dlg, SIP_DLG_EV_RX_RESPONSE, &rx);
+}
+
+static void tx_timeout(struct sip_dialog *dlg, const struct sip_tx *tx)
+{
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT };
 
-	if (!dlg || dlg->dead)
-		return;
 	ev.method = tx->tr && tx->tr->orig_request ? tx->tr->orig_request->sip_method : "";
 	switch (tx->kind) {
 	case SIP_TX_INVITE:
-		ev.timeout = SIP_TO_TIMER_B;
-		sip_dialog_emit(dlg, &ev);
-		sip_dialog_terminate(dlg);
-		return;
 	case SIP_TX_BYE:
-		ev.timeout = SIP_TO_TIMER_F;
+		ev.timeout = tx->kind == SIP_TX_INVITE ? SIP_TO_TIMER_B : SIP_TO_TIMER_F;
 		sip_dialog_emit(dlg, &ev);
 		sip_dialog_terminate(dlg);
 		return;
@@ -313,11 +294,118 @@ void sip_dialog_tx_timeout(struct sip_tx *tx)
 		ev.timeout = tx->kind == SIP_TX_REINVITE ? SIP_TO_TIMER_B : SIP_TO_TIMER_F;
 		sip_dialog_emit(dlg, &ev);
 		/* RFC 3261 12.2.1.2: a timeout ends the dialog */
-		if (dlg_state(dlg) == SIP_DLG_S_CONFIRMED) {
-			struct sip_msg_opts o = { .q850_cause = 102 };
-			sip_dialog_bye(dlg, &o);
+		if (sip_dialog_state(dlg) == SIP_DLG_S_CONFIRMED) {
+			struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY };
+			sip_dialog_send_bye(dlg, &o);
 		} else if (!dlg->is_uac) {
 			sip_dialog_terminate(dlg);
 		}
+	}
+}
+
+/* Entry from the UA: Timer B/F of a client transaction of the dialog */
+void sip_dialog_tx_timeout(struct sip_tx *tx)
+{
+	struct sip_dlg_rx rx = { .tx = tx };
+
+	if (tx->dlg)
+		sip_dialog_dispatch(tx->dlg, SIP_DLG_EV_TX_TIMEOUT, &rx);
+}
+
+/* ---- events of every live state ---- */
+
+void sip_dialog_in_dialog_event(struct sip_dialog *dlg, uint32_t event, void *data)
+{
+	struct sip_dlg_rx *rx = data;
+
+	switch (event) {
+	case SIP_DLG_EV_RX_PRACK:
+		sip_prack_rx(dlg, rx);
+		break;
+	case SIP_DLG_EV_RX_BYE:
+		sip_dialog_rx_bye(dlg, rx);
+		break;
+	case SIP_DLG_EV_RX_CANCEL:
+		rx_cancel(dlg, rx);
+		break;
+	case SIP_DLG_EV_RX_INFO:
+		rx_info(dlg, rx);
+		break;
+	case SIP_DLG_EV_RX_REINVITE:
+		rx_reinvite(dlg, rx);
+		break;
+	case SIP_DLG_EV_RX_RESPONSE:
+		rx_response(dlg, rx);
+		break;
+	case SIP_DLG_EV_TX_TIMEOUT:
+		tx_timeout(dlg, rx->tx);
+		break;
+	case SIP_DLG_EV_RELEASE:
+		sip_dialog_terminate(dlg);
+		break;
+	}
+}
+
+void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct sip_dialog *dlg = fi->priv;
+	struct sip_dlg_req *req = data;
+
+	switch (event) {
+	case SIP_DLG_EV_RX_2XX:
+		sip_uac_rx_2xx(dlg, data);
+		break;
+	case SIP_DLG_EV_RX_ACK:
+		sip_uas_rx_ack(dlg, data);
+		break;
+	case SIP_DLG_EV_ACK_TIMEOUT:
+		sip_uas_ack_timeout(dlg);
+		break;
+	case SIP_DLG_EV_BYE:
+		req->rc = sip_dialog_send_bye(dlg, req->opts);
+		break;
+	case SIP_DLG_EV_INFO:
+		req->rc = sip_dialog_info_send(dlg, req->opts);
+		break;
+	case SIP_DLG_EV_REOFFER:
+		req->rc = send_reoffer(dlg, req->sdp, req->use_update);
+		break;
+	case SIP_DLG_EV_RELEASE: {
+		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
+		sip_dialog_send_bye(dlg, &o);
+		break;
+	}
+	default:
+		sip_dialog_in_dialog_event(dlg, event, data);
+	}
+}
+
+/* Terminating: BYE sent (its response or Timer F ends the dialog), or CANCEL sent (UAC: the 487,
+ * or a 2xx that crossed it, RFC 3261 9.1) */
+void sip_dialog_terminating_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct sip_dialog *dlg = fi->priv;
+	bool cancelled = dlg->is_uac && dlg->cancelled && !sip_tag(dlg->remote);
+
+	switch (event) {
+	case SIP_DLG_EV_RX_1XX:
+	case SIP_DLG_EV_RX_2XX:
+	case SIP_DLG_EV_RX_FAILURE:
+		if (dlg->is_uac)
+			sip_uac_early_event(dlg, event, data);
+		break;
+	case SIP_DLG_EV_RX_ACK:
+		sip_uas_rx_ack(dlg, data);
+		break;
+	case SIP_DLG_EV_CANCEL:
+		((struct sip_dlg_req *)data)->rc = cancelled ? 0 : -EINVAL;
+		break;
+	case SIP_DLG_EV_RELEASE:
+		/* the CANCEL waits for the 487 (or a 2xx to ACK and BYE); a BYE is not waited for */
+		if (!cancelled)
+			sip_dialog_terminate(dlg);
+		break;
+	default:
+		sip_dialog_in_dialog_event(dlg, event, data);
 	}
 }

@@ -10,34 +10,49 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/hashtable.h>
+#include <osmocom/core/jhash.h>
+#include <osmocom/core/socket.h>
 
-#include "gw/debug.h"
 #include "sip/sip.h"
-#include "gw/rate_limit.h"
 
-/* Timers (osmo_tdef, configurable with "timer sip ..."). */
+/* the logging category the application gave (sip_set_log_cat), DLGLOBAL by default */
+extern int sip_log_cat;
+#define DSIP sip_log_cat
+
+/* Timers (osmo_tdef table of sip_ua.c, "timer sip NAME VAL" in the application's timer tree).
+ * The RFC 3261 Timers are X<n> with n the letter's place in the alphabet (B = X2 ... K = X11);
+ * 0 means the value RFC 3261 derives from T1/T4 (sip_timer_ms). Timers A, E and G are not
+ * entries: they start at T1 and double up to T2 (ICT, NICT, IST); Timer C is a proxy's. */
 enum sip_timer {
 	SIP_T1 = 1,		/* RFC 3261 T1, RTT estimate */
-	SIP_T2 = 2,		/* RFC 3261 T2, max retransmit interval */
+	SIP_T2 = 2,		/* RFC 3261 T2, max retransmit interval (non-INVITE, INVITE responses) */
 	SIP_T4 = 4,		/* RFC 3261 T4, max message lifetime */
-	SIP_TB = -2,		/* Timer B / F: transaction timeout, 0 = 64*T1 */
-	SIP_TPRACK = -3,	/* RFC 3262 3: give up on a reliable 18x, 0 = 64*T1 */
-	SIP_TACK = -4,		/* RFC 3261 13.3.1.4: give up on 2xx retransmission, 0 = 64*T1 */
-	SIP_TCP_IDLE = -5,	/* close idle TCP connections after this many s */
+	SIP_TB = -2,		/* 17.1.1.2 Timer B: INVITE transaction timeout, 0 = 64*T1 */
+	SIP_TD = -4,		/* 17.1.1.2 Timer D: response retransmissions (UDP), 0 = 32 s */
+	SIP_TF = -6,		/* 17.1.2.2 Timer F: non-INVITE transaction timeout, 0 = 64*T1 */
+	SIP_TH = -8,		/* 17.2.1 Timer H: ACK wait of an INVITE server transaction, 0 = 64*T1 */
+	SIP_TI = -9,		/* 17.2.1 Timer I: ACK retransmissions (UDP), 0 = T4 */
+	SIP_TJ = -10,		/* 17.2.2 Timer J: request retransmissions (UDP), 0 = 64*T1 */
+	SIP_TK = -11,		/* 17.1.2.2 Timer K: response retransmissions (UDP), 0 = T4 */
+	SIP_TPRACK = -12,	/* RFC 3262 3: give up on a reliable 18x, 0 = 64*T1 */
+	SIP_TACK = -13,		/* RFC 3261 13.3.1.4: give up on 2xx retransmission, 0 = 64*T1 */
 };
 
 struct sip_conn;
+
+#define SIP_TX_HASH_BITS 14	/* 16384 buckets of transactions */
+#define SIP_DLG_HASH_BITS 14	/* 16384 buckets of dialogs */
 
 struct sip_ua {
 	osip_t *osip;
 	struct llist_head trunks;
 	struct llist_head dialogs;
-	struct llist_head dead_dialogs;	/* dialogs marked dead, not reaped yet (dead_entry) */
 	struct llist_head txs;		/* struct sip_tx of live transactions */
 	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
 	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
-	struct llist_head *tx_hash;	/* SIP_TX_HASH_SIZE buckets of struct sip_tx (hash_entry) */
-	struct llist_head *dlg_hash;	/* SIP_DLG_HASH_SIZE buckets of struct sip_dialog by Call-ID */
+	DECLARE_HASHTABLE(tx_hash, SIP_TX_HASH_BITS);	/* struct sip_tx by top Via branch (hash_entry) */
+	DECLARE_HASHTABLE(dlg_hash, SIP_DLG_HASH_BITS);	/* struct sip_dialog by Call-ID (hash_entry) */
 	const struct sip_ua_cbs *cbs;
 	void *priv;
 	struct osmo_tdef *tdefs;
@@ -58,7 +73,6 @@ struct sip_trunk_state {
 	struct llist_head conns;	/* struct sip_conn */
 	struct osmo_timer_list options_timer;
 	bool options_pending;
-	struct gw_rate_limit call_rate;	/* new INVITEs per second (cfg.call_rate) */
 };
 
 /* A TCP connection (incoming or outgoing). */
@@ -66,7 +80,7 @@ struct sip_conn {
 	struct llist_head list;
 	struct sip_trunk *trunk;
 	struct osmo_fd ofd;
-	struct sockaddr_in peer;
+	struct osmo_sockaddr peer;
 	bool connecting;
 	char *rxbuf;
 	size_t rxlen;
@@ -80,13 +94,11 @@ enum sip_tx_kind {
 	SIP_TX_UPDATE, SIP_TX_OPTIONS, SIP_TX_SERVER, SIP_TX_ACK_BYE,
 };
 
-#define SIP_TX_HASH_SIZE 16384
-#define SIP_DLG_HASH_SIZE 16384
 #define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket */
 
 struct sip_tx {
 	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */
-	struct llist_head hash_entry;	/* in ua->tx_hash[] while it has a transaction */
+	struct hlist_node hash_entry;	/* in ua->tx_hash while it has a transaction */
 	struct llist_head pend_entry;	/* in ua->tx_pending while events are queued */
 	struct llist_head dlg_entry;	/* in dlg->txs while dlg is set (sip_tx_set_dlg) */
 	struct osmo_timer_list timer;	/* next libosip2 timer of this transaction */
@@ -94,7 +106,7 @@ struct sip_tx {
 	osip_transaction_t *tr;
 	struct sip_trunk *trunk;
 	struct sip_conn *conn;		/* TCP: connection to use (NULL: look up / connect) */
-	struct sockaddr_in dst;		/* requests: next hop; responses: source of the request */
+	struct osmo_sockaddr dst;		/* requests: next hop; responses: source of the request */
 	struct sip_dialog *dlg;
 	enum sip_tx_kind kind;
 	bool dead;
@@ -109,27 +121,16 @@ struct sip_early {
 	uint32_t last_rseq;		/* RFC 3262 4: ignore retransmitted reliable 1xx */
 };
 
-enum sip_dlg_state {
-	SIP_DLG_S_INIT,
-	SIP_DLG_S_CALLING,		/* UAC: INVITE sent */
-	SIP_DLG_S_PROCEEDING,		/* UAS: INVITE received / UAC: 1xx received */
-	SIP_DLG_S_WAIT_ACK,		/* UAS: 2xx sent */
-	SIP_DLG_S_CONFIRMED,
-	SIP_DLG_S_TERMINATING,		/* BYE/CANCEL sent or final failure */
-	SIP_DLG_S_TERMINATED,
-};
-
 struct sip_dialog {
 	struct llist_head list;
-	struct llist_head hash_entry;	/* in ua->dlg_hash[] by call_id (sip_dialog_index) */
+	struct hlist_node hash_entry;	/* in ua->dlg_hash by call_id (sip_dialog_key) */
 	struct llist_head txs;		/* struct sip_tx pointing here (dlg_entry) */
-	struct llist_head dead_entry;	/* in ua->dead_dialogs once dead (sip_dialog_mark_dead) */
 	struct sip_ua *ua;
 	struct sip_trunk *trunk;
-	struct osmo_fsm_inst *fi;
+	struct osmo_fsm_inst *fi;	/* the dialog FSM (sip_dialog_fsm.h); dlg is its talloc child */
 	void *priv;
 	bool is_uac;
-	bool dead;
+	bool dead;			/* FSM terminated: memory kept until the FSM dealloc ctx goes */
 	bool terminated_reported;
 
 	char *call_id;
@@ -141,8 +142,8 @@ struct sip_dialog {
 	uint32_t remote_cseq;
 	uint32_t invite_cseq;
 	struct sip_conn *conn;		/* TCP connection the dialog uses */
-	struct sockaddr_in peer;	/* where in-dialog requests go */
-	struct sockaddr_in resp_dst;	/* UAS: where the INVITE came from (2xx/18x retransmission) */
+	struct osmo_sockaddr peer;	/* where in-dialog requests go */
+	struct osmo_sockaddr resp_dst;	/* UAS: where the INVITE came from (2xx/18x retransmission) */
 	bool bye_pending;		/* UAS: BYE asked for before the ACK arrived */
 	int bye_cause;
 	char bye_loc[8];
@@ -188,16 +189,29 @@ struct sip_dialog {
 };
 
 /* sip_dialog.c: dialogs by Call-ID (compared case-sensitively, RFC 3261 20.8) */
-struct llist_head *sip_dialog_bucket(struct sip_ua *ua, const char *call_id);
+uint32_t sip_dialog_key(const char *call_id);
 #define sip_dialog_for_each_call_id(d, ua, cid) \
-	llist_for_each_entry(d, sip_dialog_bucket(ua, cid), hash_entry) \
+	hash_for_each_possible((ua)->dlg_hash, d, hash_entry, sip_dialog_key(cid)) \
 		if (!(d)->dead && !strcmp((d)->call_id, cid))
+
+/* sip_osip_priv.c: libosip2's private functions (the only user of __osip_*) */
+osip_event_t *sip_osip_due_timer_event(osip_transaction_t *tr);
+bool sip_osip_response_matches(osip_transaction_t *tr, osip_message_t *resp);
+bool sip_osip_request_matches(osip_transaction_t *tr, osip_message_t *req);
+
+/* sip_intake.c */
+void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg);
+
+/* sip_txn.c */
+void sip_txn_set_callbacks(osip_t *osip);
+int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
+			osip_event_t *ev);
 
 /* sip_ua.c */
 void sip_ua_pump(struct sip_ua *ua);
 void sip_ua_schedule_reap(struct sip_ua *ua);
 uint32_t sip_ua_random(struct sip_ua *ua);
-void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct sockaddr_in *src,
+void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 		   const char *buf, size_t len);
 struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip_tx_kind kind);
 void sip_tx_set_dlg(struct sip_tx *tx, struct sip_dialog *dlg);
@@ -212,22 +226,30 @@ void sip_tx_set_timers(struct sip_ua *ua, osip_transaction_t *tr);
 unsigned int sip_t1_ms(struct sip_ua *ua);
 unsigned int sip_t2_ms(struct sip_ua *ua);
 unsigned int sip_64t1_ms(struct sip_ua *ua, enum sip_timer t);
+/* The value in ms of any enum sip_timer, a 0 entry replaced by what RFC 3261 derives */
+unsigned int sip_timer_ms(struct sip_ua *ua, enum sip_timer t);
 
 /* sip_transport.c */
 int sip_transport_open(struct sip_trunk *trunk);
 void sip_transport_close(struct sip_trunk *trunk);
-int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		       const char *buf, size_t len);
-int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		 osip_message_t *msg);
 /* sip_stats.c: count a message received from / sent to the trunk */
 void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx);
 void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn);
-int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin);
+int sip_peer_sockaddr(const struct sip_trunk *trunk, struct osmo_sockaddr *a);
+/* addresses (IPv4 or IPv6): literal -> sockaddr, and back for logs; a host for SIP headers/URIs */
+int sip_addr_parse(struct osmo_sockaddr *a, const char *ip, uint16_t port);
+const char *sip_addr_ip(const struct osmo_sockaddr *a, char *buf, size_t size);
+uint16_t sip_addr_port(const struct osmo_sockaddr *a);
+const char *sip_host(const char *addr, char *buf, size_t size);
 const char *sip_transport_name(const struct sip_trunk *trunk);
 
 /* sip_trunk.c */
-bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src);
+bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct osmo_sockaddr *src);
+bool sip_acl_matches(const struct sip_acl_entry *e, const struct osmo_sockaddr *src);
 void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code);
 
 /* sip_msg.c: building messages */
@@ -238,6 +260,7 @@ void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua
 void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user);
 void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts);
 void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg);
+void sip_msg_add_warning(struct sip_trunk *trunk, osip_message_t *msg, int code, const char *text);
 int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_sdp *sdp,
 		     const uint8_t *isup, size_t isup_len);
 void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_msg_opts *opts);
@@ -255,7 +278,7 @@ const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size);
 int sip_body_parse(const struct sip_trunk *trunk, const osip_message_t *msg, struct sip_body *body,
 		   const char **warn);
 
-/* sip_dialog.c */
+/* sip_dialog.c, sip_uac.c, sip_uas.c, sip_dialog_req.c (dialog FSM: sip_dialog_fsm.h) */
 void sip_dialog_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_message_t *invite);
 void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *req);
 void sip_dialog_rx_ack(struct sip_dialog *dlg, osip_message_t *ack);
@@ -265,17 +288,14 @@ void sip_dialog_tx_timeout(struct sip_tx *tx);
 void sip_dialog_tx_terminated(struct sip_tx *tx);
 struct sip_dialog *sip_dialog_find(struct sip_ua *ua, const osip_message_t *msg, bool we_are_uac_of_msg);
 void sip_dialog_emit(struct sip_dialog *dlg, struct sip_event *ev);
-void sip_dialog_reap(struct sip_ua *ua);
-/* Mark a dialog dead: it is freed by the next reap (once; no-op when already dead). */
-void sip_dialog_mark_dead(struct sip_dialog *dlg);
+/* End the dialogs of trunk (NULL: all of the UA) without reporting them (shutdown). */
+void sip_dialog_free_all(struct sip_ua *ua, struct sip_trunk *trunk);
 void sip_dialog_fsm_init(void);
-void sip_prack_rx(struct sip_dialog *dlg, osip_transaction_t *tr, osip_message_t *prack);
 void sip_prack_start(struct sip_dialog *dlg, osip_message_t *resp, bool has_sdp);
 void sip_prack_stop(struct sip_dialog *dlg);
 bool sip_prack_uac_rx_reliable(struct sip_dialog *dlg, struct sip_early *e, osip_message_t *resp);
 void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp);
 void sip_dialog_terminate(struct sip_dialog *dlg);
-void sip_dialog_set_state(struct sip_dialog *dlg, enum sip_dlg_state st);
 const char *sip_tag(const osip_from_t *h);
 void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind);
 

@@ -25,20 +25,28 @@ const char *sip_transport_name(const struct sip_trunk *trunk)
 /* RFC 3261 8.1.1.7 with RFC 3581 rport */
 void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua *ua)
 {
-	char via[256];
+	char via[256], host[80];
 	char *branch = sip_random_token(ua, "z9hG4bK");
 	snprintf(via, sizeof(via), "SIP/2.0/%s %s:%u;rport;branch=%s", sip_transport_name(trunk),
-		 trunk->cfg.listen_addr, trunk->cfg.listen_port, branch);
+		 sip_host(trunk->cfg.listen_addr, host, sizeof(host)), trunk->cfg.listen_port, branch);
 	osip_free(branch);
 	osip_message_set_via(msg, via);
 }
 
 void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user)
 {
-	char c[256];
-	snprintf(c, sizeof(c), "<sip:%s@%s:%u%s>", user && *user ? user : "gw", trunk->cfg.listen_addr,
-		 trunk->cfg.listen_port, trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "");
+	char c[256], host[80];
+	snprintf(c, sizeof(c), "<sip:%s@%s:%u%s>", user && *user ? user : "gw",
+		 sip_host(trunk->cfg.listen_addr, host, sizeof(host)), trunk->cfg.listen_port, trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "");
 	osip_message_set_contact(msg, c);
+}
+
+/* RFC 3261 20.43: Warning: code agent "text", the agent being the trunk's host */
+void sip_msg_add_warning(struct sip_trunk *trunk, osip_message_t *msg, int code, const char *text)
+{
+	char w[256], host[80];
+	snprintf(w, sizeof(w), "%d %s \"%s\"", code, sip_host(trunk->cfg.listen_addr, host, sizeof(host)), text);
+	osip_message_set_header(msg, "Warning", w);
 }
 
 void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg)
@@ -358,12 +366,9 @@ void sip_respond_simple(struct sip_trunk *trunk, osip_transaction_t *tr, int cod
 	resp = sip_msg_new_response(trunk, tr->orig_request, code, tag_buf);
 	if (!resp)
 		return;
-	if (warning) {
-		/* RFC 3261 20.43: warn-code 399 miscellaneous */
-		char w[256];
-		snprintf(w, sizeof(w), "399 %s \"%s\"", trunk->cfg.listen_addr, warning);
-		osip_message_set_header(resp, "Warning", w);
-	}
+	/* RFC 3261 20.43: warn-code 399 miscellaneous */
+	if (warning)
+		sip_msg_add_warning(trunk, resp, 399, warning);
 	sip_msg_add_reason(resp, opts);
 	sip_tx_respond(tr, resp);
 }

@@ -104,11 +104,68 @@ static void apply_attr(struct sip_sdp *sdp, const char *field, const char *val)
 		dir_from_name(field, &sdp->dir);
 }
 
+/* o= (RFC 4566 5.2, mandatory with v=0) and the first m=audio: its index, or -1 */
+static int sdp_session(struct sip_sdp *sdp, sdp_message_t *m)
+{
+	const char *s = sdp_message_v_version_get(m);
+
+	if (!s || strcmp(s, "0") || !sdp_message_o_username_get(m))
+		return -1;
+	s = sdp_message_o_sess_id_get(m);
+	if (s)
+		sdp->sess_id = strtoull(s, NULL, 10);
+	s = sdp_message_o_sess_version_get(m);
+	if (s)
+		sdp->sess_version = strtoull(s, NULL, 10);
+	for (int i = 0; !sdp_message_endof_media(m, i); i++) {
+		const char *media = sdp_message_m_media_get(m, i);
+		if (media && !strcasecmp(media, "audio"))
+			return i;
+	}
+	return -1;
+}
+
+/* c= (of the media, else session level: RFC 4566 5.7; IN IP4 or IN IP6), the port and the
+ * payload types of the audio stream */
+static int sdp_audio(struct sip_sdp *sdp, sdp_message_t *m, int audio)
+{
+	const char *s = sdp_message_c_addr_get(m, audio, 0);
+	char *end;
+	long port;
+
+	if (!s)
+		s = sdp_message_c_addr_get(m, -1, 0);
+	if (!s)
+		return -1;
+	osmo_strlcpy(sdp->addr, s, sizeof(sdp->addr));
+	s = sdp_message_m_port_get(m, audio);
+	if (!s)
+		return -1;
+	port = strtol(s, &end, 10);
+	if (end == s || port < 0 || port > 65535)
+		return -1;
+	sdp->port = port;
+	for (int j = 0; (s = sdp_message_m_payload_get(m, audio, j)); j++) {
+		long pt = strtol(s, &end, 10);
+		struct sip_sdp_codec *c;
+		if (end == s || pt < 0 || pt > 127)
+			return -1;
+		if (sdp->num_codecs >= SIP_SDP_MAX_CODECS)
+			break;
+		c = &sdp->codecs[sdp->num_codecs++];
+		memset(c, 0, sizeof(*c));
+		c->pt = pt;
+		c->rate = 8000;
+		c->codec = pt == 0 ? SIP_CODEC_PCMU : pt == 8 ? SIP_CODEC_PCMA : SIP_CODEC_OTHER;
+	}
+	return 0;
+}
+
 int sip_sdp_parse(struct sip_sdp *sdp, const char *buf, size_t len)
 {
 	sdp_message_t *m = NULL;
 	char *copy;
-	int rc = -EINVAL, audio = -1;
+	int rc = -EINVAL, audio;
 	const char *s;
 
 	memset(sdp, 0, sizeof(*sdp));
@@ -124,66 +181,11 @@ int sip_sdp_parse(struct sip_sdp *sdp, const char *buf, size_t len)
 		goto out;		/* NUL inside SDP */
 	if (copy[len - 1] != '\n')
 		memcpy(copy + len, "\r\n", 2);
-	if (sdp_message_init(&m) != 0)
+	if (sdp_message_init(&m) != 0 || sdp_message_parse(m, copy) != 0)
 		goto out;
-	if (sdp_message_parse(m, copy) != 0)
+	audio = sdp_session(sdp, m);
+	if (audio < 0 || sdp_audio(sdp, m, audio) < 0)
 		goto out;
-	/* RFC 4566 5: v=0 and o= are mandatory */
-	s = sdp_message_v_version_get(m);
-	if (!s || strcmp(s, "0"))
-		goto out;
-	if (!sdp_message_o_username_get(m))
-		goto out;
-	s = sdp_message_o_sess_id_get(m);
-	if (s)
-		sdp->sess_id = strtoull(s, NULL, 10);
-	s = sdp_message_o_sess_version_get(m);
-	if (s)
-		sdp->sess_version = strtoull(s, NULL, 10);
-
-	for (int i = 0; !sdp_message_endof_media(m, i); i++) {
-		const char *media = sdp_message_m_media_get(m, i);
-		if (media && !strcasecmp(media, "audio")) {
-			audio = i;
-			break;
-		}
-	}
-	if (audio < 0)
-		goto out;
-
-	/* c= of the media, else session level (RFC 4566 5.7) */
-	s = sdp_message_c_addr_get(m, audio, 0);
-	if (!s)
-		s = sdp_message_c_addr_get(m, -1, 0);
-	if (!s)
-		goto out;
-	osmo_strlcpy(sdp->addr, s, sizeof(sdp->addr));
-
-	s = sdp_message_m_port_get(m, audio);
-	if (!s)
-		goto out;
-	{
-		char *end;
-		long port = strtol(s, &end, 10);
-		if (end == s || port < 0 || port > 65535)
-			goto out;
-		sdp->port = port;
-	}
-
-	for (int j = 0; (s = sdp_message_m_payload_get(m, audio, j)); j++) {
-		char *end;
-		long pt = strtol(s, &end, 10);
-		struct sip_sdp_codec *c;
-		if (end == s || pt < 0 || pt > 127)
-			goto out;
-		if (sdp->num_codecs >= SIP_SDP_MAX_CODECS)
-			break;
-		c = &sdp->codecs[sdp->num_codecs++];
-		memset(c, 0, sizeof(*c));
-		c->pt = pt;
-		c->rate = 8000;
-		c->codec = pt == 0 ? SIP_CODEC_PCMU : pt == 8 ? SIP_CODEC_PCMA : SIP_CODEC_OTHER;
-	}
 
 	sdp->dir = SIP_SDP_SENDRECV;
 	/* session-level attributes first, media-level ones override */
@@ -211,12 +213,14 @@ out:
 int sip_sdp_encode(const struct sip_sdp *sdp, char *buf, size_t size)
 {
 	size_t off = 0;
+	/* RFC 4566 5.7: the address type follows the address (IPv6 literal: IP6) */
+	const char *atype = strchr(sdp->addr, ':') ? "IP6" : "IP4";
 
 	APPEND("v=0\r\n");
-	APPEND("o=sipt-gw %llu %llu IN IP4 %s\r\n", (unsigned long long)sdp->sess_id,
-	       (unsigned long long)sdp->sess_version, sdp->addr);
+	APPEND("o=sipt-gw %llu %llu IN %s %s\r\n", (unsigned long long)sdp->sess_id,
+	       (unsigned long long)sdp->sess_version, atype, sdp->addr);
 	APPEND("s=-\r\n");
-	APPEND("c=IN IP4 %s\r\n", sdp->addr);
+	APPEND("c=IN %s %s\r\n", atype, sdp->addr);
 	APPEND("t=0 0\r\n");
 	APPEND("m=audio %u RTP/AVP", sdp->port);
 	for (unsigned int i = 0; i < sdp->num_codecs; i++)

@@ -10,41 +10,79 @@
 #include <sys/socket.h>
 #include <talloc.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/core/socket.h>
 
 #include "sip/sip_internal.h"
 
-int sip_peer_sockaddr(const struct sip_trunk *trunk, struct sockaddr_in *sin)
+/* An IPv4 or IPv6 address literal (no names: trunks are configured by address) */
+int sip_addr_parse(struct osmo_sockaddr *a, const char *ip, uint16_t port)
 {
-	memset(sin, 0, sizeof(*sin));
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, ip, &a->u.sin.sin_addr) == 1) {
+		a->u.sin.sin_family = AF_INET;
+		a->u.sin.sin_port = htons(port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, ip, &a->u.sin6.sin6_addr) == 1) {
+		a->u.sin6.sin6_family = AF_INET6;
+		a->u.sin6.sin6_port = htons(port);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The address without port, as in logs ("127.0.0.1", "::1") */
+const char *sip_addr_ip(const struct osmo_sockaddr *a, char *buf, size_t size)
+{
+	const void *in = a->u.sa.sa_family == AF_INET6 ? (const void *)&a->u.sin6.sin6_addr :
+			 (const void *)&a->u.sin.sin_addr;
+	if (!inet_ntop(a->u.sa.sa_family == AF_INET6 ? AF_INET6 : AF_INET, in, buf, size))
+		osmo_strlcpy(buf, "?", size);
+	return buf;
+}
+
+uint16_t sip_addr_port(const struct osmo_sockaddr *a)
+{
+	return osmo_sockaddr_port(&a->u.sa);
+}
+
+/* RFC 3261 19.1.1 / RFC 5118 4.1: an IPv6 reference in a SIP URI, Via or Warning is bracketed */
+const char *sip_host(const char *addr, char *buf, size_t size)
+{
+	if (strchr(addr, ':'))
+		snprintf(buf, size, "[%s]", addr);
+	else
+		osmo_strlcpy(buf, addr, size);
+	return buf;
+}
+
+int sip_peer_sockaddr(const struct sip_trunk *trunk, struct osmo_sockaddr *a)
+{
+	memset(a, 0, sizeof(*a));
 	if (trunk->cfg.num_peers == 0)
 		return -ENOENT;
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(trunk->cfg.peers[0].port ? trunk->cfg.peers[0].port : 5060);
-	if (inet_pton(AF_INET, trunk->cfg.peers[0].addr, &sin->sin_addr) != 1)
-		return -EINVAL;
-	return 0;
+	return sip_addr_parse(a, trunk->cfg.peers[0].addr, trunk->cfg.peers[0].port ? trunk->cfg.peers[0].port : 5060);
 }
 
 static int bind_socket(struct sip_trunk *trunk, int type)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(trunk->cfg.listen_port) };
-	int fd, on = 1;
+	struct osmo_sockaddr sa;
+	socklen_t sl = sizeof(sa);
+	int fd;
 
-	if (inet_pton(AF_INET, trunk->cfg.listen_addr, &sin.sin_addr) != 1) {
+	if (sip_addr_parse(&sa, trunk->cfg.listen_addr, trunk->cfg.listen_port) < 0) {
 		LOGP(DSIP, LOGL_ERROR, "trunk %s: bad listen address '%s'\n", trunk->name, trunk->cfg.listen_addr);
 		return -EINVAL;
 	}
-	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		int err = errno;
+	fd = osmo_sock_init2(sa.u.sa.sa_family, type, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
+			     trunk->cfg.listen_addr, trunk->cfg.listen_port, NULL, 0,
+			     OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
+	if (fd < 0) {
 		LOGP(DSIP, LOGL_ERROR, "trunk %s: cannot bind %s:%u: %s\n", trunk->name, trunk->cfg.listen_addr,
-		     trunk->cfg.listen_port, strerror(err));
-		close(fd);
-		return -err;
+		     trunk->cfg.listen_port, strerror(-fd));
+		return fd;
 	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (type == SOCK_DGRAM) {
 		/* bursts at carrier rates overflow the default receive buffer (~200 KiB): a dropped
 		 * request or response costs a retransmission (T1) or a whole transaction (Timer F);
@@ -56,11 +94,8 @@ static int bind_socket(struct sip_trunk *trunk, int type)
 		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl);
 		LOGP(DSIP, LOGL_INFO, "trunk %s: UDP receive buffer %d bytes\n", trunk->name, got);
 	}
-	if (trunk->cfg.listen_port == 0) {
-		socklen_t sl = sizeof(sin);
-		getsockname(fd, (struct sockaddr *)&sin, &sl);
-		trunk->cfg.listen_port = ntohs(sin.sin_port);
-	}
+	if (trunk->cfg.listen_port == 0 && getsockname(fd, &sa.u.sa, &sl) == 0)
+		trunk->cfg.listen_port = sip_addr_port(&sa);
 	if (type == SOCK_STREAM && listen(fd, 16) < 0) {
 		int err = errno;
 		close(fd);
@@ -75,19 +110,20 @@ static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_trunk *trunk = ofd->data;
 	struct sip_ua *ua = trunk->ua;
-	struct sockaddr_in src;
+	struct osmo_sockaddr src;
 	socklen_t sl = sizeof(src);
 	size_t bufsize = ua->max_msg_size + 1;
 	char *buf = talloc_size(trunk, bufsize);
+	char ip[INET6_ADDRSTRLEN];
 	ssize_t n;
 
 	if (!buf)
 		return 0;
-	n = recvfrom(ofd->fd, buf, bufsize, 0, (struct sockaddr *)&src, &sl);
-	if (n > 0 && src.sin_family == AF_INET) {
+	n = recvfrom(ofd->fd, buf, bufsize, 0, &src.u.sa, &sl);
+	if (n > 0 && (src.u.sa.sa_family == AF_INET || src.u.sa.sa_family == AF_INET6)) {
 		if ((size_t)n > ua->max_msg_size)
 			LOGP(DSIP, LOGL_NOTICE, "trunk %s: dropping oversize datagram from %s:%u\n", trunk->name,
-			     inet_ntoa(src.sin_addr), ntohs(src.sin_port));
+			     sip_addr_ip(&src, ip, sizeof(ip)), sip_addr_port(&src));
 		else
 			sip_ua_rx_msg(trunk, NULL, &src, buf, n);
 	}
@@ -100,9 +136,10 @@ static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 static void conn_close(struct sip_conn *conn)
 {
 	struct sip_ua *ua = conn->trunk->ua;
+	char ip[INET6_ADDRSTRLEN];
 
 	LOGP(DSIP, LOGL_INFO, "trunk %s: closing TCP connection to %s:%u\n", conn->trunk->name,
-	     inet_ntoa(conn->peer.sin_addr), ntohs(conn->peer.sin_port));
+	     sip_addr_ip(&conn->peer, ip, sizeof(ip)), sip_addr_port(&conn->peer));
 	sip_conn_forget(ua, conn);
 	osmo_fd_unregister(&conn->ofd);
 	close(conn->ofd.fd);
@@ -173,6 +210,52 @@ static int conn_flush(struct sip_conn *conn)
 	return 0;
 }
 
+/* Hand the complete messages at the start of conn's buffer to the intake. Returns false when the
+ * connection is gone (closed on a broken stream, or by the handler). */
+static bool conn_deliver(struct sip_conn *conn, size_t max)
+{
+	for (;;) {
+		/* RFC 5626 3.5.1 keep-alive CRLFs between messages */
+		size_t skip = 0;
+		ssize_t flen;
+		while (skip < conn->rxlen && (conn->rxbuf[skip] == '\r' || conn->rxbuf[skip] == '\n'))
+			skip++;
+		if (skip) {
+			memmove(conn->rxbuf, conn->rxbuf + skip, conn->rxlen - skip);
+			conn->rxlen -= skip;
+		}
+		if (!conn->rxlen)
+			return true;
+		flen = tcp_frame(conn->rxbuf, conn->rxlen, max);
+		if (flen < 0) {
+			char ip[INET6_ADDRSTRLEN];
+			LOGP(DSIP, LOGL_NOTICE, "trunk %s: broken TCP stream from %s:%u\n", conn->trunk->name,
+			     sip_addr_ip(&conn->peer, ip, sizeof(ip)), sip_addr_port(&conn->peer));
+			conn_close(conn);
+			return false;
+		}
+		if (flen == 0)
+			return true;
+		{
+			/* copy out: the handler may close (and free) this connection */
+			char *msg = talloc_memdup(conn->trunk, conn->rxbuf, flen);
+			struct sip_trunk *trunk = conn->trunk;
+			struct osmo_sockaddr peer = conn->peer;
+			bool still_there = false;
+			struct sip_conn *c;
+			memmove(conn->rxbuf, conn->rxbuf + flen, conn->rxlen - flen);
+			conn->rxlen -= flen;
+			sip_ua_rx_msg(trunk, conn, &peer, msg, flen);
+			talloc_free(msg);
+			llist_for_each_entry(c, &trunk->st->conns, list)
+				if (c == conn)
+					still_there = true;
+			if (!still_there)
+				return false;
+		}
+	}
+}
+
 static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_conn *conn = ofd->data;
@@ -198,12 +281,10 @@ static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 		}
 	}
 	if (what & OSMO_FD_READ) {
-		ssize_t n, flen;
-		size_t room;
+		ssize_t n;
 		if (!conn->rxbuf)
 			conn->rxbuf = talloc_size(conn, max + 1);
-		room = max + 1 - conn->rxlen;
-		n = read(ofd->fd, conn->rxbuf + conn->rxlen, room);
+		n = read(ofd->fd, conn->rxbuf + conn->rxlen, max + 1 - conn->rxlen);
 		if (n <= 0) {
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return 0;
@@ -211,49 +292,12 @@ static int conn_cb(struct osmo_fd *ofd, unsigned int what)
 			return 0;
 		}
 		conn->rxlen += n;
-		for (;;) {
-			/* RFC 5626 3.5.1 keep-alive CRLFs between messages */
-			size_t skip = 0;
-			while (skip < conn->rxlen && (conn->rxbuf[skip] == '\r' || conn->rxbuf[skip] == '\n'))
-				skip++;
-			if (skip) {
-				memmove(conn->rxbuf, conn->rxbuf + skip, conn->rxlen - skip);
-				conn->rxlen -= skip;
-			}
-			if (!conn->rxlen)
-				break;
-			flen = tcp_frame(conn->rxbuf, conn->rxlen, max);
-			if (flen < 0) {
-				LOGP(DSIP, LOGL_NOTICE, "trunk %s: broken TCP stream from %s:%u\n", conn->trunk->name,
-				     inet_ntoa(conn->peer.sin_addr), ntohs(conn->peer.sin_port));
-				conn_close(conn);
-				return 0;
-			}
-			if (flen == 0)
-				break;
-			{
-				/* copy out: the handler may close (and free) this connection */
-				char *msg = talloc_memdup(conn->trunk, conn->rxbuf, flen);
-				struct sip_trunk *trunk = conn->trunk;
-				struct sockaddr_in peer = conn->peer;
-				bool still_there = false;
-				struct sip_conn *c;
-				memmove(conn->rxbuf, conn->rxbuf + flen, conn->rxlen - flen);
-				conn->rxlen -= flen;
-				sip_ua_rx_msg(trunk, conn, &peer, msg, flen);
-				talloc_free(msg);
-				llist_for_each_entry(c, &trunk->st->conns, list)
-					if (c == conn)
-						still_there = true;
-				if (!still_there)
-					return 0;
-			}
-		}
+		conn_deliver(conn, max);
 	}
 	return 0;
 }
 
-static struct sip_conn *conn_alloc(struct sip_trunk *trunk, int fd, const struct sockaddr_in *peer)
+static struct sip_conn *conn_alloc(struct sip_trunk *trunk, int fd, const struct osmo_sockaddr *peer)
 {
 	struct sip_conn *conn = talloc_zero(trunk->st, struct sip_conn);
 	int on = 1;
@@ -274,44 +318,48 @@ static struct sip_conn *conn_alloc(struct sip_trunk *trunk, int fd, const struct
 static int tcp_accept_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_trunk *trunk = ofd->data;
-	struct sockaddr_in src;
+	struct osmo_sockaddr src;
 	socklen_t sl = sizeof(src);
-	int fd = accept4(ofd->fd, (struct sockaddr *)&src, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(ofd->fd, &src.u.sa, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	char ip[INET6_ADDRSTRLEN];
 
 	if (fd < 0)
 		return 0;
-	LOGP(DSIP, LOGL_INFO, "trunk %s: TCP connection from %s:%u\n", trunk->name, inet_ntoa(src.sin_addr),
-	     ntohs(src.sin_port));
+	LOGP(DSIP, LOGL_INFO, "trunk %s: TCP connection from %s:%u\n", trunk->name, sip_addr_ip(&src, ip, sizeof(ip)),
+	     sip_addr_port(&src));
 	conn_alloc(trunk, fd, &src);
 	return 0;
 }
 
-static struct sip_conn *conn_find(struct sip_trunk *trunk, const struct sockaddr_in *dst)
+static struct sip_conn *conn_find(struct sip_trunk *trunk, const struct osmo_sockaddr *dst)
 {
 	struct sip_conn *c;
 	llist_for_each_entry(c, &trunk->st->conns, list)
-		if (c->peer.sin_addr.s_addr == dst->sin_addr.s_addr && c->peer.sin_port == dst->sin_port)
+		if (!osmo_sockaddr_cmp(&c->peer, dst))
 			return c;
 	return NULL;
 }
 
-static struct sip_conn *conn_connect(struct sip_trunk *trunk, const struct sockaddr_in *dst)
+static struct sip_conn *conn_connect(struct sip_trunk *trunk, const struct osmo_sockaddr *dst)
 {
-	struct sockaddr_in local = { .sin_family = AF_INET };
+	struct osmo_sockaddr local;
 	struct sip_conn *conn;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	char ip[INET6_ADDRSTRLEN];
+	int fd;
 
-	if (fd < 0)
-		return NULL;
 	/* originate from the trunk's address (port chosen by the kernel) */
-	if (inet_pton(AF_INET, trunk->cfg.listen_addr, &local.sin_addr) == 1)
-		bind(fd, (struct sockaddr *)&local, sizeof(local));
-	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0 && errno != EINPROGRESS) {
+	if (sip_addr_parse(&local, trunk->cfg.listen_addr, 0) < 0 || local.u.sa.sa_family != dst->u.sa.sa_family)
+		fd = osmo_sock_init_osa(SOCK_STREAM, IPPROTO_TCP, NULL, dst,
+					OSMO_SOCK_F_CONNECT | OSMO_SOCK_F_NONBLOCK);
+	else
+		fd = osmo_sock_init_osa(SOCK_STREAM, IPPROTO_TCP, &local, dst,
+					OSMO_SOCK_F_BIND | OSMO_SOCK_F_CONNECT | OSMO_SOCK_F_NONBLOCK);
+	if (fd < 0) {
 		LOGP(DSIP, LOGL_NOTICE, "trunk %s: connect to %s:%u failed: %s\n", trunk->name,
-		     inet_ntoa(dst->sin_addr), ntohs(dst->sin_port), strerror(errno));
-		close(fd);
+		     sip_addr_ip(dst, ip, sizeof(ip)), sip_addr_port(dst), strerror(-fd));
 		return NULL;
 	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	conn = conn_alloc(trunk, fd, dst);
 	if (conn) {
 		conn->connecting = true;
@@ -331,7 +379,7 @@ static bool conn_valid(struct sip_trunk *trunk, struct sip_conn *conn)
 	return false;
 }
 
-int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const struct sockaddr_in *dst,
+int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const struct osmo_sockaddr *dst,
 		       const char *buf, size_t len)
 {
 	struct sip_conn *conn = connp ? *connp : NULL;
@@ -344,7 +392,7 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const s
 		return -EMSGSIZE;
 	}
 	if (trunk->cfg.transport == SIP_TRANSPORT_UDP) {
-		if (sendto(trunk->st->ofd.fd, buf, len, 0, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
+		if (!dst || sendto(trunk->st->ofd.fd, buf, len, 0, &dst->u.sa, osmo_sockaddr_size(dst)) < 0)
 			return -errno;
 		return 0;
 	}
@@ -368,18 +416,19 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const s
 	return 0;
 }
 
-int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct sockaddr_in *dst,
+int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		 osip_message_t *msg)
 {
 	char *buf = NULL;
 	size_t len = 0;
+	char ip[INET6_ADDRSTRLEN];
 	int rc;
 
 	if (osip_message_to_str(msg, &buf, &len) != 0 || !buf)
 		return -EINVAL;
 	sip_stats_msg(trunk, msg, true);
-	LOGP(DSIP, LOGL_DEBUG, "trunk %s: TX to %s:%u:\n%.*s\n", trunk->name, dst ? inet_ntoa(dst->sin_addr) : "-",
-	     dst ? ntohs(dst->sin_port) : 0, (int)len, buf);
+	LOGP(DSIP, LOGL_DEBUG, "trunk %s: TX to %s:%u:\n%.*s\n", trunk->name, dst ? sip_addr_ip(dst, ip, sizeof(ip)) : "-",
+	     dst ? sip_addr_port(dst) : 0, (int)len, buf);
 	rc = sip_transport_send(trunk, conn, dst, buf, len);
 	osip_free(buf);
 	return rc;

@@ -91,13 +91,9 @@ void sip_trunk_stop(struct sip_trunk *trunk)
 
 void sip_trunk_free(struct sip_trunk *trunk)
 {
-	struct sip_dialog *d;
 	struct sip_tx *tx;
 
-	llist_for_each_entry(d, &trunk->ua->dialogs, list)
-		if (d->trunk == trunk)
-			sip_dialog_mark_dead(d);
-	sip_dialog_reap(trunk->ua);
+	sip_dialog_free_all(trunk->ua, trunk);
 	llist_for_each_entry(tx, &trunk->ua->txs, list)
 		if (tx->trunk == trunk)
 			tx->trunk = NULL;
@@ -117,29 +113,42 @@ void sip_trunk_ctr_inc(struct sip_trunk *trunk, enum sip_trunk_ctr ctr)
 		rate_ctr_inc(rate_ctr_group_get_ctr(trunk->ctrs, ctr));
 }
 
-bool sip_trunk_admit_call(struct sip_trunk *trunk)
+/* Whether the first prefix_len bits of a and b are equal */
+static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned int prefix_len)
 {
-	if (trunk->st->call_rate.rate != trunk->cfg.call_rate)
-		gw_rate_limit_set(&trunk->st->call_rate, trunk->cfg.call_rate);
-	return gw_rate_limit_admit(&trunk->st->call_rate);
+	unsigned int full = prefix_len / 8, rest = prefix_len % 8;
+	uint8_t mask = 0xff << (8 - rest);
+
+	if (memcmp(a, b, full))
+		return false;
+	return !rest || !((a[full] ^ b[full]) & mask);
+}
+
+bool sip_acl_matches(const struct sip_acl_entry *e, const struct osmo_sockaddr *src)
+{
+	if (src->u.sa.sa_family == AF_INET6 && e->ipv6)
+		return prefix_equal(src->u.sin6.sin6_addr.s6_addr, e->net, e->prefix_len);
+	if (src->u.sa.sa_family == AF_INET && !e->ipv6)
+		return prefix_equal((const uint8_t *)&src->u.sin.sin_addr.s_addr, e->net, e->prefix_len);
+	return false;
 }
 
 /* Source-IP ACL: explicit entries, else the configured peers, else anyone. */
-bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct sockaddr_in *src)
+bool sip_trunk_acl_permits(const struct sip_trunk *trunk, const struct osmo_sockaddr *src)
 {
-	uint32_t a = ntohl(src->sin_addr.s_addr);
-
 	if (trunk->cfg.num_acl) {
 		for (unsigned int i = 0; i < trunk->cfg.num_acl; i++)
-			if ((a & trunk->cfg.acl[i].mask) == (trunk->cfg.acl[i].net & trunk->cfg.acl[i].mask))
+			if (sip_acl_matches(&trunk->cfg.acl[i], src))
 				return true;
 		return false;
 	}
 	if (!trunk->cfg.num_peers)
 		return true;
 	for (unsigned int i = 0; i < trunk->cfg.num_peers; i++) {
-		struct in_addr in;
-		if (inet_pton(AF_INET, trunk->cfg.peers[i].addr, &in) == 1 && in.s_addr == src->sin_addr.s_addr)
+		struct osmo_sockaddr p;
+		if (sip_addr_parse(&p, trunk->cfg.peers[i].addr, 0) == 0 && p.u.sa.sa_family == src->u.sa.sa_family &&
+		    (p.u.sa.sa_family == AF_INET ? p.u.sin.sin_addr.s_addr == src->u.sin.sin_addr.s_addr :
+		     !memcmp(&p.u.sin6.sin6_addr, &src->u.sin6.sin6_addr, sizeof(struct in6_addr))))
 			return true;
 	}
 	return false;
@@ -152,8 +161,8 @@ int sip_trunk_options(struct sip_trunk *trunk)
 	struct sip_ua *ua = trunk->ua;
 	osip_message_t *m;
 	struct sip_tx *tx;
-	struct sockaddr_in dst;
-	char buf[256];
+	struct osmo_sockaddr dst;
+	char buf[256], peer[80], local[80];
 	char *tok;
 
 	if (sip_peer_sockaddr(trunk, &dst) < 0 || trunk->st->ofd.fd < 0)
@@ -165,16 +174,18 @@ int sip_trunk_options(struct sip_trunk *trunk)
 	{
 		osip_uri_t *uri;
 		osip_uri_init(&uri);
-		snprintf(buf, sizeof(buf), "sip:%s:%u%s", trunk->cfg.peers[0].addr, ntohs(dst.sin_port),
+		snprintf(buf, sizeof(buf), "sip:%s:%u%s", sip_host(trunk->cfg.peers[0].addr, peer, sizeof(peer)),
+			 sip_addr_port(&dst),
 			 trunk->cfg.transport == SIP_TRANSPORT_TCP ? ";transport=tcp" : "");
 		osip_uri_parse(uri, buf);
 		osip_message_set_uri(m, uri);
 	}
 	tok = sip_random_token(ua, "");
-	snprintf(buf, sizeof(buf), "<sip:gw@%s:%u>;tag=%s", trunk->cfg.listen_addr, trunk->cfg.listen_port, tok);
+	snprintf(buf, sizeof(buf), "<sip:gw@%s:%u>;tag=%s", sip_host(trunk->cfg.listen_addr, local, sizeof(local)),
+		 trunk->cfg.listen_port, tok);
 	osip_free(tok);
 	osip_message_set_from(m, buf);
-	snprintf(buf, sizeof(buf), "<sip:%s:%u>", trunk->cfg.peers[0].addr, ntohs(dst.sin_port));
+	snprintf(buf, sizeof(buf), "<sip:%s:%u>", peer, sip_addr_port(&dst));
 	osip_message_set_to(m, buf);
 	tok = sip_random_token(ua, "opt-");
 	osip_message_set_call_id(m, tok);

@@ -1,22 +1,23 @@
-/* VTY: "sip" node (global settings, timers) and "trunk NAME" nodes, with config write. */
+/* VTY: "sip" node (global settings) and "trunk NAME" nodes, with config write. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <arpa/inet.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/command.h>
-#include <osmocom/vty/tdef_vty.h>
 
-#include "gw/vty_nodes.h"
 #include "sip/sip_internal.h"
 #include "sip/sip_vty.h"
 
 static struct sip_ua *g_ua;
 
-static struct cmd_node sip_node = { SIP_NODE, "%s(config-sip)# ", 1 };
-static struct cmd_node trunk_node = { SIP_TRUNK_NODE, "%s(config-sip-trunk)# ", 1 };
+/* node ids given by the application (sip_vty_init) */
+static int SIP_NODE, SIP_TRUNK_NODE;
+static struct cmd_node sip_node = { 0, "%s(config-sip)# ", 1 };
+static struct cmd_node trunk_node = { 0, "%s(config-sip-trunk)# ", 1 };
 
 static const struct value_string rel100_names[] = {
 	{ SIP_100REL_DISABLED, "disabled" }, { SIP_100REL_SUPPORTED, "supported" },
@@ -62,15 +63,6 @@ DEFUN(cfg_sip_clearmode, cfg_sip_clearmode_cmd, "codec clearmode (accept|reject)
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_sip_timer, cfg_sip_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
-      "Configure or show SIP timers (T1, T2, T4 in ms; X2 Timer B/F, X3 PRACK, X4 ACK wait)\n"
-      OSMO_TDEF_VTY_DOC_SET)
-{
-	if (argc < 2)
-		return osmo_tdef_vty_show_cmd(vty, g_ua->tdefs, argc ? argv[0] : NULL, NULL);
-	return osmo_tdef_vty_set_cmd(vty, g_ua->tdefs, argv);
-}
-
 DEFUN(cfg_trunk, cfg_trunk_cmd, "trunk NAME", "Configure a SIP trunk\n" "Trunk name\n")
 {
 	struct sip_trunk *t = sip_trunk_find(g_ua, argv[0]);
@@ -98,14 +90,17 @@ DEFUN(cfg_t_transport, cfg_t_transport_cmd, "transport (udp|tcp)", "SIP transpor
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_t_listen, cfg_t_listen_cmd, "listen A.B.C.D <0-65535>", "Local address\n" "IPv4 address\n" "Port\n")
+#define ADDR "(A.B.C.D|X:X::X:X)"
+#define ADDR_DOC "IPv4 address\n" "IPv6 address\n"
+
+DEFUN(cfg_t_listen, cfg_t_listen_cmd, "listen " ADDR " <0-65535>", "Local address\n" ADDR_DOC "Port\n")
 {
 	osmo_strlcpy(TRUNK->cfg.listen_addr, argv[0], sizeof(TRUNK->cfg.listen_addr));
 	TRUNK->cfg.listen_port = atoi(argv[1]);
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_t_peer, cfg_t_peer_cmd, "peer A.B.C.D <1-65535>", "Add a peer\n" "IPv4 address\n" "Port\n")
+DEFUN(cfg_t_peer, cfg_t_peer_cmd, "peer " ADDR " <1-65535>", "Add a peer\n" ADDR_DOC "Port\n")
 {
 	struct sip_trunk_cfg *c = &TRUNK->cfg;
 	for (unsigned int i = 0; i < c->num_peers; i++)
@@ -121,7 +116,7 @@ DEFUN(cfg_t_peer, cfg_t_peer_cmd, "peer A.B.C.D <1-65535>", "Add a peer\n" "IPv4
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_t_no_peer, cfg_t_no_peer_cmd, "no peer A.B.C.D <1-65535>", NO_STR "Remove a peer\n" "IPv4\n" "Port\n")
+DEFUN(cfg_t_no_peer, cfg_t_no_peer_cmd, "no peer " ADDR " <1-65535>", NO_STR "Remove a peer\n" ADDR_DOC "Port\n")
 {
 	struct sip_trunk_cfg *c = &TRUNK->cfg;
 	for (unsigned int i = 0; i < c->num_peers; i++) {
@@ -147,34 +142,54 @@ DEFUN(cfg_t_no_trusted, cfg_t_no_trusted_cmd, "no trusted", NO_STR "Peer is not 
 	return CMD_SUCCESS;
 }
 
+/* "10.1.0.0/16" or "fd00::/8" (host bits cleared); without /M a host */
 static int parse_prefix(const char *s, struct sip_acl_entry *e)
 {
-	char buf[32];
+	char buf[64];
 	char *slash;
-	struct in_addr in;
-	int len = 32;
+	struct osmo_sockaddr a;
+	const uint8_t *in;
+	unsigned int max, len;
 
 	osmo_strlcpy(buf, s, sizeof(buf));
 	slash = strchr(buf, '/');
-	if (slash) {
+	if (slash)
 		*slash = '\0';
-		len = atoi(slash + 1);
-	}
-	if (len < 0 || len > 32 || inet_pton(AF_INET, buf, &in) != 1)
+	if (sip_addr_parse(&a, buf, 0) < 0)
 		return -1;
-	e->mask = len ? 0xffffffffU << (32 - len) : 0;
-	e->net = ntohl(in.s_addr) & e->mask;
+	memset(e, 0, sizeof(*e));
+	e->ipv6 = a.u.sa.sa_family == AF_INET6;
+	max = e->ipv6 ? 128 : 32;
+	len = slash ? (unsigned int)atoi(slash + 1) : max;
+	if (len > max || (slash && !isdigit((unsigned char)slash[1])))
+		return -1;
+	in = e->ipv6 ? a.u.sin6.sin6_addr.s6_addr : (const uint8_t *)&a.u.sin.sin_addr.s_addr;
+	e->prefix_len = len;
+	for (unsigned int i = 0; i < max / 8; i++) {
+		unsigned int bits = len > i * 8 ? len - i * 8 : 0;
+		e->net[i] = in[i] & (bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits)));
+	}
 	return 0;
 }
 
-DEFUN(cfg_t_acl, cfg_t_acl_cmd, "acl permit A.B.C.D/M", "Source address ACL\n" "Permit a prefix\n" "Prefix\n")
+static int acl_find(const struct sip_trunk_cfg *c, const struct sip_acl_entry *e)
+{
+	for (unsigned int i = 0; i < c->num_acl; i++)
+		if (c->acl[i].ipv6 == e->ipv6 && c->acl[i].prefix_len == e->prefix_len &&
+		    !memcmp(c->acl[i].net, e->net, sizeof(e->net)))
+			return i;
+	return -1;
+}
+
+#define ACL_PREFIX "(A.B.C.D/M|X:X::X:X/M)"
+#define ACL_PREFIX_DOC "IPv4 prefix\n" "IPv6 prefix\n"
+
+DEFUN(cfg_t_acl, cfg_t_acl_cmd, "acl permit " ACL_PREFIX, "Source address ACL\n" "Permit a prefix\n" ACL_PREFIX_DOC)
 {
 	struct sip_trunk_cfg *c = &TRUNK->cfg;
 	struct sip_acl_entry e;
-	if (parse_prefix(argv[0], &e) == 0)
-		for (unsigned int i = 0; i < c->num_acl; i++)
-			if (c->acl[i].net == e.net && c->acl[i].mask == e.mask)
-				return CMD_SUCCESS;	/* already there */
+	if (parse_prefix(argv[0], &e) == 0 && acl_find(c, &e) >= 0)
+		return CMD_SUCCESS;	/* already there */
 	if (parse_prefix(argv[0], &e) < 0 || c->num_acl >= SIP_MAX_ACL) {
 		vty_out(vty, "%% cannot add %s%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -183,20 +198,16 @@ DEFUN(cfg_t_acl, cfg_t_acl_cmd, "acl permit A.B.C.D/M", "Source address ACL\n" "
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_t_no_acl, cfg_t_no_acl_cmd, "no acl permit A.B.C.D/M", NO_STR "ACL\n" "Permit\n" "Prefix\n")
+DEFUN(cfg_t_no_acl, cfg_t_no_acl_cmd, "no acl permit " ACL_PREFIX, NO_STR "ACL\n" "Permit\n" ACL_PREFIX_DOC)
 {
 	struct sip_trunk_cfg *c = &TRUNK->cfg;
 	struct sip_acl_entry e;
-	if (parse_prefix(argv[0], &e) < 0)
+	int i;
+	if (parse_prefix(argv[0], &e) < 0 || (i = acl_find(c, &e)) < 0)
 		return CMD_WARNING;
-	for (unsigned int i = 0; i < c->num_acl; i++) {
-		if (c->acl[i].net == e.net && c->acl[i].mask == e.mask) {
-			memmove(&c->acl[i], &c->acl[i + 1], (c->num_acl - i - 1) * sizeof(c->acl[0]));
-			c->num_acl--;
-			return CMD_SUCCESS;
-		}
-	}
-	return CMD_WARNING;
+	memmove(&c->acl[i], &c->acl[i + 1], (c->num_acl - i - 1) * sizeof(c->acl[0]));
+	c->num_acl--;
+	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_t_acl_action, cfg_t_acl_action_cmd, "acl-action (reject|drop)",
@@ -307,7 +318,6 @@ static int config_write_sip(struct vty *vty)
 		if (ua->local_caps.codecs[i].codec == SIP_CODEC_CLEARMODE)
 			clearmode = true;
 	vty_out(vty, " codec clearmode %s%s", clearmode ? "accept" : "reject", VTY_NEWLINE);
-	osmo_tdef_vty_write(vty, ua->tdefs, " timer ");
 	llist_for_each_entry(t, &ua->trunks, list) {
 		const struct sip_trunk_cfg *c = &t->cfg;
 		vty_out(vty, " trunk %s%s", t->name, VTY_NEWLINE);
@@ -317,9 +327,9 @@ static int config_write_sip(struct vty *vty)
 			vty_out(vty, "  peer %s %u%s", c->peers[i].addr, c->peers[i].port, VTY_NEWLINE);
 		vty_out(vty, "  %strusted%s", c->trusted ? "" : "no ", VTY_NEWLINE);
 		for (unsigned int i = 0; i < c->num_acl; i++) {
-			struct in_addr in = { .s_addr = htonl(c->acl[i].net) };
-			int len = __builtin_popcount(c->acl[i].mask);
-			vty_out(vty, "  acl permit %s/%d%s", inet_ntoa(in), len, VTY_NEWLINE);
+			char ip[INET6_ADDRSTRLEN];
+			inet_ntop(c->acl[i].ipv6 ? AF_INET6 : AF_INET, c->acl[i].net, ip, sizeof(ip));
+			vty_out(vty, "  acl permit %s/%u%s", ip, c->acl[i].prefix_len, VTY_NEWLINE);
 		}
 		vty_out(vty, "  acl-action %s%s", c->acl_action == SIP_ACL_DROP ? "drop" : "reject", VTY_NEWLINE);
 		vty_out(vty, "  100rel %s%s", get_value_string(rel100_names, c->rel100), VTY_NEWLINE);
@@ -342,31 +352,31 @@ static int config_write_trunk(struct vty *vty)
 
 int sip_vty_go_parent(struct vty *vty)
 {
-	switch (vty->node) {
-	case SIP_TRUNK_NODE:
+	if (vty->node == SIP_TRUNK_NODE) {
 		if (g_ua && g_ua->started && vty->index)
 			sip_trunk_start(vty->index);
 		vty->node = SIP_NODE;
 		vty->index = NULL;
 		return 1;
-	case SIP_NODE:
+	}
+	if (vty->node == SIP_NODE) {
 		vty->node = CONFIG_NODE;
 		vty->index = NULL;
 		return 1;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
-int sip_vty_init(struct sip_ua *ua)
+int sip_vty_init(struct sip_ua *ua, int sip_node_id, int trunk_node_id)
 {
 	g_ua = ua;
+	SIP_NODE = sip_node.node = sip_node_id;
+	SIP_TRUNK_NODE = trunk_node.node = trunk_node_id;
 	install_element(CONFIG_NODE, &cfg_sip_cmd);
 	install_node(&sip_node, config_write_sip);
 	install_element(SIP_NODE, &cfg_sip_ua_cmd);
 	install_element(SIP_NODE, &cfg_sip_maxsize_cmd);
 	install_element(SIP_NODE, &cfg_sip_clearmode_cmd);
-	install_element(SIP_NODE, &cfg_sip_timer_cmd);
 	install_element(SIP_NODE, &cfg_trunk_cmd);
 	install_element(SIP_NODE, &cfg_no_trunk_cmd);
 	install_node(&trunk_node, config_write_trunk);

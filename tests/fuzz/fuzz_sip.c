@@ -8,6 +8,8 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/tdef.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/talloc.h>
 
 #include "gw/debug.h"
 #include "sip/sip.h"
@@ -57,6 +59,8 @@ static void init(void)
 	osmo_init_logging2(ctx, &sgw_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	log_set_category_filter(osmo_stderr_target, DSIP, 0, LOGL_FATAL);
+	sip_set_log_cat(DSIP);
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	ua = sip_ua_alloc(ctx, &cbs, NULL);
 	/* short timers so that retransmission and timeout paths run during fuzzing */
 	osmo_tdef_set(sip_ua_tdefs(ua), 1, 2, OSMO_TDEF_MS);
@@ -84,6 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sip_ua_input(trunk, (const char *)data, size, "127.0.0.1", 9);
 	/* run due timers (reaping, retransmissions) */
 	for (int i = 0; i < 3; i++)
-		osmo_select_main(1);
+		osmo_select_main_ctx(1);
 	return 0;
 }

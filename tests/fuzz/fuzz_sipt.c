@@ -34,6 +34,7 @@ static void init(void)
 	void *ctx = talloc_named_const(NULL, 0, "fuzz-sipt");
 	osmo_init_logging2(ctx, &sgw_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	sip_set_log_cat(DSIP);
 	ua = sip_ua_alloc(ctx, NULL, NULL);
 	trunk = sip_trunk_alloc(ua, "fuzz");
 }

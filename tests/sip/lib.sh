@@ -84,8 +84,8 @@ check() { # check NAME COMMAND...
 write_cfg() {
 	local f=$1 lp=$2 pp=$3; shift 3
 	{
+		echo "timer sip T1 ${T1:-500}"
 		echo "sip"
-		echo " timer T1 ${T1:-500}"
 		echo " trunk t1"
 		echo "  transport ${TRANSPORT:-udp}"
 		echo "  listen 127.0.0.1 $lp"

@@ -10,6 +10,8 @@
 #include <talloc.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/talloc.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
@@ -18,6 +20,8 @@
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 
+#include <osmocom/core/tdef.h>
+#include <osmocom/vty/tdef_vty.h>
 #include "gw/debug.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -341,6 +345,26 @@ static void on_options(struct sip_trunk *t, int code, void *priv)
 
 static const struct sip_ua_cbs cbs = { .event = on_event, .options_result = on_options };
 
+/* VTY nodes of this program: the SIP library's two and one that only writes the timer tree */
+enum testua_node {
+	TESTUA_SIP_NODE = _LAST_OSMOVTY_NODE + 1,
+	TESTUA_SIP_TRUNK_NODE,
+	TESTUA_TIMER_NODE,
+};
+
+static struct osmo_tdef_group tdef_groups[] = {
+	{ .name = "sip", .desc = "SIP (RFC 3261 T1/T2/T4, Timers B-K, RFC 3262)" },
+	{}
+};
+
+static int config_write_timers(struct vty *vty)
+{
+	osmo_tdef_vty_groups_write(vty, "");
+	return CMD_SUCCESS;
+}
+
+static struct cmd_node timer_node = { TESTUA_TIMER_NODE, "%s(timers)# ", 1 };
+
 static int go_parent(struct vty *vty)
 {
 	if (sip_vty_go_parent(vty))
@@ -457,10 +481,16 @@ int main(int argc, char **argv)
 		log_set_category_filter(osmo_stderr_target, DSIP, 1, !strcmp(opt.log_level, "debug") ? LOGL_DEBUG :
 					!strcmp(opt.log_level, "info") ? LOGL_INFO : LOGL_NOTICE);
 
+	sip_set_log_cat(DSIP);
+	/* ended FSMs (dialogs) are freed after the select loop iteration that ended them */
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	ua = sip_ua_alloc(ctx, &cbs, NULL);
 	vty_init(&app_info);
 	logging_vty_add_cmds();
-	sip_vty_init(ua);
+	sip_vty_init(ua, TESTUA_SIP_NODE, TESTUA_SIP_TRUNK_NODE);
+	tdef_groups[0].tdefs = sip_ua_tdefs(ua);
+	osmo_tdef_vty_groups_init(CONFIG_NODE, tdef_groups);
+	install_node(&timer_node, config_write_timers);
 	rc = vty_read_config_file(opt.config, NULL);
 	if (rc < 0) {
 		fprintf(stderr, "cannot read config %s\n", opt.config);
@@ -516,10 +546,10 @@ int main(int argc, char **argv)
 	}
 
 	while (quit_rc < 0 && !got_signal)
-		osmo_select_main(0);
+		osmo_select_main_ctx(0);
 	/* let the last responses/ACKs leave */
 	for (int i = 0; i < 5; i++)
-		osmo_select_main(1);
+		osmo_select_main_ctx(1);
 
 	printf("EXIT %d\n", quit_rc < 0 ? 0 : quit_rc);
 	fflush(stdout);
