@@ -5,7 +5,9 @@
  *
  * Ownership: a struct sip_ua is a talloc context; trunks and dialogs are its children.
  * Dialogs are created by sip_dialog_invite() (UAC) or by an incoming INVITE (UAS, reported
- * as SIP_EV_INVITE) and freed by the library after SIP_EV_TERMINATED was reported.
+ * as SIP_EV_INVITE) and freed by the library after SIP_EV_TERMINATED was reported. A dialog is an
+ * osmo_fsm instance: the application sets osmo_fsm_set_dealloc_ctx(OTC_SELECT) so that a dialog
+ * ended inside a call of the layer above stays readable until the select loop's round ends.
  */
 #pragma once
 

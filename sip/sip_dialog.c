@@ -228,6 +228,16 @@ void sip_dialog_terminate(struct sip_dialog *dlg)
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_TERMINATED, 0, 0);
 }
 
+static void early_free(struct sip_early *e)
+{
+	llist_del(&e->list);
+	osip_free(e->to_tag);
+	if (e->target)
+		osip_uri_free(e->target);
+	sip_dialog_route_set_free(&e->route_set);
+	talloc_free(e);
+}
+
 #define FREE_MSG(m) do { if (m) osip_message_free(m); (m) = NULL; } while (0)
 
 /* The FSM goes: free what libosip2 allocated and unlink; the struct itself is the FSM
@@ -245,7 +255,7 @@ static void sip_dlg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause c
 	llist_for_each_entry_safe(tx, tx2, &dlg->txs, dlg_entry)
 		sip_tx_set_dlg(tx, NULL);
 	llist_for_each_entry_safe(e, e2, &dlg->early, list)
-		sip_dialog_early_free(e);
+		early_free(e);
 	sip_dialog_route_set_free(&dlg->route_set);
 	if (dlg->local)
 		osip_from_free(dlg->local);
@@ -277,16 +287,6 @@ void sip_dialog_free_all(struct sip_ua *ua, struct sip_trunk *trunk)
 		d->terminated_reported = true;	/* not reported: the UA or trunk goes away */
 		osmo_fsm_inst_term(d->fi, OSMO_FSM_TERM_REQUEST, NULL);
 	}
-}
-
-void sip_dialog_early_free(struct sip_early *e)
-{
-	llist_del(&e->list);
-	osip_free(e->to_tag);
-	if (e->target)
-		osip_uri_free(e->target);
-	sip_dialog_route_set_free(&e->route_set);
-	talloc_free(e);
 }
 
 /* ---- index by Call-ID ---- */

@@ -82,7 +82,6 @@ void sip_dialog_route_set_free(osip_list_t *l);
 void sip_dialog_route_set_from_rr(osip_list_t *dst, const osip_message_t *m, bool reverse);
 osip_uri_t *sip_dialog_contact_uri(const osip_message_t *m);
 struct sip_dialog *sip_dialog_find_invite(struct sip_ua *ua, const osip_message_t *invite);
-void sip_dialog_early_free(struct sip_early *e);
 void sip_dialog_timer_ms(struct osmo_timer_list *t, unsigned int ms);
 
 /* sip_uac.c: states Calling, Proceeding; the UAC part of Early */
@@ -91,7 +90,6 @@ void sip_uac_calling_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 void sip_uac_proceeding_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
 void sip_uac_early_event(struct sip_dialog *dlg, uint32_t event, void *data);
 void sip_uac_rx_2xx(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
-int sip_uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 
 /* sip_uas.c: states Received, Waiting_for_ACK; the UAS part of Early */
 void sip_uas_start(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
@@ -101,7 +99,6 @@ void sip_uas_early_event(struct sip_dialog *dlg, uint32_t event, void *data);
 void sip_uas_ack_timeout(struct sip_dialog *dlg);
 void sip_uas_rx_ack(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 int sip_uas_reject(struct sip_dialog *dlg, int code, const struct sip_msg_opts *opts);
-void sip_uas_2xx_stop(struct sip_dialog *dlg);
 void sip_uas_send_held_2xx(struct sip_dialog *dlg);
 
 /* sip_dialog_req.c: states Confirmed, Terminating; in-dialog requests of every state */
@@ -109,7 +106,6 @@ void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void 
 void sip_dialog_terminating_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
 int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 void sip_dialog_rx_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
-void sip_dialog_rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, const char *warning);
 int sip_dialog_info_send(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 

@@ -93,7 +93,7 @@ static int answer_offer(struct sip_dialog *dlg, const struct sip_sdp *offer, str
 }
 
 /* CANCEL outside Received/Early: the final response went out already, no effect (RFC 3261 9.2) */
-void sip_dialog_rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+static void rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
 	sip_dialog_respond(dlg, rx->tr, 200, NULL);
 }
@@ -329,7 +329,7 @@ void sip_dialog_in_dialog_event(struct sip_dialog *dlg, uint32_t event, void *da
 		sip_dialog_rx_bye(dlg, rx);
 		break;
 	case SIP_DLG_EV_RX_CANCEL:
-		sip_dialog_rx_cancel(dlg, rx);
+		rx_cancel(dlg, rx);
 		break;
 	case SIP_DLG_EV_RX_INFO:
 		rx_info(dlg, rx);

@@ -172,7 +172,7 @@ static void send_cancel(struct sip_dialog *dlg)
 	sip_dialog_send_in_dialog(dlg, c, SIP_TX_CANCEL);
 }
 
-int sip_uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
+static int uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 {
 	if (dlg->cancelled || dlg->cancel_pending)
 		return 0;
@@ -418,11 +418,11 @@ void sip_uac_early_event(struct sip_dialog *dlg, uint32_t event, void *data)
 	case SIP_DLG_EV_CANCEL:
 	case SIP_DLG_EV_BYE:
 		/* RFC 3261 15: before the 2xx, a BYE is a CANCEL */
-		req->rc = sip_uac_cancel(dlg, req->opts);
+		req->rc = uac_cancel(dlg, req->opts);
 		break;
 	case SIP_DLG_EV_RELEASE: {
 		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
-		sip_uac_cancel(dlg, &o);
+		uac_cancel(dlg, &o);
 		break;
 	}
 	case SIP_DLG_EV_PROVISIONAL:

@@ -308,7 +308,7 @@ void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp)
 	sip_ua_pump(dlg->ua);
 }
 
-void sip_uas_2xx_stop(struct sip_dialog *dlg)
+static void uas_2xx_stop(struct sip_dialog *dlg)
 {
 	osmo_timer_del(&dlg->ok_timer);
 	if (dlg->last_2xx)
@@ -403,7 +403,7 @@ void sip_uas_rx_ack(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 
 	if (!dlg->last_2xx || cseq != dlg->last_2xx_cseq)
 		return;		/* retransmitted ACK */
-	sip_uas_2xx_stop(dlg);
+	uas_2xx_stop(dlg);
 	if (sip_body_parse(dlg->trunk, rx->msg, &body, &warn) == 0 && body.has_sdp) {
 		dlg->remote_sdp = body.sdp;
 		dlg->has_remote_sdp = true;
@@ -434,7 +434,7 @@ void sip_uas_ack_timeout(struct sip_dialog *dlg)
 	struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY, .q850_location = "LN" };
 
 	LOGPFSML(dlg->fi, LOGL_NOTICE, "no ACK for our 2xx: BYE\n");
-	sip_uas_2xx_stop(dlg);
+	uas_2xx_stop(dlg);
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->dead)
 		return;
