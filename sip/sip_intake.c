@@ -138,39 +138,24 @@ static ssize_t check_content_length(const char *buf, size_t len, bool stream)
 {
 	const char *end = memmem(buf, len, "\r\n\r\n", 4);
 	size_t hlen, blen;
-	const char *p;
+	const char *p = buf, *v, *eol;
 	long cl = -1;
 
 	if (!end)
 		return len;	/* no body separator: let the parser decide */
 	hlen = end - buf + 4;
 	blen = len - hlen;
-	for (p = buf; p < end; ) {
-		const char *eol = memmem(p, end + 2 - p, "\r\n", 2);
-		const char *colon;
-		if (!eol)
-			break;
-		colon = memchr(p, ':', eol - p);
-		if (colon) {
-			size_t nlen = colon - p;
-			while (nlen && (p[nlen - 1] == ' ' || p[nlen - 1] == '\t'))
-				nlen--;
-			if ((nlen == 14 && !strncasecmp(p, "Content-Length", 14)) ||
-			    (nlen == 1 && (*p == 'l' || *p == 'L'))) {
-				const char *v = colon + 1;
-				char *e;
-				while (v < eol && (*v == ' ' || *v == '\t'))
-					v++;
-				if (v == eol || !isdigit((unsigned char)*v))
-					return -1;
-				cl = strtol(v, &e, 10);
-				while (e < eol && (*e == ' ' || *e == '\t'))
-					e++;
-				if (e != eol || cl < 0)
-					return -1;
-			}
-		}
-		p = eol + 2;
+	while ((v = sip_raw_next_content_length(p, end, &eol, &p))) {
+		char *e;
+		while (v < eol && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v == eol || !isdigit((unsigned char)*v))
+			return -1;
+		cl = strtol(v, &e, 10);
+		while (e < eol && (*e == ' ' || *e == '\t'))
+			e++;
+		if (e != eol || cl < 0)
+			return -1;
 	}
 	if (cl < 0)
 		return stream ? (ssize_t)hlen : (ssize_t)len;	/* RFC 3261 18.3: UDP may omit it */

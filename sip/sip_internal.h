@@ -266,6 +266,7 @@ int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct 
 void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_msg_opts *opts);
 bool sip_msg_has_option_tag(const osip_message_t *msg, const char *hname, const char *tag);
 const char *sip_msg_header(const osip_message_t *msg, const char *hname);
+const char *sip_raw_next_content_length(const char *p, const char *end, const char **eol, const char **next);
 void sip_msg_parse_reason(const osip_message_t *msg, int *cause, char *loc, size_t loc_size);
 void sip_msg_get_headers(struct sip_trunk *trunk, const osip_message_t *msg, struct sip_headers *h);
 char *sip_random_token(struct sip_ua *ua, const char *prefix);

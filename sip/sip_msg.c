@@ -220,6 +220,33 @@ int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct 
 	return 0;
 }
 
+/* Raw header scan before parsing (RFC 3261 7.3.3, 20.14): the next Content-Length ("l") line in
+ * p..end (end: the CRLF CRLF of the header part). Returns the line's value start (after the colon),
+ * *next the line after it; NULL when there is no further one. */
+const char *sip_raw_next_content_length(const char *p, const char *end, const char **eol, const char **next)
+{
+	while (p < end) {
+		const char *e = memmem(p, end + 2 - p, "\r\n", 2);
+		const char *colon;
+		size_t nlen;
+		if (!e)
+			return NULL;
+		*eol = e;
+		*next = e + 2;
+		colon = memchr(p, ':', e - p);
+		if (colon) {
+			nlen = colon - p;
+			while (nlen && (p[nlen - 1] == ' ' || p[nlen - 1] == '\t'))
+				nlen--;
+			if ((nlen == 14 && !strncasecmp(p, "Content-Length", 14)) ||
+			    (nlen == 1 && (*p == 'l' || *p == 'L')))
+				return colon + 1;
+		}
+		p = e + 2;
+	}
+	return NULL;
+}
+
 /* Find a header of the "other headers" list by long or compact name. */
 const char *sip_msg_header(const osip_message_t *msg, const char *hname)
 {

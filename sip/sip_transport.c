@@ -154,36 +154,21 @@ static ssize_t tcp_frame(const char *buf, size_t len, size_t max)
 	const char *end = memmem(buf, len, "\r\n\r\n", 4);
 	size_t hlen;
 	long cl = 0;
-	const char *p;
+	const char *p = buf, *v, *eol;
 
 	if (!end)
 		return len > max ? -1 : 0;
 	hlen = end - buf + 4;
-	for (p = buf; p && p < end; ) {
-		const char *line = p;
-		const char *eol = memmem(line, end + 2 - line, "\r\n", 2);
-		const char *colon;
-		if (!eol)
-			break;
-		colon = memchr(line, ':', eol - line);
-		if (colon) {
-			size_t nlen = colon - line;
-			while (nlen && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
-				nlen--;
-			if ((nlen == 14 && !strncasecmp(line, "Content-Length", 14)) ||
-			    (nlen == 1 && (line[0] == 'l' || line[0] == 'L'))) {
-				char *e;
-				char num[16] = "";
-				size_t vlen = eol - colon - 1;
-				if (vlen >= sizeof(num))
-					return -1;
-				memcpy(num, colon + 1, vlen);
-				cl = strtol(num, &e, 10);
-				if (e == num || cl < 0)
-					return -1;
-			}
-		}
-		p = eol + 2;
+	while ((v = sip_raw_next_content_length(p, end, &eol, &p))) {
+		char *e;
+		char num[16] = "";
+		size_t vlen = eol - v;
+		if (vlen >= sizeof(num))
+			return -1;
+		memcpy(num, v, vlen);
+		cl = strtol(num, &e, 10);
+		if (e == num || cl < 0)
+			return -1;
 	}
 	if (hlen + cl > max)
 		return -1;
