@@ -1,0 +1,581 @@
+/* Unit test of the IWF's call FSMs (gw/), the regression oracle of their rewrite (issue 17).
+ *
+ * The calls are driven only through the boundary to the lower layers, which the rewrite keeps:
+ * into the IWF the isup_call_ops it registers with the ISUP layer (setup/msg/release/
+ * cic_changed) and the sip_ua_cbs event callback of the SIP UA; out of the IWF the isup_call_*,
+ * sip_dialog_* and media_bridge_* functions, replaced by stubs (tests/gw/call_fsm_*stub.c) that
+ * print what would go on the wire. The IWF itself is the daemon's: gw_iwf_build() and a config
+ * read by the VTY (one circuit group "exch", a SIP-I trunk "sipi", a plain SIP trunk "plain",
+ * routes both ways, a media port range, a CDR file). Time is fake; the CDR lines end each flow.
+ * No FSM state names are printed: what is asserted is what goes out, the CDR and that nothing
+ * is left (calls, circuits not released, dialogs not ended).
+ *
+ * Flows and what each asserts (RFC 3398 / Q.1912.5 / Q.764):
+ *  in_answered      IAM -> INVITE (no ISUP body on the plain trunk); 180 -> ACM subscriber free
+ *                   and ringing tone toward the PSTN; 200 -> ANM, media both ways; BYE -> REL 16
+ *  in_early_media   SIP-I: INVITE carries the IAM; 183+SDP -> ACM with in-band info, backward
+ *                   media; a second 183 with another SDP -> CPG in-band, media to the new
+ *                   address; 200 -> ANM; SUS/RES -> INFO with the message; REL -> BYE with
+ *                   Reason, 200 to the BYE ends the call
+ *  in_busy          486 -> REL 17 (the INVITE's dialog ends with the failure)
+ *  in_no_answer     180 -> ACM, then 480 -> REL 18 (no user responding); 408 -> REL 102
+ *  in_timer_b       no answer at all: Timer B -> REL 102 (RFC 3398 8.2.6.1 / timer expiry)
+ *  in_fast_answer   200 without 18x -> CON (Q.764 2.1.7); BYE -> REL 16
+ *  in_rel_early     REL from ISUP after 180 -> CANCEL with Reason; 487 ends the dialog
+ *  in_rel_at_once   REL before any provisional: CANCEL held until the 180 (RFC 3261 9.1)
+ *  in_200_cancel    200 crossing our CANCEL: the dialog is ended by BYE
+ *  in_bye_crossing  release during Releasing: REL -> BYE, the peer's BYE crosses ours: nothing
+ *                   more goes to the ISUP side
+ *  in_bye_timeout   BYE never answered: Timer F ends the dialog
+ *  in_overlap       IAM without ST: SAMs collected, X1 (inter-digit, 4 s) sends the INVITE
+ *  eg_answered      INVITE -> IAM; ACM -> 180; ANM -> 200 with the SDP answer; ACK; SUS/RES
+ *                   (plain trunk) -> re-INVITE sendonly / sendrecv; BYE -> REL 16
+ *  eg_sipi          SIP-I: the INVITE's IAM goes out merged; ACM/ANM -> 180/200 with the ISUP
+ *                   bodies; REL from ISUP -> BYE
+ *  eg_busy          REL 17 -> 486
+ *  eg_no_answer     ACM -> 180, T9 expiry in the ISUP layer (release 19) -> 480
+ *  eg_fast_answer   CON without ACM -> 200 (fast answer); ACK; BYE -> REL 16
+ *  eg_cancel        CANCEL after 180 -> REL 16 (cause of the rfc3398 profile)
+ *  eg_glare         dual seizure: the call moves to another CIC (cic_changed_ind); media
+ *                   follows the new circuit's bearer, ACM/ANM arrive on it; CDR has the new CIC
+ *  eg_no_circuit    no free circuit (cause 34) -> 503
+ *  eg_rel_wait_ack  REL after our 200 before the ACK: BYE waits for the ACK
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+
+#include "gw/app.h"
+#include "gw/iwf.h"
+#include "isup/isup.h"
+#include "sip/sip.h"
+#include "tests/gw/call_fsm_stubs.h"
+
+/* ---- messages --------------------------------------------------------------------------- */
+
+static void set_number(struct isup_msg *m, uint8_t code, enum isup_number_kind kind, const char *digits, bool st)
+{
+	struct isup_number n = { .nai = ISUP_NAI_NATIONAL, .npi = 1, .st = st };
+	uint8_t raw[32];
+	int len;
+	snprintf(n.digits, sizeof(n.digits), "%s", digits);
+	len = isup_number_encode(&n, kind, raw, sizeof(raw));
+	isup_msg_set(m, code, raw, len);
+}
+
+static struct isup_msg *iam(const char *called, bool complete)
+{
+	static struct isup_msg m;
+	struct isup_nci nci = { 0 };
+	struct isup_fci fci = { .isup_all_the_way = true, .orig_access_isdn = true };
+	uint8_t raw[4], cpc = ISUP_CPC_ORDINARY, tmr = ISUP_TMR_SPEECH;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	isup_msg_set(&m, ISUP_PRM_NCI, raw, isup_nci_encode(&nci, raw, sizeof(raw)));
+	isup_msg_set(&m, ISUP_PRM_FCI, raw, isup_fci_encode(&fci, raw, sizeof(raw)));
+	isup_msg_set(&m, ISUP_PRM_CPC, &cpc, 1);
+	isup_msg_set(&m, ISUP_PRM_TMR, &tmr, 1);
+	set_number(&m, ISUP_PRM_CALLED_NUM, ISUP_NUM_CALLED, called, complete);
+	set_number(&m, ISUP_PRM_CALLING_NUM, ISUP_NUM_CALLING, "40111222", false);
+	return &m;
+}
+
+static struct isup_msg *sam(const char *digits, bool st)
+{
+	static struct isup_msg m;
+	struct isup_number n = { .st = st };
+	uint8_t raw[32];
+	snprintf(n.digits, sizeof(n.digits), "%s", digits);
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_SAM, 0);
+	isup_msg_set(&m, ISUP_PRM_SUBSEQUENT_NUM, raw, isup_number_encode(&n, ISUP_NUM_SUBSEQUENT, raw, sizeof(raw)));
+	return &m;
+}
+
+/* ACM with the called party's status; inband: OBCI in-band information available */
+static struct isup_msg *acm(enum isup_bci_status status, bool inband)
+{
+	static struct isup_msg m;
+	struct isup_bci bci = { .called_status = status, .called_category = 1 };
+	struct isup_obci obci = { .inband_info = true };
+	uint8_t raw[4];
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ACM, 0);
+	isup_msg_set(&m, ISUP_PRM_BCI, raw, isup_bci_encode(&bci, raw, sizeof(raw)));
+	if (inband)
+		isup_msg_set(&m, ISUP_PRM_OBCI, raw, isup_obci_encode(&obci, raw, sizeof(raw)));
+	return &m;
+}
+
+static struct isup_msg *simple(uint8_t type)
+{
+	static struct isup_msg m;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, 0);
+	return &m;
+}
+
+static struct isup_msg *con(void)
+{
+	static struct isup_msg m;
+	struct isup_bci bci = { .called_status = ISUP_BCI_STATUS_SUBSCRIBER_FREE, .called_category = 1 };
+	uint8_t raw[4];
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CON, 0);
+	isup_msg_set(&m, ISUP_PRM_BCI, raw, isup_bci_encode(&bci, raw, sizeof(raw)));
+	return &m;
+}
+
+/* SUS / RES, network initiated (Q.764 2.6.2) */
+static struct isup_msg *sus_res(uint8_t type)
+{
+	static struct isup_msg m;
+	uint8_t ind = ISUP_SUSRES_NETWORK;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, 0);
+	isup_msg_set(&m, ISUP_PRM_SUSPEND_RESUME_IND, &ind, 1);
+	return &m;
+}
+
+static const struct sip_body *sdp(const char *addr, uint16_t port)
+{
+	static struct sip_body b;
+	memset(&b, 0, sizeof(b));
+	b.has_sdp = true;
+	sip_sdp_init_local(&b.sdp, addr, port);
+	return &b;
+}
+
+/* a SIP-I body: the ISUP message (and an SDP when addr is set) */
+static const struct sip_body *sipi(const struct isup_msg *msg, const char *addr, uint16_t port)
+{
+	static struct sip_body b;
+	int len;
+	memset(&b, 0, sizeof(b));
+	if (addr) {
+		b.has_sdp = true;
+		sip_sdp_init_local(&b.sdp, addr, port);
+	}
+	len = isup_encode_body(msg, b.isup.data, sizeof(b.isup.data));
+	if (len > 0) {
+		b.isup.present = true;
+		b.isup.len = len;
+		snprintf(b.isup.version, sizeof(b.isup.version), "itu-t92+");
+		b.isup.required = false;
+	}
+	return &b;
+}
+
+/* ---- steps ------------------------------------------------------------------------------ */
+
+static void flow(const char *name)
+{
+	printf("==== %s\n", name);
+}
+
+/* after each event: a little time passes (the deferred work of the FSMs runs) */
+static void step(void)
+{
+	stub_advance(10);
+}
+
+#define CALLED_SIPI "301234567"	/* ingress default route: trunk sipi */
+#define CALLED_PLAIN "99123"	/* ingress route 99: trunk plain */
+#define CDPN_EG "301234567"	/* egress default route: group exch */
+
+/* ---- ingress: ISUP -> SIP --------------------------------------------------------------- */
+
+static void in_answered(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_answered");
+	ic = stub_isup_rx_iam("exch", 1, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 100, NULL); step();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	(void)ic;
+	stub_flow_end();
+}
+
+static void in_early_media(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_early_media");
+	ic = stub_isup_rx_iam("exch", 2, iam(CALLED_SIPI, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 183, sdp("10.0.0.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, sdp("10.0.0.8", 30002)); step();	/* early media SDP change */
+	stub_sip_rx_200(d, sdp("10.0.0.8", 30002)); step();
+	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void in_busy(void)
+{
+	struct sip_dialog *d;
+	flow("in_busy");
+	stub_isup_rx_iam("exch", 3, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_no_answer(void)
+{
+	struct sip_dialog *d;
+	flow("in_no_answer (480)");
+	stub_isup_rx_iam("exch", 4, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 480, 0, NULL); step();
+	stub_flow_end();
+
+	flow("in_no_answer (408)");
+	stub_isup_rx_iam("exch", 4, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 408, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_timer_b(void)
+{
+	flow("in_timer_b");
+	stub_isup_rx_iam("exch", 5, iam(CALLED_PLAIN, true)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(stub_sip_last(), SIP_TO_TIMER_B); step();
+	stub_flow_end();
+}
+
+static void in_fast_answer(void)
+{
+	struct sip_dialog *d;
+	flow("in_fast_answer");
+	stub_isup_rx_iam("exch", 6, iam(CALLED_SIPI, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_advance(5000);
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_rel_early(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_rel_early");
+	ic = stub_isup_rx_iam("exch", 7, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_failed(d, 487, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_rel_at_once(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_rel_at_once");
+	ic = stub_isup_rx_iam("exch", 8, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 487, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_200_cancel(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_200_cancel");
+	ic = stub_isup_rx_iam("exch", 9, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void in_bye_crossing(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_bye_crossing");
+	ic = stub_isup_rx_iam("exch", 10, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye(d, 31, NULL); step();
+	stub_flow_end();
+}
+
+static void in_bye_timeout(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_bye_timeout");
+	ic = stub_isup_rx_iam("exch", 11, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_advance(32000);	/* RFC 3261 Timer F: 64 * T1 */
+	stub_sip_rx_timeout(d, SIP_TO_TIMER_F); step();
+	stub_flow_end();
+}
+
+static void in_overlap(void)
+{
+	struct isup_call *ic;
+	flow("in_overlap");
+	ic = stub_isup_rx_iam("exch", 12, iam("3012", false)); step();
+	stub_isup_rx(ic, sam("34", false)); step();
+	stub_advance(3000);
+	stub_isup_rx(ic, sam("567", false)); step();
+	stub_advance(3900);
+	printf("(3.9 s after the last SAM)\n");
+	stub_advance(200);
+	stub_sip_rx_failed(stub_sip_last(), 404, 0, NULL); step();
+	stub_flow_end();
+}
+
+/* ---- egress: SIP -> ISUP ---------------------------------------------------------------- */
+
+static void eg_answered(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_answered");
+	stub_isup_next(13, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d); step();
+	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
+	stub_advance(10000);
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_sipi(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_sipi");
+	stub_isup_next(14, 0);
+	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", sipi(iam(CDPN_EG, true), "10.0.0.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d); step();
+	stub_sip_rx_info(d, sipi(sus_res(ISUP_SUS), NULL, 0)); step();
+	stub_sip_rx_info(d, sipi(sus_res(ISUP_RES), NULL, 0)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void eg_busy(void)
+{
+	flow("eg_busy");
+	stub_isup_next(15, 0);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_isup_rx_release(stub_isup_last(), 17); step();
+	stub_flow_end();
+}
+
+static void eg_no_answer(void)
+{
+	struct isup_call *ic;
+	flow("eg_no_answer");
+	stub_isup_next(16, 0);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_advance(90000);	/* Q.764 T9 runs in the ISUP layer: its expiry is a release */
+	stub_isup_rx_release(ic, 19); step();
+	stub_flow_end();
+}
+
+static void eg_fast_answer(void)
+{
+	struct sip_dialog *d;
+	flow("eg_fast_answer");
+	stub_isup_next(17, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), con()); step();
+	stub_sip_rx_ack(d); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_cancel(void)
+{
+	struct sip_dialog *d;
+	flow("eg_cancel");
+	stub_isup_next(18, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_sip_rx_cancel(d, 0); step();
+	stub_flow_end();
+}
+
+static void eg_glare(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_glare");
+	stub_isup_next(19, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_move(ic, 20); step();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, true)); step();
+	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_no_circuit(void)
+{
+	flow("eg_no_circuit");
+	stub_isup_next(21, 34);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_flow_end();
+}
+
+static void eg_rel_wait_ack(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_rel_wait_ack");
+	stub_isup_next(22, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_ack(d); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+static const char *config =
+	"isup\n"
+	" variant itu\n"
+	" network-indicator national\n"
+	" remote-point-code 0.55.2\n"
+	" circuit-group exch\n"
+	"  point-code 0.55.2\n"
+	"  cic 1 31 bearer 127.0.0.1 40000 2\n"
+	"  direction both-way\n"
+	"sip\n"
+	" trunk sipi\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5060\n"
+	"  peer 127.0.0.4 5060\n"
+	"  trusted\n"
+	"  100rel supported\n"
+	"  sip-t mode sip-i\n"
+	"  sip-t version itu-t92+\n"
+	"  sip-t base itu-t92+\n"
+	"  sip-t handling optional\n"
+	" trunk plain\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5062\n"
+	"  peer 127.0.0.1 5080\n"
+	"  trusted\n"
+	"  100rel supported\n"
+	"gateway\n"
+	" country-code 49\n"
+	" cdr file %s\n"
+	" media rtp-range 127.0.0.1 47000 47199\n"
+	" route ingress default trunk sipi\n"
+	" route ingress 99 trunk plain\n"
+	" route egress default circuit-group exch\n"
+	" trunk sipi cause-profile rfc3398\n"
+	" trunk plain cause-profile rfc3398\n";
+
+/* the config file and the CDR file: memory files, named by /proc/self/fd/N */
+static const char *memfile(const char *name, const char *text)
+{
+	static char paths[2][32];
+	static int n;
+	int fd = memfd_create(name, 0);
+	char *path = paths[n++ % 2];
+	if (fd < 0 || (text && write(fd, text, strlen(text)) != (ssize_t)strlen(text))) {
+		perror("memfd");
+		exit(1);
+	}
+	snprintf(path, 32, "/proc/self/fd/%d", fd);
+	return path;
+}
+
+static struct gw_iwf *setup(struct sgw_app *app)
+{
+	const char *cdr = memfile("cdr", NULL);
+	char cfg[2048];
+	struct gw_iwf *iwf = gw_iwf_build(app->ctx);
+
+	snprintf(cfg, sizeof(cfg), config, cdr);
+	if (sgw_app_read_config(app, memfile("cfg", cfg)) < 0 || gw_iwf_check_config(iwf) > 0) {
+		fprintf(stderr, "call_fsm_test: the test configuration is refused\n");
+		exit(1);
+	}
+	stub_cdr_open(cdr);
+	gw_iwf_start(iwf);
+	stub_set_iwf(iwf);
+	return iwf;
+}
+
+int main(int argc, char **argv)
+{
+	struct sgw_app *app = sgw_app_init("call_fsm_test", "test");
+	struct gw_iwf *iwf;
+
+	stub_time_init();
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
+	log_set_log_level(osmo_stderr_target, getenv("CALL_FSM_DEBUG") ? LOGL_DEBUG : LOGL_NOTICE);
+	iwf = setup(app);
+
+	in_answered();
+	in_early_media();
+	in_busy();
+	in_no_answer();
+	in_timer_b();
+	in_fast_answer();
+	in_rel_early();
+	in_rel_at_once();
+	in_200_cancel();
+	in_bye_crossing();
+	in_bye_timeout();
+	in_overlap();
+	eg_answered();
+	eg_sipi();
+	eg_busy();
+	eg_no_answer();
+	eg_fast_answer();
+	eg_cancel();
+	eg_glare();
+	eg_no_circuit();
+	eg_rel_wait_ack();
+
+	gw_iwf_shutdown(iwf);
+	sip_ua_free(iwf->sip);
+	sgw_app_free(app);
+	return 0;
+}
