@@ -22,6 +22,7 @@ struct sip_dialog {
 	bool terminated;	/* SIP_EV_TERMINATED reported: no more events, no requests */
 	bool got_provisional, cancelled, cancel_pending, bye_pending;
 	int cancel_cause, bye_cause;
+	char cancel_loc[8];
 	struct sip_sdp remote_sdp;
 	bool has_remote_sdp;
 	char call_id[32];
@@ -218,6 +219,7 @@ int __wrap_sip_dialog_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *
 	if (dlg->cancelled || dlg->cancel_pending)
 		return 0;
 	dlg->cancel_cause = opts ? opts->q850_cause : 0;
+	snprintf(dlg->cancel_loc, sizeof(dlg->cancel_loc), "%s", opts && opts->q850_location ? opts->q850_location : "");
 	if (!dlg->got_provisional) {
 		printf("sip CANCEL held until a provisional response (RFC 3261 9.1)");
 		dlg->cancel_pending = true;
@@ -285,7 +287,6 @@ void __wrap_sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, in
 
 	if (!valid(dlg, "release"))
 		return;
-	printf("sip release cause=%d\n", q850_cause);
 	switch (dlg->st) {
 	case DLG_CALLING:
 	case DLG_PROCEEDING:
@@ -411,7 +412,8 @@ void stub_sip_rx_18x(struct sip_dialog *dlg, int code, const struct sip_body *bo
 	dlg->got_provisional = true;
 	dlg->st = DLG_PROCEEDING;
 	if (dlg->cancel_pending) {
-		printf("sip TX CANCEL (held until now) reason=Q.850;cause=%d\n", dlg->cancel_cause);
+		printf("sip TX CANCEL (held until now) reason=Q.850;cause=%d%s%s\n", dlg->cancel_cause,
+		       dlg->cancel_loc[0] ? ";location=" : "", dlg->cancel_loc);
 		dlg->cancel_pending = false;
 		dlg->cancelled = true;
 	}
@@ -430,8 +432,8 @@ void stub_sip_rx_200(struct sip_dialog *dlg, const struct sip_body *body)
 	remote_sdp(dlg, body);
 	if (dlg->cancelled) {
 		/* the UA itself: the 2xx crossed our CANCEL (RFC 3261 9.1) */
-		printf("sip TX BYE (2xx crossed the CANCEL) reason=Q.850;cause=%d\n",
-		       dlg->cancel_cause ? dlg->cancel_cause : 16);
+		printf("sip TX BYE (2xx crossed the CANCEL) reason=Q.850;cause=%d%s%s\n",
+		       dlg->cancel_cause ? dlg->cancel_cause : 16, dlg->cancel_loc[0] ? ";location=" : "", dlg->cancel_loc);
 		dlg->st = DLG_TERMINATING;
 		return;
 	}
@@ -451,10 +453,19 @@ void stub_sip_rx_failed(struct sip_dialog *dlg, int code, int q850_cause, const 
 	terminate(dlg);
 }
 
-void stub_sip_rx_ack(struct sip_dialog *dlg)
+void stub_sip_rx_prack(struct sip_dialog *dlg, const struct sip_body *body)
 {
-	struct sip_event ev = { .type = SIP_EV_ACK, .method = "ACK" };
-	print_rx(dlg, "ACK", NULL, 0);
+	struct sip_event ev = { .type = SIP_EV_PRACK, .method = "PRACK", .body = body };
+	print_rx(dlg, "PRACK (200 sent)", body, 0);
+	if (!deliverable(dlg))
+		return;
+	emit(dlg, &ev);
+}
+
+void stub_sip_rx_ack(struct sip_dialog *dlg, const struct sip_body *body)
+{
+	struct sip_event ev = { .type = SIP_EV_ACK, .method = "ACK", .body = body };
+	print_rx(dlg, "ACK", body, 0);
 	if (!deliverable(dlg))
 		return;
 	if (dlg->st != DLG_WAIT_ACK) {

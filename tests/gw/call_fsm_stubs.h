@@ -56,8 +56,10 @@ struct sip_dialog *stub_sip_last(void);
 void stub_sip_rx_18x(struct sip_dialog *dlg, int code, const struct sip_body *body);
 void stub_sip_rx_200(struct sip_dialog *dlg, const struct sip_body *body);
 void stub_sip_rx_failed(struct sip_dialog *dlg, int code, int q850_cause, const struct sip_body *body);
-/* UAS: ACK of our 2xx; CANCEL (200 + 487 sent, SIP_EV_CANCEL then SIP_EV_TERMINATED) */
-void stub_sip_rx_ack(struct sip_dialog *dlg);
+/* UAS: ACK of our 2xx (body: the answer to a late offer, or NULL); PRACK of a reliable 18x;
+ * CANCEL (200 + 487 sent, SIP_EV_CANCEL then SIP_EV_TERMINATED) */
+void stub_sip_rx_ack(struct sip_dialog *dlg, const struct sip_body *body);
+void stub_sip_rx_prack(struct sip_dialog *dlg, const struct sip_body *body);
 void stub_sip_rx_cancel(struct sip_dialog *dlg, int q850_cause);
 /* Both: BYE (200 sent; SIP_EV_BYE, SIP_EV_TERMINATED), the 200 to our BYE (SIP_EV_TERMINATED),
  * an INFO (200 sent), Timer B/F (SIP_EV_TIMEOUT, SIP_EV_TERMINATED) */

@@ -40,6 +40,20 @@
  *                   follows the new circuit's bearer, ACM/ANM arrive on it; CDR has the new CIC
  *  eg_no_circuit    no free circuit (cause 34) -> 503
  *  eg_rel_wait_ack  REL after our 200 before the ACK: BYE waits for the ACK
+ *  in_early_media_end  183+SDP -> ACM in-band; a 183 with port 0 ends the early stream (CPG
+ *                   progress, media off); 180 -> CPG alerting and ringing tone; 486 -> REL 17
+ *  in_200_held_cancel  REL before any 18x (CANCEL held), then 200: the IWF ends it with BYE
+ *  in_release_guard the SIP side never reports the dialog's end after the CANCEL: X2 (40 s)
+ *                   ends the call (CDR); the UA's late Timer B finds no call
+ *  in_tone_before_release  trunk with tones-before-release 2: 486 -> ACM in-band, busy tone
+ *                   toward the PSTN, REL 17 two seconds later (E.182)
+ *  eg_late_offer    INVITE without SDP: ACM in-band -> reliable 183 with our offer; the answer in
+ *                   the PRACK sets the SIP media; ANM -> 200; ACK; BYE
+ *  eg_tone_before_release  REL 17 -> 183 with SDP naming the busy tone, tone toward SIP, 486
+ *                   two seconds later
+ *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
+ *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
+ *                   once the 180 comes)
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +152,7 @@ static struct isup_msg *sus_res(uint8_t type)
 	return &m;
 }
 
+/* an SDP of the far end (on loopback: the real media bridge sends tones to it) */
 static const struct sip_body *sdp(const char *addr, uint16_t port)
 {
 	static struct sip_body b;
@@ -182,6 +197,7 @@ static void step(void)
 
 #define CALLED_SIPI "301234567"	/* ingress default route: trunk sipi */
 #define CALLED_PLAIN "99123"	/* ingress route 99: trunk plain */
+#define CALLED_TONES "98123"	/* ingress route 98: trunk tones (tones-before-release 2) */
 #define CDPN_EG "301234567"	/* egress default route: group exch */
 
 /* ---- ingress: ISUP -> SIP --------------------------------------------------------------- */
@@ -195,7 +211,7 @@ static void in_answered(void)
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 100, NULL); step();
 	stub_sip_rx_18x(d, 180, NULL); step();
-	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	(void)ic;
 	stub_flow_end();
@@ -208,9 +224,9 @@ static void in_early_media(void)
 	flow("in_early_media");
 	ic = stub_isup_rx_iam("exch", 2, iam(CALLED_SIPI, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_18x(d, 183, sdp("10.0.0.7", 30000)); step();
-	stub_sip_rx_18x(d, 183, sdp("10.0.0.8", 30002)); step();	/* early media SDP change */
-	stub_sip_rx_200(d, sdp("10.0.0.8", 30002)); step();
+	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, sdp("127.0.1.8", 30002)); step();	/* early media SDP change */
+	stub_sip_rx_200(d, sdp("127.0.1.8", 30002)); step();
 	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
 	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
 	stub_isup_rx_release(ic, 16); step();
@@ -261,7 +277,7 @@ static void in_fast_answer(void)
 	flow("in_fast_answer");
 	stub_isup_rx_iam("exch", 6, iam(CALLED_SIPI, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
 	stub_advance(5000);
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -302,7 +318,7 @@ static void in_200_cancel(void)
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_isup_rx_release(ic, 16); step();
-	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
 	stub_sip_rx_bye_ok(d); step();
 	stub_flow_end();
 }
@@ -314,7 +330,7 @@ static void in_bye_crossing(void)
 	flow("in_bye_crossing");
 	ic = stub_isup_rx_iam("exch", 10, iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_bye(d, 31, NULL); step();
 	stub_flow_end();
@@ -327,7 +343,7 @@ static void in_bye_timeout(void)
 	flow("in_bye_timeout");
 	ic = stub_isup_rx_iam("exch", 11, iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_advance(32000);	/* RFC 3261 Timer F: 64 * T1 */
 	stub_sip_rx_timeout(d, SIP_TO_TIMER_F); step();
@@ -349,6 +365,64 @@ static void in_overlap(void)
 	stub_flow_end();
 }
 
+static void in_early_media_end(void)
+{
+	struct sip_dialog *d;
+	flow("in_early_media_end");
+	stub_isup_rx_iam("exch", 23, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 0)); step();	/* port 0: the early stream ends */
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_200_held_cancel(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_200_held_cancel");
+	ic = stub_isup_rx_iam("exch", 24, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();	/* no CANCEL went out yet */
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+/* the SIP side never reports the end of the dialog: X2 (release guard, 40 s) ends the call */
+static void in_release_guard(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_release_guard");
+	ic = stub_isup_rx_iam("exch", 25, iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_advance(39900);
+	printf("(39.9 s after the release)\n");
+	stub_advance(200);
+	stub_cdr_print();
+	stub_sip_rx_timeout(d, SIP_TO_TIMER_B); step();	/* the UA's late end: nobody listens */
+	stub_flow_end();
+}
+
+/* trunk "tones": E.182 tone before the release (2 s) */
+static void in_tone_before_release(void)
+{
+	struct sip_dialog *d;
+	flow("in_tone_before_release");
+	stub_isup_rx_iam("exch", 26, iam(CALLED_TONES, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_advance(1900);
+	printf("(1.9 s after the 486)\n");
+	stub_advance(200);
+	stub_flow_end();
+}
+
 /* ---- egress: SIP -> ISUP ---------------------------------------------------------------- */
 
 static void eg_answered(void)
@@ -357,11 +431,11 @@ static void eg_answered(void)
 	struct isup_call *ic;
 	flow("eg_answered");
 	stub_isup_next(13, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_isup_rx(ic, simple(ISUP_ANM)); step();
-	stub_sip_rx_ack(d); step();
+	stub_sip_rx_ack(d, NULL); step();
 	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
 	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
 	stub_advance(10000);
@@ -375,11 +449,11 @@ static void eg_sipi(void)
 	struct isup_call *ic;
 	flow("eg_sipi");
 	stub_isup_next(14, 0);
-	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", sipi(iam(CDPN_EG, true), "10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", sipi(iam(CDPN_EG, true), "127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_isup_rx(ic, simple(ISUP_ANM)); step();
-	stub_sip_rx_ack(d); step();
+	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_info(d, sipi(sus_res(ISUP_SUS), NULL, 0)); step();
 	stub_sip_rx_info(d, sipi(sus_res(ISUP_RES), NULL, 0)); step();
 	stub_isup_rx_release(ic, 16); step();
@@ -391,7 +465,7 @@ static void eg_busy(void)
 {
 	flow("eg_busy");
 	stub_isup_next(15, 0);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(stub_isup_last(), 17); step();
 	stub_flow_end();
 }
@@ -401,7 +475,7 @@ static void eg_no_answer(void)
 	struct isup_call *ic;
 	flow("eg_no_answer");
 	stub_isup_next(16, 0);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_advance(90000);	/* Q.764 T9 runs in the ISUP layer: its expiry is a release */
@@ -414,9 +488,9 @@ static void eg_fast_answer(void)
 	struct sip_dialog *d;
 	flow("eg_fast_answer");
 	stub_isup_next(17, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx(stub_isup_last(), con()); step();
-	stub_sip_rx_ack(d); step();
+	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
 }
@@ -426,7 +500,7 @@ static void eg_cancel(void)
 	struct sip_dialog *d;
 	flow("eg_cancel");
 	stub_isup_next(18, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx(stub_isup_last(), acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_sip_rx_cancel(d, 0); step();
 	stub_flow_end();
@@ -438,12 +512,12 @@ static void eg_glare(void)
 	struct isup_call *ic;
 	flow("eg_glare");
 	stub_isup_next(19, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_move(ic, 20); step();
 	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, true)); step();
 	stub_isup_rx(ic, simple(ISUP_ANM)); step();
-	stub_sip_rx_ack(d); step();
+	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
 }
@@ -452,7 +526,7 @@ static void eg_no_circuit(void)
 {
 	flow("eg_no_circuit");
 	stub_isup_next(21, 34);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	stub_flow_end();
 }
 
@@ -462,13 +536,65 @@ static void eg_rel_wait_ack(void)
 	struct isup_call *ic;
 	flow("eg_rel_wait_ack");
 	stub_isup_next(22, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("10.0.0.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_isup_rx(ic, simple(ISUP_ANM)); step();
 	stub_isup_rx_release(ic, 16); step();
-	stub_sip_rx_ack(d); step();
+	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void eg_late_offer(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_late_offer");
+	stub_isup_next(27, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", NULL); step();	/* no SDP */
+	ic = stub_isup_last();
+	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
+	stub_sip_rx_prack(d, sdp("127.0.1.9", 30004)); step();
+	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_tone_before_release(void)
+{
+	flow("eg_tone_before_release");
+	stub_isup_next(28, 0);
+	stub_sip_rx_invite("tones", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx_release(stub_isup_last(), 17); step();
+	stub_advance(1900);
+	printf("(1.9 s after the REL)\n");
+	stub_advance(200);
+	stub_flow_end();
+}
+
+/* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
+static void shutdown_calls(struct gw_iwf *iwf)
+{
+	struct sip_dialog *a, *b, *c;
+	struct isup_call *ia;
+	flow("shutdown");
+	stub_isup_next(29, 0);
+	a = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	ia = stub_isup_last();
+	stub_isup_rx(ia, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx_iam("exch", 30, iam(CALLED_PLAIN, true)); step();
+	b = stub_sip_last();
+	stub_sip_rx_200(b, sdp("127.0.1.6", 30000)); step();
+	stub_isup_rx_iam("exch", 31, iam(CALLED_PLAIN, true)); step();
+	c = stub_sip_last();
+	printf("shutdown: %u calls released\n", gw_iwf_release_all(iwf)); step();
+	stub_sip_rx_bye_ok(b); step();
+	stub_sip_rx_18x(c, 180, NULL); step();
+	stub_sip_rx_failed(c, 487, 0, NULL); step();
+	printf("all released: %s\n", gw_iwf_released(iwf) ? "yes" : "no");
+	(void)a;
 	stub_flow_end();
 }
 
@@ -500,15 +626,24 @@ static const char *config =
 	"  peer 127.0.0.1 5080\n"
 	"  trusted\n"
 	"  100rel supported\n"
+	" trunk tones\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5064\n"
+	"  peer 127.0.0.1 5082\n"
+	"  trusted\n"
+	"  100rel supported\n"
 	"gateway\n"
 	" country-code 49\n"
 	" cdr file %s\n"
 	" media rtp-range 127.0.0.1 47000 47199\n"
 	" route ingress default trunk sipi\n"
 	" route ingress 99 trunk plain\n"
+	" route ingress 98 trunk tones\n"
 	" route egress default circuit-group exch\n"
 	" trunk sipi cause-profile rfc3398\n"
-	" trunk plain cause-profile rfc3398\n";
+	" trunk plain cause-profile rfc3398\n"
+	" trunk tones cause-profile rfc3398\n"
+	" trunk tones tones-before-release 2\n";
 
 /* the config file and the CDR file: memory files, named by /proc/self/fd/N */
 static const char *memfile(const char *name, const char *text)
@@ -564,6 +699,10 @@ int main(int argc, char **argv)
 	in_bye_crossing();
 	in_bye_timeout();
 	in_overlap();
+	in_early_media_end();
+	in_200_held_cancel();
+	in_release_guard();
+	in_tone_before_release();
 	eg_answered();
 	eg_sipi();
 	eg_busy();
@@ -573,6 +712,9 @@ int main(int argc, char **argv)
 	eg_glare();
 	eg_no_circuit();
 	eg_rel_wait_ack();
+	eg_late_offer();
+	eg_tone_before_release();
+	shutdown_calls(iwf);
 
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(iwf->sip);
