@@ -71,116 +71,7 @@
 #include "isup/isup.h"
 #include "sip/sip.h"
 #include "tests/gw/call_fsm_stubs.h"
-
-/* ---- messages --------------------------------------------------------------------------- */
-
-static void set_number(struct isup_msg *m, uint8_t code, enum isup_number_kind kind, const char *digits, bool st)
-{
-	struct isup_number n = { .nai = ISUP_NAI_NATIONAL, .npi = 1, .st = st };
-	uint8_t raw[32];
-	int len;
-	snprintf(n.digits, sizeof(n.digits), "%s", digits);
-	len = isup_number_encode(&n, kind, raw, sizeof(raw));
-	isup_msg_set(m, code, raw, len);
-}
-
-static struct isup_msg *iam(const char *called, bool complete)
-{
-	static struct isup_msg m;
-	struct isup_nci nci = { 0 };
-	struct isup_fci fci = { .isup_all_the_way = true, .orig_access_isdn = true };
-	uint8_t raw[4], cpc = ISUP_CPC_ORDINARY, tmr = ISUP_TMR_SPEECH;
-	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_IAM, 0);
-	isup_msg_set(&m, ISUP_PRM_NCI, raw, isup_nci_encode(&nci, raw, sizeof(raw)));
-	isup_msg_set(&m, ISUP_PRM_FCI, raw, isup_fci_encode(&fci, raw, sizeof(raw)));
-	isup_msg_set(&m, ISUP_PRM_CPC, &cpc, 1);
-	isup_msg_set(&m, ISUP_PRM_TMR, &tmr, 1);
-	set_number(&m, ISUP_PRM_CALLED_NUM, ISUP_NUM_CALLED, called, complete);
-	set_number(&m, ISUP_PRM_CALLING_NUM, ISUP_NUM_CALLING, "40111222", false);
-	return &m;
-}
-
-static struct isup_msg *sam(const char *digits, bool st)
-{
-	static struct isup_msg m;
-	struct isup_number n = { .st = st };
-	uint8_t raw[32];
-	snprintf(n.digits, sizeof(n.digits), "%s", digits);
-	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_SAM, 0);
-	isup_msg_set(&m, ISUP_PRM_SUBSEQUENT_NUM, raw, isup_number_encode(&n, ISUP_NUM_SUBSEQUENT, raw, sizeof(raw)));
-	return &m;
-}
-
-/* ACM with the called party's status; inband: OBCI in-band information available */
-static struct isup_msg *acm(enum isup_bci_status status, bool inband)
-{
-	static struct isup_msg m;
-	struct isup_bci bci = { .called_status = status, .called_category = 1 };
-	struct isup_obci obci = { .inband_info = true };
-	uint8_t raw[4];
-	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_ACM, 0);
-	isup_msg_set(&m, ISUP_PRM_BCI, raw, isup_bci_encode(&bci, raw, sizeof(raw)));
-	if (inband)
-		isup_msg_set(&m, ISUP_PRM_OBCI, raw, isup_obci_encode(&obci, raw, sizeof(raw)));
-	return &m;
-}
-
-static struct isup_msg *simple(uint8_t type)
-{
-	static struct isup_msg m;
-	isup_msg_init(&m, ISUP_VARIANT_ITU, type, 0);
-	return &m;
-}
-
-static struct isup_msg *con(void)
-{
-	static struct isup_msg m;
-	struct isup_bci bci = { .called_status = ISUP_BCI_STATUS_SUBSCRIBER_FREE, .called_category = 1 };
-	uint8_t raw[4];
-	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CON, 0);
-	isup_msg_set(&m, ISUP_PRM_BCI, raw, isup_bci_encode(&bci, raw, sizeof(raw)));
-	return &m;
-}
-
-/* SUS / RES, network initiated (Q.764 2.6.2) */
-static struct isup_msg *sus_res(uint8_t type)
-{
-	static struct isup_msg m;
-	uint8_t ind = ISUP_SUSRES_NETWORK;
-	isup_msg_init(&m, ISUP_VARIANT_ITU, type, 0);
-	isup_msg_set(&m, ISUP_PRM_SUSPEND_RESUME_IND, &ind, 1);
-	return &m;
-}
-
-/* an SDP of the far end (on loopback: the real media bridge sends tones to it) */
-static const struct sip_body *sdp(const char *addr, uint16_t port)
-{
-	static struct sip_body b;
-	memset(&b, 0, sizeof(b));
-	b.has_sdp = true;
-	sip_sdp_init_local(&b.sdp, addr, port);
-	return &b;
-}
-
-/* a SIP-I body: the ISUP message (and an SDP when addr is set) */
-static const struct sip_body *sipi(const struct isup_msg *msg, const char *addr, uint16_t port)
-{
-	static struct sip_body b;
-	int len;
-	memset(&b, 0, sizeof(b));
-	if (addr) {
-		b.has_sdp = true;
-		sip_sdp_init_local(&b.sdp, addr, port);
-	}
-	len = isup_encode_body(msg, b.isup.data, sizeof(b.isup.data));
-	if (len > 0) {
-		b.isup.present = true;
-		b.isup.len = len;
-		snprintf(b.isup.version, sizeof(b.isup.version), "itu-t92+");
-		b.isup.required = false;
-	}
-	return &b;
-}
+#include "tests/gw/call_fsm_msgs.h"
 
 /* ---- steps ------------------------------------------------------------------------------ */
 
@@ -207,11 +98,11 @@ static void in_answered(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_answered");
-	ic = stub_isup_rx_iam("exch", 1, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 1, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 100, NULL); step();
 	stub_sip_rx_18x(d, 180, NULL); step();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	(void)ic;
 	stub_flow_end();
@@ -222,13 +113,13 @@ static void in_early_media(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_early_media");
-	ic = stub_isup_rx_iam("exch", 2, iam(CALLED_SIPI, true)); step();
+	ic = stub_isup_rx_iam("exch", 2, msg_iam(CALLED_SIPI, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 30000)); step();
-	stub_sip_rx_18x(d, 183, sdp("127.0.1.8", 30002)); step();	/* early media SDP change */
-	stub_sip_rx_200(d, sdp("127.0.1.8", 30002)); step();
-	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
-	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.8", 30002)); step();	/* early media SDP change */
+	stub_sip_rx_200(d, body_sdp("127.0.1.8", 30002)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_RES)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_bye_ok(d); step();
 	stub_flow_end();
@@ -238,7 +129,7 @@ static void in_busy(void)
 {
 	struct sip_dialog *d;
 	flow("in_busy");
-	stub_isup_rx_iam("exch", 3, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx_iam("exch", 3, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_failed(d, 486, 0, NULL); step();
 	stub_flow_end();
@@ -248,14 +139,14 @@ static void in_no_answer(void)
 {
 	struct sip_dialog *d;
 	flow("in_no_answer (480)");
-	stub_isup_rx_iam("exch", 4, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx_iam("exch", 4, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_sip_rx_failed(d, 480, 0, NULL); step();
 	stub_flow_end();
 
 	flow("in_no_answer (408)");
-	stub_isup_rx_iam("exch", 4, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx_iam("exch", 4, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_sip_rx_failed(d, 408, 0, NULL); step();
@@ -265,7 +156,7 @@ static void in_no_answer(void)
 static void in_timer_b(void)
 {
 	flow("in_timer_b");
-	stub_isup_rx_iam("exch", 5, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx_iam("exch", 5, msg_iam(CALLED_PLAIN, true)); step();
 	stub_advance(32000);
 	stub_sip_rx_timeout(stub_sip_last(), SIP_TO_TIMER_B); step();
 	stub_flow_end();
@@ -275,9 +166,9 @@ static void in_fast_answer(void)
 {
 	struct sip_dialog *d;
 	flow("in_fast_answer");
-	stub_isup_rx_iam("exch", 6, iam(CALLED_SIPI, true)); step();
+	stub_isup_rx_iam("exch", 6, msg_iam(CALLED_SIPI, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
 	stub_advance(5000);
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -288,7 +179,7 @@ static void in_rel_early(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_rel_early");
-	ic = stub_isup_rx_iam("exch", 7, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 7, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_isup_rx_release(ic, 16); step();
@@ -301,7 +192,7 @@ static void in_rel_at_once(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_rel_at_once");
-	ic = stub_isup_rx_iam("exch", 8, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 8, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_18x(d, 180, NULL); step();
@@ -314,11 +205,11 @@ static void in_200_cancel(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_200_cancel");
-	ic = stub_isup_rx_iam("exch", 9, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 9, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_isup_rx_release(ic, 16); step();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
 	stub_sip_rx_bye_ok(d); step();
 	stub_flow_end();
 }
@@ -328,9 +219,9 @@ static void in_bye_crossing(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_bye_crossing");
-	ic = stub_isup_rx_iam("exch", 10, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 10, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_bye(d, 31, NULL); step();
 	stub_flow_end();
@@ -341,9 +232,9 @@ static void in_bye_timeout(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_bye_timeout");
-	ic = stub_isup_rx_iam("exch", 11, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 11, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_advance(32000);	/* RFC 3261 Timer F: 64 * T1 */
 	stub_sip_rx_timeout(d, SIP_TO_TIMER_F); step();
@@ -354,10 +245,10 @@ static void in_overlap(void)
 {
 	struct isup_call *ic;
 	flow("in_overlap");
-	ic = stub_isup_rx_iam("exch", 12, iam("3012", false)); step();
-	stub_isup_rx(ic, sam("34", false)); step();
+	ic = stub_isup_rx_iam("exch", 12, msg_iam("3012", false)); step();
+	stub_isup_rx(ic, msg_sam("34", false)); step();
 	stub_advance(3000);
-	stub_isup_rx(ic, sam("567", false)); step();
+	stub_isup_rx(ic, msg_sam("567", false)); step();
 	stub_advance(3900);
 	printf("(3.9 s after the last SAM)\n");
 	stub_advance(200);
@@ -369,10 +260,10 @@ static void in_early_media_end(void)
 {
 	struct sip_dialog *d;
 	flow("in_early_media_end");
-	stub_isup_rx_iam("exch", 23, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx_iam("exch", 23, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
-	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 30000)); step();
-	stub_sip_rx_18x(d, 183, sdp("127.0.1.7", 0)); step();	/* port 0: the early stream ends */
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 0)); step();	/* port 0: the early stream ends */
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_sip_rx_failed(d, 486, 0, NULL); step();
 	stub_flow_end();
@@ -383,10 +274,10 @@ static void in_200_held_cancel(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_200_held_cancel");
-	ic = stub_isup_rx_iam("exch", 24, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 24, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_isup_rx_release(ic, 16); step();
-	stub_sip_rx_200(d, sdp("127.0.1.5", 30000)); step();	/* no CANCEL went out yet */
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();	/* no CANCEL went out yet */
 	stub_sip_rx_bye_ok(d); step();
 	stub_flow_end();
 }
@@ -397,7 +288,7 @@ static void in_release_guard(void)
 	struct isup_call *ic;
 	struct sip_dialog *d;
 	flow("in_release_guard");
-	ic = stub_isup_rx_iam("exch", 25, iam(CALLED_PLAIN, true)); step();
+	ic = stub_isup_rx_iam("exch", 25, msg_iam(CALLED_PLAIN, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_isup_rx_release(ic, 16); step();
@@ -414,7 +305,7 @@ static void in_tone_before_release(void)
 {
 	struct sip_dialog *d;
 	flow("in_tone_before_release");
-	stub_isup_rx_iam("exch", 26, iam(CALLED_TONES, true)); step();
+	stub_isup_rx_iam("exch", 26, msg_iam(CALLED_TONES, true)); step();
 	d = stub_sip_last();
 	stub_sip_rx_failed(d, 486, 0, NULL); step();
 	stub_advance(1900);
@@ -431,13 +322,13 @@ static void eg_answered(void)
 	struct isup_call *ic;
 	flow("eg_answered");
 	stub_isup_next(13, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
-	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
 	stub_sip_rx_ack(d, NULL); step();
-	stub_isup_rx(ic, sus_res(ISUP_SUS)); step();
-	stub_isup_rx(ic, sus_res(ISUP_RES)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_RES)); step();
 	stub_advance(10000);
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -449,13 +340,13 @@ static void eg_sipi(void)
 	struct isup_call *ic;
 	flow("eg_sipi");
 	stub_isup_next(14, 0);
-	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", sipi(iam(CDPN_EG, true), "127.0.1.5", 30000)); step();
+	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", body_sipi(msg_iam(CDPN_EG, true), "127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
-	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
 	stub_sip_rx_ack(d, NULL); step();
-	stub_sip_rx_info(d, sipi(sus_res(ISUP_SUS), NULL, 0)); step();
-	stub_sip_rx_info(d, sipi(sus_res(ISUP_RES), NULL, 0)); step();
+	stub_sip_rx_info(d, body_sipi(msg_sus_res(ISUP_SUS), NULL, 0)); step();
+	stub_sip_rx_info(d, body_sipi(msg_sus_res(ISUP_RES), NULL, 0)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_bye_ok(d); step();
 	stub_flow_end();
@@ -465,7 +356,7 @@ static void eg_busy(void)
 {
 	flow("eg_busy");
 	stub_isup_next(15, 0);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(stub_isup_last(), 17); step();
 	stub_flow_end();
 }
@@ -475,9 +366,9 @@ static void eg_no_answer(void)
 	struct isup_call *ic;
 	flow("eg_no_answer");
 	stub_isup_next(16, 0);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_advance(90000);	/* Q.764 T9 runs in the ISUP layer: its expiry is a release */
 	stub_isup_rx_release(ic, 19); step();
 	stub_flow_end();
@@ -488,8 +379,8 @@ static void eg_fast_answer(void)
 	struct sip_dialog *d;
 	flow("eg_fast_answer");
 	stub_isup_next(17, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
-	stub_isup_rx(stub_isup_last(), con()); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_con()); step();
 	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -500,8 +391,8 @@ static void eg_cancel(void)
 	struct sip_dialog *d;
 	flow("eg_cancel");
 	stub_isup_next(18, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
-	stub_isup_rx(stub_isup_last(), acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
 	stub_sip_rx_cancel(d, 0); step();
 	stub_flow_end();
 }
@@ -512,11 +403,11 @@ static void eg_glare(void)
 	struct isup_call *ic;
 	flow("eg_glare");
 	stub_isup_next(19, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
 	stub_isup_move(ic, 20); step();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, true)); step();
-	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, true)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
 	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -526,7 +417,7 @@ static void eg_no_circuit(void)
 {
 	flow("eg_no_circuit");
 	stub_isup_next(21, 34);
-	stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	stub_flow_end();
 }
 
@@ -536,10 +427,10 @@ static void eg_rel_wait_ack(void)
 	struct isup_call *ic;
 	flow("eg_rel_wait_ack");
 	stub_isup_next(22, 0);
-	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	ic = stub_isup_last();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
-	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
 	stub_isup_rx_release(ic, 16); step();
 	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye_ok(d); step();
@@ -554,9 +445,9 @@ static void eg_late_offer(void)
 	stub_isup_next(27, 0);
 	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", NULL); step();	/* no SDP */
 	ic = stub_isup_last();
-	stub_isup_rx(ic, acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
-	stub_sip_rx_prack(d, sdp("127.0.1.9", 30004)); step();
-	stub_isup_rx(ic, simple(ISUP_ANM)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
+	stub_sip_rx_prack(d, body_sdp("127.0.1.9", 30004)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
 	stub_sip_rx_ack(d, NULL); step();
 	stub_sip_rx_bye(d, 0, NULL); step();
 	stub_flow_end();
@@ -566,7 +457,7 @@ static void eg_tone_before_release(void)
 {
 	flow("eg_tone_before_release");
 	stub_isup_next(28, 0);
-	stub_sip_rx_invite("tones", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_invite("tones", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	stub_isup_rx_release(stub_isup_last(), 17); step();
 	stub_advance(1900);
 	printf("(1.9 s after the REL)\n");
@@ -581,13 +472,13 @@ static void shutdown_calls(struct gw_iwf *iwf)
 	struct isup_call *ia;
 	flow("shutdown");
 	stub_isup_next(29, 0);
-	a = stub_sip_rx_invite("plain", CDPN_EG, "40111222", sdp("127.0.1.5", 30000)); step();
+	a = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
 	ia = stub_isup_last();
-	stub_isup_rx(ia, acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
-	stub_isup_rx_iam("exch", 30, iam(CALLED_PLAIN, true)); step();
+	stub_isup_rx(ia, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx_iam("exch", 30, msg_iam(CALLED_PLAIN, true)); step();
 	b = stub_sip_last();
-	stub_sip_rx_200(b, sdp("127.0.1.6", 30000)); step();
-	stub_isup_rx_iam("exch", 31, iam(CALLED_PLAIN, true)); step();
+	stub_sip_rx_200(b, body_sdp("127.0.1.6", 30000)); step();
+	stub_isup_rx_iam("exch", 31, msg_iam(CALLED_PLAIN, true)); step();
 	c = stub_sip_last();
 	printf("shutdown: %u calls released\n", gw_iwf_release_all(iwf)); step();
 	stub_sip_rx_bye_ok(b); step();
