@@ -525,14 +525,27 @@ void stub_sip_rx_info(struct sip_dialog *dlg, const struct sip_body *body)
 	emit(dlg, &ev);
 }
 
+/* as the UA: Timer B/F end the dialog; without an ACK for our 2xx it sends BYE itself
+ * (RFC 3261 13.3.1.4), without a PRACK for our reliable 18x it answers 504 (RFC 3262 3) */
 void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
 {
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .timeout = kind };
+	static const char *const method[] = { [SIP_TO_TIMER_B] = "INVITE", [SIP_TO_TIMER_F] = "BYE",
+					      [SIP_TO_PRACK] = "PRACK", [SIP_TO_ACK] = "ACK" };
 	printf("sip timeout %s\n", sip_timeout_name(kind));
 	if (!deliverable(dlg))
 		return;
-	ev.method = kind == SIP_TO_TIMER_F ? "BYE" : "INVITE";
+	ev.method = method[kind] ? method[kind] : "";
 	emit(dlg, &ev);
+	if (dlg->terminated)
+		return;
+	if (kind == SIP_TO_ACK) {
+		printf("sip TX BYE (no ACK) reason=Q.850;cause=102;location=LN\n");
+		dlg->st = DLG_TERMINATING;
+		return;
+	}
+	if (kind == SIP_TO_PRACK)
+		printf("sip TX 504 (no PRACK) reason=Q.850;cause=102;location=LN\n");
 	terminate(dlg);
 }
 

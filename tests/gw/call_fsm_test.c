@@ -51,6 +51,8 @@
  *                   the PRACK sets the SIP media; ANM -> 200; ACK; BYE
  *  eg_tone_before_release  REL 17 -> 183 with SDP naming the busy tone, tone toward SIP, 486
  *                   two seconds later
+ *  eg_ack_timeout   no ACK for our 200: the UA's BYE, REL 102 (recovery on timer expiry)
+ *  eg_prack_timeout reliable 183 never PRACKed: the UA's 504, REL 102
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
@@ -465,6 +467,36 @@ static void eg_tone_before_release(void)
 	stub_flow_end();
 }
 
+/* no ACK for our 200 within 64*T1: the UA sends BYE, the IWF releases with 102 */
+static void eg_ack_timeout(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_ack_timeout");
+	stub_isup_next(3, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(d, SIP_TO_ACK); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+/* our reliable 183 is never PRACKed: the UA answers 504, the IWF releases with 102 */
+static void eg_prack_timeout(void)
+{
+	struct sip_dialog *d;
+	flow("eg_prack_timeout");
+	stub_isup_next(4, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(d, SIP_TO_PRACK); step();
+	stub_flow_end();
+}
+
 /* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
 static void shutdown_calls(struct gw_iwf *iwf)
 {
@@ -605,6 +637,8 @@ int main(int argc, char **argv)
 	eg_rel_wait_ack();
 	eg_late_offer();
 	eg_tone_before_release();
+	eg_ack_timeout();
+	eg_prack_timeout();
 	shutdown_calls(iwf);
 
 	gw_iwf_shutdown(iwf);
