@@ -67,6 +67,8 @@ void stub_sip_rx_bye(struct sip_dialog *dlg, int q850_cause, const struct sip_bo
 void stub_sip_rx_bye_ok(struct sip_dialog *dlg);
 void stub_sip_rx_info(struct sip_dialog *dlg, const struct sip_body *body);
 void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind);
+/* The final response to our re-INVITE / INFO (481 / 408 end the dialog: the UA's BYE) */
+void stub_sip_rx_response(struct sip_dialog *dlg, const char *method, int code);
 
 /* ---- checks ---------------------------------------------------------------------------- */
 

@@ -53,9 +53,20 @@
  *                   two seconds later
  *  eg_ack_timeout   no ACK for our 200: the UA's BYE, REL 102 (recovery on timer expiry)
  *  eg_prack_timeout reliable 183 never PRACKed: the UA's 504, REL 102
+ *  eg_reinvite_481  the re-INVITE of a SUS answered 481: the UA's BYE ends the dialog, REL 16
+ *                   (the CDR says cause 41: see "Today's behaviour" below)
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
+ *
+ * Today's behaviour recorded here that is not what it should be (gw/call.c of 2026-12-02; the
+ * rewrite may fix it and change these lines, saying so):
+ *  - in_tone_before_release: the ACM sent before the tone is not stamped: the CDR's acm column
+ *    is empty (ingress_failed sets acm_sent without gw_call_stamp(&call->t_acm)).
+ *  - eg_reinvite_481: SIP_EV_TERMINATED of an answered call notes cause 41 for the CDR and
+ *    sends REL 16 (sip_event_common: note_release(call, 41, ...) but call_release_isup(call,
+ *    call->answered ? 16 : 41)): the CDR's release_cause differs from the REL on the wire.
+ *  - eg_prack_timeout: the UA's 504 is not in the CDR's sip_status (0).
  */
 #include <stdio.h>
 #include <string.h>
@@ -497,6 +508,23 @@ static void eg_prack_timeout(void)
 	stub_flow_end();
 }
 
+/* the re-INVITE of a SUS is answered 481: the UA ends the dialog with BYE (RFC 3261 12.2.1.2) */
+static void eg_reinvite_481(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_reinvite_481");
+	stub_isup_next(5, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_con()); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_sip_rx_response(d, "INVITE", 481); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
 /* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
 static void shutdown_calls(struct gw_iwf *iwf)
 {
@@ -639,6 +667,7 @@ int main(int argc, char **argv)
 	eg_tone_before_release();
 	eg_ack_timeout();
 	eg_prack_timeout();
+	eg_reinvite_481();
 	shutdown_calls(iwf);
 
 	gw_iwf_shutdown(iwf);
