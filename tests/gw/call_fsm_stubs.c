@@ -20,9 +20,17 @@ void stub_set_iwf(struct gw_iwf *iwf)
 	g_iwf = iwf;
 }
 
+static uint16_t pool_first, pool_last;
+
+void stub_set_pool(uint16_t first, uint16_t last)
+{
+	pool_first = first;
+	pool_last = last;
+}
+
 bool stub_port_in_pool(uint16_t port)
 {
-	return port >= STUB_POOL_FIRST && port <= STUB_POOL_LAST;
+	return port >= pool_first && port <= pool_last;
 }
 
 /* ---- time ---- */

@@ -15,9 +15,6 @@ struct isup_call;
 struct sip_dialog;
 struct gw_iwf;
 
-/* the test configuration's 'media rtp-range 127.0.0.1 47000 47199' */
-#define STUB_POOL_FIRST 47000
-#define STUB_POOL_LAST 47199
 
 /* ---- set-up, time -------------------------------------------------------------------- */
 
@@ -26,6 +23,8 @@ void stub_time_init(void);
 /* Let 'ms' milliseconds pass in 1 ms steps, firing the timers and running the select loop's
  * deferred frees after each step */
 void stub_advance(unsigned int ms);
+/* The 'media rtp-range' of the configuration (its ports are printed as 'pool') */
+void stub_set_pool(uint16_t first, uint16_t last);
 /* The IWF the test drives (after gw_iwf_start: its ISUP and SIP callbacks were caught) */
 void stub_set_iwf(struct gw_iwf *iwf);
 

@@ -586,7 +586,7 @@ static const char *config =
 	"gateway\n"
 	" country-code 49\n"
 	" cdr file %s\n"
-	" media rtp-range 127.0.0.1 47000 47199\n"
+	" media rtp-range 127.0.0.1 %u %u\n"
 	" route ingress default trunk sipi\n"
 	" route ingress 99 trunk plain\n"
 	" route ingress 98 trunk tones\n"
@@ -614,10 +614,14 @@ static const char *memfile(const char *name, const char *text)
 static struct gw_iwf *setup(struct sgw_app *app)
 {
 	const char *cdr = memfile("cdr", NULL);
+	/* the bridges bind real ports: a block of its own for each process (make check may run
+	 * in several trees at once), outside the suite's (tests/run: 21000-29990) */
+	unsigned int first = 47000 + (getpid() % 40) * 200;
 	char cfg[2048];
 	struct gw_iwf *iwf = gw_iwf_build(app->ctx);
 
-	snprintf(cfg, sizeof(cfg), config, cdr);
+	snprintf(cfg, sizeof(cfg), config, cdr, first, first + 199);
+	stub_set_pool(first, first + 199);
 	if (sgw_app_read_config(app, memfile("cfg", cfg)) < 0 || gw_iwf_check_config(iwf) > 0) {
 		fprintf(stderr, "call_fsm_test: the test configuration is refused\n");
 		exit(1);
