@@ -44,13 +44,15 @@ void stub_time_init(void)
 	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = FAKE_EPOCH };
 }
 
-/* CLOCK_REALTIME of the product code (the CDR's time stamps): the fake clock */
+/* the clocks the product code reads itself: CLOCK_REALTIME (the CDR's time stamps) and
+ * CLOCK_MONOTONIC (the media timeout, rate limits) follow the fake clock of the timers */
 int __real_clock_gettime(clockid_t clk, struct timespec *ts);
 int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 {
-	if (clk == CLOCK_REALTIME) {
+	if (clk == CLOCK_REALTIME || clk == CLOCK_MONOTONIC) {
 		*ts = *osmo_clock_override_gettimespec(CLOCK_MONOTONIC);
-		ts->tv_sec += FAKE_EPOCH;
+		if (clk == CLOCK_REALTIME)
+			ts->tv_sec += FAKE_EPOCH;
 		return 0;
 	}
 	return __real_clock_gettime(clk, ts);

@@ -55,6 +55,8 @@
  *  eg_prack_timeout reliable 183 never PRACKed: the UA's 504, REL 102
  *  eg_reinvite_481  the re-INVITE of a SUS answered 481: the UA's BYE ends the dialog, REL 16
  *                   (the CDR says cause 41: see "Today's behaviour" below)
+ *  eg_media_timeout 'media timeout 5': no RTP on the answered call -> REL 41 and BYE with
+ *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
@@ -327,6 +329,23 @@ static void in_tone_before_release(void)
 	stub_flow_end();
 }
 
+static struct sgw_app *g_app;
+static const char *memfile(const char *name, const char *text);
+
+/* more configuration at run time, as a file read like the daemon's */
+static void configure(const char *text)
+{
+	printf("(config:");
+	for (const char *c = text; *c; c++)
+		if (*c != ' ' || c[-1] != '\n')
+			putchar(*c == '\n' ? ' ' : *c);
+	printf(")\n");
+	if (sgw_app_read_config(g_app, memfile("cfg-more", text)) < 0) {
+		fprintf(stderr, "call_fsm_test: refused: %s\n", text);
+		exit(1);
+	}
+}
+
 /* ---- egress: SIP -> ISUP ---------------------------------------------------------------- */
 
 static void eg_answered(void)
@@ -525,6 +544,32 @@ static void eg_reinvite_481(void)
 	stub_flow_end();
 }
 
+/* 'media timeout 5': an answered call without RTP is released with cause 41 on both sides; SUS
+ * (the far party may have gone on hook, Q.764 2.6) pauses the supervision until RES */
+static void eg_media_timeout(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	configure("gateway\n media timeout 5\n");
+	flow("eg_media_timeout");
+	stub_isup_next(6, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_con()); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_advance(3000);
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_advance(10000);
+	printf("(10 s suspended)\n");
+	stub_isup_rx(ic, msg_sus_res(ISUP_RES)); step();
+	stub_advance(4900);
+	printf("(4.9 s after RES)\n");
+	stub_advance(200);
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+	configure("gateway\n media timeout 0\n");
+}
+
 /* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
 static void shutdown_calls(struct gw_iwf *iwf)
 {
@@ -599,10 +644,10 @@ static const char *config =
 /* the config file and the CDR file: memory files, named by /proc/self/fd/N */
 static const char *memfile(const char *name, const char *text)
 {
-	static char paths[2][32];
+	static char paths[4][32];
 	static int n;
 	int fd = memfd_create(name, 0);
-	char *path = paths[n++ % 2];
+	char *path = paths[n++ % 4];
 	if (fd < 0 || (text && write(fd, text, strlen(text)) != (ssize_t)strlen(text))) {
 		perror("memfd");
 		exit(1);
@@ -637,6 +682,7 @@ int main(int argc, char **argv)
 	struct sgw_app *app = sgw_app_init("call_fsm_test", "test");
 	struct gw_iwf *iwf;
 
+	g_app = app;
 	stub_time_init();
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	log_set_log_level(osmo_stderr_target, getenv("CALL_FSM_DEBUG") ? LOGL_DEBUG : LOGL_NOTICE);
@@ -672,6 +718,7 @@ int main(int argc, char **argv)
 	eg_ack_timeout();
 	eg_prack_timeout();
 	eg_reinvite_481();
+	eg_media_timeout();
 	shutdown_calls(iwf);
 
 	gw_iwf_shutdown(iwf);
