@@ -343,6 +343,7 @@ const struct sip_sdp *__wrap_sip_dialog_remote_sdp(struct sip_dialog *dlg)
 
 static void print_rx(const struct sip_dialog *dlg, const char *what, const struct sip_body *body, int q850)
 {
+	stub_media_flush();
 	printf("sip RX %s", what);
 	if (body && body->has_sdp)
 		print_sdp(&body->sdp);
@@ -553,6 +554,7 @@ void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .timeout = kind };
 	static const char *const method[] = { [SIP_TO_TIMER_B] = "INVITE", [SIP_TO_TIMER_F] = "BYE",
 					      [SIP_TO_PRACK] = "PRACK", [SIP_TO_ACK] = "ACK" };
+	stub_media_flush();
 	printf("sip timeout %s\n", sip_timeout_name(kind));
 	if (!deliverable(dlg))
 		return;

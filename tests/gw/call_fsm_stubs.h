@@ -83,5 +83,7 @@ unsigned int stub_sip_flow_end(void);
 
 /* "ACM cic=1 bci=16 14 obci=01": the message name, CIC and every parameter as on the wire */
 void stub_print_isup(const char *prefix, const struct isup_msg *msg);
+/* Print the media lines of the last step (before the next event goes into the IWF) */
+void stub_media_flush(void);
 /* The port is one of the media rtp-range pool's (printed as 'pool': which one depends on frees) */
 bool stub_port_in_pool(uint16_t port);

@@ -8,7 +8,9 @@
  * read by the VTY (one circuit group "exch", a SIP-I trunk "sipi", a plain SIP trunk "plain",
  * routes both ways, a media port range, a CDR file). Time is fake; the CDR lines end each flow.
  * No FSM state names are printed: what is asserted is what goes out, the CDR and that nothing
- * is left (calls, circuits not released, dialogs not ended).
+ * is left (calls, circuits not released, dialogs not ended). The media lines of a step follow
+ * its wire messages (their order among themselves counts, not where they fall between ISUP and
+ * SIP lines); bridge changes are printed only when they change something.
  *
  * Flows and what each asserts (RFC 3398 / Q.1912.5 / Q.764):
  *  in_answered      IAM -> INVITE (no ISUP body on the plain trunk); 180 -> ACM subscriber free
