@@ -80,6 +80,7 @@ struct osmo_fsm media_bridge_fsm = {
 	.states = states,
 	.num_states = ARRAY_SIZE(states),
 	.event_names = event_names,
+	.cleanup = media_bridge_fsm_cleanup,
 	.log_subsys = DMEDIA,
 };
 
