@@ -297,8 +297,11 @@ int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
 
 	if (dir > MEDIA_DIR_STOPPED)
 		return -EINVAL;
-	if (b->fi->state == MEDIA_DIR_STOPPED)
-		return dir == MEDIA_DIR_STOPPED ? 0 : -EPERM;
+	/* refused here, without the FSM's error log: the caller is told by the return value */
+	if (!(media_bridge_fsm.states[b->fi->state].in_event_mask & (1 << ev[dir]))) {
+		LOGPFSML(b->fi, LOGL_INFO, "direction %s refused\n", media_dir_name(dir));
+		return -EPERM;
+	}
 	return osmo_fsm_inst_dispatch(b->fi, ev[dir], NULL);
 }
 
@@ -310,7 +313,6 @@ enum media_dir media_bridge_dir(const struct media_bridge *b)
 void media_bridge_stop(struct media_bridge *b)
 {
 	media_bridge_set_dir(b, MEDIA_DIR_STOPPED);
-	osmo_timer_del(&b->timeout_timer);
 }
 
 void media_bridge_get_stats(const struct media_bridge *b, struct media_bridge_stats *st)
