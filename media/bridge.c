@@ -7,7 +7,6 @@
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 static const struct value_string dir_names[] = {
@@ -257,7 +256,7 @@ int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char 
 {
 	struct media_leg_state *l;
 
-	if (leg >= _NUM_MEDIA_LEGS || pt > 127 || te_pt > 127)
+	if (leg >= _NUM_MEDIA_LEGS || pt > RTP_PT_MAX || te_pt > RTP_PT_MAX)
 		return -EINVAL;
 	l = &b->legs[leg];
 	l->codec = codec;

@@ -5,7 +5,6 @@
  * one the state does not accept is refused (-EPERM). */
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/utils.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define S(x) (1 << (x))
@@ -118,8 +117,16 @@ struct osmo_fsm media_bridge_fsm = {
 	.num_states = ARRAY_SIZE(states),
 	.event_names = event_names,
 	.cleanup = media_bridge_fsm_cleanup,
-	.log_subsys = DMEDIA,
+	.log_subsys = DLGLOBAL,	/* media_set_log_cat() */
 };
+
+int media_log_cat = DLGLOBAL;
+
+void media_set_log_cat(int cat)
+{
+	media_log_cat = cat;
+	media_bridge_fsm.log_subsys = cat;
+}
 
 static __attribute__((constructor)) void media_bridge_fsm_register(void)
 {

@@ -26,6 +26,10 @@ enum media_codec {
 	MEDIA_CODEC_PCMA,
 };
 
+/* Logging category of the library (default DLGLOBAL), also the media_bridge FSM's log_subsys; set
+ * by the application at init, before the first bridge. */
+void media_set_log_cat(int cat);
+
 /* ---- port pool ---------------------------------------------------------------------------- */
 struct media_pool;
 
