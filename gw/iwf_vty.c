@@ -360,20 +360,7 @@ DEFUN(cfg_gw_no_cdr, cfg_gw_no_cdr_cmd, "no cdr", NO_STR "No call detail records
 	return CMD_SUCCESS;
 }
 
-static struct osmo_tdef_group gw_tdef_groups[];
-
-/* The timer tree's "timer gw|sip ..." lines; "timer isup" is written by the isup node (isup-peer
- * shares that writer), before the circuit groups that may override it. */
-static void config_write_timers(struct vty *vty)
-{
-	char prefix[32];
-	for (const struct osmo_tdef_group *g = gw_tdef_groups; g->name; g++) {
-		if (!strcmp(g->name, "isup"))
-			continue;
-		snprintf(prefix, sizeof(prefix), "timer %s ", g->name);
-		osmo_tdef_vty_write(vty, g->tdefs, prefix);
-	}
-}
+static void config_write_timers(struct vty *vty);
 
 static int config_write_gw(struct vty *vty)
 {
@@ -583,6 +570,19 @@ static struct osmo_tdef_group gw_tdef_groups[] = {
 	{ .name = "sip", .desc = "SIP (RFC 3261 T1/T2/T4, Timers B-K, RFC 3262)", .tdefs = NULL },
 	{}
 };
+
+/* The timer tree's "timer gw|sip ..." lines; "timer isup" is written by the isup node (isup-peer
+ * shares that writer), before the circuit groups that may override it. */
+static void config_write_timers(struct vty *vty)
+{
+	char prefix[32];
+	for (const struct osmo_tdef_group *g = gw_tdef_groups; g->name; g++) {
+		if (!strcmp(g->name, "isup"))
+			continue;
+		snprintf(prefix, sizeof(prefix), "timer %s ", g->name);
+		osmo_tdef_vty_write(vty, g->tdefs, prefix);
+	}
+}
 
 void gw_iwf_vty_init(struct gw_iwf *iwf)
 {

@@ -83,7 +83,7 @@
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 
-#include "gw/app.h"
+#include "common/app.h"
 #include "gw/iwf.h"
 #include "isup/isup.h"
 #include "sip/sip.h"
