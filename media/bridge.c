@@ -69,8 +69,8 @@ static void bridge_init(struct media_bridge *b, struct media_pool *pool, const c
 static int bridge_open(struct media_bridge *b, const char *pstn_ip, uint16_t pstn_port)
 {
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
-		int rc = i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
-							  : media_leg_open(&b->legs[i]);
+		bool fixed = i == MEDIA_LEG_PSTN && pstn_ip && pstn_port;
+		int rc = fixed ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port) : media_leg_open(&b->legs[i]);
 		if (rc < 0) {
 			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
 			return rc;

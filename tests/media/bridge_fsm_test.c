@@ -18,6 +18,7 @@
 #define S(x) (1 << (x))
 #define POOL_FIRST 47000
 #define POOL_LAST 47199
+#define FIXED_PSTN_PORT 47300	/* outside the pool */
 #define TIMEOUT_MS 1		/* media timeout of the free-from-callback case */
 
 /* ---- a parent FSM standing in for the call ----------------------------------------------- */
@@ -195,7 +196,8 @@ static void test_child_free(void)
 	struct media_bridge *b;
 
 	printf("%s\n", __func__);
-	b = child_alloc(parent, MEDIA_LEG_SIP, NULL, 0);
+	b = child_alloc(parent, MEDIA_LEG_SIP, "127.0.0.1", FIXED_PSTN_PORT);	/* 'media pstn-local' */
+	census("child with its pstn leg outside the pool", parent);
 	set_dir(b, MEDIA_DIR_BOTH);
 	media_bridge_free(b);
 	census("after media_bridge_free", parent);
