@@ -5,6 +5,8 @@
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/select.h>
 
 #include "gw/app.h"
 #include "gw/debug.h"
@@ -77,6 +79,7 @@ int main(int argc, char **argv)
 	}
 
 	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);	/* FSM instances are freed after the select loop's round */
 	iwf = gw_iwf_build(app->ctx);
 	isup = iwf->isup;
 	sip = iwf->sip;

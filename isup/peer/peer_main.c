@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 
 #include "gw/app.h"
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	g_main.app = sgw_app_init("isup-peer", PACKAGE_VERSION);
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);	/* FSM instances are freed after the select loop's round */
 	node = isup_node_alloc(g_main.app->ctx);
 	isup_node_vty_init(node);
 	if (sgw_app_read_config(g_main.app, config_file) < 0)
