@@ -1,0 +1,162 @@
+/* call_fsm_test's fake time, the media bridge calls printed (and passed on to the real media
+ * library), the CDR lines and the end-of-flow checks. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <osmocom/core/select.h>
+#include <osmocom/core/timer.h>
+
+#include "gw/iwf.h"
+#include "media/media.h"
+#include "tones/tones.h"
+#include "tests/gw/call_fsm_stubs.h"
+
+static struct gw_iwf *g_iwf;
+
+void stub_set_iwf(struct gw_iwf *iwf)
+{
+	g_iwf = iwf;
+}
+
+bool stub_port_in_pool(uint16_t port)
+{
+	return port >= STUB_POOL_FIRST && port <= STUB_POOL_LAST;
+}
+
+/* ---- time ---- */
+
+#define FAKE_EPOCH 1767225600	/* 2026-01-01T00:00:00Z */
+
+void stub_time_init(void)
+{
+	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
+	osmo_gettimeofday_override = true;
+	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = FAKE_EPOCH };
+}
+
+/* CLOCK_REALTIME of the product code (the CDR's time stamps): the fake clock */
+int __real_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	if (clk == CLOCK_REALTIME) {
+		*ts = *osmo_clock_override_gettimespec(CLOCK_MONOTONIC);
+		ts->tv_sec += FAKE_EPOCH;
+		return 0;
+	}
+	return __real_clock_gettime(clk, ts);
+}
+
+void stub_advance(unsigned int ms)
+{
+	for (unsigned int i = 0; i < ms; i++) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 0, 1000000);
+		osmo_gettimeofday_override_add(0, 1000);
+		osmo_select_main_ctx(1);	/* expired timers, then the deferred frees (OTC_SELECT) */
+	}
+}
+
+/* ---- media: printed when something changes, done by the real bridge ---- */
+
+int __real_media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
+				enum media_codec codec, uint8_t pt, int te_pt);
+int __wrap_media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
+				enum media_codec codec, uint8_t pt, int te_pt)
+{
+	char before[256], after[256];
+	int rc;
+	media_bridge_summary(b, before, sizeof(before));
+	rc = __real_media_bridge_set_leg(b, leg, ip, port, codec, pt, te_pt);
+	media_bridge_summary(b, after, sizeof(after));
+	if (strcmp(before, after))
+		printf("media %s remote %s:%u %s pt=%u te=%d\n", media_leg_name(leg), ip ? ip : "-", port,
+		       media_codec_name(codec), pt, te_pt);
+	return rc;
+}
+
+int __real_media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port);
+int __wrap_media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port)
+{
+	char before[256], after[256];
+	int rc;
+	media_bridge_summary(b, before, sizeof(before));
+	rc = __real_media_bridge_set_remote(b, leg, ip, port);
+	media_bridge_summary(b, after, sizeof(after));
+	if (strcmp(before, after))
+		printf("media %s remote %s:%u\n", media_leg_name(leg), ip ? ip : "-", port);
+	return rc;
+}
+
+int __real_media_bridge_set_dir(struct media_bridge *b, enum media_dir dir);
+int __wrap_media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
+{
+	enum media_dir old = media_bridge_dir(b);
+	int rc = __real_media_bridge_set_dir(b, dir);
+	if (media_bridge_dir(b) != old)
+		printf("media dir %s\n", media_dir_name(media_bridge_dir(b)));
+	return rc;
+}
+
+void __real_media_bridge_stop(struct media_bridge *b);
+void __wrap_media_bridge_stop(struct media_bridge *b)
+{
+	enum media_dir old = media_bridge_dir(b);
+	__real_media_bridge_stop(b);
+	if (old != MEDIA_DIR_STOPPED)
+		printf("media stop\n");
+}
+
+int __real_media_bridge_play_tone(struct media_bridge *b, enum media_leg toward, const struct tone_plan *plan,
+				  enum tone_id tone);
+int __wrap_media_bridge_play_tone(struct media_bridge *b, enum media_leg toward, const struct tone_plan *plan,
+				  enum tone_id tone)
+{
+	printf("media tone %s toward %s\n", tone_name(tone), media_leg_name(toward));
+	return __real_media_bridge_play_tone(b, toward, plan, tone);
+}
+
+void __real_media_bridge_stop_tone(struct media_bridge *b, enum media_leg toward);
+void __wrap_media_bridge_stop_tone(struct media_bridge *b, enum media_leg toward)
+{
+	enum tone_id t = media_bridge_tone(b, toward);
+	__real_media_bridge_stop_tone(b, toward);
+	if (t != TONE_NONE && media_bridge_tone(b, toward) == TONE_NONE)
+		printf("media tone %s toward %s stopped\n", tone_name(t), media_leg_name(toward));
+}
+
+/* ---- CDR ---- */
+
+static const char *cdr_path;
+static long cdr_off;
+
+void stub_cdr_open(const char *path)
+{
+	cdr_path = path;
+	cdr_off = 0;
+}
+
+void stub_cdr_print(void)
+{
+	char line[2048];
+	FILE *f = cdr_path ? fopen(cdr_path, "r") : NULL;
+	if (!f)
+		return;
+	fseek(f, cdr_off, SEEK_SET);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "call_id,", 8))
+			printf("cdr %s", line);
+	}
+	cdr_off = ftell(f);
+	fclose(f);
+}
+
+void stub_flow_end(void)
+{
+	stub_advance(10);
+	stub_cdr_print();
+	printf("calls left: %u\n", g_iwf->num_calls);
+	stub_isup_flow_end();
+	stub_sip_flow_end();
+	printf("\n");
+}

@@ -1,0 +1,648 @@
+/* Unit test of the IWF's call FSMs (gw/), the regression oracle of their rewrite (issue 17).
+ *
+ * The calls are driven only through the boundary to the lower layers, which the rewrite keeps:
+ * into the IWF the isup_call_ops it registers with the ISUP layer (setup/msg/release/
+ * cic_changed) and the sip_ua_cbs event callback of the SIP UA; out of the IWF the isup_call_*,
+ * sip_dialog_* and media_bridge_* functions, replaced by stubs (tests/gw/call_fsm_*stub.c) that
+ * print what would go on the wire. The IWF itself is the daemon's: gw_iwf_build() and a config
+ * read by the VTY (one circuit group "exch", a SIP-I trunk "sipi", a plain SIP trunk "plain",
+ * routes both ways, a media port range, a CDR file). Time is fake; the CDR lines end each flow.
+ * No FSM state names are printed: what is asserted is what goes out, the CDR and that nothing
+ * is left (calls, circuits not released, dialogs not ended).
+ *
+ * Flows and what each asserts (RFC 3398 / Q.1912.5 / Q.764):
+ *  in_answered      IAM -> INVITE (no ISUP body on the plain trunk); 180 -> ACM subscriber free
+ *                   and ringing tone toward the PSTN; 200 -> ANM, media both ways; BYE -> REL 16
+ *  in_early_media   SIP-I: INVITE carries the IAM; 183+SDP -> ACM with in-band info, backward
+ *                   media; a second 183 with another SDP -> CPG in-band, media to the new
+ *                   address; 200 -> ANM; SUS/RES -> INFO with the message; REL -> BYE with
+ *                   Reason, 200 to the BYE ends the call
+ *  in_busy          486 -> REL 17 (the INVITE's dialog ends with the failure)
+ *  in_no_answer     180 -> ACM, then 480 -> REL 18 (no user responding); 408 -> REL 102
+ *  in_timer_b       no answer at all: Timer B -> REL 102 (RFC 3398 8.2.6.1 / timer expiry)
+ *  in_fast_answer   200 without 18x -> CON (Q.764 2.1.7); BYE -> REL 16
+ *  in_rel_early     REL from ISUP after 180 -> CANCEL with Reason; 487 ends the dialog
+ *  in_rel_at_once   REL before any provisional: CANCEL held until the 180 (RFC 3261 9.1)
+ *  in_200_cancel    200 crossing our CANCEL: the dialog is ended by BYE
+ *  in_bye_crossing  release during Releasing: REL -> BYE, the peer's BYE crosses ours: nothing
+ *                   more goes to the ISUP side
+ *  in_bye_timeout   BYE never answered: Timer F ends the dialog
+ *  in_overlap       IAM without ST: SAMs collected, X1 (inter-digit, 4 s) sends the INVITE
+ *  eg_answered      INVITE -> IAM; ACM -> 180; ANM -> 200 with the SDP answer; ACK; SUS/RES
+ *                   (plain trunk) -> re-INVITE sendonly / sendrecv; BYE -> REL 16
+ *  eg_sipi          SIP-I: the INVITE's IAM goes out merged; ACM/ANM -> 180/200 with the ISUP
+ *                   bodies; REL from ISUP -> BYE
+ *  eg_busy          REL 17 -> 486
+ *  eg_no_answer     ACM -> 180, T9 expiry in the ISUP layer (release 19) -> 480
+ *  eg_fast_answer   CON without ACM -> 200 (fast answer); ACK; BYE -> REL 16
+ *  eg_cancel        CANCEL after 180 -> REL 16 (cause of the rfc3398 profile)
+ *  eg_glare         dual seizure: the call moves to another CIC (cic_changed_ind); media
+ *                   follows the new circuit's bearer, ACM/ANM arrive on it; CDR has the new CIC
+ *  eg_no_circuit    no free circuit (cause 34) -> 503
+ *  eg_rel_wait_ack  REL after our 200 before the ACK: BYE waits for the ACK
+ *  in_early_media_end  183+SDP -> ACM in-band; a 183 with port 0 ends the early stream (CPG
+ *                   progress, media off); 180 -> CPG alerting and ringing tone; 486 -> REL 17
+ *  in_200_held_cancel  REL before any 18x (CANCEL held), then 200: the IWF ends it with BYE
+ *  in_release_guard the SIP side never reports the dialog's end after the CANCEL: X2 (40 s)
+ *                   ends the call (CDR); the UA's late Timer B finds no call
+ *  in_tone_before_release  trunk with tones-before-release 2: 486 -> ACM in-band, busy tone
+ *                   toward the PSTN, REL 17 two seconds later (E.182)
+ *  eg_late_offer    INVITE without SDP: ACM in-band -> reliable 183 with our offer; the answer in
+ *                   the PRACK sets the SIP media; ANM -> 200; ACK; BYE
+ *  eg_tone_before_release  REL 17 -> 183 with SDP naming the busy tone, tone toward SIP, 486
+ *                   two seconds later
+ *  eg_ack_timeout   no ACK for our 200: the UA's BYE, REL 102 (recovery on timer expiry)
+ *  eg_prack_timeout reliable 183 never PRACKed: the UA's 504, REL 102
+ *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
+ *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
+ *                   once the 180 comes)
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+
+#include "gw/app.h"
+#include "gw/iwf.h"
+#include "isup/isup.h"
+#include "sip/sip.h"
+#include "tests/gw/call_fsm_stubs.h"
+#include "tests/gw/call_fsm_msgs.h"
+
+/* ---- steps ------------------------------------------------------------------------------ */
+
+static void flow(const char *name)
+{
+	printf("==== %s\n", name);
+}
+
+/* after each event: a little time passes (the deferred work of the FSMs runs) */
+static void step(void)
+{
+	stub_advance(10);
+}
+
+#define CALLED_SIPI "301234567"	/* ingress default route: trunk sipi */
+#define CALLED_PLAIN "99123"	/* ingress route 99: trunk plain */
+#define CALLED_TONES "98123"	/* ingress route 98: trunk tones (tones-before-release 2) */
+#define CDPN_EG "301234567"	/* egress default route: group exch */
+
+/* ---- ingress: ISUP -> SIP --------------------------------------------------------------- */
+
+static void in_answered(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_answered");
+	ic = stub_isup_rx_iam("exch", 1, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 100, NULL); step();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	(void)ic;
+	stub_flow_end();
+}
+
+static void in_early_media(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_early_media");
+	ic = stub_isup_rx_iam("exch", 2, msg_iam(CALLED_SIPI, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.8", 30002)); step();	/* early media SDP change */
+	stub_sip_rx_200(d, body_sdp("127.0.1.8", 30002)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_RES)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void in_busy(void)
+{
+	struct sip_dialog *d;
+	flow("in_busy");
+	stub_isup_rx_iam("exch", 3, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_no_answer(void)
+{
+	struct sip_dialog *d;
+	flow("in_no_answer (480)");
+	stub_isup_rx_iam("exch", 4, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 480, 0, NULL); step();
+	stub_flow_end();
+
+	flow("in_no_answer (408)");
+	stub_isup_rx_iam("exch", 4, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 408, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_timer_b(void)
+{
+	flow("in_timer_b");
+	stub_isup_rx_iam("exch", 5, msg_iam(CALLED_PLAIN, true)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(stub_sip_last(), SIP_TO_TIMER_B); step();
+	stub_flow_end();
+}
+
+static void in_fast_answer(void)
+{
+	struct sip_dialog *d;
+	flow("in_fast_answer");
+	stub_isup_rx_iam("exch", 6, msg_iam(CALLED_SIPI, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_advance(5000);
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_rel_early(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_rel_early");
+	ic = stub_isup_rx_iam("exch", 7, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_failed(d, 487, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_rel_at_once(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_rel_at_once");
+	ic = stub_isup_rx_iam("exch", 8, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 487, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_200_cancel(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_200_cancel");
+	ic = stub_isup_rx_iam("exch", 9, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void in_bye_crossing(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_bye_crossing");
+	ic = stub_isup_rx_iam("exch", 10, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye(d, 31, NULL); step();
+	stub_flow_end();
+}
+
+static void in_bye_timeout(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_bye_timeout");
+	ic = stub_isup_rx_iam("exch", 11, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_advance(32000);	/* RFC 3261 Timer F: 64 * T1 */
+	stub_sip_rx_timeout(d, SIP_TO_TIMER_F); step();
+	stub_flow_end();
+}
+
+static void in_overlap(void)
+{
+	struct isup_call *ic;
+	flow("in_overlap");
+	ic = stub_isup_rx_iam("exch", 12, msg_iam("3012", false)); step();
+	stub_isup_rx(ic, msg_sam("34", false)); step();
+	stub_advance(3000);
+	stub_isup_rx(ic, msg_sam("567", false)); step();
+	stub_advance(3900);
+	printf("(3.9 s after the last SAM)\n");
+	stub_advance(200);
+	stub_sip_rx_failed(stub_sip_last(), 404, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_early_media_end(void)
+{
+	struct sip_dialog *d;
+	flow("in_early_media_end");
+	stub_isup_rx_iam("exch", 23, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 30000)); step();
+	stub_sip_rx_18x(d, 183, body_sdp("127.0.1.7", 0)); step();	/* port 0: the early stream ends */
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void in_200_held_cancel(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_200_held_cancel");
+	ic = stub_isup_rx_iam("exch", 24, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();	/* no CANCEL went out yet */
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+/* the SIP side never reports the end of the dialog: X2 (release guard, 40 s) ends the call */
+static void in_release_guard(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_release_guard");
+	ic = stub_isup_rx_iam("exch", 25, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_advance(39900);
+	printf("(39.9 s after the release)\n");
+	stub_advance(200);
+	stub_cdr_print();
+	stub_sip_rx_timeout(d, SIP_TO_TIMER_B); step();	/* the UA's late end: nobody listens */
+	stub_flow_end();
+}
+
+/* trunk "tones": E.182 tone before the release (2 s) */
+static void in_tone_before_release(void)
+{
+	struct sip_dialog *d;
+	flow("in_tone_before_release");
+	stub_isup_rx_iam("exch", 26, msg_iam(CALLED_TONES, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_failed(d, 486, 0, NULL); step();
+	stub_advance(1900);
+	printf("(1.9 s after the 486)\n");
+	stub_advance(200);
+	stub_flow_end();
+}
+
+/* ---- egress: SIP -> ISUP ---------------------------------------------------------------- */
+
+static void eg_answered(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_answered");
+	stub_isup_next(13, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_SUS)); step();
+	stub_isup_rx(ic, msg_sus_res(ISUP_RES)); step();
+	stub_advance(10000);
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_sipi(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_sipi");
+	stub_isup_next(14, 0);
+	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", body_sipi(msg_iam(CDPN_EG, true), "127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_info(d, body_sipi(msg_sus_res(ISUP_SUS), NULL, 0)); step();
+	stub_sip_rx_info(d, body_sipi(msg_sus_res(ISUP_RES), NULL, 0)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void eg_busy(void)
+{
+	flow("eg_busy");
+	stub_isup_next(15, 0);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx_release(stub_isup_last(), 17); step();
+	stub_flow_end();
+}
+
+static void eg_no_answer(void)
+{
+	struct isup_call *ic;
+	flow("eg_no_answer");
+	stub_isup_next(16, 0);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_advance(90000);	/* Q.764 T9 runs in the ISUP layer: its expiry is a release */
+	stub_isup_rx_release(ic, 19); step();
+	stub_flow_end();
+}
+
+static void eg_fast_answer(void)
+{
+	struct sip_dialog *d;
+	flow("eg_fast_answer");
+	stub_isup_next(17, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_con()); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_cancel(void)
+{
+	struct sip_dialog *d;
+	flow("eg_cancel");
+	stub_isup_next(18, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_sip_rx_cancel(d, 0); step();
+	stub_flow_end();
+}
+
+static void eg_glare(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_glare");
+	stub_isup_next(19, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_move(ic, 20); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, true)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_no_circuit(void)
+{
+	flow("eg_no_circuit");
+	stub_isup_next(21, 34);
+	stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_flow_end();
+}
+
+static void eg_rel_wait_ack(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_rel_wait_ack");
+	stub_isup_next(22, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_isup_rx_release(ic, 16); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+static void eg_late_offer(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_late_offer");
+	stub_isup_next(27, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", NULL); step();	/* no SDP */
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
+	stub_sip_rx_prack(d, body_sdp("127.0.1.9", 30004)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
+static void eg_tone_before_release(void)
+{
+	flow("eg_tone_before_release");
+	stub_isup_next(28, 0);
+	stub_sip_rx_invite("tones", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx_release(stub_isup_last(), 17); step();
+	stub_advance(1900);
+	printf("(1.9 s after the REL)\n");
+	stub_advance(200);
+	stub_flow_end();
+}
+
+/* no ACK for our 200 within 64*T1: the UA sends BYE, the IWF releases with 102 */
+static void eg_ack_timeout(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_ack_timeout");
+	stub_isup_next(3, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(d, SIP_TO_ACK); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
+/* our reliable 183 is never PRACKed: the UA answers 504, the IWF releases with 102 */
+static void eg_prack_timeout(void)
+{
+	struct sip_dialog *d;
+	flow("eg_prack_timeout");
+	stub_isup_next(4, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(stub_isup_last(), msg_acm(ISUP_BCI_STATUS_NO_INDICATION, true)); step();
+	stub_advance(32000);
+	stub_sip_rx_timeout(d, SIP_TO_PRACK); step();
+	stub_flow_end();
+}
+
+/* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
+static void shutdown_calls(struct gw_iwf *iwf)
+{
+	struct sip_dialog *a, *b, *c;
+	struct isup_call *ia;
+	flow("shutdown");
+	stub_isup_next(29, 0);
+	a = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ia = stub_isup_last();
+	stub_isup_rx(ia, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx_iam("exch", 30, msg_iam(CALLED_PLAIN, true)); step();
+	b = stub_sip_last();
+	stub_sip_rx_200(b, body_sdp("127.0.1.6", 30000)); step();
+	stub_isup_rx_iam("exch", 31, msg_iam(CALLED_PLAIN, true)); step();
+	c = stub_sip_last();
+	printf("shutdown: %u calls released\n", gw_iwf_release_all(iwf)); step();
+	stub_sip_rx_bye_ok(b); step();
+	stub_sip_rx_18x(c, 180, NULL); step();
+	stub_sip_rx_failed(c, 487, 0, NULL); step();
+	printf("all released: %s\n", gw_iwf_released(iwf) ? "yes" : "no");
+	(void)a;
+	stub_flow_end();
+}
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+static const char *config =
+	"isup\n"
+	" variant itu\n"
+	" network-indicator national\n"
+	" remote-point-code 0.55.2\n"
+	" circuit-group exch\n"
+	"  point-code 0.55.2\n"
+	"  cic 1 31 bearer 127.0.0.1 40000 2\n"
+	"  direction both-way\n"
+	"sip\n"
+	" trunk sipi\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5060\n"
+	"  peer 127.0.0.4 5060\n"
+	"  trusted\n"
+	"  100rel supported\n"
+	"  sip-t mode sip-i\n"
+	"  sip-t version itu-t92+\n"
+	"  sip-t base itu-t92+\n"
+	"  sip-t handling optional\n"
+	" trunk plain\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5062\n"
+	"  peer 127.0.0.1 5080\n"
+	"  trusted\n"
+	"  100rel supported\n"
+	" trunk tones\n"
+	"  transport udp\n"
+	"  listen 127.0.0.2 5064\n"
+	"  peer 127.0.0.1 5082\n"
+	"  trusted\n"
+	"  100rel supported\n"
+	"gateway\n"
+	" country-code 49\n"
+	" cdr file %s\n"
+	" media rtp-range 127.0.0.1 47000 47199\n"
+	" route ingress default trunk sipi\n"
+	" route ingress 99 trunk plain\n"
+	" route ingress 98 trunk tones\n"
+	" route egress default circuit-group exch\n"
+	" trunk sipi cause-profile rfc3398\n"
+	" trunk plain cause-profile rfc3398\n"
+	" trunk tones cause-profile rfc3398\n"
+	" trunk tones tones-before-release 2\n";
+
+/* the config file and the CDR file: memory files, named by /proc/self/fd/N */
+static const char *memfile(const char *name, const char *text)
+{
+	static char paths[2][32];
+	static int n;
+	int fd = memfd_create(name, 0);
+	char *path = paths[n++ % 2];
+	if (fd < 0 || (text && write(fd, text, strlen(text)) != (ssize_t)strlen(text))) {
+		perror("memfd");
+		exit(1);
+	}
+	snprintf(path, 32, "/proc/self/fd/%d", fd);
+	return path;
+}
+
+static struct gw_iwf *setup(struct sgw_app *app)
+{
+	const char *cdr = memfile("cdr", NULL);
+	char cfg[2048];
+	struct gw_iwf *iwf = gw_iwf_build(app->ctx);
+
+	snprintf(cfg, sizeof(cfg), config, cdr);
+	if (sgw_app_read_config(app, memfile("cfg", cfg)) < 0 || gw_iwf_check_config(iwf) > 0) {
+		fprintf(stderr, "call_fsm_test: the test configuration is refused\n");
+		exit(1);
+	}
+	stub_cdr_open(cdr);
+	gw_iwf_start(iwf);
+	stub_set_iwf(iwf);
+	return iwf;
+}
+
+int main(int argc, char **argv)
+{
+	struct sgw_app *app = sgw_app_init("call_fsm_test", "test");
+	struct gw_iwf *iwf;
+
+	stub_time_init();
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
+	log_set_log_level(osmo_stderr_target, getenv("CALL_FSM_DEBUG") ? LOGL_DEBUG : LOGL_NOTICE);
+	iwf = setup(app);
+
+	in_answered();
+	in_early_media();
+	in_busy();
+	in_no_answer();
+	in_timer_b();
+	in_fast_answer();
+	in_rel_early();
+	in_rel_at_once();
+	in_200_cancel();
+	in_bye_crossing();
+	in_bye_timeout();
+	in_overlap();
+	in_early_media_end();
+	in_200_held_cancel();
+	in_release_guard();
+	in_tone_before_release();
+	eg_answered();
+	eg_sipi();
+	eg_busy();
+	eg_no_answer();
+	eg_fast_answer();
+	eg_cancel();
+	eg_glare();
+	eg_no_circuit();
+	eg_rel_wait_ack();
+	eg_late_offer();
+	eg_tone_before_release();
+	eg_ack_timeout();
+	eg_prack_timeout();
+	shutdown_calls(iwf);
+
+	gw_iwf_shutdown(iwf);
+	sip_ua_free(iwf->sip);
+	sgw_app_free(app);
+	return 0;
+}
