@@ -325,6 +325,10 @@ static void call_releasing_action(struct osmo_fsm_inst *fi, uint32_t event, void
 	struct sip_msg_opts o = { 0 };
 
 	switch (event) {
+	case GW_CALL_EV_SIP_FAILED:
+		/* the final response to our CANCEL (487) or one crossing it: the CDR's SIP status */
+		call->sip_status = ((const struct sip_event *)data)->code;
+		break;
 	case GW_CALL_EV_SIP_ANSWERED:
 		if (!gw_call_is_ingress(call) || call->isup)
 			break;
@@ -593,9 +597,9 @@ void gw_call_shutdown(struct gw_call *call, uint8_t cause)
 	call_release_isup(call, cause, ISUP_LOC_PUB_LOCAL);
 	if (call->sip) {
 		/* RFC 3398 7.2.4.1: cause 41 -> 503 (with Reason, RFC 3326) */
-		gw_sip_leg_release(call->sip, cause, 503);
 		if (!gw_call_is_ingress(call) && !gw_call_answered(call))
 			call->sip_status = 503;
+		gw_sip_leg_release(call->sip, cause, 503);
 	}
 	call_releasing(call);
 }
