@@ -33,16 +33,67 @@ const char *media_codec_name(enum media_codec codec)
 	return codec == MEDIA_CODEC_PCMA ? "PCMA" : "PCMU";
 }
 
-static int bridge_destructor(struct media_bridge *b)
+/* The bridge's resources (timers, tones, sockets and ortp sessions, pool ports); idempotent: run
+ * by the FSM's cleanup (child bridges) and again by the talloc destructor. */
+static void bridge_release(struct media_bridge *b)
 {
 	osmo_timer_del(&b->timeout_timer);
 	media_tone_stop_all(b);
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
 		media_leg_close(&b->legs[i]);
-	if (b->fi) {
+}
+
+void media_bridge_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	if (fi->priv)
+		bridge_release(fi->priv);
+}
+
+/* Bridges of media_bridge_alloc own their FSM instance (a talloc child of the bridge); child
+ * bridges are owned by it (the bridge is a talloc child of the instance). */
+static int bridge_destructor(struct media_bridge *b)
+{
+	bridge_release(b);
+	if (!b->child && b->fi) {
 		osmo_fsm_inst_free(b->fi);
 		b->fi = NULL;
 	}
+	return 0;
+}
+
+static void bridge_init(struct media_bridge *b, struct media_pool *pool, const char *name, enum media_leg calling)
+{
+	b->pool = pool;
+	b->calling = calling;
+	OSMO_STRLCPY_ARRAY(b->name, name ? name : "bridge");
+	osmo_timer_setup(&b->tone_timer, media_tone_tick, b);
+	osmo_timer_setup(&b->timeout_timer, media_timeout_cb, b);
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
+		b->legs[i].b = b;
+		b->legs[i].leg = i;
+		b->legs[i].ofd.fd = -1;
+		b->legs[i].rtcp_ofd.fd = -1;
+		b->legs[i].te_pt = -1;
+		b->legs[i].pt = 0;
+	}
+	talloc_set_destructor(b, bridge_destructor);
+	osmo_fsm_inst_update_id_f_sanitize(b->fi, '-', "%s", b->name);
+}
+
+/* The local ports of both legs: the PSTN leg on pstn_ip:pstn_port when given, else from the pool */
+static int bridge_open(struct media_bridge *b, const char *pstn_ip, uint16_t pstn_port)
+{
+	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
+		int rc = i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
+							  : media_leg_open(&b->legs[i]);
+		if (rc < 0) {
+			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
+			return rc;
+		}
+	}
+	media_pool_ctr_inc(b->pool, MEDIA_CTR_BRIDGES);
+	LOGP(DMEDIA, LOGL_INFO, "%s: bridge pstn port %u, sip port %u, calling on %s\n", b->name,
+	     b->legs[MEDIA_LEG_PSTN].local_port, b->legs[MEDIA_LEG_SIP].local_port, media_leg_name(b->calling));
 	return 0;
 }
 
@@ -62,36 +113,45 @@ struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx,
 	b = talloc_zero(ctx ? ctx : pool, struct media_bridge);
 	if (!b)
 		return NULL;
-	b->pool = pool;
-	b->calling = calling;
-	OSMO_STRLCPY_ARRAY(b->name, name ? name : "bridge");
-	osmo_timer_setup(&b->tone_timer, media_tone_tick, b);
-	osmo_timer_setup(&b->timeout_timer, media_timeout_cb, b);
-	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
-		b->legs[i].b = b;
-		b->legs[i].leg = i;
-		b->legs[i].ofd.fd = -1;
-		b->legs[i].rtcp_ofd.fd = -1;
-		b->legs[i].te_pt = -1;
-		b->legs[i].pt = 0;
-	}
-	talloc_set_destructor(b, bridge_destructor);
 	b->fi = osmo_fsm_inst_alloc(&media_bridge_fsm, b, b, LOGL_DEBUG, NULL);
-	if (!b->fi)
+	if (!b->fi) {
+		talloc_free(b);
+		return NULL;
+	}
+	bridge_init(b, pool, name, calling);
+	if (bridge_open(b, pstn_ip, pstn_port) < 0) {
+		talloc_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+struct media_bridge *media_bridge_alloc_child(struct osmo_fsm_inst *parent, uint32_t term_event,
+					      struct media_pool *pool, const char *name, enum media_leg calling,
+					      const char *pstn_ip, uint16_t pstn_port)
+{
+	struct osmo_fsm_inst *fi;
+	struct media_bridge *b;
+
+	if (calling >= _NUM_MEDIA_LEGS || !parent)
+		return NULL;
+	fi = osmo_fsm_inst_alloc_child(&media_bridge_fsm, parent, term_event);
+	if (!fi)
+		return NULL;
+	b = talloc_zero(fi, struct media_bridge);
+	if (!b)
 		goto fail;
-	osmo_fsm_inst_update_id_f_sanitize(b->fi, '-', "%s", b->name);
-	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
-		if ((i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
-						      : media_leg_open(&b->legs[i])) < 0) {
-			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
-			goto fail;
-		}
-	media_pool_ctr_inc(pool, MEDIA_CTR_BRIDGES);
-	LOGP(DMEDIA, LOGL_INFO, "%s: bridge pstn port %u, sip port %u, calling on %s\n", b->name,
-	     b->legs[MEDIA_LEG_PSTN].local_port, b->legs[MEDIA_LEG_SIP].local_port, media_leg_name(calling));
+	fi->priv = b;
+	b->fi = fi;
+	b->child = true;
+	bridge_init(b, pool, name, calling);
+	if (bridge_open(b, pstn_ip, pstn_port) < 0)
+		goto fail;
 	return b;
 fail:
-	talloc_free(b);
+	/* no bridge: the owner learns it from the NULL return, not from a term event */
+	osmo_fsm_inst_unlink_parent(fi, NULL);
+	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_ERROR, NULL);
 	return NULL;
 }
 
@@ -118,7 +178,15 @@ void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bo
 
 void media_bridge_free(struct media_bridge *b)
 {
-	talloc_free(b);
+	if (!b)
+		return;
+	if (!b->child) {
+		talloc_free(b);
+		return;
+	}
+	/* the cleanup closes the sockets now; the instance (and b) is freed from the dealloc ctx */
+	if (!b->fi->proc.terminating)
+		osmo_fsm_inst_term(b->fi, OSMO_FSM_TERM_REQUEST, NULL);
 }
 
 /* Remember the leg's current remote as replaced; forget the new one if it was replaced before */
@@ -229,8 +297,11 @@ int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
 
 	if (dir > MEDIA_DIR_STOPPED)
 		return -EINVAL;
-	if (b->fi->state == MEDIA_DIR_STOPPED)
-		return dir == MEDIA_DIR_STOPPED ? 0 : -EPERM;
+	/* refused here, without the FSM's error log: the caller is told by the return value */
+	if (!(media_bridge_fsm.states[b->fi->state].in_event_mask & (1 << ev[dir]))) {
+		LOGPFSML(b->fi, LOGL_INFO, "direction %s refused\n", media_dir_name(dir));
+		return -EPERM;
+	}
 	return osmo_fsm_inst_dispatch(b->fi, ev[dir], NULL);
 }
 
@@ -242,7 +313,6 @@ enum media_dir media_bridge_dir(const struct media_bridge *b)
 void media_bridge_stop(struct media_bridge *b)
 {
 	media_bridge_set_dir(b, MEDIA_DIR_STOPPED);
-	osmo_timer_del(&b->timeout_timer);
 }
 
 void media_bridge_get_stats(const struct media_bridge *b, struct media_bridge_stats *st)

@@ -1,6 +1,8 @@
 /* Direction state of a bridge (cut-through): OFF -> BACKWARD (ACM/CPG in-band, 18x with SDP)
- * -> BOTH (answer); any state -> STOPPED (release). Forward audio (calling -> called) flows only
- * in BOTH, so it never reaches the called side before answer. */
+ * -> BOTH (answer); BACKWARD -> OFF (an early stream ended); any state -> STOPPED (release).
+ * BOTH is not narrowed again. Forward audio (calling -> called) flows only in BOTH, so it never
+ * reaches the called side before answer. A direction change is an event (media_bridge_set_dir);
+ * one the state does not accept is refused (-EPERM). */
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/utils.h>
 #include "gw/debug.h"
@@ -21,35 +23,24 @@ static const struct value_string event_names[] = {
  * that calling-party audio from before the answer is never relayed after it, however late the
  * process gets to the event. Narrowing (release, port 0) needs no such step: queued packets are
  * then dropped under the new direction. */
-static void drain_before(struct osmo_fsm_inst *fi, uint32_t new_state)
+static void widen(struct osmo_fsm_inst *fi, enum media_dir new_dir)
 {
 	struct media_bridge *b = fi->priv;
 
-	if (new_state <= fi->state || fi->state == MEDIA_DIR_STOPPED)
-		return;
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++)
 		media_leg_drain(&b->legs[i]);
+	osmo_fsm_inst_state_chg(fi, new_dir, 0, 0);
 }
 
-static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+/* Off: nothing relayed (before ACM/18x, or an early stream ended by an SDP with port 0) */
+static void st_off(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	switch (event) {
 	case MEDIA_EV_SET_BACKWARD:
-		drain_before(fi, MEDIA_DIR_BACKWARD);
+		widen(fi, MEDIA_DIR_BACKWARD);
 		break;
 	case MEDIA_EV_SET_BOTH:
-		drain_before(fi, MEDIA_DIR_BOTH);
-		break;
-	}
-	switch (event) {
-	case MEDIA_EV_SET_OFF:
-		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_OFF, 0, 0);
-		break;
-	case MEDIA_EV_SET_BACKWARD:
-		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_BACKWARD, 0, 0);
-		break;
-	case MEDIA_EV_SET_BOTH:
-		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_BOTH, 0, 0);
+		widen(fi, MEDIA_DIR_BOTH);	/* answer without early media */
 		break;
 	case MEDIA_EV_STOP:
 		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_STOPPED, 0, 0);
@@ -57,22 +48,68 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-static void st_stopped_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
+/* Backward: called -> calling only (RFC 3398 8.1.1 early media, Q.764 2.1.4.6 in-band info) */
+static void st_backward(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	media_tone_stop_all(fi->priv);
+	switch (event) {
+	case MEDIA_EV_SET_OFF:
+		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_OFF, 0, 0);
+		break;
+	case MEDIA_EV_SET_BOTH:
+		widen(fi, MEDIA_DIR_BOTH);
+		break;
+	case MEDIA_EV_STOP:
+		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_STOPPED, 0, 0);
+		break;
+	}
 }
 
-#define ACTIVE_EVENTS (S(MEDIA_EV_SET_OFF) | S(MEDIA_EV_SET_BACKWARD) | S(MEDIA_EV_SET_BOTH) | S(MEDIA_EV_STOP))
-#define ACTIVE_OUT (S(MEDIA_DIR_OFF) | S(MEDIA_DIR_BACKWARD) | S(MEDIA_DIR_BOTH) | S(MEDIA_DIR_STOPPED))
+/* Both: two-way after the answer; only the release ends it */
+static void st_both(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	if (event == MEDIA_EV_STOP)
+		osmo_fsm_inst_state_chg(fi, MEDIA_DIR_STOPPED, 0, 0);
+}
+
+/* Stopped: released; nothing relayed, no tones, no media timeout (sockets stay until the free) */
+static void st_stopped_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
+{
+	struct media_bridge *b = fi->priv;
+
+	media_tone_stop_all(b);
+	osmo_timer_del(&b->timeout_timer);
+}
+
+static void st_stopped(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	/* STOP again: nothing to do */
+}
 
 static const struct osmo_fsm_state states[] = {
-	[MEDIA_DIR_OFF] = { .name = "OFF", .in_event_mask = ACTIVE_EVENTS, .out_state_mask = ACTIVE_OUT,
-			    .action = st_active },
-	[MEDIA_DIR_BACKWARD] = { .name = "BACKWARD", .in_event_mask = ACTIVE_EVENTS, .out_state_mask = ACTIVE_OUT,
-				 .action = st_active },
-	[MEDIA_DIR_BOTH] = { .name = "BOTH", .in_event_mask = ACTIVE_EVENTS, .out_state_mask = ACTIVE_OUT,
-			     .action = st_active },
-	[MEDIA_DIR_STOPPED] = { .name = "STOPPED", .onenter = st_stopped_onenter },
+	[MEDIA_DIR_OFF] = {
+		.name = "OFF",
+		.in_event_mask = S(MEDIA_EV_SET_OFF) | S(MEDIA_EV_SET_BACKWARD) | S(MEDIA_EV_SET_BOTH) | S(MEDIA_EV_STOP),
+		.out_state_mask = S(MEDIA_DIR_BACKWARD) | S(MEDIA_DIR_BOTH) | S(MEDIA_DIR_STOPPED),
+		.action = st_off,
+	},
+	[MEDIA_DIR_BACKWARD] = {
+		.name = "BACKWARD",
+		.in_event_mask = S(MEDIA_EV_SET_OFF) | S(MEDIA_EV_SET_BACKWARD) | S(MEDIA_EV_SET_BOTH) | S(MEDIA_EV_STOP),
+		.out_state_mask = S(MEDIA_DIR_OFF) | S(MEDIA_DIR_BOTH) | S(MEDIA_DIR_STOPPED),
+		.action = st_backward,
+	},
+	[MEDIA_DIR_BOTH] = {
+		.name = "BOTH",
+		.in_event_mask = S(MEDIA_EV_SET_BOTH) | S(MEDIA_EV_STOP),
+		.out_state_mask = S(MEDIA_DIR_STOPPED),
+		.action = st_both,
+	},
+	[MEDIA_DIR_STOPPED] = {
+		.name = "STOPPED",
+		.in_event_mask = S(MEDIA_EV_STOP),
+		.onenter = st_stopped_onenter,
+		.action = st_stopped,
+	},
 };
 
 struct osmo_fsm media_bridge_fsm = {
@@ -80,6 +117,7 @@ struct osmo_fsm media_bridge_fsm = {
 	.states = states,
 	.num_states = ARRAY_SIZE(states),
 	.event_names = event_names,
+	.cleanup = media_bridge_fsm_cleanup,
 	.log_subsys = DMEDIA,
 };
 

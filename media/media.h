@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include "tones/tones.h"
 
+struct osmo_fsm_inst;
+
 enum media_leg {
 	MEDIA_LEG_PSTN,		/* the circuit's bearer endpoint (media gateway port of the CIC) */
 	MEDIA_LEG_SIP,		/* the SIP side, from SDP */
@@ -63,9 +65,20 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
  * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
 struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
 					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
+/* As media_bridge_alloc_pstn (pstn_ip NULL: the PSTN leg from the pool), as a child FSM of parent
+ * (osmo_fsm_inst_alloc_child): the bridge is a talloc child of its FSM instance and is released
+ * (sockets, ortp sessions, timers) when the instance ends: when the parent terminates
+ * (OSMO_FSM_TERM_PARENT, no event), or on media_bridge_free() (term_event to the parent, data
+ * NULL). The memory goes with the instance, i.e. later with osmo_fsm_set_dealloc_ctx(). NULL
+ * when no port can be bound (then no term event). The parent must not touch the bridge once its
+ * own termination has begun (children end before the parent's cleanup). */
+struct media_bridge *media_bridge_alloc_child(struct osmo_fsm_inst *parent, uint32_t term_event,
+					      struct media_pool *pool, const char *name, enum media_leg calling,
+					      const char *pstn_ip, uint16_t pstn_port);
 /* The call moved to another circuit (automatic repeat attempt): the PSTN leg to a new local
  * endpoint (port 0: from the pool); remote and formats are kept (set the new bearer after). */
 int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t port);
+/* Free a bridge of media_bridge_alloc*; a child bridge's FSM terminates (term event to its parent). */
 void media_bridge_free(struct media_bridge *b);
 
 /* Remote endpoint and payload formats of a leg. ip NULL or port 0: no remote (nothing is sent

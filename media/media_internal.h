@@ -110,7 +110,8 @@ struct media_bridge {
 	struct media_pool *pool;
 	char name[64];
 	enum media_leg calling;
-	struct osmo_fsm_inst *fi;
+	struct osmo_fsm_inst *fi;	/* owns the bridge when child (media_bridge_alloc_child) */
+	bool child;
 	struct media_leg_state legs[_NUM_MEDIA_LEGS];
 
 	struct osmo_timer_list tone_timer;
@@ -155,6 +156,8 @@ enum media_bridge_fsm_event {
 	MEDIA_EV_SET_BOTH,
 	MEDIA_EV_STOP,
 };
+/* bridge.c: the FSM's cleanup releases the bridge's sockets and timers */
+void media_bridge_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause);
 /* may audio received on leg `from` be relayed to the other leg now? */
 bool media_dir_allows(const struct media_bridge *b, enum media_leg from);
 
