@@ -66,6 +66,7 @@ enum gw_call_event {
 	/* children ending (their parent_term_event) */
 	GW_CALL_EV_ISUP_LEG_GONE,
 	GW_CALL_EV_SIP_LEG_GONE,
+	GW_CALL_EV_MEDIA_GONE,
 };
 
 struct gw_call {
@@ -78,7 +79,7 @@ struct gw_call {
 	/* children; each pointer is cleared by its leg's term event */
 	struct gw_isup_leg *isup;
 	struct gw_sip_leg *sip;
-	struct media_bridge *mb;	/* NULL without a media port range */
+	struct media_bridge *mb;	/* child FSM; NULL without a media port range */
 
 	/* ISUP side */
 	uint16_t cic;

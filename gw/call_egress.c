@@ -226,24 +226,15 @@ static void out_proceeding_event(struct gw_call *call, uint32_t event, void *dat
 	case GW_CALL_EV_ISUP_REL:
 		out_isup_released(call, *(uint8_t *)data, tone);
 		break;
-	case GW_CALL_EV_SIP_CANCEL:
-	case GW_CALL_EV_SIP_TIMEOUT:
-		call_sip_released(call, event, data);
-		break;
-	case GW_CALL_EV_SIP_PRACK:
-	case GW_CALL_EV_SIP_ACK:
-		call_late_offer_answer(call, data);
-		break;
 	case GW_CALL_EV_SIP_INFO:
 		call_sip_info(call, data);
 		break;
-	case GW_CALL_EV_ISUP_LEG_GONE:
-	case GW_CALL_EV_SIP_LEG_GONE:
-	case GW_CALL_EV_RELEASE_REQ:
-		call_common_event(call, event, data);
-		break;
 	default:
-		break;	/* mid-call ISUP before the answer */
+		/* CANCEL, timeouts, PRACK/ACK; children gone, release request; mid-call ISUP before
+		 * the answer: nothing */
+		if (!call_uas_early_event(call, event, data))
+			call_common_event(call, event, data);
+		break;
 	}
 }
 

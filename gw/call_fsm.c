@@ -104,6 +104,9 @@ void call_common_event(struct gw_call *call, uint32_t event, void *data)
 	case GW_CALL_EV_SIP_LEG_GONE:
 		call_sip_leg_gone(call);
 		break;
+	case GW_CALL_EV_MEDIA_GONE:
+		call->mb = NULL;	/* freed for another call on the same circuit ('media pstn-local') */
+		break;
 	case GW_CALL_EV_RELEASE_REQ:
 		call_release_both(call, *(uint8_t *)data);
 		break;
@@ -197,6 +200,22 @@ void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_ev
 	call_release_isup_by(call, cause, "sip");
 }
 
+bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data)
+{
+	switch (event) {
+	case GW_CALL_EV_SIP_CANCEL:
+	case GW_CALL_EV_SIP_TIMEOUT:
+		call_sip_released(call, event, data);
+		return true;
+	case GW_CALL_EV_SIP_PRACK:
+	case GW_CALL_EV_SIP_ACK:
+		call_late_offer_answer(call, data);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The ISUP side released the answered call: BYE with its cause (RFC 3398 7.4 / 8.4) */
 static void call_answered_isup_rel(struct gw_call *call, uint8_t cause)
 {
@@ -255,13 +274,11 @@ void call_answered_event(struct gw_call *call, uint32_t event, void *data)
 	case GW_CALL_EV_MEDIA_TIMEOUT:
 		call_media_timeout(call, *(enum media_leg *)data);
 		break;
-	case GW_CALL_EV_ISUP_LEG_GONE:
-	case GW_CALL_EV_SIP_LEG_GONE:
-	case GW_CALL_EV_RELEASE_REQ:
+	default:
+		/* children gone, release request; backward messages, 18x/200 retransmissions after
+		 * the answer: nothing to do */
 		call_common_event(call, event, data);
 		break;
-	default:
-		break;	/* backward messages, 18x/200 retransmissions after the answer: nothing to do */
 	}
 }
 
@@ -304,16 +321,9 @@ static void call_tone_action(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		gw_sip_leg_cancel(call->sip, &o);
 		call_releasing(call);
 		break;
-	case GW_CALL_EV_SIP_CANCEL:
-	case GW_CALL_EV_SIP_TIMEOUT:
-		call_sip_released(call, event, data);
-		break;
-	case GW_CALL_EV_SIP_PRACK:
-	case GW_CALL_EV_SIP_ACK:
-		call_late_offer_answer(call, data);
-		break;
 	default:
-		call_common_event(call, event, data);
+		if (!call_uas_early_event(call, event, data))
+			call_common_event(call, event, data);
 		break;
 	}
 }
@@ -335,13 +345,10 @@ static void call_releasing_action(struct osmo_fsm_inst *fi, uint32_t event, void
 		gw_opts_reason(&o, call->rel_cause ? call->rel_cause : Q850_NORMAL_CLEARING, ISUP_LOC_PUB_LOCAL);
 		gw_sip_leg_bye(call->sip, &o);
 		break;
-	case GW_CALL_EV_ISUP_LEG_GONE:
-	case GW_CALL_EV_SIP_LEG_GONE:
-	case GW_CALL_EV_RELEASE_REQ:
+	default:
+		/* children gone, release request; whatever a leg still reports while it ends */
 		call_common_event(call, event, data);
 		break;
-	default:
-		break;	/* whatever a leg still reports while it ends */
 	}
 }
 
@@ -353,14 +360,19 @@ int call_releasing_timeout(struct gw_call *call)
 	return 1;	/* terminate: the children go with the call */
 }
 
-static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+/* Before the children end: the CDR and the counters still read the media bridge */
+static void call_fsm_pre_term(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct gw_call *call = fi->priv;
 	LOGPFSML(fi, LOGL_INFO, "call ended: cause %u (%s side), SIP status %d\n", call->rel_cause,
 		 call->rel_side ? call->rel_side : "-", call->sip_status);
 	gw_cdr_write(&call->iwf->cdr, call);
 	gw_call_media_ctrs(call);
-	call_media_free(call);
+}
+
+static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct gw_call *call = fi->priv;
 	if (!gw_call_answered(call))
 		gw_call_ctr_inc(call, GW_CTR_CALLS_FAILED);
 	llist_del(&call->list);
@@ -380,6 +392,25 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		     S(GW_CALL_EV_ISUP_CPG) | S(GW_CALL_EV_ISUP_ANM))
 #define ANSWERED_OUT (S(GW_CALL_ST_ANSWERED) | S(GW_CALL_ST_SUSPENDED) | S(GW_CALL_ST_RELEASING))
 #define FAILED_OUT (S(GW_CALL_ST_TONE_BEFORE_REL) | S(GW_CALL_ST_RELEASING))
+
+/* The states both directions share: the answered call, the tone before a release, the end */
+#define CALL_SHARED_STATES \
+	[GW_CALL_ST_ANSWERED] = { \
+		.name = "Answered", .action = call_answered_action, \
+		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT, \
+	}, \
+	[GW_CALL_ST_SUSPENDED] = { \
+		.name = "Suspended", .action = call_suspended_action, \
+		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT, \
+	}, \
+	[GW_CALL_ST_TONE_BEFORE_REL] = { \
+		.name = "Tone_before_release", .action = call_tone_action, \
+		.in_event_mask = TONE_EVENTS, .out_state_mask = S(GW_CALL_ST_RELEASING), \
+	}, \
+	[GW_CALL_ST_RELEASING] = { \
+		.name = "Releasing", .action = call_releasing_action, \
+		.in_event_mask = CALL_ALL_EVENTS, \
+	},
 
 /* ingress: Trying / Early / Early_media get the SIP UAC's responses */
 #define IN_PROCEEDING_EVENTS (CALL_COMMON_EVENTS | ISUP_IGNORED | S(GW_CALL_EV_ISUP_REL) | \
@@ -415,22 +446,7 @@ static const struct osmo_fsm_state call_in_states[] = {
 		/* not on ingress: the gateway is the UAC */
 		.name = "Waiting_for_ACK",
 	},
-	[GW_CALL_ST_ANSWERED] = {
-		.name = "Answered", .action = call_answered_action,
-		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT,
-	},
-	[GW_CALL_ST_SUSPENDED] = {
-		.name = "Suspended", .action = call_suspended_action,
-		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT,
-	},
-	[GW_CALL_ST_TONE_BEFORE_REL] = {
-		.name = "Tone_before_release", .action = call_tone_action,
-		.in_event_mask = TONE_EVENTS, .out_state_mask = S(GW_CALL_ST_RELEASING),
-	},
-	[GW_CALL_ST_RELEASING] = {
-		.name = "Releasing", .action = call_releasing_action,
-		.in_event_mask = CALL_ALL_EVENTS,
-	},
+	CALL_SHARED_STATES
 };
 
 /* egress: Trying / Early / Early_media get the ISUP backward messages */
@@ -467,22 +483,7 @@ static const struct osmo_fsm_state call_out_states[] = {
 		.name = "Waiting_for_ACK", .action = out_waiting_for_ack_action,
 		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT,
 	},
-	[GW_CALL_ST_ANSWERED] = {
-		.name = "Answered", .action = call_answered_action,
-		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT,
-	},
-	[GW_CALL_ST_SUSPENDED] = {
-		.name = "Suspended", .action = call_suspended_action,
-		.in_event_mask = CALL_ANSWERED_EVENTS, .out_state_mask = ANSWERED_OUT,
-	},
-	[GW_CALL_ST_TONE_BEFORE_REL] = {
-		.name = "Tone_before_release", .action = call_tone_action,
-		.in_event_mask = TONE_EVENTS, .out_state_mask = S(GW_CALL_ST_RELEASING),
-	},
-	[GW_CALL_ST_RELEASING] = {
-		.name = "Releasing", .action = call_releasing_action,
-		.in_event_mask = CALL_ALL_EVENTS,
-	},
+	CALL_SHARED_STATES
 };
 
 static const struct value_string call_event_names[] = {
@@ -511,6 +512,7 @@ static const struct value_string call_event_names[] = {
 	{ GW_CALL_EV_MEDIA_TIMEOUT, "MEDIA_TIMEOUT" },
 	{ GW_CALL_EV_ISUP_LEG_GONE, "ISUP_LEG_GONE" },
 	{ GW_CALL_EV_SIP_LEG_GONE, "SIP_LEG_GONE" },
+	{ GW_CALL_EV_MEDIA_GONE, "MEDIA_GONE" },
 	{ 0, NULL }
 };
 
@@ -520,6 +522,7 @@ struct osmo_fsm gw_call_in_fsm = {
 	.num_states = ARRAY_SIZE(call_in_states),
 	.event_names = call_event_names,
 	.timer_cb = in_timer_cb,
+	.pre_term = call_fsm_pre_term,
 	.cleanup = call_fsm_cleanup,
 	.log_subsys = DGW,
 };
@@ -530,6 +533,7 @@ struct osmo_fsm gw_call_out_fsm = {
 	.num_states = ARRAY_SIZE(call_out_states),
 	.event_names = call_event_names,
 	.timer_cb = out_timer_cb,
+	.pre_term = call_fsm_pre_term,
 	.cleanup = call_fsm_cleanup,
 	.log_subsys = DGW,
 };

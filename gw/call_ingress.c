@@ -248,11 +248,7 @@ void in_collecting_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		call_note_release(call, *(uint8_t *)data, "isup");
 		call_releasing(call);
 		break;
-	case GW_CALL_EV_ISUP_SUS:
-	case GW_CALL_EV_ISUP_RES:
-	case GW_CALL_EV_ISUP_MIDCALL:
-		break;
-	default:
+	default:	/* children gone, release request; mid-call ISUP: nothing */
 		call_common_event(call, event, data);
 		break;
 	}
@@ -281,13 +277,11 @@ static void in_proceeding_event(struct gw_call *call, uint32_t event, void *data
 	case GW_CALL_EV_ISUP_REL:
 		in_isup_released(call, *(uint8_t *)data);
 		break;
-	case GW_CALL_EV_ISUP_LEG_GONE:
-	case GW_CALL_EV_SIP_LEG_GONE:
-	case GW_CALL_EV_RELEASE_REQ:
+	default:
+		/* children gone, release request; SAM after the number went out, mid-call ISUP
+		 * before the answer: nothing */
 		call_common_event(call, event, data);
 		break;
-	default:
-		break;	/* SAM after the number went out, mid-call ISUP before the answer */
 	}
 }
 

@@ -42,7 +42,7 @@ static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 	llist_for_each_entry(other, &call->iwf->calls, list)
 		if (other != call && other->mb && !other->isup && other->cic == call->cic
 		    && !strcmp(other->group, call->group))
-			call_media_free(other);
+			media_bridge_free(other->mb);	/* its MEDIA_GONE clears other->mb */
 	*ip = pl->ip;
 	return port;
 }
@@ -58,7 +58,9 @@ void call_media_alloc(struct gw_call *call, enum media_leg calling)
 		return;
 	snprintf(name, sizeof(name), "call%u", call->id);
 	pstn_port = call_pstn_local(call, &pstn_ip);
-	call->mb = media_bridge_alloc_pstn(call->iwf->media_pool, call, name, calling, pstn_ip, pstn_port);
+	/* a child FSM: it ends with the call (or tells it MEDIA_GONE when freed before) */
+	call->mb = media_bridge_alloc_child(call->fi, GW_CALL_EV_MEDIA_GONE, call->iwf->media_pool, name, calling,
+					    pstn_ip, pstn_port);
 	if (!call->mb) {
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
@@ -67,15 +69,6 @@ void call_media_alloc(struct gw_call *call, enum media_leg calling)
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
 	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
-}
-
-/* The call ends: its RTP counts to the IWF's counters, the bridge freed */
-void call_media_free(struct gw_call *call)
-{
-	if (!call->mb)
-		return;
-	media_bridge_free(call->mb);
-	call->mb = NULL;
 }
 
 /* Automatic repeat attempt (Q.764 2.10.1.1, e.g. dual seizure): the call moved to another circuit;

@@ -32,7 +32,8 @@ void call_release_isup_by(struct gw_call *call, uint8_t cause, const char *side)
 void call_releasing(struct gw_call *call);
 /* The release the gateway decides (operator, media timeout, shutdown): both legs */
 void call_release_both(struct gw_call *call, uint8_t cause);
-/* Events every state of both directions takes the same way: children gone, release request */
+/* Events every state of both directions takes the same way: children gone, release request;
+ * any other event is ignored */
 void call_common_event(struct gw_call *call, uint32_t event, void *data);
 /* Mid-call ISUP toward SIP (answered call): INFO (SIP-T) or SUS/RES as re-INVITE (RFC 3398 9) */
 void call_midcall_to_sip(struct gw_call *call, const struct isup_msg *msg);
@@ -40,6 +41,9 @@ void call_midcall_to_sip(struct gw_call *call, const struct isup_msg *msg);
 void call_sip_info(struct gw_call *call, const struct sip_event *ev);
 /* BYE / CANCEL / SIP timeout: the ISUP side released with the mapped cause */
 void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_event *ev);
+/* The UAS before its final response (egress early states, Tone_before_release): CANCEL and
+ * SIP timeouts release, PRACK / ACK may carry the late offer's answer; false: not one of those */
+bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data);
 /* The answered call's shared action (Waiting_for_ACK, Answered) */
 void call_answered_event(struct gw_call *call, uint32_t event, void *data);
 /* Tone_before_release of either direction: the release announced by the tone */
@@ -47,7 +51,8 @@ void call_tone_done(struct gw_call *call);
 /* Releasing, X2 expired: the call ends (returns 1 for the timer_cb) */
 int call_releasing_timeout(struct gw_call *call);
 
-#define CALL_COMMON_EVENTS (S(GW_CALL_EV_ISUP_LEG_GONE) | S(GW_CALL_EV_SIP_LEG_GONE) | S(GW_CALL_EV_RELEASE_REQ))
+#define CALL_COMMON_EVENTS (S(GW_CALL_EV_ISUP_LEG_GONE) | S(GW_CALL_EV_SIP_LEG_GONE) | S(GW_CALL_EV_MEDIA_GONE) | \
+			    S(GW_CALL_EV_RELEASE_REQ))
 /* what an answered call handles, in both directions */
 #define CALL_ANSWERED_EVENTS (CALL_COMMON_EVENTS | S(GW_CALL_EV_ISUP_SUS) | S(GW_CALL_EV_ISUP_RES) | \
 	S(GW_CALL_EV_ISUP_MIDCALL) | S(GW_CALL_EV_ISUP_REL) | S(GW_CALL_EV_SIP_BYE) | S(GW_CALL_EV_SIP_INFO) | \
@@ -76,7 +81,6 @@ void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t locatio
 
 /* ---- call_media.c ---- */
 void call_media_alloc(struct gw_call *call, enum media_leg calling);
-void call_media_free(struct gw_call *call);
 void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp);
 void call_media_dir(struct gw_call *call, enum media_dir dir);
 void call_media_suspend(struct gw_call *call, bool suspended);

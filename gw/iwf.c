@@ -58,6 +58,9 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* E.182: the tone for the cause of a failed call, as early media, before the release */
 	{ .T = -3, .default_val = 0, .unit = OSMO_TDEF_S,
 	  .desc = "Tone before release: how long it plays (0: off; a trunk's tones-before-release overrides)" },
+	/* shutdown (SIGTERM): REL answered by RLC, BYE/CANCEL/503 by their responses */
+	{ .T = -4, .default_val = 2000, .unit = OSMO_TDEF_MS,
+	  .desc = "Shutdown: longest wait for the releases of the calls to be answered" },
 	{}
 };
 
