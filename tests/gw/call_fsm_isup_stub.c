@@ -212,6 +212,7 @@ struct isup_call *stub_isup_last(void)
 struct isup_call *stub_isup_rx_iam(const char *group, uint16_t cic, struct isup_msg *iam)
 {
 	struct isup_call *ic = call_new(group, cic, false);
+	stub_media_flush();
 	iam->cic = cic;
 	stub_print_isup("isup RX ", iam);
 	ops->setup_ind(ic, iam, ops_app);
@@ -221,6 +222,7 @@ struct isup_call *stub_isup_rx_iam(const char *group, uint16_t cic, struct isup_
 void stub_isup_rx(struct isup_call *ic, struct isup_msg *msg)
 {
 	msg->cic = ic->cic;
+	stub_media_flush();
 	stub_print_isup("isup RX ", msg);
 	if (ic->gone) {
 		printf("(not delivered: the call is released)\n");
@@ -231,6 +233,7 @@ void stub_isup_rx(struct isup_call *ic, struct isup_msg *msg)
 
 void stub_isup_rx_release(struct isup_call *ic, uint8_t cause)
 {
+	stub_media_flush();
 	printf("isup RX release cic=%u cause=%u\n", ic->cic, cause);
 	if (ic->gone) {
 		printf("(not delivered: the call is released)\n");
@@ -245,6 +248,7 @@ void stub_isup_rx_release(struct isup_call *ic, uint8_t cause)
 void stub_isup_move(struct isup_call *ic, uint16_t new_cic)
 {
 	uint16_t old = ic->cic;
+	stub_media_flush();
 	printf("isup dual seizure: cic=%u -> cic=%u (repeat attempt)\n", old, new_cic);
 	ic->cic = new_cic;
 	if (ops->cic_changed_ind)

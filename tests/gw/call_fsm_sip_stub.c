@@ -343,6 +343,7 @@ const struct sip_sdp *__wrap_sip_dialog_remote_sdp(struct sip_dialog *dlg)
 
 static void print_rx(const struct sip_dialog *dlg, const char *what, const struct sip_body *body, int q850)
 {
+	stub_media_flush();
 	printf("sip RX %s", what);
 	if (body && body->has_sdp)
 		print_sdp(&body->sdp);
@@ -525,6 +526,27 @@ void stub_sip_rx_info(struct sip_dialog *dlg, const struct sip_body *body)
 	emit(dlg, &ev);
 }
 
+/* the final response to our re-INVITE / INFO; 481 or 408 ends the dialog (RFC 3261 12.2.1.2):
+ * BYE from the UA when confirmed, else at once (as sip_dialog_rx_response) */
+void stub_sip_rx_response(struct sip_dialog *dlg, const char *method, int code)
+{
+	struct sip_event ev = { .type = SIP_EV_RESPONSE, .method = method, .code = code };
+	char what[48];
+	snprintf(what, sizeof(what), "%d (%s)", code, method);
+	print_rx(dlg, what, NULL, 0);
+	if (!deliverable(dlg))
+		return;
+	emit(dlg, &ev);
+	if ((code != 481 && code != 408) || dlg->terminated)
+		return;
+	if (dlg->st == DLG_CONFIRMED) {
+		printf("sip TX BYE (%d to an in-dialog request) reason=Q.850;cause=%d\n", code, code == 408 ? 102 : 41);
+		dlg->st = DLG_TERMINATING;
+	} else {
+		terminate(dlg);
+	}
+}
+
 /* as the UA: Timer B/F end the dialog; without an ACK for our 2xx it sends BYE itself
  * (RFC 3261 13.3.1.4), without a PRACK for our reliable 18x it answers 504 (RFC 3262 3) */
 void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
@@ -532,6 +554,7 @@ void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .timeout = kind };
 	static const char *const method[] = { [SIP_TO_TIMER_B] = "INVITE", [SIP_TO_TIMER_F] = "BYE",
 					      [SIP_TO_PRACK] = "PRACK", [SIP_TO_ACK] = "ACK" };
+	stub_media_flush();
 	printf("sip timeout %s\n", sip_timeout_name(kind));
 	if (!deliverable(dlg))
 		return;

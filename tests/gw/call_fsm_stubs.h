@@ -15,9 +15,6 @@ struct isup_call;
 struct sip_dialog;
 struct gw_iwf;
 
-/* the test configuration's 'media rtp-range 127.0.0.1 47000 47199' */
-#define STUB_POOL_FIRST 47000
-#define STUB_POOL_LAST 47199
 
 /* ---- set-up, time -------------------------------------------------------------------- */
 
@@ -26,6 +23,8 @@ void stub_time_init(void);
 /* Let 'ms' milliseconds pass in 1 ms steps, firing the timers and running the select loop's
  * deferred frees after each step */
 void stub_advance(unsigned int ms);
+/* The 'media rtp-range' of the configuration (its ports are printed as 'pool') */
+void stub_set_pool(uint16_t first, uint16_t last);
 /* The IWF the test drives (after gw_iwf_start: its ISUP and SIP callbacks were caught) */
 void stub_set_iwf(struct gw_iwf *iwf);
 
@@ -67,6 +66,8 @@ void stub_sip_rx_bye(struct sip_dialog *dlg, int q850_cause, const struct sip_bo
 void stub_sip_rx_bye_ok(struct sip_dialog *dlg);
 void stub_sip_rx_info(struct sip_dialog *dlg, const struct sip_body *body);
 void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind);
+/* The final response to our re-INVITE / INFO (481 / 408 end the dialog: the UA's BYE) */
+void stub_sip_rx_response(struct sip_dialog *dlg, const char *method, int code);
 
 /* ---- checks ---------------------------------------------------------------------------- */
 
@@ -82,5 +83,7 @@ unsigned int stub_sip_flow_end(void);
 
 /* "ACM cic=1 bci=16 14 obci=01": the message name, CIC and every parameter as on the wire */
 void stub_print_isup(const char *prefix, const struct isup_msg *msg);
+/* Print the media lines of the last step (before the next event goes into the IWF) */
+void stub_media_flush(void);
 /* The port is one of the media rtp-range pool's (printed as 'pool': which one depends on frees) */
 bool stub_port_in_pool(uint16_t port);
