@@ -16,6 +16,8 @@
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
+#include "media/media.h"
+#include "tones/tones.h"
 #include "gw/testcall.h"
 
 #define SIPT_GW_VTY_PORT 4260
@@ -79,6 +81,8 @@ int main(int argc, char **argv)
 
 	app = sgw_app_init("sipt-gw", PACKAGE_VERSION);
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);	/* FSM instances are freed after the select loop's round */
+	media_set_log_cat(DMEDIA);
+	tones_set_log_cat(DTONES);
 	iwf = gw_iwf_build(app->ctx);
 	isup = iwf->isup;
 	sip = iwf->sip;

@@ -1,27 +1,12 @@
-/* Bridge life cycle and configuration: two legs on pool ports, remote endpoints and payload
- * formats, direction (via the FSM), statistics. */
+/* Bridge life cycle (standalone or as a child FSM), local endpoints, statistics. Remote endpoints:
+ * remote.c; direction: bridge_fsm.c. */
 #include <string.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
-
-static const struct value_string dir_names[] = {
-	{ MEDIA_DIR_OFF, "off" },
-	{ MEDIA_DIR_BACKWARD, "backward" },
-	{ MEDIA_DIR_BOTH, "both" },
-	{ MEDIA_DIR_STOPPED, "stopped" },
-	{ 0, NULL }
-};
-
-const char *media_dir_name(enum media_dir dir)
-{
-	return get_value_string(dir_names, dir);
-}
 
 const char *media_leg_name(enum media_leg leg)
 {
@@ -84,8 +69,8 @@ static void bridge_init(struct media_bridge *b, struct media_pool *pool, const c
 static int bridge_open(struct media_bridge *b, const char *pstn_ip, uint16_t pstn_port)
 {
 	for (int i = 0; i < _NUM_MEDIA_LEGS; i++) {
-		int rc = i == MEDIA_LEG_PSTN && pstn_port ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port)
-							  : media_leg_open(&b->legs[i]);
+		bool fixed = i == MEDIA_LEG_PSTN && pstn_ip && pstn_port;
+		int rc = fixed ? media_leg_open_fixed(&b->legs[i], pstn_ip, pstn_port) : media_leg_open(&b->legs[i]);
 		if (rc < 0) {
 			LOGP(DMEDIA, LOGL_ERROR, "%s: no RTP port for the %s leg\n", b->name, media_leg_name(i));
 			return rc;
@@ -189,83 +174,6 @@ void media_bridge_free(struct media_bridge *b)
 		osmo_fsm_inst_term(b->fi, OSMO_FSM_TERM_REQUEST, NULL);
 }
 
-/* Remember the leg's current remote as replaced; forget the new one if it was replaced before */
-static void note_replaced(struct media_leg_state *l, const char *new_ip, uint16_t new_port)
-{
-	for (unsigned int i = 0; i < l->num_replaced; i++)
-		if (new_ip && l->replaced[i].port == new_port && !strcmp(l->replaced[i].ip, new_ip))
-			l->replaced[i].port = 0;
-	if (!l->has_remote || (new_ip && l->remote_port == new_port && !strcmp(l->remote_ip, new_ip)))
-		return;
-	OSMO_STRLCPY_ARRAY(l->replaced[l->next_replaced].ip, l->remote_ip);
-	l->replaced[l->next_replaced].port = l->remote_port;
-	l->next_replaced = (l->next_replaced + 1) % ARRAY_SIZE(l->replaced);
-	if (l->num_replaced < ARRAY_SIZE(l->replaced))
-		l->num_replaced++;
-}
-
-bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-	char ip[INET_ADDRSTRLEN];
-
-	if ((!l->num_replaced && !l->only_remote) || len < (socklen_t)sizeof(*sin) || sin->sin_family != AF_INET)
-		return false;
-	if (!inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)))
-		return false;
-	if (l->only_remote)
-		return !l->has_remote || l->remote_port != ntohs(sin->sin_port) || strcmp(l->remote_ip, ip);
-	for (unsigned int i = 0; i < l->num_replaced; i++)
-		if (l->replaced[i].port && l->replaced[i].port == ntohs(sin->sin_port) && !strcmp(l->replaced[i].ip, ip))
-			return true;
-	return false;
-}
-
-void media_bridge_only_remote(struct media_bridge *b, enum media_leg leg, bool on)
-{
-	if (leg < _NUM_MEDIA_LEGS)
-		b->legs[leg].only_remote = on;
-}
-
-int media_bridge_set_remote(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port)
-{
-	struct media_leg_state *l;
-
-	if (leg >= _NUM_MEDIA_LEGS)
-		return -EINVAL;
-	l = &b->legs[leg];
-	note_replaced(l, ip && *ip && port ? ip : NULL, port);
-	if (!ip || !*ip || !port) {
-		/* no remote (SDP port 0): stop sending to the old address at once */
-		l->has_remote = false;
-		l->remote_port = 0;
-		l->remote_ip[0] = 0;
-		LOGP(DMEDIA, LOGL_INFO, "%s: %s leg: no remote\n", b->name, media_leg_name(leg));
-		return 0;
-	}
-	if (l->has_remote && !strcmp(l->remote_ip, ip) && l->remote_port == port)
-		return 0;
-	OSMO_STRLCPY_ARRAY(l->remote_ip, ip);
-	l->remote_port = port;
-	l->has_remote = true;
-	LOGP(DMEDIA, LOGL_INFO, "%s: %s leg: remote %s:%u\n", b->name, media_leg_name(leg), ip, port);
-	return media_leg_apply_remote(l);
-}
-
-int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char *ip, uint16_t port,
-			 enum media_codec codec, uint8_t pt, int te_pt)
-{
-	struct media_leg_state *l;
-
-	if (leg >= _NUM_MEDIA_LEGS || pt > 127 || te_pt > 127)
-		return -EINVAL;
-	l = &b->legs[leg];
-	l->codec = codec;
-	l->pt = pt;
-	l->te_pt = te_pt < 0 ? -1 : te_pt;
-	return media_bridge_set_remote(b, leg, ip, port);
-}
-
 uint16_t media_bridge_local_port(const struct media_bridge *b, enum media_leg leg)
 {
 	return leg < _NUM_MEDIA_LEGS ? b->legs[leg].local_port : 0;
@@ -284,35 +192,6 @@ const char *media_bridge_leg_local_ip(const struct media_bridge *b, enum media_l
 const char *media_bridge_name(const struct media_bridge *b)
 {
 	return b->name;
-}
-
-int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
-{
-	static const uint32_t ev[] = {
-		[MEDIA_DIR_OFF] = MEDIA_EV_SET_OFF,
-		[MEDIA_DIR_BACKWARD] = MEDIA_EV_SET_BACKWARD,
-		[MEDIA_DIR_BOTH] = MEDIA_EV_SET_BOTH,
-		[MEDIA_DIR_STOPPED] = MEDIA_EV_STOP,
-	};
-
-	if (dir > MEDIA_DIR_STOPPED)
-		return -EINVAL;
-	/* refused here, without the FSM's error log: the caller is told by the return value */
-	if (!(media_bridge_fsm.states[b->fi->state].in_event_mask & (1 << ev[dir]))) {
-		LOGPFSML(b->fi, LOGL_INFO, "direction %s refused\n", media_dir_name(dir));
-		return -EPERM;
-	}
-	return osmo_fsm_inst_dispatch(b->fi, ev[dir], NULL);
-}
-
-enum media_dir media_bridge_dir(const struct media_bridge *b)
-{
-	return b->fi->state;
-}
-
-void media_bridge_stop(struct media_bridge *b)
-{
-	media_bridge_set_dir(b, MEDIA_DIR_STOPPED);
 }
 
 void media_bridge_get_stats(const struct media_bridge *b, struct media_bridge_stats *st)

@@ -3,12 +3,25 @@
  * BOTH is not narrowed again. Forward audio (calling -> called) flows only in BOTH, so it never
  * reaches the called side before answer. A direction change is an event (media_bridge_set_dir);
  * one the state does not accept is refused (-EPERM). */
+#include <errno.h>
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/utils.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define S(x) (1 << (x))
+
+static const struct value_string dir_names[] = {
+	{ MEDIA_DIR_OFF, "off" },
+	{ MEDIA_DIR_BACKWARD, "backward" },
+	{ MEDIA_DIR_BOTH, "both" },
+	{ MEDIA_DIR_STOPPED, "stopped" },
+	{ 0, NULL }
+};
+
+const char *media_dir_name(enum media_dir dir)
+{
+	return get_value_string(dir_names, dir);
+}
 
 static const struct value_string event_names[] = {
 	{ MEDIA_EV_SET_OFF, "SET_OFF" },
@@ -48,7 +61,8 @@ static void st_off(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-/* Backward: called -> calling only (RFC 3398 8.1.1 early media, Q.764 2.1.4.6 in-band info) */
+/* Backward: called -> calling only (early media from SIP, RFC 3398 8.1.1; in-band information
+ * announced by ACM/CPG) */
 static void st_backward(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	switch (event) {
@@ -118,8 +132,16 @@ struct osmo_fsm media_bridge_fsm = {
 	.num_states = ARRAY_SIZE(states),
 	.event_names = event_names,
 	.cleanup = media_bridge_fsm_cleanup,
-	.log_subsys = DMEDIA,
+	.log_subsys = DLGLOBAL,	/* media_set_log_cat() */
 };
+
+int media_log_cat = DLGLOBAL;
+
+void media_set_log_cat(int cat)
+{
+	media_log_cat = cat;
+	media_bridge_fsm.log_subsys = cat;
+}
 
 static __attribute__((constructor)) void media_bridge_fsm_register(void)
 {
@@ -136,4 +158,33 @@ bool media_dir_allows(const struct media_bridge *b, enum media_leg from)
 	default:
 		return false;
 	}
+}
+
+int media_bridge_set_dir(struct media_bridge *b, enum media_dir dir)
+{
+	static const uint32_t ev[] = {
+		[MEDIA_DIR_OFF] = MEDIA_EV_SET_OFF,
+		[MEDIA_DIR_BACKWARD] = MEDIA_EV_SET_BACKWARD,
+		[MEDIA_DIR_BOTH] = MEDIA_EV_SET_BOTH,
+		[MEDIA_DIR_STOPPED] = MEDIA_EV_STOP,
+	};
+
+	if (dir > MEDIA_DIR_STOPPED)
+		return -EINVAL;
+	/* refused here, without the FSM's error log: the caller is told by the return value */
+	if (!(media_bridge_fsm.states[b->fi->state].in_event_mask & S(ev[dir]))) {
+		LOGPFSML(b->fi, LOGL_INFO, "direction %s refused\n", media_dir_name(dir));
+		return -EPERM;
+	}
+	return osmo_fsm_inst_dispatch(b->fi, ev[dir], NULL);
+}
+
+enum media_dir media_bridge_dir(const struct media_bridge *b)
+{
+	return b->fi->state;
+}
+
+void media_bridge_stop(struct media_bridge *b)
+{
+	media_bridge_set_dir(b, MEDIA_DIR_STOPPED);
 }

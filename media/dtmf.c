@@ -6,11 +6,12 @@
 #include <string.h>
 #include <spandsp.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define DTMF_ON_MS 100
 #define DTMF_OFF_MS 40
+#define RFC4733_EVENT_LEN 4		/* RFC 4733 2.3: event, E/R/volume, duration */
+#define RFC4733_EVENT_DTMF_LAST 15	/* RFC 4733 3.2: DTMF events 0-15 */
 
 static const char dtmf_digits[] = "0123456789*#ABCD";	/* RFC 4733 3.2 event codes 0-15 */
 
@@ -26,7 +27,7 @@ void media_dtmf_event(struct media_leg_state *to, uint32_t ts, const uint8_t *pa
 {
 	char digit;
 
-	if (len < 4 || payload[0] > 15)
+	if (len < RFC4733_EVENT_LEN || payload[0] > RFC4733_EVENT_DTMF_LAST)
 		return;			/* not a DTMF event (RFC 4733 3.2) */
 	if (to->dtmf.ev_seen && to->dtmf.ev_ts == ts)
 		return;			/* a later packet of the event already playing or played */
@@ -46,21 +47,21 @@ void media_dtmf_event(struct media_leg_state *to, uint32_t ts, const uint8_t *pa
 	media_tone_tick(to->b);		/* first frame now */
 }
 
-bool media_dtmf_frame(struct media_leg_state *l, uint8_t frame[160])
+bool media_dtmf_frame(struct media_leg_state *l, uint8_t frame[TONE_FRAME_SAMPLES])
 {
-	int16_t amp[160];
+	int16_t amp[TONE_FRAME_SAMPLES];
 	int n;
 
 	if (!l->dtmf.tx)
 		return false;
-	n = dtmf_tx(l->dtmf.tx, amp, 160);
+	n = dtmf_tx(l->dtmf.tx, amp, TONE_FRAME_SAMPLES);
 	if (n <= 0) {
 		media_dtmf_stop(l);
 		return false;
 	}
-	if (n < 160)
-		memset(amp + n, 0, (160 - n) * sizeof(int16_t));
-	for (int i = 0; i < 160; i++)
+	if (n < TONE_FRAME_SAMPLES)
+		memset(amp + n, 0, (TONE_FRAME_SAMPLES - n) * sizeof(int16_t));
+	for (int i = 0; i < TONE_FRAME_SAMPLES; i++)
 		frame[i] = l->codec == MEDIA_CODEC_PCMA ? linear_to_alaw(amp[i]) : linear_to_ulaw(amp[i]);
 	return true;
 }

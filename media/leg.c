@@ -9,20 +9,25 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/utils.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define SAMPLES_PER_MS 8
-#define FRAME_SAMPLES 160
+#define FRAME_MS 20		/* G.711 packetisation: the shortest gap between two sources */
+#define REBASE_MAX_MS 60000	/* longest gap carried into the timestamps of a new source */
 
-#define RX_BURST 64	/* packets per socket callback; select() comes back for the rest */
+#define RX_BURST 64		/* packets per socket callback; select() comes back for the rest */
+#define DRAIN_MAX (16 * RX_BURST)	/* bound of a drain before a change of direction */
+#define RX_BUF 2048		/* a datagram (RTP over Ethernet fits in 1500) */
+#define RTCP_BUF 1500
+#define RX_SOCKET_BUFFER 1000000	/* SO_RCVBUF: bursts while the process is busy elsewhere */
+#define BIND_ATTEMPTS 16	/* pool pairs tried: a port may be taken by another process */
 
 /* Read the socket directly (see rtp_parse.c for why not through ortp's receive path): every
  * RTP packet with a payload goes to the relay as it arrives. */
 static unsigned int leg_read(struct media_leg_state *l, unsigned int max)
 {
 	struct osmo_fd *ofd = &l->ofd;
-	uint8_t buf[2048];
+	uint8_t buf[RX_BUF];
 	unsigned int i;
 
 	if (ofd->fd < 0)
@@ -60,14 +65,14 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
  * direction it arrived in (bounded: a stalled process may find a long backlog). */
 void media_leg_drain(struct media_leg_state *l)
 {
-	leg_read(l, 16 * RX_BURST);
+	leg_read(l, DRAIN_MAX);
 }
 
 /* RTCP port: read and discarded, so that a peer's reports do not pile up in the socket */
 static int leg_rtcp_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct media_leg_state *l = ofd->data;
-	uint8_t buf[1500];
+	uint8_t buf[RTCP_BUF];
 
 	if (!(what & OSMO_FD_READ))
 		return 0;
@@ -138,7 +143,7 @@ static RtpSession *new_session(void)
 	rtp_session_set_profile(s, &av_profile);
 	rtp_session_enable_rtcp(s, FALSE);
 	/* the socket is read by leg_fd_cb, not by ortp: no jitter buffer or receive queue involved */
-	rtp_session_set_rtp_socket_recv_buffer_size(s, 1000000);
+	rtp_session_set_rtp_socket_recv_buffer_size(s, RX_SOCKET_BUFFER);
 	/* RFC 3550 5.1: random initial sequence number (the SSRC is random already) */
 	rtp_session_set_seq_number(s, (uint16_t)random());
 	return s;
@@ -181,8 +186,7 @@ int media_leg_open(struct media_leg_state *l)
 {
 	struct media_pool *pool = l->b->pool;
 
-	/* try a few pairs: a port may be taken by another process */
-	for (unsigned int attempt = 0; attempt < 16; attempt++) {
+	for (unsigned int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
 		uint16_t port;
 		if (media_pool_get_pair(pool, &port) < 0)
 			break;
@@ -250,10 +254,10 @@ static uint32_t rebase_ts(struct media_leg_state *l, const struct timespec *now)
 	if (!l->tx_started)
 		return (uint32_t)random();
 	ms = media_ms_since(&l->last_tx, now);
-	if (ms < 20)
-		ms = 20;
-	if (ms > 60000)
-		ms = 60000;
+	if (ms < FRAME_MS)
+		ms = FRAME_MS;
+	if (ms > REBASE_MAX_MS)
+		ms = REBASE_MAX_MS;
 	return l->last_tx_ts + (uint32_t)(ms * SAMPLES_PER_MS);
 }
 

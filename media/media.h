@@ -26,6 +26,10 @@ enum media_codec {
 	MEDIA_CODEC_PCMA,
 };
 
+/* Logging category of the library (default DLGLOBAL), also the media_bridge FSM's log_subsys; set
+ * by the application at init, before the first bridge. */
+void media_set_log_cat(int cat);
+
 /* ---- port pool ---------------------------------------------------------------------------- */
 struct media_pool;
 
@@ -65,13 +69,14 @@ struct media_bridge *media_bridge_alloc(struct media_pool *pool, void *ctx, cons
  * the circuit's own port (e.g. base + step * CIC), RTCP on port + 1. NULL when it cannot be bound. */
 struct media_bridge *media_bridge_alloc_pstn(struct media_pool *pool, void *ctx, const char *name,
 					     enum media_leg calling, const char *pstn_ip, uint16_t pstn_port);
-/* As media_bridge_alloc_pstn (pstn_ip NULL: the PSTN leg from the pool), as a child FSM of parent
- * (osmo_fsm_inst_alloc_child): the bridge is a talloc child of its FSM instance and is released
- * (sockets, ortp sessions, timers) when the instance ends: when the parent terminates
- * (OSMO_FSM_TERM_PARENT, no event), or on media_bridge_free() (term_event to the parent, data
- * NULL). The memory goes with the instance, i.e. later with osmo_fsm_set_dealloc_ctx(). NULL
- * when no port can be bound (then no term event). The parent must not touch the bridge once its
- * own termination has begun (children end before the parent's cleanup). */
+/* As media_bridge_alloc_pstn (pstn_ip NULL or pstn_port 0: the PSTN leg from the pool), as a
+ * child FSM of parent (osmo_fsm_inst_alloc_child): the bridge is a talloc child of its FSM
+ * instance and is released (sockets, ortp sessions, timers) when the instance ends: when the
+ * parent terminates (OSMO_FSM_TERM_PARENT, no event), or on media_bridge_free() (term_event to
+ * the parent, data NULL). The memory goes with the instance, i.e. later with
+ * osmo_fsm_set_dealloc_ctx(). NULL when no port can be bound (then no term event). The parent
+ * must not touch the bridge once its own termination has begun (children end before the
+ * parent's cleanup). */
 struct media_bridge *media_bridge_alloc_child(struct osmo_fsm_inst *parent, uint32_t term_event,
 					      struct media_pool *pool, const char *name, enum media_leg calling,
 					      const char *pstn_ip, uint16_t pstn_port);

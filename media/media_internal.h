@@ -8,6 +8,15 @@
 #include <osmocom/core/rate_ctr.h>
 #include "media/media.h"
 
+/* the application's logging categories (media_set_log_cat, tones_set_log_cat) */
+extern int media_log_cat;
+#define DMEDIA media_log_cat
+#define DTONES tones_log_cat()
+
+#define RTP_PT_MAX 127		/* RFC 3550 5.1: 7-bit payload type */
+#define RTP_VERSION 2
+#define RTP_HDR_LEN 12		/* RFC 3550 5.1: fixed header, without CSRCs */
+
 enum media_pool_ctr {
 	MEDIA_CTR_BRIDGES,
 	MEDIA_CTR_PORT_FAIL,
@@ -168,7 +177,7 @@ void media_tone_stop_all(struct media_bridge *b);
 /* dtmf.c: an RFC 4733 event payload received for leg `to` (in-band toward it) */
 void media_dtmf_event(struct media_leg_state *to, uint32_t ts, const uint8_t *payload, size_t len);
 /* one frame of the digit playing toward the leg; false when it has ended (generator freed) */
-bool media_dtmf_frame(struct media_leg_state *l, uint8_t frame[160]);
+bool media_dtmf_frame(struct media_leg_state *l, uint8_t frame[TONE_FRAME_SAMPLES]);
 void media_dtmf_stop(struct media_leg_state *l);
 
 /* timeout.c */

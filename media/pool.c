@@ -6,7 +6,6 @@
 #include <osmocom/core/stats.h>
 #include <osmocom/core/logging.h>
 #include <ortp/ortp.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 static const struct rate_ctr_desc pool_ctr_desc[] = {

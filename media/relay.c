@@ -3,7 +3,6 @@
 #include <string.h>
 #include <spandsp.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define MAX_PAYLOAD 1500

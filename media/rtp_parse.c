@@ -4,6 +4,8 @@
  * restarted stream whose sequence number or timestamp went back, with or without a new SSRC;
  * packets older than the last delivered; anything beyond its queue cap). */
 #include <errno.h>
+#include <osmocom/core/bit16gen.h>
+#include <osmocom/core/bit32gen.h>
 #include "media/media_internal.h"
 
 int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p)
@@ -11,15 +13,15 @@ int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p)
 	size_t hlen;
 	unsigned int pad = 0;
 
-	if (n < 12 || (buf[0] >> 6) != 2)
+	if (n < RTP_HDR_LEN || (buf[0] >> 6) != RTP_VERSION)
 		return -EINVAL;
-	hlen = 12 + 4 * (buf[0] & 0x0f);		/* CSRC list */
+	hlen = RTP_HDR_LEN + 4 * (buf[0] & 0x0f);		/* CSRC list */
 	if (n < hlen)
 		return -EINVAL;
 	if (buf[0] & 0x10) {				/* X: 16-bit profile, 16-bit length in words */
 		if (n < hlen + 4)
 			return -EINVAL;
-		hlen += 4 + 4 * (((size_t)buf[hlen + 2] << 8) | buf[hlen + 3]);
+		hlen += 4 + 4 * (size_t)osmo_load16be(buf + hlen + 2);
 		if (n < hlen)
 			return -EINVAL;
 	}
@@ -30,9 +32,9 @@ int media_rtp_parse(const uint8_t *buf, size_t n, struct media_rtp_pkt *p)
 	}
 	p->pt = buf[1] & 0x7f;
 	p->marker = buf[1] & 0x80;
-	p->seq = ((uint16_t)buf[2] << 8) | buf[3];
-	p->ts = ((uint32_t)buf[4] << 24) | ((uint32_t)buf[5] << 16) | ((uint32_t)buf[6] << 8) | buf[7];
-	p->ssrc = ((uint32_t)buf[8] << 24) | ((uint32_t)buf[9] << 16) | ((uint32_t)buf[10] << 8) | buf[11];
+	p->seq = osmo_load16be(buf + 2);
+	p->ts = osmo_load32be(buf + 4);
+	p->ssrc = osmo_load32be(buf + 8);
 	p->payload = buf + hlen;
 	p->len = n - hlen - pad;
 	return 0;

@@ -1,6 +1,5 @@
 /* Media timeout: a leg with a remote endpoint that has sent nothing for timeout_ms. */
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 static void arm(struct media_bridge *b, const struct timespec *now)

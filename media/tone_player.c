@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <errno.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
 #include "media/media_internal.h"
 
 #define FRAME_MS 20

@@ -1,5 +1,6 @@
 /* E.182 application of tones: which tone for which outcome, and its name. */
 #include "tones/tones.h"
+#include "isup/q850.h"
 
 static const char *const names[_NUM_TONES] = {
 	[TONE_NONE] = "none", [TONE_DIAL] = "dial", [TONE_RINGING] = "ringing", [TONE_BUSY] = "busy",
@@ -25,14 +26,14 @@ const char *tone_e182_phrase(enum tone_id tone)
 enum tone_id tone_for_cause(int cause)
 {
 	switch (cause) {
-	case 17:			/* user busy */
+	case Q850_USER_BUSY:
 		return TONE_BUSY;
-	case 34:			/* no circuit/channel available */
-	case 38:			/* network out of order */
-	case 41:			/* temporary failure */
-	case 42:			/* switching equipment congestion */
-	case 44:			/* requested circuit/channel not available */
-	case 47:			/* resource unavailable, unspecified */
+	case Q850_NO_CIRCUIT_AVAILABLE:
+	case Q850_NETWORK_OUT_OF_ORDER:
+	case Q850_TEMPORARY_FAILURE:
+	case Q850_SWITCHING_EQUIP_CONGESTION:
+	case Q850_REQUESTED_CCT_UNAVAILABLE:
+	case Q850_RESOURCE_UNAVAILABLE:
 		return TONE_CONGESTION;
 	default:			/* unallocated number, number changed, out of order, ... */
 		return TONE_SIT;

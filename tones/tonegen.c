@@ -6,8 +6,19 @@
 #define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
 #include <spandsp.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
-#include "tones/tones.h"
+#include "tones/tones_internal.h"
+
+static int log_cat = DLGLOBAL;
+
+void tones_set_log_cat(int cat)
+{
+	log_cat = cat;
+}
+
+int tones_log_cat(void)
+{
+	return log_cat;
+}
 
 /* levels per frequency, dBm0 (E.180 sending levels are in the -10..-20 range) */
 #define LEVEL_SINGLE	-13

@@ -4,6 +4,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Logging category of the library (default DLGLOBAL), set by the application at init; media/
+ * logs the tones it plays in it too. */
+void tones_set_log_cat(int cat);
+int tones_log_cat(void);
+
 enum tone_id {
 	TONE_NONE,
 	TONE_DIAL,

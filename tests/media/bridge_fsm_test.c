@@ -13,10 +13,12 @@
 #include <osmocom/core/linuxlist.h>
 #include "media/media.h"
 #include "media/media_internal.h"
+#include "tests/media/test_log.h"
 
 #define S(x) (1 << (x))
 #define POOL_FIRST 47000
 #define POOL_LAST 47199
+#define FIXED_PSTN_PORT 47300	/* outside the pool */
 #define TIMEOUT_MS 1		/* media timeout of the free-from-callback case */
 
 /* ---- a parent FSM standing in for the call ----------------------------------------------- */
@@ -79,8 +81,8 @@ static void select_pass(void)
 
 static void show(const char *what, struct media_bridge *b)
 {
-	printf("  %s: dir %s, tone toward pstn %s, toward sip %s\n", what, media_dir_name(media_bridge_dir(b)),
-	       tone_name(media_bridge_tone(b, MEDIA_LEG_PSTN)), tone_name(media_bridge_tone(b, MEDIA_LEG_SIP)));
+	printf("  %s: dir %s (state %s), tone toward pstn %s, toward sip %s\n", what,
+	       media_dir_name(media_bridge_dir(b)), osmo_fsm_inst_state_name(b->fi), tone_name(media_bridge_tone(b, MEDIA_LEG_PSTN)), tone_name(media_bridge_tone(b, MEDIA_LEG_SIP)));
 }
 
 static void set_dir(struct media_bridge *b, enum media_dir dir)
@@ -96,6 +98,19 @@ static struct osmo_fsm_inst *parent_alloc(const char *id)
 {
 	media_gone_seen = 0;
 	return osmo_fsm_inst_alloc(&parent_fsm, ctx, NULL, LOGL_DEBUG, id);
+}
+
+static struct media_bridge *child_alloc(struct osmo_fsm_inst *parent, enum media_leg calling, const char *pstn_ip,
+					uint16_t pstn_port)
+{
+	return media_bridge_alloc_child(parent, PARENT_EV_MEDIA_GONE, pool, parent->id, calling, pstn_ip, pstn_port);
+}
+
+/* what the parent saw and what is left; parent NULL once it is gone */
+static void census(const char *when, struct osmo_fsm_inst *parent)
+{
+	printf("  %s: MEDIA_GONE seen %u, children %d, bridges %u, ports used %u\n", when, media_gone_seen,
+	       parent ? (int)llist_count(&parent->proc.children) : -1, bridges_alive(), ports_used());
 }
 
 /* ---- direction FSM -------------------------------------------------------------------------- */
@@ -166,14 +181,12 @@ static void test_child_parent_term(void)
 	struct media_bridge *b;
 
 	printf("%s\n", __func__);
-	b = media_bridge_alloc_child(parent, PARENT_EV_MEDIA_GONE, pool, "call1", MEDIA_LEG_PSTN, NULL, 0);
-	printf("  child allocated: %s, children of the parent: %u, bridges %u, ports used %u\n",
-	       b ? "yes" : "no", llist_count(&parent->proc.children), bridges_alive(), ports_used());
+	b = child_alloc(parent, MEDIA_LEG_PSTN, NULL, 0);
+	census(b ? "child allocated" : "no child", parent);
 	set_dir(b, MEDIA_DIR_BACKWARD);
 	media_bridge_play_tone(b, MEDIA_LEG_PSTN, NULL, TONE_RINGING);
 	osmo_fsm_inst_term(parent, OSMO_FSM_TERM_REQUEST, NULL);
-	printf("  after the parent's term: MEDIA_GONE seen %u, bridges %u, ports used %u\n", media_gone_seen,
-	       bridges_alive(), ports_used());
+	census("after the parent's term", NULL);
 	select_pass();
 }
 
@@ -183,11 +196,11 @@ static void test_child_free(void)
 	struct media_bridge *b;
 
 	printf("%s\n", __func__);
-	b = media_bridge_alloc_child(parent, PARENT_EV_MEDIA_GONE, pool, "call2", MEDIA_LEG_SIP, NULL, 0);
+	b = child_alloc(parent, MEDIA_LEG_SIP, "127.0.0.1", FIXED_PSTN_PORT);	/* 'media pstn-local' */
+	census("child with its pstn leg outside the pool", parent);
 	set_dir(b, MEDIA_DIR_BOTH);
 	media_bridge_free(b);
-	printf("  after media_bridge_free: MEDIA_GONE seen %u, children %u, bridges %u, ports used %u\n",
-	       media_gone_seen, llist_count(&parent->proc.children), bridges_alive(), ports_used());
+	census("after media_bridge_free", parent);
 	select_pass();
 	osmo_fsm_inst_term(parent, OSMO_FSM_TERM_REGULAR, NULL);
 	select_pass();
@@ -209,14 +222,14 @@ static void test_child_free_in_callback(void)
 	struct media_bridge *b;
 
 	printf("%s\n", __func__);
-	b = media_bridge_alloc_child(parent, PARENT_EV_MEDIA_GONE, pool, "call3", MEDIA_LEG_PSTN, NULL, 0);
+	b = child_alloc(parent, MEDIA_LEG_PSTN, NULL, 0);
 	media_bridge_set_leg(b, MEDIA_LEG_PSTN, "127.0.0.1", 9, MEDIA_CODEC_PCMA, 8, -1);
 	set_dir(b, MEDIA_DIR_BOTH);
 	timeout_fired = false;
 	media_bridge_set_timeout(b, TIMEOUT_MS, timeout_free_cb, NULL);
 	while (!timeout_fired)
 		osmo_select_main_ctx(0);
-	printf("  MEDIA_GONE seen %u, bridges %u, ports used %u\n", media_gone_seen, bridges_alive(), ports_used());
+	census("after the callback", parent);
 	osmo_fsm_inst_term(parent, OSMO_FSM_TERM_REGULAR, NULL);
 	select_pass();
 }
@@ -228,28 +241,16 @@ static void test_child_no_port(void)
 	struct media_bridge *b;
 
 	printf("%s\n", __func__);
-	b = media_bridge_alloc_child(parent, PARENT_EV_MEDIA_GONE, pool, "call4", MEDIA_LEG_PSTN, "192.0.2.1", 4000);
-	printf("  child on a foreign address: %s, MEDIA_GONE seen %u, children %u, bridges %u, ports used %u\n",
-	       b ? "allocated" : "NULL", media_gone_seen, llist_count(&parent->proc.children), bridges_alive(),
-	       ports_used());
+	b = child_alloc(parent, MEDIA_LEG_PSTN, "192.0.2.1", 4000);
+	census(b ? "child on a foreign address allocated" : "child on a foreign address: NULL", parent);
 	osmo_fsm_inst_term(parent, OSMO_FSM_TERM_REGULAR, NULL);
 	select_pass();
 }
 
-static const struct log_info_cat test_log_cats[] = {
-	{ .name = "DMEDIA", .description = "media bridges", .enabled = 1, .loglevel = LOGL_NOTICE },
-};
-
-static const struct log_info test_log_info = {
-	.cat = test_log_cats,
-	.num_cat = ARRAY_SIZE(test_log_cats),
-};
-
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "bridge_fsm_test");
-	osmo_init_logging2(ctx, &test_log_info);
-	log_set_print_category(osmo_stderr_target, 1);
+	media_test_log_init(ctx);
 	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
 	osmo_fsm_set_dealloc_ctx(OTC_SELECT);
 	OSMO_ASSERT(osmo_fsm_register(&parent_fsm) == 0);

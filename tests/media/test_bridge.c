@@ -16,11 +16,11 @@
 #include <osmocom/core/utils.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
-#include "gw/debug.h"
 #include "media/media.h"
 #include "media/media_internal.h"
 #include "tests/media/probe.h"
 #include "tests/media/analyze.h"
+#include "tests/media/test_log.h"
 
 static void *ctx;
 static struct media_pool *pool;
@@ -657,8 +657,7 @@ int main(int argc, char **argv)
 	unsigned int base = 20000 + (getpid() % 400) * 100;
 
 	ctx = talloc_named_const(NULL, 0, "test_bridge");
-	osmo_init_logging2(ctx, &sgw_log_info);
-	log_set_print_category(osmo_stderr_target, 1);
+	media_test_log_init(ctx);
 	srandom(getpid());
 	pool = media_pool_alloc(ctx, "127.0.0.1", base, base + 999);
 	OSMO_ASSERT(pool);

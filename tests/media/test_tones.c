@@ -7,7 +7,7 @@
 #include <talloc.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
-#include "gw/debug.h"
+#include "tests/media/test_log.h"
 #include "tones/tones.h"
 #include "tests/media/analyze.h"
 
@@ -61,7 +61,7 @@ int main(void)
 	int16_t amp[TONE_FRAME_SAMPLES];
 	unsigned int nplans = 0;
 
-	osmo_init_logging2(ctx, &sgw_log_info);
+	media_test_log_init(ctx);
 	for (; plans[nplans]; nplans++)
 		for (enum tone_id t = TONE_DIAL; t < _NUM_TONES; t++)
 			check_tone(ctx, plans[nplans], t);
