@@ -1,6 +1,7 @@
-/* One call through the gateway: an osmo_fsm following RFC 3398 7.2 (states Idle, Trying,
- * Not alerting, Alerting, Waiting for ACK, Connected, Releasing; plus Collecting digits for
- * overlap -> en-bloc on ingress), between an ISUP call (isup_call.h) and a SIP dialog (sip.h). */
+/* One call through the gateway: a parent osmo_fsm between an ISUP leg (gw/isup_leg.h, over
+ * isup_call.h) and a SIP leg (gw/sip_leg.h, over the SIP dialog), with the media bridge. The
+ * direction is the FSM type: gw_call_in (ISUP -> SIP, RFC 3398 8) and gw_call_out (SIP -> ISUP,
+ * RFC 3398 7) share struct gw_call and the state names (design.md, "FSM tree of one call"). */
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
@@ -18,69 +19,92 @@ struct isup_call;
 struct sip_dialog;
 struct sip_event;
 struct media_bridge;
+struct gw_isup_leg;
+struct gw_sip_leg;
 
+/* RFC 3398 7/8, Q.1912.5 clause 6/7 */
 enum gw_call_state {
 	GW_CALL_ST_IDLE,
-	GW_CALL_ST_COLLECTING,		/* ingress overlap: waiting for SAMs (inter-digit timer) */
-	GW_CALL_ST_TRYING,		/* IAM / INVITE sent, nothing back yet */
-	GW_CALL_ST_NOT_ALERTING,	/* early ACM / 183 */
-	GW_CALL_ST_ALERTING,		/* ACM subscriber free / CPG alerting / 180 */
-	GW_CALL_ST_WAITING_FOR_ACK,	/* egress: 200 sent, ACK awaited */
-	GW_CALL_ST_CONNECTED,
-	GW_CALL_ST_RELEASING,		/* one leg released, waiting for the other to be gone */
-	GW_CALL_ST_TONE_BEFORE_REL,	/* failed call: E.182 tone as early media, then the release */
+	GW_CALL_ST_COLLECTING,		/* ingress overlap: SAMs awaited (gw X1) */
+	GW_CALL_ST_TRYING,		/* INVITE / IAM sent, no 18x / ACM yet */
+	GW_CALL_ST_EARLY,		/* ACM/CPG <-> 18x without early media */
+	GW_CALL_ST_EARLY_MEDIA,		/* 18x with SDP / ACM in-band: backward media */
+	GW_CALL_ST_WAITING_FOR_ACK,	/* egress: ANM -> 200 sent, ACK awaited */
+	GW_CALL_ST_ANSWERED,
+	GW_CALL_ST_SUSPENDED,		/* SUS (network) received (Q.764 2.6) */
+	GW_CALL_ST_TONE_BEFORE_REL,	/* failed call: E.182 tone to the caller, then the release (gw X3) */
+	GW_CALL_ST_RELEASING,		/* a leg released, waiting for the children to be gone (gw X2) */
 };
 
 enum gw_call_event {
-	GW_CALL_EV_ISUP_SETUP,		/* data: const struct isup_msg * (IAM) */
-	GW_CALL_EV_ISUP_MSG,		/* data: const struct isup_msg * (ACM, CPG, ANM, CON, SAM, SUS, ...) */
-	GW_CALL_EV_ISUP_RELEASED,	/* data: uint8_t * cause */
-	GW_CALL_EV_SIP_INVITE,		/* data: const struct sip_event * */
-	GW_CALL_EV_SIP_EVENT,		/* data: const struct sip_event * (anything else) */
+	/* from the ISUP leg; data: const struct isup_msg * */
+	GW_CALL_EV_ISUP_IAM,
+	GW_CALL_EV_ISUP_SAM,
+	GW_CALL_EV_ISUP_ACM,
+	GW_CALL_EV_ISUP_CPG,
+	GW_CALL_EV_ISUP_ANM,		/* ANM or CON */
+	GW_CALL_EV_ISUP_SUS,
+	GW_CALL_EV_ISUP_RES,
+	GW_CALL_EV_ISUP_MIDCALL,	/* anything else (INF, USR, FAC, APM, ...) */
+	GW_CALL_EV_ISUP_REL,		/* data: uint8_t * cause (REL received, timer expiry, reset, ...) */
+	/* from the SIP leg; data: const struct sip_event * */
+	GW_CALL_EV_SIP_INVITE,
+	GW_CALL_EV_SIP_PROVISIONAL,
+	GW_CALL_EV_SIP_ANSWERED,
+	GW_CALL_EV_SIP_FAILED,
+	GW_CALL_EV_SIP_ACK,
+	GW_CALL_EV_SIP_PRACK,
+	GW_CALL_EV_SIP_CANCEL,
+	GW_CALL_EV_SIP_BYE,
+	GW_CALL_EV_SIP_INFO,
+	GW_CALL_EV_SIP_REINVITE,
+	GW_CALL_EV_SIP_TIMEOUT,
+	GW_CALL_EV_SIP_OTHER,		/* responses to our in-dialog requests */
+	/* from the gateway */
 	GW_CALL_EV_RELEASE_REQ,		/* data: uint8_t * cause (operator / shutdown) */
 	GW_CALL_EV_MEDIA_TIMEOUT,	/* data: enum media_leg * (the leg without RTP) */
+	/* children ending (their parent_term_event) */
+	GW_CALL_EV_ISUP_LEG_GONE,
+	GW_CALL_EV_SIP_LEG_GONE,
+	GW_CALL_EV_MEDIA_GONE,
 };
-
-enum gw_call_dir { GW_CALL_INGRESS, GW_CALL_EGRESS };	/* ISUP->SIP / SIP->ISUP */
 
 struct gw_call {
 	struct llist_head list;		/* iwf->calls */
 	struct hlist_node hnode;	/* iwf->calls_by_id */
 	struct gw_iwf *iwf;
-	struct osmo_fsm_inst *fi;
+	struct osmo_fsm_inst *fi;	/* gw_call_in_fsm or gw_call_out_fsm */
 	uint32_t id;
-	enum gw_call_dir dir;
 
-	/* ISUP leg */
-	struct isup_call *isup;		/* NULL once released */
+	/* children; each pointer is cleared by its leg's term event */
+	struct gw_isup_leg *isup;
+	struct gw_sip_leg *sip;
+	struct media_bridge *mb;	/* child FSM; NULL without a media port range */
+
+	/* ISUP side */
 	uint16_t cic;
 	uint32_t dpc;
 	char group[64];
 	struct isup_msg iam;		/* ingress: received IAM (SAM digits folded in) */
-	bool acm_sent, acm_received, answered;
 
-	/* SIP leg */
-	struct sip_dialog *dlg;		/* NULL once terminated */
+	/* SIP side */
 	char trunk[64];
 	char call_id[128];
 	struct gw_sip_identity sip_id;
-	bool has_remote_sdp;
 
-	/* media */
-	struct media_bridge *mb;	/* NULL without a media port range */
-	bool early_media;		/* in-band early media runs (SIP 18x SDP, or PSTN in-band toward SIP) */
-	bool late_offer;		/* egress INVITE without SDP: our offer goes out, answer in PRACK/ACK */
-	uint8_t tone_cause, tone_loc;	/* Tone_before_release: the release that follows */
+	/* Tone_before_release: the release that follows the tone */
+	uint8_t tone_cause, tone_loc;
 	int tone_status;
 
-	/* bookkeeping */
+	/* bookkeeping (CDR) */
 	struct timespec t_setup, t_acm, t_alert, t_answer, t_release;	/* CLOCK_REALTIME; 0: not yet */
 	uint8_t rel_cause;
 	int sip_status;
 	const char *rel_side;		/* "isup", "sip", "gw" */
 };
 
-extern struct osmo_fsm gw_call_fsm;
+extern struct osmo_fsm gw_call_in_fsm;
+extern struct osmo_fsm gw_call_out_fsm;
 
 /* Note the time of an event once (the first time only) */
 static inline void gw_call_stamp(struct timespec *t)
@@ -89,12 +113,25 @@ static inline void gw_call_stamp(struct timespec *t)
 		clock_gettime(CLOCK_REALTIME, t);
 }
 
-struct gw_call *gw_call_alloc(struct gw_iwf *iwf, enum gw_call_dir dir);
+static inline bool gw_call_is_ingress(const struct gw_call *call)
+{
+	return call->fi->fsm == &gw_call_in_fsm;
+}
+
+/* Ingress: an IAM on circuit ic; the call takes the ISUP call (its leg) and handles the IAM. */
+struct gw_call *gw_call_in_alloc(struct gw_iwf *iwf, struct isup_call *ic, const struct isup_msg *iam);
+/* Egress: an INVITE on dialog dlg; the call takes the dialog (its leg) and handles the INVITE. */
+struct gw_call *gw_call_out_alloc(struct gw_iwf *iwf, struct sip_dialog *dlg, const struct sip_event *ev);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);
 /* Shutdown: the gateway releases the call on both legs with 'cause' (REL; BYE for a confirmed
  * dialog, CANCEL for an early outgoing one, 503 + Reason for an incoming INVITE not answered) */
 void gw_call_shutdown(struct gw_call *call, uint8_t cause);
+/* The state as `show calls` names it (RFC 3398 7.2: Trying, Not_alerting, Alerting, Connected...) */
 const char *gw_call_state_name(const struct gw_call *call);
+/* Answered (200 sent or received): Waiting_for_ACK, Answered, Suspended */
+bool gw_call_answered(const struct gw_call *call);
+/* An ACM (or CON) went through, either way (show call) */
+bool gw_call_acm(const struct gw_call *call);
 /* The ISUP layer moved the call to another CIC (call->cic updated): media follows the circuit. */
 void gw_call_cic_changed(struct gw_call *call);
 enum isup_pass_on gw_call_isup_pass_on(struct gw_call *call, const struct isup_msg *msg);

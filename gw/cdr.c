@@ -97,7 +97,7 @@ void gw_cdr_write(struct gw_cdr *cdr, const struct gw_call *call)
 	clock_gettime(CLOCK_REALTIME, &now);
 	rel = call->t_release.tv_sec ? call->t_release : now;
 	snprintf(b, sizeof(b), "%u", call->id); field(f, b, 0);
-	field(f, call->dir == GW_CALL_INGRESS ? "isup-to-sip" : "sip-to-isup", 0);
+	field(f, gw_call_is_ingress(call) ? "isup-to-sip" : "sip-to-isup", 0);
 	ts(b, sizeof(b), &call->t_setup); field(f, b, 0);
 	ts(b, sizeof(b), &call->t_acm); field(f, b, 0);
 	ts(b, sizeof(b), &call->t_alert); field(f, b, 0);

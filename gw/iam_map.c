@@ -271,3 +271,123 @@ void gw_uri_user(const char *hdr, char *out, size_t size)
 	memcpy(out, p, n);
 	out[n] = 0;
 }
+
+/* ---- backward and release messages ---------------------------------------------------------- */
+
+static void set_bci(struct isup_msg *m, uint8_t called_status)
+{
+	struct isup_bci bci = { .called_status = called_status, .called_category = 1, .interworking = true };
+	uint8_t raw[4];
+	int len = isup_bci_encode(&bci, raw, sizeof(raw));
+	isup_msg_set(m, ISUP_PRM_BCI, raw, len);
+}
+
+static void set_obci_inband(struct isup_msg *m)
+{
+	struct isup_obci o = { .inband_info = true };
+	uint8_t raw[2];
+	int len = isup_obci_encode(&o, raw, sizeof(raw));
+	isup_msg_set(m, ISUP_PRM_OBCI, raw, len);
+}
+
+void gw_isup_build_acm(struct isup_msg *m, enum isup_variant variant, uint8_t called_status, bool inband)
+{
+	isup_msg_init(m, variant, ISUP_ACM, 0);
+	set_bci(m, called_status);
+	if (inband)
+		set_obci_inband(m);
+}
+
+void gw_isup_build_con(struct isup_msg *m, enum isup_variant variant)
+{
+	isup_msg_init(m, variant, ISUP_CON, 0);
+	set_bci(m, ISUP_BCI_STATUS_SUBSCRIBER_FREE);
+}
+
+void gw_isup_build_cpg(struct isup_msg *m, enum isup_variant variant, uint8_t event, bool inband)
+{
+	struct isup_event_info ei = { .event = event };
+	uint8_t raw[2];
+	isup_msg_init(m, variant, ISUP_CPG, 0);
+	isup_event_info_encode(&ei, raw, sizeof(raw));
+	isup_msg_set(m, ISUP_PRM_EVENT_INFO, raw, 1);
+	if (inband)
+		set_obci_inband(m);
+}
+
+uint8_t gw_sip_code_to_cpg_event(int code, bool inband)
+{
+	if (code == 180)
+		return ISUP_EVENT_ALERTING;
+	if (code == 181)
+		return ISUP_EVENT_FWD_UNCONDITIONAL;
+	return inband ? ISUP_EVENT_INBAND_INFO : ISUP_EVENT_PROGRESS;
+}
+
+/* RFC 3398 7.2.5 / 7.2.6: subscriber free -> 180; no indication ("early ACM") -> 183; a cause
+ * in the ACM means an in-band announcement follows (7.1.6) */
+static int acm_to_sip_code(const struct isup_msg *msg, bool *inband)
+{
+	const struct isup_param *p = isup_msg_find_const(msg, ISUP_PRM_BCI);
+	struct isup_bci bci = { 0 };
+	if (p)
+		isup_bci_decode(&bci, p->val, p->len);
+	if (isup_msg_find_const(msg, ISUP_PRM_CAUSE)) {
+		*inband = true;
+		return 183;
+	}
+	return bci.called_status == ISUP_BCI_STATUS_SUBSCRIBER_FREE ? 180 : 183;
+}
+
+/* RFC 3398 7.2.9 */
+static int cpg_to_sip_code(const struct isup_msg *msg, bool *inband)
+{
+	const struct isup_param *p = isup_msg_find_const(msg, ISUP_PRM_EVENT_INFO);
+	struct isup_event_info ei = { 0 };
+	if (p)
+		isup_event_info_decode(&ei, p->val, p->len);
+	switch (ei.event) {
+	case ISUP_EVENT_ALERTING:
+		return 180;
+	case ISUP_EVENT_INBAND_INFO:
+		*inband = true;
+		return 183;
+	case ISUP_EVENT_FWD_BUSY:
+	case ISUP_EVENT_FWD_NO_REPLY:
+	case ISUP_EVENT_FWD_UNCONDITIONAL:
+		return 181;
+	default:
+		return 183;
+	}
+}
+
+int gw_backward_to_sip_code(const struct isup_msg *msg, bool *inband)
+{
+	const struct isup_param *p = isup_msg_find_const(msg, ISUP_PRM_OBCI);
+	*inband = false;
+	if (p) {
+		struct isup_obci ob;
+		*inband = isup_obci_decode(&ob, p->val, p->len) == 0 && ob.inband_info;
+	}
+	switch (msg->type) {
+	case ISUP_ACM:
+		return acm_to_sip_code(msg, inband);
+	case ISUP_CPG:
+		return cpg_to_sip_code(msg, inband);
+	default:
+		return -1;
+	}
+}
+
+bool gw_msg_cause(const struct isup_msg *msg, uint8_t *cause, uint8_t *location)
+{
+	const struct isup_param *p = isup_msg_find_const(msg, ISUP_PRM_CAUSE);
+	struct isup_cause c;
+	if (!p || isup_cause_decode(&c, p->val, p->len) != 0)
+		return false;
+	if (cause)
+		*cause = c.value;
+	if (location)
+		*location = c.location;
+	return true;
+}

@@ -48,3 +48,20 @@ void gw_uri_user(const char *hdr, char *out, size_t size);
 /* Number helpers: strip visual separators "-.() " (RFC 3966) and check the rest is digits
  * with an optional leading '+'. Returns the cleaned length or -1. */
 int gw_clean_number(const char *in, char *out, size_t out_size);
+
+/* ---- backward and release messages built or read by the gateway ---------------------------- */
+
+/* ACM (Q.764 2.1.4.1) as the interworking point sends it: BCI with 'called_status' and ISDN
+ * interworking encountered (Q.763 3.5), OBCI in-band information when 'inband' */
+void gw_isup_build_acm(struct isup_msg *m, enum isup_variant variant, uint8_t called_status, bool inband);
+/* CON (fast answer, Q.764 2.1.7): BCI subscriber free */
+void gw_isup_build_con(struct isup_msg *m, enum isup_variant variant);
+/* CPG (Q.764 2.1.5) with an event (enum isup_event), OBCI in-band when 'inband' */
+void gw_isup_build_cpg(struct isup_msg *m, enum isup_variant variant, uint8_t event, bool inband);
+/* 18x -> CPG event (RFC 3398 8 / Q.1912.5 table 8): 180 alerting, 181 forwarded, in-band, progress */
+uint8_t gw_sip_code_to_cpg_event(int code, bool inband);
+/* Backward ACM / CPG -> 18x code (RFC 3398 7.2.5, 7.2.6, 7.2.9); *inband: in-band information
+ * follows (OBCI, a cause in the ACM, CPG in-band). -1 for other message types. */
+int gw_backward_to_sip_code(const struct isup_msg *msg, bool *inband);
+/* The cause parameter of a message (REL): true and *cause / *location when decodable */
+bool gw_msg_cause(const struct isup_msg *msg, uint8_t *cause, uint8_t *location);

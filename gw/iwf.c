@@ -11,6 +11,9 @@
 #include "gw/debug.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
+#include "gw/isup_leg.h"
+#include "gw/sip_leg.h"
+#include "isup/q850.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "media/media.h"
@@ -51,6 +54,18 @@ static struct osmo_tdef iwf_tdefs[] = {
 	 * a BYE the far end never answers ends by its own timeout, not by this guard */
 	{ .T = -2, .default_val = 40, .unit = OSMO_TDEF_S,
 	  .desc = "Release guard: longest wait for the second leg to be gone" },
+	/* E.182: the tone for the cause of a failed call, as early media, before the release */
+	{ .T = -3, .default_val = 0, .unit = OSMO_TDEF_S,
+	  .desc = "Tone before release: how long it plays (0: off; a trunk's tones-before-release overrides)" },
+	/* shutdown (SIGTERM): REL answered by RLC, BYE/CANCEL/503 by their responses */
+	{ .T = -4, .default_val = 2000, .unit = OSMO_TDEF_MS,
+	  .desc = "Shutdown: longest wait for the releases of the calls to be answered" },
+	{}
+};
+
+/* per trunk: the overrides of gw timers ('trunk NAME tones-before-release N') */
+static const struct osmo_tdef trunk_tdefs[2] = {
+	{ .T = -3, .default_val = 0, .unit = OSMO_TDEF_S, .desc = "Tone before release on this trunk (0: gw X3)" },
 	{}
 };
 
@@ -110,6 +125,7 @@ struct gw_trunk_iwf *gw_iwf_trunk(struct gw_iwf *iwf, const char *name, bool cre
 	snprintf(t->where, sizeof(t->where), "%s", sgw_app_config_where() ?: "");
 	t->profile = GW_CAUSE_PROFILE_RFC3398;
 	t->reliable_18x = true;
+	memcpy(t->tdefs, trunk_tdefs, sizeof(trunk_tdefs));
 	t->ctrs = rate_ctr_group_alloc(t, &trunk_ctrg_desc, llist_count(&iwf->trunks));
 	if (t->ctrs)
 		rate_ctr_group_set_name(t->ctrs, name);
@@ -262,56 +278,17 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 		isup_call_release(ic, Q850_SWITCHING_EQUIP_CONGESTION);
 		return;
 	}
-	call = gw_call_alloc(iwf, GW_CALL_INGRESS);
-	if (!call) {
+	call = gw_call_in_alloc(iwf, ic, iam);
+	if (!call)
 		isup_call_release(ic, Q850_RESOURCE_UNAVAILABLE);
-		return;
-	}
-	call->isup = ic;
-	call->cic = isup_call_cic(ic);
-	call->dpc = isup_call_dpc(ic);
-	snprintf(call->group, sizeof(call->group), "%s", isup_call_group(ic));
-	isup_call_set_priv(ic, call);
-	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_SETUP, (void *)iam);
-}
-
-static void iwf_isup_msg_ind(struct isup_call *ic, const struct isup_msg *msg, void *app)
-{
-	struct gw_call *call = isup_call_priv(ic);
-	if (!call)
-		return;
-	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_MSG, (void *)msg);
-}
-
-static void iwf_isup_release_ind(struct isup_call *ic, uint8_t cause, void *app)
-{
-	struct gw_call *call = isup_call_priv(ic);
-	if (!call)
-		return;
-	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_ISUP_RELEASED, &cause);
-}
-
-static void iwf_isup_cic_changed(struct isup_call *ic, uint16_t old_cic, void *app)
-{
-	struct gw_call *call = isup_call_priv(ic);
-	if (call) {
-		call->cic = isup_call_cic(ic);
-		gw_call_cic_changed(call);
-	}
-}
-
-static enum isup_pass_on iwf_isup_pass_on(struct isup_call *ic, const struct isup_msg *msg, void *app)
-{
-	struct gw_call *call = isup_call_priv(ic);
-	return call ? gw_call_isup_pass_on(call, msg) : ISUP_PASS_ON_END_NODE;
 }
 
 static const struct isup_call_ops iwf_isup_ops = {
-	.pass_on_ind = iwf_isup_pass_on,
+	.pass_on_ind = gw_isup_leg_pass_on_ind,
 	.setup_ind = iwf_isup_setup_ind,
-	.msg_ind = iwf_isup_msg_ind,
-	.release_ind = iwf_isup_release_ind,
-	.cic_changed_ind = iwf_isup_cic_changed,
+	.msg_ind = gw_isup_leg_msg_ind,
+	.release_ind = gw_isup_leg_release_ind,
+	.cic_changed_ind = gw_isup_leg_cic_changed_ind,
 };
 
 /* ---- SIP UA callbacks ------------------------------------------------------------------ */
@@ -337,30 +314,20 @@ static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
 static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, void *priv)
 {
 	struct gw_iwf *iwf = priv;
-	struct gw_call *call = sip_dialog_priv(dlg);
+	struct gw_call *call;
 
-	if (!call && ev->type == SIP_EV_INVITE) {
+	if (!sip_dialog_priv(dlg) && ev->type == SIP_EV_INVITE) {
 		if (!iwf_sip_admit(iwf, dlg))
 			return;
-		call = iwf->shutting_down ? NULL : gw_call_alloc(iwf, GW_CALL_EGRESS);
+		call = iwf->shutting_down ? NULL : gw_call_out_alloc(iwf, dlg, ev);
 		if (!call) {
-			struct sip_msg_opts o = {
-				.q850_cause = iwf->shutting_down ? GW_SHUTDOWN_CAUSE : Q850_RESOURCE_UNAVAILABLE,
-			};
+			struct sip_msg_opts o = { .q850_cause = iwf->shutting_down ? GW_SHUTDOWN_CAUSE
+										   : Q850_RESOURCE_UNAVAILABLE };
 			sip_dialog_reject(dlg, 503, &o);
-			return;
 		}
-		call->dlg = dlg;
-		snprintf(call->trunk, sizeof(call->trunk), "%s", sip_dialog_trunk(dlg)->name);
-		rate_ctr_inc(rate_ctr_group_get_ctr(gw_iwf_trunk(iwf, call->trunk, true)->ctrs, GW_CTR_CALLS_OUT));
-		snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(dlg));
-		sip_dialog_set_priv(dlg, call);
-		osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_SIP_INVITE, (void *)ev);
 		return;
 	}
-	if (!call)
-		return;		/* a dialog the call already let go of */
-	osmo_fsm_inst_dispatch(call->fi, GW_CALL_EV_SIP_EVENT, (void *)ev);
+	gw_sip_leg_event(iwf, dlg, ev);
 }
 
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
@@ -398,11 +365,6 @@ bool gw_iwf_released(struct gw_iwf *iwf)
 void gw_iwf_shutdown(struct gw_iwf *iwf)
 {
 	struct gw_call *call, *call2;
-	llist_for_each_entry_safe(call, call2, &iwf->calls, list) {
-		if (call->dlg)
-			sip_dialog_set_priv(call->dlg, NULL);
-		call->dlg = NULL;
-	}
 	llist_for_each_entry_safe(call, call2, &iwf->calls, list)
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
 	gw_cdr_close(&iwf->cdr);

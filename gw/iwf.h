@@ -64,7 +64,8 @@ struct gw_trunk_iwf {
 	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
 	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
 	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
-	unsigned int tones_before_rel_s;	/* E.182 tone as early media before a release, 0 = off */
+	/* X3 override: E.182 tone as early media before a release, for this long (0: gw X3) */
+	struct osmo_tdef tdefs[2];
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */

@@ -12,6 +12,8 @@
 #include "gw/vty_nodes.h"
 #include "gw/iwf.h"
 #include "gw/call.h"
+#include "gw/isup_leg.h"
+#include "gw/sip_leg.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -224,7 +226,7 @@ DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <
       "E.182: play busy/congestion/SIT as early media before releasing a failed call\n"
       "Seconds (0: release at once)\n")
 {
-	gw_iwf_trunk(g_iwf, argv[0], true)->tones_before_rel_s = atoi(argv[1]);
+	gw_iwf_trunk(g_iwf, argv[0], true)->tdefs[0].val = atoi(argv[1]);
 	return CMD_SUCCESS;
 }
 
@@ -401,8 +403,8 @@ static int config_write_gw(struct vty *vty)
 		vty_out(vty, " trunk %s reliable-18x %s%s", t->name, t->reliable_18x ? "on" : "off", VTY_NEWLINE);
 		if (t->tone_plan)
 			vty_out(vty, " trunk %s tone-plan %s%s", t->name, t->tone_plan->name, VTY_NEWLINE);
-		if (t->tones_before_rel_s)
-			vty_out(vty, " trunk %s tones-before-release %u%s", t->name, t->tones_before_rel_s, VTY_NEWLINE);
+		if (t->tdefs[0].val)
+			vty_out(vty, " trunk %s tones-before-release %lu%s", t->name, t->tdefs[0].val, VTY_NEWLINE);
 		if (t->p_early_media)
 			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
 		if (t->ringback_early_media)
@@ -438,8 +440,8 @@ static void show_call_line(struct vty *vty, struct gw_call *call)
 			 (unsigned long long)st.leg[MEDIA_LEG_SIP].tx_packets);
 	}
 	vty_out(vty, "%-6u %-7s %-15s %-10s %-8s %5u %-22.22s %6ld %s%s", call->id,
-		call->dir == GW_CALL_INGRESS ? "ingress" : "egress", gw_call_state_name(call),
-		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup) : "gone",
+		gw_call_is_ingress(call) ? "ingress" : "egress", gw_call_state_name(call),
+		call->group[0] ? call->group : "-", call->isup ? isup_call_state_name(call->isup->ic) : "gone",
 		call->cic, call->call_id[0] ? call->call_id : "-", (long)(time(NULL) - call->t_setup.tv_sec), media,
 		VTY_NEWLINE);
 }
@@ -484,19 +486,19 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 		vty_out(vty, "%% no call %s%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	vty_out(vty, "call %u (%s), state %s%s", call->id, call->dir == GW_CALL_INGRESS ? "ISUP -> SIP" : "SIP -> ISUP",
+	vty_out(vty, "call %u (%s), state %s%s", call->id, gw_call_is_ingress(call) ? "ISUP -> SIP" : "SIP -> ISUP",
 		gw_call_state_name(call), VTY_NEWLINE);
 	vty_out(vty, " ISUP leg: group %s, cic %u, circuit state %s%s", call->group[0] ? call->group : "-", call->cic,
-		call->isup ? isup_call_state_name(call->isup) : "released", VTY_NEWLINE);
+		call->isup ? isup_call_state_name(call->isup->ic) : "released", VTY_NEWLINE);
 	vty_out(vty, " SIP leg: trunk %s, call-id %s, %s%s", call->trunk[0] ? call->trunk : "-",
-		call->call_id[0] ? call->call_id : "-", call->dlg ? "dialog up" : "dialog gone", VTY_NEWLINE);
+		call->call_id[0] ? call->call_id : "-", call->sip ? "dialog up" : "dialog gone", VTY_NEWLINE);
 	vty_out(vty, " called %s, calling %s%s%s", call->sip_id.ruri_user, call->sip_id.pai_user,
 		call->sip_id.privacy_id ? " (restricted)" : "", VTY_NEWLINE);
 	vty_out(vty, " media: circuit bearer %s, SIP side %s%s",
-		call->isup && isup_call_bearer(call->isup) ? isup_call_bearer(call->isup) : "-",
-		call->dlg && sip_dialog_remote_sdp(call->dlg) ? "" : "-", VTY_NEWLINE);
-	if (call->dlg && sip_dialog_remote_sdp(call->dlg)) {
-		const struct sip_sdp *r = sip_dialog_remote_sdp(call->dlg);
+		gw_isup_leg_bearer(call->isup) ? gw_isup_leg_bearer(call->isup) : "-",
+		gw_sip_leg_remote_sdp(call->sip) ? "" : "-", VTY_NEWLINE);
+	if (gw_sip_leg_remote_sdp(call->sip)) {
+		const struct sip_sdp *r = gw_sip_leg_remote_sdp(call->sip);
 		vty_out(vty, "  remote SDP %s:%u (%s)%s", r->addr, r->port, sip_sdp_dir_name(r->dir), VTY_NEWLINE);
 	}
 	if (call->mb) {
@@ -511,9 +513,9 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call, 
 		rel_ms(call, &call->t_acm, t[0]), rel_ms(call, &call->t_alert, t[1]), rel_ms(call, &call->t_answer, t[2]),
 		rel_ms(call, &call->t_release, t[3]), VTY_NEWLINE);
 	vty_out(vty, " timers running: call %s; circuit %s%s", call_timer(call, t[0], sizeof(t[0])),
-		call->isup ? isup_call_timers(call->isup, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
+		call->isup && call->isup->ic ? isup_call_timers(call->isup->ic, t[1], sizeof(t[1])) : "-", VTY_NEWLINE);
 	vty_out(vty, " ACM %s, answered %s, release cause %u (%s), SIP status %d%s",
-		call->acm_sent || call->acm_received ? "yes" : "no", call->answered ? "yes" : "no", call->rel_cause,
+		gw_call_acm(call) ? "yes" : "no", gw_call_answered(call) ? "yes" : "no", call->rel_cause,
 		call->rel_side ? call->rel_side : "-", call->sip_status, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }

@@ -6,6 +6,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/fsm.h>
+#include <osmocom/core/tdef.h>
 #include <osmocom/core/select.h>
 
 #include "common/app.h"
@@ -32,10 +33,6 @@ static void print_help(const char *prog)
 	       prog, SIPT_GW_VTY_PORT);
 }
 
-/* Time the releases at shutdown may take: REL answered by RLC, BYE/CANCEL/503 by their
- * responses; a second SIGTERM/SIGINT ends the wait at once. */
-#define SHUTDOWN_RELEASE_MS 2000
-
 static bool iwf_released(void *data)
 {
 	return gw_iwf_released(data);
@@ -44,11 +41,13 @@ static bool iwf_released(void *data)
 /* SIGTERM/SIGINT: every call is released on both legs, the answers awaited (bounded) */
 static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 {
+	/* gw X4: the time the releases may take (a second SIGTERM/SIGINT ends the wait at once) */
+	unsigned int ms = osmo_tdef_get(iwf->tdefs, -4, OSMO_TDEF_MS, -1);
 	unsigned int n = gw_iwf_release_all(iwf);
 
 	LOGP(DGW, LOGL_NOTICE, "shutdown: releasing %u calls (cause %u), waiting up to %u ms\n", n,
-	     GW_SHUTDOWN_CAUSE, SHUTDOWN_RELEASE_MS);
-	if (sgw_app_drain(app, iwf_released, iwf, SHUTDOWN_RELEASE_MS))
+	     GW_SHUTDOWN_CAUSE, ms);
+	if (sgw_app_drain(app, iwf_released, iwf, ms))
 		LOGP(DGW, LOGL_NOTICE, "shutdown: every call released\n");
 	else
 		LOGP(DGW, LOGL_NOTICE, "shutdown: %u calls, %u circuits awaiting RLC left\n",

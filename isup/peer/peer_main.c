@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/tdef_vty.h>
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	g_main.app = sgw_app_init("isup-peer", PACKAGE_VERSION);
+	osmo_fsm_set_dealloc_ctx(OTC_SELECT);	/* FSM instances are freed after the select loop's round */
 	isup_set_log_cat(DISUP, DM3UA);
 	node = isup_node_alloc(g_main.app->ctx);
 	isup_node_vty_init(node, ISUP_NODE, ISUP_CGROUP_NODE);

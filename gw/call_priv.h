@@ -1,0 +1,94 @@
+/* Inside the call FSMs: what gw/call_fsm.c, call_ingress.c, call_egress.c and call_media.c
+ * share. Not for the rest of gw/. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <osmocom/core/fsm.h>
+
+#include "gw/call.h"
+#include "gw/iwf.h"
+#include "isup/isup_call.h"
+#include "gw/isup_leg.h"
+#include "gw/sip_leg.h"
+#include "gw/sip_map.h"
+#include "media/media.h"
+#include "tones/tones.h"
+
+#define S(x) (1 << (x))
+#define CALL_VARIANT(call) isup_node_variant((call)->iwf->isup)
+
+/* ---- call_fsm.c ---- */
+/* State change with the state's gw timer (X1 Collecting, X2 Releasing) */
+void call_state_chg(struct gw_call *call, enum gw_call_state st);
+struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call);
+/* Release bookkeeping (CDR): the first release's time, cause and side */
+void call_note_release_info(struct gw_call *call, uint8_t cause, const char *side);
+/* Same, and the media stop: nothing flows once either side releases */
+void call_note_release(struct gw_call *call, uint8_t cause, const char *side);
+void call_release_isup(struct gw_call *call, uint8_t cause, uint8_t location);
+/* Note the release by 'side' and REL the ISUP leg, then Releasing */
+void call_release_isup_by(struct gw_call *call, uint8_t cause, const char *side);
+/* Releasing (waiting for the children), or the end when none is left; last thing of an action */
+void call_releasing(struct gw_call *call);
+/* The release the gateway decides (operator, media timeout, shutdown): both legs */
+void call_release_both(struct gw_call *call, uint8_t cause);
+/* Events every state of both directions takes the same way: children gone, release request;
+ * any other event is ignored */
+void call_common_event(struct gw_call *call, uint32_t event, void *data);
+/* Mid-call ISUP toward SIP (answered call): INFO (SIP-T) or SUS/RES as re-INVITE (RFC 3398 9) */
+void call_midcall_to_sip(struct gw_call *call, const struct isup_msg *msg);
+/* SIP INFO (RFC 3372): the encapsulated mid-call ISUP message to the ISUP leg */
+void call_sip_info(struct gw_call *call, const struct sip_event *ev);
+/* BYE / CANCEL / SIP timeout: the ISUP side released with the mapped cause */
+void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_event *ev);
+/* The UAS before its final response (egress early states, Tone_before_release): CANCEL and
+ * SIP timeouts release, PRACK / ACK may carry the late offer's answer; false: not one of those */
+bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data);
+/* The answered call's shared action (Waiting_for_ACK, Answered) */
+void call_answered_event(struct gw_call *call, uint32_t event, void *data);
+/* Tone_before_release of either direction: the release announced by the tone */
+void call_tone_done(struct gw_call *call);
+/* Releasing, X2 expired: the call ends (returns 1 for the timer_cb) */
+int call_releasing_timeout(struct gw_call *call);
+
+#define CALL_COMMON_EVENTS (S(GW_CALL_EV_ISUP_LEG_GONE) | S(GW_CALL_EV_SIP_LEG_GONE) | S(GW_CALL_EV_MEDIA_GONE) | \
+			    S(GW_CALL_EV_RELEASE_REQ))
+/* what an answered call handles, in both directions */
+#define CALL_ANSWERED_EVENTS (CALL_COMMON_EVENTS | S(GW_CALL_EV_ISUP_SUS) | S(GW_CALL_EV_ISUP_RES) | \
+	S(GW_CALL_EV_ISUP_MIDCALL) | S(GW_CALL_EV_ISUP_REL) | S(GW_CALL_EV_SIP_BYE) | S(GW_CALL_EV_SIP_INFO) | \
+	S(GW_CALL_EV_SIP_REINVITE) | S(GW_CALL_EV_SIP_TIMEOUT) | S(GW_CALL_EV_SIP_OTHER) | \
+	S(GW_CALL_EV_MEDIA_TIMEOUT) | S(GW_CALL_EV_SIP_ANSWERED) | S(GW_CALL_EV_SIP_PROVISIONAL) | \
+	S(GW_CALL_EV_ISUP_ACM) | S(GW_CALL_EV_ISUP_CPG) | S(GW_CALL_EV_ISUP_ANM) | S(GW_CALL_EV_ISUP_SAM) | \
+	S(GW_CALL_EV_SIP_ACK) | S(GW_CALL_EV_SIP_PRACK) | S(GW_CALL_EV_SIP_CANCEL))
+
+/* ---- call_ingress.c / call_egress.c: the state actions of each direction ---- */
+void in_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void in_collecting_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void in_trying_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void in_early_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void in_early_media_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+int in_timer_cb(struct osmo_fsm_inst *fi);
+void out_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void out_trying_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void out_early_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void out_early_media_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void out_waiting_for_ack_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+int out_timer_cb(struct osmo_fsm_inst *fi);
+/* egress, late offer: the answer to our offer in PRACK / ACK (RFC 3261 13.2.1, RFC 3262 5) */
+void call_late_offer_answer(struct gw_call *call, const struct sip_event *ev);
+/* egress: the final response for the INVITE with Reason (RFC 3326 / RFC 6432) */
+void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location);
+
+/* ---- call_media.c ---- */
+void call_media_alloc(struct gw_call *call, enum media_leg calling);
+void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp);
+void call_media_dir(struct gw_call *call, enum media_dir dir);
+void call_media_suspend(struct gw_call *call, bool suspended);
+void call_media_stop(struct gw_call *call);
+void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp);
+/* E.182 tone toward 'toward' for 'tone', then Tone_before_release (gw X3 / the trunk's duration) */
+void call_tone_before_release(struct gw_call *call, enum media_leg toward, enum tone_id tone);
+/* The E.180 ringing tone toward the PSTN (ingress 180 without SDP) / the SIP caller (egress) */
+void call_play_ringing(struct gw_call *call, enum media_leg toward);
+/* E.182 tone before the release configured for the call's trunk (false: off) */
+bool call_tones_before_release(struct gw_call *call);

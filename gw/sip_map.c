@@ -1,0 +1,89 @@
+/* SIP side of the mapping (RFC 3398 7.2.1.1 / 8.1.1, RFC 3372 SIP-T bodies, RFC 3326 Reason). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gw/sip_map.h"
+#include "gw/cause_map.h"
+
+void gw_blob_from_msg(struct gw_isup_blob *b, const struct isup_msg *msg)
+{
+	b->len = msg ? isup_encode_body(msg, b->data, sizeof(b->data)) : -1;
+}
+
+void gw_opts_isup(struct sip_msg_opts *o, const struct gw_isup_blob *b)
+{
+	if (b && b->len > 0) {
+		o->isup = b->data;
+		o->isup_len = b->len;
+	}
+}
+
+void gw_opts_reason(struct sip_msg_opts *o, uint8_t cause, uint8_t location)
+{
+	o->q850_cause = cause;
+	o->q850_location = gw_location_token(location);
+}
+
+bool gw_event_isup(const struct sip_event *ev, struct isup_msg *msg, enum isup_variant variant)
+{
+	if (!ev->body || !ev->body->isup.present || !ev->body->isup.len)
+		return false;
+	switch (isup_decode_body(msg, variant, ev->body->isup.data, ev->body->isup.len, NULL)) {
+	case ISUP_OK:
+	case ISUP_ERR_UNKNOWN_MSG:	/* type unknown here, body kept raw: only ever passed on (INFO) */
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool gw_event_rel_cause(const struct sip_event *ev, enum isup_variant variant, uint8_t *cause)
+{
+	struct isup_msg enc;
+	return gw_event_isup(ev, &enc, variant) && enc.type == ISUP_REL && gw_msg_cause(&enc, cause, NULL);
+}
+
+bool gw_sdp_has_g711(const struct sip_sdp *sdp)
+{
+	for (unsigned int i = 0; i < sdp->num_codecs; i++)
+		if (sdp->codecs[i].codec == SIP_CODEC_PCMA || sdp->codecs[i].codec == SIP_CODEC_PCMU)
+			return true;
+	return false;
+}
+
+void gw_identity_from_invite(struct gw_sip_identity *id, const struct sip_event *ev)
+{
+	const struct sip_headers *h = ev->hdrs;
+
+	memset(id, 0, sizeof(*id));
+	gw_uri_user(h->ruri, id->ruri_user, sizeof(id->ruri_user));
+	gw_uri_user(h->from, id->from_user, sizeof(id->from_user));
+	gw_uri_user(h->pai, id->pai_user, sizeof(id->pai_user));
+	/* RFC 3323: id, user or header privacy: presentation restricted */
+	id->privacy_id = strcasestr(h->privacy, "id") || strcasestr(h->privacy, "user") ||
+			 strcasestr(h->privacy, "header");
+	id->max_forwards = h->max_forwards;
+	id->cpc = -1;
+	/* RFC 4040: an offer with clearmode alone asks for 64 kbit/s unrestricted */
+	if (ev->body && ev->body->has_sdp && ev->body->sdp.num_codecs == 1 &&
+	    ev->body->sdp.codecs[0].codec == SIP_CODEC_CLEARMODE)
+		id->clearmode = true;
+	gw_uri_user(h->diversion, id->diversion_user, sizeof(id->diversion_user));
+}
+
+void gw_invite_opts(struct sip_msg_opts *o, struct gw_invite_hdrs *h, const struct gw_sip_identity *id)
+{
+	if (id->pai_user[0]) {
+		snprintf(h->pai, sizeof(h->pai), "<tel:%s>", id->pai_user);
+		o->pai = h->pai;
+	}
+	if (id->privacy_id)
+		o->privacy = "id";
+	o->max_forwards = id->max_forwards > 0 ? id->max_forwards : 0;
+	if (id->diversion_user[0]) {
+		/* redirecting number -> Diversion (RFC 5806) */
+		snprintf(h->div, sizeof(h->div), "<tel:%s>;reason=unknown;counter=1", id->diversion_user);
+		o->diversion = h->div;
+	}
+}
