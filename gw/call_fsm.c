@@ -85,9 +85,9 @@ static void call_sip_leg_gone(struct gw_call *call)
 {
 	call->sip = NULL;
 	if (call->isup && call->fi->state != GW_CALL_ST_TONE_BEFORE_REL && call->fi->state != GW_CALL_ST_RELEASING) {
-		call_note_release(call, Q850_TEMPORARY_FAILURE, "sip");
-		call_release_isup(call, gw_call_answered(call) ? Q850_NORMAL_CLEARING : Q850_TEMPORARY_FAILURE,
-				  ISUP_LOC_PUB_LOCAL);
+		uint8_t cause = gw_call_answered(call) ? Q850_NORMAL_CLEARING : Q850_TEMPORARY_FAILURE;
+		call_note_release(call, cause, "sip");	/* the CDR says what the REL says */
+		call_release_isup(call, cause, ISUP_LOC_PUB_LOCAL);
 	}
 	if (!call->isup || call->fi->state != GW_CALL_ST_TONE_BEFORE_REL)
 		call_releasing(call);
@@ -195,6 +195,8 @@ void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_ev
 	default:
 		/* Timer B / PRACK / ACK timeouts: recovery on timer expiry (RFC 3398 408/504 -> 102) */
 		cause = Q850_RECOVERY_ON_TIMER_EXPIRY;
+		if (ev->type == SIP_EV_TIMEOUT && ev->timeout == SIP_TO_PRACK)
+			call->sip_status = 504;	/* the UA's final answer to the INVITE (CDR) */
 		break;
 	}
 	call_release_isup_by(call, cause, "sip");

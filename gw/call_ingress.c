@@ -169,6 +169,7 @@ static void in_tone_before_release(struct gw_call *call, uint8_t cause, uint8_t 
 	struct isup_msg m;
 	if (call->fi->state == GW_CALL_ST_TRYING) {
 		gw_isup_build_acm(&m, CALL_VARIANT(call), ISUP_BCI_STATUS_NO_INDICATION, true);
+		gw_call_stamp(&call->t_acm);
 	} else {
 		gw_isup_build_cpg(&m, CALL_VARIANT(call), ISUP_EVENT_INBAND_INFO, true);
 	}

@@ -56,21 +56,17 @@
  *  eg_ack_timeout   no ACK for our 200: the UA's BYE, REL 102 (recovery on timer expiry)
  *  eg_prack_timeout reliable 183 never PRACKed: the UA's 504, REL 102
  *  eg_reinvite_481  the re-INVITE of a SUS answered 481: the UA's BYE ends the dialog, REL 16
- *                   (the CDR says cause 41: see "Today's behaviour" below)
+ *                   (and the CDR's cause 16)
  *  eg_media_timeout 'media timeout 5': no RTP on the answered call -> REL 41 and BYE with
  *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
  *
- * Today's behaviour recorded here that is not what it should be (gw/call.c of 2026-12-02; the
- * rewrite may fix it and change these lines, saying so):
- *  - in_tone_before_release: the ACM sent before the tone is not stamped: the CDR's acm column
- *    is empty (ingress_failed sets acm_sent without gw_call_stamp(&call->t_acm)).
- *  - eg_reinvite_481: SIP_EV_TERMINATED of an answered call notes cause 41 for the CDR and
- *    sends REL 16 (sip_event_common: note_release(call, 41, ...) but call_release_isup(call,
- *    call->answered ? 16 : 41)): the CDR's release_cause differs from the REL on the wire.
- *  - eg_prack_timeout: the UA's 504 is not in the CDR's sip_status (0).
+ * The CDR deviations this test found in the old gw/call.c are fixed (2026-12-02): the ACM before
+ * an E.182 tone is stamped (in_tone_before_release), the CDR's cause of an answered call whose
+ * dialog ends is the REL's 16 (eg_reinvite_481), the UA's 504 on a PRACK timeout is the CDR's
+ * sip_status (eg_prack_timeout).
  */
 #include <stdio.h>
 #include <string.h>
