@@ -49,7 +49,7 @@ struct sip_ua {
 	struct llist_head trunks;
 	struct llist_head dialogs;
 	struct llist_head txs;		/* struct sip_tx of live transactions */
-	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, freed by the reap */
+	struct llist_head dead_txs;	/* struct sip_tx whose transaction ended, in OTC_SELECT until freed */
 	struct llist_head tx_pending;	/* struct sip_tx with events queued (pend_entry) */
 	DECLARE_HASHTABLE(tx_hash, SIP_TX_HASH_BITS);	/* struct sip_tx by top Via branch (hash_entry) */
 	DECLARE_HASHTABLE(dlg_hash, SIP_DLG_HASH_BITS);	/* struct sip_dialog by Call-ID (hash_entry) */
@@ -62,7 +62,6 @@ struct sip_ua {
 	bool started;
 
 	struct osmo_timer_list pump_timer;	/* runs events queued outside sip_ua_pump() */
-	struct osmo_timer_list reap_timer;	/* frees dead dialogs/transactions */
 	bool in_pump, pump_again;
 	uint32_t id_counter;
 };
@@ -209,7 +208,6 @@ int sip_tx_start_server(struct sip_trunk *trunk, struct sip_conn *conn, const st
 
 /* sip_ua.c */
 void sip_ua_pump(struct sip_ua *ua);
-void sip_ua_schedule_reap(struct sip_ua *ua);
 uint32_t sip_ua_random(struct sip_ua *ua);
 void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct osmo_sockaddr *src,
 		   const char *buf, size_t len);

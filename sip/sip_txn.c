@@ -17,6 +17,7 @@
 #include <osip2/osip_time.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/core/jhash.h>
+#include <osmocom/core/talloc.h>
 
 #include "sip/sip_internal.h"
 
@@ -115,7 +116,6 @@ void sip_tx_add_event(osip_transaction_t *tr, osip_event_t *ev)
 		osmo_timer_schedule(&tx->ua->pump_timer, 0, 0);
 }
 
-static void reap_cb(void *data);
 
 static void pump_timer_cb(void *data)
 {
@@ -127,7 +127,6 @@ void sip_ua_txn_init(struct sip_ua *ua)
 	INIT_LLIST_HEAD(&ua->tx_pending);
 	hash_init(ua->tx_hash);
 	osmo_timer_setup(&ua->pump_timer, pump_timer_cb, ua);
-	osmo_timer_setup(&ua->reap_timer, reap_cb, ua);
 }
 
 int sip_tx_find_and_add_event(struct sip_ua *ua, osip_event_t *ev)
@@ -230,7 +229,10 @@ void sip_tx_set_dlg(struct sip_tx *tx, struct sip_dialog *dlg)
 }
 
 /* Unlink tx from everything and free it with its transaction (not from inside an execute). */
-void sip_tx_free(struct sip_tx *tx)
+/* The talloc destructor of a sip_tx: out of the UA's lists and index, its libosip2 transaction
+ * freed. A dead one is handed to OTC_SELECT (cb_kill), so it goes at the end of the select
+ * loop's round, after libosip2's callbacks have returned. */
+static int sip_tx_destructor(struct sip_tx *tx)
 {
 	bool registered = hash_hashed(&tx->hash_entry);
 
@@ -249,6 +251,11 @@ void sip_tx_free(struct sip_tx *tx)
 			osip_transaction_free(tx->tr);	/* never registered: still in libosip2's list */
 		tx->tr = NULL;
 	}
+	return 0;
+}
+
+void sip_tx_free(struct sip_tx *tx)
+{
 	talloc_free(tx);
 }
 
@@ -298,6 +305,7 @@ void sip_ua_pump(struct sip_ua *ua)
 struct sip_tx *sip_tx_alloc(struct sip_ua *ua, struct sip_trunk *trunk, enum sip_tx_kind kind)
 {
 	struct sip_tx *tx = talloc_zero(ua, struct sip_tx);
+	talloc_set_destructor(tx, sip_tx_destructor);
 	tx->ua = ua;
 	tx->trunk = trunk;
 	tx->kind = kind;
@@ -509,9 +517,9 @@ static void cb_kill(int type, osip_transaction_t *tr)
 		osip_transaction_set_your_instance(tr, tx);
 	}
 	tx->dead = true;
-	llist_move(&tx->list, &tx->ua->dead_txs);
+	llist_move(&tx->list, &tx->ua->dead_txs);	/* still matched (RFC 2543) until freed */
 	sip_dialog_tx_terminated(tx);
-	sip_ua_schedule_reap(tx->ua);
+	talloc_steal(OTC_SELECT, tx);	/* freed after this round of the select loop */
 }
 
 static void cb_transport_error(int type, osip_transaction_t *tr, int error)
@@ -521,22 +529,6 @@ static void cb_transport_error(int type, osip_transaction_t *tr, int error)
 
 /* ---------------------------------------------------------------------------------------- */
 /* pump and timers */
-
-static void reap_cb(void *data)
-{
-	struct sip_ua *ua = data;
-	struct sip_tx *tx, *tx2;
-
-	/* only the ended ones: the live ones can be many (Timer D/K/J keep them up to 32 s) */
-	llist_for_each_entry_safe(tx, tx2, &ua->dead_txs, list)
-		sip_tx_free(tx);
-}
-
-void sip_ua_schedule_reap(struct sip_ua *ua)
-{
-	if (!osmo_timer_pending(&ua->reap_timer))
-		osmo_timer_schedule(&ua->reap_timer, 0, 0);
-}
 
 void sip_txn_set_callbacks(osip_t *osip)
 {

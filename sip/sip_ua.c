@@ -169,7 +169,6 @@ void sip_ua_free(struct sip_ua *ua)
 		sip_tx_free(tx);
 	llist_for_each_entry_safe(tx, tx2, &ua->dead_txs, list)
 		sip_tx_free(tx);
-	osmo_timer_del(&ua->reap_timer);
 	osmo_timer_del(&ua->pump_timer);
 	osip_release(ua->osip);
 	talloc_free(ua);
