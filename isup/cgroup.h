@@ -34,6 +34,8 @@ enum cct_state {
 	CCT_ST_OUT_WAIT_ACM,		/* IAM sent, T7 */
 	CCT_ST_OUT_WAIT_ANM,		/* ACM received, T9 */
 	CCT_ST_IN_WAIT_COT,		/* IAM with continuity check required received, T8 */
+	CCT_ST_IN_WAIT_CCR,		/* COT (failure) received: waiting for the re-check's CCR, T27 */
+	CCT_ST_IN_RECHECK,		/* CCR received, loop connected: waiting for COT or REL, T36 */
 	CCT_ST_IN_WAIT_APP,		/* IAM given to the call layer, waiting for its answer */
 	CCT_ST_IN_ACM_SENT,		/* ACM sent, waiting for answer */
 	CCT_ST_ANSWERED,
@@ -52,6 +54,7 @@ enum cct_event {
 	CCT_EV_HW_BLOCK,		/* hardware blocking: release the call */
 	CCT_EV_RELEASE_LOCAL,		/* release call with cause (data: uint8_t *) e.g. T7/T9/T8 or COT failure */
 	CCT_EV_ROUTE_LOST,		/* MTP-PAUSE: the call is released locally, the circuit awaits GRS */
+	CCT_EV_RX_CCR,			/* continuity check request (re-check, Q.764 2.1.8) */
 };
 
 /* Circuit blocking FSM states (circuit_blocking.c, Q.764 2.8.2): the settled states follow the
@@ -229,6 +232,19 @@ int circuit_tx_simple(struct isup_circuit *cct, uint8_t type);
 void circuit_release_for_repeat(struct isup_circuit *cct);
 bool circuit_dual_seizure(struct isup_circuit *cct);
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
+/* circuit.c, for the state actions in circuit_cot.c: a state change with its Q.764 timer, REL
+ * received (RLC, idle), the IAM handed to the call layer, the release with REL (T1/T5) */
+void circuit_state_chg(struct isup_circuit *cct, enum cct_state st);
+void circuit_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg);
+void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam);
+void circuit_start_release(struct isup_circuit *cct, uint8_t cause);
+/* circuit_cot.c: the continuity check of an incoming circuit and its re-check (Q.764 2.1.8) */
+void circuit_st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_in_wait_ccr(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_in_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_rx_ccr(struct isup_circuit *cct);
+bool circuit_iam_wait_cot(struct isup_circuit *cct, const struct isup_msg *iam);
+void circuit_cot_timeout(struct isup_circuit *cct, int T);
 void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
 			   uint8_t diag_len);
 /* circuit_rx.c: the circuit object, its received messages, reset, state indicator */

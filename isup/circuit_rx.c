@@ -99,6 +99,7 @@ static enum cct_event msg_event(uint8_t type)
 	case ISUP_RLC: return CCT_EV_RX_RLC;
 	case ISUP_SUS: return CCT_EV_RX_SUS;
 	case ISUP_RES: return CCT_EV_RX_RES;
+	case ISUP_CCR: return CCT_EV_RX_CCR;
 	default: return CCT_EV_RX_PASS;
 	}
 }
@@ -123,11 +124,6 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg)
 	case ISUP_BLA:
 	case ISUP_UBA:
 		circuit_rx_blocking(cct, msg);
-		return;
-	case ISUP_CCR:
-		/* continuity re-check: no loop-back equipment here, report failure by not looping;
-		 * answer as an idle circuit would after the test: LPA */
-		circuit_tx_simple(cct, ISUP_LPA);
 		return;
 	}
 
