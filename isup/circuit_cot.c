@@ -114,7 +114,7 @@ void circuit_st_in_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			cot_failed(cct);
 			break;
 		}
-		LOGPFSML(fi, LOGL_INFO, "continuity re-check successful: loop removed, circuit idle\n");
+		LOGPFSML(fi, LOGL_NOTICE, "continuity re-check successful: loop removed, circuit idle\n");
 		circuit_state_chg(cct, CCT_ST_IDLE);
 		break;
 	}

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <osmocom/core/utils.h>
+
 #include "isup/q850.h"
 #include "isup/peer/msgspec.h"
 #include "isup/vty_arg.h"
@@ -320,6 +322,35 @@ static void typed_default(enum pkind k, enum isup_number_kind nk, union typed *t
 	}
 }
 
+/* Readable names of field values: nci=cot-required (Q.763 3.35 continuity indicator), COT
+ * cont=success|failure (3.18), SUS/RES sri=user|network (3.52) */
+static const struct {
+	uint8_t code;
+	const char *field;	/* "" = the parameter's main field */
+	const char *name;
+	unsigned int value;
+} named_values[] = {
+	{ ISUP_PRM_NCI, "cont", "not-required", 0 }, { ISUP_PRM_NCI, "cont", "cot-required", 1 },
+	{ ISUP_PRM_NCI, "cont", "required", 1 }, { ISUP_PRM_NCI, "cont", "previous", 2 },
+	{ ISUP_PRM_CONTINUITY_IND, "", "failure", 0 }, { ISUP_PRM_CONTINUITY_IND, "", "success", 1 },
+	{ ISUP_PRM_SUSPEND_RESUME_IND, "", "user", ISUP_SUSRES_SUBSCRIBER },
+	{ ISUP_PRM_SUSPEND_RESUME_IND, "", "network", ISUP_SUSRES_NETWORK },
+};
+
+/* VAL as a number when it names a value of the field, else VAL itself */
+static const char *named_value(int code, const char *field, const char *val, char *buf, size_t len)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(named_values); i++) {
+		if (named_values[i].code != code || strcasecmp(named_values[i].name, val))
+			continue;
+		if (named_values[i].field[0] && field[0] && strcasecmp(named_values[i].field, field))
+			continue;
+		snprintf(buf, len, "%u", named_values[i].value);
+		return buf;
+	}
+	return val;
+}
+
 /* Split "param.field" */
 static int split_key(const char *key, char *pname, size_t plen, char *field, size_t flen)
 {
@@ -354,7 +385,7 @@ static int key_param_code(const char *pname, const char *field, char *err, size_
 
 static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char *err, size_t err_len)
 {
-	char pname[32], field[32];
+	char pname[32], field[32], vbuf[16];
 	uint8_t raw[255];
 	int code, len;
 	enum isup_number_kind nk = ISUP_NUM_CALLED;
@@ -369,6 +400,7 @@ static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char
 	if (!strcasecmp(pname, "p"))
 		field[0] = 0;
 	k = param_kind(code, &nk);
+	val = named_value(code, field, val, vbuf, sizeof(vbuf));
 
 	if (!strcasecmp(val, "absent")) {
 		isup_msg_remove(msg, code);
@@ -544,7 +576,7 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 	}
 	for (unsigned int i = 0; i < spec->num_kv; i++) {
 		const char *key = spec->kv[i].key, *want = spec->kv[i].val;
-		char pname[32], field[32], have[128];
+		char pname[32], field[32], have[128], wbuf[16];
 		if (!strcasecmp(key, "body")) {
 			/* the whole message after the CIC, byte for byte (transparency checks) */
 			uint8_t exp[ISUP_MAX_MSG_LEN], got[ISUP_MAX_MSG_LEN];
@@ -575,6 +607,7 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 			return -1;
 		if (!strcasecmp(pname, "p"))
 			field[0] = 0;
+		want = named_value(code, field, want, wbuf, sizeof(wbuf));
 		p = isup_msg_find_const(msg, code);
 		if (!strcasecmp(want, "absent")) {
 			if (p) {

@@ -13,6 +13,7 @@ q_start() {
 	sed -e 's/^isup$/timer isup T4 2\n&/' "$T/gw.cfg.in" > "$T/gwq.cfg"
 	cat >> "$T/gwq.cfg" <<-EOC
 	  timer T1 1
+	  timer T2 4
 	  timer T5 4
 	  timer T6 5
 	  timer T7 2
@@ -30,6 +31,8 @@ q_start() {
 	  timer T21 6
 	  timer T22 1
 	  timer T23 4
+	  timer T27 3
+	  timer T36 3
 	EOC
 	"$BIN_GW" -c "$T/gwq.cfg" > "$T/gw.log" 2>&1 &
 	GW_PID=$!
