@@ -160,6 +160,8 @@ struct isup_cgroup {
 	struct llist_head grs_tx;
 	struct osmo_timer_list grs_pace, t23;
 	struct cg_cgb_tx cgb_tx;
+	uint16_t cqm_cic;		/* the CQM sent (Q.764 2.8.3): its first CIC and range */
+	uint8_t cqm_range;
 	uint64_t tx_grs, rx_grs, dual_seizures, repeat_attempts;
 	struct rate_ctr_group *ctrs;	/* cgroup_stats.c */
 	struct osmo_stat_item_group *stats;
@@ -201,6 +203,8 @@ int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last);
 void cgroup_rx_gra(struct isup_cgroup *cg, const struct isup_msg *msg);
 void cgroup_rx_cgba_cgua(struct isup_cgroup *cg, const struct isup_msg *msg);
 void cgroup_rx_cqr(struct isup_cgroup *cg, const struct isup_msg *msg);
+/* cgroup_query.c: the CQR answering our CQM compared with the local states (Q.764 2.8.3) */
+void cgroup_cqr_compare(struct isup_cgroup *cg, const struct isup_msg *cqr);
 /* range and status parameter (Q.763 3.43) of a group message */
 void cgroup_msg_set_rs(struct isup_msg *m, const struct isup_range_status *rs);
 int cgroup_msg_get_rs(const struct isup_msg *msg, struct isup_range_status *rs);
@@ -260,6 +264,8 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg);
 void circuit_reset_rx(struct isup_circuit *cct, bool from_grs);
 void circuit_send_rsc(struct isup_circuit *cct);
 void circuit_route_lost(struct isup_circuit *cct);
+/* the far exchange has no such circuit (UCIC, or "unequipped" in a CQR): locally blocked */
+void circuit_far_unequipped(struct isup_circuit *cct);
 /* Q.763 3.14 circuit state indicator octet */
 uint8_t circuit_state_ind(const struct isup_circuit *cct);
 /* circuit_blocking.c: the blocking FSM (Q.764 2.8.2) */

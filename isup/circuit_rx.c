@@ -168,6 +168,16 @@ void circuit_route_lost(struct isup_circuit *cct)
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_ROUTE_LOST, NULL);
 }
 
+/* Q.764 2.12: the circuit is not equipped at the far exchange: it is taken out of service
+ * (locally maintenance blocked), its call (if any) released */
+void circuit_far_unequipped(struct isup_circuit *cct)
+{
+	cct->lbl_maint = true;
+	circuit_blk_update(cct);
+	if (cct->call || !circuit_idle(cct))
+		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);
+}
+
 void circuit_send_rsc(struct isup_circuit *cct)
 {
 	osmo_fsm_inst_dispatch(cct->fi, CCT_EV_RESET_TX, NULL);

@@ -2,7 +2,7 @@
  * the call control FSM (IAM in -> ACM/ANM out, REL/RLC, T7, T1/T5, T16/T17), the blocking FSM
  * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
  * T22/T23, CGB/CGBA), the continuity check and re-check of an incoming circuit (COT, CCR, T8,
- * T27, T36), suspend/resume (T2, T6), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * T27, T36), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), driven by synthetic messages and fake time. The MTP is a stub: every message
  * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
 #include <stdio.h>
 #include <string.h>
@@ -385,6 +385,45 @@ static void test_suspend(void)
 	rx_rel(1, Q850_NORMAL_CLEARING);
 }
 
+static void rx_cqr(uint16_t cic, const uint8_t *csi, uint8_t n)
+{
+	struct isup_msg m;
+	struct isup_range_status rs = { .range = n - 1 };
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CQR, cic);
+	cgroup_msg_set_rs(&m, &rs);
+	isup_msg_set(&m, ISUP_PRM_CIRCUIT_STATE_IND, csi, n);
+	printf("  (CQR circuit states");
+	for (unsigned int i = 0; i < n; i++)
+		printf(" %02x", csi[i]);
+	printf(")\n");
+	rx(&m);
+}
+
+static void test_query(void)
+{
+	static const uint8_t csi1[] = { 0x0d, 0x0c, 0x04 }, csi2[] = { 0x0c, 0x0e, 0x03 };
+	printf("CQM out for CICs 1-3 (CIC 2 locally blocked); CQR: CIC 1 blocked by the far end (remote "
+	       "blocking marked), CIC 2 not known blocked there (BLO), CIC 3 incoming busy there (RSC)\n");
+	circuit_block(cgroup_cct(g_cg, 2), true);
+	rx_simple(ISUP_BLA, 2);
+	cgroup_send_cqm(g_cg, 1, 3);
+	rx_cqr(1, csi1, 3);
+	states(1);
+	states(2);
+	states(3);
+	rx_simple(ISUP_BLA, 2);
+	rx_simple(ISUP_RLC, 3);
+	printf("CQR without a CQM: discarded\n");
+	rx_cqr(1, csi2, 3);
+	printf("CQM again; CQR: CIC 1 unblocked there (remote blocking removed), CIC 2 blocked by us there "
+	       "and here (no action), CIC 3 unequipped there (locally blocked)\n");
+	cgroup_send_cqm(g_cg, 1, 3);
+	rx_cqr(1, csi2, 3);
+	states(1);
+	states(2);
+	states(3);
+}
+
 int main(void)
 {
 	void *ctx = talloc_named_const(NULL, 0, "circuit_fsm_test");
@@ -413,6 +452,7 @@ int main(void)
 	test_group();
 	test_continuity();
 	test_suspend();
+	test_query();
 
 	isup_node_stop(g_node);
 	talloc_free(ctx);
