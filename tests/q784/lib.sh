@@ -78,7 +78,8 @@ wait_all_idle() {	# SECONDS
 
 # q_case NUM "NAME" SCENARIO-FILE [MARK "vty command" ...] [-- check-function...]
 # Runs the scenario in the background; when the peer prints "MARK" (with "echo MARK"), the VTY
-# command runs on the gateway. Then extra checks (shell functions, all must succeed), the
+# command runs on the gateway (its answer in $T/vty.out, and in $T/vty.MARK.out after later marks).
+# Then extra checks (shell functions, all must succeed), the
 # all-idle check and gw_healthy. One TAP line.
 q_case() {
 	local num=$1 name=$2 scen=$3; shift 3
@@ -91,6 +92,7 @@ q_case() {
 	while [ $# -gt 1 ] && [ "$1" != "--" ]; do
 		if ! wait_log "$T/peer.log" "\] $1\$" 20; then fail="mark $1 not reached"; break; fi
 		gwvty "$2" > "$T/vty.out"; sed 's/^/#   vty: /' "$T/vty.out"
+		cp "$T/vty.out" "$T/vty.$1.out"	# each mark's answer, for the checks
 		shift 2
 	done
 	local end=$(( $(date +%s) + 60 ))
