@@ -1,6 +1,7 @@
 /* The continuity check of an incoming circuit (Q.764 2.1.8): an IAM with "continuity check
  * required on this circuit" (nature of connection indicators) is held while the loop is
- * connected and the COT awaited (T8); a COT "continuity check failed" leaves the circuit waiting
+ * connected and the COT awaited (T8), one with "performed on the previous circuit" likewise
+ * without the loop; a COT "continuity check failed" leaves the circuit waiting
  * for the re-check the outgoing exchange asks for with CCR (T27); a CCR connects the loop again
  * (LPA sent) and waits for the re-check's result, a COT or the REL that ends it (T36). T27 or
  * T36 expiry: the circuit is reset (RSC, T16/T17). The gateway has no check-tone transceiver:
@@ -28,11 +29,13 @@ bool circuit_iam_wait_cot(struct isup_circuit *cct, const struct isup_msg *iam)
 	struct isup_nci nci = { 0 };
 	if (p)
 		isup_nci_decode(&nci, p->val, p->len);
-	if (nci.continuity != 1)
+	if (nci.continuity != 1 && nci.continuity != 2)
 		return false;
-	/* continuity check required on this circuit: the loop is connected, T8 started */
-	LOGPFSML(cct->fi, LOGL_INFO, "IAM with continuity check required: loop connected, waiting for COT\n");
-	cct->iam_cot_required = true;
+	/* continuity check required on this circuit (the loop is connected) or performed on the
+	 * previous circuit: T8 started */
+	LOGPFSML(cct->fi, LOGL_INFO, "IAM with continuity check %s: waiting for COT\n",
+		 nci.continuity == 1 ? "required (loop connected)" : "on the previous circuit");
+	cct->iam_cot_required = nci.continuity == 1;
 	cct->pending_iam = talloc_memdup(cct, iam, sizeof(*iam));
 	circuit_state_chg(cct, CCT_ST_IN_WAIT_COT);
 	return true;
@@ -59,6 +62,12 @@ void circuit_st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		circuit_rx_rel(cct, msg);
 		break;
 	case CCT_EV_RX_COT:
+		if (!cot_success(msg) && !cct->iam_cot_required) {
+			/* the previous circuit failed: its exchange repeats or releases the call, T8
+			 * bounds the wait */
+			LOGPFSML(fi, LOGL_NOTICE, "continuity check on the previous circuit failed: call held\n");
+			break;
+		}
 		if (!cot_success(msg)) {
 			cot_failed(cct);
 			break;

@@ -338,6 +338,12 @@ static void test_continuity(void)
 	wait_s(3);
 	states(1);
 	rx_simple(ISUP_RLC, 1);
+	printf("IAM with the check performed on the previous circuit: COT failure holds it, T8: REL 102\n");
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x08);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x00);
+	states(1);
+	wait_s(2);
+	rx_simple(ISUP_RLC, 1);
 	printf("CCR and nothing more: T36 (2 s): RSC\n");
 	rx_simple(ISUP_CCR, 1);
 	wait_s(2);
