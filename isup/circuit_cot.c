@@ -90,19 +90,19 @@ void circuit_rx_ccr(struct isup_circuit *cct)
 	circuit_state_chg(cct, CCT_ST_IN_RECHECK);
 }
 
+/* CCR (a new re-check) or REL (the outgoing exchange gives the circuit back) */
+static void ccr_or_rel(struct isup_circuit *cct, uint32_t event, void *data)
+{
+	if (event == CCT_EV_RX_CCR)
+		circuit_rx_ccr(cct);
+	else if (event == CCT_EV_RX_REL)
+		circuit_rx_rel(cct, data);
+}
+
 /* COT failure received, T27 running */
 void circuit_st_in_wait_ccr(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	struct isup_circuit *cct = fi->priv;
-
-	switch (event) {
-	case CCT_EV_RX_CCR:
-		circuit_rx_ccr(cct);
-		break;
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
-	}
+	ccr_or_rel(fi->priv, event, data);
 }
 
 /* The re-check: the loop connected, T36 running. A REL ends it (a successful re-check, the
@@ -111,22 +111,16 @@ void circuit_st_in_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
 
-	switch (event) {
-	case CCT_EV_RX_CCR:
-		circuit_rx_ccr(cct);
-		break;
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_COT:
-		if (!cot_success(data)) {
-			cot_failed(cct);
-			break;
-		}
-		LOGPFSML(fi, LOGL_NOTICE, "continuity re-check successful: loop removed, circuit idle\n");
-		circuit_state_chg(cct, CCT_ST_IDLE);
-		break;
+	if (event != CCT_EV_RX_COT) {
+		ccr_or_rel(cct, event, data);
+		return;
 	}
+	if (!cot_success(data)) {
+		cot_failed(cct);
+		return;
+	}
+	LOGPFSML(fi, LOGL_NOTICE, "continuity re-check successful: loop removed, circuit idle\n");
+	circuit_state_chg(cct, CCT_ST_IDLE);
 }
 
 /* T8 (no COT), T27 (no CCR), T36 (no COT/REL after CCR) */
