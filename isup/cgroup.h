@@ -34,6 +34,8 @@ enum cct_state {
 	CCT_ST_OUT_WAIT_ACM,		/* IAM sent, T7 */
 	CCT_ST_OUT_WAIT_ANM,		/* ACM received, T9 */
 	CCT_ST_IN_WAIT_COT,		/* IAM with continuity check required received, T8 */
+	CCT_ST_IN_WAIT_CCR,		/* COT (failure) received: waiting for the re-check's CCR, T27 */
+	CCT_ST_IN_RECHECK,		/* CCR received, loop connected: waiting for COT or REL, T36 */
 	CCT_ST_IN_WAIT_APP,		/* IAM given to the call layer, waiting for its answer */
 	CCT_ST_IN_ACM_SENT,		/* ACM sent, waiting for answer */
 	CCT_ST_ANSWERED,
@@ -52,6 +54,7 @@ enum cct_event {
 	CCT_EV_HW_BLOCK,		/* hardware blocking: release the call */
 	CCT_EV_RELEASE_LOCAL,		/* release call with cause (data: uint8_t *) e.g. T7/T9/T8 or COT failure */
 	CCT_EV_ROUTE_LOST,		/* MTP-PAUSE: the call is released locally, the circuit awaits GRS */
+	CCT_EV_RX_CCR,			/* continuity check request (re-check, Q.764 2.1.8) */
 };
 
 /* Circuit blocking FSM states (circuit_blocking.c, Q.764 2.8.2): the settled states follow the
@@ -157,6 +160,8 @@ struct isup_cgroup {
 	struct llist_head grs_tx;
 	struct osmo_timer_list grs_pace, t23;
 	struct cg_cgb_tx cgb_tx;
+	uint16_t cqm_cic;		/* the CQM sent (Q.764 2.8.3): its first CIC and range */
+	uint8_t cqm_range;
 	uint64_t tx_grs, rx_grs, dual_seizures, repeat_attempts;
 	struct rate_ctr_group *ctrs;	/* cgroup_stats.c */
 	struct osmo_stat_item_group *stats;
@@ -198,6 +203,8 @@ int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last);
 void cgroup_rx_gra(struct isup_cgroup *cg, const struct isup_msg *msg);
 void cgroup_rx_cgba_cgua(struct isup_cgroup *cg, const struct isup_msg *msg);
 void cgroup_rx_cqr(struct isup_cgroup *cg, const struct isup_msg *msg);
+/* cgroup_query.c: the CQR answering our CQM compared with the local states (Q.764 2.8.3) */
+void cgroup_cqr_compare(struct isup_cgroup *cg, const struct isup_msg *cqr);
 /* range and status parameter (Q.763 3.43) of a group message */
 void cgroup_msg_set_rs(struct isup_msg *m, const struct isup_range_status *rs);
 int cgroup_msg_get_rs(const struct isup_msg *msg, struct isup_range_status *rs);
@@ -229,6 +236,19 @@ int circuit_tx_simple(struct isup_circuit *cct, uint8_t type);
 void circuit_release_for_repeat(struct isup_circuit *cct);
 bool circuit_dual_seizure(struct isup_circuit *cct);
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len);
+/* circuit.c, for the state actions in circuit_cot.c: a state change with its Q.764 timer, REL
+ * received (RLC, idle), the IAM handed to the call layer, the release with REL (T1/T5) */
+void circuit_state_chg(struct isup_circuit *cct, enum cct_state st);
+void circuit_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg);
+void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam);
+void circuit_start_release(struct isup_circuit *cct, uint8_t cause);
+/* circuit_cot.c: the continuity check of an incoming circuit and its re-check (Q.764 2.1.8) */
+void circuit_st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_in_wait_ccr(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_in_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_rx_ccr(struct isup_circuit *cct);
+bool circuit_iam_wait_cot(struct isup_circuit *cct, const struct isup_msg *iam);
+void circuit_cot_timeout(struct isup_circuit *cct, int T);
 void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
 			   uint8_t diag_len);
 /* circuit_rx.c: the circuit object, its received messages, reset, state indicator */
@@ -244,6 +264,8 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg);
 void circuit_reset_rx(struct isup_circuit *cct, bool from_grs);
 void circuit_send_rsc(struct isup_circuit *cct);
 void circuit_route_lost(struct isup_circuit *cct);
+/* the far exchange has no such circuit (UCIC, or "unequipped" in a CQR): locally blocked */
+void circuit_far_unequipped(struct isup_circuit *cct);
 /* Q.763 3.14 circuit state indicator octet */
 uint8_t circuit_state_ind(const struct isup_circuit *cct);
 /* circuit_blocking.c: the blocking FSM (Q.764 2.8.2) */

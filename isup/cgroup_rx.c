@@ -192,10 +192,7 @@ bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 	case ISUP_UCIC:
 		LOGP(DISUP, LOGL_ERROR, "UCIC: CIC %u unequipped at %s: circuit locally blocked\n", msg->cic,
 		     cg->dpc_str);
-		cct->lbl_maint = true;
-		circuit_blk_update(cct);
-		if (cct->call || !circuit_idle(cct))
-			osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);
+		circuit_far_unequipped(cct);
 		return true;
 	case ISUP_CFN:
 		LOGP(DISUP, LOGL_NOTICE, "CFN cic=%u received\n", msg->cic);

@@ -267,6 +267,8 @@ int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last)
 		return -1;
 	isup_msg_init(&m, cg->node->cfg.variant, ISUP_CQM, first);
 	cgroup_msg_set_rs(&m, &rs);
+	cg->cqm_cic = first;
+	cg->cqm_range = rs.range;
 	osmo_fsm_inst_dispatch(cg->cqm_fi, CGSUP_EV_CQM_REQ, NULL);
 	return cgroup_tx(cg, &m);
 }
@@ -274,8 +276,12 @@ int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last)
 void cgroup_rx_cqr(struct isup_cgroup *cg, const struct isup_msg *msg)
 {
 	LOGP(DISUP, LOGL_INFO, "CQR cic=%u received\n", msg->cic);
-	if (cg->cqm_fi->state == CGSUP_ST_CQM_SENT)
-		osmo_fsm_inst_dispatch(cg->cqm_fi, CGSUP_EV_RX_CQR, (void *)msg);
+	if (cg->cqm_fi->state != CGSUP_ST_CQM_SENT || msg->cic != cg->cqm_cic) {
+		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: CQR cic=%u answers no CQM of ours: discarded\n",
+		     cg->name, msg->cic);
+		return;
+	}
+	osmo_fsm_inst_dispatch(cg->cqm_fi, CGSUP_EV_RX_CQR, (void *)msg);
 }
 
 /* ---- the FSM -------------------------------------------------------------------------------- */
@@ -339,11 +345,15 @@ static void st_cgb_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-/* CQM sent: the CQR ends it (Q.764 gives no timer); a new CQM replaces it */
+/* CQM sent: the CQR ends it (Q.764 gives no timer); a new CQM replaces it. The CQR's states
+ * are compared with ours and the mismatches resolved (Q.764 2.8.3). */
 static void st_cqm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	if (event == CGSUP_EV_RX_CQR)
-		osmo_fsm_inst_state_chg(fi, CGSUP_ST_IDLE, 0, 0);
+	struct isup_cgroup *cg = fi->priv;
+	if (event != CGSUP_EV_RX_CQR)
+		return;
+	osmo_fsm_inst_state_chg(fi, CGSUP_ST_IDLE, 0, 0);
+	cgroup_cqr_compare(cg, data);
 }
 
 /* T22: GRS repeated, T22 restarted; T18 / T20: CGB / CGU repeated, restarted */

@@ -18,13 +18,19 @@ static const struct osmo_tdef_state_timeout cct_fsm_timeouts[32] = {
 	[CCT_ST_OUT_WAIT_ACM] = { .T = 7 },
 	[CCT_ST_OUT_WAIT_ANM] = { .T = 9 },
 	[CCT_ST_IN_WAIT_COT] = { .T = 8 },
-	[CCT_ST_SUSPENDED] = { .T = 6 },
+	[CCT_ST_IN_WAIT_CCR] = { .T = 27 },
+	[CCT_ST_IN_RECHECK] = { .T = 36 },
 	[CCT_ST_RELEASING] = { .T = 1 },
 	[CCT_ST_RESET_PENDING] = { .T = 16 },
 };
 
 #define cct_state_chg(cct, st) \
 	osmo_tdef_fsm_inst_state_chg((cct)->fi, st, cct_fsm_timeouts, cgroup_tdefs((cct)->cg), 15)
+
+void circuit_state_chg(struct isup_circuit *cct, enum cct_state st)
+{
+	cct_state_chg(cct, st);
+}
 
 static const struct value_string cct_event_names[] = {
 	OSMO_VALUE_STRING(CCT_EV_RX_IAM), OSMO_VALUE_STRING(CCT_EV_RX_SAM), OSMO_VALUE_STRING(CCT_EV_RX_COT),
@@ -35,7 +41,7 @@ static const struct value_string cct_event_names[] = {
 	OSMO_VALUE_STRING(CCT_EV_APP_FORWARD), OSMO_VALUE_STRING(CCT_EV_APP_SUSRES),
 	OSMO_VALUE_STRING(CCT_EV_APP_REL), OSMO_VALUE_STRING(CCT_EV_RESET_RX), OSMO_VALUE_STRING(CCT_EV_RESET_TX),
 	OSMO_VALUE_STRING(CCT_EV_HW_BLOCK), OSMO_VALUE_STRING(CCT_EV_RELEASE_LOCAL),
-	OSMO_VALUE_STRING(CCT_EV_ROUTE_LOST),
+	OSMO_VALUE_STRING(CCT_EV_ROUTE_LOST), OSMO_VALUE_STRING(CCT_EV_RX_CCR),
 	{ 0, NULL }
 };
 
@@ -97,7 +103,7 @@ static void cct_stop_long(struct isup_circuit *cct)
 }
 
 /* Q.764 2.3.1: send REL, start T1 and T5 */
-static void cct_start_release(struct isup_circuit *cct, uint8_t cause)
+void circuit_start_release(struct isup_circuit *cct, uint8_t cause)
 {
 	cct->rel_cause = cause;
 	isup_tx_rel(cct, cause, NULL, 0);
@@ -106,7 +112,7 @@ static void cct_start_release(struct isup_circuit *cct, uint8_t cause)
 }
 
 /* REL received: RLC and idle (Q.764 2.3.2) */
-static void cct_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg)
+void circuit_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg)
 {
 	circuit_tx_simple(cct, ISUP_RLC);
 	cct_state_chg(cct, CCT_ST_IDLE);
@@ -129,7 +135,7 @@ static void st_idle_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	cct->iam_cot_required = false;
 }
 
-static void deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam)
+void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam)
 {
 	struct isup_call *call = talloc_zero(cct->cg->node, struct isup_call);
 	call->node = cct->cg->node;
@@ -146,8 +152,6 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
 	const struct isup_msg *msg = data;
-	const struct isup_param *p;
-	struct isup_nci nci = { 0 };
 
 	switch (event) {
 	case CCT_EV_RX_IAM:
@@ -164,17 +168,13 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			cct->rbl_maint = false;
 			circuit_blk_update(cct);
 		}
-		p = isup_msg_find_const(msg, ISUP_PRM_NCI);
-		if (p)
-			isup_nci_decode(&nci, p->val, p->len);
-		if (nci.continuity == 1) {
-			/* Q.764 2.1.8: continuity check required on this circuit: wait for COT (T8) */
-			cct->iam_cot_required = true;
-			cct->pending_iam = talloc_memdup(cct, msg, sizeof(*msg));
-			cct_state_chg(cct, CCT_ST_IN_WAIT_COT);
+		if (circuit_iam_wait_cot(cct, msg))
 			return;
-		}
-		deliver_iam(cct, msg);
+		circuit_deliver_iam(cct, msg);
+		break;
+	case CCT_EV_RX_CCR:
+		/* Q.764 2.1.8: continuity re-check asked for by the other exchange */
+		circuit_rx_ccr(cct);
 		break;
 	case CCT_EV_APP_IAM:
 		cct->calls_out++;
@@ -200,7 +200,7 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_ACM:
 		cct_state_chg(cct, CCT_ST_OUT_WAIT_ANM);
@@ -232,7 +232,7 @@ static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_ANM:
 		cct_state_chg(cct, CCT_ST_ANSWERED);
@@ -247,35 +247,6 @@ static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 }
 
-static void st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data)
-{
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-	const struct isup_param *p;
-
-	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_COT:
-		p = isup_msg_find_const(msg, ISUP_PRM_CONTINUITY_IND);
-		if (p && p->len && (p->val[0] & 1)) {
-			struct isup_msg *iam = cct->pending_iam;
-			cct->pending_iam = NULL;
-			deliver_iam(cct, iam);
-			talloc_free(iam);
-		} else {
-			/* Q.764 2.1.8: continuity failure, the call is not set up; the circuit waits for
-			 * the re-check (CCR) from the other side, which we treat as idle */
-			LOGPFSML(fi, LOGL_NOTICE, "continuity check failed: call abandoned\n");
-			cct_state_chg(cct, CCT_ST_IDLE);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
 static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
@@ -283,7 +254,7 @@ static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_SAM:
 	case CCT_EV_RX_PASS:
@@ -308,7 +279,7 @@ static void st_in_acm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_PASS:
 		call_msg_ind(cct->call, msg);
@@ -323,6 +294,17 @@ static void st_in_acm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
+/* Q.764 2.6: SUS received: the call is suspended; the exchange waits for the RES, T2 when the
+ * suspend was the user's (subscriber initiated), T6 when the network's. The gateway is the end
+ * of the ISUP connection, so it acts as the controlling exchange for both. */
+static void cct_suspend_rx(struct isup_circuit *cct, const struct isup_msg *sus)
+{
+	const struct isup_param *p = isup_msg_find_const(sus, ISUP_PRM_SUSPEND_RESUME_IND);
+	int T = p && p->len && (p->val[0] & 1) == ISUP_SUSRES_NETWORK ? 6 : 2;
+	unsigned long ms = cgroup_T_ms(cct->cg, T);
+	osmo_fsm_inst_state_chg_ms(cct->fi, CCT_ST_SUSPENDED, ms, T);
+}
+
 static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
@@ -330,10 +312,10 @@ static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_SUS:
-		cct_state_chg(cct, CCT_ST_SUSPENDED);
+		cct_suspend_rx(cct, msg);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_RX_PASS:
@@ -341,8 +323,9 @@ static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case CCT_EV_APP_SUSRES:
 		cgroup_tx(cct->cg, msg);
+		/* the SUS we send is supervised by the exchange receiving it: no timer here */
 		if (msg->type == ISUP_SUS)
-			cct_state_chg(cct, CCT_ST_SUSPENDED);
+			osmo_fsm_inst_state_chg(fi, CCT_ST_SUSPENDED, 0, 0);
 		break;
 	case CCT_EV_APP_BACKWARD:
 	case CCT_EV_APP_FORWARD:
@@ -360,7 +343,7 @@ static void st_suspended(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		circuit_rx_rel(cct, data);
 		break;
 	case CCT_EV_RX_RES:
 		cct_state_chg(cct, CCT_ST_ANSWERED);
@@ -432,12 +415,12 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CCT_EV_APP_REL:
 		cause = *(uint8_t *)data;
 		cct->call = NULL;
-		cct_start_release(cct, cause);
+		circuit_start_release(cct, cause);
 		break;
 	case CCT_EV_RELEASE_LOCAL:
 		cause = *(uint8_t *)data;
 		cct->rel_loc1 = 0;
-		cct_start_release(cct, cause);
+		circuit_start_release(cct, cause);
 		cct_call_gone(cct, cause);
 		break;
 	case CCT_EV_RESET_RX:
@@ -477,21 +460,23 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 	switch (fi->T) {
 	case 7:	/* Q.764 2.1.5: no ACM/CON: release */
 		LOGPFSML(fi, LOGL_NOTICE, "T7 expired: no ACM, releasing\n");
-		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+		circuit_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		break;
 	case 9:	/* Q.764 2.1.7: no answer */
 		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing\n");
-		cct_start_release(cct, Q850_NO_ANSWER);
+		circuit_start_release(cct, Q850_NO_ANSWER);
 		cct_call_gone(cct, Q850_NO_ANSWER);
 		break;
-	case 8:	/* Q.764 2.1.8: no COT */
-		LOGPFSML(fi, LOGL_NOTICE, "T8 expired: no COT, releasing\n");
-		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+	case 8:
+	case 27:
+	case 36:
+		circuit_cot_timeout(cct, fi->T);
 		break;
-	case 6:
-		LOGPFSML(fi, LOGL_NOTICE, "T6 expired: no RES, releasing\n");
-		cct_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+	case 2:	/* Q.764 2.6: no RES (user): release */
+	case 6:	/* Q.764 2.6: no RES (network): release */
+		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: no RES, releasing\n", fi->T);
+		circuit_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
 		break;
 	case 1:	/* Q.764 2.3.1: retransmit REL, restart T1 */
@@ -534,9 +519,11 @@ static void cct_long_timer_cb(void *data)
 static const struct osmo_fsm_state cct_fsm_states[] = {
 	[CCT_ST_IDLE] = {
 		.name = "idle",
-		.in_event_mask = S(CCT_EV_RX_IAM) | S(CCT_EV_APP_IAM) | S(CCT_EV_RX_REL) | S(CCT_EV_RX_RLC),
+		.in_event_mask = S(CCT_EV_RX_IAM) | S(CCT_EV_APP_IAM) | S(CCT_EV_RX_REL) | S(CCT_EV_RX_RLC) |
+				 S(CCT_EV_RX_CCR),
 		.out_state_mask = S(CCT_ST_IN_WAIT_COT) | S(CCT_ST_IN_WAIT_APP) | S(CCT_ST_OUT_WAIT_ACM) |
-				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_IDLE) | S(CCT_ST_RELEASING),
+				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_IDLE) | S(CCT_ST_RELEASING) |
+				  S(CCT_ST_IN_RECHECK),
 		.onenter = st_idle_onenter,
 		.action = st_idle,
 	},
@@ -560,8 +547,22 @@ static const struct osmo_fsm_state cct_fsm_states[] = {
 		.name = "incoming-wait-COT",
 		.in_event_mask = S(CCT_EV_RX_COT) | S(CCT_EV_RX_REL) | S(CCT_EV_RELEASE_LOCAL),
 		.out_state_mask = S(CCT_ST_IN_WAIT_APP) | S(CCT_ST_RELEASING) | S(CCT_ST_IDLE) |
-				  S(CCT_ST_RESET_PENDING),
-		.action = st_in_wait_cot,
+				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_IN_WAIT_CCR),
+		.action = circuit_st_in_wait_cot,
+	},
+	[CCT_ST_IN_WAIT_CCR] = {
+		.name = "incoming-wait-CCR",
+		.in_event_mask = S(CCT_EV_RX_CCR) | S(CCT_EV_RX_REL),
+		.out_state_mask = S(CCT_ST_IN_RECHECK) | S(CCT_ST_IDLE) | S(CCT_ST_RESET_PENDING) |
+				  S(CCT_ST_RELEASING),
+		.action = circuit_st_in_wait_ccr,
+	},
+	[CCT_ST_IN_RECHECK] = {
+		.name = "continuity-recheck",
+		.in_event_mask = S(CCT_EV_RX_CCR) | S(CCT_EV_RX_COT) | S(CCT_EV_RX_REL),
+		.out_state_mask = S(CCT_ST_IN_RECHECK) | S(CCT_ST_IN_WAIT_CCR) | S(CCT_ST_IDLE) |
+				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_RELEASING),
+		.action = circuit_st_in_recheck,
 	},
 	[CCT_ST_IN_WAIT_APP] = {
 		.name = "incoming-wait-call-layer",
@@ -638,7 +639,7 @@ void circuit_release_for_repeat(struct isup_circuit *cct)
 	struct isup_call *call = cct->call;
 	cct->call = NULL;
 	call->cct = NULL;
-	cct_start_release(cct, Q850_TEMPORARY_FAILURE);
+	circuit_start_release(cct, Q850_TEMPORARY_FAILURE);
 	if (!call_repeat_attempt(call))
 		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE);
 }

@@ -99,6 +99,7 @@ static enum cct_event msg_event(uint8_t type)
 	case ISUP_RLC: return CCT_EV_RX_RLC;
 	case ISUP_SUS: return CCT_EV_RX_SUS;
 	case ISUP_RES: return CCT_EV_RX_RES;
+	case ISUP_CCR: return CCT_EV_RX_CCR;
 	default: return CCT_EV_RX_PASS;
 	}
 }
@@ -123,11 +124,6 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg)
 	case ISUP_BLA:
 	case ISUP_UBA:
 		circuit_rx_blocking(cct, msg);
-		return;
-	case ISUP_CCR:
-		/* continuity re-check: no loop-back equipment here, report failure by not looping;
-		 * answer as an idle circuit would after the test: LPA */
-		circuit_tx_simple(cct, ISUP_LPA);
 		return;
 	}
 
@@ -170,6 +166,16 @@ void circuit_route_lost(struct isup_circuit *cct)
 {
 	if (cct->fi->state != CCT_ST_IDLE || cct->call)
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_ROUTE_LOST, NULL);
+}
+
+/* Q.764 2.12: the circuit is not equipped at the far exchange: it is taken out of service
+ * (locally maintenance blocked), its call (if any) released */
+void circuit_far_unequipped(struct isup_circuit *cct)
+{
+	cct->lbl_maint = true;
+	circuit_blk_update(cct);
+	if (cct->call || !circuit_idle(cct))
+		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);
 }
 
 void circuit_send_rsc(struct isup_circuit *cct)

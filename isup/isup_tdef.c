@@ -10,18 +10,21 @@
 
 /* Unit s. Defaults and maxima from Q.764 Annex A (T6 and T9 from Q.118); the minimum is 1 s
  * for every timer, below the Annex A ranges, because the Q.784.1 rig and the lab run with
- * shortened timers. T2, T3, T10, T27, T33, T34, T35 are not in the table: their procedures
- * (user suspend, overload, interworking ACM, continuity re-check, INR/INF, segmentation,
- * overlap digit supervision) do not exist in this ISUP (overlap is en bloc in the IWF, X1). */
+ * shortened timers. T3, T10, T24-T26, T33, T34, T35 are not in the table: their procedures
+ * (overload, interworking ACM, the continuity check and re-check of an outgoing circuit, INR/INF,
+ * segmentation, overlap digit supervision) do not exist in this ISUP (the gateway never asks for
+ * a continuity check; overlap is en bloc in the IWF, X1). */
 static const struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 1, .default_val = 15, .min_val = 1, .max_val = 60, .unit = OSMO_TDEF_S,
 	  .desc = "REL sent, waiting for RLC: repeat REL (Q.764 2.3.1)" },
+	{ .T = 2, .default_val = 180, .min_val = 1, .max_val = 180, .unit = OSMO_TDEF_S,
+	  .desc = "SUS (user) received, waiting for RES (user): release (Q.764 2.6)" },
 	{ .T = 4, .default_val = 300, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "UPT sent, waiting for UPA: repeat UPT (Q.764 2.13.3)" },
 	{ .T = 5, .default_val = 300, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "initial REL sent: send RSC, alert maintenance (Q.764 2.3.1)" },
 	{ .T = 6, .default_val = 120, .min_val = 1, .max_val = 180, .unit = OSMO_TDEF_S,
-	  .desc = "SUS (network) received, waiting for RES: release" },
+	  .desc = "SUS (network) received, waiting for RES (network): release (Q.764 2.6)" },
 	{ .T = 7, .default_val = 20, .min_val = 1, .max_val = 30, .unit = OSMO_TDEF_S,
 	  .desc = "IAM/SAM sent, waiting for ACM/CON: release (Q.764 2.1.5)" },
 	{ .T = 8, .default_val = 10, .min_val = 1, .max_val = 15, .unit = OSMO_TDEF_S,
@@ -52,6 +55,10 @@ static const struct osmo_tdef isup_tdefs_default[] = {
 	  .desc = "GRS sent, waiting for GRA: repeat GRS (Q.764 2.9.3.3)" },
 	{ .T = 23, .default_val = 300, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "initial GRS sent: alert maintenance, repeat GRS (Q.764 2.9.3.3)" },
+	{ .T = 27, .default_val = 240, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
+	  .desc = "COT (failure) received, waiting for CCR: send RSC (Q.764 2.1.8)" },
+	{ .T = 36, .default_val = 15, .min_val = 1, .max_val = 15, .unit = OSMO_TDEF_S,
+	  .desc = "CCR received (loop connected), waiting for COT or REL: send RSC (Q.764 2.1.8)" },
 	{}
 };
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <osmocom/core/utils.h>
+
 #include "isup/q850.h"
 #include "isup/peer/msgspec.h"
 #include "isup/vty_arg.h"
@@ -320,6 +322,35 @@ static void typed_default(enum pkind k, enum isup_number_kind nk, union typed *t
 	}
 }
 
+/* Readable names of field values: nci=cot-required (Q.763 3.35 continuity indicator), COT
+ * cont=success|failure (3.18), SUS/RES sri=user|network (3.52) */
+static const struct {
+	uint8_t code;
+	const char *field;	/* "" = the parameter's main field */
+	const char *name;
+	unsigned int value;
+} named_values[] = {
+	{ ISUP_PRM_NCI, "cont", "not-required", 0 }, { ISUP_PRM_NCI, "cont", "cot-required", 1 },
+	{ ISUP_PRM_NCI, "cont", "required", 1 }, { ISUP_PRM_NCI, "cont", "previous", 2 },
+	{ ISUP_PRM_CONTINUITY_IND, "", "failure", 0 }, { ISUP_PRM_CONTINUITY_IND, "", "success", 1 },
+	{ ISUP_PRM_SUSPEND_RESUME_IND, "", "user", ISUP_SUSRES_SUBSCRIBER },
+	{ ISUP_PRM_SUSPEND_RESUME_IND, "", "network", ISUP_SUSRES_NETWORK },
+};
+
+/* VAL as a number when it names a value of the field, else VAL itself */
+static const char *named_value(int code, const char *field, const char *val, char *buf, size_t len)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(named_values); i++) {
+		if (named_values[i].code != code || strcasecmp(named_values[i].name, val))
+			continue;
+		if (named_values[i].field[0] && field[0] && strcasecmp(named_values[i].field, field))
+			continue;
+		snprintf(buf, len, "%u", named_values[i].value);
+		return buf;
+	}
+	return val;
+}
+
 /* Split "param.field" */
 static int split_key(const char *key, char *pname, size_t plen, char *field, size_t flen)
 {
@@ -352,9 +383,55 @@ static int key_param_code(const char *pname, const char *field, char *err, size_
 	return code;
 }
 
+/* one field of a typed parameter set from its text (digits, rs.status, cause.diag or a number) */
+static int typed_set_field(enum pkind k, union typed *t, const char *field, const char *key, const char *val,
+			   char *err, size_t err_len)
+{
+	if (k == PK_NUMBER && !strcasecmp(field, "digits")) {
+		size_t n = strlen(val);
+		t->num.st = false;
+		if (n && (val[n - 1] == 'F' || val[n - 1] == 'f')) {
+			t->num.st = true;
+			n--;
+		}
+		if (n > ISUP_MAX_DIGITS) {
+			snprintf(err, err_len, "%s: too many digits", key);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			t->num.digits[i] = toupper((unsigned char)val[i]);
+		t->num.digits[n] = 0;
+	} else if (k == PK_RS && !strcasecmp(field, "status")) {
+		uint8_t st[32];
+		int sl = msgspec_hex_parse(val, st, sizeof(st));
+		if (sl < 0) {
+			snprintf(err, err_len, "%s: bad hex status '%s'", key, val);
+			return -1;
+		}
+		t->rs.status_present = true;
+		memset(t->rs.status, 0, sizeof(t->rs.status));
+		memcpy(t->rs.status, st, sl);
+	} else if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
+		int dl = msgspec_hex_parse(val, t->cause.diag, sizeof(t->cause.diag));
+		if (dl < 0) {
+			snprintf(err, err_len, "%s: bad hex '%s'", key, val);
+			return -1;
+		}
+		t->cause.diag_len = dl;
+	} else {
+		const struct field_desc *f = find_field(kind_fields(k), field);
+		if (!f) {
+			snprintf(err, err_len, "%s: unknown field '%s'", key, field);
+			return -1;
+		}
+		fset(t, f, strtoul(val, NULL, 0));
+	}
+	return 0;
+}
+
 static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char *err, size_t err_len)
 {
-	char pname[32], field[32];
+	char pname[32], field[32], vbuf[16];
 	uint8_t raw[255];
 	int code, len;
 	enum isup_number_kind nk = ISUP_NUM_CALLED;
@@ -369,6 +446,7 @@ static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char
 	if (!strcasecmp(pname, "p"))
 		field[0] = 0;
 	k = param_kind(code, &nk);
+	val = named_value(code, field, val, vbuf, sizeof(vbuf));
 
 	if (!strcasecmp(val, "absent")) {
 		isup_msg_remove(msg, code);
@@ -396,45 +474,8 @@ static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char
 		typed_default(k, nk, &t);
 	if (!field[0])
 		snprintf(field, sizeof(field), "%s", main_field(k));
-	if (k == PK_NUMBER && !strcasecmp(field, "digits")) {
-		size_t n = strlen(val);
-		t.num.st = false;
-		if (n && (val[n - 1] == 'F' || val[n - 1] == 'f')) {
-			t.num.st = true;
-			n--;
-		}
-		if (n > ISUP_MAX_DIGITS) {
-			snprintf(err, err_len, "%s: too many digits", key);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			t.num.digits[i] = toupper((unsigned char)val[i]);
-		t.num.digits[n] = 0;
-	} else if (k == PK_RS && !strcasecmp(field, "status")) {
-		uint8_t st[32];
-		int sl = msgspec_hex_parse(val, st, sizeof(st));
-		if (sl < 0) {
-			snprintf(err, err_len, "%s: bad hex status '%s'", key, val);
-			return -1;
-		}
-		t.rs.status_present = true;
-		memset(t.rs.status, 0, sizeof(t.rs.status));
-		memcpy(t.rs.status, st, sl);
-	} else if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
-		int dl = msgspec_hex_parse(val, t.cause.diag, sizeof(t.cause.diag));
-		if (dl < 0) {
-			snprintf(err, err_len, "%s: bad hex '%s'", key, val);
-			return -1;
-		}
-		t.cause.diag_len = dl;
-	} else {
-		const struct field_desc *f = find_field(kind_fields(k), field);
-		if (!f) {
-			snprintf(err, err_len, "%s: unknown field '%s'", key, field);
-			return -1;
-		}
-		fset(&t, f, strtoul(val, NULL, 0));
-	}
+	if (typed_set_field(k, &t, field, key, val, err, err_len) < 0)
+		return -1;
 	len = typed_encode(k, nk, &t, raw, sizeof(raw));
 	if (len < 0 || isup_msg_set(msg, code, raw, len) < 0) {
 		snprintf(err, err_len, "%s: cannot encode parameter", key);
@@ -532,6 +573,57 @@ static int values_equal(enum pkind k, const char *field, const char *want, const
 	return strtoul(want, NULL, 0) == strtoul(have, NULL, 0);
 }
 
+/* a field of a typed parameter (FIELD empty: its main field) against WANT; 1 equal */
+static int match_typed(const struct isup_param *p, enum pkind k, enum isup_number_kind nk, const char *pname,
+		       const char *field_in, const char *key, const char *want, char *err, size_t err_len)
+{
+	char field[32], have[128];
+	union typed t;
+	if (typed_decode(k, nk, &t, p->val, p->len) < 0) {
+		snprintf(err, err_len, "%s: invalid content", pname);
+		return 0;
+	}
+	snprintf(field, sizeof(field), "%s", field_in[0] ? field_in : main_field(k));
+	if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
+		uint8_t d[32];
+		int dl = msgspec_hex_parse(want, d, sizeof(d));
+		if (dl != t.cause.diag_len || memcmp(d, t.cause.diag, dl)) {
+			snprintf(err, err_len, "cause.diag differs");
+			return 0;
+		}
+		return 1;
+	}
+	field_to_str(have, sizeof(have), k, &t, field);
+	if (!strcmp(have, "?")) {
+		snprintf(err, err_len, "%s: unknown field '%s'", key, field);
+		return -1;
+	}
+	if (!values_equal(k, field, want, have)) {
+		snprintf(err, err_len, "%s.%s=%s, expected %s", pname, field, have, want);
+		return 0;
+	}
+	return 1;
+}
+
+/* body=HEX: the whole message after the CIC, byte for byte (transparency checks); 1 equal */
+static int match_body(const struct isup_msg *msg, const char *want, char *err, size_t err_len)
+{
+	uint8_t exp[ISUP_MAX_MSG_LEN], got[ISUP_MAX_MSG_LEN];
+	int el = msgspec_hex_parse(want, exp, sizeof(exp));
+	int gl = isup_encode_body(msg, got, sizeof(got));
+	size_t o = 0;
+	if (el < 0) {
+		snprintf(err, err_len, "body: bad hex");
+		return -1;
+	}
+	if (el == gl && !memcmp(exp, got, el))
+		return 1;
+	o += snprintf(err + o, err_len - o, "body differs, got ");
+	for (int k = 0; k < gl && o + 3 < err_len; k++)
+		o += snprintf(err + o, err_len - o, "%02x", got[k]);
+	return 0;
+}
+
 int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *err, size_t err_len)
 {
 	if (spec->type >= 0 && spec->type != msg->type) {
@@ -544,30 +636,17 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 	}
 	for (unsigned int i = 0; i < spec->num_kv; i++) {
 		const char *key = spec->kv[i].key, *want = spec->kv[i].val;
-		char pname[32], field[32], have[128];
-		if (!strcasecmp(key, "body")) {
-			/* the whole message after the CIC, byte for byte (transparency checks) */
-			uint8_t exp[ISUP_MAX_MSG_LEN], got[ISUP_MAX_MSG_LEN];
-			int el = msgspec_hex_parse(want, exp, sizeof(exp));
-			int gl = isup_encode_body(msg, got, sizeof(got));
-			if (el < 0) {
-				snprintf(err, err_len, "body: bad hex");
-				return -1;
-			}
-			if (el != gl || memcmp(exp, got, el)) {
-				size_t o = 0;
-				o += snprintf(err + o, err_len - o, "body differs, got ");
-				for (int k = 0; k < gl && o + 3 < err_len; k++)
-					o += snprintf(err + o, err_len - o, "%02x", got[k]);
-				return 0;
-			}
-			continue;
-		}
+		char pname[32], field[32], wbuf[16];
 		enum isup_number_kind nk = ISUP_NUM_CALLED;
 		const struct isup_param *p;
-		union typed t;
 		enum pkind k;
-		int code;
+		int code, r;
+		if (!strcasecmp(key, "body")) {
+			r = match_body(msg, want, err, err_len);
+			if (r <= 0)
+				return r;
+			continue;
+		}
 
 		split_key(key, pname, sizeof(pname), field, sizeof(field));
 		code = key_param_code(pname, field, err, err_len);
@@ -575,6 +654,7 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 			return -1;
 		if (!strcasecmp(pname, "p"))
 			field[0] = 0;
+		want = named_value(code, field, want, wbuf, sizeof(wbuf));
 		p = isup_msg_find_const(msg, code);
 		if (!strcasecmp(want, "absent")) {
 			if (p) {
@@ -610,30 +690,9 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 			}
 			continue;
 		}
-		if (typed_decode(k, nk, &t, p->val, p->len) < 0) {
-			snprintf(err, err_len, "%s: invalid content", pname);
-			return 0;
-		}
-		if (!field[0])
-			snprintf(field, sizeof(field), "%s", main_field(k));
-		if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
-			uint8_t d[32];
-			int dl = msgspec_hex_parse(want, d, sizeof(d));
-			if (dl != t.cause.diag_len || memcmp(d, t.cause.diag, dl)) {
-				snprintf(err, err_len, "cause.diag differs");
-				return 0;
-			}
-			continue;
-		}
-		field_to_str(have, sizeof(have), k, &t, field);
-		if (!strcmp(have, "?")) {
-			snprintf(err, err_len, "%s: unknown field '%s'", key, field);
-			return -1;
-		}
-		if (!values_equal(k, field, want, have)) {
-			snprintf(err, err_len, "%s.%s=%s, expected %s", pname, field, have, want);
-			return 0;
-		}
+		r = match_typed(p, k, nk, pname, field, key, want, err, err_len);
+		if (r <= 0)
+			return r;
 	}
 	return 1;
 }

@@ -21,6 +21,7 @@ enum peer_auto {
 	PEER_AUTO_CGU,	/* CGU -> CGUA */
 	PEER_AUTO_UPT,	/* UPT -> UPA */
 	PEER_AUTO_CQM,	/* CQM -> CQR (all idle) */
+	PEER_AUTO_CCR,	/* CCR -> loop connected, LPA (Q.764 2.1.8 continuity re-check) */
 	PEER_AUTO_IAM,	/* IAM -> ACM / ANM / CON / REL as configured */
 	_PEER_AUTO_NUM
 };

@@ -1,5 +1,5 @@
 /* isup-peer: the automatic responders (auto NAME on|off): REL/RSC -> RLC, GRS -> GRA, BLO/UBL,
- * CGB/CGU, UPT, CQM answered at once; IAM answered with ACM/ANM/CON/REL after configured delays
+ * CGB/CGU, UPT, CQM, CCR (loop-back: LPA) answered at once; IAM answered with ACM/ANM/CON/REL after configured delays
  * (delayed sends kept in order per circuit); the RLC for a REL they sent consumed. */
 #include <ctype.h>
 #include <string.h>
@@ -187,6 +187,8 @@ static const struct {
 	{ ISUP_CGU, PEER_AUTO_CGU, ISUP_CGUA, true, true, false },
 	{ ISUP_UPT, PEER_AUTO_UPT, ISUP_UPA, false, false, false },
 	{ ISUP_CQM, PEER_AUTO_CQM, ISUP_CQR, true, false, false },
+	/* the loop-back of this exchange: connected at once for the re-check, LPA tells it */
+	{ ISUP_CCR, PEER_AUTO_CCR, ISUP_LPA, false, false, false },
 };
 
 /* Returns true when the message was handled automatically (not queued for expect). */
@@ -226,7 +228,8 @@ bool peer_auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *ms
 /* auto NAME on|off [k=v ...] */
 bool peer_auto_cmd(struct peer *peer, char *args, char *err, size_t err_len)
 {
-	static const char *names[_PEER_AUTO_NUM] = { "rel", "rsc", "grs", "blo", "ubl", "cgb", "cgu", "upt", "cqm", "iam" };
+	static const char *names[_PEER_AUTO_NUM] = { "rel", "rsc", "grs", "blo", "ubl", "cgb", "cgu", "upt", "cqm",
+						     "ccr", "iam" };
 	char *save = NULL, *name = strtok_r(args, " \t", &save), *onoff = strtok_r(NULL, " \t", &save), *kv;
 	bool on;
 	int idx = -1;

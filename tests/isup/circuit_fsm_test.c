@@ -1,7 +1,8 @@
 /* Unit test of the ISUP circuit FSMs (Osmocom style: stdout compared with circuit_fsm_test.ok):
  * the call control FSM (IAM in -> ACM/ANM out, REL/RLC, T7, T1/T5, T16/T17), the blocking FSM
  * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
- * T22/T23, CGB/CGBA), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * T22/T23, CGB/CGBA), the continuity check and re-check of an incoming circuit (COT, CCR, T8,
+ * T27, T36), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), driven by synthetic messages and fake time. The MTP is a stub: every message
  * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,16 @@ static void rx_range(uint8_t type, uint16_t cic, uint8_t range, bool status)
 	rx(&m);
 }
 
+/* a message with one one-octet parameter (NCI of an IAM, continuity of a COT, SUS/RES indicators) */
+static void rx_octet(uint8_t type, uint16_t cic, uint8_t prm, uint8_t val)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, ISUP_VARIANT_ITU, type, cic);
+	isup_msg_set(&m, prm, &val, 1);
+	printf("  (%s parameter 0x%02x = 0x%02x)\n", isup_msg_name(type), prm, val);
+	rx(&m);
+}
+
 static void app_send(uint8_t type)
 {
 	struct isup_msg m;
@@ -285,11 +296,146 @@ static void test_group(void)
 	states(1);
 }
 
+static void test_continuity(void)
+{
+	printf("CGU out for CICs 1-3, CGUA in\n");
+	cgroup_send_cgb(g_cg, false, 1, 3, false);
+	rx_range(ISUP_CGUA, 1, 2, true);
+	states(1);
+	printf("IAM with continuity check required: held until COT (T8); COT success: call set up\n");
+	group_timer(8, 2);
+	group_timer(27, 3);
+	group_timer(36, 2);
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x04);
+	states(1);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x01);
+	states(1);
+	rx_rel(1, Q850_NORMAL_CLEARING);
+	printf("no COT: T8 (2 s): REL 102\n");
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x04);
+	wait_s(2);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	printf("COT failure: T27 (3 s) waits for CCR; CCR: LPA, T36; COT failure: T27 again; CCR; REL ends "
+	       "the re-check\n");
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x04);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x00);
+	states(1);
+	wait_s(2);
+	rx_simple(ISUP_CCR, 1);
+	states(1);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x00);
+	states(1);
+	rx_simple(ISUP_CCR, 1);
+	rx_rel(1, Q850_NORMAL_CLEARING);
+	states(1);
+	printf("CCR on an idle circuit, COT success: idle; COT failure and no CCR: T27: RSC\n");
+	rx_simple(ISUP_CCR, 1);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x01);
+	states(1);
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x04);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x00);
+	wait_s(3);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	printf("IAM with the check performed on the previous circuit: COT failure holds it, T8: REL 102\n");
+	rx_octet(ISUP_IAM, 1, ISUP_PRM_NCI, 0x08);
+	rx_octet(ISUP_COT, 1, ISUP_PRM_CONTINUITY_IND, 0x00);
+	states(1);
+	wait_s(2);
+	rx_simple(ISUP_RLC, 1);
+	printf("CCR and nothing more: T36 (2 s): RSC\n");
+	rx_simple(ISUP_CCR, 1);
+	wait_s(2);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	states(1);
+}
+
+static void answered_incoming(uint16_t cic)
+{
+	rx_simple(ISUP_IAM, cic);
+	app_send(ISUP_ANM);
+}
+
+static void test_suspend(void)
+{
+	printf("SUS (network) received: T6 (3 s), RES stops it; SUS (network) again: T6 expiry: REL 102\n");
+	group_timer(6, 3);
+	group_timer(2, 5);
+	answered_incoming(1);
+	rx_octet(ISUP_SUS, 1, ISUP_PRM_SUSPEND_RESUME_IND, ISUP_SUSRES_NETWORK);
+	states(1);
+	wait_s(2);
+	rx_octet(ISUP_RES, 1, ISUP_PRM_SUSPEND_RESUME_IND, ISUP_SUSRES_NETWORK);
+	states(1);
+	rx_octet(ISUP_SUS, 1, ISUP_PRM_SUSPEND_RESUME_IND, ISUP_SUSRES_NETWORK);
+	wait_s(3);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	printf("SUS (user) received: T2 (5 s): REL 102\n");
+	answered_incoming(1);
+	rx_octet(ISUP_SUS, 1, ISUP_PRM_SUSPEND_RESUME_IND, ISUP_SUSRES_SUBSCRIBER);
+	wait_s(4);
+	states(1);
+	wait_s(1);
+	states(1);
+	rx_simple(ISUP_RLC, 1);
+	printf("SUS sent by the call layer: no timer here; RES received\n");
+	answered_incoming(1);
+	app_send(ISUP_SUS);
+	wait_s(10);
+	states(1);
+	rx_octet(ISUP_RES, 1, ISUP_PRM_SUSPEND_RESUME_IND, ISUP_SUSRES_SUBSCRIBER);
+	states(1);
+	rx_rel(1, Q850_NORMAL_CLEARING);
+}
+
+static void rx_cqr(uint16_t cic, const uint8_t *csi, uint8_t n)
+{
+	struct isup_msg m;
+	struct isup_range_status rs = { .range = n - 1 };
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_CQR, cic);
+	cgroup_msg_set_rs(&m, &rs);
+	isup_msg_set(&m, ISUP_PRM_CIRCUIT_STATE_IND, csi, n);
+	printf("  (CQR circuit states");
+	for (unsigned int i = 0; i < n; i++)
+		printf(" %02x", csi[i]);
+	printf(")\n");
+	rx(&m);
+}
+
+static void test_query(void)
+{
+	static const uint8_t csi1[] = { 0x0d, 0x0c, 0x04 }, csi2[] = { 0x0c, 0x0e, 0x03 };
+	printf("CQM out for CICs 1-3 (CIC 2 locally blocked); CQR: CIC 1 blocked by the far end (remote "
+	       "blocking marked), CIC 2 not known blocked there (BLO), CIC 3 incoming busy there (RSC)\n");
+	circuit_block(cgroup_cct(g_cg, 2), true);
+	rx_simple(ISUP_BLA, 2);
+	cgroup_send_cqm(g_cg, 1, 3);
+	rx_cqr(1, csi1, 3);
+	states(1);
+	states(2);
+	states(3);
+	rx_simple(ISUP_BLA, 2);
+	rx_simple(ISUP_RLC, 3);
+	printf("CQR without a CQM: discarded\n");
+	rx_cqr(1, csi2, 3);
+	printf("CQM again; CQR: CIC 1 unblocked there (remote blocking removed), CIC 2 blocked by us there "
+	       "and here (no action), CIC 3 unequipped there (locally blocked)\n");
+	cgroup_send_cqm(g_cg, 1, 3);
+	rx_cqr(1, csi2, 3);
+	states(1);
+	states(2);
+	states(3);
+}
+
 int main(void)
 {
 	void *ctx = talloc_named_const(NULL, 0, "circuit_fsm_test");
 	struct isup_mtp *mtp = talloc_zero(ctx, struct isup_mtp);
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* the lines before a sanitizer report are kept */
 	osmo_init_logging2(ctx, &sgw_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
@@ -310,6 +456,9 @@ int main(void)
 	test_reset();
 	test_blocking();
 	test_group();
+	test_continuity();
+	test_suspend();
+	test_query();
 
 	isup_node_stop(g_node);
 	talloc_free(ctx);

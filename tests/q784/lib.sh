@@ -13,6 +13,7 @@ q_start() {
 	sed -e 's/^isup$/timer isup T4 2\n&/' "$T/gw.cfg.in" > "$T/gwq.cfg"
 	cat >> "$T/gwq.cfg" <<-EOC
 	  timer T1 1
+	  timer T2 4
 	  timer T5 4
 	  timer T6 5
 	  timer T7 2
@@ -30,6 +31,8 @@ q_start() {
 	  timer T21 6
 	  timer T22 1
 	  timer T23 4
+	  timer T27 3
+	  timer T36 3
 	EOC
 	"$BIN_GW" -c "$T/gwq.cfg" > "$T/gw.log" 2>&1 &
 	GW_PID=$!
@@ -75,7 +78,8 @@ wait_all_idle() {	# SECONDS
 
 # q_case NUM "NAME" SCENARIO-FILE [MARK "vty command" ...] [-- check-function...]
 # Runs the scenario in the background; when the peer prints "MARK" (with "echo MARK"), the VTY
-# command runs on the gateway. Then extra checks (shell functions, all must succeed), the
+# command runs on the gateway (its answer in $T/vty.out, and in $T/vty.MARK.out after later marks).
+# Then extra checks (shell functions, all must succeed), the
 # all-idle check and gw_healthy. One TAP line.
 q_case() {
 	local num=$1 name=$2 scen=$3; shift 3
@@ -88,6 +92,7 @@ q_case() {
 	while [ $# -gt 1 ] && [ "$1" != "--" ]; do
 		if ! wait_log "$T/peer.log" "\] $1\$" 20; then fail="mark $1 not reached"; break; fi
 		gwvty "$2" > "$T/vty.out"; sed 's/^/#   vty: /' "$T/vty.out"
+		cp "$T/vty.out" "$T/vty.$1.out"	# each mark's answer, for the checks
 		shift 2
 	done
 	local end=$(( $(date +%s) + 60 ))
