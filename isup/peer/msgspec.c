@@ -5,8 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <osmocom/core/utils.h>
+
 #include "isup/q850.h"
 #include "isup/peer/msgspec.h"
+#include "isup/peer/msgspec_int.h"
 #include "isup/vty_arg.h"
 
 int msgspec_hex_parse(const char *hex, uint8_t *out, size_t out_size)
@@ -108,8 +111,6 @@ int msgspec_parse(struct msgspec *spec, const char *text, char *err, size_t err_
 
 /* ---- typed field access ------------------------------------------------------------- */
 
-enum pkind { PK_HEX, PK_NUMBER, PK_CAUSE, PK_BCI, PK_OBCI, PK_EVENT, PK_NCI, PK_FCI, PK_RS, PK_OCTET };
-
 static enum pkind param_kind(uint8_t code, enum isup_number_kind *nk)
 {
 	switch (code) {
@@ -137,15 +138,10 @@ static enum pkind param_kind(uint8_t code, enum isup_number_kind *nk)
 	}
 }
 
-/* An integer field: name, pointer to the struct member (as unsigned int via accessors) */
-#define FIELD_U8(name, member) { name, offsetof(__typeof__(S), member), sizeof(((__typeof__(S) *)0)->member) }
-struct field_desc {
-	const char *name;
-	size_t off;
-	size_t size;
-};
+/* FIELD_U8(kind, struct type, "name", member) */
+#define FIELD_U8(kind, T, name, member) { kind, name, offsetof(T, member), sizeof(((T *)0)->member) }
 
-static unsigned int fget(const void *s, const struct field_desc *f)
+unsigned int msgspec_field_get(const void *s, const struct field_desc *f)
 {
 	const uint8_t *p = (const uint8_t *)s + f->off;
 	if (f->size == 1)
@@ -160,132 +156,123 @@ static void fset(void *s, const struct field_desc *f, unsigned int v)
 		*p = v;
 }
 
-#define S struct isup_number
-static const struct field_desc number_fields[] = {
-	FIELD_U8("nai", nai), FIELD_U8("npi", npi), FIELD_U8("inn", inn_ni), FIELD_U8("ni", inn_ni),
-	FIELD_U8("apri", apri), FIELD_U8("scr", screening), FIELD_U8("st", st), FIELD_U8("qual", qualifier),
-	{ NULL }
+/* The named fields of the typed parameters (Q.763 clause 3), looked up by kind and name */
+static const struct field_desc fields[] = {
+	/* Q.763 3.9 ff. numbers */
+	FIELD_U8(PK_NUMBER, struct isup_number, "nai", nai),
+	FIELD_U8(PK_NUMBER, struct isup_number, "npi", npi),
+	FIELD_U8(PK_NUMBER, struct isup_number, "inn", inn_ni),
+	FIELD_U8(PK_NUMBER, struct isup_number, "ni", inn_ni),
+	FIELD_U8(PK_NUMBER, struct isup_number, "apri", apri),
+	FIELD_U8(PK_NUMBER, struct isup_number, "scr", screening),
+	FIELD_U8(PK_NUMBER, struct isup_number, "st", st),
+	FIELD_U8(PK_NUMBER, struct isup_number, "qual", qualifier),
+	/* Q.763 3.12 cause indicators */
+	FIELD_U8(PK_CAUSE, struct isup_cause, "value", value),
+	FIELD_U8(PK_CAUSE, struct isup_cause, "loc", location),
+	FIELD_U8(PK_CAUSE, struct isup_cause, "std", coding_std),
+	/* Q.763 3.5 backward call indicators */
+	FIELD_U8(PK_BCI, struct isup_bci, "status", called_status),
+	FIELD_U8(PK_BCI, struct isup_bci, "charge", charge),
+	FIELD_U8(PK_BCI, struct isup_bci, "cat", called_category),
+	FIELD_U8(PK_BCI, struct isup_bci, "iw", interworking),
+	FIELD_U8(PK_BCI, struct isup_bci, "isup", isup_all_the_way),
+	FIELD_U8(PK_BCI, struct isup_bci, "isdn", term_access_isdn),
+	FIELD_U8(PK_BCI, struct isup_bci, "echo", echo_device),
+	FIELD_U8(PK_BCI, struct isup_bci, "holding", holding),
+	FIELD_U8(PK_BCI, struct isup_bci, "e2e", e2e_method),
+	/* Q.763 3.37 optional backward call indicators */
+	FIELD_U8(PK_OBCI, struct isup_obci, "inband", inband_info),
+	FIELD_U8(PK_OBCI, struct isup_obci, "div", diversion_may_occur),
+	FIELD_U8(PK_OBCI, struct isup_obci, "seg", segmentation),
+	/* Q.763 3.21 event information */
+	FIELD_U8(PK_EVENT, struct isup_event_info, "event", event),
+	FIELD_U8(PK_EVENT, struct isup_event_info, "pres", pres_restricted),
+	/* Q.763 3.35 nature of connection indicators */
+	FIELD_U8(PK_NCI, struct isup_nci, "cont", continuity),
+	FIELD_U8(PK_NCI, struct isup_nci, "sat", satellite),
+	FIELD_U8(PK_NCI, struct isup_nci, "echo", echo_device),
+	/* Q.763 3.23 forward call indicators */
+	FIELD_U8(PK_FCI, struct isup_fci, "intl", international),
+	FIELD_U8(PK_FCI, struct isup_fci, "iw", interworking),
+	FIELD_U8(PK_FCI, struct isup_fci, "isup", isup_all_the_way),
+	FIELD_U8(PK_FCI, struct isup_fci, "pref", isup_pref),
+	FIELD_U8(PK_FCI, struct isup_fci, "isdn", orig_access_isdn),
+	FIELD_U8(PK_FCI, struct isup_fci, "e2e", e2e_method),
+	FIELD_U8(PK_FCI, struct isup_fci, "sccp", sccp_method),
+	/* Q.763 3.43 range and status */
+	FIELD_U8(PK_RS, struct isup_range_status, "range", range),
 };
-#undef S
-#define S struct isup_cause
-static const struct field_desc cause_fields[] = {
-	FIELD_U8("value", value), FIELD_U8("loc", location), FIELD_U8("std", coding_std), { NULL }
-};
-#undef S
-#define S struct isup_bci
-static const struct field_desc bci_fields[] = {
-	FIELD_U8("status", called_status), FIELD_U8("charge", charge), FIELD_U8("cat", called_category),
-	FIELD_U8("iw", interworking), FIELD_U8("isup", isup_all_the_way), FIELD_U8("isdn", term_access_isdn),
-	FIELD_U8("echo", echo_device), FIELD_U8("holding", holding), FIELD_U8("e2e", e2e_method), { NULL }
-};
-#undef S
-#define S struct isup_obci
-static const struct field_desc obci_fields[] = {
-	FIELD_U8("inband", inband_info), FIELD_U8("div", diversion_may_occur), FIELD_U8("seg", segmentation),
-	{ NULL }
-};
-#undef S
-#define S struct isup_event_info
-static const struct field_desc event_fields[] = {
-	FIELD_U8("event", event), FIELD_U8("pres", pres_restricted), { NULL }
-};
-#undef S
-#define S struct isup_nci
-static const struct field_desc nci_fields[] = {
-	FIELD_U8("cont", continuity), FIELD_U8("sat", satellite), FIELD_U8("echo", echo_device), { NULL }
-};
-#undef S
-#define S struct isup_fci
-static const struct field_desc fci_fields[] = {
-	FIELD_U8("intl", international), FIELD_U8("iw", interworking), FIELD_U8("isup", isup_all_the_way),
-	FIELD_U8("pref", isup_pref), FIELD_U8("isdn", orig_access_isdn), FIELD_U8("e2e", e2e_method),
-	FIELD_U8("sccp", sccp_method), { NULL }
-};
-#undef S
-#define S struct isup_range_status
-static const struct field_desc rs_fields[] = {
-	FIELD_U8("range", range), { NULL }
-};
-#undef S
 
-static const struct field_desc *find_field(const struct field_desc *tab, const char *name)
+const struct field_desc *msgspec_field_find(enum pkind k, const char *name)
 {
-	for (; tab && tab->name; tab++)
-		if (!strcasecmp(tab->name, name))
-			return tab;
+	for (unsigned int i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].kind == k && !strcasecmp(fields[i].name, name))
+			return &fields[i];
 	return NULL;
 }
 
-union typed {
-	struct isup_number num;
-	struct isup_cause cause;
-	struct isup_bci bci;
-	struct isup_obci obci;
-	struct isup_event_info ev;
-	struct isup_nci nci;
-	struct isup_fci fci;
-	struct isup_range_status rs;
+/* decode/encode of one typed parameter kind through the union */
+typedef int (*typed_dec_fn)(union typed *t, enum isup_number_kind nk, const uint8_t *v, uint8_t len);
+typedef int (*typed_enc_fn)(const union typed *t, enum isup_number_kind nk, uint8_t *out, size_t size);
+
+static int number_dec(union typed *t, enum isup_number_kind nk, const uint8_t *v, uint8_t len)
+{
+	return isup_number_decode(&t->num, nk, v, len);
+}
+
+static int number_enc(const union typed *t, enum isup_number_kind nk, uint8_t *out, size_t size)
+{
+	return isup_number_encode(&t->num, nk, out, size);
+}
+
+/* the other kinds have no number kind: NAME_dec / NAME_enc call isup_CODEC_decode / _encode on MEMBER */
+#define TYPED_CODEC(name, member, codec) \
+	static int name##_dec(union typed *t, enum isup_number_kind nk, const uint8_t *v, uint8_t len) \
+	{ return codec##_decode(&t->member, v, len); } \
+	static int name##_enc(const union typed *t, enum isup_number_kind nk, uint8_t *out, size_t size) \
+	{ return codec##_encode(&t->member, out, size); }
+TYPED_CODEC(cause, cause, isup_cause)
+TYPED_CODEC(bci, bci, isup_bci)
+TYPED_CODEC(obci, obci, isup_obci)
+TYPED_CODEC(event, ev, isup_event_info)
+TYPED_CODEC(nci, nci, isup_nci)
+TYPED_CODEC(fci, fci, isup_fci)
+TYPED_CODEC(rs, rs, isup_range_status)
+#undef TYPED_CODEC
+
+/* per typed kind: the field a bare "param=value" sets, the codec */
+static const struct {
+	const char *main_field;
+	typed_dec_fn dec;
+	typed_enc_fn enc;
+} kinds[] = {
+	[PK_NUMBER] = { "digits", number_dec, number_enc },
+	[PK_CAUSE] = { "value", cause_dec, cause_enc },
+	[PK_BCI] = { "status", bci_dec, bci_enc },
+	[PK_OBCI] = { "inband", obci_dec, obci_enc },
+	[PK_EVENT] = { "event", event_dec, event_enc },
+	[PK_NCI] = { "cont", nci_dec, nci_enc },
+	[PK_FCI] = { "iw", fci_dec, fci_enc },
+	[PK_RS] = { "range", rs_dec, rs_enc },
+	[PK_OCTET] = { "value" },
+	[PK_HEX] = { "value" },
 };
 
 static const char *main_field(enum pkind k)
 {
-	switch (k) {
-	case PK_NUMBER: return "digits";
-	case PK_CAUSE: return "value";
-	case PK_BCI: return "status";
-	case PK_OBCI: return "inband";
-	case PK_EVENT: return "event";
-	case PK_NCI: return "cont";
-	case PK_FCI: return "iw";
-	case PK_RS: return "range";
-	default: return "value";
-	}
+	return kinds[k].main_field;
 }
 
-static const struct field_desc *kind_fields(enum pkind k)
-{
-	switch (k) {
-	case PK_NUMBER: return number_fields;
-	case PK_CAUSE: return cause_fields;
-	case PK_BCI: return bci_fields;
-	case PK_OBCI: return obci_fields;
-	case PK_EVENT: return event_fields;
-	case PK_NCI: return nci_fields;
-	case PK_FCI: return fci_fields;
-	case PK_RS: return rs_fields;
-	default: return NULL;
-	}
-}
-
-static int typed_decode(enum pkind k, enum isup_number_kind nk, union typed *t, const uint8_t *v, uint8_t len)
+int msgspec_typed_decode(enum pkind k, enum isup_number_kind nk, union typed *t, const uint8_t *v, uint8_t len)
 {
 	memset(t, 0, sizeof(*t));
-	switch (k) {
-	case PK_NUMBER: return isup_number_decode(&t->num, nk, v, len);
-	case PK_CAUSE: return isup_cause_decode(&t->cause, v, len);
-	case PK_BCI: return isup_bci_decode(&t->bci, v, len);
-	case PK_OBCI: return isup_obci_decode(&t->obci, v, len);
-	case PK_EVENT: return isup_event_info_decode(&t->ev, v, len);
-	case PK_NCI: return isup_nci_decode(&t->nci, v, len);
-	case PK_FCI: return isup_fci_decode(&t->fci, v, len);
-	case PK_RS: return isup_range_status_decode(&t->rs, v, len);
-	default: return -1;
-	}
+	return kinds[k].dec ? kinds[k].dec(t, nk, v, len) : -1;
 }
 
 static int typed_encode(enum pkind k, enum isup_number_kind nk, const union typed *t, uint8_t *out, size_t size)
 {
-	switch (k) {
-	case PK_NUMBER: return isup_number_encode(&t->num, nk, out, size);
-	case PK_CAUSE: return isup_cause_encode(&t->cause, out, size);
-	case PK_BCI: return isup_bci_encode(&t->bci, out, size);
-	case PK_OBCI: return isup_obci_encode(&t->obci, out, size);
-	case PK_EVENT: return isup_event_info_encode(&t->ev, out, size);
-	case PK_NCI: return isup_nci_encode(&t->nci, out, size);
-	case PK_FCI: return isup_fci_encode(&t->fci, out, size);
-	case PK_RS: return isup_range_status_encode(&t->rs, out, size);
-	default: return -1;
-	}
+	return kinds[k].enc ? kinds[k].enc(t, nk, out, size) : -1;
 }
 
 /* Default content of a typed parameter that is being created by a field assignment */
@@ -352,91 +339,137 @@ static int key_param_code(const char *pname, const char *field, char *err, size_
 	return code;
 }
 
-static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char *err, size_t err_len)
+int msgspec_key_parse(struct spec_key *sk, const char *key, char *err, size_t err_len)
 {
-	char pname[32], field[32];
-	uint8_t raw[255];
-	int code, len;
-	enum isup_number_kind nk = ISUP_NUM_CALLED;
-	enum pkind k;
-	union typed t;
-	struct isup_param *p;
-
-	split_key(key, pname, sizeof(pname), field, sizeof(field));
-	code = key_param_code(pname, field, err, err_len);
-	if (code < 0)
+	sk->key = key;
+	sk->nk = ISUP_NUM_CALLED;
+	split_key(key, sk->pname, sizeof(sk->pname), sk->field, sizeof(sk->field));
+	sk->code = key_param_code(sk->pname, sk->field, err, err_len);
+	if (sk->code < 0)
 		return -1;
-	if (!strcasecmp(pname, "p"))
-		field[0] = 0;
-	k = param_kind(code, &nk);
+	sk->by_code = !strcasecmp(sk->pname, "p");
+	if (sk->by_code)
+		sk->field[0] = 0;
+	sk->kind = param_kind(sk->code, &sk->nk);
+	return 0;
+}
 
-	if (!strcasecmp(val, "absent")) {
-		isup_msg_remove(msg, code);
-		return 0;
+/* the value is given as octets: "0x..", an untyped parameter, or one named by code */
+bool msgspec_value_is_raw(const struct spec_key *sk, const char *val)
+{
+	return !strncasecmp(val, "0x", 2) || sk->kind == PK_HEX || sk->by_code;
+}
+
+/* "param=VALUE" of a typed parameter sets (or compares) its main field */
+void msgspec_key_main_field(struct spec_key *sk)
+{
+	if (!sk->field[0])
+		snprintf(sk->field, sizeof(sk->field), "%s", main_field(sk->kind));
+}
+
+static int apply_raw(struct isup_msg *msg, const struct spec_key *sk, const char *val, char *err, size_t err_len)
+{
+	uint8_t raw[255];
+	int len = msgspec_hex_parse(val, raw, sizeof(raw));
+
+	if (len < 0) {
+		snprintf(err, err_len, "%s: bad hex '%s'", sk->key, val);
+		return -1;
 	}
-	/* raw octets */
-	if (!strncasecmp(val, "0x", 2) || k == PK_HEX || !strcasecmp(pname, "p")) {
-		len = msgspec_hex_parse(val, raw, sizeof(raw));
-		if (len < 0) {
-			snprintf(err, err_len, "%s: bad hex '%s'", key, val);
-			return -1;
-		}
-		if (isup_msg_set(msg, code, raw, len) < 0) {
-			snprintf(err, err_len, "%s: cannot set parameter 0x%02x", key, code);
-			return -1;
-		}
-		return 0;
+	if (isup_msg_set(msg, sk->code, raw, len) < 0) {
+		snprintf(err, err_len, "%s: cannot set parameter 0x%02x", sk->key, sk->code);
+		return -1;
 	}
-	if (k == PK_OCTET) {
-		raw[0] = strtoul(val, NULL, 0);
-		return isup_msg_set(msg, code, raw, 1) < 0 ? -1 : 0;
+	return 0;
+}
+
+/* Q.763 3.9: address signals, a trailing F is the ST (end of pulsing) signal */
+static int set_digits(struct isup_number *num, const struct spec_key *sk, const char *val, char *err,
+		      size_t err_len)
+{
+	size_t n = strlen(val);
+
+	num->st = false;
+	if (n && (val[n - 1] == 'F' || val[n - 1] == 'f')) {
+		num->st = true;
+		n--;
 	}
-	p = isup_msg_find(msg, code);
-	if (!p || typed_decode(k, nk, &t, p->val, p->len) < 0)
-		typed_default(k, nk, &t);
-	if (!field[0])
-		snprintf(field, sizeof(field), "%s", main_field(k));
-	if (k == PK_NUMBER && !strcasecmp(field, "digits")) {
-		size_t n = strlen(val);
-		t.num.st = false;
-		if (n && (val[n - 1] == 'F' || val[n - 1] == 'f')) {
-			t.num.st = true;
-			n--;
-		}
-		if (n > ISUP_MAX_DIGITS) {
-			snprintf(err, err_len, "%s: too many digits", key);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			t.num.digits[i] = toupper((unsigned char)val[i]);
-		t.num.digits[n] = 0;
-	} else if (k == PK_RS && !strcasecmp(field, "status")) {
+	if (n > ISUP_MAX_DIGITS) {
+		snprintf(err, err_len, "%s: too many digits", sk->key);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		num->digits[i] = toupper((unsigned char)val[i]);
+	num->digits[n] = 0;
+	return 0;
+}
+
+/* one field of a typed parameter: digits, status bits and diagnostics as text, the others as numbers */
+static int set_typed_field(union typed *t, const struct spec_key *sk, const char *val, char *err, size_t err_len)
+{
+	const struct field_desc *f;
+
+	if (sk->kind == PK_NUMBER && !strcasecmp(sk->field, "digits"))
+		return set_digits(&t->num, sk, val, err, err_len);
+	if (sk->kind == PK_RS && !strcasecmp(sk->field, "status")) {
 		uint8_t st[32];
 		int sl = msgspec_hex_parse(val, st, sizeof(st));
 		if (sl < 0) {
-			snprintf(err, err_len, "%s: bad hex status '%s'", key, val);
+			snprintf(err, err_len, "%s: bad hex status '%s'", sk->key, val);
 			return -1;
 		}
-		t.rs.status_present = true;
-		memset(t.rs.status, 0, sizeof(t.rs.status));
-		memcpy(t.rs.status, st, sl);
-	} else if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
-		int dl = msgspec_hex_parse(val, t.cause.diag, sizeof(t.cause.diag));
-		if (dl < 0) {
-			snprintf(err, err_len, "%s: bad hex '%s'", key, val);
-			return -1;
-		}
-		t.cause.diag_len = dl;
-	} else {
-		const struct field_desc *f = find_field(kind_fields(k), field);
-		if (!f) {
-			snprintf(err, err_len, "%s: unknown field '%s'", key, field);
-			return -1;
-		}
-		fset(&t, f, strtoul(val, NULL, 0));
+		t->rs.status_present = true;
+		memset(t->rs.status, 0, sizeof(t->rs.status));
+		memcpy(t->rs.status, st, sl);
+		return 0;
 	}
-	len = typed_encode(k, nk, &t, raw, sizeof(raw));
-	if (len < 0 || isup_msg_set(msg, code, raw, len) < 0) {
+	if (sk->kind == PK_CAUSE && !strcasecmp(sk->field, "diag")) {
+		int dl = msgspec_hex_parse(val, t->cause.diag, sizeof(t->cause.diag));
+		if (dl < 0) {
+			snprintf(err, err_len, "%s: bad hex '%s'", sk->key, val);
+			return -1;
+		}
+		t->cause.diag_len = dl;
+		return 0;
+	}
+	f = msgspec_field_find(sk->kind, sk->field);
+	if (!f) {
+		snprintf(err, err_len, "%s: unknown field '%s'", sk->key, sk->field);
+		return -1;
+	}
+	fset(t, f, strtoul(val, NULL, 0));
+	return 0;
+}
+
+static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char *err, size_t err_len)
+{
+	struct spec_key sk;
+	struct isup_param *p;
+	uint8_t raw[255];
+	union typed t;
+	int len;
+
+	if (msgspec_key_parse(&sk, key, err, err_len) < 0)
+		return -1;
+	if (!strcasecmp(val, "absent")) {
+		isup_msg_remove(msg, sk.code);
+		return 0;
+	}
+	if (msgspec_value_is_raw(&sk, val))
+		return apply_raw(msg, &sk, val, err, err_len);
+	if (sk.kind == PK_OCTET) {
+		raw[0] = strtoul(val, NULL, 0);
+		return isup_msg_set(msg, sk.code, raw, 1) < 0 ? -1 : 0;
+	}
+	/* a field assignment changes the parameter present, or a default one */
+	p = isup_msg_find(msg, sk.code);
+	if (!p || msgspec_typed_decode(sk.kind, sk.nk, &t, p->val, p->len) < 0)
+		typed_default(sk.kind, sk.nk, &t);
+	msgspec_key_main_field(&sk);
+	if (set_typed_field(&t, &sk, val, err, err_len) < 0)
+		return -1;
+	len = typed_encode(sk.kind, sk.nk, &t, raw, sizeof(raw));
+	if (len < 0 || isup_msg_set(msg, sk.code, raw, len) < 0) {
 		snprintf(err, err_len, "%s: cannot encode parameter", key);
 		return -1;
 	}
@@ -502,138 +535,4 @@ int msgspec_build(struct isup_msg *msg, enum isup_variant variant, const struct 
 		return -1;
 	}
 	return 0;
-}
-
-static void field_to_str(char *out, size_t size, enum pkind k, const union typed *t, const char *field)
-{
-	if (k == PK_NUMBER && !strcasecmp(field, "digits")) {
-		snprintf(out, size, "%s%s", t->num.digits, t->num.st ? "F" : "");
-		return;
-	}
-	if (k == PK_RS && !strcasecmp(field, "status")) {
-		size_t n = t->rs.status_present ? (t->rs.range + 8u) / 8u : 0, o = 0;
-		out[0] = 0;
-		for (size_t i = 0; i < n && o + 3 < size; i++)
-			o += snprintf(out + o, size - o, "%02x", t->rs.status[i]);
-		return;
-	}
-	const struct field_desc *f = find_field(kind_fields(k), field);
-	if (!f) {
-		snprintf(out, size, "?");
-		return;
-	}
-	snprintf(out, size, "%u", fget(t, f));
-}
-
-static int values_equal(enum pkind k, const char *field, const char *want, const char *have)
-{
-	if ((k == PK_NUMBER && !strcasecmp(field, "digits")) || (k == PK_RS && !strcasecmp(field, "status")))
-		return !strcasecmp(want, have);
-	return strtoul(want, NULL, 0) == strtoul(have, NULL, 0);
-}
-
-int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *err, size_t err_len)
-{
-	if (spec->type >= 0 && spec->type != msg->type) {
-		snprintf(err, err_len, "type %s, expected %s", isup_msg_name(msg->type), isup_msg_name(spec->type));
-		return 0;
-	}
-	if (spec->cic >= 0 && spec->cic != msg->cic) {
-		snprintf(err, err_len, "cic %u, expected %d", msg->cic, spec->cic);
-		return 0;
-	}
-	for (unsigned int i = 0; i < spec->num_kv; i++) {
-		const char *key = spec->kv[i].key, *want = spec->kv[i].val;
-		char pname[32], field[32], have[128];
-		if (!strcasecmp(key, "body")) {
-			/* the whole message after the CIC, byte for byte (transparency checks) */
-			uint8_t exp[ISUP_MAX_MSG_LEN], got[ISUP_MAX_MSG_LEN];
-			int el = msgspec_hex_parse(want, exp, sizeof(exp));
-			int gl = isup_encode_body(msg, got, sizeof(got));
-			if (el < 0) {
-				snprintf(err, err_len, "body: bad hex");
-				return -1;
-			}
-			if (el != gl || memcmp(exp, got, el)) {
-				size_t o = 0;
-				o += snprintf(err + o, err_len - o, "body differs, got ");
-				for (int k = 0; k < gl && o + 3 < err_len; k++)
-					o += snprintf(err + o, err_len - o, "%02x", got[k]);
-				return 0;
-			}
-			continue;
-		}
-		enum isup_number_kind nk = ISUP_NUM_CALLED;
-		const struct isup_param *p;
-		union typed t;
-		enum pkind k;
-		int code;
-
-		split_key(key, pname, sizeof(pname), field, sizeof(field));
-		code = key_param_code(pname, field, err, err_len);
-		if (code < 0)
-			return -1;
-		if (!strcasecmp(pname, "p"))
-			field[0] = 0;
-		p = isup_msg_find_const(msg, code);
-		if (!strcasecmp(want, "absent")) {
-			if (p) {
-				snprintf(err, err_len, "%s present, expected absent", pname);
-				return 0;
-			}
-			continue;
-		}
-		if (!p) {
-			snprintf(err, err_len, "%s absent", pname);
-			return 0;
-		}
-		if (!strcasecmp(want, "present"))
-			continue;
-		k = param_kind(code, &nk);
-		if (!strncasecmp(want, "0x", 2) || k == PK_HEX || !strcasecmp(pname, "p")) {
-			uint8_t raw[255];
-			int len = msgspec_hex_parse(want, raw, sizeof(raw));
-			if (len < 0) {
-				snprintf(err, err_len, "%s: bad hex '%s'", key, want);
-				return -1;
-			}
-			if (len != p->len || memcmp(raw, p->val, len)) {
-				snprintf(err, err_len, "%s differs (%u octets)", pname, p->len);
-				return 0;
-			}
-			continue;
-		}
-		if (k == PK_OCTET) {
-			if (p->len < 1 || p->val[0] != strtoul(want, NULL, 0)) {
-				snprintf(err, err_len, "%s=%u, expected %s", pname, p->len ? p->val[0] : 0, want);
-				return 0;
-			}
-			continue;
-		}
-		if (typed_decode(k, nk, &t, p->val, p->len) < 0) {
-			snprintf(err, err_len, "%s: invalid content", pname);
-			return 0;
-		}
-		if (!field[0])
-			snprintf(field, sizeof(field), "%s", main_field(k));
-		if (k == PK_CAUSE && !strcasecmp(field, "diag")) {
-			uint8_t d[32];
-			int dl = msgspec_hex_parse(want, d, sizeof(d));
-			if (dl != t.cause.diag_len || memcmp(d, t.cause.diag, dl)) {
-				snprintf(err, err_len, "cause.diag differs");
-				return 0;
-			}
-			continue;
-		}
-		field_to_str(have, sizeof(have), k, &t, field);
-		if (!strcmp(have, "?")) {
-			snprintf(err, err_len, "%s: unknown field '%s'", key, field);
-			return -1;
-		}
-		if (!values_equal(k, field, want, have)) {
-			snprintf(err, err_len, "%s.%s=%s, expected %s", pname, field, have, want);
-			return 0;
-		}
-	}
-	return 1;
 }
