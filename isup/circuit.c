@@ -193,26 +193,49 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+/* the messages every state of a call takes (RX_CALL): REL clears it (Q.764 2.3.2), the others are
+ * passed to the call layer */
+static void cct_rx_call(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-
 	switch (event) {
 	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
+		cct_rx_rel(cct, msg);
 		break;
-	case CCT_EV_RX_ACM:
-		cct_state_chg(cct, CCT_ST_OUT_WAIT_ANM);
+	case CCT_EV_RX_PASS:
 		call_msg_ind(cct->call, msg);
 		break;
+	default:
+		break;
+	}
+}
+
+/* the outgoing call waiting for the answer (Q.764 2.1.7): ANM, CPG; CON only before ACM (mask) */
+static void cct_out_wait_answer(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
+{
+	switch (event) {
 	case CCT_EV_RX_CON:
 	case CCT_EV_RX_ANM:
 		cct_state_chg(cct, CCT_ST_ANSWERED);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_RX_CPG:
-	case CCT_EV_RX_PASS:
+		call_msg_ind(cct->call, msg);
+		break;
+	default:
+		cct_rx_call(cct, event, msg);
+		break;
+	}
+}
+
+/* T7 runs (Q.764 2.1.5) */
+static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_circuit *cct = fi->priv;
+	const struct isup_msg *msg = data;
+
+	switch (event) {
+	case CCT_EV_RX_ACM:
+		cct_state_chg(cct, CCT_ST_OUT_WAIT_ANM);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_APP_FORWARD:
@@ -221,30 +244,15 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		cct_state_chg(cct, CCT_ST_OUT_WAIT_ACM);
 		break;
 	default:
+		cct_out_wait_answer(cct, event, msg);
 		break;
 	}
 }
 
+/* T9 runs (Q.764 2.1.7) */
 static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-
-	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_ANM:
-		cct_state_chg(cct, CCT_ST_ANSWERED);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_CPG:
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	default:
-		break;
-	}
+	cct_out_wait_answer(fi->priv, event, data);
 }
 
 static void st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -253,26 +261,21 @@ static void st_in_wait_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	const struct isup_msg *msg = data;
 	const struct isup_param *p;
 
-	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_COT:
-		p = isup_msg_find_const(msg, ISUP_PRM_CONTINUITY_IND);
-		if (p && p->len && (p->val[0] & 1)) {
-			struct isup_msg *iam = cct->pending_iam;
-			cct->pending_iam = NULL;
-			deliver_iam(cct, iam);
-			talloc_free(iam);
-		} else {
-			/* Q.764 2.1.8: continuity failure, the call is not set up; the circuit waits for
-			 * the re-check (CCR) from the other side, which we treat as idle */
-			LOGPFSML(fi, LOGL_NOTICE, "continuity check failed: call abandoned\n");
-			cct_state_chg(cct, CCT_ST_IDLE);
-		}
-		break;
-	default:
-		break;
+	if (event != CCT_EV_RX_COT) {
+		cct_rx_call(cct, event, msg);
+		return;
+	}
+	p = isup_msg_find_const(msg, ISUP_PRM_CONTINUITY_IND);
+	if (p && p->len && (p->val[0] & 1)) {
+		struct isup_msg *iam = cct->pending_iam;
+		cct->pending_iam = NULL;
+		deliver_iam(cct, iam);
+		talloc_free(iam);
+	} else {
+		/* Q.764 2.1.8: continuity failure, the call is not set up; the circuit waits for
+		 * the re-check (CCR) from the other side, which we treat as idle */
+		LOGPFSML(fi, LOGL_NOTICE, "continuity check failed: call abandoned\n");
+		cct_state_chg(cct, CCT_ST_IDLE);
 	}
 }
 
@@ -282,11 +285,7 @@ static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	const struct isup_msg *msg = data;
 
 	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
 	case CCT_EV_RX_SAM:
-	case CCT_EV_RX_PASS:
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_APP_BACKWARD:
@@ -297,6 +296,7 @@ static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			cct_state_chg(cct, CCT_ST_ANSWERED);
 		break;
 	default:
+		cct_rx_call(cct, event, msg);
 		break;
 	}
 }
@@ -306,19 +306,40 @@ static void st_in_acm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	struct isup_circuit *cct = fi->priv;
 	const struct isup_msg *msg = data;
 
+	if (event != CCT_EV_APP_BACKWARD) {
+		cct_rx_call(cct, event, msg);
+		return;
+	}
+	cgroup_tx(cct->cg, msg);
+	if (msg->type == ISUP_ANM)
+		cct_state_chg(cct, CCT_ST_ANSWERED);
+}
+
+/* Q.764 2.6: SUS suspends the answered call, RES resumes it; a SUS while suspended or a RES while
+ * answered changes no state (nor T6) */
+static void cct_susres(struct isup_circuit *cct, uint8_t type)
+{
+	if (type == ISUP_SUS && cct->fi->state == CCT_ST_ANSWERED)
+		cct_state_chg(cct, CCT_ST_SUSPENDED);
+	else if (type == ISUP_RES && cct->fi->state == CCT_ST_SUSPENDED)
+		cct_state_chg(cct, CCT_ST_ANSWERED);
+}
+
+/* what the answered call takes, suspended or not: SUS/RES either way, REL, messages passed on */
+static void cct_answered_call(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
+{
 	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_PASS:
+	case CCT_EV_RX_SUS:
+	case CCT_EV_RX_RES:
+		cct_susres(cct, msg->type);
 		call_msg_ind(cct->call, msg);
 		break;
-	case CCT_EV_APP_BACKWARD:
+	case CCT_EV_APP_SUSRES:
 		cgroup_tx(cct->cg, msg);
-		if (msg->type == ISUP_ANM)
-			cct_state_chg(cct, CCT_ST_ANSWERED);
+		cct_susres(cct, msg->type);
 		break;
 	default:
+		cct_rx_call(cct, event, msg);
 		break;
 	}
 }
@@ -326,58 +347,22 @@ static void st_in_acm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
 
 	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_SUS:
-		cct_state_chg(cct, CCT_ST_SUSPENDED);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_APP_SUSRES:
-		cgroup_tx(cct->cg, msg);
-		if (msg->type == ISUP_SUS)
-			cct_state_chg(cct, CCT_ST_SUSPENDED);
-		break;
 	case CCT_EV_APP_BACKWARD:
 	case CCT_EV_APP_FORWARD:
-		cgroup_tx(cct->cg, msg);
+		cgroup_tx(cct->cg, data);
 		break;
 	default:
+		cct_answered_call(cct, event, data);
 		break;
 	}
 }
 
+/* T6 runs (Q.764 2.6): the call waits for RES */
 static void st_suspended(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-
-	switch (event) {
-	case CCT_EV_RX_REL:
-		cct_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_RES:
-		cct_state_chg(cct, CCT_ST_ANSWERED);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_SUS:
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_APP_SUSRES:
-		cgroup_tx(cct->cg, msg);
-		if (msg->type == ISUP_RES)
-			cct_state_chg(cct, CCT_ST_ANSWERED);
-		break;
-	default:
-		break;
-	}
+	cct_answered_call(fi->priv, event, data);
 }
 
 static void st_releasing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
