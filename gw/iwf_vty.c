@@ -141,11 +141,26 @@ DEFUN(cfg_gw_trunk_map_s2i, cfg_gw_trunk_map_s2i_cmd, "trunk NAME cause-map sip-
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_gw_trunk_rel, cfg_gw_trunk_rel_cmd, "trunk NAME reliable-18x (on|off)",
-      "Interworking settings of a SIP trunk\n" "Trunk name\n"
-      "Send 18x with SDP reliably (100rel) when the peer supports it\n" "On\n" "Off\n")
+/* "trunk NAME WORD (on|off)": a yes/no setting of a SIP trunk, the bool MEMBER of its gw_trunk_iwf;
+ * DOC: the docs of "trunk", NAME, WORD, "on" and "off" */
+#define DEFUN_TRUNK_ON_OFF(fn, word, member, doc) \
+DEFUN(cfg_gw_trunk_##fn, cfg_gw_trunk_##fn##_cmd, "trunk NAME " word " (on|off)", doc) \
+{ \
+	gw_iwf_trunk(g_iwf, argv[0], true)->member = !strcmp(argv[1], "on"); \
+	return CMD_SUCCESS; \
+}
+
+DEFUN_TRUNK_ON_OFF(rel, "reliable-18x", reliable_18x,
+		   "Interworking settings of a SIP trunk\n" "Trunk name\n"
+		   "Send 18x with SDP reliably (100rel) when the peer supports it\n" "On\n" "Off\n")
+
+/* "no ...": forget the configured ENTRY (talloc) and unlink it from its list (ENTRY NULL: none) */
+static int cfg_entry_free(void *entry, struct llist_head *list)
 {
-	gw_iwf_trunk(g_iwf, argv[0], true)->reliable_18x = !strcmp(argv[1], "on");
+	if (entry) {
+		llist_del(list);
+		talloc_free(entry);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -161,22 +176,25 @@ DEFUN(cfg_gw_no_group_rate, cfg_gw_no_group_rate_cmd, "no circuit-group NAME cal
       NO_STR "Interworking settings of a circuit group\n" "Circuit group name\n" "No call-rate limit\n")
 {
 	struct gw_group_iwf *g = gw_iwf_group(g_iwf, argv[0], false);
-	if (g) {
-		llist_del(&g->list);
-		talloc_free(g);
-	}
-	return CMD_SUCCESS;
+	return cfg_entry_free(g, g ? &g->list : NULL);
+}
+
+/* the E.180 tone plan NAME, or NULL (said on VTY) */
+static const struct tone_plan *vty_tone_plan(struct vty *vty, const char *name)
+{
+	const struct tone_plan *tp = tone_plan_find(name);
+	if (!tp)
+		vty_out(vty, "%% unknown tone plan '%s'%s", name, VTY_NEWLINE);
+	return tp;
 }
 
 DEFUN(cfg_gw_trunk_tplan, cfg_gw_trunk_tplan_cmd, "trunk NAME tone-plan NAME",
       "Per SIP trunk interworking settings\n" "Trunk name\n"
       "E.180 national tone plan for the tones played on this trunk's calls\n" "Plan (itu, us, uk, de, fr, ...)\n")
 {
-	const struct tone_plan *tp = tone_plan_find(argv[1]);
-	if (!tp) {
-		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+	const struct tone_plan *tp = vty_tone_plan(vty, argv[1]);
+	if (!tp)
 		return CMD_WARNING;
-	}
 	gw_iwf_trunk(g_iwf, argv[0], true)->tone_plan = tp;
 	return CMD_SUCCESS;
 }
@@ -200,11 +218,9 @@ DEFUN(cfg_gw_group_tplan, cfg_gw_group_tplan_cmd, "circuit-group NAME tone-plan 
       "E.180 national tone plan of the tones played toward this group's exchange\n"
       "Plan (itu, us, uk, de, fr, ...)\n")
 {
-	const struct tone_plan *tp = tone_plan_find(argv[1]);
-	if (!tp) {
-		vty_out(vty, "%% unknown tone plan '%s'%s", argv[1], VTY_NEWLINE);
+	const struct tone_plan *tp = vty_tone_plan(vty, argv[1]);
+	if (!tp)
 		return CMD_WARNING;
-	}
 	group_tones(argv[0], true)->plan = tp;
 	return CMD_SUCCESS;
 }
@@ -214,11 +230,7 @@ DEFUN(cfg_gw_no_group_tplan, cfg_gw_no_group_tplan_cmd, "no circuit-group NAME t
       "Tones toward this group's exchange in the trunk's / gateway's plan\n")
 {
 	struct gw_group_tones *g = group_tones(argv[0], false);
-	if (g) {
-		llist_del(&g->list);
-		talloc_free(g);
-	}
-	return CMD_SUCCESS;
+	return cfg_entry_free(g, g ? &g->list : NULL);
 }
 
 DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <0-60>",
@@ -230,22 +242,14 @@ DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_gw_trunk_pem, cfg_gw_trunk_pem_cmd, "trunk NAME p-early-media (on|off)",
-      "Per SIP trunk interworking settings\n" "Trunk name\n"
-      "P-Early-Media header (RFC 5009) on 18x with early media from the gateway\n" "Send it\n" "Do not\n")
-{
-	gw_iwf_trunk(g_iwf, argv[0], true)->p_early_media = !strcmp(argv[1], "on");
-	return CMD_SUCCESS;
-}
+DEFUN_TRUNK_ON_OFF(pem, "p-early-media", p_early_media,
+		   "Per SIP trunk interworking settings\n" "Trunk name\n"
+		   "P-Early-Media header (RFC 5009) on 18x with early media from the gateway\n" "Send it\n" "Do not\n")
 
-DEFUN(cfg_gw_trunk_rbem, cfg_gw_trunk_rbem_cmd, "trunk NAME ringback-early-media (on|off)",
-      "Per SIP trunk interworking settings\n" "Trunk name\n"
-      "SIP -> ISUP calls alerted without in-band information: ringing tone to the caller in a 183\n"
-      "Play it\n" "Send 180 (the caller's side makes its ringback)\n")
-{
-	gw_iwf_trunk(g_iwf, argv[0], true)->ringback_early_media = !strcmp(argv[1], "on");
-	return CMD_SUCCESS;
-}
+DEFUN_TRUNK_ON_OFF(rbem, "ringback-early-media", ringback_early_media,
+		   "Per SIP trunk interworking settings\n" "Trunk name\n"
+		   "SIP -> ISUP calls alerted without in-band information: ringing tone to the caller in a 183\n"
+		   "Play it\n" "Send 180 (the caller's side makes its ringback)\n")
 
 DEFUN(cfg_gw_cdr, cfg_gw_cdr_cmd, "cdr file PATH [<0-100000>]",
       "Call detail records\n" "CSV file, one line per call\n" "Path\n" "Rotate to PATH.1 beyond this many KiB\n")
@@ -332,11 +336,7 @@ DEFUN(cfg_gw_no_pstn_local, cfg_gw_no_pstn_local_cmd, "no media pstn-local GROUP
       NO_STR "Media bridging\n" "PSTN-side ports from the pool again\n" "Circuit group\n")
 {
 	struct gw_pstn_local *pl = (struct gw_pstn_local *)gw_iwf_pstn_local(g_iwf, argv[0]);
-	if (pl) {
-		llist_del(&pl->list);
-		talloc_free(pl);
-	}
-	return CMD_SUCCESS;
+	return cfg_entry_free(pl, pl ? &pl->list : NULL);
 }
 
 DEFUN(cfg_gw_pstn_events, cfg_gw_pstn_events_cmd, "media pstn-events <96-127>",

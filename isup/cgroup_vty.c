@@ -311,34 +311,48 @@ static struct isup_cgroup *get_cg(struct vty *vty, const char *group)
 
 #define CG_CIC_STR "Circuit group name\n" "CIC\n"
 
+/* the maintenance commands on one circuit */
+enum cct_maint_op {
+	CCT_MAINT_BLOCK,	/* Q.764 2.8.2.1 BLO */
+	CCT_MAINT_UNBLOCK,	/* Q.764 2.8.2.1 UBL */
+	CCT_MAINT_RESET,	/* Q.764 2.9.3.1 RSC */
+};
+
+/* OP on CCT, looked up by the command (NULL: not found, already said) */
+static int cct_maint_cmd(struct isup_circuit *cct, enum cct_maint_op op)
+{
+	if (!cct)
+		return CMD_WARNING;
+	switch (op) {
+	case CCT_MAINT_BLOCK:
+		circuit_block(cct, true);
+		break;
+	case CCT_MAINT_UNBLOCK:
+		circuit_block(cct, false);
+		break;
+	case CCT_MAINT_RESET:
+		circuit_send_rsc(cct);
+		break;
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(isup_block, isup_block_cmd, "isup block GROUP <0-4095>",
       "ISUP circuit operations\n" "Block a circuit for maintenance (BLO, T12/T13)\n" CG_CIC_STR)
 {
-	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_block(cct, true);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(get_cct(vty, argv[0], argv[1]), CCT_MAINT_BLOCK);
 }
 
 DEFUN(isup_unblock, isup_unblock_cmd, "isup unblock GROUP <0-4095>",
       "ISUP circuit operations\n" "Unblock a circuit (UBL, T14/T15)\n" CG_CIC_STR)
 {
-	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_block(cct, false);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(get_cct(vty, argv[0], argv[1]), CCT_MAINT_UNBLOCK);
 }
 
 DEFUN(isup_reset, isup_reset_cmd, "isup reset GROUP <0-4095>",
       "ISUP circuit operations\n" "Reset a circuit (RSC, T16/T17)\n" CG_CIC_STR)
 {
-	struct isup_circuit *cct = get_cct(vty, argv[0], argv[1]);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_send_rsc(cct);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(get_cct(vty, argv[0], argv[1]), CCT_MAINT_RESET);
 }
 
 DEFUN(isup_reset_group, isup_reset_group_cmd, "isup reset-group GROUP [<0-4095>] [<0-4095>]",
@@ -448,31 +462,19 @@ static struct isup_circuit *which_cct(struct vty *vty, int argc, const char **ar
 DEFUN(block_cic, block_cic_cmd, "block cic <0-4095> [WHICH]",
       "Block\n" "A circuit for maintenance (BLO, T12/T13; Q.764 2.8.2)\n" CIC_WHICH_STR)
 {
-	struct isup_circuit *cct = which_cct(vty, argc, argv);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_block(cct, true);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(which_cct(vty, argc, argv), CCT_MAINT_BLOCK);
 }
 
 DEFUN(unblock_cic, unblock_cic_cmd, "unblock cic <0-4095> [WHICH]",
       "Unblock\n" "A circuit (UBL, T14/T15; Q.764 2.8.2)\n" CIC_WHICH_STR)
 {
-	struct isup_circuit *cct = which_cct(vty, argc, argv);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_block(cct, false);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(which_cct(vty, argc, argv), CCT_MAINT_UNBLOCK);
 }
 
 DEFUN(reset_cic, reset_cic_cmd, "reset cic <0-4095> [WHICH]",
       "Reset\n" "A circuit (RSC, T16/T17; Q.764 2.9.3.1); a call on it is released\n" CIC_WHICH_STR)
 {
-	struct isup_circuit *cct = which_cct(vty, argc, argv);
-	if (!cct)
-		return CMD_WARNING;
-	circuit_send_rsc(cct);
-	return CMD_SUCCESS;
+	return cct_maint_cmd(which_cct(vty, argc, argv), CCT_MAINT_RESET);
 }
 
 DEFUN(reset_cgroup, reset_cgroup_cmd, "reset circuit-group [WHICH]",

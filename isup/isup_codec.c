@@ -35,107 +35,161 @@ static int add_param(struct isup_msg *msg, uint8_t code, enum isup_param_part pa
 }
 
 /* 'buf' starts at the message type; 'base' is its offset in the caller's buffer (for derr) */
+struct decoder {
+	struct isup_msg *msg;
+	const uint8_t *buf;
+	size_t len;
+	size_t base;
+	struct isup_decode_err *derr;
+	const struct isup_msg_def *def;
+	size_t ptr_start, ptr_end;	/* the pointer octets: [ptr_start, ptr_end) */
+	struct span spans[ISUP_DEF_MAX_VAR + 1];
+	unsigned int nspans;
+};
+
+static int dec_fail(struct decoder *d, int err, uint8_t code, size_t pos)
+{
+	return fail(d->derr, err, code, d->base + pos);
+}
+
+/* unknown message type: keep the body raw (Q.764 2.9.5: may be passed on) */
+static int decode_unknown_msg(struct decoder *d)
+{
+	struct isup_msg *msg = d->msg;
+
+	msg->known = false;
+	if (d->len - 1 > sizeof(msg->raw_body))
+		return dec_fail(d, ISUP_ERR_LENGTH, 0, 1 + sizeof(msg->raw_body));
+	msg->raw_body_len = d->len - 1;
+	memcpy(msg->raw_body, d->buf + 1, d->len - 1);
+	dec_fail(d, ISUP_ERR_UNKNOWN_MSG, 0, 0);
+	return ISUP_ERR_UNKNOWN_MSG;
+}
+
+/* Q.763 1.5: mandatory fixed part, from *pos on; *pos ends after it */
+static int decode_mandatory_fixed(struct decoder *d, size_t *pos)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->def->num_fixed; i++) {
+		const struct isup_fixed_def *f = &d->def->fixed[i];
+		if (*pos + f->len > d->len)
+			return dec_fail(d, ISUP_ERR_TRUNCATED, f->code, *pos);
+		add_param(d->msg, f->code, ISUP_PART_FIXED, d->buf + *pos, f->len);
+		*pos += f->len;
+	}
+	return ISUP_OK;
+}
+
+/* Q.763 1.6: one pointer per mandatory variable parameter (then the optional part pointer) */
+static int decode_mandatory_variable(struct decoder *d)
+{
+	const uint8_t *buf = d->buf;
+	unsigned int i;
+
+	for (i = 0; i < d->def->num_var; i++) {
+		size_t p = d->ptr_start + i, t;
+		uint8_t code = d->def->var[i], plen;
+
+		if (buf[p] == 0)
+			return dec_fail(d, ISUP_ERR_MISSING_MANDATORY, code, p);
+		/* pointers count from the pointer octet itself */
+		t = p + buf[p];
+		if (t >= d->len || t < d->ptr_end)
+			return dec_fail(d, ISUP_ERR_POINTER, code, p);
+		plen = buf[t];
+		if (t + 1 + plen > d->len)
+			return dec_fail(d, ISUP_ERR_LENGTH, code, t);
+		add_param(d->msg, code, ISUP_PART_VARIABLE, buf + t + 1, plen);
+		d->spans[d->nspans++] = (struct span){ t, t + 1 + plen, code };
+	}
+	return ISUP_OK;
+}
+
+/* Q.763 1.7: optional part, pointer 0 = none; parameters up to the end of optional parameters */
+static int decode_optional_part(struct decoder *d)
+{
+	const uint8_t *buf = d->buf;
+	size_t p = d->ptr_start + d->def->num_var, t, q;
+	bool any = false;
+	int rc;
+
+	if (!d->def->opt || buf[p] == 0)
+		return ISUP_OK;
+	t = p + buf[p];
+	if (t >= d->len || t < d->ptr_end)
+		return dec_fail(d, ISUP_ERR_POINTER, 0, p);
+	for (q = t;;) {
+		uint8_t code, plen;
+
+		if (q >= d->len)
+			return dec_fail(d, ISUP_ERR_NO_EOP, 0, q);
+		code = buf[q];
+		if (code == ISUP_PRM_END_OF_OPT) {
+			q++;
+			break;
+		}
+		if (q + 1 >= d->len)
+			return dec_fail(d, ISUP_ERR_LENGTH, code, q);
+		plen = buf[q + 1];
+		if (q + 2 + plen > d->len)
+			return dec_fail(d, ISUP_ERR_LENGTH, code, q);
+		rc = add_param(d->msg, code, ISUP_PART_OPTIONAL, buf + q + 2, plen);
+		if (rc < 0)
+			return dec_fail(d, rc, code, q);
+		any = true;
+		q += 2 + plen;
+	}
+	d->msg->opt_part_empty_eop = !any;
+	d->spans[d->nspans++] = (struct span){ t, q, 0 };
+	return ISUP_OK;
+}
+
+/* Q.763 1.6/1.7: the parameters pointed to must not share octets */
+static int check_spans_disjoint(struct decoder *d)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < d->nspans; i++) {
+		for (j = 0; j < i; j++) {
+			if (d->spans[i].start < d->spans[j].end && d->spans[j].start < d->spans[i].end)
+				return dec_fail(d, ISUP_ERR_POINTER, d->spans[i].code, d->spans[i].start);
+		}
+	}
+	return ISUP_OK;
+}
+
 static int decode_body(struct isup_msg *msg, enum isup_variant variant, const uint8_t *buf, size_t len,
 		       size_t base, struct isup_decode_err *derr)
 {
-	const struct isup_msg_def *def;
-	struct span spans[ISUP_DEF_MAX_VAR + 1];
-	unsigned int nspans = 0, i, j;
-	size_t pos, ptr_start, ptr_end;
+	struct decoder d = { .msg = msg, .buf = buf, .len = len, .base = base, .derr = derr };
+	size_t pos = 1;
 	int rc;
 
 	msg->variant = variant;
 	if (len < 1)
-		return fail(derr, ISUP_ERR_TRUNCATED, 0, base);
+		return dec_fail(&d, ISUP_ERR_TRUNCATED, 0, 0);
+	/* Q.763 1.3: message type code */
 	msg->type = buf[0];
-	def = isup_msg_def_get(variant, msg->type);
-	if (!def) {
-		/* unknown message type: keep the body raw (Q.764 2.9.5: may be passed on) */
-		msg->known = false;
-		if (len - 1 > sizeof(msg->raw_body))
-			return fail(derr, ISUP_ERR_LENGTH, 0, base + 1 + sizeof(msg->raw_body));
-		msg->raw_body_len = len - 1;
-		memcpy(msg->raw_body, buf + 1, len - 1);
-		fail(derr, ISUP_ERR_UNKNOWN_MSG, 0, base);
-		return ISUP_ERR_UNKNOWN_MSG;
-	}
+	d.def = isup_msg_def_get(variant, msg->type);
+	if (!d.def)
+		return decode_unknown_msg(&d);
 	msg->known = true;
-	msg->opt_part_allowed = def->opt;
-	pos = 1;
+	msg->opt_part_allowed = d.def->opt;
 
-	/* Q.763 1.5: mandatory fixed part */
-	for (i = 0; i < def->num_fixed; i++) {
-		const struct isup_fixed_def *f = &def->fixed[i];
-		if (pos + f->len > len)
-			return fail(derr, ISUP_ERR_TRUNCATED, f->code, base + pos);
-		add_param(msg, f->code, ISUP_PART_FIXED, buf + pos, f->len);
-		pos += f->len;
-	}
-
-	/* Q.763 1.6: one pointer per mandatory variable parameter, then the optional part pointer */
-	ptr_start = pos;
-	ptr_end = pos + def->num_var + (def->opt ? 1 : 0);
-	if (ptr_end > len)
-		return fail(derr, ISUP_ERR_TRUNCATED, def->num_var ? def->var[0] : 0, base + pos);
-
-	for (i = 0; i < def->num_var; i++) {
-		size_t p = ptr_start + i, t;
-		uint8_t code = def->var[i], plen;
-
-		if (buf[p] == 0)
-			return fail(derr, ISUP_ERR_MISSING_MANDATORY, code, base + p);
-		/* pointers count from the pointer octet itself */
-		t = p + buf[p];
-		if (t >= len || t < ptr_end)
-			return fail(derr, ISUP_ERR_POINTER, code, base + p);
-		plen = buf[t];
-		if (t + 1 + plen > len)
-			return fail(derr, ISUP_ERR_LENGTH, code, base + t);
-		add_param(msg, code, ISUP_PART_VARIABLE, buf + t + 1, plen);
-		spans[nspans++] = (struct span){ t, t + 1 + plen, code };
-	}
-
-	/* Q.763 1.7: optional part, pointer 0 = none */
-	if (def->opt && buf[ptr_start + def->num_var] != 0) {
-		size_t p = ptr_start + def->num_var;
-		size_t t = p + buf[p], q;
-		bool any = false;
-
-		if (t >= len || t < ptr_end)
-			return fail(derr, ISUP_ERR_POINTER, 0, base + p);
-		for (q = t;;) {
-			uint8_t code, plen;
-
-			if (q >= len)
-				return fail(derr, ISUP_ERR_NO_EOP, 0, base + q);
-			code = buf[q];
-			if (code == ISUP_PRM_END_OF_OPT) {
-				q++;
-				break;
-			}
-			if (q + 1 >= len)
-				return fail(derr, ISUP_ERR_LENGTH, code, base + q);
-			plen = buf[q + 1];
-			if (q + 2 + plen > len)
-				return fail(derr, ISUP_ERR_LENGTH, code, base + q);
-			rc = add_param(msg, code, ISUP_PART_OPTIONAL, buf + q + 2, plen);
-			if (rc < 0)
-				return fail(derr, rc, code, base + q);
-			any = true;
-			q += 2 + plen;
-		}
-		msg->opt_part_empty_eop = !any;
-		spans[nspans++] = (struct span){ t, q, 0 };
-	}
-
-	/* the parameters pointed to must not share octets */
-	for (i = 1; i < nspans; i++) {
-		for (j = 0; j < i; j++) {
-			if (spans[i].start < spans[j].end && spans[j].start < spans[i].end)
-				return fail(derr, ISUP_ERR_POINTER, spans[i].code, base + spans[i].start);
-		}
-	}
-	return ISUP_OK;
+	rc = decode_mandatory_fixed(&d, &pos);
+	if (rc != ISUP_OK)
+		return rc;
+	d.ptr_start = pos;
+	d.ptr_end = pos + d.def->num_var + (d.def->opt ? 1 : 0);
+	if (d.ptr_end > len)
+		return dec_fail(&d, ISUP_ERR_TRUNCATED, d.def->num_var ? d.def->var[0] : 0, pos);
+	rc = decode_mandatory_variable(&d);
+	if (rc == ISUP_OK)
+		rc = decode_optional_part(&d);
+	if (rc == ISUP_OK)
+		rc = check_spans_disjoint(&d);
+	return rc;
 }
 
 static void msg_reset(struct isup_msg *msg)

@@ -381,16 +381,8 @@ void sip_dialog_route_set_free(osip_list_t *l)
 /* RFC 3261 12.1.1 / 12.1.2: route set from Record-Route (reversed on the UAC side) */
 void sip_dialog_route_set_from_rr(osip_list_t *dst, const osip_message_t *m, bool reverse)
 {
-	osip_record_route_t *rr;
-	int pos = 0;
-
 	sip_dialog_route_set_free(dst);
-	while ((rr = osip_list_get(&m->record_routes, pos++))) {
-		osip_route_t *c;
-		if (osip_record_route_clone(rr, &c) != 0)
-			continue;
-		osip_list_add(dst, c, reverse ? 0 : -1);
-	}
+	sip_msg_copy_routes(dst, &m->record_routes, reverse);
 }
 
 osip_uri_t *sip_dialog_contact_uri(const osip_message_t *m)

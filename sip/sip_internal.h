@@ -251,6 +251,7 @@ bool sip_acl_matches(const struct sip_acl_entry *e, const struct osmo_sockaddr *
 void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code);
 
 /* sip_msg.c: building messages */
+void sip_msg_copy_routes(osip_list_t *dst, const osip_list_t *src, bool reverse);
 osip_message_t *sip_msg_new_request(struct sip_dialog *dlg, const char *method, uint32_t cseq);
 osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message_t *req, int code,
 				     const char *to_tag);

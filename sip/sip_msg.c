@@ -92,13 +92,24 @@ void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const st
 		osip_message_set_header(msg, "P-Early-Media", opts->p_early_media);
 }
 
+/* Append clones of the name-addr headers in SRC (Route or Record-Route: both osip_from_t) to DST,
+ * at its front when REVERSE (RFC 3261 12.1.2: the UAC's route set is the Record-Route reversed) */
+void sip_msg_copy_routes(osip_list_t *dst, const osip_list_t *src, bool reverse)
+{
+	osip_from_t *r, *c;
+	int pos = 0;
+
+	while ((r = osip_list_get(src, pos++))) {
+		if (osip_from_clone(r, &c) == 0)
+			osip_list_add(dst, c, reverse ? 0 : -1);
+	}
+}
+
 osip_message_t *sip_msg_new_request(struct sip_dialog *dlg, const char *method, uint32_t cseq)
 {
 	osip_message_t *m;
 	osip_uri_t *uri;
 	char buf[64];
-	int pos = 0;
-	osip_route_t *r;
 
 	if (osip_message_init(&m) != 0)
 		return NULL;
@@ -107,11 +118,7 @@ osip_message_t *sip_msg_new_request(struct sip_dialog *dlg, const char *method, 
 	osip_uri_clone(dlg->target, &uri);
 	osip_message_set_uri(m, uri);
 	/* RFC 3261 12.2.1.1: loose routing only (route set in order) */
-	while ((r = osip_list_get(&dlg->route_set, pos++))) {
-		osip_route_t *c;
-		if (osip_route_clone(r, &c) == 0)
-			osip_list_add(&m->routes, c, -1);
-	}
+	sip_msg_copy_routes(&m->routes, &dlg->route_set, false);
 	osip_from_clone(dlg->local, &m->from);
 	osip_to_clone(dlg->remote, &m->to);
 	osip_message_set_call_id(m, dlg->call_id);
@@ -159,15 +166,8 @@ osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message
 	if (r->to && !tag && code > 100 && to_tag)
 		osip_to_set_tag(r->to, osip_strdup(to_tag));
 	/* RFC 3261 12.1.1: Record-Route copied into dialog-creating responses */
-	if (code > 100 && code < 300 && MSG_IS_INVITE(req)) {
-		osip_record_route_t *rr;
-		pos = 0;
-		while ((rr = osip_list_get(&req->record_routes, pos++))) {
-			osip_record_route_t *c;
-			if (osip_record_route_clone(rr, &c) == 0)
-				osip_list_add(&r->record_routes, c, -1);
-		}
-	}
+	if (code > 100 && code < 300 && MSG_IS_INVITE(req))
+		sip_msg_copy_routes(&r->record_routes, &req->record_routes, false);
 	if (trunk)
 		sip_msg_add_common(trunk->ua, r);
 	return r;

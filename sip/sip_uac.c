@@ -129,9 +129,7 @@ static osip_message_t *build_cancel(const osip_message_t *inv)
 	osip_message_t *c;
 	osip_via_t *via, *v2;
 	osip_uri_t *u;
-	osip_route_t *r;
 	char buf[64];
-	int pos = 0;
 
 	/* RFC 3261 9.1: same Request-URI, Call-ID, To, From, CSeq number and top Via as the INVITE */
 	if (osip_message_init(&c) != 0)
@@ -143,11 +141,7 @@ static osip_message_t *build_cancel(const osip_message_t *inv)
 	via = osip_list_get(&inv->vias, 0);
 	if (via && osip_via_clone(via, &v2) == 0)
 		osip_list_add(&c->vias, v2, -1);
-	while ((r = osip_list_get(&inv->routes, pos++))) {
-		osip_route_t *rc;
-		if (osip_route_clone(r, &rc) == 0)
-			osip_list_add(&c->routes, rc, -1);
-	}
+	sip_msg_copy_routes(&c->routes, &inv->routes, false);
 	osip_from_clone(inv->from, &c->from);
 	osip_to_clone(inv->to, &c->to);
 	osip_call_id_clone(inv->call_id, &c->call_id);

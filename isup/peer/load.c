@@ -451,6 +451,92 @@ static void call_failed(struct peer_load *ld, struct load_cic *c, const struct i
 	ld->failed++;
 }
 
+/* the call on C is over: the circuit goes back to the pool, the run may be complete */
+static void call_end(struct peer_load *ld, struct load_cic *c)
+{
+	cic_free(c);
+	load_check_done(ld);
+	release_check_done(ld);
+}
+
+/* Q.764 2.1.4 address complete (ACM), or a first call progress (CPG) */
+static void rx_acm(struct peer_load *ld, struct load_cic *c, double t)
+{
+	if (c->state != LC_IAM_SENT)
+		return;
+	c->state = LC_ALERTED;
+	ld->pdd_acm[ld->n_acm++ % ld->calls] = (t - c->t_iam) * 1e3;
+}
+
+/* Q.764 2.1.7 answer (ANM), or connect (CON) in place of ACM + ANM */
+static void rx_anm(struct peer_load *ld, struct load_cic *c, double t)
+{
+	if (c->state != LC_IAM_SENT && c->state != LC_ALERTED) {
+		ld->unexpected++;
+		return;
+	}
+	c->state = LC_ANSWERED;
+	ld->answered++;
+	ld->t_last_answer = t;
+	ld->pdd_anm[ld->n_anm++ % ld->calls] = (t - c->t_iam) * 1e3;
+	if (ld->hold == HOLD_MS)
+		osmo_timer_schedule(&c->hold_timer, ld->hold_ms / 1000, (ld->hold_ms % 1000) * 1000);
+	load_check_done(ld);
+}
+
+/* Q.764 2.3.2 release initiated by the other exchange: RLC, then count the outcome */
+static void rx_rel(struct peer_load *ld, struct load_cic *c, const struct isup_msg *msg)
+{
+	send_simple(ld, ISUP_RLC, msg->cic, 0);
+	switch (c->state) {
+	case LC_IAM_SENT:
+	case LC_ALERTED:
+		call_failed(ld, c, msg);
+		break;
+	case LC_ANSWERED:
+		if (ld->hold == HOLD_REMOTE)
+			ld->completed++;
+		else if (ld->releasing) {
+			ld->completed++;	/* collision with our release */
+			ld->rel_done++;
+		} else {
+			ld->early_rel++;
+			call_failed(ld, c, msg);
+		}
+		break;
+	case LC_REL_SENT:	/* dual release (Q.764 2.10.8.1): RLC answered, ours is then answered too */
+		return;
+	default:
+		ld->unexpected++;
+		return;
+	}
+	call_end(ld, c);
+}
+
+/* Q.764 2.3.1 release complete (RLC) for our REL */
+static void rx_rlc(struct peer_load *ld, struct load_cic *c)
+{
+	if (c->state != LC_REL_SENT) {
+		ld->unexpected++;
+		return;
+	}
+	ld->completed++;
+	if (ld->releasing)
+		ld->rel_done++;
+	call_end(ld, c);
+}
+
+/* Q.764 2.9.3.1 reset circuit (RSC): RLC; a call on it has failed */
+static void rx_rsc(struct peer_load *ld, struct load_cic *c, const struct isup_msg *msg)
+{
+	send_simple(ld, ISUP_RLC, msg->cic, 0);
+	if (c->state == LC_IDLE)
+		return;
+	ld->failed++;
+	cic_free(c);
+	load_check_done(ld);
+}
+
 bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
 {
 	struct peer_load *ld = peer->load;
@@ -464,70 +550,20 @@ bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
 	switch (msg->type) {
 	case ISUP_ACM:
 	case ISUP_CPG:
-		if (c->state == LC_IAM_SENT) {
-			c->state = LC_ALERTED;
-			ld->pdd_acm[ld->n_acm++ % ld->calls] = (t - c->t_iam) * 1e3;
-		}
+		rx_acm(ld, c, t);
 		return true;
 	case ISUP_ANM:
 	case ISUP_CON:
-		if (c->state == LC_IAM_SENT || c->state == LC_ALERTED) {
-			c->state = LC_ANSWERED;
-			ld->answered++;
-			ld->t_last_answer = t;
-			ld->pdd_anm[ld->n_anm++ % ld->calls] = (t - c->t_iam) * 1e3;
-			if (ld->hold == HOLD_MS)
-				osmo_timer_schedule(&c->hold_timer, ld->hold_ms / 1000, (ld->hold_ms % 1000) * 1000);
-			load_check_done(ld);
-		} else
-			ld->unexpected++;
+		rx_anm(ld, c, t);
 		return true;
 	case ISUP_REL:
-		send_simple(ld, ISUP_RLC, msg->cic, 0);
-		switch (c->state) {
-		case LC_IAM_SENT:
-		case LC_ALERTED:
-			call_failed(ld, c, msg);
-			break;
-		case LC_ANSWERED:
-			if (ld->hold == HOLD_REMOTE)
-				ld->completed++;
-			else if (ld->releasing) {
-				ld->completed++;	/* collision with our release */
-				ld->rel_done++;
-			} else {
-				ld->early_rel++;
-				call_failed(ld, c, msg);
-			}
-			break;
-		case LC_REL_SENT:	/* dual release (Q.764 2.10.8.1): RLC answered, ours is then answered too */
-			return true;
-		default:
-			ld->unexpected++;
-			return true;
-		}
-		cic_free(c);
-		load_check_done(ld);
-		release_check_done(ld);
+		rx_rel(ld, c, msg);
 		return true;
 	case ISUP_RLC:
-		if (c->state == LC_REL_SENT) {
-			ld->completed++;
-			if (ld->releasing)
-				ld->rel_done++;
-			cic_free(c);
-			load_check_done(ld);
-			release_check_done(ld);
-		} else
-			ld->unexpected++;
+		rx_rlc(ld, c);
 		return true;
 	case ISUP_RSC:
-		send_simple(ld, ISUP_RLC, msg->cic, 0);
-		if (c->state != LC_IDLE) {
-			ld->failed++;
-			cic_free(c);
-			load_check_done(ld);
-		}
+		rx_rsc(ld, c, msg);
 		return true;
 	default:
 		return false;	/* everything else: the normal responders and the report */
