@@ -193,26 +193,49 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+/* the messages every state of a call takes (RX_CALL): REL clears it (Q.764 2.3.2), the others are
+ * passed to the call layer */
+static void cct_rx_call(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-
 	switch (event) {
 	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
+		circuit_rx_rel(cct, msg);
 		break;
-	case CCT_EV_RX_ACM:
-		cct_state_chg(cct, CCT_ST_OUT_WAIT_ANM);
+	case CCT_EV_RX_PASS:
 		call_msg_ind(cct->call, msg);
 		break;
+	default:
+		break;
+	}
+}
+
+/* the outgoing call waiting for the answer (Q.764 2.1.7): ANM, CPG; CON only before ACM (mask) */
+static void cct_out_wait_answer(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
+{
+	switch (event) {
 	case CCT_EV_RX_CON:
 	case CCT_EV_RX_ANM:
 		cct_state_chg(cct, CCT_ST_ANSWERED);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_RX_CPG:
-	case CCT_EV_RX_PASS:
+		call_msg_ind(cct->call, msg);
+		break;
+	default:
+		cct_rx_call(cct, event, msg);
+		break;
+	}
+}
+
+/* T7 runs (Q.764 2.1.5) */
+static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_circuit *cct = fi->priv;
+	const struct isup_msg *msg = data;
+
+	switch (event) {
+	case CCT_EV_RX_ACM:
+		cct_state_chg(cct, CCT_ST_OUT_WAIT_ANM);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_APP_FORWARD:
@@ -221,30 +244,15 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		cct_state_chg(cct, CCT_ST_OUT_WAIT_ACM);
 		break;
 	default:
+		cct_out_wait_answer(cct, event, msg);
 		break;
 	}
 }
 
+/* T9 runs (Q.764 2.1.7) */
 static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
-
-	switch (event) {
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_ANM:
-		cct_state_chg(cct, CCT_ST_ANSWERED);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_CPG:
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	default:
-		break;
-	}
+	cct_out_wait_answer(fi->priv, event, data);
 }
 
 static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -253,11 +261,7 @@ static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	const struct isup_msg *msg = data;
 
 	switch (event) {
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
 	case CCT_EV_RX_SAM:
-	case CCT_EV_RX_PASS:
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_APP_BACKWARD:
@@ -268,6 +272,7 @@ static void st_in_wait_app(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			cct_state_chg(cct, CCT_ST_ANSWERED);
 		break;
 	default:
+		cct_rx_call(cct, event, msg);
 		break;
 	}
 }
@@ -277,21 +282,13 @@ static void st_in_acm_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	struct isup_circuit *cct = fi->priv;
 	const struct isup_msg *msg = data;
 
-	switch (event) {
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_APP_BACKWARD:
-		cgroup_tx(cct->cg, msg);
-		if (msg->type == ISUP_ANM)
-			cct_state_chg(cct, CCT_ST_ANSWERED);
-		break;
-	default:
-		break;
+	if (event != CCT_EV_APP_BACKWARD) {
+		cct_rx_call(cct, event, msg);
+		return;
 	}
+	cgroup_tx(cct->cg, msg);
+	if (msg->type == ISUP_ANM)
+		cct_state_chg(cct, CCT_ST_ANSWERED);
 }
 
 /* Q.764 2.6: SUS received: the call is suspended; the exchange waits for the RES, T2 when the
@@ -305,62 +302,58 @@ static void cct_suspend_rx(struct isup_circuit *cct, const struct isup_msg *sus)
 	osmo_fsm_inst_state_chg_ms(cct->fi, CCT_ST_SUSPENDED, ms, T);
 }
 
-static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+/* Q.764 2.6: SUS suspends the answered call, RES resumes it; a SUS while suspended or a RES while
+ * answered changes no state (nor T2/T6) */
+static void cct_susres(struct isup_circuit *cct, const struct isup_msg *msg, bool received)
 {
-	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
+	if (msg->type == ISUP_SUS && cct->fi->state == CCT_ST_ANSWERED) {
+		if (received)
+			cct_suspend_rx(cct, msg);
+		else	/* the SUS we send is supervised by the exchange receiving it: no timer here */
+			osmo_fsm_inst_state_chg(cct->fi, CCT_ST_SUSPENDED, 0, 0);
+	} else if (msg->type == ISUP_RES && cct->fi->state == CCT_ST_SUSPENDED) {
+		cct_state_chg(cct, CCT_ST_ANSWERED);
+	}
+}
 
+/* what the answered call takes, suspended or not: SUS/RES either way, REL, messages passed on */
+static void cct_answered_call(struct isup_circuit *cct, uint32_t event, const struct isup_msg *msg)
+{
 	switch (event) {
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
 	case CCT_EV_RX_SUS:
-		cct_suspend_rx(cct, msg);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_PASS:
+	case CCT_EV_RX_RES:
+		cct_susres(cct, msg, true);
 		call_msg_ind(cct->call, msg);
 		break;
 	case CCT_EV_APP_SUSRES:
 		cgroup_tx(cct->cg, msg);
-		/* the SUS we send is supervised by the exchange receiving it: no timer here */
-		if (msg->type == ISUP_SUS)
-			osmo_fsm_inst_state_chg(fi, CCT_ST_SUSPENDED, 0, 0);
-		break;
-	case CCT_EV_APP_BACKWARD:
-	case CCT_EV_APP_FORWARD:
-		cgroup_tx(cct->cg, msg);
+		cct_susres(cct, msg, false);
 		break;
 	default:
+		cct_rx_call(cct, event, msg);
 		break;
 	}
 }
 
-static void st_suspended(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+static void st_answered(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_circuit *cct = fi->priv;
-	const struct isup_msg *msg = data;
 
 	switch (event) {
-	case CCT_EV_RX_REL:
-		circuit_rx_rel(cct, data);
-		break;
-	case CCT_EV_RX_RES:
-		cct_state_chg(cct, CCT_ST_ANSWERED);
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_RX_SUS:
-	case CCT_EV_RX_PASS:
-		call_msg_ind(cct->call, msg);
-		break;
-	case CCT_EV_APP_SUSRES:
-		cgroup_tx(cct->cg, msg);
-		if (msg->type == ISUP_RES)
-			cct_state_chg(cct, CCT_ST_ANSWERED);
+	case CCT_EV_APP_BACKWARD:
+	case CCT_EV_APP_FORWARD:
+		cgroup_tx(cct->cg, data);
 		break;
 	default:
+		cct_answered_call(cct, event, data);
 		break;
 	}
+}
+
+/* T2 or T6 runs (Q.764 2.6) after a SUS received: the call waits for RES */
+static void st_suspended(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	cct_answered_call(fi->priv, event, data);
 }
 
 static void st_releasing(struct osmo_fsm_inst *fi, uint32_t event, void *data)

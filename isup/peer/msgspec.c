@@ -139,8 +139,20 @@ static enum pkind param_kind(uint8_t code, enum isup_number_kind *nk)
 	}
 }
 
-/* An integer field: name, pointer to the struct member (as unsigned int via accessors) */
-#define FIELD_U8(name, member) { name, offsetof(__typeof__(S), member), sizeof(((__typeof__(S) *)0)->member) }
+union typed {
+	struct isup_number num;
+	struct isup_cause cause;
+	struct isup_bci bci;
+	struct isup_obci obci;
+	struct isup_event_info ev;
+	struct isup_nci nci;
+	struct isup_fci fci;
+	struct isup_range_status rs;
+};
+
+/* An integer field of a typed parameter: its name, where it is in union typed (every member of the
+ * union starts at its beginning) and its size (read and written via fget/fset) */
+#define FIELD_U8(name, member) { name, offsetof(union typed, member), sizeof(((union typed *)0)->member) }
 struct field_desc {
 	const char *name;
 	size_t off;
@@ -162,53 +174,40 @@ static void fset(void *s, const struct field_desc *f, unsigned int v)
 		*p = v;
 }
 
-#define S struct isup_number
 static const struct field_desc number_fields[] = {
-	FIELD_U8("nai", nai), FIELD_U8("npi", npi), FIELD_U8("inn", inn_ni), FIELD_U8("ni", inn_ni),
-	FIELD_U8("apri", apri), FIELD_U8("scr", screening), FIELD_U8("st", st), FIELD_U8("qual", qualifier),
-	{ NULL }
+	FIELD_U8("nai", num.nai), FIELD_U8("npi", num.npi), FIELD_U8("inn", num.inn_ni), FIELD_U8("ni", num.inn_ni),
+	FIELD_U8("apri", num.apri), FIELD_U8("scr", num.screening), FIELD_U8("st", num.st),
+	FIELD_U8("qual", num.qualifier), { NULL }
 };
-#undef S
-#define S struct isup_cause
 static const struct field_desc cause_fields[] = {
-	FIELD_U8("value", value), FIELD_U8("loc", location), FIELD_U8("std", coding_std), { NULL }
+	FIELD_U8("value", cause.value), FIELD_U8("loc", cause.location), FIELD_U8("std", cause.coding_std), { NULL }
 };
-#undef S
-#define S struct isup_bci
 static const struct field_desc bci_fields[] = {
-	FIELD_U8("status", called_status), FIELD_U8("charge", charge), FIELD_U8("cat", called_category),
-	FIELD_U8("iw", interworking), FIELD_U8("isup", isup_all_the_way), FIELD_U8("isdn", term_access_isdn),
-	FIELD_U8("echo", echo_device), FIELD_U8("holding", holding), FIELD_U8("e2e", e2e_method), { NULL }
+	FIELD_U8("status", bci.called_status), FIELD_U8("charge", bci.charge), FIELD_U8("cat", bci.called_category),
+	FIELD_U8("iw", bci.interworking), FIELD_U8("isup", bci.isup_all_the_way),
+	FIELD_U8("isdn", bci.term_access_isdn), FIELD_U8("echo", bci.echo_device), FIELD_U8("holding", bci.holding),
+	FIELD_U8("e2e", bci.e2e_method), { NULL }
 };
-#undef S
-#define S struct isup_obci
 static const struct field_desc obci_fields[] = {
-	FIELD_U8("inband", inband_info), FIELD_U8("div", diversion_may_occur), FIELD_U8("seg", segmentation),
+	FIELD_U8("inband", obci.inband_info), FIELD_U8("div", obci.diversion_may_occur),
+	FIELD_U8("seg", obci.segmentation), { NULL }
+};
+static const struct field_desc event_fields[] = {
+	FIELD_U8("event", ev.event), FIELD_U8("pres", ev.pres_restricted), { NULL }
+};
+static const struct field_desc nci_fields[] = {
+	FIELD_U8("cont", nci.continuity), FIELD_U8("sat", nci.satellite), FIELD_U8("echo", nci.echo_device),
 	{ NULL }
 };
-#undef S
-#define S struct isup_event_info
-static const struct field_desc event_fields[] = {
-	FIELD_U8("event", event), FIELD_U8("pres", pres_restricted), { NULL }
-};
-#undef S
-#define S struct isup_nci
-static const struct field_desc nci_fields[] = {
-	FIELD_U8("cont", continuity), FIELD_U8("sat", satellite), FIELD_U8("echo", echo_device), { NULL }
-};
-#undef S
-#define S struct isup_fci
 static const struct field_desc fci_fields[] = {
-	FIELD_U8("intl", international), FIELD_U8("iw", interworking), FIELD_U8("isup", isup_all_the_way),
-	FIELD_U8("pref", isup_pref), FIELD_U8("isdn", orig_access_isdn), FIELD_U8("e2e", e2e_method),
-	FIELD_U8("sccp", sccp_method), { NULL }
+	FIELD_U8("intl", fci.international), FIELD_U8("iw", fci.interworking),
+	FIELD_U8("isup", fci.isup_all_the_way), FIELD_U8("pref", fci.isup_pref),
+	FIELD_U8("isdn", fci.orig_access_isdn), FIELD_U8("e2e", fci.e2e_method), FIELD_U8("sccp", fci.sccp_method),
+	{ NULL }
 };
-#undef S
-#define S struct isup_range_status
 static const struct field_desc rs_fields[] = {
-	FIELD_U8("range", range), { NULL }
+	FIELD_U8("range", rs.range), { NULL }
 };
-#undef S
 
 static const struct field_desc *find_field(const struct field_desc *tab, const char *name)
 {
@@ -218,59 +217,39 @@ static const struct field_desc *find_field(const struct field_desc *tab, const c
 	return NULL;
 }
 
-union typed {
-	struct isup_number num;
-	struct isup_cause cause;
-	struct isup_bci bci;
-	struct isup_obci obci;
-	struct isup_event_info ev;
-	struct isup_nci nci;
-	struct isup_fci fci;
-	struct isup_range_status rs;
+/* per typed parameter kind: the field an assignment without ".field" sets, and the integer fields */
+static const struct {
+	const char *main;
+	const struct field_desc *fields;
+} kind_tab[] = {
+	[PK_NUMBER] = { "digits", number_fields }, [PK_CAUSE] = { "value", cause_fields },
+	[PK_BCI] = { "status", bci_fields }, [PK_OBCI] = { "inband", obci_fields },
+	[PK_EVENT] = { "event", event_fields }, [PK_NCI] = { "cont", nci_fields },
+	[PK_FCI] = { "iw", fci_fields }, [PK_RS] = { "range", rs_fields },
 };
 
 static const char *main_field(enum pkind k)
 {
-	switch (k) {
-	case PK_NUMBER: return "digits";
-	case PK_CAUSE: return "value";
-	case PK_BCI: return "status";
-	case PK_OBCI: return "inband";
-	case PK_EVENT: return "event";
-	case PK_NCI: return "cont";
-	case PK_FCI: return "iw";
-	case PK_RS: return "range";
-	default: return "value";
-	}
+	return k < ARRAY_SIZE(kind_tab) && kind_tab[k].main ? kind_tab[k].main : "value";
 }
 
 static const struct field_desc *kind_fields(enum pkind k)
 {
-	switch (k) {
-	case PK_NUMBER: return number_fields;
-	case PK_CAUSE: return cause_fields;
-	case PK_BCI: return bci_fields;
-	case PK_OBCI: return obci_fields;
-	case PK_EVENT: return event_fields;
-	case PK_NCI: return nci_fields;
-	case PK_FCI: return fci_fields;
-	case PK_RS: return rs_fields;
-	default: return NULL;
-	}
+	return k < ARRAY_SIZE(kind_tab) ? kind_tab[k].fields : NULL;
 }
+
+/* the typed kinds besides the number: kind, member of union typed, codec (isup_CODEC_decode/_encode) */
+#define TYPED_KINDS(X) X(PK_CAUSE, cause, cause) X(PK_BCI, bci, bci) X(PK_OBCI, obci, obci) \
+	X(PK_EVENT, ev, event_info) X(PK_NCI, nci, nci) X(PK_FCI, fci, fci) X(PK_RS, rs, range_status)
+#define DECODE_CASE(kind, member, codec) case kind: return isup_##codec##_decode(&t->member, v, len);
+#define ENCODE_CASE(kind, member, codec) case kind: return isup_##codec##_encode(&t->member, out, size);
 
 static int typed_decode(enum pkind k, enum isup_number_kind nk, union typed *t, const uint8_t *v, uint8_t len)
 {
 	memset(t, 0, sizeof(*t));
 	switch (k) {
 	case PK_NUMBER: return isup_number_decode(&t->num, nk, v, len);
-	case PK_CAUSE: return isup_cause_decode(&t->cause, v, len);
-	case PK_BCI: return isup_bci_decode(&t->bci, v, len);
-	case PK_OBCI: return isup_obci_decode(&t->obci, v, len);
-	case PK_EVENT: return isup_event_info_decode(&t->ev, v, len);
-	case PK_NCI: return isup_nci_decode(&t->nci, v, len);
-	case PK_FCI: return isup_fci_decode(&t->fci, v, len);
-	case PK_RS: return isup_range_status_decode(&t->rs, v, len);
+	TYPED_KINDS(DECODE_CASE)
 	default: return -1;
 	}
 }
@@ -279,13 +258,7 @@ static int typed_encode(enum pkind k, enum isup_number_kind nk, const union type
 {
 	switch (k) {
 	case PK_NUMBER: return isup_number_encode(&t->num, nk, out, size);
-	case PK_CAUSE: return isup_cause_encode(&t->cause, out, size);
-	case PK_BCI: return isup_bci_encode(&t->bci, out, size);
-	case PK_OBCI: return isup_obci_encode(&t->obci, out, size);
-	case PK_EVENT: return isup_event_info_encode(&t->ev, out, size);
-	case PK_NCI: return isup_nci_encode(&t->nci, out, size);
-	case PK_FCI: return isup_fci_encode(&t->fci, out, size);
-	case PK_RS: return isup_range_status_encode(&t->rs, out, size);
+	TYPED_KINDS(ENCODE_CASE)
 	default: return -1;
 	}
 }
@@ -383,6 +356,19 @@ static int key_param_code(const char *pname, const char *field, char *err, size_
 	return code;
 }
 
+/* KEY "param.field" or "p.HEX" (a parameter by its code): the parameter's code (-1 and ERR when
+ * unknown), its name and the field ("" for the main field, always for p.HEX) */
+static int key_parse(const char *key, char *pname, size_t plen, char *field, size_t flen, char *err,
+		     size_t err_len)
+{
+	int code;
+	split_key(key, pname, plen, field, flen);
+	code = key_param_code(pname, field, err, err_len);
+	if (code >= 0 && !strcasecmp(pname, "p"))
+		field[0] = 0;
+	return code;
+}
+
 /* one field of a typed parameter set from its text (digits, rs.status, cause.diag or a number) */
 static int typed_set_field(enum pkind k, union typed *t, const char *field, const char *key, const char *val,
 			   char *err, size_t err_len)
@@ -439,12 +425,9 @@ static int apply_kv(struct isup_msg *msg, const char *key, const char *val, char
 	union typed t;
 	struct isup_param *p;
 
-	split_key(key, pname, sizeof(pname), field, sizeof(field));
-	code = key_param_code(pname, field, err, err_len);
+	code = key_parse(key, pname, sizeof(pname), field, sizeof(field), err, err_len);
 	if (code < 0)
 		return -1;
-	if (!strcasecmp(pname, "p"))
-		field[0] = 0;
 	k = param_kind(code, &nk);
 	val = named_value(code, field, val, vbuf, sizeof(vbuf));
 
@@ -648,12 +631,9 @@ int msgspec_match(const struct isup_msg *msg, const struct msgspec *spec, char *
 			continue;
 		}
 
-		split_key(key, pname, sizeof(pname), field, sizeof(field));
-		code = key_param_code(pname, field, err, err_len);
+		code = key_parse(key, pname, sizeof(pname), field, sizeof(field), err, err_len);
 		if (code < 0)
 			return -1;
-		if (!strcasecmp(pname, "p"))
-			field[0] = 0;
 		want = named_value(code, field, want, wbuf, sizeof(wbuf));
 		p = isup_msg_find_const(msg, code);
 		if (!strcasecmp(want, "absent")) {
