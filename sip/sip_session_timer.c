@@ -96,6 +96,18 @@ const char *sip_st_supported(const struct sip_trunk *trunk)
 	return rel ? "100rel, timer" : "timer";
 }
 
+/* RFC 3261 20.5: UPDATE in Allow (libosip2 keeps Allow in its own list) */
+static bool peer_allows_update(const osip_message_t *m)
+{
+	osip_allow_t *a;
+	int pos = 0;
+
+	while ((a = osip_list_get(&m->allows, pos++)))
+		if (a->value && strstr(a->value, "UPDATE"))
+			return true;
+	return sip_msg_has_option_tag(m, "Allow", "UPDATE");
+}
+
 static bool peer_supports_timer(const osip_message_t *m)
 {
 	return sip_msg_has_option_tag(m, "Supported", "timer") || sip_msg_has_option_tag(m, "Require", "timer");
@@ -221,7 +233,7 @@ void sip_st_uac_rx_2xx(struct sip_dialog *dlg, const osip_message_t *resp)
 	if (!dlg->trunk->cfg.st_enabled)
 		return;
 	st->peer_timer = peer_supports_timer(resp);
-	st->peer_update = sip_msg_has_option_tag(resp, "Allow", "UPDATE");
+	st->peer_update = peer_allows_update(resp);
 	se = parse_se(resp, &ref);
 	if (!se)
 		return;
@@ -253,7 +265,7 @@ void sip_st_uas_rx_invite(struct sip_dialog *dlg, const osip_message_t *inv)
 	st->req_se = parse_se(inv, &st->req_refresher);
 	st->req_min_se = parse_min_se(inv) ? : ST_MIN_SE_DEFAULT;
 	st->peer_timer = peer_supports_timer(inv);
-	st->peer_update = sip_msg_has_option_tag(inv, "Allow", "UPDATE");
+	st->peer_update = peer_allows_update(inv);
 }
 
 /* RFC 4028 9: the refresher - the INVITE's choice, else ours (a UAC without "timer" cannot) */

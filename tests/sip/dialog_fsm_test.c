@@ -580,12 +580,16 @@ static void test_uas_session_timer(void)
 
 static void test_uas_session_refresher(void)
 {
+	struct sip_sdp sdp;
+	struct sip_msg_opts o = { .sdp = &sdp };
+
 	settle();
 	begin("UAS session timer: no refresher in the INVITE, we choose uas: UPDATE refresh at SE/2 (peer allows "
 	      "UPDATE); a UAC without Supported: timer gets no Require: timer");
+	sip_sdp_init_local(&sdp, "127.0.0.1", 4000);
 	st_config(1800, 90, SIP_ST_REFRESHER_UAS);
 	feed(invite("uas-st3", "Session-Expires: 100\r\nAllow: INVITE, ACK, BYE, UPDATE\r\n"));
-	sip_dialog_answer(cur, NULL);
+	sip_dialog_answer(cur, &o);
 	drain();
 	show_st("SIP/2.0 200");
 	feed(peer_request("ACK", "uas-st3", 1, "ack-st3", NULL));
