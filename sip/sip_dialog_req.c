@@ -136,15 +136,13 @@ static bool rx_refresh_too_small(struct sip_dialog *dlg, const struct sip_dlg_rx
 {
 	unsigned int min_se;
 	osip_message_t *r;
-	char buf[16];
 
 	if (!dlg->st.active || sip_st_check_request(dlg->trunk, rx->msg, &min_se) != 422)
 		return false;
 	r = sip_msg_new_response(dlg->trunk, rx->msg, 422, sip_tag(dlg->local));
 	if (!r)
 		return true;
-	snprintf(buf, sizeof(buf), "%u", min_se);
-	osip_message_set_header(r, "Min-SE", buf);
+	sip_st_add_min_se(r, min_se);
 	sip_tx_respond(rx->tr, r);
 	return true;
 }

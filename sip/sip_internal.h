@@ -299,6 +299,7 @@ int sip_st_check_request(const struct sip_trunk *trunk, const osip_message_t *re
 /* Supported option tags of our INVITEs, UPDATEs and 2xx: "100rel, timer" as configured ("" = none) */
 const char *sip_st_supported(const struct sip_trunk *trunk);
 const char *sip_st_refresher_name(enum sip_st_refresher r);
+void sip_st_add_min_se(osip_message_t *m, unsigned int min_se);
 
 /* sip_body.c */
 /* 0 ok; otherwise an error status (400 malformed, 415 unsupported required part) and *warn. */

@@ -79,7 +79,7 @@ static void add_se(osip_message_t *m, unsigned int se, const char *refresher)
 	osip_message_set_header(m, "Session-Expires", buf);
 }
 
-static void add_min_se(osip_message_t *m, unsigned int min_se)
+void sip_st_add_min_se(osip_message_t *m, unsigned int min_se)
 {
 	char buf[16];
 
@@ -127,7 +127,10 @@ static void st_timer_cb(void *data)
 {
 	struct sip_dialog *dlg = data;
 
-	sip_dialog_dispatch(dlg, SIP_DLG_EV_SESSION_TIMER, NULL);
+	/* a very short interval can end while our 2xx still waits for its ACK: look again later */
+	if (sip_dialog_dispatch(dlg, SIP_DLG_EV_SESSION_TIMER, NULL) < 0 && !dlg->dead &&
+	    sip_dialog_state(dlg) == SIP_DLG_S_WAIT_ACK)
+		sip_dialog_timer_ms(&dlg->st.timer, 1000);
 }
 
 /* (re)start the session timer with the negotiated interval */
@@ -162,7 +165,7 @@ void sip_st_uac_invite(struct sip_dialog *dlg, osip_message_t *inv)
 	st->min_se = OSMO_MAX(st->min_se, c->st_min_se);
 	add_se(inv, OSMO_MAX(c->st_expires, st->min_se),
 	       c->st_refresher == SIP_ST_REFRESHER_ANY ? NULL : sip_st_refresher_name(c->st_refresher));
-	add_min_se(inv, st->min_se);
+	sip_st_add_min_se(inv, st->min_se);
 }
 
 /* the stored INVITE again, as a new transaction: new branch, next CSeq, our new Min-SE */
@@ -200,7 +203,8 @@ int sip_st_uac_rx_422(struct sip_dialog *dlg, const osip_message_t *resp)
 	osip_message_t *m;
 	struct sip_tx *tx;
 
-	if (!dlg->trunk->cfg.st_enabled || st->retried_422 || !min_se || !dlg->invite)
+	if (!dlg->trunk->cfg.st_enabled || st->retried_422 || !min_se || !dlg->invite || dlg->cancelled ||
+	    dlg->cancel_pending)
 		return -1;
 	st->retried_422 = true;
 	st->min_se = OSMO_MAX(st->min_se, min_se);
@@ -320,7 +324,7 @@ static int send_refresh(struct sip_dialog *dlg)
 	sip_msg_add_contact(dlg->trunk, m, "gw");
 	osip_message_set_supported(m, "timer");
 	add_se(m, st->interval, "uac");
-	add_min_se(m, OSMO_MAX(st->min_se, dlg->trunk->cfg.st_min_se));
+	sip_st_add_min_se(m, OSMO_MAX(st->min_se, dlg->trunk->cfg.st_min_se));
 	if (!upd)
 		sip_msg_set_body(dlg->trunk, m, &dlg->local_sdp, NULL, 0);
 	st->refresh_cseq = dlg->local_cseq;
