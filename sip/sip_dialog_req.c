@@ -60,6 +60,7 @@ static int send_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool 
 	if (!m)
 		return -ENOMEM;
 	sip_msg_add_contact(dlg->trunk, m, "gw");
+	sip_st_add_request_headers(dlg, m);	/* RFC 4028 10: it refreshes the session too */
 	sip_msg_set_body(dlg->trunk, m, &offer, NULL, 0);
 	dlg->local_sdp = offer;
 	dlg->has_local_sdp = true;

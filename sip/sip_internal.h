@@ -136,6 +136,7 @@ struct sip_session_timer {
 	unsigned int interval;		/* s, negotiated Session-Expires */
 	uint32_t refresh_cseq;		/* CSeq of our refresh request */
 	struct osmo_timer_list timer;	/* refresh (we_refresh, SE/2) or expiry (SE - min(32, SE/3)) */
+	struct timeval deadline;	/* when the session expires without a refresh */
 };
 
 struct sip_dialog {

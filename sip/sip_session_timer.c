@@ -133,11 +133,27 @@ static void st_timer_cb(void *data)
 		sip_dialog_timer_ms(&dlg->st.timer, 1000);
 }
 
+/* ms from now until the session expires (0 if it has) */
+static unsigned int ms_to_expiry(const struct sip_dialog *dlg)
+{
+	struct timeval now, d;
+
+	osmo_gettimeofday(&now, NULL);
+	if (!timercmp(&now, &dlg->st.deadline, <))
+		return 0;
+	timersub(&dlg->st.deadline, &now, &d);
+	return d.tv_sec * 1000 + d.tv_usec / 1000;
+}
+
 /* (re)start the session timer with the negotiated interval */
 static void st_start(struct sip_dialog *dlg)
 {
 	struct sip_session_timer *st = &dlg->st;
+	unsigned int exp = expiry_ms(dlg);
+	struct timeval now, d = { exp / 1000, (exp % 1000) * 1000 };
 
+	osmo_gettimeofday(&now, NULL);
+	timeradd(&now, &d, &st->deadline);
 	st->active = true;
 	st->refreshing = false;
 	osmo_timer_setup(&st->timer, st_timer_cb, dlg);
@@ -308,6 +324,19 @@ void sip_st_uas_2xx(struct sip_dialog *dlg, osip_message_t *resp)
 
 /* ---- refreshes ---- */
 
+/* RFC 4028 10: every re-INVITE/UPDATE of ours in a session with a timer refreshes it and says so:
+ * Supported: timer, Session-Expires with the refresher kept (we send it: we are "uac"), Min-SE */
+void sip_st_add_request_headers(struct sip_dialog *dlg, osip_message_t *m)
+{
+	struct sip_session_timer *st = &dlg->st;
+
+	if (!st->active)
+		return;
+	osip_message_set_supported(m, "timer");
+	add_se(m, st->interval, st->we_refresh ? "uac" : "uas");
+	sip_st_add_min_se(m, OSMO_MAX(st->min_se, dlg->trunk->cfg.st_min_se));
+}
+
 /* RFC 4028 10: re-INVITE with the SDP of the session unchanged (same version), or UPDATE without
  * a body when the peer allows it; we send it, so refresher=uac */
 static int send_refresh(struct sip_dialog *dlg)
@@ -322,9 +351,7 @@ static int send_refresh(struct sip_dialog *dlg)
 	if (!m)
 		return -1;
 	sip_msg_add_contact(dlg->trunk, m, "gw");
-	osip_message_set_supported(m, "timer");
-	add_se(m, st->interval, "uac");
-	sip_st_add_min_se(m, OSMO_MAX(st->min_se, dlg->trunk->cfg.st_min_se));
+	sip_st_add_request_headers(dlg, m);
 	if (!upd)
 		sip_msg_set_body(dlg->trunk, m, &dlg->local_sdp, NULL, 0);
 	st->refresh_cseq = dlg->local_cseq;
@@ -351,12 +378,24 @@ void sip_st_timer_event(struct sip_dialog *dlg)
 
 	if (!st->active)
 		return;
-	if (st->we_refresh && !st->refreshing && send_refresh(dlg) == 0) {
+	if (st->we_refresh && !st->refreshing && ms_to_expiry(dlg) && send_refresh(dlg) == 0) {
 		st->refreshing = true;
-		sip_dialog_timer_ms(&st->timer, expiry_ms(dlg) - st->interval * 500);
+		sip_dialog_timer_ms(&st->timer, ms_to_expiry(dlg));
 		return;
 	}
 	expire(dlg);
+}
+
+/* RFC 3261 14.1: 491 to our refresh - again after 2.1-4 s (we own the Call-ID: the dialog's UAC)
+ * or 0-2 s, if the session lasts that long */
+static void refresh_again(struct sip_dialog *dlg)
+{
+	uint32_t r = sip_ua_random(dlg->ua);
+	unsigned int ms = dlg->is_uac ? 2100 + r % 1900 : r % 2000;
+
+	dlg->st.refreshing = false;
+	if (ms < ms_to_expiry(dlg))
+		sip_dialog_timer_ms(&dlg->st.timer, ms);
 }
 
 /* A 2xx to a re-INVITE/UPDATE of ours refreshes the session (its Session-Expires may change the
@@ -371,6 +410,8 @@ bool sip_st_rx_response(struct sip_dialog *dlg, const osip_message_t *resp)
 
 	if (ours)
 		st->refresh_cseq = 0;
+	if (ours && st->active && resp->status_code == 491)
+		refresh_again(dlg);
 	if (!st->active || resp->status_code >= 300)
 		return ours;
 	se = parse_se(resp, &ref);

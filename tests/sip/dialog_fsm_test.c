@@ -585,7 +585,7 @@ static void test_uas_session_refresher(void)
 
 	settle();
 	begin("UAS session timer: no refresher in the INVITE, we choose uas: UPDATE refresh at SE/2 (peer allows "
-	      "UPDATE); a UAC without Supported: timer gets no Require: timer");
+	      "UPDATE); a UAC without Supported: timer gets no Require: timer; our re-INVITE carries Session-Expires");
 	sip_sdp_init_local(&sdp, "127.0.0.1", 4000);
 	st_config(1800, 90, SIP_ST_REFRESHER_UAS);
 	feed(invite("uas-st3", "Session-Expires: 100\r\nAllow: INVITE, ACK, BYE, UPDATE\r\n"));
@@ -597,6 +597,11 @@ static void test_uas_session_refresher(void)
 	show_st("UPDATE");
 	feed(response("UPDATE", 200, "OK", "Session-Expires: 100;refresher=uac\r\n"));
 	printf("  state=%s\n", state());
+	sdp.dir = SIP_SDP_SENDONLY;
+	printf("  hold re-INVITE (a refresh too) rc=%d\n", sip_dialog_reoffer(cur, &sdp, false));
+	drain();
+	show_st("INVITE");
+	feed(response("INVITE", 200, "OK", "Session-Expires: 100;refresher=uac\r\n"));
 	sip_dialog_release(cur, 16);
 	drain();
 	feed(response("BYE", 200, "OK", NULL));
