@@ -126,3 +126,4 @@ bool sip_st_rx_response(struct sip_dialog *dlg, const osip_message_t *resp);
 void sip_st_rx_refresh(struct sip_dialog *dlg, const osip_message_t *req, osip_message_t *resp);
 void sip_st_stop(struct sip_dialog *dlg);
 void sip_st_add_request_headers(struct sip_dialog *dlg, osip_message_t *m);
+bool sip_st_is_refresh(const struct sip_dialog *dlg, const osip_message_t *msg);

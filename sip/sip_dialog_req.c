@@ -317,6 +317,10 @@ static void tx_timeout(struct sip_dialog *dlg, const struct sip_tx *tx)
 	case SIP_TX_ACK_BYE:
 		return;
 	default:
+		/* the refresh that went unanswered: the session's expiry was reported already */
+		if (sip_dialog_state(dlg) == SIP_DLG_S_TERMINATING && tx->tr &&
+		    sip_st_is_refresh(dlg, tx->tr->orig_request))
+			return;
 		ev.timeout = tx->kind == SIP_TX_REINVITE ? SIP_TO_TIMER_B : SIP_TO_TIMER_F;
 		sip_dialog_emit(dlg, &ev);
 		/* RFC 3261 12.2.1.2: a timeout ends the dialog */

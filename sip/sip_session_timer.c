@@ -398,13 +398,19 @@ static void refresh_again(struct sip_dialog *dlg)
 		sip_dialog_timer_ms(&dlg->st.timer, ms);
 }
 
+/* msg is our refresh request still awaiting its answer */
+bool sip_st_is_refresh(const struct sip_dialog *dlg, const osip_message_t *msg)
+{
+	return msg && msg->cseq && dlg->st.refresh_cseq &&
+	       strtoul(msg->cseq->number, NULL, 10) == dlg->st.refresh_cseq;
+}
+
 /* A 2xx to a re-INVITE/UPDATE of ours refreshes the session (its Session-Expires may change the
  * interval and refresher). true if resp answers our refresh request (not for the layer above). */
 bool sip_st_rx_response(struct sip_dialog *dlg, const osip_message_t *resp)
 {
 	struct sip_session_timer *st = &dlg->st;
-	uint32_t cseq = resp->cseq ? strtoul(resp->cseq->number, NULL, 10) : 0;
-	bool ours = st->refresh_cseq && cseq == st->refresh_cseq;
+	bool ours = sip_st_is_refresh(dlg, resp);
 	enum sip_st_refresher ref;
 	unsigned int se;
 
