@@ -115,7 +115,6 @@ void sip_prack_timeout(struct sip_dialog *dlg);
 void sip_prack_rx(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 
 /* sip_session_timer.c (RFC 4028) */
-
 void sip_st_uac_invite(struct sip_dialog *dlg, osip_message_t *inv);
 int sip_st_uac_rx_422(struct sip_dialog *dlg, const osip_message_t *resp);
 void sip_st_uac_rx_2xx(struct sip_dialog *dlg, const osip_message_t *resp);
