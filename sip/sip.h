@@ -100,6 +100,9 @@ enum sip_transport { SIP_TRANSPORT_UDP, SIP_TRANSPORT_TCP };
 enum sip_100rel { SIP_100REL_DISABLED, SIP_100REL_SUPPORTED, SIP_100REL_REQUIRED };
 enum sip_acl_action { SIP_ACL_REJECT, SIP_ACL_DROP };
 enum sip_sipt_mode { SIP_SIPT_OFF, SIP_SIPT_SIPT, SIP_SIPT_SIPI };
+/* RFC 4028 refresher preference: "any" lets the other side choose (UAC: no refresher parameter;
+ * UAS without one in the INVITE: the UAC if it supports the timer, else ourselves) */
+enum sip_st_refresher { SIP_ST_REFRESHER_ANY, SIP_ST_REFRESHER_UAC, SIP_ST_REFRESHER_UAS };
 
 struct sip_peer {
 	char addr[64];			/* IPv4 or IPv6 address literal (no brackets) */
@@ -130,6 +133,11 @@ struct sip_trunk_cfg {
 	bool isup_required;		/* handling=required instead of optional */
 	unsigned int call_rate;		/* new INVITEs per second, 0 = no limit: configuration only, the
 					 * application admits (503 + cause 42 beyond) */
+	/* RFC 4028 session timer ("session-timer expires N min-se N refresher X", "no session-timer") */
+	bool st_enabled;
+	unsigned int st_expires;	/* s, Session-Expires we ask for (RFC 4028 4: 1800 recommended) */
+	unsigned int st_min_se;		/* s, smallest interval we accept (RFC 4028 5: 90) */
+	enum sip_st_refresher st_refresher;
 };
 
 /* Per trunk security counters (rate_ctr group "sip:trunk", shown by "show rate-counters") */
@@ -166,7 +174,7 @@ enum sip_event_type {
 	SIP_EV_REINVITE,	/* re-INVITE or UPDATE with offer received and answered */
 	SIP_EV_PRACK,		/* UAS: PRACK for our reliable 18x received, 200 sent */
 	SIP_EV_RESPONSE,	/* final response to a non-INVITE request or re-INVITE we sent */
-	SIP_EV_TIMEOUT,		/* Timer B/F, PRACK wait (64*T1), ACK wait (64*T1) */
+	SIP_EV_TIMEOUT,		/* Timer B/F, PRACK wait (64*T1), ACK wait (64*T1), session timer */
 	SIP_EV_TERMINATED,	/* dialog is gone after this callback returns */
 };
 
@@ -176,6 +184,7 @@ enum sip_timeout_kind {
 	SIP_TO_TIMER_F,		/* non-INVITE request not answered */
 	SIP_TO_PRACK,		/* our reliable 18x never PRACKed: INVITE rejected with 504 */
 	SIP_TO_ACK,		/* our 2xx never ACKed: BYE sent */
+	SIP_TO_SESSION,		/* RFC 4028 10: session not refreshed in time: BYE (Reason cause 102) sent */
 };
 
 struct sip_headers {

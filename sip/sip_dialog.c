@@ -27,6 +27,7 @@ static const struct value_string sip_dlg_event_names[] = {
 	{ SIP_DLG_EV_TX_TIMEOUT, "TX_TIMEOUT" },
 	{ SIP_DLG_EV_PRACK_TIMEOUT, "PRACK_TIMEOUT" },
 	{ SIP_DLG_EV_ACK_TIMEOUT, "ACK_TIMEOUT" },
+	{ SIP_DLG_EV_SESSION_TIMER, "SESSION_TIMER" },
 	{ SIP_DLG_EV_INVITE, "INVITE" },
 	{ SIP_DLG_EV_PROVISIONAL, "PROVISIONAL" },
 	{ SIP_DLG_EV_ANSWER, "ANSWER" },
@@ -79,6 +80,7 @@ static void terminated_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 
 	osmo_timer_del(&dlg->rel_timer);
 	osmo_timer_del(&dlg->ok_timer);
+	sip_st_stop(dlg);
 	sip_dialog_emit(dlg, &ev);
 	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
@@ -100,16 +102,16 @@ static const struct osmo_fsm_state sip_dlg_states[] = {
 	[SIP_DLG_S_PROCEEDING] = {
 		.name = "PROCEEDING",
 		.in_event_mask = UAC_RX_EVENTS | IN_DIALOG_EVENTS | S(SIP_DLG_EV_CANCEL) | S(SIP_DLG_EV_BYE),
-		.out_state_mask = S(SIP_DLG_S_EARLY) | S(SIP_DLG_S_CONFIRMED) | S(SIP_DLG_S_TERMINATING) |
-				  S(SIP_DLG_S_TERMINATED),
+		.out_state_mask = S(SIP_DLG_S_CALLING) | S(SIP_DLG_S_EARLY) | S(SIP_DLG_S_CONFIRMED) |
+				  S(SIP_DLG_S_TERMINATING) | S(SIP_DLG_S_TERMINATED),
 		.action = sip_uac_proceeding_action,
 	},
 	[SIP_DLG_S_EARLY] = {
 		.name = "EARLY",
 		.in_event_mask = UAC_RX_EVENTS | UAS_EARLY_EVENTS | IN_DIALOG_EVENTS | S(SIP_DLG_EV_CANCEL) |
 				 S(SIP_DLG_EV_BYE) | S(SIP_DLG_EV_PRACK_TIMEOUT),
-		.out_state_mask = S(SIP_DLG_S_CONFIRMED) | S(SIP_DLG_S_WAIT_ACK) | S(SIP_DLG_S_TERMINATING) |
-				  S(SIP_DLG_S_TERMINATED),
+		.out_state_mask = S(SIP_DLG_S_CALLING) | S(SIP_DLG_S_CONFIRMED) | S(SIP_DLG_S_WAIT_ACK) |
+				  S(SIP_DLG_S_TERMINATING) | S(SIP_DLG_S_TERMINATED),
 		.action = early_action,
 	},
 	[SIP_DLG_S_RECEIVED] = {
@@ -127,7 +129,8 @@ static const struct osmo_fsm_state sip_dlg_states[] = {
 	[SIP_DLG_S_CONFIRMED] = {
 		.name = "CONFIRMED",
 		.in_event_mask = S(SIP_DLG_EV_RX_2XX) | S(SIP_DLG_EV_RX_ACK) | S(SIP_DLG_EV_ACK_TIMEOUT) |
-				 IN_DIALOG_EVENTS | S(SIP_DLG_EV_BYE) | S(SIP_DLG_EV_INFO) | S(SIP_DLG_EV_REOFFER),
+				 IN_DIALOG_EVENTS | S(SIP_DLG_EV_BYE) | S(SIP_DLG_EV_INFO) | S(SIP_DLG_EV_REOFFER) |
+				 S(SIP_DLG_EV_SESSION_TIMER),
 		.out_state_mask = S(SIP_DLG_S_TERMINATING) | S(SIP_DLG_S_TERMINATED),
 		.action = sip_dialog_confirmed_action,
 	},
@@ -252,6 +255,7 @@ static void sip_dlg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause c
 	dlg->terminated_reported = true;
 	osmo_timer_del(&dlg->rel_timer);
 	osmo_timer_del(&dlg->ok_timer);
+	sip_st_stop(dlg);
 	llist_for_each_entry_safe(tx, tx2, &dlg->txs, dlg_entry)
 		sip_tx_set_dlg(tx, NULL);
 	llist_for_each_entry_safe(e, e2, &dlg->early, list)
@@ -499,7 +503,7 @@ static const struct value_string sip_event_type_names[] = {
 
 static const struct value_string sip_timeout_names[] = {
 	{ SIP_TO_TIMER_B, "TimerB" }, { SIP_TO_TIMER_F, "TimerF" }, { SIP_TO_PRACK, "PRACK" },
-	{ SIP_TO_ACK, "ACK" }, { 0, NULL }
+	{ SIP_TO_ACK, "ACK" }, { SIP_TO_SESSION, "Session" }, { 0, NULL }
 };
 
 const char *sip_event_name(enum sip_event_type t)

@@ -34,6 +34,7 @@ enum sip_dlg_event {
 	SIP_DLG_EV_TX_TIMEOUT,		/* Timer B/F of a client transaction of ours */
 	SIP_DLG_EV_PRACK_TIMEOUT,	/* RFC 3262 3: reliable 18x not PRACKed within 64*T1 */
 	SIP_DLG_EV_ACK_TIMEOUT,		/* RFC 3261 13.3.1.4: 2xx to a re-INVITE not ACKed within 64*T1 */
+	SIP_DLG_EV_SESSION_TIMER,	/* RFC 4028 10: refresh due, or the session expired */
 	/* asked for by the layer above (struct sip_dlg_req) */
 	SIP_DLG_EV_INVITE,
 	SIP_DLG_EV_PROVISIONAL,
@@ -112,3 +113,16 @@ int sip_dialog_info_send(struct sip_dialog *dlg, const struct sip_msg_opts *opts
 /* sip_prack.c */
 void sip_prack_timeout(struct sip_dialog *dlg);
 void sip_prack_rx(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
+
+/* sip_session_timer.c (RFC 4028) */
+void sip_st_uac_invite(struct sip_dialog *dlg, osip_message_t *inv);
+int sip_st_uac_rx_422(struct sip_dialog *dlg, const osip_message_t *resp);
+void sip_st_uac_rx_2xx(struct sip_dialog *dlg, const osip_message_t *resp);
+void sip_st_uas_rx_invite(struct sip_dialog *dlg, const osip_message_t *inv);
+void sip_st_uas_2xx(struct sip_dialog *dlg, osip_message_t *resp);
+void sip_st_timer_event(struct sip_dialog *dlg);
+bool sip_st_rx_response(struct sip_dialog *dlg, const osip_message_t *resp);
+void sip_st_rx_refresh(struct sip_dialog *dlg, const osip_message_t *req, osip_message_t *resp);
+void sip_st_stop(struct sip_dialog *dlg);
+void sip_st_add_request_headers(struct sip_dialog *dlg, osip_message_t *m);
+bool sip_st_is_refresh(const struct sip_dialog *dlg, const osip_message_t *msg);

@@ -23,6 +23,7 @@ int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 	if (opts && opts->isup && opts->isup_len)
 		sip_msg_set_body(dlg->trunk, m, NULL, opts->isup, opts->isup_len);
 	osmo_timer_del(&dlg->ok_timer);
+	sip_st_stop(dlg);
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_TERMINATING, 0, 0);
 	sip_dialog_send_in_dialog(dlg, m, SIP_TX_BYE);
 	return 0;
@@ -59,6 +60,7 @@ static int send_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool 
 	if (!m)
 		return -ENOMEM;
 	sip_msg_add_contact(dlg->trunk, m, "gw");
+	sip_st_add_request_headers(dlg, m);	/* RFC 4028 10: it refreshes the session too */
 	sip_msg_set_body(dlg->trunk, m, &offer, NULL, 0);
 	dlg->local_sdp = offer;
 	dlg->has_local_sdp = true;
@@ -130,6 +132,22 @@ static void reinvite_2xx_body(struct sip_dialog *dlg, osip_message_t *r, bool is
 	}
 }
 
+/* RFC 4028 9: a refresh asking for less than our Min-SE gets 422 with our Min-SE */
+static bool rx_refresh_too_small(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	unsigned int min_se;
+	osip_message_t *r;
+
+	if (!dlg->st.active || sip_st_check_request(dlg->trunk, rx->msg, &min_se) != 422)
+		return false;
+	r = sip_msg_new_response(dlg->trunk, rx->msg, 422, sip_tag(dlg->local));
+	if (!r)
+		return true;
+	sip_st_add_min_se(r, min_se);
+	sip_tx_respond(rx->tr, r);
+	return true;
+}
+
 static void rx_reinvite(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
 	bool is_invite = MSG_IS_INVITE(rx->msg);
@@ -145,11 +163,14 @@ static void rx_reinvite(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 		sip_dialog_respond(dlg, rx->tr, 488, "Incompatible media format");
 		return;
 	}
+	if (rx_refresh_too_small(dlg, rx))
+		return;
 	r = sip_msg_new_response(dlg->trunk, rx->msg, 200, sip_tag(dlg->local));
 	if (!r)
 		return;
 	sip_msg_add_contact(dlg->trunk, r, "gw");
 	reinvite_2xx_body(dlg, r, is_invite, rx->body, &ans);
+	sip_st_rx_refresh(dlg, rx->msg, r);
 	if (is_invite) {
 		dlg->srv_reinv_tr = rx->tr;
 		sip_dialog_send_2xx(dlg, r);
@@ -240,6 +261,7 @@ static void rx_response(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	struct sip_event ev = { .type = SIP_EV_RESPONSE, .code = resp->status_code, .body = &body };
 	const char *warn;
 	int code = resp->status_code;
+	bool refresh = false;
 
 	if (tx->kind == SIP_TX_BYE) {
 		sip_dialog_terminate(dlg);
@@ -251,9 +273,13 @@ static void rx_response(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	memset(&body, 0, sizeof(body));
 	sip_body_parse(dlg->trunk, resp, &body, &warn);
 	sip_msg_parse_reason(resp, &ev.q850_cause, ev.q850_location, sizeof(ev.q850_location));
-	if (tx->kind == SIP_TX_REINVITE || tx->kind == SIP_TX_UPDATE)
+	if (tx->kind == SIP_TX_REINVITE || tx->kind == SIP_TX_UPDATE) {
 		reinvite_response(dlg, tx, resp, &body);
-	sip_dialog_emit(dlg, &ev);
+		/* RFC 4028 10: a session refresh of ours is the SIP layer's own business */
+		refresh = sip_st_rx_response(dlg, resp);
+	}
+	if (!refresh)
+		sip_dialog_emit(dlg, &ev);
 	/* RFC 3261 12.2.1.2: 481/408 to an in-dialog request ends the dialog */
 	if ((code == 481 || code == 408) && tx->kind != SIP_TX_PRACK) {
 		struct sip_msg_opts o = { .q850_cause = code == 408 ? Q850_RECOVERY_ON_TIMER_EXPIRY :
@@ -291,6 +317,10 @@ static void tx_timeout(struct sip_dialog *dlg, const struct sip_tx *tx)
 	case SIP_TX_ACK_BYE:
 		return;
 	default:
+		/* the refresh that went unanswered: the session's expiry was reported already */
+		if (sip_dialog_state(dlg) == SIP_DLG_S_TERMINATING && tx->tr &&
+		    sip_st_is_refresh(dlg, tx->tr->orig_request))
+			return;
 		ev.timeout = tx->kind == SIP_TX_REINVITE ? SIP_TO_TIMER_B : SIP_TO_TIMER_F;
 		sip_dialog_emit(dlg, &ev);
 		/* RFC 3261 12.2.1.2: a timeout ends the dialog */
@@ -360,6 +390,9 @@ void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void 
 		break;
 	case SIP_DLG_EV_ACK_TIMEOUT:
 		sip_uas_ack_timeout(dlg);
+		break;
+	case SIP_DLG_EV_SESSION_TIMER:
+		sip_st_timer_event(dlg);
 		break;
 	case SIP_DLG_EV_BYE:
 		req->rc = sip_dialog_send_bye(dlg, req->opts);

@@ -120,6 +120,24 @@ struct sip_early {
 	uint32_t last_rseq;		/* RFC 3262 4: ignore retransmitted reliable 1xx */
 };
 
+/* RFC 4028 session timer of a dialog (sip_session_timer.c) */
+struct sip_session_timer {
+	bool active;			/* negotiated: the timer runs */
+	bool we_refresh;		/* we are the refresher (RFC 4028 7.2 / 9) */
+	bool peer_timer;		/* the peer supports "timer" (Supported/Require) */
+	bool peer_update;		/* the peer allows UPDATE (refresh by UPDATE, RFC 4028 10) */
+	bool retried_422;		/* UAC: INVITE repeated once after a 422 (RFC 4028 7.4) */
+	bool refreshing;		/* our refresh request is out, its 2xx awaited */
+	enum sip_st_refresher req_refresher;	/* UAS: refresher parameter of the INVITE */
+	unsigned int req_se;		/* UAS: Session-Expires of the INVITE, 0 = absent */
+	unsigned int req_min_se;	/* UAS: Min-SE of the INVITE (90 if absent) */
+	unsigned int min_se;		/* UAC: Min-SE we send (raised by a 422) */
+	unsigned int interval;		/* s, negotiated Session-Expires */
+	uint32_t refresh_cseq;		/* CSeq of our refresh request */
+	struct osmo_timer_list timer;	/* refresh (we_refresh, SE/2) or expiry (SE - min(32, SE/3)) */
+	struct timeval deadline;	/* when the session expires without a refresh */
+};
+
 struct sip_dialog {
 	struct llist_head list;
 	struct hlist_node hash_entry;	/* in ua->dlg_hash by call_id (sip_dialog_key) */
@@ -185,6 +203,8 @@ struct sip_dialog {
 	bool has_local_sdp;
 	struct sip_sdp remote_sdp;
 	bool has_remote_sdp;
+
+	struct sip_session_timer st;
 };
 
 /* sip_dialog.c: dialogs by Call-ID (compared case-sensitively, RFC 3261 20.8) */
@@ -272,6 +292,14 @@ char *sip_random_token(struct sip_ua *ua, const char *prefix);
 void sip_msg_set_max_forwards(osip_message_t *msg, int n);
 int sip_msg_clone(const osip_message_t *msg, osip_message_t **dest);
 const char *sip_call_id_str(const osip_message_t *msg, char *buf, size_t size);
+
+/* sip_session_timer.c (RFC 4028) */
+/* UAS intake: 0, or 422 with *min_se (the INVITE's Session-Expires is below our Min-SE) */
+int sip_st_check_request(const struct sip_trunk *trunk, const osip_message_t *req, unsigned int *min_se);
+/* Supported option tags of our INVITEs, UPDATEs and 2xx: "100rel, timer" as configured ("" = none) */
+const char *sip_st_supported(const struct sip_trunk *trunk);
+const char *sip_st_refresher_name(enum sip_st_refresher r);
+void sip_st_add_min_se(osip_message_t *m, unsigned int min_se);
 
 /* sip_body.c */
 /* 0 ok; otherwise an error status (400 malformed, 415 unsupported required part) and *warn. */

@@ -43,6 +43,11 @@ struct sip_trunk *sip_trunk_alloc(struct sip_ua *ua, const char *name)
 	t->cfg.acl_action = SIP_ACL_REJECT;
 	t->cfg.rel100 = SIP_100REL_SUPPORTED;
 	t->cfg.sipt_mode = SIP_SIPT_OFF;
+	/* RFC 4028 4/5 defaults: 30 min asked, 90 s the least accepted, refresher left to the peer */
+	t->cfg.st_enabled = true;
+	t->cfg.st_expires = 1800;
+	t->cfg.st_min_se = 90;
+	t->cfg.st_refresher = SIP_ST_REFRESHER_ANY;
 	osmo_strlcpy(t->cfg.isup_version, "itu-t92+", sizeof(t->cfg.isup_version));
 	t->ctrs = rate_ctr_group_alloc(t, &trunk_ctrg_desc, llist_count(&ua->trunks));
 	if (t->ctrs)

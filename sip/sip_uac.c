@@ -53,11 +53,12 @@ static osip_message_t *build_invite(struct sip_dialog *dlg, const char *from_use
 		return NULL;
 	sip_msg_add_contact(trunk, m, from_user);
 	osip_message_set_allow(m, "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE");
-	/* RFC 3262 4 */
-	if (trunk->cfg.rel100 == SIP_100REL_SUPPORTED)
-		osip_message_set_supported(m, "100rel");
-	else if (trunk->cfg.rel100 == SIP_100REL_REQUIRED)
+	/* RFC 3262 4, RFC 4028 7.1 */
+	if (*sip_st_supported(trunk))
+		osip_message_set_supported(m, sip_st_supported(trunk));
+	if (trunk->cfg.rel100 == SIP_100REL_REQUIRED)
 		osip_message_set_require(m, "100rel");
+	sip_st_uac_invite(dlg, m);
 	if (!opts)
 		return m;
 	sip_msg_set_max_forwards(m, opts->max_forwards);
@@ -355,6 +356,7 @@ void sip_uac_rx_2xx(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 		sip_dialog_send_bye(dlg, &o);
 		return;
 	}
+	sip_st_uac_rx_2xx(dlg, resp);
 	ev.type = SIP_EV_ANSWERED;
 	sip_dialog_emit(dlg, &ev);
 }
@@ -366,6 +368,8 @@ static void uac_rx_failure(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	struct sip_event ev;
 
 	if (rx->retransmission)
+		return;
+	if (rx->msg->status_code == 422 && sip_st_uac_rx_422(dlg, rx->msg) == 0)
 		return;
 	uac_event_init(dlg, rx->msg, &ev, &body, &hdrs);
 	ev.type = SIP_EV_FAILED;

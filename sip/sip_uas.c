@@ -29,8 +29,8 @@ static void respond_on(struct sip_trunk *trunk, osip_transaction_t *tr, int code
 	sip_tx_respond(tr, r);
 }
 
-/* Require tags other than 100rel are not supported (RFC 3261 8.2.2.3) */
-static const char *unsupported_require(const osip_message_t *m, bool rel_ok)
+/* Require tags other than 100rel and timer are not supported (RFC 3261 8.2.2.3) */
+static const char *unsupported_require(const osip_message_t *m, bool rel_ok, bool timer_ok)
 {
 	static char bad[64];
 	osip_header_t *h;
@@ -44,6 +44,8 @@ static const char *unsupported_require(const osip_message_t *m, bool rel_ok)
 		for (t = strtok_r(v, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
 			if (!strcasecmp(t, "100rel") && rel_ok)
 				continue;
+			if (!strcasecmp(t, "timer") && timer_ok)
+				continue;	/* RFC 4028 */
 			osmo_strlcpy(bad, t, sizeof(bad));
 			osip_free(v);
 			return bad;
@@ -80,12 +82,20 @@ static int invite_acceptable(struct sip_trunk *trunk, osip_transaction_t *tr, os
 	bool sup_rel = sip_msg_has_option_tag(invite, "Supported", "100rel");
 	const char *warn = NULL, *bad;
 	struct sip_sdp tmp;
+	unsigned int min_se;
+	char buf[16];
 	int rc;
 
-	bad = unsupported_require(invite, trunk->cfg.rel100 != SIP_100REL_DISABLED);
+	bad = unsupported_require(invite, trunk->cfg.rel100 != SIP_100REL_DISABLED, trunk->cfg.st_enabled);
 	if (bad) {
 		/* RFC 3261 21.4.15 */
 		respond_on(trunk, tr, 420, "Unsupported", bad, NULL);
+		return -1;
+	}
+	if (sip_st_check_request(trunk, invite, &min_se) == 422) {
+		/* RFC 4028 8.1 */
+		snprintf(buf, sizeof(buf), "%u", min_se);
+		respond_on(trunk, tr, 422, "Min-SE", buf, NULL);
 		return -1;
 	}
 	if (trunk->cfg.rel100 == SIP_100REL_REQUIRED && !req_rel && !sup_rel) {
@@ -172,6 +182,7 @@ void sip_uas_start(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 		   sip_msg_has_option_tag(invite, "Supported", "100rel");
 
 	uas_identity(dlg, rx->tr, invite);
+	sip_st_uas_rx_invite(dlg, invite);
 	dlg->peer_100rel = rel && trunk->cfg.rel100 != SIP_100REL_DISABLED;
 	dlg->rseq = 1 + (sip_ua_random(dlg->ua) & 0xffff);
 	if (rx->body->has_sdp) {
@@ -325,6 +336,7 @@ static int send_answer(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 	if (!r)
 		return -ENOMEM;
 	osip_message_set_allow(r, SIP_UAS_ALLOW);
+	sip_st_uas_2xx(dlg, r);
 	if (opts) {
 		/* RFC 3262 / 3264: the answer already went out in a reliable 18x */
 		const struct sip_sdp *sdp = dlg->sdp_answer_sent ? NULL : opts->sdp;

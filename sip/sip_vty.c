@@ -278,6 +278,33 @@ DEFUN(cfg_t_no_call_rate, cfg_t_no_call_rate_cmd, "no call-rate-limit", NO_STR "
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_t_st, cfg_t_st_cmd, "session-timer expires <1-86400> min-se <1-86400> refresher (uac|uas|any)",
+      "Session timer (RFC 4028)\n" "Session-Expires asked for\n" "Seconds (RFC 4028: 1800)\n"
+      "Smallest interval accepted (smaller: 422)\n" "Seconds (RFC 4028 5: at least 90; smaller for tests only)\n"
+      "Who refreshes, when this side chooses\n" "The caller\n" "The callee\n" "Let the peer choose\n")
+{
+	struct sip_trunk_cfg *c = &TRUNK->cfg;
+	unsigned int se = atoi(argv[0]), min_se = atoi(argv[1]);
+
+	if (se < min_se) {
+		vty_out(vty, "%% expires must not be below min-se%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	c->st_enabled = true;
+	c->st_expires = se;
+	c->st_min_se = min_se;
+	c->st_refresher = !strcmp(argv[2], "uac") ? SIP_ST_REFRESHER_UAC :
+			  !strcmp(argv[2], "uas") ? SIP_ST_REFRESHER_UAS : SIP_ST_REFRESHER_ANY;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_t_no_st, cfg_t_no_st_cmd, "no session-timer",
+      NO_STR "No session timer (RFC 4028): Require: timer answered 420\n")
+{
+	TRUNK->cfg.st_enabled = false;
+	return CMD_SUCCESS;
+}
+
 static const char *rate_str(unsigned int rate)
 {
 	static char buf[32];
@@ -341,6 +368,11 @@ static int config_write_sip(struct vty *vty)
 		vty_out(vty, "  sip-t handling %s%s", c->isup_required ? "required" : "optional", VTY_NEWLINE);
 		if (c->call_rate)
 			vty_out(vty, "  call-rate-limit %u%s", c->call_rate, VTY_NEWLINE);
+		if (c->st_enabled)
+			vty_out(vty, "  session-timer expires %u min-se %u refresher %s%s", c->st_expires,
+				c->st_min_se, sip_st_refresher_name(c->st_refresher), VTY_NEWLINE);
+		else
+			vty_out(vty, "  no session-timer%s", VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -398,6 +430,8 @@ int sip_vty_init(struct sip_ua *ua, int sip_node_id, int trunk_node_id)
 	install_element(SIP_TRUNK_NODE, &cfg_t_sipt_handling_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_call_rate_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_no_call_rate_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_st_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_t_no_st_cmd);
 	install_element_ve(&show_sip_trunks_cmd);
 	return 0;
 }

@@ -32,6 +32,7 @@ static uint16_t peer_port;
 static struct timeval t0;
 static char sent[16][4096];		/* the last messages the UA sent, a ring */
 static unsigned int n_sent;
+static bool quiet;			/* drain() without printing (settle()) */
 
 /* libosip2's transaction timers on the same fake clock as libosmocore's */
 int osip_gettimeofday(struct timeval *tp, void *tz)
@@ -93,7 +94,8 @@ static void drain(void)
 
 	while ((n = recv(peer_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
 		buf[n] = '\0';
-		print_msg("->", buf);
+		if (!quiet)
+			print_msg("->", buf);
 		osmo_strlcpy(sent[n_sent++ % ARRAY_SIZE(sent)], buf, sizeof(sent[0]));
 	}
 }
@@ -488,6 +490,125 @@ static void test_uas_bye_before_ack(void)
 	run_for(100);
 }
 
+/* ---- session timers (RFC 4028) ---- */
+
+/* the RFC 4028 headers (and Reason) of the last message sent starting with start */
+static void show_st(const char *start)
+{
+	static const char *names[] = { "Session-Expires", "Min-SE", "Require", "Supported", "Reason" };
+	const char *m = last(start, NULL);
+	char v[256];
+
+	const char *o = strstr(m, "\r\no=");
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (*hdr(m, names[i], v, sizeof(v)))
+			printf("           %s: %s\n", names[i], v);
+	if (o)	/* the SDP version: a refresh does not change it (RFC 4028 10, RFC 3264 8) */
+		printf("           SDP version %lu\n", strtoul(strchr(strchr(o + 5, ' ') + 1, ' ') + 1, NULL, 10));
+}
+
+/* let the retransmissions of the cases before end, unprinted */
+static void settle(void)
+{
+	quiet = true;
+	run_for(40000);
+	quiet = false;
+}
+
+static void st_config(unsigned int se, unsigned int min_se, enum sip_st_refresher ref)
+{
+	trunk->cfg.st_enabled = true;
+	trunk->cfg.st_expires = se;
+	trunk->cfg.st_min_se = min_se;
+	trunk->cfg.st_refresher = ref;
+}
+
+static void test_uac_session_timer(void)
+{
+	struct sip_sdp sdp;
+	struct sip_msg_opts o = { .sdp = &sdp };
+
+	settle();
+	begin("UAC session timer: 422 -> INVITE again with its Min-SE (RFC 4028 7.4), refresher=uac: "
+	      "re-INVITE at SE/2 (RFC 4028 10), unanswered refresh -> BYE cause 102 at SE - min(32, SE/3)");
+	st_config(90, 90, SIP_ST_REFRESHER_UAC);
+	sip_sdp_init_local(&sdp, "127.0.0.1", 4000);
+	cur = sip_dialog_invite(trunk, "1000", "2000", &o, NULL);
+	drain();
+	show_st("INVITE");
+	feed(response("INVITE", 422, "Session Interval Too Small", "Min-SE: 120\r\n"));
+	show_st("INVITE");
+	printf("  state=%s\n", state());
+	feed(response("INVITE", 200, "OK", "Session-Expires: 120;refresher=uac\r\nRequire: timer\r\n"));
+	run_for(60000);
+	show_st("INVITE");
+	feed(response("INVITE", 200, "OK", "Session-Expires: 120;refresher=uac\r\n"));
+	printf("  refresh answered: no event, state=%s\n", state());
+	run_for(60000);
+	printf("  second refresh not answered\n");
+	run_for(28000);
+	show_st("BYE");
+	feed(response("BYE", 200, "OK", NULL));
+	run_for(100);
+}
+
+static void test_uas_session_timer(void)
+{
+	settle();
+	begin("UAS session timer: Session-Expires below our Min-SE -> 422 (RFC 4028 8.1); Require: timer "
+	      "accepted, refresher=uac: UPDATE refresh restarts it, then no refresh -> BYE cause 102");
+	st_config(1800, 90, SIP_ST_REFRESHER_ANY);
+	feed(invite("uas-st1", "Supported: timer\r\nSession-Expires: 60\r\n"));
+	show_st("SIP/2.0 422");
+	feed(peer_request("ACK", "uas-st1", 1, "uas-st1", NULL));
+	feed(invite("uas-st2", "Require: timer\r\nSession-Expires: 90;refresher=uac\r\nMin-SE: 90\r\n"));
+	sip_dialog_answer(cur, NULL);
+	drain();
+	show_st("SIP/2.0 200");
+	feed(peer_request("ACK", "uas-st2", 1, "ack-st2", NULL));
+	run_for(45000);
+	feed(peer_request("UPDATE", "uas-st2", 2, "upd-st2", "Session-Expires: 90;refresher=uac\r\nSupported: timer\r\n"));
+	show_st("SIP/2.0 200");
+	run_for(59900);
+	printf("  state=%s\n", state());
+	run_for(200);
+	show_st("BYE");
+	feed(response("BYE", 200, "OK", NULL));
+	run_for(100);
+}
+
+static void test_uas_session_refresher(void)
+{
+	struct sip_sdp sdp;
+	struct sip_msg_opts o = { .sdp = &sdp };
+
+	settle();
+	begin("UAS session timer: no refresher in the INVITE, we choose uas: UPDATE refresh at SE/2 (peer allows "
+	      "UPDATE); a UAC without Supported: timer gets no Require: timer; our re-INVITE carries Session-Expires");
+	sip_sdp_init_local(&sdp, "127.0.0.1", 4000);
+	st_config(1800, 90, SIP_ST_REFRESHER_UAS);
+	feed(invite("uas-st3", "Session-Expires: 100\r\nAllow: INVITE, ACK, BYE, UPDATE\r\n"));
+	sip_dialog_answer(cur, &o);
+	drain();
+	show_st("SIP/2.0 200");
+	feed(peer_request("ACK", "uas-st3", 1, "ack-st3", NULL));
+	run_for(50000);
+	show_st("UPDATE");
+	feed(response("UPDATE", 200, "OK", "Session-Expires: 100;refresher=uac\r\n"));
+	printf("  state=%s\n", state());
+	sdp.dir = SIP_SDP_SENDONLY;
+	printf("  hold re-INVITE (a refresh too) rc=%d\n", sip_dialog_reoffer(cur, &sdp, false));
+	drain();
+	show_st("INVITE");
+	feed(response("INVITE", 200, "OK", "Session-Expires: 100;refresher=uac\r\n"));
+	sip_dialog_release(cur, 16);
+	drain();
+	feed(response("BYE", 200, "OK", NULL));
+	run_for(100);
+	trunk->cfg.st_enabled = false;
+}
+
 static int open_peer(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -542,6 +663,9 @@ int main(int argc, char **argv)
 	test_uas_release();
 	test_uas_early_bye();
 	test_uas_bye_before_ack();
+	test_uac_session_timer();
+	test_uas_session_timer();
+	test_uas_session_refresher();
 
 	sip_ua_free(ua);
 	osmo_select_main_ctx(1);
