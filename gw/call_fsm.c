@@ -193,7 +193,8 @@ void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_ev
 		cause = gw_cancel_cause(t->profile, ev->q850_cause);
 		break;
 	default:
-		/* Timer B / PRACK / ACK timeouts: recovery on timer expiry (RFC 3398 408/504 -> 102) */
+		/* Timer B / PRACK / ACK timeouts, session expiry (RFC 4028 10, the UA's BYE sent): recovery
+		 * on timer expiry (RFC 3398 408/504 -> 102) */
 		cause = Q850_RECOVERY_ON_TIMER_EXPIRY;
 		if (ev->type == SIP_EV_TIMEOUT && ev->timeout == SIP_TO_PRACK)
 			call->sip_status = 504;	/* the UA's final answer to the INVITE (CDR) */

@@ -175,6 +175,24 @@ static void eg_ack_timeout(void)
 	stub_flow_end();
 }
 
+/* the session is not refreshed (RFC 4028 10): the UA sends BYE with cause 102, the IWF REL 102 */
+static void eg_session_expiry(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_session_expiry");
+	stub_isup_next(6, 0);
+	d = stub_sip_rx_invite("plain", CDPN_EG, "40111222", body_sdp("127.0.1.5", 30000)); step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_advance(1800000 - 32000);
+	stub_sip_rx_timeout(d, SIP_TO_SESSION); step();
+	stub_sip_rx_bye_ok(d); step();
+	stub_flow_end();
+}
+
 /* our reliable 183 is never PRACKed: the UA answers 504, the IWF releases with 102 */
 static void eg_prack_timeout(void)
 {
@@ -272,5 +290,6 @@ void call_fsm_egress_flows(struct gw_iwf *iwf)
 	eg_prack_timeout();
 	eg_reinvite_481();
 	eg_media_timeout();
+	eg_session_expiry();
 	shutdown_calls(iwf);
 }

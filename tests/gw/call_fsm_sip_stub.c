@@ -548,12 +548,13 @@ void stub_sip_rx_response(struct sip_dialog *dlg, const char *method, int code)
 }
 
 /* as the UA: Timer B/F end the dialog; without an ACK for our 2xx it sends BYE itself
- * (RFC 3261 13.3.1.4), without a PRACK for our reliable 18x it answers 504 (RFC 3262 3) */
+ * (RFC 3261 13.3.1.4), so it does when the session is not refreshed (RFC 4028 10), without a PRACK for our reliable 18x it answers 504 (RFC 3262 3) */
 void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
 {
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .timeout = kind };
 	static const char *const method[] = { [SIP_TO_TIMER_B] = "INVITE", [SIP_TO_TIMER_F] = "BYE",
-					      [SIP_TO_PRACK] = "PRACK", [SIP_TO_ACK] = "ACK" };
+					      [SIP_TO_PRACK] = "PRACK", [SIP_TO_ACK] = "ACK",
+					      [SIP_TO_SESSION] = "BYE" };
 	stub_media_flush();
 	printf("sip timeout %s\n", sip_timeout_name(kind));
 	if (!deliverable(dlg))
@@ -562,8 +563,9 @@ void stub_sip_rx_timeout(struct sip_dialog *dlg, enum sip_timeout_kind kind)
 	emit(dlg, &ev);
 	if (dlg->terminated)
 		return;
-	if (kind == SIP_TO_ACK) {
-		printf("sip TX BYE (no ACK) reason=Q.850;cause=102;location=LN\n");
+	if (kind == SIP_TO_ACK || kind == SIP_TO_SESSION) {
+		printf("sip TX BYE (%s) reason=Q.850;cause=102;location=LN\n",
+		       kind == SIP_TO_ACK ? "no ACK" : "session expired");
 		dlg->st = DLG_TERMINATING;
 		return;
 	}

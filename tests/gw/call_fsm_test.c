@@ -59,6 +59,8 @@
  *                   (and the CDR's cause 16)
  *  eg_media_timeout 'media timeout 5': no RTP on the answered call -> REL 41 and BYE with
  *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
+ *  eg_session_expiry the session is not refreshed (RFC 4028 10): the UA's BYE with cause 102,
+ *                   REL 102 toward the PSTN
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
