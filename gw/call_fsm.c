@@ -12,9 +12,16 @@
 #include "gw/call_priv.h"
 #include "isup/q850.h"
 
-/* state timeouts: Collecting -> X1 (inter-digit), Releasing -> X2 (guard), Tone_before_release -> X3 */
+/* state timeouts: Collecting -> X1 (inter-digit), Releasing -> X2 (guard), Tone_before_release -> X3;
+ * ingress only: Trying -> X5 (early ACM) */
 static const struct osmo_tdef_state_timeout call_fsm_timeouts[32] = {
 	[GW_CALL_ST_COLLECTING] = { .T = -1 },
+	[GW_CALL_ST_RELEASING] = { .T = -2 },
+	[GW_CALL_ST_TONE_BEFORE_REL] = { .T = -3 },
+};
+static const struct osmo_tdef_state_timeout call_in_fsm_timeouts[32] = {
+	[GW_CALL_ST_COLLECTING] = { .T = -1 },
+	[GW_CALL_ST_TRYING] = { .T = -5 },
 	[GW_CALL_ST_RELEASING] = { .T = -2 },
 	[GW_CALL_ST_TONE_BEFORE_REL] = { .T = -3 },
 };
@@ -27,10 +34,13 @@ struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call)
 void call_state_chg(struct gw_call *call, enum gw_call_state st)
 {
 	struct osmo_tdef *tdefs = call->iwf->tdefs;
-	/* a trunk's 'tones-before-release N' overrides gw X3 */
-	if (st == GW_CALL_ST_TONE_BEFORE_REL && call_trunk_iwf(call)->tdefs[0].val)
+	bool in = gw_call_is_ingress(call);
+	/* a trunk's 'tones-before-release N' overrides gw X3, its 'early-acm N' gw X5 */
+	if (st == GW_CALL_ST_TONE_BEFORE_REL && call_trunk_iwf(call)->tdefs[GW_TRUNK_TDEF_X3].val)
 		tdefs = call_trunk_iwf(call)->tdefs;
-	osmo_tdef_fsm_inst_state_chg(call->fi, st, call_fsm_timeouts, tdefs, 5);
+	if (in && st == GW_CALL_ST_TRYING && call_trunk_iwf(call)->tdefs[GW_TRUNK_TDEF_X5].val)
+		tdefs = call_trunk_iwf(call)->tdefs;
+	osmo_tdef_fsm_inst_state_chg(call->fi, st, in ? call_in_fsm_timeouts : call_fsm_timeouts, tdefs, 5);
 }
 
 void call_note_release_info(struct gw_call *call, uint8_t cause, const char *side)

@@ -162,6 +162,20 @@ static void in_answered(struct gw_call *call, const struct sip_event *ev)
 	call_state_chg(call, GW_CALL_ST_ANSWERED);
 }
 
+/* Trying, X5 expired without any 18x: the gateway sends ACM "no indication" itself so that the
+ * exchange's T7 does not fire (TS 29.163 7.2.3.2, O-MGCF / Q.1912.5 clause 7: on expiry of the
+ * interworking timer ACM with called party's status "no indication"); 180 / 183 then give
+ * CPG (Early), the 200 ANM */
+static void in_early_acm(struct gw_call *call)
+{
+	struct isup_msg m;
+	LOGPFSML(call->fi, LOGL_INFO, "no 18x within X5: early ACM (no indication)\n");
+	gw_isup_build_acm(&m, CALL_VARIANT(call), ISUP_BCI_STATUS_NO_INDICATION, false);
+	gw_call_stamp(&call->t_acm);
+	gw_isup_leg_send(call->isup, &m);
+	call_state_chg(call, GW_CALL_ST_EARLY);
+}
+
 /* E.182: the gateway is the exchange with the in-band path toward the caller: the tone for the
  * cause (busy / congestion / SIT), announced by ACM or CPG with in-band information, then REL */
 static void in_tone_before_release(struct gw_call *call, uint8_t cause, uint8_t loc)
@@ -318,6 +332,10 @@ int in_timer_cb(struct osmo_fsm_inst *fi)
 			in_invite(call);
 		else
 			call_release_isup_by(call, Q850_INVALID_NUMBER_FORMAT, "gw");
+		return 0;
+	case GW_CALL_ST_TRYING:
+		if (call->isup)
+			in_early_acm(call);	/* X5 */
 		return 0;
 	case GW_CALL_ST_TONE_BEFORE_REL:
 		call_tone_done(call);	/* X3: the tone has played, the release it announced */

@@ -60,12 +60,21 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* shutdown (SIGTERM): REL answered by RLC, BYE/CANCEL/503 by their responses */
 	{ .T = -4, .default_val = 2000, .unit = OSMO_TDEF_MS,
 	  .desc = "Shutdown: longest wait for the releases of the calls to be answered" },
+	/* early ACM: an ingress call without any 18x gets ACM "no indication" from the gateway
+	 * before the exchange's T7 (Q.764 Annex A: 20-30 s) can fire (TS 29.163 7.2.3.2, O-MGCF /
+	 * Q.1912.5 clause 7: ACM on the interworking timer; see README 'Early ACM'). 0 (off) by default so that no existing call changes on
+	 * the wire (issue 17 point 7); 10 s is the value to configure: half the smallest T7. */
+	{ .T = -5, .default_val = 0, .unit = OSMO_TDEF_S,
+	  .desc = "Early ACM: no 18x for this long -> ACM no indication (0: off; a trunk's early-acm overrides)" },
 	{}
 };
 
-/* per trunk: the overrides of gw timers ('trunk NAME tones-before-release N') */
-static const struct osmo_tdef trunk_tdefs[2] = {
-	{ .T = -3, .default_val = 0, .unit = OSMO_TDEF_S, .desc = "Tone before release on this trunk (0: gw X3)" },
+/* per trunk: the overrides of gw timers ('trunk NAME tones-before-release N', 'trunk NAME early-acm N') */
+static const struct osmo_tdef trunk_tdefs[GW_TRUNK_TDEFS] = {
+	[GW_TRUNK_TDEF_X3] = { .T = -3, .default_val = 0, .unit = OSMO_TDEF_S,
+			       .desc = "Tone before release on this trunk (0: gw X3)" },
+	[GW_TRUNK_TDEF_X5] = { .T = -5, .default_val = 0, .unit = OSMO_TDEF_S,
+			       .desc = "Early ACM on this trunk (0: gw X5)" },
 	{}
 };
 

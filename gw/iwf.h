@@ -55,6 +55,13 @@ struct gw_group_tones {
 	const struct tone_plan *plan;
 };
 
+/* the gw timers a trunk overrides: index into gw_trunk_iwf.tdefs (the last entry ends the list) */
+enum gw_trunk_tdef {
+	GW_TRUNK_TDEF_X3,		/* 'trunk NAME tones-before-release N' */
+	GW_TRUNK_TDEF_X5,		/* 'trunk NAME early-acm N' */
+	GW_TRUNK_TDEFS = GW_TRUNK_TDEF_X5 + 2,
+};
+
 /* Interworking settings per SIP trunk */
 struct gw_trunk_iwf {
 	struct llist_head list;
@@ -64,8 +71,9 @@ struct gw_trunk_iwf {
 	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
 	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
 	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
-	/* X3 override: E.182 tone as early media before a release, for this long (0: gw X3) */
-	struct osmo_tdef tdefs[2];
+	/* [GW_TRUNK_TDEF_X3]: E.182 tone as early media before a release, for this long (0: gw X3);
+	 * [GW_TRUNK_TDEF_X5]: early ACM after this long without 18x (0: gw X5) */
+	struct osmo_tdef tdefs[GW_TRUNK_TDEFS];
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */

@@ -242,6 +242,15 @@ DEFUN(cfg_gw_trunk_tbr, cfg_gw_trunk_tbr_cmd, "trunk NAME tones-before-release <
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_trunk_eacm, cfg_gw_trunk_eacm_cmd, "trunk NAME early-acm <0-60>",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "Early ACM (Q.1912.5): no 18x for this long -> ACM no indication toward the PSTN\n"
+      "Seconds (0: gw X5)\n")
+{
+	gw_iwf_trunk(g_iwf, argv[0], true)->tdefs[GW_TRUNK_TDEF_X5].val = atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
 DEFUN_TRUNK_ON_OFF(pem, "p-early-media", p_early_media,
 		   "Per SIP trunk interworking settings\n" "Trunk name\n"
 		   "P-Early-Media header (RFC 5009) on 18x with early media from the gateway\n" "Send it\n" "Do not\n")
@@ -405,6 +414,9 @@ static int config_write_gw(struct vty *vty)
 			vty_out(vty, " trunk %s tone-plan %s%s", t->name, t->tone_plan->name, VTY_NEWLINE);
 		if (t->tdefs[0].val)
 			vty_out(vty, " trunk %s tones-before-release %lu%s", t->name, t->tdefs[0].val, VTY_NEWLINE);
+		if (t->tdefs[GW_TRUNK_TDEF_X5].val)
+			vty_out(vty, " trunk %s early-acm %lu%s", t->name, t->tdefs[GW_TRUNK_TDEF_X5].val,
+				VTY_NEWLINE);
 		if (t->p_early_media)
 			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
 		if (t->ringback_early_media)
@@ -616,6 +628,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_no_group_tplan_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_tbr_cmd);
+	install_element(GW_NODE, &cfg_gw_trunk_eacm_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rbem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);

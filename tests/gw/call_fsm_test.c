@@ -61,6 +61,10 @@
  *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
  *  eg_session_expiry the session is not refreshed (RFC 4028 10): the UA's BYE with cause 102,
  *                   REL 102 toward the PSTN
+ *  in_early_acm     (runs last: the other flows' numbers and times stay as they were) gw X5 is
+ *                   0 (off) by default; 'trunk plain early-acm 10': no 18x for 10 s -> ACM
+ *                   no indication (Q.1912.5 early ACM before the exchange's T7); 180 -> CPG
+ *                   alerting; 200 -> ANM; BYE -> REL 16
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
@@ -342,6 +346,24 @@ static void in_tone_before_release(void)
 	stub_flow_end();
 }
 
+/* early ACM: the SIP side sends no 18x; X5 (the trunk's 10 s) sends ACM "no indication" */
+static void in_early_acm(void)
+{
+	struct sip_dialog *d;
+	flow("in_early_acm");
+	configure("gateway\n trunk plain early-acm 10\n");
+	stub_isup_rx_iam("exch", 21, msg_iam(CALLED_PLAIN, true)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 100, NULL); step();
+	stub_advance(9900);
+	printf("(9.9 s after the INVITE)\n");
+	stub_advance(200);
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
 /* ---- set-up ----------------------------------------------------------------------------- */
 
 static const char *config =
@@ -453,6 +475,7 @@ int main(int argc, char **argv)
 	in_release_guard();
 	in_tone_before_release();
 	call_fsm_egress_flows(iwf);
+	in_early_acm();
 
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(iwf->sip);
