@@ -414,10 +414,10 @@ static const char *config =
 /* the config file and the CDR file: memory files, named by /proc/self/fd/N */
 static const char *memfile(const char *name, const char *text)
 {
-	static char paths[4][32];
+	static char paths[8][32];	/* the CDR path (the first) must outlive the configure() files */
 	static int n;
 	int fd = memfd_create(name, 0);
-	char *path = paths[n++ % 4];
+	char *path = paths[n++ % 8];
 	if (fd < 0 || (text && write(fd, text, strlen(text)) != (ssize_t)strlen(text))) {
 		perror("memfd");
 		exit(1);
