@@ -68,7 +68,6 @@ struct gw_trunk_iwf {
 	char name[64];
 	enum gw_cause_profile profile;
 	struct gw_cause_overrides ovr;
-	bool early_acm;			/* 183 without SDP -> ACM "no indication" at once */
 	bool reliable_18x;		/* send 18x reliably when the peer supports 100rel */
 	const struct tone_plan *tone_plan;	/* E.180 plan for this trunk's calls (NULL: the gateway's) */
 	/* [GW_TRUNK_TDEF_X3]: E.182 tone as early media before a release, for this long (0: gw X3);
