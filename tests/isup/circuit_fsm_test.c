@@ -82,7 +82,7 @@ static void msg_ind(struct isup_call *call, const struct isup_msg *msg, void *ap
 	printf("  call layer: msg_ind %s\n", isup_msg_name(msg->type));
 }
 
-static void release_ind(struct isup_call *call, uint8_t cause, void *app)
+static void release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel, void *app)
 {
 	printf("  call layer: release_ind cause=%u\n", cause);
 	g_call = NULL;
