@@ -81,9 +81,11 @@ static void leg_call_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		/* the isup_call is freed when release_ind returns: the leg ends with it */
 		osmo_fsm_inst_state_chg(fi, GW_ISUP_LEG_ST_RELEASED, 0, 0);
 		ri = data;
-		leg->call->isup_rel_rx = ri->rel;
+		if (ri->rel) {
+			leg->call->isup_rel = *ri->rel;
+			leg->call->has_isup_rel = true;
+		}
 		osmo_fsm_inst_dispatch(leg->call->fi, GW_CALL_EV_ISUP_REL, &ri->cause);
-		leg->call->isup_rel_rx = NULL;
 		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 		break;
 	case GW_ISUP_LEG_EV_CIC_CHANGED:
