@@ -256,6 +256,25 @@ void stub_isup_rx_release(struct isup_call *ic, uint8_t cause)
 	ic->gone = true;	/* freed after release_ind returns */
 }
 
+void stub_isup_rx_rel(struct isup_call *ic, struct isup_msg *rel)
+{
+	const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
+	struct isup_cause c = { .value = Q850_NORMAL_CLEARING };
+	stub_media_flush();
+	rel->cic = ic->cic;
+	stub_print_isup("isup RX ", rel);
+	if (p)
+		isup_cause_decode(&c, p->val, p->len);
+	if (ic->gone) {
+		printf("(not delivered: the call is released)\n");
+		return;
+	}
+	ic->in_release_ind = true;
+	ops->release_ind(ic, c.value, rel, ops_app);
+	ic->in_release_ind = false;
+	ic->gone = true;
+}
+
 void stub_isup_move(struct isup_call *ic, uint16_t new_cic)
 {
 	uint16_t old = ic->cic;

@@ -61,6 +61,10 @@
  *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
  *  eg_session_expiry the session is not refreshed (RFC 4028 10): the UA's BYE with cause 102,
  *                   REL 102 toward the PSTN
+ *  eg_sipi_rel      SIP-I: the PSTN's REL (17, location RL, diagnostic) is the 486's ISUP body as
+ *                   received, Reason location=RL
+ *  eg_sipi_bye_rel  SIP-I: a BYE's REL (31, location BI, diagnostic) goes to the PSTN as it is,
+ *                   the 200 carries the RLC
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
