@@ -342,6 +342,7 @@ void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t locati
 {
 	struct isup_circuit *cct = call->cct;
 	if (cct) {
+		TALLOC_FREE(cct->rel_msg);	/* this REL is built from cause and location */
 		cct->rel_loc1 = (location & 0x0f) + 1;
 		call->cct = NULL;
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_REL, &cause);
