@@ -92,6 +92,11 @@ struct gw_call {
 	char call_id[128];
 	struct gw_sip_identity sip_id;
 
+	/* The REL received from the PSTN (has_isup_rel), set before GW_CALL_EV_ISUP_REL: SIP-I
+	 * trunks carry it in the BYE / final response, its location goes into the Reason */
+	struct isup_msg isup_rel;
+	bool has_isup_rel;
+
 	/* Tone_before_release: the release that follows the tone */
 	uint8_t tone_cause, tone_loc;
 	int tone_status;

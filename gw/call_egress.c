@@ -11,7 +11,8 @@
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
 {
 	struct sip_msg_opts o = { 0 };
-	gw_opts_reason(&o, cause, location);
+	struct gw_isup_blob b;
+	call_release_opts(call, &o, &b, cause, location);
 	call->sip_status = status;
 	gw_sip_leg_reject(call->sip, status, &o);
 }
@@ -183,7 +184,7 @@ static bool out_tone_before_release(struct gw_call *call, uint8_t cause, uint8_t
 static void out_isup_released(struct gw_call *call, uint8_t cause, bool tone)
 {
 	struct gw_trunk_iwf *t = call_trunk_iwf(call);
-	struct sip_msg_opts o = { 0 };
+	uint8_t loc = call_isup_rel_location(call);
 	int st;
 
 	call_note_release_info(call, cause, "isup");
@@ -192,13 +193,12 @@ static void out_isup_released(struct gw_call *call, uint8_t cause, bool tone)
 		call_releasing(call);
 		return;
 	}
-	st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, ISUP_LOC_PUB_LOCAL);
+	st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, loc);
 	call->sip_status = st;
-	if (tone && out_tone_before_release(call, cause, ISUP_LOC_PUB_LOCAL, st))
+	if (tone && out_tone_before_release(call, cause, loc, st))
 		return;
 	call_note_release(call, cause, "isup");
-	gw_opts_reason(&o, cause, ISUP_LOC_PUB_LOCAL);
-	gw_sip_leg_reject(call->sip, st, &o);
+	out_reject(call, st, cause, loc);
 	call_releasing(call);
 }
 

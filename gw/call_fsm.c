@@ -188,10 +188,22 @@ void call_sip_info(struct gw_call *call, const struct sip_event *ev)
 		call_suspend(call, enc.type == ISUP_SUS);
 }
 
+void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location)
+{
+	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
+	struct isup_msg rel;
+	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI && gw_event_isup(ev, &rel, CALL_VARIANT(call)) &&
+	    rel.type == ISUP_REL) {
+		gw_isup_leg_release_msg(call->isup, &rel);
+		return;
+	}
+	call_release_isup(call, cause, location);
+}
+
 void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_event *ev)
 {
 	struct gw_trunk_iwf *t = call_trunk_iwf(call);
-	uint8_t cause;
+	uint8_t cause, loc;
 
 	switch (event) {
 	case GW_CALL_EV_SIP_BYE:
@@ -210,7 +222,17 @@ void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_ev
 			call->sip_status = 504;	/* the UA's final answer to the INVITE (CDR) */
 		break;
 	}
-	call_release_isup_by(call, cause, "sip");
+	if (event != GW_CALL_EV_SIP_BYE) {
+		call_release_isup_by(call, cause, "sip");
+		return;
+	}
+	/* the location the SIP side gave (RFC 8606), else ours */
+	loc = ISUP_LOC_PUB_LOCAL;
+	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
+		loc = gw_location_from_token(ev->q850_location);
+	call_note_release(call, cause, "sip");
+	call_release_isup_ev(call, ev, cause, loc);
+	call_releasing(call);
 }
 
 bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data)
@@ -229,12 +251,33 @@ bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data)
 	}
 }
 
-/* The ISUP side released the answered call: BYE with its cause (RFC 3398 7.4 / 8.4) */
+uint8_t call_isup_rel_location(struct gw_call *call)
+{
+	uint8_t loc = ISUP_LOC_PUB_LOCAL;
+	if (call->has_isup_rel)
+		gw_msg_cause(&call->isup_rel, NULL, &loc);
+	return loc;
+}
+
+void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,
+		       uint8_t location)
+{
+	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
+	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI)
+		gw_opts_release(o, b, call->has_isup_rel ? &call->isup_rel : NULL, CALL_VARIANT(call), cause,
+				location);
+	else
+		gw_opts_reason(o, cause, location);
+}
+
+/* The ISUP side released the answered call: BYE with its cause (RFC 3398 7.4 / 8.4) and
+ * location (RFC 8606); on SIP-I the REL */
 static void call_answered_isup_rel(struct gw_call *call, uint8_t cause)
 {
 	struct sip_msg_opts o = { 0 };
+	struct gw_isup_blob b;
 	call_note_release(call, cause, "isup");
-	gw_opts_reason(&o, cause, ISUP_LOC_PUB_LOCAL);
+	call_release_opts(call, &o, &b, cause, call_isup_rel_location(call));
 	gw_sip_leg_bye(call->sip, &o);
 	call_releasing(call);
 }

@@ -215,7 +215,7 @@ static void in_failed(struct gw_call *call, const struct sip_event *ev)
 		return;
 	}
 	call_note_release(call, cause, "sip");
-	call_release_isup(call, cause, loc);
+	call_release_isup_ev(call, ev, cause, loc);
 	call_releasing(call);
 }
 

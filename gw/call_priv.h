@@ -26,6 +26,15 @@ void call_note_release_info(struct gw_call *call, uint8_t cause, const char *sid
 /* Same, and the media stop: nothing flows once either side releases */
 void call_note_release(struct gw_call *call, uint8_t cause, const char *side);
 void call_release_isup(struct gw_call *call, uint8_t cause, uint8_t location);
+/* SIP-I (Q.1912.5): the REL a BYE / final response carries goes to the PSTN as it is (cause,
+ * location, diagnostics, passed-on parameters); otherwise REL with cause and location */
+void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location);
+/* The location of the cause in the REL received from the PSTN; LN without one */
+uint8_t call_isup_rel_location(struct gw_call *call);
+/* Options of a BYE / final response releasing the call: Reason with cause and location (RFC
+ * 3326 / RFC 8606) and on SIP-I trunks the REL (Q.1912.5): the PSTN's, or the gateway's own */
+void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,
+		       uint8_t location);
 /* Note the release by 'side' and REL the ISUP leg, then Releasing */
 void call_release_isup_by(struct gw_call *call, uint8_t cause, const char *side);
 /* Releasing (waiting for the children), or the end when none is left; last thing of an action */

@@ -304,6 +304,16 @@ void gw_isup_build_con(struct isup_msg *m, enum isup_variant variant)
 	set_bci(m, ISUP_BCI_STATUS_SUBSCRIBER_FREE);
 }
 
+void gw_isup_build_rel(struct isup_msg *m, enum isup_variant variant, uint8_t cause, uint8_t location)
+{
+	struct isup_cause c = { .location = location, .value = cause };
+	uint8_t raw[8];
+	int len = isup_cause_encode(&c, raw, sizeof(raw));
+	isup_msg_init(m, variant, ISUP_REL, 0);
+	if (len > 0)
+		isup_msg_set(m, ISUP_PRM_CAUSE, raw, len);
+}
+
 void gw_isup_build_cpg(struct isup_msg *m, enum isup_variant variant, uint8_t event, bool inband)
 {
 	struct isup_event_info ei = { .event = event };

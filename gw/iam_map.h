@@ -56,6 +56,8 @@ int gw_clean_number(const char *in, char *out, size_t out_size);
 void gw_isup_build_acm(struct isup_msg *m, enum isup_variant variant, uint8_t called_status, bool inband);
 /* CON (fast answer, Q.764 2.1.7): BCI subscriber free */
 void gw_isup_build_con(struct isup_msg *m, enum isup_variant variant);
+/* REL (Q.764 2.3.1) with a cause indicators parameter of cause value and location */
+void gw_isup_build_rel(struct isup_msg *m, enum isup_variant variant, uint8_t cause, uint8_t location);
 /* CPG (Q.764 2.1.5) with an event (enum isup_event), OBCI in-band when 'inband' */
 void gw_isup_build_cpg(struct isup_msg *m, enum isup_variant variant, uint8_t event, bool inband);
 /* 18x -> CPG event (RFC 3398 8 / Q.1912.5 table 8): 180 alerting, 181 forwarded, in-band, progress */

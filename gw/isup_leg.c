@@ -58,11 +58,18 @@ static enum gw_call_event call_event_of(uint8_t type)
 	}
 }
 
+/* GW_ISUP_LEG_EV_RELEASE_IND data */
+struct leg_release_ind {
+	uint8_t cause;
+	const struct isup_msg *rel;	/* the REL received, or NULL */
+};
+
 /* Setup, Early and Answered receive the same indications from the circuit layer */
 static void leg_call_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct gw_isup_leg *leg = fi->priv;
 	const struct isup_msg *msg;
+	struct leg_release_ind *ri;
 
 	switch (event) {
 	case GW_ISUP_LEG_EV_MSG_IND:
@@ -73,7 +80,12 @@ static void leg_call_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case GW_ISUP_LEG_EV_RELEASE_IND:
 		/* the isup_call is freed when release_ind returns: the leg ends with it */
 		osmo_fsm_inst_state_chg(fi, GW_ISUP_LEG_ST_RELEASED, 0, 0);
-		osmo_fsm_inst_dispatch(leg->call->fi, GW_CALL_EV_ISUP_REL, data);
+		ri = data;
+		if (ri->rel) {
+			leg->call->isup_rel = *ri->rel;
+			leg->call->has_isup_rel = true;
+		}
+		osmo_fsm_inst_dispatch(leg->call->fi, GW_CALL_EV_ISUP_REL, &ri->cause);
 		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 		break;
 	case GW_ISUP_LEG_EV_CIC_CHANGED:
@@ -195,6 +207,15 @@ void gw_isup_leg_release(struct gw_isup_leg *leg, uint8_t cause, uint8_t locatio
 	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
+void gw_isup_leg_release_msg(struct gw_isup_leg *leg, const struct isup_msg *rel)
+{
+	if (!leg || leg->fi->state == GW_ISUP_LEG_ST_RELEASED)
+		return;
+	osmo_fsm_inst_state_chg(leg->fi, GW_ISUP_LEG_ST_RELEASED, 0, 0);
+	isup_call_release_msg(leg->ic, rel);
+	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
 const char *gw_isup_leg_bearer(const struct gw_isup_leg *leg)
 {
 	return leg && leg->fi->state != GW_ISUP_LEG_ST_RELEASED ? isup_call_bearer(leg->ic) : NULL;
@@ -212,9 +233,10 @@ void gw_isup_leg_msg_ind(struct isup_call *ic, const struct isup_msg *msg, void 
 	leg_dispatch(ic, app, GW_ISUP_LEG_EV_MSG_IND, (void *)msg);
 }
 
-void gw_isup_leg_release_ind(struct isup_call *ic, uint8_t cause, void *app)
+void gw_isup_leg_release_ind(struct isup_call *ic, uint8_t cause, const struct isup_msg *rel, void *app)
 {
-	leg_dispatch(ic, app, GW_ISUP_LEG_EV_RELEASE_IND, &cause);
+	struct leg_release_ind ri = { .cause = cause, .rel = rel };
+	leg_dispatch(ic, app, GW_ISUP_LEG_EV_RELEASE_IND, &ri);
 }
 
 void gw_isup_leg_cic_changed_ind(struct isup_call *ic, uint16_t old_cic, void *app)

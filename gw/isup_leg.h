@@ -40,11 +40,13 @@ struct gw_isup_leg *gw_isup_leg_setup(struct gw_call *call, const char *group, c
 void gw_isup_leg_send(struct gw_isup_leg *leg, const struct isup_msg *msg);
 /* REL with cause and location; the leg ends. leg may be NULL. */
 void gw_isup_leg_release(struct gw_isup_leg *leg, uint8_t cause, uint8_t location);
+/* The given REL as it is (e.g. the one encapsulated in a SIP-I BYE); the leg ends. leg may be NULL. */
+void gw_isup_leg_release_msg(struct gw_isup_leg *leg, const struct isup_msg *rel);
 /* The circuit's RTP endpoint "ip:port" or NULL; its circuit state name */
 const char *gw_isup_leg_bearer(const struct gw_isup_leg *leg);
 
 /* isup_call_ops callbacks of the interworking function (app: struct gw_iwf *) */
 void gw_isup_leg_msg_ind(struct isup_call *ic, const struct isup_msg *msg, void *app);
-void gw_isup_leg_release_ind(struct isup_call *ic, uint8_t cause, void *app);
+void gw_isup_leg_release_ind(struct isup_call *ic, uint8_t cause, const struct isup_msg *rel, void *app);
 void gw_isup_leg_cic_changed_ind(struct isup_call *ic, uint16_t old_cic, void *app);
 enum isup_pass_on gw_isup_leg_pass_on_ind(struct isup_call *ic, const struct isup_msg *msg, void *app);

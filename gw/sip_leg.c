@@ -8,6 +8,8 @@
 #include "gw/call.h"
 #include "gw/iwf.h"
 #include "gw/sip_leg.h"
+#include "gw/sip_map.h"
+#include "isup/isup_call.h"
 #include "isup/q850.h"
 
 #define S(x) (1 << (x))
@@ -161,12 +163,26 @@ static void *call_ref(const struct gw_call *call)
 	return (void *)(uintptr_t)call->id;
 }
 
+/* SIP-I (Q.1912.5): the 200 to a BYE that carries a REL carries the RLC */
+static void leg_bye_ok_rlc(struct gw_call *call, struct sip_dialog *dlg, const struct sip_trunk *trunk)
+{
+	struct isup_msg rlc;
+	struct gw_isup_blob b;
+	if (!trunk || trunk->cfg.sipt_mode != SIP_SIPT_SIPI)
+		return;
+	isup_msg_init(&rlc, isup_node_variant(call->iwf->isup), ISUP_RLC, 0);
+	gw_blob_from_msg(&b, &rlc);
+	if (b.len > 0)
+		sip_dialog_set_bye_ok_isup(dlg, b.data, b.len);
+}
+
 struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg, const struct sip_event *ev)
 {
 	struct gw_sip_leg *leg = leg_alloc(call);
 	leg->dlg = dlg;
 	leg->oa = has_sdp(ev) ? GW_SDP_OA_OFFER_RECEIVED : GW_SDP_OA_LATE_OFFER;
 	sip_dialog_set_priv(dlg, call_ref(call));
+	leg_bye_ok_rlc(call, dlg, sip_dialog_trunk(dlg));
 	call->sip = leg;
 	osmo_fsm_inst_state_chg(leg->fi, GW_SIP_LEG_ST_RECEIVED, 0, 0);
 	return leg;
@@ -183,6 +199,7 @@ struct gw_sip_leg *gw_sip_leg_invite(struct gw_call *call, struct sip_trunk *tru
 	leg = leg_alloc(call);
 	leg->dlg = dlg;
 	leg->oa = opts->sdp ? GW_SDP_OA_OFFER_SENT : GW_SDP_OA_NONE;
+	leg_bye_ok_rlc(call, dlg, trunk);
 	call->sip = leg;
 	osmo_fsm_inst_state_chg(leg->fi, GW_SIP_LEG_ST_CALLING, 0, 0);
 	return leg;

@@ -25,6 +25,19 @@ void gw_opts_reason(struct sip_msg_opts *o, uint8_t cause, uint8_t location)
 	o->q850_location = gw_location_token(location);
 }
 
+void gw_opts_release(struct sip_msg_opts *o, struct gw_isup_blob *b, const struct isup_msg *rel,
+		     enum isup_variant variant, uint8_t cause, uint8_t location)
+{
+	struct isup_msg own;
+	gw_opts_reason(o, cause, location);
+	if (!rel) {
+		gw_isup_build_rel(&own, variant, cause, location);
+		rel = &own;
+	}
+	gw_blob_from_msg(b, rel);
+	gw_opts_isup(o, b);
+}
+
 bool gw_event_isup(const struct sip_event *ev, struct isup_msg *msg, enum isup_variant variant)
 {
 	if (!ev->body || !ev->body->isup.present || !ev->body->isup.len)

@@ -23,6 +23,10 @@ void gw_blob_from_msg(struct gw_isup_blob *b, const struct isup_msg *msg);
 /* Put the blob (when it encoded) into the options as the ISUP body */
 void gw_opts_isup(struct sip_msg_opts *o, const struct gw_isup_blob *b);
 void gw_opts_reason(struct sip_msg_opts *o, uint8_t cause, uint8_t location);
+/* SIP-I (Q.1912.5, TS 29.163): Reason with cause and location and, as the ISUP body, the REL:
+ * 'rel' as it is (received from the PSTN), or without one the gateway's own REL */
+void gw_opts_release(struct sip_msg_opts *o, struct gw_isup_blob *b, const struct isup_msg *rel,
+		     enum isup_variant variant, uint8_t cause, uint8_t location);
 /* Decode the SIP-T/SIP-I part of a SIP event, if any and usable */
 bool gw_event_isup(const struct sip_event *ev, struct isup_msg *msg, enum isup_variant variant);
 /* Q.850 cause of the ISUP REL a SIP-T BYE / final response carries; false without one */

@@ -140,7 +140,7 @@ static void tc_msg_ind(struct isup_call *call, const struct isup_msg *msg, void 
 	}
 }
 
-static void tc_release_ind(struct isup_call *call, uint8_t cause, void *app)
+static void tc_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel, void *app)
 {
 	struct tc_call *c = isup_call_priv(call);
 	tc.released++;

@@ -112,6 +112,7 @@ struct isup_circuit {
 	struct osmo_timer_list t_long;	/* T5 (releasing) / T17 (reset), beside the state's T1/T16 */
 	uint8_t rel_cause;		/* cause of the REL we sent (retransmissions) */
 	uint8_t rel_loc1;		/* its location + 1 as asked by the call layer; 0 = ours (public net, local user) */
+	struct isup_msg *rel_msg;	/* the REL given by the call layer (isup_call_release_msg), else NULL */
 	bool grs_pending;		/* part of an unanswered GRS we sent */
 	bool alarm;			/* T5/T17/T13/T15 expired: maintenance alerted */
 	bool iam_cot_required;
@@ -292,7 +293,7 @@ struct isup_call {
 	struct isup_msg iam;		/* outgoing: for the repeat attempt */
 	unsigned int repeats;
 };
-void call_release_ind(struct isup_call *call, uint8_t cause);
+void call_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel);
 void call_msg_ind(struct isup_call *call, const struct isup_msg *msg);
 void call_setup_ind(struct isup_call *call, const struct isup_msg *iam);
 /* dual seizure, non-controlling side: move the call to another circuit (Q.764 2.9.1.4) */

@@ -234,11 +234,11 @@ void call_msg_ind(struct isup_call *call, const struct isup_msg *msg)
 		node->call_ops->msg_ind(call, msg, node->call_app);
 }
 
-void call_release_ind(struct isup_call *call, uint8_t cause)
+void call_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel)
 {
 	struct isup_node *node = call->node;
 	if (node->call_ops && node->call_ops->release_ind)
-		node->call_ops->release_ind(call, cause, node->call_app);
+		node->call_ops->release_ind(call, cause, rel, node->call_app);
 	talloc_free(call);
 }
 
@@ -342,9 +342,28 @@ void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t locati
 {
 	struct isup_circuit *cct = call->cct;
 	if (cct) {
+		TALLOC_FREE(cct->rel_msg);	/* this REL is built from cause and location */
 		cct->rel_loc1 = (location & 0x0f) + 1;
 		call->cct = NULL;
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_REL, &cause);
+	}
+	talloc_free(call);
+}
+
+void isup_call_release_msg(struct isup_call *call, const struct isup_msg *rel)
+{
+	struct isup_circuit *cct = call->cct;
+	const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
+	struct isup_cause c = { .value = Q850_NORMAL_CLEARING };
+	if (p)
+		isup_cause_decode(&c, p->val, p->len);
+	if (cct) {
+		talloc_free(cct->rel_msg);
+		cct->rel_msg = talloc_memdup(cct, rel, sizeof(*rel));
+		cct->rel_msg->variant = cct->cg->node->cfg.variant;
+		cct->rel_loc1 = (c.location & 0x0f) + 1;
+		call->cct = NULL;
+		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_REL, &c.value);
 	}
 	talloc_free(call);
 }
@@ -361,7 +380,7 @@ unsigned int isup_node_release_all(struct isup_node *node, uint8_t cause)
 			if (!call)
 				continue;
 			if (node->call_ops && node->call_ops->release_ind)
-				node->call_ops->release_ind(call, cause, node->call_app);
+				node->call_ops->release_ind(call, cause, NULL, node->call_app);
 			isup_call_release(call, cause);
 			n++;
 		}

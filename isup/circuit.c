@@ -72,6 +72,10 @@ void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, 
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_msg m;
+	if (cct->rel_msg) {	/* the call layer's REL, as given (CIC filled in) */
+		cct->rel_msg->cic = cct->cic;
+		return cgroup_tx(cct->cg, cct->rel_msg);
+	}
 	isup_msg_init(&m, cct->cg->node->cfg.variant, ISUP_REL, cct->cic);
 	circuit_msg_set_cause(&m, cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, cause, diag, diag_len);
 	return cgroup_tx(cct->cg, &m);
@@ -87,14 +91,14 @@ static uint8_t msg_cause(const struct isup_msg *msg, uint8_t dflt)
 }
 
 /* Hand the call's end to the layer above and forget it */
-static void cct_call_gone(struct isup_circuit *cct, uint8_t cause)
+static void cct_call_gone(struct isup_circuit *cct, uint8_t cause, const struct isup_msg *rel)
 {
 	struct isup_call *call = cct->call;
 	if (!call)
 		return;
 	cct->call = NULL;
 	call->cct = NULL;
-	call_release_ind(call, cause);
+	call_release_ind(call, cause, rel);
 }
 
 static void cct_stop_long(struct isup_circuit *cct)
@@ -116,7 +120,7 @@ void circuit_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg)
 {
 	circuit_tx_simple(cct, ISUP_RLC);
 	cct_state_chg(cct, CCT_ST_IDLE);
-	cct_call_gone(cct, msg_cause(msg, Q850_NORMAL_CLEARING));
+	cct_call_gone(cct, msg_cause(msg, Q850_NORMAL_CLEARING), msg);
 }
 
 void circuit_release_local(struct isup_circuit *cct, uint8_t cause)
@@ -132,6 +136,7 @@ static void st_idle_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	cct_stop_long(cct);
 	talloc_free(cct->pending_iam);
 	cct->pending_iam = NULL;
+	TALLOC_FREE(cct->rel_msg);
 	cct->iam_cot_required = false;
 }
 
@@ -413,26 +418,27 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CCT_EV_RELEASE_LOCAL:
 		cause = *(uint8_t *)data;
 		cct->rel_loc1 = 0;
+		TALLOC_FREE(cct->rel_msg);
 		circuit_start_release(cct, cause);
-		cct_call_gone(cct, cause);
+		cct_call_gone(cct, cause, NULL);
 		break;
 	case CCT_EV_RESET_RX:
 		/* Q.764 2.9.3.1 / 2.9.3.3: reset: the call (if any) is released, the circuit idled */
 		cct->alarm = false;
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE, NULL);
 		break;
 	case CCT_EV_RESET_TX:
 		circuit_tx_simple(cct, ISUP_RSC);
 		cct_state_chg(cct, CCT_ST_RESET_PENDING);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
-		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE, NULL);
 		break;
 	case CCT_EV_HW_BLOCK:
 		/* Q.764 2.8.2.3: hardware failure oriented blocking releases the call; the circuit is
 		 * idled without REL */
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, Q850_TEMPORARY_FAILURE);
+		cct_call_gone(cct, Q850_TEMPORARY_FAILURE, NULL);
 		break;
 	case CCT_EV_ROUTE_LOST:
 		/* MTP-PAUSE: no message can reach the far exchange, so neither side can clear the
@@ -441,7 +447,7 @@ static void cct_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		 * (Q.764 2.9.3.3), which idles it at both ends. */
 		cct->grs_pending = true;
 		osmo_fsm_inst_state_chg(fi, CCT_ST_IDLE, 0, 0);
-		cct_call_gone(cct, Q850_NETWORK_OUT_OF_ORDER);
+		cct_call_gone(cct, Q850_NETWORK_OUT_OF_ORDER, NULL);
 		break;
 	}
 }
@@ -454,12 +460,12 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 	case 7:	/* Q.764 2.1.5: no ACM/CON: release */
 		LOGPFSML(fi, LOGL_NOTICE, "T7 expired: no ACM, releasing\n");
 		circuit_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
-		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY, NULL);
 		break;
 	case 9:	/* Q.764 2.1.7: no answer */
 		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing\n");
 		circuit_start_release(cct, Q850_NO_ANSWER);
-		cct_call_gone(cct, Q850_NO_ANSWER);
+		cct_call_gone(cct, Q850_NO_ANSWER, NULL);
 		break;
 	case 8:
 	case 27:
@@ -470,7 +476,7 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 	case 6:	/* Q.764 2.6: no RES (network): release */
 		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: no RES, releasing\n", fi->T);
 		circuit_start_release(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
-		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY);
+		cct_call_gone(cct, Q850_RECOVERY_ON_TIMER_EXPIRY, NULL);
 		break;
 	case 1:	/* Q.764 2.3.1: retransmit REL, restart T1 */
 		LOGPFSML(fi, LOGL_NOTICE, "T1 expired: REL repeated\n");
@@ -634,7 +640,7 @@ void circuit_release_for_repeat(struct isup_circuit *cct)
 	call->cct = NULL;
 	circuit_start_release(cct, Q850_TEMPORARY_FAILURE);
 	if (!call_repeat_attempt(call))
-		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE);
+		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE, NULL);
 }
 
 /* Q.764 2.9.1.4: dual seizure. Returns true when the received IAM is to be processed. */
@@ -653,7 +659,7 @@ bool circuit_dual_seizure(struct isup_circuit *cct)
 	call->cct = NULL;
 	osmo_fsm_inst_state_chg(cct->fi, CCT_ST_IDLE, 0, 0);
 	if (!call_repeat_attempt(call))
-		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE);
+		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE, NULL);
 	return true;
 }
 

@@ -32,8 +32,10 @@ struct isup_call_ops {
 	 * ways, and pass-along messages (INF, USR, FAC, APM, ...). */
 	void (*msg_ind)(struct isup_call *call, const struct isup_msg *msg, void *app);
 	/* The call is gone (REL received, timer expiry, reset, hardware blocking, dual seizure loss
-	 * with no circuit left, ...). cause: Q.850 value. The handle is freed after this returns. */
-	void (*release_ind)(struct isup_call *call, uint8_t cause, void *app);
+	 * with no circuit left, ...). cause: Q.850 value. rel: the REL received (all its parameters:
+	 * cause with location and diagnostics, ...), NULL when the release is not a REL (timer,
+	 * reset, blocking, ...). The handle is freed after this returns. */
+	void (*release_ind)(struct isup_call *call, uint8_t cause, const struct isup_msg *rel, void *app);
 	/* Optional: an outgoing call moved to another circuit (automatic repeat attempt). */
 	void (*cic_changed_ind)(struct isup_call *call, uint16_t old_cic, void *app);
 	/* Optional: pass on a message of a type unknown here whose compatibility information asks
@@ -61,6 +63,9 @@ int isup_call_send(struct isup_call *call, const struct isup_msg *msg);
 void isup_call_release(struct isup_call *call, uint8_t cause);
 /* Same, with the location of the cause (Q.850; e.g. 10 "network beyond interworking point") */
 void isup_call_release_loc(struct isup_call *call, uint8_t cause, uint8_t location);
+/* Same, sending the given REL as it is (its parameters kept; the CIC is filled in), also on
+ * T1 retransmission. Its cause parameter gives the cause counted and logged. */
+void isup_call_release_msg(struct isup_call *call, const struct isup_msg *rel);
 
 /* Shutdown: every circuit that still has a call is released with 'cause' (REL); the call layer
  * hears of it first through release_ind. From then on a new IAM is answered by REL with that

@@ -301,6 +301,9 @@ void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_s
 
 void *sip_dialog_priv(struct sip_dialog *dlg);
 void sip_dialog_set_priv(struct sip_dialog *dlg, void *priv);
+/* SIP-I (Q.1912.5): the ISUP body (e.g. RLC) of the 200 to a received BYE that carries an ISUP
+ * body (REL); len 0: none (default) */
+void sip_dialog_set_bye_ok_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len);
 struct sip_trunk *sip_dialog_trunk(struct sip_dialog *dlg);
 const char *sip_dialog_call_id(struct sip_dialog *dlg);
 bool sip_dialog_is_uac(struct sip_dialog *dlg);

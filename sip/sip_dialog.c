@@ -484,6 +484,15 @@ void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_s
 
 void *sip_dialog_priv(struct sip_dialog *dlg) { return dlg->priv; }
 void sip_dialog_set_priv(struct sip_dialog *dlg, void *priv) { dlg->priv = priv; }
+
+void sip_dialog_set_bye_ok_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len)
+{
+	if (len > sizeof(dlg->bye_ok_isup))
+		len = 0;
+	if (len)
+		memcpy(dlg->bye_ok_isup, isup, len);
+	dlg->bye_ok_isup_len = len;
+}
 struct sip_trunk *sip_dialog_trunk(struct sip_dialog *dlg) { return dlg->trunk; }
 const char *sip_dialog_call_id(struct sip_dialog *dlg) { return dlg->call_id; }
 bool sip_dialog_is_uac(struct sip_dialog *dlg) { return dlg->is_uac; }

@@ -107,6 +107,7 @@ void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void 
 void sip_dialog_terminating_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
 int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 void sip_dialog_rx_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
+void sip_dialog_respond_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, const char *warning);
 int sip_dialog_info_send(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
 

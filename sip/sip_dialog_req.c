@@ -97,9 +97,24 @@ static void rx_cancel(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	sip_dialog_respond(dlg, rx->tr, 200, NULL);
 }
 
+/* The 200 to a BYE; with the dialog's ISUP body when the BYE carried one (SIP-I REL -> RLC) */
+void sip_dialog_respond_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
+{
+	osip_message_t *r;
+	if (!dlg->bye_ok_isup_len || !rx->body || !rx->body->isup.present) {
+		sip_dialog_respond(dlg, rx->tr, 200, NULL);
+		return;
+	}
+	r = sip_msg_new_response(dlg->trunk, rx->tr->orig_request, 200, sip_tag(dlg->local));
+	if (!r)
+		return;
+	sip_msg_set_body(dlg->trunk, r, NULL, dlg->bye_ok_isup, dlg->bye_ok_isup_len);
+	sip_tx_respond(rx->tr, r);
+}
+
 void sip_dialog_rx_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
-	sip_dialog_respond(dlg, rx->tr, 200, NULL);
+	sip_dialog_respond_bye(dlg, rx);
 	rx->ev->type = SIP_EV_BYE;
 	sip_dialog_emit(dlg, rx->ev);
 	sip_dialog_terminate(dlg);

@@ -146,6 +146,8 @@ struct sip_dialog {
 	struct sip_trunk *trunk;
 	struct osmo_fsm_inst *fi;	/* the dialog FSM (sip_dialog_fsm.h); dlg is its talloc child */
 	void *priv;
+	uint8_t bye_ok_isup[16];	/* ISUP body of the 200 to a BYE carrying ISUP (SIP-I: RLC) */
+	size_t bye_ok_isup_len;
 	bool is_uac;
 	bool dead;			/* FSM terminated: memory kept until the FSM dealloc ctx goes */
 	bool terminated_reported;

@@ -468,7 +468,7 @@ static void rx_cancel_early(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 static void rx_bye_early(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 {
 	if (dlg->inv_tr) {
-		sip_dialog_respond(dlg, rx->tr, 200, NULL);
+		sip_dialog_respond_bye(dlg, rx);
 		sip_prack_stop(dlg);
 		sip_dialog_respond(dlg, dlg->inv_tr, 487, NULL);
 		rx->ev->type = SIP_EV_BYE;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "gw/iwf.h"
+#include "isup/q850.h"
 #include "tests/gw/call_fsm_stubs.h"
 #include "tests/gw/call_fsm_msgs.h"
 #include "tests/gw/call_fsm_test.h"
@@ -249,6 +250,36 @@ static void eg_media_timeout(void)
 	configure("gateway\n media timeout 0\n");
 }
 
+/* SIP-I (Q.1912.5): the PSTN's REL (cause 17, location RL, diagnostic) goes into the 486 as
+ * it is, the Reason with its location */
+static void eg_sipi_rel(void)
+{
+	flow("eg_sipi_rel");
+	stub_isup_next(7, 0);
+	stub_sip_rx_invite("sipi", CDPN_EG, "40111222", body_sipi(msg_iam(CDPN_EG, true), "127.0.1.5", 30000));
+	step();
+	stub_isup_rx_rel(stub_isup_last(), msg_rel(Q850_USER_BUSY, ISUP_LOC_PUB_REMOTE, 0x42)); step();
+	stub_flow_end();
+}
+
+/* SIP-I: the REL in a BYE (cause 31, location BI, diagnostic) goes to the PSTN as it is; the
+ * 200 carries the RLC */
+static void eg_sipi_bye_rel(void)
+{
+	struct sip_dialog *d;
+	struct isup_call *ic;
+	flow("eg_sipi_bye_rel");
+	stub_isup_next(8, 0);
+	d = stub_sip_rx_invite("sipi", CDPN_EG, "40111222", body_sipi(msg_iam(CDPN_EG, true), "127.0.1.5", 30000));
+	step();
+	ic = stub_isup_last();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d, NULL); step();
+	stub_sip_rx_bye(d, 0, body_sipi(msg_rel(Q850_NORMAL_UNSPECIFIED, ISUP_LOC_BEYOND_IWP, 0x07), NULL, 0));
+	step();
+	stub_flow_end();
+}
+
 /* SIGTERM: every call released on both legs with cause 41 (gw_iwf_release_all) */
 static void shutdown_calls(struct gw_iwf *iwf)
 {
@@ -291,5 +322,7 @@ void call_fsm_egress_flows(struct gw_iwf *iwf)
 	eg_reinvite_481();
 	eg_media_timeout();
 	eg_session_expiry();
+	eg_sipi_rel();
+	eg_sipi_bye_rel();
 	shutdown_calls(iwf);
 }

@@ -131,6 +131,17 @@ void __wrap_isup_call_release(struct isup_call *ic, uint8_t cause)
 	__wrap_isup_call_release_loc(ic, cause, ISUP_LOC_PUB_LOCAL);
 }
 
+void __wrap_isup_call_release_msg(struct isup_call *ic, const struct isup_msg *rel)
+{
+	struct isup_msg m;
+	if (!can_send(ic, "release"))
+		return;
+	m = *rel;
+	m.cic = ic->cic;
+	stub_print_isup("isup TX (given) ", &m);
+	ic->gone = true;
+}
+
 unsigned int __wrap_isup_node_release_all(struct isup_node *node, uint8_t cause)
 {
 	return 0;	/* every call of this test belongs to the IWF */
@@ -240,9 +251,28 @@ void stub_isup_rx_release(struct isup_call *ic, uint8_t cause)
 		return;
 	}
 	ic->in_release_ind = true;
-	ops->release_ind(ic, cause, ops_app);
+	ops->release_ind(ic, cause, NULL, ops_app);
 	ic->in_release_ind = false;
 	ic->gone = true;	/* freed after release_ind returns */
+}
+
+void stub_isup_rx_rel(struct isup_call *ic, struct isup_msg *rel)
+{
+	const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_CAUSE);
+	struct isup_cause c = { .value = Q850_NORMAL_CLEARING };
+	stub_media_flush();
+	rel->cic = ic->cic;
+	stub_print_isup("isup RX ", rel);
+	if (p)
+		isup_cause_decode(&c, p->val, p->len);
+	if (ic->gone) {
+		printf("(not delivered: the call is released)\n");
+		return;
+	}
+	ic->in_release_ind = true;
+	ops->release_ind(ic, c.value, rel, ops_app);
+	ic->in_release_ind = false;
+	ic->gone = true;
 }
 
 void stub_isup_move(struct isup_call *ic, uint16_t new_cic)

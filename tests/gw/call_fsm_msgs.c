@@ -85,6 +85,17 @@ struct isup_msg *msg_sus_res(uint8_t type)
 	return &m;
 }
 
+struct isup_msg *msg_rel(uint8_t cause, uint8_t location, uint8_t diag)
+{
+	static struct isup_msg m;
+	struct isup_cause c = { .location = location, .value = cause, .diag_len = diag ? 1 : 0, .diag = { diag } };
+	uint8_t raw[8];
+	int len = isup_cause_encode(&c, raw, sizeof(raw));
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_REL, 0);
+	isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+	return &m;
+}
+
 /* an SDP of the far end (on loopback: the real media bridge sends tones to it) */
 const struct sip_body *body_sdp(const char *addr, uint16_t port)
 {

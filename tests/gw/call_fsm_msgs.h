@@ -18,6 +18,8 @@ struct isup_msg *msg_simple(uint8_t type);
 struct isup_msg *msg_con(void);
 /* SUS / RES, network initiated (Q.764 2.6.2) */
 struct isup_msg *msg_sus_res(uint8_t type);
+/* REL with a cause indicators parameter: cause value, location and a diagnostic octet (0: none) */
+struct isup_msg *msg_rel(uint8_t cause, uint8_t location, uint8_t diag);
 /* An SDP of the far end (on loopback: the real media bridge sends tones to it) */
 const struct sip_body *body_sdp(const char *addr, uint16_t port);
 /* A SIP-I body: the ISUP message (and an SDP when addr is set) */

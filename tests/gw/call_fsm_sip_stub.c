@@ -8,6 +8,7 @@
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/utils.h>
 
 #include "sip/sip.h"
 #include "tests/gw/call_fsm_stubs.h"
@@ -27,6 +28,8 @@ struct sip_dialog {
 	bool has_remote_sdp;
 	char call_id[32];
 	void *priv;
+	uint8_t bye_ok_isup[16];	/* sip_dialog_set_bye_ok_isup */
+	size_t bye_ok_isup_len;
 };
 
 static LLIST_HEAD(dialogs);
@@ -319,6 +322,12 @@ void __wrap_sip_dialog_set_priv(struct sip_dialog *dlg, void *priv)
 	dlg->priv = priv;
 }
 
+void __wrap_sip_dialog_set_bye_ok_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len)
+{
+	dlg->bye_ok_isup_len = len <= sizeof(dlg->bye_ok_isup) ? len : 0;
+	memcpy(dlg->bye_ok_isup, isup, dlg->bye_ok_isup_len);
+}
+
 struct sip_trunk *__wrap_sip_dialog_trunk(struct sip_dialog *dlg)
 {
 	return dlg->trunk;
@@ -504,6 +513,8 @@ void stub_sip_rx_bye(struct sip_dialog *dlg, int q850_cause, const struct sip_bo
 	if (!deliverable(dlg))
 		return;
 	printf("sip TX 200 (BYE)\n");
+	if (body && body->isup.present && dlg->bye_ok_isup_len)
+		printf("  isup body: %s\n", osmo_hexdump_nospc(dlg->bye_ok_isup, dlg->bye_ok_isup_len));
 	emit(dlg, &ev);
 	terminate(dlg);
 }

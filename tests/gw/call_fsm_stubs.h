@@ -40,6 +40,8 @@ struct isup_call *stub_isup_rx_iam(const char *group, uint16_t cic, struct isup_
 void stub_isup_rx(struct isup_call *ic, struct isup_msg *msg);
 /* The call is gone in the ISUP layer (REL received, T7/T9 expiry ...): release_ind */
 void stub_isup_rx_release(struct isup_call *ic, uint8_t cause);
+/* A REL received: release_ind with the REL (its cause parameter gives the cause) */
+void stub_isup_rx_rel(struct isup_call *ic, struct isup_msg *rel);
 /* Automatic repeat attempt (dual seizure, Q.764 2.10.1.1): the call moves to new_cic */
 void stub_isup_move(struct isup_call *ic, uint16_t new_cic);
 

@@ -61,6 +61,10 @@
  *                   Reason 41; SUS pauses the supervision (10 s without release), RES restarts it
  *  eg_session_expiry the session is not refreshed (RFC 4028 10): the UA's BYE with cause 102,
  *                   REL 102 toward the PSTN
+ *  eg_sipi_rel      SIP-I: the PSTN's REL (17, location RL, diagnostic) is the 486's ISUP body as
+ *                   received, Reason location=RL
+ *  eg_sipi_bye_rel  SIP-I: a BYE's REL (31, location BI, diagnostic) goes to the PSTN as it is,
+ *                   the 200 carries the RLC
  *  in_early_acm     (runs last: the other flows' numbers and times stay as they were) gw X5 is
  *                   0 (off) by default; 'trunk plain early-acm 10': no 18x for 10 s -> ACM
  *                   no indication (Q.1912.5 early ACM before the exchange's T7); 180 -> CPG

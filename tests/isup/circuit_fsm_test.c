@@ -13,6 +13,7 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/timer_compat.h>
 #include <osmocom/core/fsm.h>
+#include <osmocom/core/utils.h>
 
 #include "gw/debug.h"
 #include "isup/isup_node.h"
@@ -82,9 +83,12 @@ static void msg_ind(struct isup_call *call, const struct isup_msg *msg, void *ap
 	printf("  call layer: msg_ind %s\n", isup_msg_name(msg->type));
 }
 
-static void release_ind(struct isup_call *call, uint8_t cause, void *app)
+static void release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel, void *app)
 {
-	printf("  call layer: release_ind cause=%u\n", cause);
+	const struct isup_param *p = rel ? isup_msg_find_const(rel, ISUP_PRM_CAUSE) : NULL;
+	printf("  call layer: release_ind cause=%u%s\n", cause, rel ? " (the REL received)" : "");
+	if (p)
+		printf("  call layer: the REL's cause parameter: %s\n", osmo_hexdump_nospc(p->val, p->len));
 	g_call = NULL;
 }
 
@@ -430,6 +434,37 @@ static void test_query(void)
 	states(3);
 }
 
+static void test_release_msg(void)
+{
+	struct isup_msg iam, rel;
+	/* cause 17 user busy, location 10 (beyond interworking point), diagnostic 0x42 */
+	struct isup_cause c = { .location = ISUP_LOC_BEYOND_IWP, .value = Q850_USER_BUSY,
+				.diag_len = 1, .diag = { 0x42 } };
+	uint8_t raw[8], cause = 0;
+	uint16_t cic;
+	int len = isup_cause_encode(&c, raw, sizeof(raw));
+	printf("outgoing call released by the call layer with a given REL: sent as it is, "
+	       "also on T1 (group 2 s); RLC in\n");
+	group_timer(1, 2);
+	isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	g_call = isup_call_setup(g_node, "grp", -1, &iam, NULL, &cause);
+	if (!g_call) {
+		printf("  no circuit: cause %u\n", cause);
+		return;
+	}
+	cic = isup_call_cic(g_call);
+	rx_simple(ISUP_ACM, cic);
+	isup_msg_init(&rel, ISUP_VARIANT_ITU, ISUP_REL, 0);
+	isup_msg_set(&rel, ISUP_PRM_CAUSE, raw, len);
+	printf("  call layer: release with REL, cause parameter %s\n", osmo_hexdump_nospc(raw, len));
+	isup_call_release_msg(g_call, &rel);
+	g_call = NULL;
+	states(cic);
+	wait_s(2);
+	rx_simple(ISUP_RLC, cic);
+	states(cic);
+}
+
 int main(void)
 {
 	void *ctx = talloc_named_const(NULL, 0, "circuit_fsm_test");
@@ -459,6 +494,7 @@ int main(void)
 	test_continuity();
 	test_suspend();
 	test_query();
+	test_release_msg();
 
 	isup_node_stop(g_node);
 	talloc_free(ctx);
