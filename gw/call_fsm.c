@@ -188,53 +188,6 @@ void call_sip_info(struct gw_call *call, const struct sip_event *ev)
 		call_suspend(call, enc.type == ISUP_SUS);
 }
 
-void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location)
-{
-	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
-	struct isup_msg rel;
-	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI && gw_event_isup(ev, &rel, CALL_VARIANT(call)) &&
-	    rel.type == ISUP_REL) {
-		gw_isup_leg_release_msg(call->isup, &rel);
-		return;
-	}
-	call_release_isup(call, cause, location);
-}
-
-void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_event *ev)
-{
-	struct gw_trunk_iwf *t = call_trunk_iwf(call);
-	uint8_t cause, loc;
-
-	switch (event) {
-	case GW_CALL_EV_SIP_BYE:
-		cause = gw_bye_cause(t->profile, ev->q850_cause);
-		if (!ev->q850_cause)
-			gw_event_rel_cause(ev, CALL_VARIANT(call), &cause);
-		break;
-	case GW_CALL_EV_SIP_CANCEL:
-		cause = gw_cancel_cause(t->profile, ev->q850_cause);
-		break;
-	default:
-		/* Timer B / PRACK / ACK timeouts, session expiry (RFC 4028 10, the UA's BYE sent): recovery
-		 * on timer expiry (RFC 3398 408/504 -> 102) */
-		cause = Q850_RECOVERY_ON_TIMER_EXPIRY;
-		if (ev->type == SIP_EV_TIMEOUT && ev->timeout == SIP_TO_PRACK)
-			call->sip_status = 504;	/* the UA's final answer to the INVITE (CDR) */
-		break;
-	}
-	if (event != GW_CALL_EV_SIP_BYE) {
-		call_release_isup_by(call, cause, "sip");
-		return;
-	}
-	/* the location the SIP side gave (RFC 8606), else ours */
-	loc = ISUP_LOC_PUB_LOCAL;
-	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
-		loc = gw_location_from_token(ev->q850_location);
-	call_note_release(call, cause, "sip");
-	call_release_isup_ev(call, ev, cause, loc);
-	call_releasing(call);
-}
-
 bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data)
 {
 	switch (event) {
@@ -249,25 +202,6 @@ bool call_uas_early_event(struct gw_call *call, uint32_t event, void *data)
 	default:
 		return false;
 	}
-}
-
-uint8_t call_isup_rel_location(struct gw_call *call)
-{
-	uint8_t loc = ISUP_LOC_PUB_LOCAL;
-	if (call->has_isup_rel)
-		gw_msg_cause(&call->isup_rel, NULL, &loc);
-	return loc;
-}
-
-void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,
-		       uint8_t location)
-{
-	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
-	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI)
-		gw_opts_release(o, b, call->has_isup_rel ? &call->isup_rel : NULL, CALL_VARIANT(call), cause,
-				location);
-	else
-		gw_opts_reason(o, cause, location);
 }
 
 /* The ISUP side released the answered call: BYE with its cause (RFC 3398 7.4 / 8.4) and
