@@ -7,11 +7,17 @@
 #include "gw/call_priv.h"
 #include "isup/q850.h"
 
-void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location)
+/* The call's trunk is SIP-I (Q.1912.5): releases carry the REL */
+static bool call_trunk_sipi(struct gw_call *call)
 {
 	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
+	return trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI;
+}
+
+void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location)
+{
 	struct isup_msg rel;
-	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI && gw_event_isup(ev, &rel, CALL_VARIANT(call)) &&
+	if (call_trunk_sipi(call) && gw_event_isup(ev, &rel, CALL_VARIANT(call)) &&
 	    rel.type == ISUP_REL) {
 		gw_isup_leg_release_msg(call->isup, &rel);
 		return;
@@ -65,8 +71,7 @@ uint8_t call_isup_rel_location(struct gw_call *call)
 void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,
 		       uint8_t location)
 {
-	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
-	if (trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI)
+	if (call_trunk_sipi(call))
 		gw_opts_release(o, b, call->has_isup_rel ? &call->isup_rel : NULL, CALL_VARIANT(call), cause,
 				location);
 	else
