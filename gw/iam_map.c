@@ -27,7 +27,7 @@ int gw_clean_number(const char *in, char *out, size_t out_size)
 }
 
 /* Number -> global form: NoA international -> +digits, national -> +CC digits. */
-static void number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size)
+void gw_number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size)
 {
 	int n;
 	switch (num->nai) {
@@ -48,7 +48,7 @@ static void number_to_user(const struct isup_number *num, const struct gw_number
 
 /* Global/national user part -> number: "+CC..." with the home CC -> national, other '+' ->
  * international, else national (RFC 3398 7.2.1.1 / OpenSIPS-style defaults). */
-static int user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num)
+int gw_user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num)
 {
 	char clean[48];
 	const char *d;
@@ -86,14 +86,14 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 	p = isup_msg_find_const(iam, ISUP_PRM_CALLED_NUM);
 	if (!p || isup_number_decode(&num, ISUP_NUM_CALLED, p->val, p->len) < 0 || !num.digits[0])
 		return -1;
-	number_to_user(&num, plan, id->ruri_user, sizeof(id->ruri_user));
+	gw_number_to_user(&num, plan, id->ruri_user, sizeof(id->ruri_user));
 
 	/* RFC 3398 8.1.1 / RFC 3325: CgPN -> PAI; APRI restricted -> Privacy: id + anonymous From;
 	 * address not available -> no PAI, anonymous From */
 	p = isup_msg_find_const(iam, ISUP_PRM_CALLING_NUM);
 	if (p && isup_number_decode(&num, ISUP_NUM_CALLING, p->val, p->len) == 0 && num.digits[0] &&
 	    num.apri != ISUP_APRI_NOT_AVAILABLE) {
-		number_to_user(&num, plan, id->pai_user, sizeof(id->pai_user));
+		gw_number_to_user(&num, plan, id->pai_user, sizeof(id->pai_user));
 		id->privacy_id = num.apri == ISUP_APRI_RESTRICTED;
 		snprintf(id->from_user, sizeof(id->from_user), "%s", id->privacy_id ? "anonymous" : id->pai_user);
 	} else {
@@ -104,7 +104,7 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 	if (p && isup_number_decode(&num, ISUP_NUM_GENERIC, p->val, p->len) == 0 && num.digits[0] &&
 	    num.qualifier == 6 /* additional calling party number */ && !id->privacy_id &&
 	    num.apri == ISUP_APRI_ALLOWED)
-		number_to_user(&num, plan, id->from_user, sizeof(id->from_user));
+		gw_number_to_user(&num, plan, id->from_user, sizeof(id->from_user));
 
 	p = isup_msg_find_const(iam, ISUP_PRM_HOP_COUNTER);
 	if (p && p->len >= 1)
@@ -116,7 +116,7 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 		id->cpc = p->val[0];
 	p = isup_msg_find_const(iam, ISUP_PRM_REDIRECTING_NUM);
 	if (p && isup_number_decode(&num, ISUP_NUM_REDIRECTING, p->val, p->len) == 0 && num.digits[0])
-		number_to_user(&num, plan, id->diversion_user, sizeof(id->diversion_user));
+		gw_number_to_user(&num, plan, id->diversion_user, sizeof(id->diversion_user));
 	return 0;
 }
 
@@ -176,7 +176,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 
 	/* Called party number: INN = routing to internal network number not allowed, ST added */
 	memset(&num, 0, sizeof(num));
-	if (user_to_number(id->ruri_user, plan, &num) < 0)
+	if (gw_user_to_number(id->ruri_user, plan, &num) < 0)
 		return -1;
 	num.inn_ni = 1;
 	num.st = true;
@@ -187,7 +187,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 	/* PAI -> calling party number, network provided; Privacy -> APRI; no PAI -> no CgPN */
 	if (id->pai_user[0]) {
 		memset(&num, 0, sizeof(num));
-		if (user_to_number(id->pai_user, plan, &num) == 0) {
+		if (gw_user_to_number(id->pai_user, plan, &num) == 0) {
 			num.apri = id->privacy_id ? ISUP_APRI_RESTRICTED : ISUP_APRI_ALLOWED;
 			num.screening = ISUP_SCREEN_NETWORK;
 			len = isup_number_encode(&num, ISUP_NUM_CALLING, raw, sizeof(raw));
@@ -198,7 +198,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 			if (id->from_user[0] && strcmp(id->from_user, "anonymous") &&
 			    strcmp(id->from_user, id->pai_user)) {
 				struct isup_number gn = { 0 };
-				if (user_to_number(id->from_user, plan, &gn) == 0) {
+				if (gw_user_to_number(id->from_user, plan, &gn) == 0) {
 					gn.qualifier = 6;
 					gn.apri = num.apri;
 					gn.screening = ISUP_SCREEN_USER_NOT_VERIFIED;
@@ -211,7 +211,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 	}
 	if (id->diversion_user[0]) {
 		memset(&num, 0, sizeof(num));
-		if (user_to_number(id->diversion_user, plan, &num) == 0) {
+		if (gw_user_to_number(id->diversion_user, plan, &num) == 0) {
 			len = isup_number_encode(&num, ISUP_NUM_REDIRECTING, raw, sizeof(raw));
 			if (len > 0)
 				isup_msg_set(iam, ISUP_PRM_REDIRECTING_NUM, raw, len);

@@ -21,6 +21,13 @@ struct gw_sip_identity {
 	int cpc;		/* calling party's category, -1 = not signalled */
 };
 
+/* Number <-> SIP user part (digits with an optional leading '+'):
+ * gw_number_to_user: NAI international -> +digits, national -> +CC digits, else the digits ("" when
+ * it does not fit); gw_user_to_number: "+CC..." with the home CC -> national, other '+' ->
+ * international, else national; NPI E.164. Returns 0 or -1 (no digits, > 15 digits, not a number). */
+void gw_number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size);
+int gw_user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num);
+
 /* ISUP -> SIP (ingress, RFC 3398 8.1.1): fill id from the IAM. Returns 0 or -1 (no called number). */
 int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan, struct gw_sip_identity *id);
 
