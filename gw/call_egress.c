@@ -47,6 +47,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		out_setup_failed(call, 484, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;
 	}
+	call_bearer_egress_iam(call, &iam);
 	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
 		gw_iam_merge_sipt(&enc, &iam, call->sip_id.max_forwards);
@@ -124,7 +125,7 @@ static void out_backward(struct gw_call *call, const struct isup_msg *msg)
 		if (t->p_early_media)
 			o.p_early_media = "sendonly";	/* RFC 5009 */
 	}
-	if (alerting && !o.sdp && t->ringback_early_media && call->mb)
+	if (alerting && !o.sdp && t->ringback_early_media && call->mb && !call->sip_id.clearmode)
 		code = out_ringback(call, &o, &sdp);
 	gw_sip_leg_provisional(call->sip, code, t->reliable_18x && o.sdp, &o);
 	if (alerting)

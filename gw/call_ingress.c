@@ -6,6 +6,7 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/bearer_map.h"
 #include "isup/q850.h"
 
 /* ingress routing by the called party number's digits as received */
@@ -44,6 +45,8 @@ static void in_invite(struct gw_call *call)
 		call_release_isup_by(call, call->iwf->no_route_cause, "gw");
 		return;
 	}
+	if (!call_bearer_admit_in(call, trunk))
+		return;
 	rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
 	call_media_alloc(call, MEDIA_LEG_PSTN);
 	call_local_sdp(call, &sdp);
@@ -66,7 +69,7 @@ static bool in_early_stream(struct gw_call *call, const struct sip_event *ev, bo
 	bool sdp = ev->body && ev->body->has_sdp;
 
 	*early_media = call->fi->state == GW_CALL_ST_EARLY_MEDIA;
-	if (sdp && ev->body->sdp.port && !gw_sdp_has_g711(&ev->body->sdp)) {
+	if (sdp && ev->body->sdp.port && !gw_bearer_sdp_usable(&ev->body->sdp, call->sip_id.clearmode)) {
 		/* an early media SDP we cannot use: the call goes on without it (as without SDP) */
 		LOGPFSML(call->fi, LOGL_NOTICE, "%d with an SDP without PCMA/PCMU: continuing without early media\n",
 			 ev->code);
@@ -94,7 +97,7 @@ static bool in_early_stream(struct gw_call *call, const struct sip_event *ev, bo
 	}
 	if (*early_media)
 		return true;	/* early media continues: still in-band information */
-	if (ev->code == 180 && call->mb) {
+	if (ev->code == 180 && call->mb && !call->sip_id.clearmode) {
 		/* 180 without SDP: the gateway is the destination exchange for the caller and
 		 * plays ringing tone toward the PSTN (E.182), announced by OBCI in-band */
 		call_play_ringing(call, MEDIA_LEG_PSTN);

@@ -9,6 +9,7 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/bearer_map.h"
 
 /* The circuit's bearer endpoint "ip:port" split up; false when the circuit has none */
 static bool call_bearer(const struct gw_call *call, char *ip, size_t ip_size, int *port)
@@ -47,6 +48,17 @@ static uint16_t call_pstn_local(struct gw_call *call, const char **ip)
 	return port;
 }
 
+/* A clearmode call (RFC 4040): both legs CLEARMODE with the SIP side's payload type, no
+ * telephone-event, no in-band DTMF; the SIP leg's remote when given */
+static void call_media_clearmode(struct gw_call *call, const char *sip_ip, uint16_t sip_port, uint8_t pt)
+{
+	char ip[64];
+	int port;
+	if (call_bearer(call, ip, sizeof(ip), &port))
+		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_CLEARMODE, pt, -1);
+	media_bridge_set_leg(call->mb, MEDIA_LEG_SIP, sip_ip, sip_port, MEDIA_CODEC_CLEARMODE, pt, -1);
+}
+
 void call_media_alloc(struct gw_call *call, enum media_leg calling)
 {
 	char name[32], ip[64];
@@ -65,7 +77,9 @@ void call_media_alloc(struct gw_call *call, enum media_leg calling)
 		LOGPFSML(call->fi, LOGL_ERROR, "no RTP port for the media bridge\n");
 		return;
 	}
-	if (call_bearer(call, ip, sizeof(ip), &port))
+	if (call->sip_id.clearmode)	/* RFC 4040: the payload relayed as it is */
+		call_media_clearmode(call, NULL, 0, call_bearer_clearmode_pt(call));
+	else if (call_bearer(call, ip, sizeof(ip), &port))
 		media_bridge_set_leg(call->mb, MEDIA_LEG_PSTN, ip, port, MEDIA_CODEC_PCMA, 8, call->iwf->pstn_te_pt);
 	/* DTMF toward the PSTN: as events with 'media pstn-events', else in-band */
 	media_bridge_set_dtmf_inband(call->mb, MEDIA_LEG_PSTN, call->iwf->pstn_te_pt < 0);
@@ -96,6 +110,14 @@ void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp)
 	const struct sip_sdp_codec *voice = NULL;
 	if (!call->mb || !sdp)
 		return;
+	if (call->sip_id.clearmode) {
+		voice = gw_sdp_clearmode(sdp);
+		if (voice)
+			call_media_clearmode(call, sdp->addr, sdp->port, voice->pt);
+		else
+			call_media_clearmode(call, NULL, 0, call_bearer_clearmode_pt(call));
+		return;
+	}
 	for (unsigned int i = 0; i < sdp->num_codecs; i++) {
 		const struct sip_sdp_codec *c = &sdp->codecs[i];
 		if (!voice && (c->codec == SIP_CODEC_PCMA || c->codec == SIP_CODEC_PCMU))
@@ -176,6 +198,7 @@ void call_local_sdp(struct gw_call *call, struct sip_sdp *sdp)
 		sip_sdp_init_local(sdp, ip, port);
 	else
 		sip_sdp_init_local(sdp, call->iwf->media_addr, 4000);	/* no bearer configured */
+	call_bearer_local_sdp(call, sdp);
 }
 
 /* The duration of the E.182 tone before a release: the trunk's setting, else gw X3 */
@@ -189,7 +212,8 @@ static unsigned long call_tone_duration(struct gw_call *call)
 
 bool call_tones_before_release(struct gw_call *call)
 {
-	return call->mb && call_tone_duration(call) > 0;
+	/* RFC 4040: nothing generated into a clearmode stream */
+	return call->mb && !call->sip_id.clearmode && call_tone_duration(call) > 0;
 }
 
 void call_tone_before_release(struct gw_call *call, enum media_leg toward, enum tone_id tone)

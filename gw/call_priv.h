@@ -88,6 +88,15 @@ void call_late_offer_answer(struct gw_call *call, const struct sip_event *ev);
 /* egress: the final response for the INVITE with Reason (RFC 3326 / RFC 6432) */
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location);
 
+/* ---- call_bearer.c: 64 kbit/s unrestricted <-> clearmode (Q.763 3.54/3.57, RFC 4040) ---- */
+/* ingress: the IAM's bearer on this trunk; false when the call was released (REL 65) */
+bool call_bearer_admit_in(struct gw_call *call, struct sip_trunk *trunk);
+/* egress: USI of a clearmode call into the IAM */
+void call_bearer_egress_iam(struct gw_call *call, struct isup_msg *iam);
+uint8_t call_bearer_clearmode_pt(struct gw_call *call);
+/* a clearmode call's local SDP: CLEARMODE only */
+void call_bearer_local_sdp(struct gw_call *call, struct sip_sdp *sdp);
+
 /* ---- call_media.c ---- */
 void call_media_alloc(struct gw_call *call, enum media_leg calling);
 void call_media_sip(struct gw_call *call, const struct sip_sdp *sdp);

@@ -5,6 +5,7 @@
 
 #include "gw/sip_map.h"
 #include "gw/cause_map.h"
+#include "gw/bearer_map.h"
 
 void gw_blob_from_msg(struct gw_isup_blob *b, const struct isup_msg *msg)
 {
@@ -78,10 +79,8 @@ void gw_identity_from_invite(struct gw_sip_identity *id, const struct sip_event 
 			 strcasestr(h->privacy, "header");
 	id->max_forwards = h->max_forwards;
 	id->cpc = -1;
-	/* RFC 4040: an offer with clearmode alone asks for 64 kbit/s unrestricted */
-	if (ev->body && ev->body->has_sdp && ev->body->sdp.num_codecs == 1 &&
-	    ev->body->sdp.codecs[0].codec == SIP_CODEC_CLEARMODE)
-		id->clearmode = true;
+	/* RFC 4040: an offer with clearmode and no G.711 asks for 64 kbit/s unrestricted */
+	id->clearmode = ev->body && ev->body->has_sdp && gw_bearer_from_offer(&ev->body->sdp) == GW_BEARER_UDI;
 	gw_uri_user(h->diversion, id->diversion_user, sizeof(id->diversion_user));
 }
 

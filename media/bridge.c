@@ -15,7 +15,7 @@ const char *media_leg_name(enum media_leg leg)
 
 const char *media_codec_name(enum media_codec codec)
 {
-	return codec == MEDIA_CODEC_PCMA ? "PCMA" : "PCMU";
+	return codec == MEDIA_CODEC_CLEARMODE ? "CLEARMODE" : codec == MEDIA_CODEC_PCMA ? "PCMA" : "PCMU";
 }
 
 /* The bridge's resources (timers, tones, sockets and ortp sessions, pool ports); idempotent: run
@@ -158,7 +158,7 @@ int media_bridge_rebind_pstn(struct media_bridge *b, const char *ip, uint16_t po
 void media_bridge_set_dtmf_inband(struct media_bridge *b, enum media_leg leg, bool on)
 {
 	if (leg < _NUM_MEDIA_LEGS)
-		b->legs[leg].dtmf.inband = on;
+		b->legs[leg].dtmf.inband = on && b->legs[leg].codec != MEDIA_CODEC_CLEARMODE;
 }
 
 void media_bridge_free(struct media_bridge *b)

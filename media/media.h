@@ -24,6 +24,7 @@ enum media_dir {
 enum media_codec {
 	MEDIA_CODEC_PCMU,
 	MEDIA_CODEC_PCMA,
+	MEDIA_CODEC_CLEARMODE,	/* RFC 4040 64 kbit/s unrestricted: relayed as it is, no tones, no DTMF */
 };
 
 /* Logging category of the library (default DLGLOBAL), also the media_bridge FSM's log_subsys; set
@@ -111,7 +112,8 @@ enum media_dir media_bridge_dir(const struct media_bridge *b);
 void media_bridge_stop(struct media_bridge *b);
 
 /* Play a tone (plan NULL: ITU) toward a leg, in place of what is relayed toward that leg,
- * whatever the direction, until stopped, replaced, or a finite tone ends. */
+ * whatever the direction, until stopped, replaced, or a finite tone ends. -EPERM toward a
+ * clearmode leg (RFC 4040: the octets are the user's data). */
 int media_bridge_play_tone(struct media_bridge *b, enum media_leg toward, const struct tone_plan *plan,
 			   enum tone_id tone);
 void media_bridge_stop_tone(struct media_bridge *b, enum media_leg toward);

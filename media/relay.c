@@ -18,7 +18,8 @@ static enum pkt_kind classify(const struct media_leg_state *l, uint8_t pt, enum 
 		*codec = l->codec;
 		return PKT_VOICE;
 	}
-	if (pt == 0 || pt == 8) {
+	/* RFC 4040: on a clearmode leg only the negotiated payload type is the user's data */
+	if (l->codec != MEDIA_CODEC_CLEARMODE && (pt == 0 || pt == 8)) {
 		*codec = pt == 0 ? MEDIA_CODEC_PCMU : MEDIA_CODEC_PCMA;
 		return PKT_VOICE;
 	}
@@ -97,7 +98,13 @@ void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt 
 			media_pool_ctr_inc(b->pool, MEDIA_CTR_EVENTS);
 		return;
 	}
-	if (codec != to->codec) {
+	if (codec == MEDIA_CODEC_CLEARMODE || to->codec == MEDIA_CODEC_CLEARMODE) {
+		if (codec != to->codec) {	/* clearmode never meets G.711: no transcoding */
+			from->st.rx_dropped++;
+			media_pool_ctr_inc(b->pool, MEDIA_CTR_DROPPED);
+			return;
+		}
+	} else if (codec != to->codec) {
 		transcode(buf, payload, len, codec);
 		payload = buf;
 		to->st.tx_transcoded++;

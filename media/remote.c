@@ -80,6 +80,8 @@ int media_bridge_set_leg(struct media_bridge *b, enum media_leg leg, const char 
 	l = &b->legs[leg];
 	l->codec = codec;
 	l->pt = pt;
-	l->te_pt = te_pt < 0 ? -1 : te_pt;
+	l->te_pt = te_pt < 0 || codec == MEDIA_CODEC_CLEARMODE ? -1 : te_pt;
+	if (codec == MEDIA_CODEC_CLEARMODE)
+		l->dtmf.inband = false;	/* RFC 4040: no DTMF handling in a clearmode stream */
 	return media_bridge_set_remote(b, leg, ip, port);
 }

@@ -110,6 +110,8 @@ int media_bridge_play_tone(struct media_bridge *b, enum media_leg toward, const 
 
 	if (toward >= _NUM_MEDIA_LEGS || b->fi->state == MEDIA_DIR_STOPPED)
 		return -EINVAL;
+	if (b->legs[toward].codec == MEDIA_CODEC_CLEARMODE)
+		return -EPERM;	/* RFC 4040: nothing generated into a 64 kbit/s unrestricted stream */
 	gen = tonegen_alloc(b, plan, tone);
 	if (!gen)
 		return -ENOENT;

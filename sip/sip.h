@@ -103,6 +103,8 @@ enum sip_sipt_mode { SIP_SIPT_OFF, SIP_SIPT_SIPT, SIP_SIPT_SIPI };
 /* RFC 4028 refresher preference: "any" lets the other side choose (UAC: no refresher parameter;
  * UAS without one in the INVITE: the UAC if it supports the timer, else ourselves) */
 enum sip_st_refresher { SIP_ST_REFRESHER_ANY, SIP_ST_REFRESHER_UAC, SIP_ST_REFRESHER_UAS };
+/* RFC 4040 clearmode on a trunk: the sip node's 'codec clearmode' (default) or the trunk's own */
+enum sip_clearmode { SIP_CLEARMODE_DEFAULT, SIP_CLEARMODE_ACCEPT, SIP_CLEARMODE_REJECT };
 
 struct sip_peer {
 	char addr[64];			/* IPv4 or IPv6 address literal (no brackets) */
@@ -138,6 +140,7 @@ struct sip_trunk_cfg {
 	unsigned int st_expires;	/* s, Session-Expires we ask for (RFC 4028 4: 1800 recommended) */
 	unsigned int st_min_se;		/* s, smallest interval we accept (RFC 4028 5: 90) */
 	enum sip_st_refresher st_refresher;
+	enum sip_clearmode clearmode;	/* "codec clearmode accept|reject|default" (sip/sip_codec.c) */
 };
 
 /* Per trunk security counters (rate_ctr group "sip:trunk", shown by "show rate-counters") */
@@ -245,6 +248,12 @@ int sip_ua_start(struct sip_ua *ua);
 struct osmo_tdef *sip_ua_tdefs(struct sip_ua *ua);
 /* Local media capabilities used for the automatic 488 check of incoming offers. */
 struct sip_sdp *sip_ua_local_caps(struct sip_ua *ua);
+/* RFC 4040 clearmode on this trunk: its own 'codec clearmode', else the sip node's */
+bool sip_trunk_clearmode(const struct sip_trunk *trunk);
+/* The local capabilities as they hold on this trunk (the UA's, clearmode per trunk) */
+void sip_trunk_caps(const struct sip_trunk *trunk, struct sip_sdp *caps);
+/* The clearmode payload type of the local capabilities (97 unless configured otherwise) */
+uint8_t sip_ua_clearmode_pt(const struct sip_ua *ua);
 void sip_ua_set_user_agent(struct sip_ua *ua, const char *name);
 /* Largest accepted/sent message (UDP datagram or TCP message), octets. */
 void sip_ua_set_max_msg_size(struct sip_ua *ua, unsigned int size);

@@ -83,7 +83,11 @@ void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code
 /* RFC 3264 8: answer a new offer; our preferred direction stays sendrecv */
 static int answer_offer(struct sip_dialog *dlg, const struct sip_sdp *offer, struct sip_sdp *ans)
 {
-	struct sip_sdp tmpl = dlg->has_local_sdp ? dlg->local_sdp : dlg->ua->local_caps;
+	struct sip_sdp tmpl;
+	if (dlg->has_local_sdp)
+		tmpl = dlg->local_sdp;
+	else
+		sip_trunk_caps(dlg->trunk, &tmpl);
 	tmpl.dir = SIP_SDP_SENDRECV;
 	if (sip_sdp_answer(ans, offer, &tmpl) < 0)
 		return -1;

@@ -281,6 +281,12 @@ void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua
 void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user);
 void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts);
 void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg);
+/* sip_codec.c: the offer has clearmode, the trunk refuses it and nothing else is common (RFC 4040
+ * 4: answered 488 with Reason Q.850 cause 65); the trunk's 'codec clearmode' VTY */
+bool sip_offer_clearmode_refused(const struct sip_trunk *trunk, const struct sip_sdp *offer);
+struct vty;
+void sip_codec_vty_write(struct vty *vty, const struct sip_trunk *trunk);
+void sip_codec_vty_init(int trunk_node);
 void sip_msg_add_warning(struct sip_trunk *trunk, osip_message_t *msg, int code, const char *text);
 int sip_msg_set_body(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_sdp *sdp,
 		     const uint8_t *isup, size_t isup_len);

@@ -81,7 +81,7 @@ static int invite_acceptable(struct sip_trunk *trunk, osip_transaction_t *tr, os
 	bool req_rel = sip_msg_has_option_tag(invite, "Require", "100rel");
 	bool sup_rel = sip_msg_has_option_tag(invite, "Supported", "100rel");
 	const char *warn = NULL, *bad;
-	struct sip_sdp tmp;
+	struct sip_sdp tmp, caps;
 	unsigned int min_se;
 	char buf[16];
 	int rc;
@@ -108,7 +108,14 @@ static int invite_acceptable(struct sip_trunk *trunk, osip_transaction_t *tr, os
 		respond_on(trunk, tr, rc, NULL, NULL, warn);
 		return -1;
 	}
-	if (body->has_sdp && sip_sdp_answer(&tmp, &body->sdp, &trunk->ua->local_caps) < 0) {
+	if (body->has_sdp && sip_offer_clearmode_refused(trunk, &body->sdp)) {
+		/* RFC 4040 4 / Q.1912.5: 64 kbit/s unrestricted not on this trunk: bearer capability
+		 * not implemented (Q.850 cause 65) */
+		respond_on(trunk, tr, 488, "Reason", "Q.850;cause=65", "Incompatible media format");
+		return -1;
+	}
+	sip_trunk_caps(trunk, &caps);
+	if (body->has_sdp && sip_sdp_answer(&tmp, &body->sdp, &caps) < 0) {
 		/* RFC 3261 13.3.1.3 / warn-code 305 */
 		respond_on(trunk, tr, 488, NULL, NULL, "Incompatible media format");
 		return -1;

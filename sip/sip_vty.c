@@ -373,6 +373,7 @@ static int config_write_sip(struct vty *vty)
 				c->st_min_se, sip_st_refresher_name(c->st_refresher), VTY_NEWLINE);
 		else
 			vty_out(vty, "  no session-timer%s", VTY_NEWLINE);
+		sip_codec_vty_write(vty, t);
 	}
 	return CMD_SUCCESS;
 }
@@ -413,6 +414,7 @@ int sip_vty_init(struct sip_ua *ua, int sip_node_id, int trunk_node_id)
 	install_element(SIP_NODE, &cfg_no_trunk_cmd);
 	install_node(&trunk_node, config_write_trunk);
 	install_element(SIP_TRUNK_NODE, &cfg_t_transport_cmd);
+	sip_codec_vty_init(SIP_TRUNK_NODE);
 	install_element(SIP_TRUNK_NODE, &cfg_t_listen_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_peer_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_t_no_peer_cmd);
