@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "tones/tones.h"
 #include "gw/testcall.h"
+#include "gw/cot_wire.h"
 
 #define SIPT_GW_VTY_PORT 4260
 
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
 		return 1;
 	}
+	gw_cot_wire(iwf);	/* the check-tone transceiver for the continuity check (Q.764 2.1.8) */
 	if (sip_ua_start(sip) < 0) {
 		fprintf(stderr, "sipt-gw: cannot start SIP (check the 'sip' trunks: listen address/port)\n");
 		return 1;

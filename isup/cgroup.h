@@ -14,6 +14,8 @@
 #include "isup/isup.h"
 #include "isup/isup_call.h"
 
+struct vty;
+
 struct isup_node;
 struct isup_mtp_rx;
 struct rate_ctr_group;
@@ -42,6 +44,9 @@ enum cct_state {
 	CCT_ST_SUSPENDED,
 	CCT_ST_RELEASING,		/* REL sent, T1 (+ T5 in the circuit) */
 	CCT_ST_RESET_PENDING,		/* RSC sent, T16 (+ T17 in the circuit) */
+	CCT_ST_OUT_COT,			/* IAM sent with continuity check required, check tone on, T24 */
+	CCT_ST_OUT_RETEST,		/* COT failure sent: re-test after T25 (first) or T26 */
+	CCT_ST_OUT_RECHECK,		/* CCR sent, check tone on, T24 */
 };
 
 /* Circuit events */
@@ -55,7 +60,12 @@ enum cct_event {
 	CCT_EV_RELEASE_LOCAL,		/* release call with cause (data: uint8_t *) e.g. T7/T9/T8 or COT failure */
 	CCT_EV_ROUTE_LOST,		/* MTP-PAUSE: the call is released locally, the circuit awaits GRS */
 	CCT_EV_RX_CCR,			/* continuity check request (re-check, Q.764 2.1.8) */
+	CCT_EV_COT_TONE,		/* our check tone came back (outgoing check, isup_cot.h) */
 };
+
+/* "continuity-check" of a circuit group (Q.764 2.1.8): the outgoing check */
+enum cg_cot_mode { CG_COT_OFF, CG_COT_REQUIRED, CG_COT_STATISTICAL };
+extern const struct value_string cg_cot_mode_names[];
 
 /* Circuit blocking FSM states (circuit_blocking.c, Q.764 2.8.2): the settled states follow the
  * blocking conditions (maintenance / hardware, local / remote, the lbl_ / rbl_ flags); BLO_SENT
@@ -117,6 +127,9 @@ struct isup_circuit {
 	bool alarm;			/* T5/T17/T13/T15 expired: maintenance alerted */
 	bool iam_cot_required;
 	struct isup_msg *pending_iam;	/* incoming IAM held while COT is awaited */
+	bool cot_out;			/* our IAM asks for the continuity check (circuit_cot_out.c) */
+	void *cot_handle;		/* the application's check-tone transceiver, while connected */
+	unsigned int cot_failures;	/* failed checks and re-checks in a row */
 	uint64_t calls_in, calls_out;
 	bool st_answered, st_released;	/* counters (cgroup_stats.c): this call answered / its REL counted */
 };
@@ -149,6 +162,8 @@ struct isup_cgroup {
 	enum cg_select sel;
 	enum cg_parity parity;
 	unsigned int rr_next;
+	enum cg_cot_mode cot_mode;	/* outgoing continuity check (circuit_cot_out.c) */
+	unsigned int cot_percent, cot_acc;	/* statistical: N calls in 100 */
 	struct osmo_tdef *T;		/* per group copy of the timer table (isup_tdef.c) */
 	uint32_t T_override;		/* bit i: T[i] set in the group, else the node's value */
 	struct isup_circuit **ccts;	/* sorted by CIC */
@@ -250,6 +265,18 @@ void circuit_st_in_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 void circuit_rx_ccr(struct isup_circuit *cct);
 bool circuit_iam_wait_cot(struct isup_circuit *cct, const struct isup_msg *iam);
 void circuit_cot_timeout(struct isup_circuit *cct, int T);
+/* circuit_cot_out.c: the continuity check of an outgoing circuit and its re-test (Q.764 2.1.8) */
+void circuit_cot_out_prepare(struct isup_circuit *cct, struct isup_msg *iam);
+void circuit_cot_out_start(struct isup_circuit *cct);
+void circuit_cot_out_disconnect(struct isup_circuit *cct);
+void circuit_cot_out_timeout(struct isup_circuit *cct, int T);
+void circuit_st_out_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_out_retest(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_st_out_recheck(struct osmo_fsm_inst *fi, uint32_t event, void *data);
+void circuit_cot_out_onleave(struct osmo_fsm_inst *fi, uint32_t next_state);
+/* circuit_cot_vty.c: "continuity-check ..." in the circuit-group node */
+void cgroup_cot_vty_init(void);
+void cgroup_cot_vty_write(struct vty *vty, const struct isup_cgroup *cg);
 void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, const uint8_t *diag,
 			   uint8_t diag_len);
 /* circuit_rx.c: the circuit object, its received messages, reset, state indicator */

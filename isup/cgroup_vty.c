@@ -241,6 +241,7 @@ static void cg_write(struct vty *vty, struct isup_cgroup *cg)
 	vty_out(vty, "  direction %s%s", get_value_string(cg_direction_names, cg->dir), VTY_NEWLINE);
 	vty_out(vty, "  selection %s%s", get_value_string(cg_select_names, cg->sel), VTY_NEWLINE);
 	vty_out(vty, "  prefer %s%s", get_value_string(cg_parity_names, cg->parity), VTY_NEWLINE);
+	cgroup_cot_vty_write(vty, cg);
 	for (struct osmo_tdef *t = cg->T; t->T; t++)
 		if (cgroup_timer_overridden(cg, t->T))
 			vty_out(vty, "  timer T%d %lu%s", t->T, t->val, VTY_NEWLINE);
@@ -533,6 +534,7 @@ void cgroup_vty_init(struct isup_node *node)
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_prefer_cmd);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_timer_cmd);
 	install_element(ISUP_CGROUP_NODE, &cfg_cg_timer_show_cmd);
+	cgroup_cot_vty_init();
 	install_element_ve(&show_circuits_cmd);
 	install_element(ENABLE_NODE, &isup_block_cmd);
 	install_element(ENABLE_NODE, &isup_unblock_cmd);

@@ -22,6 +22,8 @@ static const struct osmo_tdef_state_timeout cct_fsm_timeouts[32] = {
 	[CCT_ST_IN_RECHECK] = { .T = 36 },
 	[CCT_ST_RELEASING] = { .T = 1 },
 	[CCT_ST_RESET_PENDING] = { .T = 16 },
+	[CCT_ST_OUT_COT] = { .T = 24 },
+	[CCT_ST_OUT_RECHECK] = { .T = 24 },
 };
 
 #define cct_state_chg(cct, st) \
@@ -41,7 +43,7 @@ static const struct value_string cct_event_names[] = {
 	OSMO_VALUE_STRING(CCT_EV_APP_FORWARD), OSMO_VALUE_STRING(CCT_EV_APP_SUSRES),
 	OSMO_VALUE_STRING(CCT_EV_APP_REL), OSMO_VALUE_STRING(CCT_EV_RESET_RX), OSMO_VALUE_STRING(CCT_EV_RESET_TX),
 	OSMO_VALUE_STRING(CCT_EV_HW_BLOCK), OSMO_VALUE_STRING(CCT_EV_RELEASE_LOCAL),
-	OSMO_VALUE_STRING(CCT_EV_ROUTE_LOST), OSMO_VALUE_STRING(CCT_EV_RX_CCR),
+	OSMO_VALUE_STRING(CCT_EV_ROUTE_LOST), OSMO_VALUE_STRING(CCT_EV_RX_CCR), OSMO_VALUE_STRING(CCT_EV_COT_TONE),
 	{ 0, NULL }
 };
 
@@ -184,7 +186,10 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CCT_EV_APP_IAM:
 		cct->calls_out++;
 		cgroup_tx(cct->cg, data);
-		cct_state_chg(cct, CCT_ST_OUT_WAIT_ACM);
+		if (cct->cot_out)	/* Q.764 2.1.8: the check tone, T24 */
+			circuit_cot_out_start(cct);
+		else
+			cct_state_chg(cct, CCT_ST_OUT_WAIT_ACM);
 		break;
 	case CCT_EV_RX_REL:
 		/* Q.764 2.10.5.1: REL on an idle circuit is answered with RLC */
@@ -472,6 +477,11 @@ static int cct_timer_cb(struct osmo_fsm_inst *fi)
 	case 36:
 		circuit_cot_timeout(cct, fi->T);
 		break;
+	case 24:
+	case 25:
+	case 26:
+		circuit_cot_out_timeout(cct, fi->T);
+		break;
 	case 2:	/* Q.764 2.6: no RES (user): release */
 	case 6:	/* Q.764 2.6: no RES (network): release */
 		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: no RES, releasing\n", fi->T);
@@ -522,7 +532,7 @@ static const struct osmo_fsm_state cct_fsm_states[] = {
 				 S(CCT_EV_RX_CCR),
 		.out_state_mask = S(CCT_ST_IN_WAIT_COT) | S(CCT_ST_IN_WAIT_APP) | S(CCT_ST_OUT_WAIT_ACM) |
 				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_IDLE) | S(CCT_ST_RELEASING) |
-				  S(CCT_ST_IN_RECHECK),
+				  S(CCT_ST_IN_RECHECK) | S(CCT_ST_OUT_COT),
 		.onenter = st_idle_onenter,
 		.action = st_idle,
 	},
@@ -606,6 +616,28 @@ static const struct osmo_fsm_state cct_fsm_states[] = {
 		.out_state_mask = S(CCT_ST_IDLE) | S(CCT_ST_RESET_PENDING),
 		.action = st_reset_pending,
 	},
+	[CCT_ST_OUT_COT] = {
+		.name = "outgoing-continuity-check",
+		.in_event_mask = S(CCT_EV_COT_TONE) | S(CCT_EV_RX_REL) | S(CCT_EV_APP_FORWARD),
+		.out_state_mask = S(CCT_ST_OUT_WAIT_ACM) | S(CCT_ST_OUT_RETEST) | S(CCT_ST_RELEASING) |
+				  S(CCT_ST_IDLE) | S(CCT_ST_RESET_PENDING),
+		.action = circuit_st_out_cot,
+		.onleave = circuit_cot_out_onleave,
+	},
+	[CCT_ST_OUT_RETEST] = {
+		.name = "continuity-retest-wait",
+		.in_event_mask = S(CCT_EV_RX_REL),
+		.out_state_mask = S(CCT_ST_OUT_RECHECK) | S(CCT_ST_IDLE) | S(CCT_ST_RESET_PENDING) | S(CCT_ST_RELEASING),
+		.action = circuit_st_out_retest,
+	},
+	[CCT_ST_OUT_RECHECK] = {
+		.name = "continuity-recheck-sent",
+		.in_event_mask = S(CCT_EV_COT_TONE) | S(CCT_EV_RX_REL) | S(CCT_EV_RX_PASS),
+		.out_state_mask = S(CCT_ST_OUT_RETEST) | S(CCT_ST_RELEASING) | S(CCT_ST_IDLE) |
+				  S(CCT_ST_RESET_PENDING),
+		.action = circuit_st_out_recheck,
+		.onleave = circuit_cot_out_onleave,
+	},
 };
 
 static struct osmo_fsm cct_fsm = {
@@ -631,42 +663,11 @@ struct osmo_fsm_inst *circuit_fsm_alloc(struct isup_circuit *cct, const char *id
 	return osmo_fsm_inst_alloc(&cct_fsm, cct, cct, LOGL_DEBUG, id);
 }
 
-/* Q.764 2.8.2.1: BLO after an IAM sent, before any backward message: the call is released on
- * this circuit and repeated on another one */
-void circuit_release_for_repeat(struct isup_circuit *cct)
-{
-	struct isup_call *call = cct->call;
-	cct->call = NULL;
-	call->cct = NULL;
-	circuit_start_release(cct, Q850_TEMPORARY_FAILURE);
-	if (!call_repeat_attempt(call))
-		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE, NULL);
-}
-
-/* Q.764 2.9.1.4: dual seizure. Returns true when the received IAM is to be processed. */
-bool circuit_dual_seizure(struct isup_circuit *cct)
-{
-	struct isup_call *call = cct->call;
-	cct->cg->dual_seizures++;
-	if (cgroup_controls(cct->cg, cct->cic)) {
-		LOGPFSML(cct->fi, LOGL_NOTICE, "dual seizure: we control CIC %u, received IAM disregarded\n", cct->cic);
-		return false;
-	}
-	LOGPFSML(cct->fi, LOGL_NOTICE, "dual seizure: the other side controls CIC %u, backing off, "
-		 "repeat attempt on another circuit\n", cct->cic);
-	/* give up the circuit without any message; the call moves on */
-	cct->call = NULL;
-	call->cct = NULL;
-	osmo_fsm_inst_state_chg(cct->fi, CCT_ST_IDLE, 0, 0);
-	if (!call_repeat_attempt(call))
-		call_release_ind(call, Q850_NO_CIRCUIT_AVAILABLE, NULL);
-	return true;
-}
-
 int circuit_call_start(struct isup_circuit *cct, struct isup_call *call)
 {
 	struct isup_msg iam = call->iam;
 	iam.cic = cct->cic;
+	circuit_cot_out_prepare(cct, &iam);
 	cct->call = call;
 	call->cct = cct;
 	return osmo_fsm_inst_dispatch(cct->fi, CCT_EV_APP_IAM, &iam);

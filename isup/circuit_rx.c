@@ -33,6 +33,7 @@ void circuit_free(struct isup_circuit *cct)
 		talloc_free(call);
 	}
 	osmo_timer_del(&cct->t_long);
+	circuit_cot_out_disconnect(cct);
 	circuit_blk_free(cct);
 	osmo_fsm_inst_free(cct->fi);
 	talloc_free(cct);
@@ -128,7 +129,7 @@ void circuit_rx(struct isup_circuit *cct, const struct isup_msg *msg)
 	}
 
 	ev = msg_event(msg->type);
-	if (ev == CCT_EV_RX_IAM && cct->fi->state == CCT_ST_OUT_WAIT_ACM) {
+	if (ev == CCT_EV_RX_IAM && (cct->fi->state == CCT_ST_OUT_WAIT_ACM || cct->fi->state == CCT_ST_OUT_COT)) {
 		if (!circuit_dual_seizure(cct))
 			return;
 	}

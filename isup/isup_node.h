@@ -34,6 +34,7 @@ struct isup_node;
 typedef bool (*isup_node_rx_cb)(struct isup_node *node, const struct isup_mtp_rx *rx, void *priv);
 
 struct isup_call_ops;
+struct isup_cot_ops;
 
 /* User part test towards a remote signalling point (Q.764 2.13, T4) */
 struct isup_upt {
@@ -50,6 +51,8 @@ struct isup_node {
 	struct llist_head cgroups;	/* struct isup_cgroup (isup/cgroup.h) */
 	const struct isup_call_ops *call_ops;	/* layer above (isup_call.h) */
 	void *call_app;
+	const struct isup_cot_ops *cot_ops;	/* check-tone transceiver (isup_cot.h), NULL: none */
+	void *cot_app;
 	uint8_t refuse_cause;		/* shutdown: every new IAM is released with this cause (0: off) */
 	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
 	struct osmo_tdef *T;		/* Q.764 timers (isup_tdef.c): "timer isup TNAME VAL" */

@@ -10,10 +10,9 @@
 
 /* Unit s. Defaults and maxima from Q.764 Annex A (T6 and T9 from Q.118); the minimum is 1 s
  * for every timer, below the Annex A ranges, because the Q.784.1 rig and the lab run with
- * shortened timers. T3, T10, T24-T26, T33, T34, T35 are not in the table: their procedures
- * (overload, interworking ACM, the continuity check and re-check of an outgoing circuit, INR/INF,
- * segmentation, overlap digit supervision) do not exist in this ISUP (the gateway never asks for
- * a continuity check; overlap is en bloc in the IWF, X1). */
+ * shortened timers. T3, T10, T33, T34, T35 are not in the table: their procedures
+ * (overload, interworking ACM, INR/INF, segmentation, overlap digit supervision) do not exist
+ * in this ISUP (overlap is en bloc in the IWF, X1). */
 static const struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 1, .default_val = 15, .min_val = 1, .max_val = 60, .unit = OSMO_TDEF_S,
 	  .desc = "REL sent, waiting for RLC: repeat REL (Q.764 2.3.1)" },
@@ -55,6 +54,12 @@ static const struct osmo_tdef isup_tdefs_default[] = {
 	  .desc = "GRS sent, waiting for GRA: repeat GRS (Q.764 2.9.3.3)" },
 	{ .T = 23, .default_val = 300, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "initial GRS sent: alert maintenance, repeat GRS (Q.764 2.9.3.3)" },
+	{ .T = 24, .default_val = 2, .min_val = 1, .max_val = 2, .unit = OSMO_TDEF_S,
+	  .desc = "check tone sent, waiting for its return: COT failure, re-test (Q.764 2.1.8)" },
+	{ .T = 25, .default_val = 5, .min_val = 1, .max_val = 10, .unit = OSMO_TDEF_S,
+	  .desc = "initial continuity check failed: CCR, the re-check (Q.764 2.1.8)" },
+	{ .T = 26, .default_val = 120, .min_val = 1, .max_val = 180, .unit = OSMO_TDEF_S,
+	  .desc = "continuity re-check failed: CCR again (Q.764 2.1.8)" },
 	{ .T = 27, .default_val = 240, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "COT (failure) received, waiting for CCR: send RSC (Q.764 2.1.8)" },
 	{ .T = 36, .default_val = 15, .min_val = 1, .max_val = 15, .unit = OSMO_TDEF_S,

@@ -131,3 +131,13 @@ const char *media_leg_name(enum media_leg leg);
 const char *media_codec_name(enum media_codec codec);
 /* One line for "show calls": "dir=backward pstn 127.0.0.1:4000<-10000 rx 50/8000 tx 0/0 ..." */
 int media_bridge_summary(const struct media_bridge *b, char *buf, size_t len);
+
+/* ---- continuity check transceiver (media/cot_check.c, Q.724 7.4) -------------------------- */
+struct media_cot;
+typedef void (*media_cot_cb_t)(void *data);
+/* Send the 2000 Hz check tone (-12 dBm0, PCMA RTP, 20 ms) from local_ip:local_port (NULL / 0:
+ * any) to a circuit's bearer and call cb once when the tone is recognised in the RTP coming back
+ * from it (cb may call media_cot_stop). NULL when the socket cannot be set up. */
+struct media_cot *media_cot_start(void *ctx, const char *local_ip, uint16_t local_port, const char *remote_ip,
+				  uint16_t remote_port, media_cot_cb_t cb, void *cb_data);
+void media_cot_stop(struct media_cot *c);

@@ -28,7 +28,9 @@ static void respond_options(struct sip_trunk *trunk, osip_transaction_t *tr)
 	/* RFC 3261 11.2 */
 	osip_message_set_allow(r, "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE");
 	osip_message_set_accept(r, "application/sdp, application/ISUP, multipart/mixed");
-	osip_message_set_supported(r, trunk->cfg.rel100 == SIP_100REL_DISABLED ? "" : "100rel");
+	/* RFC 4028 7.1/9: session timers are supported on every trunk (Require: timer is never
+	 * refused), so OPTIONS says so beside 100rel */
+	osip_message_set_supported(r, trunk->cfg.rel100 == SIP_100REL_DISABLED ? "timer" : "100rel, timer");
 	sip_tx_respond(tr, r);
 }
 

@@ -19,6 +19,8 @@
  *   end                    the scenario ends here (with -i: stdin is no longer read)
  *   stop-on-fail on|off    (default on)
  *   load ... / load-release ...   load generation (load.h)
+ *   loopback bearer IP PORT STEP FIRST LAST / loopback on|off [cic=N]   continuity check loop
+ *                          on the CICs' RTP bearers: what arrives is sent back (loopback.c)
  *
  * Strict rules: every received message must be consumed by an expect, by an automatic answer
  * or by an ignore rule.

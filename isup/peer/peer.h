@@ -60,6 +60,14 @@ struct peer_pending_tx {
 	struct isup_msg msg;
 };
 
+/* the exchange-side loop-back of the continuity check (loopback.c) */
+struct peer_loop;
+struct peer_loopback {
+	char ip[64];
+	unsigned int port, step, first, last;
+	struct peer_loop **loops;	/* per CIC first..last, NULL: no loop */
+};
+
 struct peer {
 	void *ctx;
 	struct isup_mtp *mtp;
@@ -106,6 +114,7 @@ struct peer {
 	struct osmo_timer_list wait_timer;
 	struct osmo_timer_list route_timer;
 
+	struct peer_loopback loopback;
 	struct peer_load *load;
 	int load_sync;		/* -1: a load command is executing, 0/1: it finished at once */	/* load generation (load.c), NULL when none */
 

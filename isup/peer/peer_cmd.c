@@ -282,6 +282,16 @@ static int cmd_load_release(struct peer *peer, char *rest)
 	return cmd_load_common(peer, rest, true);
 }
 
+static int cmd_loopback(struct peer *peer, char *rest)
+{
+	char err[256] = "";
+	if (!peer_loopback_cmd(peer, rest, err, sizeof(err))) {
+		step_result(peer, false, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct peer *peer, char *rest);
@@ -290,7 +300,7 @@ static const struct {
 	{ "flush", cmd_flush }, { "end", cmd_end }, { "ignore", cmd_ignore_line }, { "auto", cmd_auto_line },
 	{ "sleep", cmd_sleep }, { "wait-route", cmd_wait_route }, { "send", cmd_send },
 	{ "send-raw", cmd_send_raw }, { "expect", cmd_expect }, { "expect-none", cmd_expect_none },
-	{ "load", cmd_load }, { "load-release", cmd_load_release },
+	{ "load", cmd_load }, { "load-release", cmd_load_release }, { "loopback", cmd_loopback },
 };
 
 /* Execute one command line. Returns 1 if it blocks (async completion), 0 done, -1 failed. */

@@ -28,3 +28,7 @@ bool peer_auto_cmd(struct peer *peer, char *args, char *err, size_t err_len);
 /* peer_cmd.c: one scenario line; 1 blocks (async completion), 2 completed synchronously and the
  * run already continued, 0 done, -1 failed */
 int peer_exec_line(struct peer *peer, const char *line);
+
+/* loopback.c: "loopback ..." (the continuity check loop on the CICs' bearers) */
+bool peer_loopback_cmd(struct peer *peer, const char *args, char *err, size_t err_len);
+void peer_loopback_free(struct peer *peer);

@@ -31,6 +31,9 @@ q_start() {
 	  timer T21 6
 	  timer T22 1
 	  timer T23 4
+	  timer T24 2
+	  timer T25 2
+	  timer T26 3
 	  timer T27 3
 	  timer T36 3
 	EOC
