@@ -6,6 +6,8 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/call_numbers.h"
+#include "gw/hop_counter.h"
 #include "isup/q850.h"
 
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
@@ -32,7 +34,9 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 	struct gw_trunk_iwf *t;
 	const struct gw_route *rt;
 	struct isup_msg iam, enc;
+	struct gw_number_plan plan;
 	uint8_t cause = 0;
+	int status;
 
 	gw_identity_from_invite(&call->sip_id, ev);
 	rt = gw_iwf_route_lookup(iwf, true, call->sip_id.ruri_user);
@@ -43,14 +47,19 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		return;
 	}
 	snprintf(call->group, sizeof(call->group), "%s", rt->target);
-	if (gw_sip_to_iam(&call->sip_id, &iwf->plan, CALL_VARIANT(call), 0, &iam) < 0) {
+	cause = call_numbers_egress(call, ev, &plan, &status);
+	if (cause) {
+		out_setup_failed(call, status, cause, "gw");
+		return;
+	}
+	if (gw_sip_to_iam(&call->sip_id, &plan, CALL_VARIANT(call), 0, &iam) < 0) {
 		out_setup_failed(call, 484, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;
 	}
 	call_bearer_egress_iam(call, &iam);
 	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
-		gw_iam_merge_sipt(&enc, &iam, call->sip_id.max_forwards);
+		gw_iam_merge_sipt(&enc, &iam, gw_max_forwards_to_hop(call->sip_id.max_forwards));
 		iam = enc;
 	}
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {

@@ -7,6 +7,7 @@
 #include "gw/debug.h"
 #include "gw/call_priv.h"
 #include "gw/bearer_map.h"
+#include "gw/call_numbers.h"
 #include "isup/q850.h"
 
 /* ingress routing by the called party number's digits as received */
@@ -32,6 +33,7 @@ static void in_invite(struct gw_call *call)
 	struct gw_invite_hdrs hdrs;
 	struct gw_isup_blob blob;
 	struct sip_sdp sdp;
+	uint8_t cause;
 
 	if (gw_iam_to_sip(&call->iam, &call->iwf->plan, &call->sip_id) < 0) {
 		call_release_isup_by(call, Q850_INVALID_NUMBER_FORMAT, "gw");
@@ -48,6 +50,12 @@ static void in_invite(struct gw_call *call)
 	if (!call_bearer_admit_in(call, trunk))
 		return;
 	rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
+	/* the numbers once more with the trunk's and the group's rules, hop counter, number format */
+	cause = call_numbers_ingress(call);
+	if (cause) {
+		call_release_isup_by(call, cause, "gw");
+		return;
+	}
 	call_media_alloc(call, MEDIA_LEG_PSTN);
 	call_local_sdp(call, &sdp);
 	o.sdp = &sdp;

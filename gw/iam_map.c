@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "gw/iam_map.h"
+#include "gw/hop_counter.h"
+#include "gw/tel_uri.h"
 
 int gw_clean_number(const char *in, char *out, size_t out_size)
 {
@@ -27,52 +29,86 @@ int gw_clean_number(const char *in, char *out, size_t out_size)
 }
 
 /* Number -> global form: NoA international -> +digits, national -> +CC digits. */
-void gw_number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size)
+static void number_format(uint8_t nai, const char *digits, const struct gw_number_plan *plan, char *out, size_t size)
 {
 	int n;
-	switch (num->nai) {
+	switch (nai) {
 	case ISUP_NAI_INTERNATIONAL:
-		n = snprintf(out, size, "+%s", num->digits);
+		n = snprintf(out, size, "+%s", digits);
 		break;
 	case ISUP_NAI_NATIONAL:
-		n = plan->country_code[0] ? snprintf(out, size, "+%s%s", plan->country_code, num->digits)
-					  : snprintf(out, size, "%s", num->digits);
+		n = plan->country_code[0] ? snprintf(out, size, "+%s%s", plan->country_code, digits)
+					  : snprintf(out, size, "%s", digits);
 		break;
 	default:
-		n = snprintf(out, size, "%s", num->digits);
+		n = snprintf(out, size, "%s", digits);
 		break;
 	}
 	if (n < 0 || (size_t)n >= size)
 		out[0] = 0;	/* does not fit: treat as no number */
 }
 
-/* Global/national user part -> number: "+CC..." with the home CC -> national, other '+' ->
- * international, else national (RFC 3398 7.2.1.1 / OpenSIPS-style defaults). */
-int gw_user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num)
+void gw_number_to_user_as(const struct isup_number *num, enum gw_nr_role role, const struct gw_number_plan *plan,
+			  char *out, size_t size)
 {
+	const struct gw_number_rule *r = gw_number_rule_find(&plan->rules, GW_NR_TO_SIP, role, num->nai, num->digits);
+	char digits[ISUP_MAX_DIGITS + 1];
+	uint8_t nai = num->nai;
+
+	snprintf(digits, sizeof(digits), "%s", num->digits);
+	if (r && gw_number_rule_apply(r, &nai, digits, sizeof(digits)) < 0) {
+		out[0] = 0;
+		return;
+	}
+	number_format(nai, digits, plan, out, size);
+}
+
+void gw_number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size)
+{
+	gw_number_to_user_as(num, GW_NR_ANY, plan, out, size);
+}
+
+/* Global/national user part -> number: "+CC..." with the home CC -> national, other '+' ->
+ * international, else national (RFC 3398 7.2.1.1 / OpenSIPS-style defaults); a matching number
+ * rule instead gives NAI and digits. */
+int gw_user_to_number_as(const char *user, enum gw_nr_role role, const struct gw_number_plan *plan,
+			 struct isup_number *num)
+{
+	const struct gw_number_rule *r;
 	char clean[48];
 	const char *d;
+	uint8_t nai;
 	int n = gw_clean_number(user, clean, sizeof(clean));
 	if (n <= 0)
 		return -1;
-	d = clean;
-	if (clean[0] == '+') {
+	d = clean[0] == '+' ? clean + 1 : clean;
+	nai = clean[0] == '+' ? ISUP_NAI_INTERNATIONAL : ISUP_NAI_UNKNOWN;
+	r = gw_number_rule_find(&plan->rules, GW_NR_TO_ISUP, role, nai, d);
+	if (r) {
+		memmove(clean, d, strlen(d) + 1);
+		if (gw_number_rule_apply(r, &nai, clean, sizeof(clean)) < 0)
+			return -1;
+		d = clean;
+	} else if (clean[0] == '+') {
 		size_t cc = strlen(plan->country_code);
-		d = clean + 1;
 		if (cc && !strncmp(d, plan->country_code, cc) && strlen(d) > cc) {
-			num->nai = ISUP_NAI_NATIONAL;
+			nai = ISUP_NAI_NATIONAL;
 			d += cc;
-		} else {
-			num->nai = ISUP_NAI_INTERNATIONAL;
 		}
 	} else {
-		num->nai = ISUP_NAI_NATIONAL;
+		nai = ISUP_NAI_NATIONAL;
 	}
 	if (!*d || strlen(d) > 15)	/* E.164: at most 15 digits */
 		return -1;
+	num->nai = nai;
 	snprintf(num->digits, sizeof(num->digits), "%s", d);
 	num->npi = 1;	/* ISDN/telephony E.164 */
 	return 0;
+}
+
+int gw_user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num)
+{
+	return gw_user_to_number_as(user, GW_NR_ANY, plan, num);
 }
 
 int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan, struct gw_sip_identity *id)
@@ -86,14 +122,14 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 	p = isup_msg_find_const(iam, ISUP_PRM_CALLED_NUM);
 	if (!p || isup_number_decode(&num, ISUP_NUM_CALLED, p->val, p->len) < 0 || !num.digits[0])
 		return -1;
-	gw_number_to_user(&num, plan, id->ruri_user, sizeof(id->ruri_user));
+	gw_number_to_user_as(&num, GW_NR_CALLED, plan, id->ruri_user, sizeof(id->ruri_user));
 
 	/* RFC 3398 8.1.1 / RFC 3325: CgPN -> PAI; APRI restricted -> Privacy: id + anonymous From;
 	 * address not available -> no PAI, anonymous From */
 	p = isup_msg_find_const(iam, ISUP_PRM_CALLING_NUM);
 	if (p && isup_number_decode(&num, ISUP_NUM_CALLING, p->val, p->len) == 0 && num.digits[0] &&
 	    num.apri != ISUP_APRI_NOT_AVAILABLE) {
-		gw_number_to_user(&num, plan, id->pai_user, sizeof(id->pai_user));
+		gw_number_to_user_as(&num, GW_NR_CALLING, plan, id->pai_user, sizeof(id->pai_user));
 		id->privacy_id = num.apri == ISUP_APRI_RESTRICTED;
 		snprintf(id->from_user, sizeof(id->from_user), "%s", id->privacy_id ? "anonymous" : id->pai_user);
 	} else {
@@ -104,11 +140,11 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 	if (p && isup_number_decode(&num, ISUP_NUM_GENERIC, p->val, p->len) == 0 && num.digits[0] &&
 	    num.qualifier == 6 /* additional calling party number */ && !id->privacy_id &&
 	    num.apri == ISUP_APRI_ALLOWED)
-		gw_number_to_user(&num, plan, id->from_user, sizeof(id->from_user));
+		gw_number_to_user_as(&num, GW_NR_CALLING, plan, id->from_user, sizeof(id->from_user));
 
 	p = isup_msg_find_const(iam, ISUP_PRM_HOP_COUNTER);
 	if (p && p->len >= 1)
-		id->max_forwards = p->val[0] & 0x1f;
+		id->max_forwards = gw_hop_to_max_forwards(p->val[0] & 0x1f);
 	p = isup_msg_find_const(iam, ISUP_PRM_TMR);
 	id->clearmode = p && p->len >= 1 && p->val[0] == ISUP_TMR_64K_UNRESTRICTED;
 	p = isup_msg_find_const(iam, ISUP_PRM_CPC);
@@ -116,7 +152,7 @@ int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan,
 		id->cpc = p->val[0];
 	p = isup_msg_find_const(iam, ISUP_PRM_REDIRECTING_NUM);
 	if (p && isup_number_decode(&num, ISUP_NUM_REDIRECTING, p->val, p->len) == 0 && num.digits[0])
-		gw_number_to_user(&num, plan, id->diversion_user, sizeof(id->diversion_user));
+		gw_number_to_user_as(&num, GW_NR_REDIRECTING, plan, id->diversion_user, sizeof(id->diversion_user));
 	return 0;
 }
 
@@ -176,7 +212,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 
 	/* Called party number: INN = routing to internal network number not allowed, ST added */
 	memset(&num, 0, sizeof(num));
-	if (gw_user_to_number(id->ruri_user, plan, &num) < 0)
+	if (gw_user_to_number_as(id->ruri_user, GW_NR_CALLED, plan, &num) < 0)
 		return -1;
 	num.inn_ni = 1;
 	num.st = true;
@@ -187,7 +223,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 	/* PAI -> calling party number, network provided; Privacy -> APRI; no PAI -> no CgPN */
 	if (id->pai_user[0]) {
 		memset(&num, 0, sizeof(num));
-		if (gw_user_to_number(id->pai_user, plan, &num) == 0) {
+		if (gw_user_to_number_as(id->pai_user, GW_NR_CALLING, plan, &num) == 0) {
 			num.apri = id->privacy_id ? ISUP_APRI_RESTRICTED : ISUP_APRI_ALLOWED;
 			num.screening = ISUP_SCREEN_NETWORK;
 			len = isup_number_encode(&num, ISUP_NUM_CALLING, raw, sizeof(raw));
@@ -198,7 +234,7 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 			if (id->from_user[0] && strcmp(id->from_user, "anonymous") &&
 			    strcmp(id->from_user, id->pai_user)) {
 				struct isup_number gn = { 0 };
-				if (gw_user_to_number(id->from_user, plan, &gn) == 0) {
+				if (gw_user_to_number_as(id->from_user, GW_NR_CALLING, plan, &gn) == 0) {
 					gn.qualifier = 6;
 					gn.apri = num.apri;
 					gn.screening = ISUP_SCREEN_USER_NOT_VERIFIED;
@@ -211,15 +247,15 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 	}
 	if (id->diversion_user[0]) {
 		memset(&num, 0, sizeof(num));
-		if (gw_user_to_number(id->diversion_user, plan, &num) == 0) {
+		if (gw_user_to_number_as(id->diversion_user, GW_NR_REDIRECTING, plan, &num) == 0) {
 			len = isup_number_encode(&num, ISUP_NUM_REDIRECTING, raw, sizeof(raw));
 			if (len > 0)
 				isup_msg_set(iam, ISUP_PRM_REDIRECTING_NUM, raw, len);
 		}
 	}
-	/* Max-Forwards -> hop counter (5 bits) */
-	if (id->max_forwards >= 0) {
-		b = id->max_forwards > 31 ? 31 : id->max_forwards;
+	/* Max-Forwards -> hop counter (5 bits), decremented; 0 never goes out (the caller rejects) */
+	if (gw_max_forwards_to_hop(id->max_forwards) > 0) {
+		b = gw_max_forwards_to_hop(id->max_forwards);
 		isup_msg_set(iam, ISUP_PRM_HOP_COUNTER, &b, 1);
 	}
 	return 0;
@@ -247,29 +283,13 @@ void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max
 	enc->cic = 0;
 }
 
-/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930" */
+/* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930";
+ * telephone numbers per RFC 3966 (tel_uri.c: separators removed, phone-context applied) */
 void gw_uri_user(const char *hdr, char *out, size_t size)
 {
-	const char *p = hdr, *s;
-	size_t n;
-	out[0] = 0;
-	if (!hdr || !*hdr)
-		return;
-	if ((s = strchr(p, '<')))
-		p = s + 1;
-	if (!strncasecmp(p, "sips:", 5))
-		p += 5;
-	else if (!strncasecmp(p, "sip:", 4))
-		p += 4;
-	else if (!strncasecmp(p, "tel:", 4))
-		p += 4;
-	else
-		return;
-	n = strcspn(p, "@;>?, ");
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, p, n);
-	out[n] = 0;
+	struct gw_uri_number n;
+	gw_uri_number_parse(hdr, &n);
+	snprintf(out, size, "%s", n.user);
 }
 
 /* ---- backward and release messages ---------------------------------------------------------- */

@@ -4,9 +4,12 @@
 #pragma once
 #include <stdbool.h>
 #include "isup/isup.h"
+#include "gw/number_rules.h"
 
 struct gw_number_plan {
 	char country_code[8];	/* home country code without '+', e.g. "49" */
+	struct gw_number_ctx rules;	/* the call's trunk / circuit group number rules (none: .rules NULL);
+					 * the country code is the default when no rule matches */
 };
 
 /* SIP-side identity of a call, as user parts (digits, optionally with a leading '+') */
@@ -27,6 +30,14 @@ struct gw_sip_identity {
  * international, else national; NPI E.164. Returns 0 or -1 (no digits, > 15 digits, not a number). */
 void gw_number_to_user(const struct isup_number *num, const struct gw_number_plan *plan, char *out, size_t size);
 int gw_user_to_number(const char *user, const struct gw_number_plan *plan, struct isup_number *num);
+/* The same for one role of number: the first matching number rule (number_rules.h) rewrites the
+ * number first (to-sip: NAI + digits as received; to-isup: "+digits" is NAI international, other
+ * digits NAI unknown), and its result is what goes out (to SIP: international -> "+digits",
+ * national -> "+CC digits", else the digits, not global). The plain functions are role "any". */
+void gw_number_to_user_as(const struct isup_number *num, enum gw_nr_role role, const struct gw_number_plan *plan,
+			  char *out, size_t size);
+int gw_user_to_number_as(const char *user, enum gw_nr_role role, const struct gw_number_plan *plan,
+			 struct isup_number *num);
 
 /* ISUP -> SIP (ingress, RFC 3398 8.1.1): fill id from the IAM. Returns 0 or -1 (no called number). */
 int gw_iam_to_sip(const struct isup_msg *iam, const struct gw_number_plan *plan, struct gw_sip_identity *id);

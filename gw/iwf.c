@@ -10,6 +10,7 @@
 #include "common/app.h"
 #include "gw/debug.h"
 #include "gw/iwf.h"
+#include "gw/number_vty.h"
 #include "gw/call.h"
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
@@ -90,6 +91,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->calls);
 	INIT_LLIST_HEAD(&iwf->pstn_locals);
 	INIT_LLIST_HEAD(&iwf->group_tones);
+	INIT_LLIST_HEAD(&iwf->number_rules);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = Q850_NO_ROUTE_DESTINATION;
 	iwf->no_route_status = 404;
@@ -221,7 +223,7 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 			t->name);
 		problems++;
 	}
-	return problems;
+	return problems + gw_number_rules_check(iwf);
 }
 
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)

@@ -75,6 +75,7 @@ struct gw_trunk_iwf {
 	struct osmo_tdef tdefs[GW_TRUNK_TDEFS];
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
+	bool number_global;		/* 'number-format global': only global (+CC...) numbers go to it */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	struct gw_rate_limit call_rate;	/* new INVITEs per second (the sip trunk's call-rate-limit) */
 	char where[300];		/* config file:line that first named it ("" = created at run time) */
@@ -127,6 +128,7 @@ struct gw_iwf {
 	struct llist_head pstn_locals;	/* struct gw_pstn_local, per circuit group */
 	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 	struct llist_head group_tones;	/* struct gw_group_tones: tone plans per circuit group */
+	struct llist_head number_rules;	/* struct gw_number_rule of every trunk and circuit group */
 	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
 };
 

@@ -19,6 +19,7 @@
 #include "sip/sip_vty.h"
 #include "isup/isup_node_api.h"
 #include "gw/testcall.h"
+#include "gw/number_vty.h"
 #include "media/media.h"
 #include "tones/tones.h"
 
@@ -430,6 +431,7 @@ static int config_write_gw(struct vty *vty)
 				vty_out(vty, " trunk %s cause-map sip-to-isup %d %u%s", t->name, s, t->ovr.sip_to_isup[s],
 					VTY_NEWLINE);
 	}
+	gw_number_vty_write(vty);
 	{
 		struct gw_group_iwf *g;
 		llist_for_each_entry(g, &g_iwf->groups, list)
@@ -632,6 +634,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rbem_cmd);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
+	gw_number_vty_init(iwf);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
 	install_element_ve(&show_trunks_cmd);

@@ -6,6 +6,7 @@
 #include "gw/sip_map.h"
 #include "gw/cause_map.h"
 #include "gw/bearer_map.h"
+#include "gw/tel_uri.h"
 
 void gw_blob_from_msg(struct gw_isup_blob *b, const struct isup_msg *msg)
 {
@@ -87,7 +88,9 @@ void gw_identity_from_invite(struct gw_sip_identity *id, const struct sip_event 
 void gw_invite_opts(struct sip_msg_opts *o, struct gw_invite_hdrs *h, const struct gw_sip_identity *id)
 {
 	if (id->pai_user[0]) {
-		snprintf(h->pai, sizeof(h->pai), "<tel:%s>", id->pai_user);
+		/* TS 24.229 7.2A.12: the calling party's category as cpc= (PAI: trusted trunks only) */
+		const char *cpc = gw_cpc_to_uri(id->cpc);
+		snprintf(h->pai, sizeof(h->pai), "<tel:%s%s%s>", id->pai_user, cpc ? ";cpc=" : "", cpc ? cpc : "");
 		o->pai = h->pai;
 	}
 	if (id->privacy_id)

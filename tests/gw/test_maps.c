@@ -6,7 +6,8 @@
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
 
-static int fails;
+int fails;
+void test_numbers(void);
 
 #define CHECK(cond, ...) do { \
 	if (cond) { printf("ok "); } else { printf("not ok "); fails++; } \
@@ -115,12 +116,12 @@ static void test_iam(void)
 	CHECK(p && isup_number_decode(&n, ISUP_NUM_CALLING, p->val, p->len) == 0 && !strcmp(n.digits, "40111222") &&
 	      n.apri == 0 && n.screening == 3, "PAI -> CgPN allowed, network provided");
 	p = isup_msg_find_const(&iam, ISUP_PRM_HOP_COUNTER);
-	CHECK(p && p->val[0] == 31, "Max-Forwards 69 -> hop counter 31");
+	CHECK(p && p->val[0] == 30, "Max-Forwards 69 -> hop counter 30 (min(MF, 31) - 1)");
 	p = isup_msg_find_const(&iam, ISUP_PRM_TMR);
 	CHECK(p && p->val[0] == 3, "TMR 3.1 kHz audio by default");
 
 	CHECK(gw_iam_to_sip(&iam, &plan, &back) == 0 && !strcmp(back.ruri_user, "+49301234567") &&
-	      !strcmp(back.pai_user, "+4940111222") && !back.privacy_id && back.max_forwards == 31,
+	      !strcmp(back.pai_user, "+4940111222") && !back.privacy_id && back.max_forwards == 29,
 	      "IAM -> INVITE identity (got ruri %s pai %s)", back.ruri_user, back.pai_user);
 
 	/* international, privacy, clearmode, From != PAI */
@@ -186,5 +187,6 @@ int main(void)
 {
 	test_causes();
 	test_iam();
+	test_numbers();
 	return fails ? 1 : 0;
 }
