@@ -47,6 +47,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		out_setup_failed(call, 484, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;
 	}
+	call_redir_to_iam(call, ev, &iam);	/* History-Info / Diversion (gw/call_redir.c) */
 	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
 		gw_iam_merge_sipt(&enc, &iam, call->sip_id.max_forwards);

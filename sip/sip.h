@@ -27,6 +27,7 @@ struct osmo_tdef;
 #define SIP_SDP_MAX_CODECS	8
 #define SIP_ISUP_MAX		512	/* an ISUP message is at most 272 octets (Q.703 SIF) */
 #define SIP_HDR_MAX		256
+#define SIP_HDR_LIST_MAX	768	/* headers that may repeat (RFC 3261 7.3.1) */
 
 /* ---------------------------------------------------------------------------------------- */
 /* SDP model (RFC 4566 / RFC 3264) */
@@ -193,8 +194,9 @@ struct sip_headers {
 	char to[SIP_HDR_MAX];
 	char pai[SIP_HDR_MAX];		/* P-Asserted-Identity (trusted trunks only) */
 	char privacy[64];
-	char history_info[SIP_HDR_MAX];
-	char diversion[SIP_HDR_MAX];
+	char history_info[SIP_HDR_LIST_MAX];	/* every History-Info header, comma-joined */
+	char diversion[SIP_HDR_LIST_MAX];	/* every Diversion header, comma-joined */
+	char contact[SIP_HDR_MAX];	/* the first Contact (3xx: the new target) */
 	char p_early_media[64];
 	int max_forwards;		/* -1 = absent */
 };

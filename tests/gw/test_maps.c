@@ -5,6 +5,7 @@
 
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
+#include "tests/gw/test_maps_redir.h"
 
 static int fails;
 
@@ -186,5 +187,6 @@ int main(void)
 {
 	test_causes();
 	test_iam();
+	fails += test_redir();
 	return fails ? 1 : 0;
 }
