@@ -18,13 +18,22 @@ DEFUN(cfg_gw_trunk_redir, cfg_gw_trunk_redir_cmd, "trunk NAME redirection (diver
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_gw_trunk_3xx, cfg_gw_trunk_3xx_cmd, "trunk NAME redirect-response (release|recurse <1-5>)",
+DEFUN(cfg_gw_trunk_3xx_rel, cfg_gw_trunk_3xx_rel_cmd, "trunk NAME redirect-response release",
       "Per SIP trunk interworking settings\n" "Trunk name\n"
       "A 3xx to the gateway's INVITE (ISUP -> SIP calls)\n"
-      "REL cause 23 with the Redirection Number toward the PSTN (Q.1912.5)\n"
-      "New INVITE to the Contact (RFC 3261 8.1.3.4), at most this many per call\n" "New INVITEs\n")
+      "REL cause 23 with the Redirection Number toward the PSTN (Q.1912.5; default)\n")
 {
-	gw_iwf_trunk(r_iwf, argv[0], true)->redirect_recurse = argc > 2 ? atoi(argv[2]) : 0;
+	gw_iwf_trunk(r_iwf, argv[0], true)->redirect_recurse = 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_trunk_3xx_rec, cfg_gw_trunk_3xx_rec_cmd, "trunk NAME redirect-response recurse <1-5>",
+      "Per SIP trunk interworking settings\n" "Trunk name\n"
+      "A 3xx to the gateway's INVITE (ISUP -> SIP calls)\n"
+      "New INVITE to the Contact (RFC 3261 8.1.3.4), a Contact already tried ends it (loop)\n"
+      "At most this many new INVITEs per call\n")
+{
+	gw_iwf_trunk(r_iwf, argv[0], true)->redirect_recurse = atoi(argv[1]);
 	return CMD_SUCCESS;
 }
 
@@ -41,5 +50,6 @@ void gw_redir_vty_init(struct gw_iwf *iwf, int node)
 {
 	r_iwf = iwf;
 	install_element(node, &cfg_gw_trunk_redir_cmd);
-	install_element(node, &cfg_gw_trunk_3xx_cmd);
+	install_element(node, &cfg_gw_trunk_3xx_rel_cmd);
+	install_element(node, &cfg_gw_trunk_3xx_rec_cmd);
 }
