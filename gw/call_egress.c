@@ -194,6 +194,8 @@ static void out_isup_released(struct gw_call *call, uint8_t cause, bool tone)
 		call_releasing(call);
 		return;
 	}
+	if (call_redir_rel_3xx(call, cause, loc))	/* REL 23 + redirection number: 302 */
+		return;
 	st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, loc);
 	call->sip_status = st;
 	if (tone && out_tone_before_release(call, cause, loc, st))

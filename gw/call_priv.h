@@ -100,6 +100,8 @@ void call_redir_invite_opts(struct gw_call *call, struct sip_trunk *trunk, struc
 void call_redir_to_iam(struct gw_call *call, const struct sip_event *ev, struct isup_msg *iam);
 /* ingress 3xx: recursed or REL cause 23 sent (true), or not a 3xx (false) */
 bool call_redir_3xx(struct gw_call *call, const struct sip_event *ev, uint8_t location);
+/* egress REL cause 23 with a Redirection Number: 302 with it as Contact sent, Releasing (true) */
+bool call_redir_rel_3xx(struct gw_call *call, uint8_t cause, uint8_t location);
 
 /* ---- call_media.c ---- */
 void call_media_alloc(struct gw_call *call, enum media_leg calling);

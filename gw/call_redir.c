@@ -137,3 +137,27 @@ bool call_redir_3xx(struct gw_call *call, const struct sip_event *ev, uint8_t lo
 	call_releasing(call);
 	return true;
 }
+
+/* egress: REL cause 23 with a Redirection Number -> 302 with it as the Contact, at the gateway's
+ * own address on the caller's trunk (the new INVITE comes back here, with the new number) */
+bool call_redir_rel_3xx(struct gw_call *call, uint8_t cause, uint8_t location)
+{
+	struct sip_trunk *trunk = sip_trunk_find(call->iwf->sip, call->trunk);
+	struct sip_msg_opts o = { 0 };
+	struct gw_isup_blob b;
+	char host[80], contact[160];
+
+	if (cause != Q850_REDIRECTION_NEW_DEST || !call->has_isup_rel || !trunk)
+		return false;
+	snprintf(host, sizeof(host), strchr(trunk->cfg.listen_addr, ':') ? "[%s]:%u" : "%s:%u",
+		 trunk->cfg.listen_addr, trunk->cfg.listen_port);
+	if (gw_redir_rel_contact(&call->isup_rel, &call->iwf->plan, host, contact, sizeof(contact)) < 0)
+		return false;
+	call_note_release(call, cause, "isup");
+	call_release_opts(call, &o, &b, cause, location);
+	o.contact = contact;
+	call->sip_status = 302;
+	gw_sip_leg_reject(call->sip, 302, &o);
+	call_releasing(call);
+	return true;
+}

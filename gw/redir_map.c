@@ -182,3 +182,24 @@ int gw_redir_build_rel(struct isup_msg *rel, enum isup_variant variant, const st
 		isup_msg_set(rel, ISUP_PRM_REDIRECTION_INFO, raw, len);
 	return rc;
 }
+
+int gw_redir_rel_contact(const struct isup_msg *rel, const struct gw_number_plan *plan, const char *host,
+			 char *out, size_t size)
+{
+	const struct isup_param *p = isup_msg_find_const(rel, ISUP_PRM_REDIRECTION_NUM);
+	struct isup_redirection_info ri = { .reason = 3 };
+	struct isup_number num;
+	char user[48];
+	int n;
+
+	if (!p || isup_number_decode(&num, ISUP_NUM_REDIRECTION, p->val, p->len) < 0 || !num.digits[0])
+		return -1;
+	gw_number_to_user(&num, plan, user, sizeof(user));
+	if (!user[0] || strspn(user + (user[0] == '+'), "0123456789") != strlen(user + (user[0] == '+')))
+		return -1;	/* Q.763 3.46 digits 11-15 (codes, not numbers) have no URI form */
+	p = isup_msg_find_const(rel, ISUP_PRM_REDIRECTION_INFO);
+	if (p)
+		isup_redirection_info_decode(&ri, p->val, p->len);
+	n = snprintf(out, size, "<sip:%s@%s;user=phone;cause=%d>", user, host, gw_redir_reason_to_cause(ri.reason));
+	return n > 0 && (size_t)n < size ? n : -1;
+}

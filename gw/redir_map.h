@@ -83,6 +83,11 @@ uint8_t gw_redir_3xx_reason(const char *contact);
  * when new_user is not a number (the REL then carries the cause and r's information only). */
 int gw_redir_build_rel(struct isup_msg *rel, enum isup_variant variant, const struct gw_redir *r,
 		       const char *new_user, const struct gw_number_plan *plan, uint8_t location);
+/* The reverse (Q.1912.5 / RFC 3398 7.2.4.1 note): the Contact of a 302 for a REL cause 23 with a
+ * Redirection Number: "<sip:NUMBER@host;user=phone;cause=N>" (cause= from its Redirection
+ * Information, RFC 4458). Returns the length, -1 without a usable Redirection Number. */
+int gw_redir_rel_contact(const struct isup_msg *rel, const struct gw_number_plan *plan, const char *host,
+			 char *out, size_t size);
 
 /* Per call: the redirection data and the 3xx recursion (targets tried, for loop detection) */
 struct gw_redir_call {

@@ -235,6 +235,7 @@ struct sip_msg_opts {
 	const char *q850_location;	/* ;location= (RFC 8606 token, e.g. "LN", "BI") */
 	const char *reason_text;	/* ;text="..." */
 	const char *reason_phrase;	/* responses: status line text instead of the standard one */
+	const char *contact;		/* 3xx: the Contact value (the new target, RFC 3261 21.3) */
 };
 
 /* ---------------------------------------------------------------------------------------- */

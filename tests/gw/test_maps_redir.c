@@ -136,6 +136,17 @@ static void test_3xx(void)
 	      param_is(&rel, ISUP_PRM_CAUSE, cause_23_loc4, sizeof(cause_23_loc4)) &&
 	      !isup_msg_find_const(&rel, ISUP_PRM_REDIRECTION_NUM),
 	      "REL for a Contact that is no number: cause 23 without redirection number");
+	isup_msg_init(&rel, ISUP_VARIANT_ITU, ISUP_REL, 1);
+	isup_msg_set(&rel, ISUP_PRM_REDIRECTION_NUM, rn_30444, sizeof(rn_30444));
+	isup_msg_set(&rel, ISUP_PRM_REDIRECTION_INFO, ri_3_1_2_2, sizeof(ri_3_1_2_2));
+	{
+		char c[160];
+		CHECK(gw_redir_rel_contact(&rel, &plan, "gw:5062", c, sizeof(c)) > 0 &&
+		      !strcmp(c, "<sip:+4930444@gw:5062;user=phone;cause=408>"),
+		      "REL redirection number 30444, reason no reply -> 302 Contact with cause=408 (%s)", c);
+		isup_msg_remove(&rel, ISUP_PRM_REDIRECTION_NUM);
+		CHECK(gw_redir_rel_contact(&rel, &plan, "gw", c, sizeof(c)) == -1, "REL without redirection number: no 302");
+	}
 	CHECK(gw_redir_reason_to_cause(1) == 486 && gw_redir_reason_to_cause(2) == 408 &&
 	      gw_redir_reason_to_cause(3) == 302 && gw_redir_cause_to_reason(503) == 6 &&
 	      gw_redir_cause_to_reason(999) == 0 && gw_redir_diversion_to_reason("out-of-service", 14) == 6,

@@ -99,6 +99,12 @@ def main():
               r.get("isup.redirecting_ind") == "3",
               "wire: %s: REL cause 23, redirection number %s (the 302's Contact), redirection counter %s, "
               "reason unconditional" % (name, rn, counter), r)
+    r = [x for x in sip if x["sip.Status-Code"] == "302" and x["udp.dstport"] == sipp_port]
+    rel = [x for x in isup if x["isup.message_type"] == "12" and x["m3ua.protocol_data_opc"] != gw_opc and
+           x["isup.redirection_number"]]
+    check(len(r) == 1 and r[0]["sip.contact.user"] == "+4930444" and "cause=486>" in r[0]["sip.msg_hdr"] and
+          rel and rel[0]["isup.redirection_number"] == "30444" and rel[0]["isup.redirection_reason"] == "1",
+          "wire: 10 REL 23 + redirection number 30444 (reason busy) -> 302 Contact +4930444 with cause=486", (r, rel))
     rec = [r.get("sip.r-uri.user") for r in inv[4:10]]
     check(rec == ["+4999123", "+4999123", contacts[1], contacts[2], "+4999123", contacts[4]],
           "wire: recursion: each new INVITE goes to the previous 302's Contact", rec)
