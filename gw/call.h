@@ -13,6 +13,7 @@
 #include "isup/isup.h"
 #include "isup/isup_call.h"
 #include "gw/iam_map.h"
+#include "gw/redir_map.h"
 
 struct gw_iwf;
 struct isup_call;
@@ -91,6 +92,7 @@ struct gw_call {
 	char trunk[64];
 	char call_id[128];
 	struct gw_sip_identity sip_id;
+	struct gw_redir_call redir;	/* redirection data, 3xx recursion (gw/call_redir.c) */
 
 	/* The REL received from the PSTN (has_isup_rel), set before GW_CALL_EV_ISUP_REL: SIP-I
 	 * trunks carry it in the BYE / final response, its location goes into the Reason */

@@ -57,6 +57,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		return;
 	}
 	call_bearer_egress_iam(call, &iam);
+	call_redir_to_iam(call, ev, &iam);	/* History-Info / Diversion (gw/call_redir.c) */
 	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
 		gw_iam_merge_sipt(&enc, &iam, gw_max_forwards_to_hop(call->sip_id.max_forwards));
@@ -203,6 +204,8 @@ static void out_isup_released(struct gw_call *call, uint8_t cause, bool tone)
 		call_releasing(call);
 		return;
 	}
+	if (call_redir_rel_3xx(call, cause, loc))	/* REL 23 + redirection number: 302 */
+		return;
 	st = gw_cause_to_sip_status(t->profile, &t->ovr, cause, loc);
 	call->sip_status = st;
 	if (tone && out_tone_before_release(call, cause, loc, st))

@@ -25,14 +25,28 @@ static struct sip_trunk *in_route(struct gw_call *call)
 	return sip_trunk_find(call->iwf->sip, rt->target);
 }
 
-/* The number is complete: INVITE (RFC 3398 8.1.1), or REL when it cannot be routed */
-static void in_invite(struct gw_call *call)
+bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk)
 {
-	struct sip_trunk *trunk;
 	struct sip_msg_opts o = { 0 };
 	struct gw_invite_hdrs hdrs;
 	struct gw_isup_blob blob;
 	struct sip_sdp sdp;
+	struct isup_msg iam = call->iam;
+	char redir[SIP_HDR_LIST_MAX];
+
+	call_local_sdp(call, &sdp);
+	o.sdp = &sdp;
+	gw_invite_opts(&o, &hdrs, &call->sip_id);
+	call_redir_invite_opts(call, trunk, &o, &iam, redir, sizeof(redir));
+	gw_blob_from_msg(&blob, &iam);
+	gw_opts_isup(&o, &blob);
+	return gw_sip_leg_invite(call, trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o) != NULL;
+}
+
+/* The number is complete: INVITE (RFC 3398 8.1.1), or REL when it cannot be routed */
+static void in_invite(struct gw_call *call)
+{
+	struct sip_trunk *trunk;
 	uint8_t cause;
 
 	if (gw_iam_to_sip(&call->iam, &call->iwf->plan, &call->sip_id) < 0) {
@@ -57,12 +71,7 @@ static void in_invite(struct gw_call *call)
 		return;
 	}
 	call_media_alloc(call, MEDIA_LEG_PSTN);
-	call_local_sdp(call, &sdp);
-	o.sdp = &sdp;
-	gw_invite_opts(&o, &hdrs, &call->sip_id);
-	gw_blob_from_msg(&blob, &call->iam);
-	gw_opts_isup(&o, &blob);
-	if (!gw_sip_leg_invite(call, trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o)) {
+	if (!in_send_invite(call, trunk)) {
 		call_release_isup_by(call, Q850_TEMPORARY_FAILURE, "gw");
 		return;
 	}
@@ -220,6 +229,8 @@ static void in_failed(struct gw_call *call, const struct sip_event *ev)
 	/* location: from the Reason (RFC 8606) when given, else the profile's rule */
 	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
 		loc = gw_location_from_token(ev->q850_location);
+	if (call_redir_3xx(call, ev, loc))	/* recursed, or REL 23 + redirection number */
+		return;
 	if (call_tones_before_release(call) && call->isup && call->fi->state != GW_CALL_ST_EARLY_MEDIA &&
 	    ev->code != 487) {
 		in_tone_before_release(call, cause, loc);

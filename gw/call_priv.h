@@ -96,6 +96,20 @@ void call_bearer_egress_iam(struct gw_call *call, struct isup_msg *iam);
 uint8_t call_bearer_clearmode_pt(struct gw_call *call);
 /* a clearmode call's local SDP: CLEARMODE only */
 void call_bearer_local_sdp(struct gw_call *call, struct sip_sdp *sdp);
+/* ingress: the INVITE to the call's target (sip_id.ruri_user) on trunk; also a 3xx recursion's */
+bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk);
+
+/* ---- call_redir.c: redirection (gw/redir_map.h) ---- */
+/* ingress: History-Info / Diversion per the trunk's 'redirection' into o (buf holds the value);
+ * a recursion's called number and redirection into iam (the SIP-T body) */
+void call_redir_invite_opts(struct gw_call *call, struct sip_trunk *trunk, struct sip_msg_opts *o,
+			    struct isup_msg *iam, char *buf, size_t size);
+/* egress: the INVITE's History-Info / Diversion into the IAM */
+void call_redir_to_iam(struct gw_call *call, const struct sip_event *ev, struct isup_msg *iam);
+/* ingress 3xx: recursed or REL cause 23 sent (true), or not a 3xx (false) */
+bool call_redir_3xx(struct gw_call *call, const struct sip_event *ev, uint8_t location);
+/* egress REL cause 23 with a Redirection Number: 302 with it as Contact sent, Releasing (true) */
+bool call_redir_rel_3xx(struct gw_call *call, uint8_t cause, uint8_t location);
 
 /* ---- call_media.c ---- */
 void call_media_alloc(struct gw_call *call, enum media_leg calling);

@@ -14,6 +14,7 @@
 #include "gw/iam_map.h"
 #include "gw/cdr.h"
 #include "gw/rate_limit.h"
+#include "gw/redir_map.h"
 
 struct isup_node;
 struct sip_ua;
@@ -76,6 +77,8 @@ struct gw_trunk_iwf {
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
 	bool number_global;		/* 'number-format global': only global (+CC...) numbers go to it */
+	enum gw_redir_header redir_hdr;	/* 'trunk NAME redirection ...' (gw/redir_map.h) */
+	unsigned int redirect_recurse;	/* 3xx: new INVITEs per call (0: REL cause 23) */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	struct gw_rate_limit call_rate;	/* new INVITEs per second (the sip trunk's call-rate-limit) */
 	char where[300];		/* config file:line that first named it ("" = created at run time) */

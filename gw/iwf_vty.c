@@ -20,6 +20,7 @@
 #include "isup/isup_node_api.h"
 #include "gw/testcall.h"
 #include "gw/number_vty.h"
+#include "gw/redir_vty.h"
 #include "media/media.h"
 #include "tones/tones.h"
 
@@ -422,6 +423,7 @@ static int config_write_gw(struct vty *vty)
 			vty_out(vty, " trunk %s p-early-media on%s", t->name, VTY_NEWLINE);
 		if (t->ringback_early_media)
 			vty_out(vty, " trunk %s ringback-early-media on%s", t->name, VTY_NEWLINE);
+		gw_redir_vty_write(vty, t);
 		for (int c = 0; c < 128; c++)
 			if (t->ovr.isup_to_sip[c])
 				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
@@ -633,6 +635,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_trunk_eacm_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_pem_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_rbem_cmd);
+	gw_redir_vty_init(iwf, GW_NODE);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	gw_number_vty_init(iwf);
 	install_element_ve(&show_calls_cmd);

@@ -27,6 +27,7 @@ struct osmo_tdef;
 #define SIP_SDP_MAX_CODECS	8
 #define SIP_ISUP_MAX		512	/* an ISUP message is at most 272 octets (Q.703 SIF) */
 #define SIP_HDR_MAX		256
+#define SIP_HDR_LIST_MAX	768	/* headers that may repeat (RFC 3261 7.3.1) */
 
 /* ---------------------------------------------------------------------------------------- */
 /* SDP model (RFC 4566 / RFC 3264) */
@@ -196,8 +197,9 @@ struct sip_headers {
 	char to[SIP_HDR_MAX];
 	char pai[SIP_HDR_MAX];		/* P-Asserted-Identity (trusted trunks only) */
 	char privacy[64];
-	char history_info[SIP_HDR_MAX];
-	char diversion[SIP_HDR_MAX];
+	char history_info[SIP_HDR_LIST_MAX];	/* every History-Info header, comma-joined */
+	char diversion[SIP_HDR_LIST_MAX];	/* every Diversion header, comma-joined */
+	char contact[SIP_HDR_MAX];	/* the first Contact (3xx: the new target) */
 	char p_early_media[64];
 	int max_forwards;		/* -1 = absent */
 };
@@ -236,6 +238,7 @@ struct sip_msg_opts {
 	const char *q850_location;	/* ;location= (RFC 8606 token, e.g. "LN", "BI") */
 	const char *reason_text;	/* ;text="..." */
 	const char *reason_phrase;	/* responses: status line text instead of the standard one */
+	const char *contact;		/* 3xx: the Contact value (the new target, RFC 3261 21.3) */
 };
 
 /* ---------------------------------------------------------------------------------------- */

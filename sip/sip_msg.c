@@ -341,8 +341,31 @@ static void copy_hdr(char *dst, size_t size, const char *src)
 		dst[0] = '\0';
 }
 
+/* RFC 3261 7.3.1: the values of every header of that name, in order, comma-joined (one that
+ * does not fit whole is left out) */
+static void join_hdrs(char *dst, size_t size, const osip_message_t *msg, const char *hname)
+{
+	osip_header_t *hd = NULL;
+	size_t n = 0;
+
+	dst[0] = '\0';
+	for (int pos = 0; (pos = osip_message_header_get_byname(msg, hname, pos, &hd)) >= 0; pos++) {
+		size_t l;
+		if (!hd || !hd->hvalue)
+			continue;
+		l = strlen(hd->hvalue);
+		if (n + l + 2 > size)
+			break;
+		if (n)
+			dst[n++] = ',';
+		memcpy(dst + n, hd->hvalue, l + 1);
+		n += l;
+	}
+}
+
 void sip_msg_get_headers(struct sip_trunk *trunk, const osip_message_t *msg, struct sip_headers *h)
 {
+	osip_contact_t *c = NULL;
 	char *s = NULL;
 	const char *v;
 
@@ -364,8 +387,12 @@ void sip_msg_get_headers(struct sip_trunk *trunk, const osip_message_t *msg, str
 	if (trunk && trunk->cfg.trusted)
 		copy_hdr(h->pai, sizeof(h->pai), sip_msg_header(msg, "P-Asserted-Identity"));
 	copy_hdr(h->privacy, sizeof(h->privacy), sip_msg_header(msg, "Privacy"));
-	copy_hdr(h->history_info, sizeof(h->history_info), sip_msg_header(msg, "History-Info"));
-	copy_hdr(h->diversion, sizeof(h->diversion), sip_msg_header(msg, "Diversion"));
+	join_hdrs(h->history_info, sizeof(h->history_info), msg, "History-Info");
+	join_hdrs(h->diversion, sizeof(h->diversion), msg, "Diversion");
+	if (!osip_message_get_contact(msg, 0, &c) && c && !osip_contact_to_str(c, &s)) {
+		copy_hdr(h->contact, sizeof(h->contact), s);
+		osip_free(s);
+	}
 	copy_hdr(h->p_early_media, sizeof(h->p_early_media), sip_msg_header(msg, "P-Early-Media"));
 	v = sip_msg_header(msg, "Max-Forwards");
 	if (v)

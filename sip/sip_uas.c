@@ -211,6 +211,8 @@ static osip_message_t *uas_response(struct sip_dialog *dlg, int code, const stru
 		return NULL;
 	if (code < 300)
 		sip_msg_add_contact(dlg->trunk, r, "gw");
+	else if (code < 400 && opts && opts->contact && *opts->contact)
+		osip_message_set_contact(r, opts->contact);	/* RFC 3261 21.3: where to retry */
 	if (opts && opts->reason_phrase && *opts->reason_phrase) {
 		osip_free(r->reason_phrase);
 		r->reason_phrase = osip_strdup(opts->reason_phrase);

@@ -5,6 +5,7 @@
 
 #include "gw/cause_map.h"
 #include "gw/iam_map.h"
+#include "tests/gw/test_maps_redir.h"
 
 int fails;
 void test_numbers(void);
@@ -188,5 +189,6 @@ int main(void)
 	test_causes();
 	test_iam();
 	test_numbers();
+	fails += test_redir();
 	return fails ? 1 : 0;
 }
