@@ -75,6 +75,7 @@ struct gw_trunk_iwf {
 	struct osmo_tdef tdefs[GW_TRUNK_TDEFS];
 	bool p_early_media;		/* P-Early-Media (RFC 5009) on 18x carrying gateway early media */
 	bool ringback_early_media;	/* SIP -> ISUP alerting without in-band: ringing tone as early media */
+	bool overlap_rfc3578;		/* ISUP overlap as RFC 3578 3 INVITEs with more digits (else en bloc) */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	struct gw_rate_limit call_rate;	/* new INVITEs per second (the sip trunk's call-rate-limit) */
 	char where[300];		/* config file:line that first named it ("" = created at run time) */
@@ -91,6 +92,7 @@ enum gw_iwf_ctr {
 	GW_CTR_RTP_LOST_PSTN,		/* sequence gaps seen */
 	GW_CTR_RTP_LOST_SIP,
 	GW_CTR_RATE_LIMITED,		/* IAMs released with cause 42 (circuit group call-rate limit) */
+	GW_CTR_LATE_SAM,		/* SAMs after the number went out to SIP (gw/overlap.c): ignored */
 };
 
 struct gw_iwf {
@@ -103,7 +105,8 @@ struct gw_iwf {
 	struct llist_head groups;	/* struct gw_group_iwf */
 	uint8_t no_route_cause;		/* REL cause for an IAM without route (default 3) */
 	int no_route_status;		/* SIP status for an INVITE without route (default 404) */
-	unsigned int overlap_timeout_s;	/* inter-digit timer for overlap -> en-bloc (T10-like) */
+	unsigned int overlap_timeout_s;	/* 0: 'overlap off' (the IAM's digits go at once), else collect */
+	struct llist_head overlap_lengths;	/* struct gw_overlap_length ('overlap number-length') */
 	char media_addr[64];		/* address put into SDP when a bearer has none */
 
 	/* call-mapping table */
