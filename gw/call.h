@@ -22,11 +22,12 @@ struct sip_event;
 struct media_bridge;
 struct gw_isup_leg;
 struct gw_sip_leg;
+struct gw_overlap;
 
 /* RFC 3398 7/8, Q.1912.5 clause 6/7 */
 enum gw_call_state {
 	GW_CALL_ST_IDLE,
-	GW_CALL_ST_COLLECTING,		/* ingress overlap: SAMs awaited (gw X1) */
+	GW_CALL_ST_COLLECTING,		/* ingress overlap: SAMs awaited (isup T35, gw X1; gw/overlap.c) */
 	GW_CALL_ST_TRYING,		/* INVITE / IAM sent, no 18x / ACM yet */
 	GW_CALL_ST_EARLY,		/* ACM/CPG <-> 18x without early media */
 	GW_CALL_ST_EARLY_MEDIA,		/* 18x with SDP / ACM in-band: backward media */
@@ -87,6 +88,7 @@ struct gw_call {
 	uint32_t dpc;
 	char group[64];
 	struct isup_msg iam;		/* ingress: received IAM (SAM digits folded in) */
+	struct gw_overlap *overlap;	/* ingress, RFC 3578 INVITEs (gw/overlap.c); NULL: none yet */
 
 	/* SIP side */
 	char trunk[64];

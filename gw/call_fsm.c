@@ -12,15 +12,13 @@
 #include "gw/call_priv.h"
 #include "isup/q850.h"
 
-/* state timeouts: Collecting -> X1 (inter-digit), Releasing -> X2 (guard), Tone_before_release -> X3;
- * ingress only: Trying -> X5 (early ACM) */
+/* state timeouts: Releasing -> X2 (guard), Tone_before_release -> X3; ingress only: Trying -> X5
+ * (early ACM); Collecting's T35 / X1 are set by gw/overlap.c */
 static const struct osmo_tdef_state_timeout call_fsm_timeouts[32] = {
-	[GW_CALL_ST_COLLECTING] = { .T = -1 },
 	[GW_CALL_ST_RELEASING] = { .T = -2 },
 	[GW_CALL_ST_TONE_BEFORE_REL] = { .T = -3 },
 };
 static const struct osmo_tdef_state_timeout call_in_fsm_timeouts[32] = {
-	[GW_CALL_ST_COLLECTING] = { .T = -1 },
 	[GW_CALL_ST_TRYING] = { .T = -5 },
 	[GW_CALL_ST_RELEASING] = { .T = -2 },
 	[GW_CALL_ST_TONE_BEFORE_REL] = { .T = -3 },
@@ -416,9 +414,10 @@ static const struct osmo_fsm_state call_in_states[] = {
 		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
 	},
 	[GW_CALL_ST_COLLECTING] = {
+		/* RFC 3578 3: the INVITEs with more digits get their responses here */
 		.name = "Collecting", .action = in_collecting_action,
-		.in_event_mask = CALL_COMMON_EVENTS | ISUP_IGNORED | S(GW_CALL_EV_ISUP_REL),
-		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
+		.in_event_mask = IN_PROCEEDING_EVENTS,
+		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | IN_PROCEEDING_OUT,
 	},
 	[GW_CALL_ST_TRYING] = {
 		.name = "Trying", .action = in_trying_action,

@@ -8,6 +8,7 @@
 #include "gw/call_priv.h"
 #include "gw/bearer_map.h"
 #include "gw/call_numbers.h"
+#include "gw/overlap.h"
 #include "isup/q850.h"
 
 /* ingress routing by the called party number's digits as received */
@@ -25,7 +26,7 @@ static struct sip_trunk *in_route(struct gw_call *call)
 	return sip_trunk_find(call->iwf->sip, rt->target);
 }
 
-bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk)
+bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk, const struct sip_uac_ident *same)
 {
 	struct sip_msg_opts o = { 0 };
 	struct gw_invite_hdrs hdrs;
@@ -40,12 +41,14 @@ bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk)
 	call_redir_invite_opts(call, trunk, &o, &iam, redir, sizeof(redir));
 	gw_blob_from_msg(&blob, &iam);
 	gw_opts_isup(&o, &blob);
-	return gw_sip_leg_invite(call, trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o) != NULL;
+	return gw_sip_leg_invite(call, trunk, call->sip_id.ruri_user, call->sip_id.from_user, &o, same) != NULL;
 }
 
-/* The number is complete: INVITE (RFC 3398 8.1.1), or REL when it cannot be routed */
-static void in_invite(struct gw_call *call)
+/* The number is complete: INVITE (RFC 3398 8.1.1), or REL when it cannot be routed; RFC 3578 3:
+ * not yet complete, one of the INVITEs with more and more digits (Collecting goes on) */
+static void in_invite(struct gw_call *call, bool complete)
 {
+	struct gw_sip_leg *before = call->sip;
 	struct sip_trunk *trunk;
 	uint8_t cause;
 
@@ -61,22 +64,43 @@ static void in_invite(struct gw_call *call)
 		call_release_isup_by(call, call->iwf->no_route_cause, "gw");
 		return;
 	}
-	if (!call_bearer_admit_in(call, trunk))
+	if (!gw_overlap_same(call) && !call_bearer_admit_in(call, trunk))
 		return;
-	rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
 	/* the numbers once more with the trunk's and the group's rules, hop counter, number format */
 	cause = call_numbers_ingress(call);
 	if (cause) {
 		call_release_isup_by(call, cause, "gw");
 		return;
 	}
-	call_media_alloc(call, MEDIA_LEG_PSTN);
-	if (!in_send_invite(call, trunk)) {
+	if (!gw_overlap_same(call)) {	/* the first INVITE of the call */
+		rate_ctr_inc(rate_ctr_group_get_ctr(call_trunk_iwf(call)->ctrs, GW_CTR_CALLS_IN));
+		call_media_alloc(call, MEDIA_LEG_PSTN);
+	}
+	if (!in_send_invite(call, trunk, gw_overlap_same(call))) {
 		call_release_isup_by(call, Q850_TEMPORARY_FAILURE, "gw");
 		return;
 	}
 	snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(call->sip->dlg));
-	call_state_chg(call, GW_CALL_ST_TRYING);
+	if (gw_overlap_rfc3578(call))
+		gw_overlap_sent(call, before);
+	if (complete)
+		call_state_chg(call, GW_CALL_ST_TRYING);
+	else
+		gw_overlap_wait(call, GW_OVERLAP_USABLE);
+}
+
+/* The digits so far (IAM and SAMs, Q.764 2.2): complete -> the INVITE; RFC 3578 3: an INVITE for
+ * every usable number; else the wait for more (T35 / X1, gw/overlap.c) */
+static void in_collect(struct gw_call *call)
+{
+	enum gw_overlap_status st = gw_overlap_status(call->iwf, &call->iam);
+
+	if (st == GW_OVERLAP_COMPLETE)
+		in_invite(call, true);
+	else if (st == GW_OVERLAP_USABLE && gw_overlap_rfc3578(call))
+		in_invite(call, false);
+	else
+		gw_overlap_wait(call, st);
 }
 
 /* The media of an 18x (RFC 3398 8.1.1 backward cut-through); returns whether in-band
@@ -258,10 +282,10 @@ void in_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	switch (event) {
 	case GW_CALL_EV_ISUP_IAM:
 		call->iam = *(const struct isup_msg *)data;
-		if (gw_iam_number_complete(&call->iam) || call->iwf->overlap_timeout_s == 0)
-			in_invite(call);
+		if (call->iwf->overlap_timeout_s == 0)
+			in_invite(call, true);	/* 'overlap off': the IAM's digits as they are */
 		else
-			call_state_chg(call, GW_CALL_ST_COLLECTING);	/* Q.764 2.2 / RFC 3578 */
+			in_collect(call);	/* Q.764 2.2 / RFC 3578 */
 		break;
 	default:
 		call_common_event(call, event, data);
@@ -269,27 +293,6 @@ void in_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-/* Collecting: SAMs until ST or the inter-digit timer X1, then one INVITE en bloc (RFC 3578) */
-void in_collecting_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
-{
-	struct gw_call *call = fi->priv;
-
-	switch (event) {
-	case GW_CALL_EV_ISUP_SAM:
-		if (gw_iam_add_sam(&call->iam, data) == 1)
-			in_invite(call);
-		else
-			call_state_chg(call, GW_CALL_ST_COLLECTING);	/* restart the inter-digit timer */
-		break;
-	case GW_CALL_EV_ISUP_REL:
-		call_note_release(call, *(uint8_t *)data, "isup");
-		call_releasing(call);
-		break;
-	default:	/* children gone, release request; mid-call ISUP: nothing */
-		call_common_event(call, event, data);
-		break;
-	}
-}
 
 /* What Trying, Early and Early_media do alike; the state decides ACM or CPG, CON or ANM and
  * whether a failure gets a tone */
@@ -314,12 +317,31 @@ static void in_proceeding_event(struct gw_call *call, uint32_t event, void *data
 	case GW_CALL_EV_ISUP_REL:
 		in_isup_released(call, *(uint8_t *)data);
 		break;
+	case GW_CALL_EV_ISUP_SAM:
+		gw_overlap_late_sam(call, data);
+		break;
 	default:
-		/* children gone, release request; SAM after the number went out, mid-call ISUP
-		 * before the answer: nothing */
+		/* children gone, release request; mid-call ISUP before the answer: nothing */
 		call_common_event(call, event, data);
 		break;
 	}
+}
+
+/* Collecting (Q.764 2.2): SAMs until the number is complete (gw/overlap.c); RFC 3578 3: with an
+ * INVITE out, its responses as in Trying, but a 484 waits for more digits */
+void in_collecting_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *call = fi->priv;
+
+	if (gw_overlap_sip_event(call, event, data))
+		return;
+	if (event != GW_CALL_EV_ISUP_SAM) {
+		in_proceeding_event(call, event, data);	/* REL: CANCEL when an INVITE is out */
+		return;
+	}
+	if (gw_iam_add_sam(&call->iam, data) < 0)
+		LOGPFSML(fi, LOGL_NOTICE, "SAM without usable digits (or too many): number unchanged\n");
+	in_collect(call);
 }
 
 /* Trying: INVITE sent; the first 18x gives ACM, a 200 CON */
@@ -343,15 +365,15 @@ void in_early_media_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 int in_timer_cb(struct osmo_fsm_inst *fi)
 {
 	struct gw_call *call = fi->priv;
-	const struct isup_param *p;
-	struct isup_number n;
 
 	switch (fi->state) {
 	case GW_CALL_ST_COLLECTING:
-		/* X1, inter-digit timer: send what we have en bloc; no digits at all -> cause 28 */
-		p = isup_msg_find_const(&call->iam, ISUP_PRM_CALLED_NUM);
-		if (p && isup_number_decode(&n, ISUP_NUM_CALLED, p->val, p->len) == 0 && n.digits[0])
-			in_invite(call);
+		/* T35 / X1 (gw/overlap.c): the number goes out, the RFC 3578 INVITE out is the
+		 * call, or the number is incomplete: REL 28 (Q.764 Annex A T35) */
+		if (gw_overlap_proceeds(call))
+			call_state_chg(call, GW_CALL_ST_TRYING);
+		else if (gw_overlap_expired(call))
+			in_invite(call, true);
 		else
 			call_release_isup_by(call, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return 0;

@@ -96,8 +96,9 @@ void call_bearer_egress_iam(struct gw_call *call, struct isup_msg *iam);
 uint8_t call_bearer_clearmode_pt(struct gw_call *call);
 /* a clearmode call's local SDP: CLEARMODE only */
 void call_bearer_local_sdp(struct gw_call *call, struct sip_sdp *sdp);
-/* ingress: the INVITE to the call's target (sip_id.ruri_user) on trunk; also a 3xx recursion's */
-bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk);
+/* ingress: the INVITE to the call's target (sip_id.ruri_user) on trunk; also a 3xx recursion's;
+ * same: the dialog identifiers of the earlier INVITE (RFC 3578 3), NULL for a new dialog */
+bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk, const struct sip_uac_ident *same);
 
 /* ---- call_redir.c: redirection (gw/redir_map.h) ---- */
 /* ingress: History-Info / Diversion per the trunk's 'redirection' into o (buf holds the value);

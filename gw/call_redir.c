@@ -103,7 +103,7 @@ static bool redir_recurse(struct gw_call *call, const char *user)
 	osmo_fsm_inst_unlink_parent(old->fi, call->iwf->ctx);
 	osmo_fsm_inst_term(old->fi, OSMO_FSM_TERM_REGULAR, NULL);
 	call->sip = NULL;
-	if (in_send_invite(call, trunk))
+	if (in_send_invite(call, trunk, NULL))
 		return true;
 	call_note_release(call, Q850_TEMPORARY_FAILURE, "gw");
 	call_release_isup(call, Q850_TEMPORARY_FAILURE, ISUP_LOC_PUB_LOCAL);

@@ -30,6 +30,7 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_RTP_LOST_PSTN] = { "rtp:lost_pstn", "RTP packets lost from the circuit side (sequence gaps)" },
 	[GW_CTR_RTP_LOST_SIP] = { "rtp:lost_sip", "RTP packets lost from the SIP side (sequence gaps)" },
 	[GW_CTR_RATE_LIMITED] = { "calls:rate_limited", "IAMs beyond a circuit group's call-rate limit" },
+	[GW_CTR_LATE_SAM] = { "calls:late_sam", "SAMs after the number went out to SIP (ignored)" },
 };
 
 static const struct rate_ctr_group_desc iwf_ctrg_desc = {
@@ -49,8 +50,10 @@ static const struct rate_ctr_group_desc trunk_ctrg_desc = {
 };
 
 static struct osmo_tdef iwf_tdefs[] = {
-	{ .T = -1, .default_val = 4, .unit = OSMO_TDEF_S,
-	  .desc = "Overlap: inter-digit timer before the collected number goes out en bloc" },
+	/* overlap -> en bloc (gw/overlap.c): once the number has its minimum length, this long
+	 * without a SAM completes it; 0: off, T35 (isup) alone bounds the wait */
+	{ .T = -1, .default_val = 4, .max_val = 20, .unit = OSMO_TDEF_S,
+	  .desc = "Overlap en-bloc conversion: inter-digit completion of a usable number (0: off, isup T35 bounds)" },
 	/* longer than the SIP Timer F of the BYE (RFC 3261 17.1.2.2: 64*T1 = 32 s by default), so that
 	 * a BYE the far end never answers ends by its own timeout, not by this guard */
 	{ .T = -2, .default_val = 40, .unit = OSMO_TDEF_S,
@@ -92,6 +95,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->pstn_locals);
 	INIT_LLIST_HEAD(&iwf->group_tones);
 	INIT_LLIST_HEAD(&iwf->number_rules);
+	INIT_LLIST_HEAD(&iwf->overlap_lengths);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = Q850_NO_ROUTE_DESTINATION;
 	iwf->no_route_status = 404;

@@ -79,6 +79,7 @@ struct gw_trunk_iwf {
 	bool number_global;		/* 'number-format global': only global (+CC...) numbers go to it */
 	enum gw_redir_header redir_hdr;	/* 'trunk NAME redirection ...' (gw/redir_map.h) */
 	unsigned int redirect_recurse;	/* 3xx: new INVITEs per call (0: REL cause 23) */
+	bool overlap_rfc3578;		/* ISUP overlap as RFC 3578 3 INVITEs with more digits (else en bloc) */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	struct gw_rate_limit call_rate;	/* new INVITEs per second (the sip trunk's call-rate-limit) */
 	char where[300];		/* config file:line that first named it ("" = created at run time) */
@@ -95,6 +96,7 @@ enum gw_iwf_ctr {
 	GW_CTR_RTP_LOST_PSTN,		/* sequence gaps seen */
 	GW_CTR_RTP_LOST_SIP,
 	GW_CTR_RATE_LIMITED,		/* IAMs released with cause 42 (circuit group call-rate limit) */
+	GW_CTR_LATE_SAM,		/* SAMs after the number went out to SIP (gw/overlap.c): ignored */
 };
 
 struct gw_iwf {
@@ -107,7 +109,8 @@ struct gw_iwf {
 	struct llist_head groups;	/* struct gw_group_iwf */
 	uint8_t no_route_cause;		/* REL cause for an IAM without route (default 3) */
 	int no_route_status;		/* SIP status for an INVITE without route (default 404) */
-	unsigned int overlap_timeout_s;	/* inter-digit timer for overlap -> en-bloc (T10-like) */
+	unsigned int overlap_timeout_s;	/* 0: 'overlap off' (the IAM's digits go at once), else collect */
+	struct llist_head overlap_lengths;	/* struct gw_overlap_length ('overlap number-length') */
 	char media_addr[64];		/* address put into SDP when a bearer has none */
 
 	/* call-mapping table */

@@ -14,6 +14,7 @@
 #include "gw/call.h"
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
+#include "gw/overlap.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -112,7 +113,7 @@ DEFUN(cfg_gw_noroute, cfg_gw_noroute_cmd, "no-route cause <1-127> status <300-69
 }
 
 DEFUN(cfg_gw_overlap, cfg_gw_overlap_cmd, "overlap (en-bloc|off)",
-      "Incoming IAM without ST: collect SAMs and send one INVITE (inter-digit timer X1)\n"
+      "Incoming IAM without ST: collect SAMs (isup T35, gw X1; per trunk en bloc or RFC 3578)\n"
       "Collect digits (RFC 3578 en-bloc conversion)\n" "Send the INVITE at once\n")
 {
 	g_iwf->overlap_timeout_s = !strcmp(argv[0], "off") ? 0 : 1;
@@ -386,6 +387,7 @@ static int config_write_gw(struct vty *vty)
 	vty_out(vty, " media-address %s%s", g_iwf->media_addr, VTY_NEWLINE);
 	vty_out(vty, " no-route cause %u status %d%s", g_iwf->no_route_cause, g_iwf->no_route_status, VTY_NEWLINE);
 	vty_out(vty, " overlap %s%s", g_iwf->overlap_timeout_s ? "en-bloc" : "off", VTY_NEWLINE);
+	gw_overlap_vty_write(vty);
 	if (g_iwf->media_pool)
 		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
 			VTY_NEWLINE);
@@ -424,6 +426,8 @@ static int config_write_gw(struct vty *vty)
 		if (t->ringback_early_media)
 			vty_out(vty, " trunk %s ringback-early-media on%s", t->name, VTY_NEWLINE);
 		gw_redir_vty_write(vty, t);
+		if (t->overlap_rfc3578)
+			vty_out(vty, " trunk %s overlap rfc3578%s", t->name, VTY_NEWLINE);
 		for (int c = 0; c < 128; c++)
 			if (t->ovr.isup_to_sip[c])
 				vty_out(vty, " trunk %s cause-map isup-to-sip %d %u%s", t->name, c, t->ovr.isup_to_sip[c],
@@ -638,6 +642,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	gw_redir_vty_init(iwf, GW_NODE);
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	gw_number_vty_init(iwf);
+	gw_overlap_vty_init(iwf);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
 	install_element_ve(&show_trunks_cmd);

@@ -189,9 +189,11 @@ struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg
 }
 
 struct gw_sip_leg *gw_sip_leg_invite(struct gw_call *call, struct sip_trunk *trunk, const char *to_user,
-				     const char *from_user, const struct sip_msg_opts *opts)
+				     const char *from_user, const struct sip_msg_opts *opts,
+				     const struct sip_uac_ident *same)
 {
-	struct sip_dialog *dlg = sip_dialog_invite(trunk, to_user, from_user, opts, call_ref(call));
+	struct sip_dialog *dlg = same ? sip_dialog_invite_again(trunk, to_user, from_user, opts, call_ref(call), same)
+				      : sip_dialog_invite(trunk, to_user, from_user, opts, call_ref(call));
 	struct gw_sip_leg *leg;
 
 	if (!dlg)

@@ -45,9 +45,11 @@ extern const struct value_string gw_sdp_oa_names[];
 
 /* UAS: the leg over the dialog of a received INVITE (ev: the INVITE) */
 struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg, const struct sip_event *ev);
-/* UAC: INVITE on a trunk; NULL when it could not be sent */
+/* UAC: INVITE on a trunk (same: RFC 3578 3, the Call-ID and From tag of the INVITE before, NULL
+ * for a new one); NULL when it could not be sent */
 struct gw_sip_leg *gw_sip_leg_invite(struct gw_call *call, struct sip_trunk *trunk, const char *to_user,
-				     const char *from_user, const struct sip_msg_opts *opts);
+				     const char *from_user, const struct sip_msg_opts *opts,
+				     const struct sip_uac_ident *same);
 /* The sip_ua_cbs event for a dialog other than a new INVITE */
 void gw_sip_leg_event(struct gw_iwf *iwf, struct sip_dialog *dlg, const struct sip_event *ev);
 

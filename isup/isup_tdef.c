@@ -10,9 +10,10 @@
 
 /* Unit s. Defaults and maxima from Q.764 Annex A (T6 and T9 from Q.118); the minimum is 1 s
  * for every timer, below the Annex A ranges, because the Q.784.1 rig and the lab run with
- * shortened timers. T3, T10, T33, T34, T35 are not in the table: their procedures
- * (overload, interworking ACM, INR/INF, segmentation, overlap digit supervision) do not exist
- * in this ISUP (overlap is en bloc in the IWF, X1). */
+ * shortened timers. T3, T10, T33, T34 are not in the table: their procedures (overload,
+ * interworking ACM, INR/INF, segmentation) do not exist in this ISUP. T35 supervises the digits
+ * of an incoming call; the call layer above (the IWF's Collecting state) runs it, reading its
+ * value from this table. */
 static const struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 1, .default_val = 15, .min_val = 1, .max_val = 60, .unit = OSMO_TDEF_S,
 	  .desc = "REL sent, waiting for RLC: repeat REL (Q.764 2.3.1)" },
@@ -62,6 +63,8 @@ static const struct osmo_tdef isup_tdefs_default[] = {
 	  .desc = "continuity re-check failed: CCR again (Q.764 2.1.8)" },
 	{ .T = 27, .default_val = 240, .min_val = 1, .max_val = 900, .unit = OSMO_TDEF_S,
 	  .desc = "COT (failure) received, waiting for CCR: send RSC (Q.764 2.1.8)" },
+	{ .T = 35, .default_val = 15, .min_val = 1, .max_val = 20, .unit = OSMO_TDEF_S,
+	  .desc = "IAM/SAM without ST received, number incomplete: REL cause 28 (Q.764 Annex A)" },
 	{ .T = 36, .default_val = 15, .min_val = 1, .max_val = 15, .unit = OSMO_TDEF_S,
 	  .desc = "CCR received (loop connected), waiting for COT or REL: send RSC (Q.764 2.1.8)" },
 	{}

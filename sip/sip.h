@@ -292,6 +292,19 @@ int sip_trunk_options(struct sip_trunk *trunk);
 /* UAC: INVITE sip:to_user@peer to the trunk's first peer. */
 struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_user, const char *from_user,
 				     const struct sip_msg_opts *opts, void *priv);
+/* RFC 3578 3: what an INVITE with more digits repeats of the one before (Call-ID, From tag) and
+ * the CSeq it goes above */
+struct sip_uac_ident {
+	char call_id[128];
+	char from_tag[64];
+	uint32_t cseq;
+};
+/* UAC: the identity of the INVITE of a UAC dialog; -1 for a UAS dialog */
+int sip_dialog_uac_ident(struct sip_dialog *dlg, struct sip_uac_ident *id);
+/* UAC, RFC 3578 3: a new INVITE with the same Call-ID and From tag as 'same', CSeq above it */
+struct sip_dialog *sip_dialog_invite_again(struct sip_trunk *trunk, const char *to_user, const char *from_user,
+					   const struct sip_msg_opts *opts, void *priv,
+					   const struct sip_uac_ident *same);
 /* UAS: 18x, reliable (RFC 3262) if asked and the peer supports it or the trunk requires it. */
 int sip_dialog_provisional(struct sip_dialog *dlg, int code, bool reliable, const struct sip_msg_opts *opts);
 /* UAS: 200 OK; held back while a reliable 18x with SDP is not PRACKed (RFC 3262 3). */

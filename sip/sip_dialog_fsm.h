@@ -67,6 +67,7 @@ struct sip_dlg_req {
 	int q850_cause;
 	int uas_status;			/* release: final response to an unanswered INVITE */
 	const char *to_user, *from_user;
+	const struct sip_uac_ident *same;	/* INVITE: RFC 3578 3, NULL for a new call */
 	int rc;
 };
 

@@ -14,7 +14,8 @@
 /* ---- INVITE ---- */
 
 /* Call-ID, From (our tag), To, remote target of a new UAC dialog; 0 or -EINVAL */
-static int uac_identity(struct sip_dialog *dlg, const char *to_user, const char *from_user)
+static int uac_identity(struct sip_dialog *dlg, const char *to_user, const char *from_user,
+			const struct sip_uac_ident *same)
 {
 	struct sip_trunk *trunk = dlg->trunk;
 	uint16_t port = sip_addr_port(&dlg->peer);
@@ -23,12 +24,17 @@ static int uac_identity(struct sip_dialog *dlg, const char *to_user, const char 
 
 	sip_host(trunk->cfg.listen_addr, lhost, sizeof(lhost));
 	sip_host(trunk->cfg.peers[0].addr, phost, sizeof(phost));
-	tok = sip_random_token(dlg->ua, "");
-	snprintf(buf, sizeof(buf), "%s@%s", tok, lhost);
-	osip_free(tok);
-	sip_dialog_set_call_id(dlg, buf);
+	/* RFC 3578 3: an INVITE with more digits keeps the Call-ID and From tag of the one before */
+	if (same) {
+		sip_dialog_set_call_id(dlg, same->call_id);
+	} else {
+		tok = sip_random_token(dlg->ua, "");
+		snprintf(buf, sizeof(buf), "%s@%s", tok, lhost);
+		osip_free(tok);
+		sip_dialog_set_call_id(dlg, buf);
+	}
 
-	tok = sip_random_token(dlg->ua, "");
+	tok = same ? osip_strdup(same->from_tag) : sip_random_token(dlg->ua, "");
 	snprintf(buf, sizeof(buf), "<sip:%s@%s:%u>;tag=%s", from_user, lhost, trunk->cfg.listen_port, tok);
 	osip_free(tok);
 	osip_from_init(&dlg->local);
@@ -80,8 +86,9 @@ void sip_uac_start(struct sip_dialog *dlg, struct sip_dlg_req *req)
 	osip_message_t *m = NULL;
 	struct sip_tx *tx;
 
-	if (uac_identity(dlg, req->to_user, req->from_user) == 0) {
-		dlg->local_cseq = 1 + (sip_ua_random(dlg->ua) & 0xffff);
+	if (uac_identity(dlg, req->to_user, req->from_user, req->same) == 0) {
+		/* RFC 3578 3: above the CSeq of the INVITE before */
+		dlg->local_cseq = req->same ? req->same->cseq + 1 : 1 + (sip_ua_random(dlg->ua) & 0xffff);
 		dlg->invite_cseq = dlg->local_cseq;
 		m = build_invite(dlg, req->from_user, req->opts);
 	}
@@ -107,7 +114,24 @@ fail:
 struct sip_dialog *sip_dialog_invite(struct sip_trunk *trunk, const char *to_user, const char *from_user,
 				     const struct sip_msg_opts *opts, void *priv)
 {
-	struct sip_dlg_req req = { .opts = opts, .to_user = to_user, .from_user = from_user };
+	return sip_dialog_invite_again(trunk, to_user, from_user, opts, priv, NULL);
+}
+
+int sip_dialog_uac_ident(struct sip_dialog *dlg, struct sip_uac_ident *id)
+{
+	if (!dlg->is_uac || !dlg->call_id || !sip_tag(dlg->local))
+		return -1;
+	osmo_strlcpy(id->call_id, dlg->call_id, sizeof(id->call_id));
+	osmo_strlcpy(id->from_tag, sip_tag(dlg->local), sizeof(id->from_tag));
+	id->cseq = dlg->local_cseq;
+	return 0;
+}
+
+struct sip_dialog *sip_dialog_invite_again(struct sip_trunk *trunk, const char *to_user, const char *from_user,
+					   const struct sip_msg_opts *opts, void *priv,
+					   const struct sip_uac_ident *same)
+{
+	struct sip_dlg_req req = { .opts = opts, .to_user = to_user, .from_user = from_user, .same = same };
 	struct osmo_sockaddr peer;
 	struct sip_dialog *dlg;
 

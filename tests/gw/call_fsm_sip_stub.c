@@ -26,7 +26,9 @@ struct sip_dialog {
 	char cancel_loc[8];
 	struct sip_sdp remote_sdp;
 	bool has_remote_sdp;
-	char call_id[32];
+	char call_id[128];
+	char from_tag[64];
+	uint32_t cseq;		/* UAC: of the INVITE */
 	void *priv;
 	uint8_t bye_ok_isup[16];	/* sip_dialog_set_bye_ok_isup */
 	size_t bye_ok_isup_len;
@@ -153,6 +155,8 @@ static struct sip_dialog *dlg_new(struct sip_trunk *trunk, bool uac)
 	dlg->uac = uac;
 	dlg->st = uac ? DLG_CALLING : DLG_PROCEEDING;
 	snprintf(dlg->call_id, sizeof(dlg->call_id), "%s-%u@test", uac ? "uac" : "uas", ++dlg_counter);
+	snprintf(dlg->from_tag, sizeof(dlg->from_tag), "tag%u", dlg_counter);
+	dlg->cseq = 1;
 	llist_add_tail(&dlg->list, &dialogs);
 	return dlg;
 }
@@ -168,6 +172,33 @@ struct sip_dialog *__wrap_sip_dialog_invite(struct sip_trunk *trunk, const char 
 	print_opts(trunk, opts);
 	last_uac = dlg;
 	return dlg;
+}
+
+/* RFC 3578 3: the same Call-ID and From tag, CSeq above */
+struct sip_dialog *__wrap_sip_dialog_invite_again(struct sip_trunk *trunk, const char *to_user, const char *from_user,
+						  const struct sip_msg_opts *opts, void *priv,
+						  const struct sip_uac_ident *same)
+{
+	struct sip_dialog *dlg = dlg_new(trunk, true);
+	dlg->priv = priv;
+	snprintf(dlg->call_id, sizeof(dlg->call_id), "%s", same->call_id);
+	snprintf(dlg->from_tag, sizeof(dlg->from_tag), "%s", same->from_tag);
+	dlg->cseq = same->cseq + 1;
+	printf("sip TX INVITE trunk=%s to=%s from=%s call-id=%s from-tag=%s cseq=%u", trunk->name, to_user,
+	       from_user, dlg->call_id, dlg->from_tag, dlg->cseq);
+	print_opts(trunk, opts);
+	last_uac = dlg;
+	return dlg;
+}
+
+int __wrap_sip_dialog_uac_ident(struct sip_dialog *dlg, struct sip_uac_ident *id)
+{
+	if (!valid(dlg, "uac_ident") || !dlg->uac)
+		return -1;
+	snprintf(id->call_id, sizeof(id->call_id), "%s", dlg->call_id);
+	snprintf(id->from_tag, sizeof(id->from_tag), "%s", dlg->from_tag);
+	id->cseq = dlg->cseq;
+	return 0;
 }
 
 int __wrap_sip_dialog_provisional(struct sip_dialog *dlg, int code, bool reliable, const struct sip_msg_opts *opts)

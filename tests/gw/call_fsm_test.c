@@ -30,6 +30,7 @@
  *                   more goes to the ISUP side
  *  in_bye_timeout   BYE never answered: Timer F ends the dialog
  *  in_overlap       IAM without ST: SAMs collected, X1 (inter-digit, 4 s) sends the INVITE
+ *  (the overlap flows with T35, number lengths and RFC 3578: tests/gw/call_fsm_overlap.c)
  *  eg_answered      INVITE -> IAM; ACM -> 180; ANM -> 200 with the SDP answer; ACK; SUS/RES
  *                   (plain trunk) -> re-INVITE sendonly / sendrecv; BYE -> REL 16
  *  eg_sipi          SIP-I: the INVITE's IAM goes out merged; ACM/ANM -> 180/200 with the ISUP
@@ -418,10 +419,10 @@ static const char *config =
 /* the config file and the CDR file: memory files, named by /proc/self/fd/N */
 static const char *memfile(const char *name, const char *text)
 {
-	static char paths[8][32];	/* the CDR path (the first) must outlive the configure() files */
+	static char paths[32][32];	/* the CDR path (the first) must outlive the configure() files */
 	static int n;
 	int fd = memfd_create(name, 0);
-	char *path = paths[n++ % 8];
+	char *path = paths[n++ % 32];
 	if (fd < 0 || (text && write(fd, text, strlen(text)) != (ssize_t)strlen(text))) {
 		perror("memfd");
 		exit(1);
@@ -480,6 +481,7 @@ int main(int argc, char **argv)
 	in_tone_before_release();
 	call_fsm_egress_flows(iwf);
 	in_early_acm();
+	call_fsm_overlap_flows();
 
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(iwf->sip);
