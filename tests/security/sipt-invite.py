@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Send one INVITE over UDP from 127.0.0.1 to the gateway (HOST PORT) with an optional
-P-Asserted-Identity and an optional SIP-T body (multipart/mixed: SDP + application/ISUP, the ISUP
-message given in hex, from the message type on - RFC 3204), wait for the final response, ACK it
-and print its status code (or NONE).
-usage: sipt-invite.py HOST PORT [--pai USER] [--isup HEX] [--wait S]"""
+P-Asserted-Identity, an optional Privacy header and an optional SIP-T body (multipart/mixed: SDP +
+application/ISUP, the ISUP message given in hex, from the message type on - RFC 3204), wait for
+the final response, ACK it and print its status code (or NONE).
+usage: sipt-invite.py HOST PORT [--pai USER] [--privacy VALUE] [--isup HEX] [--wait S]"""
 import random, socket, sys, time
 
 host, port = sys.argv[1], int(sys.argv[2])
@@ -31,6 +31,8 @@ hdr = ("INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%s\r\n"
        % (ruri, lport, tok, tok, ruri, tok, lport))
 if pai:
     hdr += "P-Asserted-Identity: <sip:%s@127.0.0.1;user=phone>\r\n" % pai
+if opt("--privacy"):
+    hdr += "Privacy: %s\r\n" % opt("--privacy")
 msg = hdr.encode() + b"Content-Type: " + ctype + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body
 s.sendto(msg, (host, port))
 s.settimeout(0.2)
