@@ -19,20 +19,28 @@ void test_numbers(void);
 static struct gw_number_rule rules[8];
 static LLIST_HEAD(rule_list);
 
-/* add "owner id words..." as the VTY does */
-static int add_rule(int i, bool group, const char *owner, unsigned int id, const char *words)
+/* parse a rule from its words as the VTY gives them; returns what gw_number_rule_parse does */
+static int parse_words(struct gw_number_rule *r, const char *words, char *err, size_t err_size)
 {
-	char buf[200], err[128], *argv[16], *save;
+	char buf[200], *argv[16], *save;
 	int argc = 0;
-	struct gw_number_rule *r = &rules[i];
 	snprintf(buf, sizeof(buf), "%s", words);
 	for (char *t = strtok_r(buf, " ", &save); t && argc < 16; t = strtok_r(NULL, " ", &save))
 		argv[argc++] = t;
+	err[0] = 0;
+	return gw_number_rule_parse(r, argc, (const char **)argv, err, err_size);
+}
+
+/* add the rule "owner id words..." as the VTY does */
+static int add_rule(int i, bool group, const char *owner, unsigned int id, const char *words)
+{
+	char err[128];
+	struct gw_number_rule *r = &rules[i];
 	memset(r, 0, sizeof(*r));
 	r->group = group;
 	snprintf(r->owner, sizeof(r->owner), "%s", owner);
 	r->id = id;
-	if (gw_number_rule_parse(r, argc, (const char **)argv, err, sizeof(err)) < 0)
+	if (parse_words(r, words, err, sizeof(err)) < 0)
 		return -1;
 	gw_number_rule_insert(&rule_list, r);
 	return 0;
@@ -40,13 +48,9 @@ static int add_rule(int i, bool group, const char *owner, unsigned int id, const
 
 static bool parse_fails(const char *words)
 {
-	char buf[200], err[128], *argv[16], *save;
-	int argc = 0;
+	char err[128];
 	struct gw_number_rule r;
-	snprintf(buf, sizeof(buf), "%s", words);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < 16; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	return gw_number_rule_parse(&r, argc, (const char **)argv, err, sizeof(err)) < 0 && err[0];
+	return parse_words(&r, words, err, sizeof(err)) < 0 && err[0];
 }
 
 static void test_rules_parse(void)
