@@ -73,7 +73,8 @@ void call_redir_to_iam(struct gw_call *call, const struct sip_event *ev, struct 
 
 	memset(r, 0, sizeof(*r));
 	if (call_trunk_iwf(call)->redir_hdr != GW_REDIR_HDR_NONE &&
-	    gw_redir_from_history_info(h->history_info, strcasestr(h->privacy, "history") != NULL, r) < 0)
+	    gw_redir_from_history_info(h->history_info, strcasestr(h->privacy, "history") || strcasestr(h->privacy, "session") ||
+				       strcasestr(h->privacy, "header"), r) < 0)
 		gw_redir_from_diversion(h->diversion, r);
 	gw_redir_to_iam(r, &call->iwf->plan, iam);
 }

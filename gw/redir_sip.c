@@ -156,23 +156,52 @@ static void entry_party(const char *ent, bool restricted, struct gw_redir_party 
 		p->restricted = true;	/* anonymised (RFC 7044 10.1) */
 }
 
-/* TS 29.163 7.4.x / TS 24.604 4.5.2.6: every entry with cause= is one diversion from the entry
- * before it; the last such is the redirecting number and reason, the first one the original
- * called number and the original redirection reason; the counter is their number. */
+#define HI_MAX_ENTRIES 16
+
+/* The entry the call was retargeted from to entry i: the one whose index is i's mp= (RFC 7044
+ * 9.3), else the entry before i */
+static int hi_diverting(char ent[][256], int i)
+{
+	char mp[32], idx[32];
+	const char *v;
+	size_t len;
+
+	if ((v = param(strrchr(ent[i], '>') ?: ent[i], ";mp=", &len)) && len < sizeof(mp)) {
+		snprintf(mp, sizeof(mp), "%.*s", (int)len, v);
+		for (int k = 0; k < i; k++) {
+			const char *x = param(strrchr(ent[k], '>') ?: ent[k], ";index=", &len);
+			if (x && len < sizeof(idx) && snprintf(idx, sizeof(idx), "%.*s", (int)len, x) > 0 &&
+			    !strcmp(idx, mp))
+				return k;
+		}
+	}
+	return i - 1;
+}
+
+/* TS 29.163 7.5.4 / TS 24.604 4.5.2.6: every entry with cause= (RFC 4458) is one diversion,
+ * from the entry its mp= names (else the one before it); the last one gives the redirecting
+ * number and reason, the first one the original called number and the original redirection
+ * reason, their number the counter. Privacy history/session/header, of the request or escaped
+ * in the diverting entry: presentation restricted. */
 int gw_redir_from_history_info(const char *hi, bool privacy_history, struct gw_redir *r)
 {
-	char prev[256] = "", ent[256];
+	char ent[HI_MAX_ENTRIES][256];
 	const char *p = hi, *v;
+	int n = 0;
 	size_t len;
 
 	memset(r, 0, sizeof(*r));
-	while (p && (p = next_entry(p, ent, sizeof(ent)))) {
-		if ((v = param(ent, ";cause=", &len)) && prev[0]) {
-			struct gw_redir_party d;
-			entry_party(prev, privacy_history || strcasestr(prev, "Privacy=history"), &d);
-			gw_redir_add_hop(r, d.user, d.restricted, gw_redir_cause_to_reason(atoi(v)));
-		}
-		snprintf(prev, sizeof(prev), "%s", ent);
+	while (p && n < HI_MAX_ENTRIES && (p = next_entry(p, ent[n], sizeof(ent[n]))))
+		n++;
+	for (int i = 1; i < n; i++) {
+		struct gw_redir_party d;
+		int k;
+		if (!(v = param(ent[i], ";cause=", &len)))
+			continue;
+		k = hi_diverting(ent, i);
+		entry_party(ent[k], privacy_history || strcasestr(ent[k], "Privacy=history") ||
+				    strcasestr(ent[k], "Privacy=session") || strcasestr(ent[k], "Privacy=header"), &d);
+		gw_redir_add_hop(r, d.user, d.restricted, gw_redir_cause_to_reason(atoi(v)));
 	}
 	if (!r->has_ri)
 		return -1;

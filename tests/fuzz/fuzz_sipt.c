@@ -21,6 +21,7 @@
 
 #include "gw/debug.h"
 #include "gw/iam_map.h"
+#include "gw/redir_map.h"
 #include "gw/cause_map.h"
 #include "sip/sip_internal.h"
 
@@ -67,6 +68,15 @@ static void map_invite(const struct sip_headers *h, const struct sip_body *body,
 	gw_uri_user(h->diversion, id.diversion_user, sizeof(id.diversion_user));
 	if (gw_sip_to_iam(&id, &plan, variant, 0, &iam) < 0)
 		return;		/* 484 */
+	/* History-Info / Diversion -> redirection parameters (gw/redir_map.h), and back */
+	{
+		struct gw_redir r;
+		char hi[SIP_HDR_LIST_MAX];
+		if (gw_redir_from_history_info(h->history_info, false, &r) < 0)
+			gw_redir_from_diversion(h->diversion, &r);
+		gw_redir_to_iam(&r, &plan, &iam);
+		ASSERT(gw_redir_history_info(&r, id.ruri_user, "h", false, hi, sizeof(hi)) < (int)sizeof(hi));
+	}
 	cd = isup_msg_find_const(&iam, ISUP_PRM_CALLED_NUM);
 	ASSERT(cd);
 	if (body->isup.present &&

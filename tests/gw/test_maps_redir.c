@@ -98,6 +98,12 @@ static void test_sip_to_isup(void)
 	gw_redir_from_history_info("<sip:+4930111@h>;index=1,<sip:+4930333@h;cause=302>;index=1.1", true, &r);
 	CHECK(r.rdg.restricted && !r.ocn.known && r.ri.counter == 1 && r.ri.reason == 3 && r.ri.indicator == 4,
 	      "Privacy: history -> restricted, one diversion: RDG only, unconditional, indicator 4");
+	gw_redir_from_history_info("<sip:+4930222@h;user=phone>;index=1,<sip:+4930999@h;user=phone>;index=1.1,"
+				   "<sip:+4930111@h;user=phone;cause=486>;index=1.2;mp=1", false, &r);
+	CHECK(!strcmp(r.rdg.user, "+4930222") && r.ri.counter == 1 && r.ri.reason == 1,
+	      "History-Info mp=1: the diverting party is the entry with index 1, not the one before (%s)", r.rdg.user);
+	gw_redir_from_history_info("<sip:+4930111@h?Privacy=session>;index=1,<sip:+4930333@h;cause=486>;index=1.1", false, &r);
+	CHECK(r.rdg.restricted && r.ri.indicator == 4, "escaped Privacy=session in the diverting entry: restricted");
 	CHECK(gw_redir_from_diversion("<tel:+4930111>;reason=user-busy;counter=2, "
 				      "<sip:+4930222@h;user=phone>;reason=unconditional;counter=1;privacy=full", &r) == 0 &&
 	      !strcmp(r.rdg.user, "+4930111") && !r.rdg.restricted && !strcmp(r.ocn.user, "+4930222") &&
