@@ -52,6 +52,12 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		out_setup_failed(call, status, cause, "gw");
 		return;
 	}
+	if (call->sip_id.clearmode && !gw_iwf_group_clearmode(iwf, call->group)) {
+		/* 64 kbit/s unrestricted not on this group's circuits: Q.850 65 <-> 488 (RFC 3398) */
+		LOGPFSML(call->fi, LOGL_NOTICE, "clearmode offer, circuit-group %s refuses clearmode\n", call->group);
+		out_setup_failed(call, 488, Q850_BEARER_CAP_NOT_IMPLEMENTED, "gw");
+		return;
+	}
 	if (gw_sip_to_iam(&call->sip_id, &plan, CALL_VARIANT(call), 0, &iam) < 0) {
 		out_setup_failed(call, 484, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;

@@ -96,6 +96,7 @@ struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *si
 	INIT_LLIST_HEAD(&iwf->group_tones);
 	INIT_LLIST_HEAD(&iwf->number_rules);
 	INIT_LLIST_HEAD(&iwf->overlap_lengths);
+	INIT_LLIST_HEAD(&iwf->group_bearers);
 	hash_init(iwf->calls_by_id);
 	iwf->no_route_cause = Q850_NO_ROUTE_DESTINATION;
 	iwf->no_route_status = 404;
@@ -227,7 +228,7 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 			t->name);
 		problems++;
 	}
-	return problems + gw_number_rules_check(iwf);
+	return problems + gw_number_rules_check(iwf) + gw_bearer_check_config(iwf);
 }
 
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)

@@ -56,6 +56,14 @@ struct gw_group_tones {
 	const struct tone_plan *plan;
 };
 
+/* A circuit group whose circuits do not carry 64 kbit/s unrestricted ('circuit-group NAME clearmode
+ * reject', gw/bearer_vty.c) */
+struct gw_group_bearer {
+	struct llist_head list;
+	char group[64];
+	char where[300];		/* config file:line */
+};
+
 /* the gw timers a trunk overrides: index into gw_trunk_iwf.tdefs (the last entry ends the list) */
 enum gw_trunk_tdef {
 	GW_TRUNK_TDEF_X3,		/* 'trunk NAME tones-before-release N' */
@@ -135,6 +143,7 @@ struct gw_iwf {
 	int pstn_te_pt;			/* RFC 4733 events on the bearer legs with this PT (-1: none) */
 	struct llist_head group_tones;	/* struct gw_group_tones: tone plans per circuit group */
 	struct llist_head number_rules;	/* struct gw_number_rule of every trunk and circuit group */
+	struct llist_head group_bearers;	/* struct gw_group_bearer: groups refusing clearmode */
 	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
 };
 
@@ -167,6 +176,12 @@ struct gw_group_iwf *gw_iwf_group(struct gw_iwf *iwf, const char *name, bool cre
  * existing SIP trunk / circuit group. Prints
  * each problem with the route's file:line to stderr; returns the number of problems. */
 int gw_iwf_check_config(struct gw_iwf *iwf);
+/* gw/bearer_vty.c: whether the group carries clearmode calls; its VTY, config write and check */
+bool gw_iwf_group_clearmode(const struct gw_iwf *iwf, const char *group);
+struct vty;
+void gw_bearer_vty_init(struct gw_iwf *iwf);
+void gw_bearer_vty_write(struct vty *vty);
+int gw_bearer_check_config(const struct gw_iwf *iwf);
 /* The configured PSTN-side local endpoint of a circuit group's bridges, or NULL */
 const struct gw_pstn_local *gw_iwf_pstn_local(const struct gw_iwf *iwf, const char *group);
 const struct gw_route *gw_iwf_route_lookup(struct gw_iwf *iwf, bool egress, const char *number);

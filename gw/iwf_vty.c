@@ -445,6 +445,7 @@ static int config_write_gw(struct vty *vty)
 				vty_out(vty, " circuit-group %s call-rate-limit %u%s", g->name, g->call_rate.rate,
 					VTY_NEWLINE);
 	}
+	gw_bearer_vty_write(vty);
 	return CMD_SUCCESS;
 }
 
@@ -618,6 +619,7 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_route_cmd);
 	install_element(GW_NODE, &cfg_gw_noroute_cmd);
 	install_element(GW_NODE, &cfg_gw_overlap_cmd);
+	gw_bearer_vty_init(iwf);
 	install_element(GW_NODE, &cfg_gw_trunk_prof_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_map_i2s_cmd);
 	install_element(GW_NODE, &cfg_gw_trunk_map_s2i_cmd);
