@@ -6,6 +6,7 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/overlap.h"
 #include "isup/q850.h"
 
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
@@ -52,6 +53,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		gw_iam_merge_sipt(&enc, &iam, call->sip_id.max_forwards);
 		iam = enc;
 	}
+	gw_overlap_egress_iam(call, ev, &iam);	/* RFC 3578 trunks: no ST */
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {
 		t = call_trunk_iwf(call);
 		if (!cause)
