@@ -10,7 +10,7 @@
  *                   new INVITE with all digits, the same Call-ID and From tag, CSeq one above
  *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 487 goes
  *                   nowhere; a 484 waits for more digits; the INVITE with ST is the call: 180 ->
- *                   ACM, 200 -> ANM, BYE -> REL 16
+ *                   ACM, 200 -> ANM; a SAM after the answer: nothing goes out; BYE -> REL 16
  *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28
  *  eg_rfc3578       'trunk plain overlap rfc3578', SIP -> ISUP: the IAM without ST; a later INVITE
  *                   (same Call-ID and From, Request-URI with 2 more digits) -> SAM with them and
@@ -85,6 +85,7 @@ static void in_rfc3578(void)
 	d4 = stub_sip_last();
 	stub_sip_rx_18x(d4, 180, NULL); step();
 	stub_sip_rx_200(d4, body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(ic, msg_sam("9", false)); step();	/* after the answer: counted, ignored */
 	stub_sip_rx_bye(d4, 0, NULL); step();
 	stub_flow_end();
 }
