@@ -8,8 +8,8 @@
  *  in_overlap_max   IAM 99 and SAM 12345678: 10 digits, the maximum: the INVITE at once, no timer
  *  in_rfc3578       'trunk plain overlap rfc3578': 5 digits (the minimum) -> INVITE; each SAM a
  *                   new INVITE with all digits, the same Call-ID and From tag, CSeq one above
- *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 487 goes
- *                   nowhere; a 484 waits for more digits; the INVITE with ST is the call: 180 ->
+ *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 200
+ *                   crossing the CANCEL gets the UA's BYE and goes no further; a 484 waits for more digits; the INVITE with ST is the call: 180 ->
  *                   ACM, 200 -> ANM; a SAM after the answer: nothing goes out; BYE -> REL 16
  *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28
  *  eg_rfc3578       'trunk plain overlap rfc3578', SIP -> ISUP: the IAM without ST; a later INVITE
@@ -76,7 +76,8 @@ static void in_rfc3578(void)
 	stub_sip_rx_18x(d1, 100, NULL); step();
 	stub_isup_rx(ic, msg_sam("45", false)); step();
 	d2 = stub_sip_last();
-	stub_sip_rx_failed(d1, 487, 0, NULL); step();
+	stub_sip_rx_200(d1, body_sdp("127.0.1.5", 30000)); step();	/* crossing the CANCEL */
+	stub_sip_rx_bye_ok(d1); step();
 	stub_sip_rx_failed(d2, 484, 0, NULL); step();
 	stub_advance(1000);
 	stub_isup_rx(ic, msg_sam("67", false)); step();
