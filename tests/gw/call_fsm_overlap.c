@@ -9,8 +9,9 @@
  *  in_rfc3578       'trunk plain overlap rfc3578': 5 digits (the minimum) -> INVITE; each SAM a
  *                   new INVITE with all digits, the same Call-ID and From tag, CSeq one above
  *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 200
- *                   crossing the CANCEL gets the UA's BYE and goes no further; a 484 waits for more digits; the INVITE with ST is the call: 180 ->
- *                   ACM, 200 -> ANM; a SAM after the answer: nothing goes out; BYE -> REL 16
+ *                   crossing the CANCEL gets the UA's BYE and goes no further; a 484 waits for
+ *                   more digits; the INVITE with ST is the call: 180 -> ACM, 200 -> ANM; a SAM
+ *                   after the answer: nothing goes out; BYE -> REL 16
  *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28
  *  eg_rfc3578       'trunk plain overlap rfc3578', SIP -> ISUP: the IAM without ST; a later INVITE
  *                   (same Call-ID and From, Request-URI with 2 more digits) -> SAM with them and
