@@ -23,6 +23,7 @@ struct media_bridge;
 struct gw_isup_leg;
 struct gw_sip_leg;
 struct gw_overlap;
+struct gw_overlap_egress;
 
 /* RFC 3398 7/8, Q.1912.5 clause 6/7 */
 enum gw_call_state {
@@ -89,6 +90,7 @@ struct gw_call {
 	char group[64];
 	struct isup_msg iam;		/* ingress: received IAM (SAM digits folded in) */
 	struct gw_overlap *overlap;	/* ingress, RFC 3578 INVITEs (gw/overlap.c); NULL: none yet */
+	struct gw_overlap_egress *overlap_egress;	/* egress, IAM without ST (gw/overlap_egress.c) */
 
 	/* SIP side */
 	char trunk[64];

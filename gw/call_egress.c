@@ -8,6 +8,7 @@
 #include "gw/call_priv.h"
 #include "gw/call_numbers.h"
 #include "gw/hop_counter.h"
+#include "gw/overlap.h"
 #include "isup/q850.h"
 
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
@@ -69,6 +70,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		gw_iam_merge_sipt(&enc, &iam, gw_max_forwards_to_hop(call->sip_id.max_forwards));
 		iam = enc;
 	}
+	gw_overlap_egress_iam(call, ev, &iam);	/* RFC 3578 trunks: no ST */
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {
 		t = call_trunk_iwf(call);
 		if (!cause)

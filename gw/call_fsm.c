@@ -10,6 +10,7 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/overlap.h"
 #include "isup/q850.h"
 
 /* state timeouts: Releasing -> X2 (guard), Tone_before_release -> X3; ingress only: Trying -> X5
@@ -261,6 +262,9 @@ void call_answered_event(struct gw_call *call, uint32_t event, void *data)
 		break;
 	case GW_CALL_EV_MEDIA_TIMEOUT:
 		call_media_timeout(call, *(enum media_leg *)data);
+		break;
+	case GW_CALL_EV_ISUP_SAM:
+		gw_overlap_late_sam(call, data);	/* counted, logged, ignored */
 		break;
 	default:
 		/* children gone, release request; backward messages, 18x/200 retransmissions after

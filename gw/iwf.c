@@ -11,6 +11,7 @@
 #include "gw/debug.h"
 #include "gw/iwf.h"
 #include "gw/number_vty.h"
+#include "gw/overlap.h"
 #include "gw/call.h"
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
@@ -333,6 +334,8 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 	struct gw_call *call;
 
 	if (!sip_dialog_priv(dlg) && ev->type == SIP_EV_INVITE) {
+		if (gw_overlap_egress_invite(iwf, dlg, ev))
+			return;	/* RFC 3578: more digits for a call already set up */
 		if (!iwf_sip_admit(iwf, dlg))
 			return;
 		call = iwf->shutting_down ? NULL : gw_call_out_alloc(iwf, dlg, ev);

@@ -56,6 +56,14 @@ void gw_overlap_late_sam(struct gw_call *call, const struct isup_msg *sam);
  * current INVITE, the end of its leg) */
 bool gw_overlap_sip_event(struct gw_call *call, uint32_t event, void *data);
 
+/* SIP -> ISUP (gw/overlap_egress.c), on trunks with 'overlap rfc3578': the IAM of an INVITE
+ * without ST (the INVITE is kept for the later ones) */
+void gw_overlap_egress_iam(struct gw_call *call, const struct sip_event *ev, struct isup_msg *iam);
+/* A new INVITE: true when it is a later INVITE of an egress call not yet answered by ACM (same
+ * Call-ID and From, Request-URI extending the one before): SAM with the new digits, 484 to the
+ * earlier INVITE, the call goes on with this one */
+bool gw_overlap_egress_invite(struct gw_iwf *iwf, struct sip_dialog *dlg, const struct sip_event *ev);
+
 void gw_overlap_vty_init(struct gw_iwf *iwf);
 /* the gateway node's ' overlap number-length' lines */
 void gw_overlap_vty_write(struct vty *vty);

@@ -8,10 +8,15 @@
  *  in_overlap_max   IAM 99 and SAM 12345678: 10 digits, the maximum: the INVITE at once, no timer
  *  in_rfc3578       'trunk plain overlap rfc3578': 5 digits (the minimum) -> INVITE; each SAM a
  *                   new INVITE with all digits, the same Call-ID and From tag, CSeq one above
- *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 487 goes
- *                   nowhere; a 484 waits for more digits; the INVITE with ST is the call: 180 ->
- *                   ACM, 200 -> ANM, BYE -> REL 16
- *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28 */
+ *                   (RFC 3578 3); the earlier INVITE with a provisional is cancelled, its 200
+ *                   crossing the CANCEL gets the UA's BYE and goes no further; a 484 waits for
+ *                   more digits; the INVITE with ST is the call: 180 -> ACM, 200 -> ANM; a SAM
+ *                   after the answer: nothing goes out; BYE -> REL 16
+ *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28
+ *  eg_rfc3578       'trunk plain overlap rfc3578', SIP -> ISUP: the IAM without ST; a later INVITE
+ *                   (same Call-ID and From, Request-URI with 2 more digits) -> SAM with them and
+ *                   484 to the earlier INVITE; ACM / ANM -> 180 / 200 on the later one; BYE ->
+ *                   REL 16 */
 #include <stdio.h>
 
 #include "gw/iwf.h"
@@ -72,7 +77,8 @@ static void in_rfc3578(void)
 	stub_sip_rx_18x(d1, 100, NULL); step();
 	stub_isup_rx(ic, msg_sam("45", false)); step();
 	d2 = stub_sip_last();
-	stub_sip_rx_failed(d1, 487, 0, NULL); step();
+	stub_sip_rx_200(d1, body_sdp("127.0.1.5", 30000)); step();	/* crossing the CANCEL */
+	stub_sip_rx_bye_ok(d1); step();
 	stub_sip_rx_failed(d2, 484, 0, NULL); step();
 	stub_advance(1000);
 	stub_isup_rx(ic, msg_sam("67", false)); step();
@@ -81,6 +87,7 @@ static void in_rfc3578(void)
 	d4 = stub_sip_last();
 	stub_sip_rx_18x(d4, 180, NULL); step();
 	stub_sip_rx_200(d4, body_sdp("127.0.1.5", 30000)); step();
+	stub_isup_rx(ic, msg_sam("9", false)); step();	/* after the answer: counted, ignored */
 	stub_sip_rx_bye(d4, 0, NULL); step();
 	stub_flow_end();
 }
@@ -97,11 +104,31 @@ static void in_rfc3578_t35(void)
 	stub_flow_end();
 }
 
-void call_fsm_overlap_flows(void)
+static void eg_rfc3578(struct gw_iwf *iwf)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d1, *d2;
+	flow("eg_rfc3578");
+	iwf->shutting_down = false;	/* the shutdown flow ran before: new INVITEs are taken again */
+	configure("gateway\n trunk plain overlap rfc3578\n");
+	stub_isup_next(29, 0);
+	d1 = stub_sip_rx_invite("plain", "+49301234", "+4940111222", body_sdp("127.0.1.9", 31000)); step();
+	ic = stub_isup_last();
+	d2 = stub_sip_rx_invite_again(d1, "+4930123456", "+4940111222", body_sdp("127.0.1.9", 31000)); step();
+	stub_isup_rx(ic, msg_acm(ISUP_BCI_STATUS_SUBSCRIBER_FREE, false)); step();
+	stub_isup_rx(ic, msg_simple(ISUP_ANM)); step();
+	stub_sip_rx_ack(d2, NULL); step();
+	stub_sip_rx_bye(d2, 0, NULL); step();
+	configure("gateway\n trunk plain overlap en-bloc\n");
+	stub_flow_end();
+}
+
+void call_fsm_overlap_flows(struct gw_iwf *iwf)
 {
 	in_overlap_t35();
 	in_overlap_x1_off();
 	in_overlap_max();
 	in_rfc3578();
 	in_rfc3578_t35();
+	eg_rfc3578(iwf);
 }

@@ -403,13 +403,15 @@ static bool deliverable(const struct sip_dialog *dlg)
 	return false;
 }
 
-struct sip_dialog *stub_sip_rx_invite(const char *trunk, const char *ruri_user, const char *from_user,
-				      const struct sip_body *body)
+static struct sip_dialog *rx_invite(const char *trunk, const char *ruri_user, const char *from_user,
+				    const struct sip_body *body, const struct sip_dialog *same)
 {
 	static struct sip_headers h;
 	struct sip_event ev = { .type = SIP_EV_INVITE, .method = "INVITE", .body = body, .hdrs = &h };
 	struct sip_dialog *dlg = dlg_new(sip_trunk_find(ua, trunk), false);
 
+	if (same)	/* RFC 3578: a later INVITE of the same call (Call-ID, From) */
+		snprintf(dlg->call_id, sizeof(dlg->call_id), "%s", same->call_id);
 	memset(&h, 0, sizeof(h));
 	snprintf(h.ruri, sizeof(h.ruri), "sip:%s@127.0.0.2", ruri_user);
 	snprintf(h.from, sizeof(h.from), "<sip:%s@127.0.0.1>;tag=caller", from_user);
@@ -426,6 +428,18 @@ struct sip_dialog *stub_sip_rx_invite(const char *trunk, const char *ruri_user, 
 	}
 	emit(dlg, &ev);
 	return dlg;
+}
+
+struct sip_dialog *stub_sip_rx_invite(const char *trunk, const char *ruri_user, const char *from_user,
+				      const struct sip_body *body)
+{
+	return rx_invite(trunk, ruri_user, from_user, body, NULL);
+}
+
+struct sip_dialog *stub_sip_rx_invite_again(const struct sip_dialog *before, const char *ruri_user,
+					    const char *from_user, const struct sip_body *body)
+{
+	return rx_invite(before->trunk->name, ruri_user, from_user, body, before);
 }
 
 struct sip_dialog *stub_sip_last(void)

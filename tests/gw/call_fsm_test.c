@@ -481,7 +481,7 @@ int main(int argc, char **argv)
 	in_tone_before_release();
 	call_fsm_egress_flows(iwf);
 	in_early_acm();
-	call_fsm_overlap_flows();
+	call_fsm_overlap_flows(iwf);
 
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(iwf->sip);

@@ -18,4 +18,4 @@ void configure(const char *text);
 /* the egress flows and the shutdown, in order */
 void call_fsm_egress_flows(struct gw_iwf *iwf);
 /* the overlap flows (tests/gw/call_fsm_overlap.c), after the others */
-void call_fsm_overlap_flows(void);
+void call_fsm_overlap_flows(struct gw_iwf *iwf);
