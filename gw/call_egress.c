@@ -6,6 +6,7 @@
 
 #include "gw/debug.h"
 #include "gw/call_priv.h"
+#include "gw/sipi_merge.h"
 #include "isup/q850.h"
 
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
@@ -47,9 +48,10 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		out_setup_failed(call, 484, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;
 	}
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
+	/* SIP-T bridging (RFC 3398 5.1, TS 29.163 7.3.3.1): the encapsulated IAM merged with the headers */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
-		gw_iam_merge_sipt(&enc, &iam, call->sip_id.max_forwards);
+		struct sip_trunk *st = sip_trunk_find(iwf->sip, call->trunk);
+		gw_sipi_merge_iam(&enc, &iam, &call->sip_id, st && st->cfg.trusted);
 		iam = enc;
 	}
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {

@@ -50,6 +50,9 @@ void stub_isup_move(struct isup_call *ic, uint16_t new_cic);
 /* An INVITE on a trunk (UAS dialog): SIP_EV_INVITE */
 struct sip_dialog *stub_sip_rx_invite(const char *trunk, const char *ruri_user, const char *from_user,
 				      const struct sip_body *body);
+/* The next stub_sip_rx_invite() carries these P-Asserted-Identity / Privacy values ("" or NULL:
+ * none) and Max-Forwards (once) */
+void stub_sip_next_invite_hdrs(const char *pai, const char *privacy, int max_forwards);
 /* The dialog of the last sip_dialog_invite() */
 struct sip_dialog *stub_sip_last(void);
 /* UAC: a provisional response (SIP_EV_PROVISIONAL), a 2xx (SIP_EV_ANSWERED, ACK sent), a final

@@ -17,3 +17,5 @@ void step(void);
 void configure(const char *text);
 /* the egress flows and the shutdown, in order */
 void call_fsm_egress_flows(struct gw_iwf *iwf);
+/* the SIP-I flows (IAM merge, the gateway's REL in its releases), after all others */
+void call_fsm_sipi_flows(struct gw_iwf *iwf);
