@@ -129,10 +129,9 @@ void gw_sipi_merge_iam(struct isup_msg *enc, const struct isup_msg *hdr, const s
 		enc->cic = 0;
 		return;
 	}
-	/* called number (Request-URI retargeting) and hop counter (the smaller of the two) */
+	/* called number (Request-URI retargeting) and hop counter (the smaller of the two; none is
+	 * added where the body has none: RFC 3398 5.1 transparency, the national option was off) */
 	gw_iam_merge_sipt(enc, hdr, id->max_forwards);
-	if (!isup_msg_find_const(enc, ISUP_PRM_HOP_COUNTER) && isup_msg_find_const(hdr, ISUP_PRM_HOP_COUNTER))
-		take_hdr(enc, hdr, ISUP_PRM_HOP_COUNTER);
 	merge_identity(enc, hdr, id->privacy_id);
 	merge_redirection(enc, hdr);
 	merge_bearer(enc, hdr, id->clearmode);
