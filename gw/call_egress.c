@@ -51,7 +51,7 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 	/* SIP-T bridging (RFC 3398 5.1, TS 29.163 7.3.3.1): the encapsulated IAM merged with the headers */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
 		struct sip_trunk *st = sip_trunk_find(iwf->sip, call->trunk);
-		gw_sipi_merge_iam(&enc, &iam, &call->sip_id, st && st->cfg.trusted);
+		gw_sipi_merge_iam(&enc, &iam, &call->sip_id, &iwf->plan, st && st->cfg.trusted);
 		iam = enc;
 	}
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {

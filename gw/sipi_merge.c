@@ -6,14 +6,19 @@
 
 #include "gw/sipi_merge.h"
 
-/* The same number (nature of address and digits) in both parameters */
-static bool number_same(const struct isup_param *a, const struct isup_param *b, enum isup_number_kind kind)
+/* The same number in both parameters: equal in the global form the number mapping gives
+ * (gw_number_to_user: +CC... for national and international alike) */
+static bool number_same(const struct isup_param *a, const struct isup_param *b, enum isup_number_kind kind,
+			const struct gw_number_plan *plan)
 {
 	struct isup_number na, nb;
+	char ua[48], ub[48];
 	if (!a || !b || isup_number_decode(&na, kind, a->val, a->len) < 0 ||
 	    isup_number_decode(&nb, kind, b->val, b->len) < 0)
 		return false;
-	return na.nai == nb.nai && !strcmp(na.digits, nb.digits);
+	gw_number_to_user(&na, plan, ua, sizeof(ua));
+	gw_number_to_user(&nb, plan, ub, sizeof(ub));
+	return ua[0] && !strcmp(ua, ub);
 }
 
 /* enc's parameter 'code' becomes hdr's (removed when hdr has none) */
@@ -56,14 +61,15 @@ static void restrict_number(struct isup_msg *enc, uint8_t code, enum isup_number
  * they differ (the trust domain changed it after the body was built); the body's stays when it
  * is the same number (its screening and NI) or when there is no PAI. Generic number (additional
  * calling party number): the body's, else the headers' (From) */
-static void merge_identity(struct isup_msg *enc, const struct isup_msg *hdr, bool privacy)
+static void merge_identity(struct isup_msg *enc, const struct isup_msg *hdr, bool privacy,
+			   const struct gw_number_plan *plan)
 {
 	const struct isup_param *h = isup_msg_find_const(hdr, ISUP_PRM_CALLING_NUM);
 	bool cg_restricted = privacy || number_restricted(enc, ISUP_PRM_CALLING_NUM, ISUP_NUM_CALLING);
 	/* the caller's choice covers the additional calling party number too */
 	bool gn_restricted = cg_restricted || number_restricted(enc, ISUP_PRM_GENERIC_NUM, ISUP_NUM_GENERIC);
 
-	if (h && !number_same(isup_msg_find_const(enc, ISUP_PRM_CALLING_NUM), h, ISUP_NUM_CALLING))
+	if (h && !number_same(isup_msg_find_const(enc, ISUP_PRM_CALLING_NUM), h, ISUP_NUM_CALLING, plan))
 		take_hdr(enc, hdr, ISUP_PRM_CALLING_NUM);
 	if (!isup_msg_find_const(enc, ISUP_PRM_GENERIC_NUM) && isup_msg_find_const(hdr, ISUP_PRM_GENERIC_NUM))
 		take_hdr(enc, hdr, ISUP_PRM_GENERIC_NUM);
@@ -77,11 +83,11 @@ static void merge_identity(struct isup_msg *enc, const struct isup_msg *hdr, boo
 /* Q.1912.5 / RFC 7044 / RFC 5806: a diversion that happened in SIP after the body was built
  * (History-Info / Diversion naming another redirecting number) wins: redirecting number,
  * original called number and redirection information from the headers as a set */
-static void merge_redirection(struct isup_msg *enc, const struct isup_msg *hdr)
+static void merge_redirection(struct isup_msg *enc, const struct isup_msg *hdr, const struct gw_number_plan *plan)
 {
 	const struct isup_param *h = isup_msg_find_const(hdr, ISUP_PRM_REDIRECTING_NUM);
 
-	if (!h || number_same(isup_msg_find_const(enc, ISUP_PRM_REDIRECTING_NUM), h, ISUP_NUM_REDIRECTING))
+	if (!h || number_same(isup_msg_find_const(enc, ISUP_PRM_REDIRECTING_NUM), h, ISUP_NUM_REDIRECTING, plan))
 		return;
 	take_hdr(enc, hdr, ISUP_PRM_REDIRECTING_NUM);
 	if (isup_msg_find_const(hdr, ISUP_PRM_ORIG_CALLED_NUM))
@@ -121,7 +127,7 @@ static void merge_nci(struct isup_msg *enc)
 }
 
 void gw_sipi_merge_iam(struct isup_msg *enc, const struct isup_msg *hdr, const struct gw_sip_identity *id,
-		       bool trusted)
+		       const struct gw_number_plan *plan, bool trusted)
 {
 	if (!trusted) {
 		/* RFC 3325 / RFC 3372: nothing from a body outside the trust domain */
@@ -132,8 +138,8 @@ void gw_sipi_merge_iam(struct isup_msg *enc, const struct isup_msg *hdr, const s
 	/* called number (Request-URI retargeting) and hop counter (the smaller of the two; none is
 	 * added where the body has none: RFC 3398 5.1 transparency, the national option was off) */
 	gw_iam_merge_sipt(enc, hdr, id->max_forwards);
-	merge_identity(enc, hdr, id->privacy_id);
-	merge_redirection(enc, hdr);
+	merge_identity(enc, hdr, id->privacy_id, plan);
+	merge_redirection(enc, hdr, plan);
 	merge_bearer(enc, hdr, id->clearmode);
 	merge_nci(enc);
 }

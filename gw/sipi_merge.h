@@ -7,8 +7,9 @@
 
 /* enc: the encapsulated IAM (in), the IAM to send (out, CIC 0). hdr: the IAM mapped from the
  * INVITE's headers alone (gw_sip_to_iam and the redirection/number mappings run on it before);
- * id: the headers' identity (Privacy, Max-Forwards, clearmode SDP). 'trusted': the trunk is in
+ * id: the headers' identity (Privacy, Max-Forwards, clearmode SDP); plan: numbers compare in the
+ * global form gw_number_to_user gives. 'trusted': the trunk is in
  * the trust domain (RFC 3325); otherwise enc becomes hdr, the body supplies nothing.
  * The precedence of every field is the table in README ("SIP-I IAM merge"). */
 void gw_sipi_merge_iam(struct isup_msg *enc, const struct isup_msg *hdr, const struct gw_sip_identity *id,
-		       bool trusted);
+		       const struct gw_number_plan *plan, bool trusted);

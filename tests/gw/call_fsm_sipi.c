@@ -23,17 +23,24 @@ static struct isup_msg *iam_body(const char *cgpn, uint8_t apri, uint8_t hop)
 	return m;
 }
 
+/* One INVITE on trunk sipi with these headers and body, the PSTN then releases (REL 16) */
+static void merge_call(uint16_t cic, const char *pai, const char *privacy, int max_forwards, const char *ruri,
+		       const char *from, const struct isup_msg *body)
+{
+	stub_isup_next(cic, 0);
+	stub_sip_next_invite_hdrs(pai, privacy, max_forwards);
+	stub_sip_rx_invite("sipi", ruri, from, body_sipi(body, "127.0.1.5", 30000)); step();
+	stub_isup_rx_release(stub_isup_last(), 16); step();
+	stub_flow_end();
+}
+
 /* Privacy: id with the body's allowed CgPN -> restricted; the Request-URI retargets; hop counter
  * the smaller of the body's (20) and Max-Forwards (7) */
 static void sipi_merge_privacy(void)
 {
 	flow("sipi_merge_privacy");
-	stub_isup_next(20, 0);
-	stub_sip_next_invite_hdrs("<sip:+4940111222@127.0.0.1;user=phone>", "id", 7);
-	stub_sip_rx_invite("sipi", "+49309999999", "anonymous",
-			   body_sipi(iam_body("40111222", ISUP_APRI_ALLOWED, 20), "127.0.1.5", 30000)); step();
-	stub_isup_rx_release(stub_isup_last(), 16); step();
-	stub_flow_end();
+	merge_call(20, "<sip:+4940111222@127.0.0.1;user=phone>", "id", 7, "+49309999999", "anonymous",
+		   iam_body("40111222", ISUP_APRI_ALLOWED, 20));
 }
 
 /* The body's restricted CgPN stays restricted when the PAI names another number without
@@ -41,12 +48,8 @@ static void sipi_merge_privacy(void)
 static void sipi_merge_restricted(void)
 {
 	flow("sipi_merge_restricted");
-	stub_isup_next(21, 0);
-	stub_sip_next_invite_hdrs("<sip:+4940999999@127.0.0.1;user=phone>", "", 70);
-	stub_sip_rx_invite("sipi", CDPN_EG, "40999999",
-			   body_sipi(iam_body("40111222", ISUP_APRI_RESTRICTED, 0), "127.0.1.5", 30000)); step();
-	stub_isup_rx_release(stub_isup_last(), 16); step();
-	stub_flow_end();
+	merge_call(21, "<sip:+4940999999@127.0.0.1;user=phone>", "", 70, CDPN_EG, "40999999",
+		   iam_body("40111222", ISUP_APRI_RESTRICTED, 0));
 }
 
 /* An untrusted trunk's body supplies nothing: no CgPN without a PAI, the headers' IAM */
@@ -54,13 +57,8 @@ static void sipi_merge_untrusted(void)
 {
 	flow("sipi_merge_untrusted");
 	configure("sip\n trunk sipi\n  no trusted\n");
-	stub_isup_next(22, 0);
-	stub_sip_next_invite_hdrs("", "", 70);
-	stub_sip_rx_invite("sipi", CDPN_EG, "anonymous",
-			   body_sipi(iam_body("40111222", ISUP_APRI_ALLOWED, 9), "127.0.1.5", 30000)); step();
-	stub_isup_rx_release(stub_isup_last(), 16); step();
+	merge_call(22, "", "", 70, CDPN_EG, "anonymous", iam_body("40111222", ISUP_APRI_ALLOWED, 9));
 	configure("sip\n trunk sipi\n  trusted\n");
-	stub_flow_end();
 }
 
 /* The operator's release of an answered SIP-I call: REL 31 to the PSTN, BYE with the gateway's

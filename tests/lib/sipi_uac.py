@@ -6,9 +6,12 @@ this stimulus sends them; the verdicts come from tshark on the capture, not from
 
 usage: sipi_uac.py --local IP:PORT --gw IP:PORT --ruri USER [options]
   --from USER --pai URI --privacy VALUE --max-forwards N
-  --iam cdpn=DIGITS[,cgpn=DIGITS][,apri=0|1][,hop=N]   the encapsulated IAM (national numbers)
+  --iam cdpn=DIGITS[,cgpn=DIGITS][,apri=0|1][,hop=N][,tmr=N]   the encapsulated IAM (national numbers)
+  --diversion VALUE --clearmode          a Diversion header; an SDP offering CLEARMODE alone (RFC 4040)
   --bye-after SEC [--bye-reason VALUE]   answered: send BYE after SEC (Reason header VALUE)
   --wait-bye SEC                         answered: wait up to SEC for the gateway's BYE (200 sent)
+  --session-expires SEC                  RFC 4028: Require: timer, Session-Expires SEC;refresher=uac
+                                         (and never refresh)
   --expect CODE                          the final response wanted (default 200)
 Prints "RX <code|method>" per message; exit status 0 when the call went as asked."""
 import argparse
@@ -50,8 +53,8 @@ def iam(spec):
     if "hop" in f:
         opt += bytes([0x3d, 1, int(f["hop"]) & 0x1f])
     # NCI 0 (no satellite, no continuity check, no echo device); FCI: national, ISUP all the way,
-    # originating access ISDN; CPC ordinary subscriber (0x0a); TMR speech (0)
-    fixed = bytes([0x01, 0x00, 0x20, 0x01, 0x0a, 0x00])
+    # originating access ISDN; CPC ordinary subscriber (0x0a); TMR (Q.763 3.54) speech (0) or tmr=
+    fixed = bytes([0x01, 0x00, 0x20, 0x01, 0x0a, int(f.get("tmr", "0"))])
     body = bytes([len(cdpn)]) + cdpn
     ptr_opt = (1 + len(body)) if opt else 0
     return fixed + bytes([2, ptr_opt]) + body + (opt + b"\x00" if opt else b"")
@@ -88,13 +91,19 @@ class Uac:
 
     def invite(self):
         a = self.a
-        sdp = ("v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 46000 RTP/AVP 8\r\n"
-               "a=rtpmap:8 PCMA/8000\r\n" % (self.lip, self.lip)).encode()
+        codec = "97\r\na=rtpmap:97 CLEARMODE/8000" if a.clearmode else "8\r\na=rtpmap:8 PCMA/8000"
+        sdp = ("v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 46000 RTP/AVP %s\r\n"
+               % (self.lip, self.lip, codec)).encode()
         hdrs = self.hdr_common("INVITE", 1, self.branch) + ["Contact: <sip:uac@%s:%d>" % (self.lip, self.lport)]
         if a.pai:
             hdrs.append("P-Asserted-Identity: " + a.pai)
         if a.privacy:
             hdrs.append("Privacy: " + a.privacy)
+        if a.diversion:
+            hdrs.append("Diversion: " + a.diversion)
+        if a.session_expires:
+            hdrs += ["Supported: timer", "Require: timer",
+                     "Session-Expires: %d;refresher=uac" % a.session_expires]
         if not a.iam:
             return "sip:%s@%s:%d;user=phone SIP/2.0" % (a.ruri, *self.gw), hdrs, sdp, "application/sdp"
         isup = iam(a.iam)
@@ -191,6 +200,9 @@ def main():
     p.add_argument("--bye-reason", default="")
     p.add_argument("--wait-bye", type=float)
     p.add_argument("--expect", type=int, default=200)
+    p.add_argument("--session-expires", type=int, default=0)
+    p.add_argument("--diversion", default="")
+    p.add_argument("--clearmode", action="store_true")
     a = p.parse_args()
     u = Uac(a)
     code = u.final()
