@@ -106,6 +106,9 @@ struct gw_call {
 	/* Tone_before_release: the release that follows the tone */
 	uint8_t tone_cause, tone_loc;
 	int tone_status;
+	/* ingress on SIP-I: the REL the SIP side's final response carried, encoded (0: none) */
+	uint8_t tone_rel[ISUP_MAX_MSG_LEN];
+	int tone_rel_len;
 
 	/* bookkeeping (CDR) */
 	struct timespec t_setup, t_acm, t_alert, t_answer, t_release;	/* CLOCK_REALTIME; 0: not yet */

@@ -9,6 +9,7 @@
 #include "gw/call_numbers.h"
 #include "gw/hop_counter.h"
 #include "gw/overlap.h"
+#include "gw/sipi_merge.h"
 #include "isup/q850.h"
 
 void out_reject(struct gw_call *call, int status, uint8_t cause, uint8_t location)
@@ -65,9 +66,10 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 	}
 	call_bearer_egress_iam(call, &iam);
 	call_redir_to_iam(call, ev, &iam);	/* History-Info / Diversion (gw/call_redir.c) */
-	/* SIP-T bridging (RFC 3398 5.1): the encapsulated IAM with the SIP routing data winning */
+	/* SIP-T bridging (RFC 3398 5.1, TS 29.163 7.3.3.1): the encapsulated IAM merged with the headers */
 	if (gw_event_isup(ev, &enc, CALL_VARIANT(call)) && enc.type == ISUP_IAM) {
-		gw_iam_merge_sipt(&enc, &iam, gw_max_forwards_to_hop(call->sip_id.max_forwards));
+		struct sip_trunk *st = sip_trunk_find(iwf->sip, call->trunk);
+		gw_sipi_merge_iam(&enc, &iam, &call->sip_id, &plan, st && st->cfg.trusted);
 		iam = enc;
 	}
 	gw_overlap_egress_iam(call, ev, &iam);	/* RFC 3578 trunks: no ST */

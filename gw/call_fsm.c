@@ -83,8 +83,7 @@ void call_release_both(struct gw_call *call, uint8_t cause)
 {
 	call_note_release(call, cause, "gw");
 	call_release_isup(call, cause, ISUP_LOC_PUB_LOCAL);
-	if (call->sip)
-		gw_sip_leg_release(call->sip, cause, 480);
+	call_release_sip(call, cause, 480);
 	call_releasing(call);
 }
 
@@ -290,7 +289,7 @@ void call_tone_done(struct gw_call *call)
 {
 	call_media_stop(call);
 	if (gw_call_is_ingress(call)) {
-		call_release_isup(call, call->tone_cause, call->tone_loc);
+		call_release_isup_tone(call);
 	} else if (call->sip) {
 		call->sip_status = call->tone_status;
 		out_reject(call, call->tone_status, call->tone_cause, call->tone_loc);
@@ -309,7 +308,7 @@ static void call_tone_action(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	case GW_CALL_EV_ISUP_REL:
 		/* the caller left during the tone */
 		call_note_release(call, *(uint8_t *)data, "isup");
-		gw_opts_reason(&o, *(uint8_t *)data, ISUP_LOC_PUB_LOCAL);
+		gw_opts_reason(&o, *(uint8_t *)data, call_isup_rel_location(call));
 		gw_sip_leg_cancel(call->sip, &o);
 		call_releasing(call);
 		break;
@@ -596,7 +595,7 @@ void gw_call_shutdown(struct gw_call *call, uint8_t cause)
 		/* RFC 3398 7.2.4.1: cause 41 -> 503 (with Reason, RFC 3326) */
 		if (!gw_call_is_ingress(call) && !gw_call_answered(call))
 			call->sip_status = 503;
-		gw_sip_leg_release(call->sip, cause, 503);
+		call_release_sip(call, cause, 503);
 	}
 	call_releasing(call);
 }

@@ -258,6 +258,7 @@ static void in_failed(struct gw_call *call, const struct sip_event *ev)
 	if (call_tones_before_release(call) && call->isup && call->fi->state != GW_CALL_ST_EARLY_MEDIA &&
 	    ev->code != 487) {
 		in_tone_before_release(call, cause, loc);
+		call_keep_tone_rel(call, ev);
 		return;
 	}
 	call_note_release(call, cause, "sip");
@@ -270,7 +271,7 @@ static void in_isup_released(struct gw_call *call, uint8_t cause)
 {
 	struct sip_msg_opts o = { 0 };
 	call_note_release(call, cause, "isup");
-	gw_opts_reason(&o, cause, ISUP_LOC_PUB_LOCAL);
+	gw_opts_reason(&o, cause, call_isup_rel_location(call));	/* RFC 8606: the REL's location */
 	gw_sip_leg_cancel(call->sip, &o);
 	call_releasing(call);
 }

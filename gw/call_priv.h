@@ -29,12 +29,19 @@ void call_release_isup(struct gw_call *call, uint8_t cause, uint8_t location);
 /* SIP-I (Q.1912.5): the REL a BYE / final response carries goes to the PSTN as it is (cause,
  * location, diagnostics, passed-on parameters); otherwise REL with cause and location */
 void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location);
+/* Ingress tone before release (SIP-I): keep the REL of the final response ev, which goes to the
+ * PSTN after the tone (call_release_isup_tone; without one REL with tone_cause / tone_loc) */
+void call_keep_tone_rel(struct gw_call *call, const struct sip_event *ev);
+void call_release_isup_tone(struct gw_call *call);
 /* The location of the cause in the REL received from the PSTN; LN without one */
 uint8_t call_isup_rel_location(struct gw_call *call);
 /* Options of a BYE / final response releasing the call: Reason with cause and location (RFC
  * 3326 / RFC 8606) and on SIP-I trunks the REL (Q.1912.5): the PSTN's, or the gateway's own */
 void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,
 		       uint8_t location);
+/* A release of the gateway's own toward SIP (release request, media timeout, shutdown): CANCEL,
+ * BYE or 'uas_status' with Reason cause / LN and on SIP-I the REL (the PSTN's, or the gateway's) */
+void call_release_sip(struct gw_call *call, uint8_t cause, int uas_status);
 /* Note the release by 'side' and REL the ISUP leg, then Releasing */
 void call_release_isup_by(struct gw_call *call, uint8_t cause, const char *side);
 /* Releasing (waiting for the children), or the end when none is left; last thing of an action */

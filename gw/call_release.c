@@ -14,6 +14,14 @@ static bool call_trunk_sipi(struct gw_call *call)
 	return trunk && trunk->cfg.sipt_mode == SIP_SIPT_SIPI;
 }
 
+/* Q.850 2.2.5 / Q.1912.5: a cause the SIP side gave without a location (no Reason location=, no
+ * encapsulated REL) is from beyond the interworking point: BI; the Reason's location= otherwise */
+static uint8_t sip_cause_location(const struct sip_event *ev)
+{
+	int loc = ev->q850_location[0] ? gw_location_from_token(ev->q850_location) : -1;
+	return loc >= 0 ? loc : ISUP_LOC_BEYOND_IWP;
+}
+
 void call_release_isup_ev(struct gw_call *call, const struct sip_event *ev, uint8_t cause, uint8_t location)
 {
 	struct isup_msg rel;
@@ -47,17 +55,34 @@ void call_sip_released(struct gw_call *call, uint32_t event, const struct sip_ev
 			call->sip_status = 504;	/* the UA's final answer to the INVITE (CDR) */
 		break;
 	}
-	if (event != GW_CALL_EV_SIP_BYE) {
-		call_release_isup_by(call, cause, "sip");
+	if (event != GW_CALL_EV_SIP_BYE && event != GW_CALL_EV_SIP_CANCEL) {
+		call_release_isup_by(call, cause, "sip");	/* timeouts: the gateway's own, LN */
 		return;
 	}
-	/* the location the SIP side gave (RFC 8606), else ours */
-	loc = ISUP_LOC_PUB_LOCAL;
-	if (ev->q850_location[0] && gw_location_from_token(ev->q850_location) >= 0)
-		loc = gw_location_from_token(ev->q850_location);
+	/* the location the SIP side gave (RFC 8606), else BI */
+	loc = sip_cause_location(ev);
 	call_note_release(call, cause, "sip");
 	call_release_isup_ev(call, ev, cause, loc);
 	call_releasing(call);
+}
+
+void call_keep_tone_rel(struct gw_call *call, const struct sip_event *ev)
+{
+	struct isup_msg rel;
+	call->tone_rel_len = 0;
+	if (call_trunk_sipi(call) && gw_event_isup(ev, &rel, CALL_VARIANT(call)) && rel.type == ISUP_REL)
+		call->tone_rel_len = isup_encode_body(&rel, call->tone_rel, sizeof(call->tone_rel));
+}
+
+void call_release_isup_tone(struct gw_call *call)
+{
+	struct isup_msg rel;
+	if (call->tone_rel_len > 0 &&
+	    isup_decode_body(&rel, CALL_VARIANT(call), call->tone_rel, call->tone_rel_len, NULL) == ISUP_OK) {
+		gw_isup_leg_release_msg(call->isup, &rel);
+		return;
+	}
+	call_release_isup(call, call->tone_cause, call->tone_loc);
 }
 
 uint8_t call_isup_rel_location(struct gw_call *call)
@@ -66,6 +91,16 @@ uint8_t call_isup_rel_location(struct gw_call *call)
 	if (call->has_isup_rel)
 		gw_msg_cause(&call->isup_rel, NULL, &loc);
 	return loc;
+}
+
+void call_release_sip(struct gw_call *call, uint8_t cause, int uas_status)
+{
+	struct sip_msg_opts o = { 0 };
+	struct gw_isup_blob b;
+	if (!call->sip)
+		return;
+	call_release_opts(call, &o, &b, cause, ISUP_LOC_PUB_LOCAL);
+	gw_sip_leg_release(call->sip, &o, uas_status);
 }
 
 void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_isup_blob *b, uint8_t cause,

@@ -163,17 +163,23 @@ static void *call_ref(const struct gw_call *call)
 	return (void *)(uintptr_t)call->id;
 }
 
-/* SIP-I (Q.1912.5): the 200 to a BYE that carries a REL carries the RLC */
+/* SIP-I (Q.1912.5): the 200 to a BYE that carries a REL carries the RLC; the BYE the dialog
+ * sends on a timeout of its own (RFC 4028 session expiry, no ACK) the gateway's REL 102 */
 static void leg_bye_ok_rlc(struct gw_call *call, struct sip_dialog *dlg, const struct sip_trunk *trunk)
 {
-	struct isup_msg rlc;
+	enum isup_variant variant = isup_node_variant(call->iwf->isup);
+	struct isup_msg m;
 	struct gw_isup_blob b;
 	if (!trunk || trunk->cfg.sipt_mode != SIP_SIPT_SIPI)
 		return;
-	isup_msg_init(&rlc, isup_node_variant(call->iwf->isup), ISUP_RLC, 0);
-	gw_blob_from_msg(&b, &rlc);
+	isup_msg_init(&m, variant, ISUP_RLC, 0);
+	gw_blob_from_msg(&b, &m);
 	if (b.len > 0)
 		sip_dialog_set_bye_ok_isup(dlg, b.data, b.len);
+	gw_isup_build_rel(&m, variant, Q850_RECOVERY_ON_TIMER_EXPIRY, ISUP_LOC_PUB_LOCAL);
+	gw_blob_from_msg(&b, &m);
+	if (b.len > 0)
+		sip_dialog_set_timeout_bye_isup(dlg, b.data, b.len);
 }
 
 struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg, const struct sip_event *ev)
@@ -268,12 +274,12 @@ int gw_sip_leg_reoffer(struct gw_sip_leg *leg, const struct sip_sdp *sdp)
 	return leg_up(leg) ? sip_dialog_reoffer(leg->dlg, sdp, false) : -1;
 }
 
-void gw_sip_leg_release(struct gw_sip_leg *leg, uint8_t cause, int uas_status)
+void gw_sip_leg_release(struct gw_sip_leg *leg, const struct sip_msg_opts *opts, int uas_status)
 {
 	if (!leg)
 		return;
 	leg_state_chg(leg, GW_SIP_LEG_ST_TERMINATING);
-	sip_dialog_release_status(leg->dlg, cause, uas_status);
+	sip_dialog_release_opts(leg->dlg, opts, uas_status);
 }
 
 const struct sip_sdp *gw_sip_leg_remote_sdp(const struct gw_sip_leg *leg)

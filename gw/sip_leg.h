@@ -61,8 +61,8 @@ int gw_sip_leg_cancel(struct gw_sip_leg *leg, const struct sip_msg_opts *opts);
 int gw_sip_leg_bye(struct gw_sip_leg *leg, const struct sip_msg_opts *opts);
 int gw_sip_leg_info(struct gw_sip_leg *leg, const struct sip_msg_opts *opts);
 int gw_sip_leg_reoffer(struct gw_sip_leg *leg, const struct sip_sdp *sdp);
-/* CANCEL, BYE or (UAS, not answered) 'uas_status' with Reason: Q.850 'cause' */
-void gw_sip_leg_release(struct gw_sip_leg *leg, uint8_t cause, int uas_status);
+/* CANCEL, BYE or (UAS, not answered) 'uas_status' with the Reason and (SIP-I) REL of opts */
+void gw_sip_leg_release(struct gw_sip_leg *leg, const struct sip_msg_opts *opts, int uas_status);
 const struct sip_sdp *gw_sip_leg_remote_sdp(const struct gw_sip_leg *leg);
 /* Late offer: our SDP is the offer, the peer's comes as the answer in PRACK / ACK */
 bool gw_sip_leg_late_offer(const struct gw_sip_leg *leg);

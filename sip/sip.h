@@ -323,6 +323,12 @@ int sip_dialog_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp, bool u
 void sip_dialog_release(struct sip_dialog *dlg, int q850_cause);
 /* Same, with the final response for an incoming INVITE not answered yet (instead of 480) */
 void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_status);
+/* Same, with the layer above's Reason and ISUP body (SIP-I: the REL, Q.1912.5) in the BYE or the
+ * final response; a CANCEL takes the Reason only */
+void sip_dialog_release_opts(struct sip_dialog *dlg, const struct sip_msg_opts *opts, int uas_status);
+/* SIP-I: the ISUP body (the REL) of the BYEs the dialog sends on a timeout of its own (RFC 4028 10
+ * session expiry, no ACK for the 2xx, in-dialog request timeout: Reason cause 102); len 0: none */
+void sip_dialog_set_timeout_bye_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len);
 
 void *sip_dialog_priv(struct sip_dialog *dlg);
 void sip_dialog_set_priv(struct sip_dialog *dlg, void *priv);

@@ -482,6 +482,33 @@ void sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_s
 	sip_dialog_request(dlg, SIP_DLG_EV_RELEASE, &req);
 }
 
+void sip_dialog_release_opts(struct sip_dialog *dlg, const struct sip_msg_opts *opts, int uas_status)
+{
+	struct sip_dlg_req req = { .opts = opts, .q850_cause = opts ? opts->q850_cause : 0, .uas_status = uas_status };
+	sip_dialog_request(dlg, SIP_DLG_EV_RELEASE, &req);
+}
+
+const struct sip_msg_opts *sip_dlg_release_opts(const struct sip_dlg_req *req, struct sip_msg_opts *o)
+{
+	if (req->opts)
+		return req->opts;
+	memset(o, 0, sizeof(*o));
+	o->q850_cause = req->q850_cause;
+	return o;
+}
+
+void sip_dialog_keep_isup(struct sip_dialog *dlg, uint8_t **buf, size_t *buf_len, const uint8_t *isup, size_t len)
+{
+	talloc_free(*buf);
+	*buf = isup && len ? talloc_memdup(dlg, isup, len) : NULL;
+	*buf_len = *buf ? len : 0;
+}
+
+void sip_dialog_set_timeout_bye_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len)
+{
+	sip_dialog_keep_isup(dlg, &dlg->timeout_bye_isup, &dlg->timeout_bye_isup_len, isup, len);
+}
+
 void *sip_dialog_priv(struct sip_dialog *dlg) { return dlg->priv; }
 void sip_dialog_set_priv(struct sip_dialog *dlg, void *priv) { dlg->priv = priv; }
 

@@ -107,6 +107,13 @@ void sip_uas_send_held_2xx(struct sip_dialog *dlg);
 void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
 void sip_dialog_terminating_action(struct osmo_fsm_inst *fi, uint32_t event, void *data);
 int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts);
+/* BYE on a timeout of the dialog's own: Reason cause 102 with 'loc' (NULL: none), the timeout
+ * ISUP body (sip_dialog_set_timeout_bye_isup) */
+int sip_dialog_send_timeout_bye(struct sip_dialog *dlg, const char *loc);
+/* release request (SIP_DLG_EV_RELEASE): the layer above's options, else a Reason with the cause in o */
+const struct sip_msg_opts *sip_dlg_release_opts(const struct sip_dlg_req *req, struct sip_msg_opts *o);
+/* *buf (talloc child of dlg) becomes a copy of isup (NULL when len is 0) */
+void sip_dialog_keep_isup(struct sip_dialog *dlg, uint8_t **buf, size_t *buf_len, const uint8_t *isup, size_t len);
 void sip_dialog_rx_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 void sip_dialog_respond_bye(struct sip_dialog *dlg, const struct sip_dlg_rx *rx);
 void sip_dialog_respond(struct sip_dialog *dlg, osip_transaction_t *tr, int code, const char *warning);

@@ -29,6 +29,13 @@ int sip_dialog_send_bye(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 	return 0;
 }
 
+int sip_dialog_send_timeout_bye(struct sip_dialog *dlg, const char *loc)
+{
+	struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY, .q850_location = loc,
+				  .isup = dlg->timeout_bye_isup, .isup_len = dlg->timeout_bye_isup_len };
+	return sip_dialog_send_bye(dlg, &o);
+}
+
 int sip_dialog_info_send(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 {
 	osip_message_t *m;
@@ -343,10 +350,9 @@ static void tx_timeout(struct sip_dialog *dlg, const struct sip_tx *tx)
 		ev.timeout = tx->kind == SIP_TX_REINVITE ? SIP_TO_TIMER_B : SIP_TO_TIMER_F;
 		sip_dialog_emit(dlg, &ev);
 		/* RFC 3261 12.2.1.2: a timeout ends the dialog */
-		if (sip_dialog_state(dlg) == SIP_DLG_S_CONFIRMED) {
-			struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY };
-			sip_dialog_send_bye(dlg, &o);
-		} else if (!dlg->is_uac) {
+		if (sip_dialog_state(dlg) == SIP_DLG_S_CONFIRMED)
+			sip_dialog_send_timeout_bye(dlg, NULL);
+		else if (!dlg->is_uac) {
 			sip_dialog_terminate(dlg);
 		}
 	}
@@ -423,8 +429,8 @@ void sip_dialog_confirmed_action(struct osmo_fsm_inst *fi, uint32_t event, void 
 		req->rc = send_reoffer(dlg, req->sdp, req->use_update);
 		break;
 	case SIP_DLG_EV_RELEASE: {
-		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
-		sip_dialog_send_bye(dlg, &o);
+		struct sip_msg_opts o;
+		sip_dialog_send_bye(dlg, sip_dlg_release_opts(req, &o));
 		break;
 	}
 	default:

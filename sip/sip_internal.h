@@ -148,6 +148,10 @@ struct sip_dialog {
 	void *priv;
 	uint8_t bye_ok_isup[16];	/* ISUP body of the 200 to a BYE carrying ISUP (SIP-I: RLC) */
 	size_t bye_ok_isup_len;
+	uint8_t *timeout_bye_isup;	/* ISUP body of our timeout BYEs (sip_dialog_set_timeout_bye_isup) */
+	size_t timeout_bye_isup_len;
+	uint8_t *pending_bye_isup;	/* UAS: ISUP body of the BYE waiting for the ACK */
+	size_t pending_bye_isup_len;
 	bool is_uac;
 	bool dead;			/* FSM terminated: memory kept until the FSM dealloc ctx goes */
 	bool terminated_reported;

@@ -364,10 +364,9 @@ static int send_refresh(struct sip_dialog *dlg)
 static void expire(struct sip_dialog *dlg)
 {
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .method = "BYE", .timeout = SIP_TO_SESSION };
-	struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY, .q850_location = "LN" };
 
 	LOGPFSML(dlg->fi, LOGL_NOTICE, "session timer expired: BYE\n");
-	sip_dialog_send_bye(dlg, &o);
+	sip_dialog_send_timeout_bye(dlg, "LN");
 	sip_dialog_emit(dlg, &ev);
 }
 

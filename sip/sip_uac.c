@@ -444,8 +444,8 @@ void sip_uac_early_event(struct sip_dialog *dlg, uint32_t event, void *data)
 		req->rc = uac_cancel(dlg, req->opts);
 		break;
 	case SIP_DLG_EV_RELEASE: {
-		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
-		uac_cancel(dlg, &o);
+		struct sip_msg_opts o;
+		uac_cancel(dlg, sip_dlg_release_opts(req, &o));
 		break;
 	}
 	case SIP_DLG_EV_PROVISIONAL:

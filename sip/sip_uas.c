@@ -423,7 +423,8 @@ void sip_uas_rx_ack(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_CONFIRMED, 0, 0);
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->bye_pending) {
-		struct sip_msg_opts o = { .q850_cause = dlg->bye_cause, .q850_location = dlg->bye_loc };
+		struct sip_msg_opts o = { .q850_cause = dlg->bye_cause, .q850_location = dlg->bye_loc,
+					  .isup = dlg->pending_bye_isup, .isup_len = dlg->pending_bye_isup_len };
 		dlg->bye_pending = false;
 		sip_dialog_send_bye(dlg, &o);
 	}
@@ -441,8 +442,6 @@ void sip_dialog_rx_ack(struct sip_dialog *dlg, osip_message_t *ack)
 void sip_uas_ack_timeout(struct sip_dialog *dlg)
 {
 	struct sip_event ev = { .type = SIP_EV_TIMEOUT, .method = "ACK", .timeout = SIP_TO_ACK };
-	struct sip_msg_opts o = { .q850_cause = Q850_RECOVERY_ON_TIMER_EXPIRY, .q850_location = "LN" };
-
 	LOGPFSML(dlg->fi, LOGL_NOTICE, "no ACK for our 2xx: BYE\n");
 	uas_2xx_stop(dlg);
 	sip_dialog_emit(dlg, &ev);
@@ -451,7 +450,7 @@ void sip_uas_ack_timeout(struct sip_dialog *dlg)
 	if (sip_dialog_state(dlg) == SIP_DLG_S_WAIT_ACK)
 		osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_CONFIRMED, 0, 0);
 	dlg->bye_pending = false;
-	sip_dialog_send_bye(dlg, &o);
+	sip_dialog_send_timeout_bye(dlg, "LN");
 }
 
 /* ---- state actions ---- */
@@ -504,8 +503,8 @@ void sip_uas_early_event(struct sip_dialog *dlg, uint32_t event, void *data)
 		req->rc = sip_uas_reject(dlg, req->code, req->opts);
 		break;
 	case SIP_DLG_EV_RELEASE: {
-		struct sip_msg_opts o = { .q850_cause = req->q850_cause };
-		sip_uas_reject(dlg, req->uas_status, &o);
+		struct sip_msg_opts o;
+		sip_uas_reject(dlg, req->uas_status, sip_dlg_release_opts(req, &o));
 		break;
 	}
 	case SIP_DLG_EV_PRACK_TIMEOUT:
@@ -552,9 +551,12 @@ void sip_uas_wait_ack_action(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		dlg->bye_pending = true;
 		dlg->bye_cause = req->q850_cause;
 		dlg->bye_loc[0] = '\0';
-		if (event == SIP_DLG_EV_BYE && req->opts) {
+		if (req->opts) {
 			dlg->bye_cause = req->opts->q850_cause;
 			osmo_strlcpy(dlg->bye_loc, req->opts->q850_location ? : "", sizeof(dlg->bye_loc));
+			/* SIP-I: the REL goes in that BYE too */
+			sip_dialog_keep_isup(dlg, &dlg->pending_bye_isup, &dlg->pending_bye_isup_len,
+					     req->opts->isup, req->opts->isup_len);
 		}
 		break;
 	case SIP_DLG_EV_INFO:

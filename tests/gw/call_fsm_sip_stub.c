@@ -315,19 +315,22 @@ int __wrap_sip_dialog_reoffer(struct sip_dialog *dlg, const struct sip_sdp *sdp,
 	return 0;
 }
 
-void __wrap_sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_status)
+void __wrap_sip_dialog_release_opts(struct sip_dialog *dlg, const struct sip_msg_opts *opts, int uas_status)
 {
-	struct sip_msg_opts o = { .q850_cause = q850_cause };
+	struct sip_msg_opts o = *opts;
 
 	if (!valid(dlg, "release"))
 		return;
 	switch (dlg->st) {
 	case DLG_CALLING:
 	case DLG_PROCEEDING:
-		if (dlg->uac)
+		if (dlg->uac) {
+			o.isup = NULL;	/* a CANCEL takes the Reason only */
+			o.isup_len = 0;
 			__wrap_sip_dialog_cancel(dlg, &o);
-		else
+		} else {
 			__wrap_sip_dialog_reject(dlg, uas_status, &o);
+		}
 		break;
 	case DLG_WAIT_ACK:
 	case DLG_CONFIRMED:
@@ -336,6 +339,18 @@ void __wrap_sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, in
 	default:
 		terminate(dlg);
 	}
+}
+
+void __wrap_sip_dialog_release_status(struct sip_dialog *dlg, int q850_cause, int uas_status)
+{
+	struct sip_msg_opts o = { .q850_cause = q850_cause };
+	__wrap_sip_dialog_release_opts(dlg, &o, uas_status);
+}
+
+void __wrap_sip_dialog_set_timeout_bye_isup(struct sip_dialog *dlg, const uint8_t *isup, size_t len)
+{
+	if (valid(dlg, "timeout BYE body"))
+		printf("sip dialog: timeout BYE carries ISUP %s\n", len ? isup_msg_name(isup[0]) : "none");
 }
 
 void __wrap_sip_dialog_release(struct sip_dialog *dlg, int q850_cause)
@@ -403,6 +418,22 @@ static bool deliverable(const struct sip_dialog *dlg)
 	return false;
 }
 
+static struct {
+	char pai[64], privacy[16];
+	int max_forwards;
+	bool set;
+} next_hdrs;
+
+void stub_sip_next_invite_hdrs(const char *pai, const char *privacy, int max_forwards)
+{
+	snprintf(next_hdrs.pai, sizeof(next_hdrs.pai), "%s", pai ? pai : "");
+	snprintf(next_hdrs.privacy, sizeof(next_hdrs.privacy), "%s", privacy ? privacy : "");
+	next_hdrs.max_forwards = max_forwards;
+	next_hdrs.set = true;
+	printf("sip next INVITE: pai=%s privacy=%s max-forwards=%d\n", next_hdrs.pai, next_hdrs.privacy,
+	       max_forwards);
+}
+
 static struct sip_dialog *rx_invite(const char *trunk, const char *ruri_user, const char *from_user,
 				    const struct sip_body *body, const struct sip_dialog *same)
 {
@@ -417,6 +448,12 @@ static struct sip_dialog *rx_invite(const char *trunk, const char *ruri_user, co
 	snprintf(h.from, sizeof(h.from), "<sip:%s@127.0.0.1>;tag=caller", from_user);
 	snprintf(h.to, sizeof(h.to), "<sip:%s@127.0.0.2>", ruri_user);
 	h.max_forwards = 70;
+	if (next_hdrs.set) {
+		snprintf(h.pai, sizeof(h.pai), "%s", next_hdrs.pai);
+		snprintf(h.privacy, sizeof(h.privacy), "%s", next_hdrs.privacy);
+		h.max_forwards = next_hdrs.max_forwards;
+		next_hdrs.set = false;
+	}
 	if (body && body->has_sdp) {
 		dlg->remote_sdp = body->sdp;
 		dlg->has_remote_sdp = true;

@@ -53,6 +53,9 @@ struct sip_dialog *stub_sip_rx_invite(const char *trunk, const char *ruri_user, 
 /* RFC 3578: a later INVITE with the Call-ID and From of 'before' (a new UAS dialog) */
 struct sip_dialog *stub_sip_rx_invite_again(const struct sip_dialog *before, const char *ruri_user,
 					    const char *from_user, const struct sip_body *body);
+/* The next stub_sip_rx_invite() carries these P-Asserted-Identity / Privacy values ("" or NULL:
+ * none) and Max-Forwards (once) */
+void stub_sip_next_invite_hdrs(const char *pai, const char *privacy, int max_forwards);
 /* The dialog of the last sip_dialog_invite() */
 struct sip_dialog *stub_sip_last(void);
 /* UAC: a provisional response (SIP_EV_PROVISIONAL), a 2xx (SIP_EV_ANSWERED, ACK sent), a final

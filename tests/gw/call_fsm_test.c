@@ -70,6 +70,16 @@
  *                   0 (off) by default; 'trunk plain early-acm 10': no 18x for 10 s -> ACM
  *                   no indication (Q.1912.5 early ACM before the exchange's T7); 180 -> CPG
  *                   alerting; 200 -> ANM; BYE -> REL 16
+ *  sipi_merge_privacy (after in_early_acm, tests/gw/call_fsm_sipi.c) SIP-I IAM merge: Privacy: id
+ *                   makes the body's allowed CgPN restricted, the Request-URI's number replaces the
+ *                   body's called number, hop counter min(body 20, Max-Forwards 7) = 7
+ *  sipi_merge_restricted the body's restricted CgPN stays restricted (the PAI's other number wins,
+ *                   restricted; the From's generic number restricted too)
+ *  sipi_merge_untrusted 'no trusted': the IAM is the headers' alone (no CgPN without PAI)
+ *  sipi_release_req the release request on an answered SIP-I call: BYE with the gateway's REL
+ *                   (31, LN)
+ *  sipi_tone_rel    tone before release on SIP-I: the PSTN's REL in the 486 after the tone; the
+ *                   486's REL to the PSTN as it is after the tone (ingress)
  *  shutdown         gw_iwf_release_all with an early egress call (REL 41, 503), an answered
  *                   ingress call (REL 41, BYE) and an ingress call without 18x (REL 41, CANCEL
  *                   once the 180 comes)
@@ -482,6 +492,7 @@ int main(int argc, char **argv)
 	call_fsm_egress_flows(iwf);
 	in_early_acm();
 	call_fsm_overlap_flows(iwf);
+	call_fsm_sipi_flows(iwf);
 
 	gw_iwf_shutdown(iwf);
 	sip_ua_free(iwf->sip);

@@ -19,3 +19,5 @@ void configure(const char *text);
 void call_fsm_egress_flows(struct gw_iwf *iwf);
 /* the overlap flows (tests/gw/call_fsm_overlap.c), after the others */
 void call_fsm_overlap_flows(struct gw_iwf *iwf);
+/* the SIP-I flows (IAM merge, the gateway's REL in its releases), after all others */
+void call_fsm_sipi_flows(struct gw_iwf *iwf);
