@@ -215,6 +215,8 @@ void cgroup_sup_free(struct isup_cgroup *cg);
 void cgroup_send_grs_all(struct isup_cgroup *cg);
 int cgroup_send_grs(struct isup_cgroup *cg, uint16_t first, uint16_t last);
 int cgroup_send_cgb(struct isup_cgroup *cg, bool block, uint16_t first, uint16_t last, bool hw);
+/* the same for the circuits of mask (bit i: CIC first + i) in a range of range + 1 circuits */
+int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uint8_t range, uint32_t mask, bool hw);
 int cgroup_send_cqm(struct isup_cgroup *cg, uint16_t first, uint16_t last);
 void cgroup_rx_gra(struct isup_cgroup *cg, const struct isup_msg *msg);
 void cgroup_rx_cgba_cgua(struct isup_cgroup *cg, const struct isup_msg *msg);

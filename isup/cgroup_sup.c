@@ -225,18 +225,25 @@ static void cgb_long_cb(void *data)
 
 int cgroup_send_cgb(struct isup_cgroup *cg, bool block, uint16_t first, uint16_t last, bool hw)
 {
-	struct cg_cgb_tx *c = &cg->cgb_tx;
 	if (last < first || last - first > 31)
 		return -1;
+	return cgroup_send_cgb_mask(cg, block, first, last - first, 0xffffffff, hw);
+}
+
+int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uint8_t range, uint32_t mask, bool hw)
+{
+	struct cg_cgb_tx *c = &cg->cgb_tx;
+	if (range > 31)
+		return -1;
 	memset(&c->rs, 0, sizeof(c->rs));
-	c->rs.range = last - first;
+	c->rs.range = range;
 	c->rs.status_present = true;
 	c->type = block ? ISUP_CGB : ISUP_CGU;
 	c->cgsmt = hw ? ISUP_CGSMT_HARDWARE : ISUP_CGSMT_MAINTENANCE;
 	c->cic = first;
 	for (unsigned int i = 0; i <= c->rs.range; i++) {
 		struct isup_circuit *cct = cgroup_cct(cg, first + i);
-		if (!cct)
+		if (!cct || !(mask & (1u << i)))
 			continue;
 		isup_range_status_set_bit(&c->rs, i, true);
 		circuit_local_group_block(cct, block, hw);

@@ -4,8 +4,8 @@
  * without the loop; a COT "continuity check failed" leaves the circuit waiting
  * for the re-check the outgoing exchange asks for with CCR (T27); a CCR connects the loop again
  * (LPA sent) and waits for the re-check's result, a COT or the REL that ends it (T36). T27 or
- * T36 expiry: the circuit is reset (RSC, T16/T17). The gateway has no check-tone transceiver:
- * it never asks for a continuity check itself (no CCR sent, no T24/T25/T26). */
+ * T36 expiry: the circuit is reset (RSC, T16/T17). The check of an outgoing circuit (our IAM
+ * asks for it, our CCR, T24/T25/T26) is circuit_cot_out.c. */
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/fsm.h>

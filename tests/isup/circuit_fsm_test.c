@@ -2,7 +2,8 @@
  * the call control FSM (IAM in -> ACM/ANM out, REL/RLC, T7, T1/T5, T16/T17), the blocking FSM
  * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
  * T22/T23, CGB/CGBA), the continuity check and re-check of an incoming circuit (COT, CCR, T8,
- * T27, T36), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * T27, T36), that of an outgoing circuit (NCI, the transceiver callbacks, T24, COT, the re-test
+ * with T25/T26 and CCR, the repeat attempt), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), driven by synthetic messages and fake time. The MTP is a stub: every message
  * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "gw/debug.h"
 #include "isup/isup_node.h"
 #include "isup/isup_call.h"
+#include "isup/isup_cot.h"
 #include "isup/cgroup.h"
 #include "isup/q850.h"
 
@@ -41,11 +43,23 @@ static const char *param_summary(const struct isup_msg *msg, char *buf, size_t l
 	return buf;
 }
 
+/* the continuity check of what we send: IAM NCI bits DC, COT continuity indicator */
+static const char *cot_summary(const struct isup_msg *msg)
+{
+	const struct isup_param *nci = isup_msg_find_const(msg, ISUP_PRM_NCI);
+	const struct isup_param *ci = isup_msg_find_const(msg, ISUP_PRM_CONTINUITY_IND);
+	if (nci && nci->len && (nci->val[0] & 0x0c))
+		return (nci->val[0] & 0x0c) == 0x04 ? " nci: continuity check required" : " nci: continuity 2/3";
+	if (ci && ci->len)
+		return ci->val[0] & 1 ? " continuity: success" : " continuity: failure";
+	return "";
+}
+
 int isup_mtp_send(struct isup_mtp *mtp, uint32_t dpc, const struct isup_msg *msg)
 {
 	char prm[64];
-	printf("  t=%3lus  tx %s cic=%u%s\n", now_s, isup_msg_name(msg->type), msg->cic,
-	       param_summary(msg, prm, sizeof(prm)));
+	printf("  t=%3lus  tx %s cic=%u%s%s\n", now_s, isup_msg_name(msg->type), msg->cic,
+	       param_summary(msg, prm, sizeof(prm)), cot_summary(msg));
 	return 0;
 }
 
@@ -356,6 +370,80 @@ static void test_continuity(void)
 	states(1);
 }
 
+/* the check-tone transceiver of the application, a stub: the token of the last connect */
+static void *g_cot_token;
+static int g_cot_handle;
+
+static void *cot_connect(const char *group, uint16_t cic, const char *bearer, void *token, void *app)
+{
+	printf("  transceiver: connect cic=%u bearer %s\n", cic, bearer);
+	g_cot_token = token;
+	return &g_cot_handle;
+}
+
+static void cot_disconnect(void *handle, void *app)
+{
+	printf("  transceiver: disconnect\n");
+	g_cot_token = NULL;
+}
+
+static const struct isup_cot_ops cot_ops = { .connect = cot_connect, .disconnect = cot_disconnect };
+
+static void tone_back(void)
+{
+	printf("  transceiver: the check tone is back\n");
+	isup_cot_tone_returned(g_cot_token);
+}
+
+/* in a group of its own (CICs 11-13, the group "cot"), the other circuits' states aside */
+static void test_continuity_out(void)
+{
+	struct isup_cgroup *cg = cgroup_alloc(g_node, "cot");
+	struct isup_msg iam;
+
+	printf("outgoing continuity check required: IAM NCI 01, tone back: COT success, T7\n");
+	cgroup_add_cics(cg, 11, 13, "127.0.0.1", 40020, 2);
+	cg->dpc_str = talloc_strdup(cg, "0.0.2");
+	cgroup_start(cg);
+	g_cg = cg;
+	isup_cot_register(g_node, &cot_ops, NULL);
+	cg->cot_mode = CG_COT_REQUIRED;
+	group_timer(24, 2);
+	group_timer(25, 2);
+	group_timer(26, 3);
+	isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	g_call = isup_call_setup(g_node, "cot", 11, &iam, NULL, NULL);
+	states(11);
+	tone_back();
+	states(11);
+	rx_simple(ISUP_ACM, 11);
+	printf("  call layer: release cause=16\n");
+	isup_call_release(g_call, Q850_NORMAL_CLEARING);
+	rx_simple(ISUP_RLC, 11);
+	printf("no tone: T24 (2 s): COT failure, the call repeated on another circuit; T25 (2 s): CCR, "
+	       "no tone: T24: COT failure; T26 (3 s): CCR, tone back: REL, RLC: idle\n");
+	g_call = isup_call_setup(g_node, "cot", 11, &iam, NULL, NULL);
+	wait_s(2);
+	states(11);
+	states(13);
+	tone_back();
+	rx_simple(ISUP_ACM, 13);
+	wait_s(2);
+	states(11);
+	wait_s(2);
+	states(11);
+	wait_s(3);
+	tone_back();
+	states(11);
+	rx_simple(ISUP_RLC, 11);
+	states(11);
+	printf("  call layer: release cause=16\n");
+	isup_call_release(g_call, Q850_NORMAL_CLEARING);
+	g_call = NULL;
+	rx_simple(ISUP_RLC, 13);
+	states(13);
+}
+
 static void answered_incoming(uint16_t cic)
 {
 	rx_simple(ISUP_IAM, cic);
@@ -495,6 +583,7 @@ int main(void)
 	test_suspend();
 	test_query();
 	test_release_msg();
+	test_continuity_out();
 
 	isup_node_stop(g_node);
 	talloc_free(ctx);
