@@ -4,7 +4,9 @@ as SCTP by m3ua_rewrap.py, SIP as captured), written as one line of tokens, each
 space, for a test to match against the behaviour a mapping row states (tests/iwf/e2e.test):
 
   ISUP leg "isup:PC_A:PC_B"   >TYPE[:CAUSE/LOC][(key=value,...)]   (">" A to B, "<" B to A;
-                              copies towards the STP only; keys below, absent fields left out)
+                              copies towards the STP only; keys below, absent fields left out;
+                              circuit group messages (GRS CGB CGU CQM and their answers) and
+                              UPT/UPA left out: they are not a call's)
   SIP leg  "sip:IP_A:IP_B"    >METHOD[(key=value,...)][+ISUP][;cause=N[/LOC]]  or
                               <STATUS[/CSEQ-METHOD][+ISUP][;cause=N[/LOC]]
                               (keys of INVITE/UPDATE: ruri, from, pai (user parts; a tel: PAI's
@@ -55,7 +57,7 @@ BASE = ["frame.time_epoch", "sctp.dstport", "m3ua.protocol_data_opc", "m3ua.prot
 SIP_KEYS = [("ruri", "sip.r-uri.user"), ("from", "sip.from.user"), ("pai", "sip.pai.user"),
             ("privacy", "sip.Privacy")]
 SDP_DIR = ("sendrecv", "sendonly", "recvonly", "inactive")
-LOC = {0: "U", 1: "LPN", 2: "LN", 3: "TN", 4: "RLN", 5: "RPN", 7: "INTL", 10: "BI"}
+GROUP = {0x17, 0x18, 0x19, 0x1a, 0x1b, 0x29, 0x2a, 0x2b, 0x34, 0x35}	# GRS CGB CGU CGBA CGUA GRA CQM CQR UPT UPA
 
 
 def pc_int(s):
@@ -153,7 +155,8 @@ def main():
             continue
         if kind == "isup":
             if not r["m3ua.protocol_data_opc"] or first(r["m3ua.protocol_data_si"]) != "5" \
-               or r["sctp.dstport"] != str(o.m3ua_port) or not r["isup.message_type"]:
+               or r["sctp.dstport"] != str(o.m3ua_port) or not r["isup.message_type"] \
+               or int(first(r["isup.message_type"]), 0) in GROUP:
                 continue
             if o.cic is not None and first(r["isup.cic"]) and int(first(r["isup.cic"]), 0) != o.cic:
                 continue
