@@ -4,16 +4,20 @@ as SCTP by m3ua_rewrap.py, SIP as captured), written as one line of tokens, each
 space, for a test to match against the behaviour a mapping row states (tests/iwf/e2e.test):
 
   ISUP leg "isup:PC_A:PC_B"   >TYPE[:CAUSE/LOC][(key=value,...)]   (">" A to B, "<" B to A;
-                              copies towards the STP only; keys below, absent fields left out)
+                              copies towards the STP only; keys below, absent fields left out;
+                              circuit group messages (GRS CGB CGU CQM and their answers) and
+                              UPT/UPA left out: they are not a call's)
   SIP leg  "sip:IP_A:IP_B"    >METHOD[(key=value,...)][+ISUP][;cause=N[/LOC]]  or
                               <STATUS[/CSEQ-METHOD][+ISUP][;cause=N[/LOC]]
                               (keys of INVITE/UPDATE: ruri, from, pai (user parts; a tel: PAI's
-                              number), privacy, sdp
-                              (the SDP's direction attribute when it has one);
+                              number), privacy, sdp (the SDP's direction attribute, if any);
                               CSEQ-METHOD left out for responses to INVITE; +ISUP the type of the
                               ISUP message tshark finds in the body; ;cause= from Reason: Q.850;
                               OPTIONS and their answers are left out, and so are retransmissions:
                               a message whose first line, CSeq and RSeq were seen before)
+
+LEG may join legs with "+" ("isup:0.23.3:0.23.2+sip:127.0.0.2:127.0.0.4"): their tokens in
+capture order, for what one process does in order (a COT received, then the INVITE sent).
 
 e.g. ">IAM(cdpn=301234567F,cgpn=40111222) <ACM(st=0x0001) <ANM >REL:16/2 <RLC " and
      ">INVITE(ruri=+49301234567,from=+4940111222,pai=+4940111222)+IAM <100 <180+ACM
@@ -55,7 +59,7 @@ BASE = ["frame.time_epoch", "sctp.dstport", "m3ua.protocol_data_opc", "m3ua.prot
 SIP_KEYS = [("ruri", "sip.r-uri.user"), ("from", "sip.from.user"), ("pai", "sip.pai.user"),
             ("privacy", "sip.Privacy")]
 SDP_DIR = ("sendrecv", "sendonly", "recvonly", "inactive")
-LOC = {0: "U", 1: "LPN", 2: "LN", 3: "TN", 4: "RLN", 5: "RPN", 7: "INTL", 10: "BI"}
+GROUP = {0x17, 0x18, 0x19, 0x1a, 0x1b, 0x29, 0x2a, 0x2b, 0x34, 0x35}	# GRS CGB CGU CGBA CGUA GRA CQM CQR UPT UPA
 
 
 def pc_int(s):
@@ -128,6 +132,31 @@ def sip_token(r, d):
     return s
 
 
+def leg_token(r, leg, o, seen):
+    """the row's token on LEG ("isup:PC_A:PC_B" or "sip:IP_A:IP_B"), or None"""
+    kind, a, b = leg.split(":")
+    if kind == "isup":
+        if not r["m3ua.protocol_data_opc"] or first(r["m3ua.protocol_data_si"]) != "5" \
+           or r["sctp.dstport"] != str(o.m3ua_port) or not r["isup.message_type"] \
+           or int(first(r["isup.message_type"]), 0) in GROUP:
+            return None
+        if o.cic is not None and first(r["isup.cic"]) and int(first(r["isup.cic"]), 0) != o.cic:
+            return None
+        opc, dpc = int(first(r["m3ua.protocol_data_opc"])), int(first(r["m3ua.protocol_data_dpc"]))
+        if (opc, dpc) == (pc_int(a), pc_int(b)):
+            return isup_token(r, ">")
+        return isup_token(r, "<") if (opc, dpc) == (pc_int(b), pc_int(a)) else None
+    if not (r["sip.Method"] or r["sip.Status-Code"]) or first(r["sip.CSeq.method"]) == "OPTIONS":
+        return None
+    src, dst = r["ip.src"], r["ip.dst"]
+    d = ">" if (src, dst) == (a, b) else "<" if (src, dst) == (b, a) else None
+    key = (d, r["sip.Request-Line"] or r["sip.Status-Line"], r["sip.CSeq"], r["sip.RSeq"])
+    if d is None or key in seen:
+        return None
+    seen.add(key)
+    return sip_token(r, d)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--m3ua-port", type=int, required=True)
@@ -145,35 +174,11 @@ def main():
         for r in tshark(o.pcap, o.sip_port, fields):
             print("\t".join(r[f] for f in fields))
         return
-    kind, a, b = o.leg.split(":")
     out, seen = [], set()
     for r in tshark(o.pcap, o.sip_port, fields):
         t = float(r["frame.time_epoch"] or 0)
-        if t < o.t0 or t > o.t1:
-            continue
-        if kind == "isup":
-            if not r["m3ua.protocol_data_opc"] or first(r["m3ua.protocol_data_si"]) != "5" \
-               or r["sctp.dstport"] != str(o.m3ua_port) or not r["isup.message_type"]:
-                continue
-            if o.cic is not None and first(r["isup.cic"]) and int(first(r["isup.cic"]), 0) != o.cic:
-                continue
-            opc, dpc = int(first(r["m3ua.protocol_data_opc"])), int(first(r["m3ua.protocol_data_dpc"]))
-            if (opc, dpc) == (pc_int(a), pc_int(b)):
-                out.append(isup_token(r, ">"))
-            elif (opc, dpc) == (pc_int(b), pc_int(a)):
-                out.append(isup_token(r, "<"))
-        else:
-            if not (r["sip.Method"] or r["sip.Status-Code"]) or first(r["sip.CSeq.method"]) == "OPTIONS":
-                continue
-            src, dst = r["ip.src"], r["ip.dst"]
-            d = ">" if (src, dst) == (a, b) else "<" if (src, dst) == (b, a) else None
-            if d is None:
-                continue
-            key = (d, r["sip.Request-Line"] or r["sip.Status-Line"], r["sip.CSeq"], r["sip.RSeq"])
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(sip_token(r, d))
+        if o.t0 <= t <= o.t1:
+            out += [tok for tok in (leg_token(r, leg, o, seen) for leg in o.leg.split("+")) if tok]
     line = "".join(tok + " " for tok in out)
     print(line)
     if o.expect is not None and not re.fullmatch(o.expect, line):
