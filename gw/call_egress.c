@@ -61,6 +61,10 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		gw_iam_merge_sipt(&enc, &iam, gw_max_forwards_to_hop(call->sip_id.max_forwards));
 		iam = enc;
 	}
+	if (gw_iam_hop_exhausted(&iam)) {	/* never an IAM with hop counter 0 */
+		out_setup_failed(call, 483, Q850_EXCHANGE_ROUTING_ERROR, "gw");
+		return;
+	}
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {
 		t = call_trunk_iwf(call);
 		if (!cause)
