@@ -73,6 +73,10 @@ static void out_setup(struct gw_call *call, const struct sip_event *ev)
 		iam = enc;
 	}
 	gw_overlap_egress_iam(call, ev, &iam);	/* RFC 3578 trunks: no ST */
+	if (gw_iam_hop_exhausted(&iam)) {	/* never an IAM with hop counter 0 */
+		out_setup_failed(call, 483, Q850_EXCHANGE_ROUTING_ERROR, "gw");
+		return;
+	}
 	if (!gw_isup_leg_setup(call, call->group, &iam, &cause)) {
 		t = call_trunk_iwf(call);
 		if (!cause)

@@ -155,6 +155,17 @@ static void test_cpc_hop(void)
 	      "hop counter -> Max-Forwards: decremented; 1 leaves 0");
 	CHECK(gw_max_forwards_to_hop(70) == 30 && gw_max_forwards_to_hop(20) == 19 && gw_max_forwards_to_hop(1) == 0 &&
 	      gw_max_forwards_to_hop(-1) == -1, "Max-Forwards -> hop counter: min(MF, 31) - 1");
+	{
+		struct isup_msg iam;
+		uint8_t hc = 0;
+		isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 1);
+		bool none = !gw_iam_hop_exhausted(&iam);
+		isup_msg_set(&iam, ISUP_PRM_HOP_COUNTER, &hc, 1);
+		bool zero = gw_iam_hop_exhausted(&iam);
+		hc = 1;
+		isup_msg_set(&iam, ISUP_PRM_HOP_COUNTER, &hc, 1);
+		CHECK(none && zero && !gw_iam_hop_exhausted(&iam), "IAM with hop counter 0 (only) is exhausted");
+	}
 }
 
 void test_numbers(void)
