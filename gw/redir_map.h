@@ -64,8 +64,9 @@ void gw_redir_to_iam(const struct gw_redir *r, const struct gw_number_plan *plan
  * Returns the length, 0 when r holds no redirection, -1 when it does not fit. */
 int gw_redir_history_info(const struct gw_redir *r, const char *target, const char *host, bool trusted,
 			  char *out, size_t size);
-/* The Diversion value (RFC 5806): the diverting party first, then the first called party;
- * reason=, counter=, privacy=full|off; restricted parties anonymised toward untrusted trunks. */
+/* The Diversion value (RFC 5806): the diverting party first, then the first called party, as
+ * sip:NUMBER@host;user=phone; reason=, counter=, privacy=full|off; restricted parties anonymised
+ * toward untrusted trunks. Returns like gw_redir_history_info. */
 int gw_redir_diversion(const struct gw_redir *r, const char *host, bool trusted, char *out, size_t size);
 /* An INVITE's History-Info ('privacy_history': the request's Privacy has 'history') -> r.
  * Returns 0, or -1 when there is no diversion (no entry with cause=). */

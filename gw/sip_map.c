@@ -96,9 +96,5 @@ void gw_invite_opts(struct sip_msg_opts *o, struct gw_invite_hdrs *h, const stru
 	if (id->privacy_id)
 		o->privacy = "id";
 	o->max_forwards = id->max_forwards > 0 ? id->max_forwards : 0;
-	if (id->diversion_user[0]) {
-		/* redirecting number -> Diversion (RFC 5806) */
-		snprintf(h->div, sizeof(h->div), "<tel:%s>;reason=unknown;counter=1", id->diversion_user);
-		o->diversion = h->div;
-	}
+	/* the redirection (History-Info / Diversion) per trunk: gw/call_redir.c */
 }

@@ -13,10 +13,9 @@ struct gw_isup_blob {
 	int len;
 };
 
-/* INVITE header values built from the identity (RFC 3325 P-Asserted-Identity, RFC 5806 Diversion) */
+/* INVITE header values built from the identity (RFC 3325 P-Asserted-Identity) */
 struct gw_invite_hdrs {
 	char pai[96];
-	char div[96];
 };
 
 void gw_blob_from_msg(struct gw_isup_blob *b, const struct isup_msg *msg);
@@ -35,5 +34,6 @@ bool gw_sdp_has_g711(const struct sip_sdp *sdp);
 /* Egress (RFC 3398 7.2.1.1): the identity of an INVITE (Request-URI, From, PAI, Privacy,
  * Max-Forwards, clearmode SDP, Diversion) */
 void gw_identity_from_invite(struct gw_sip_identity *id, const struct sip_event *ev);
-/* Ingress (RFC 3398 8.1.1): PAI, Privacy, Max-Forwards and Diversion of the INVITE */
+/* Ingress (RFC 3398 8.1.1): PAI, Privacy and Max-Forwards of the INVITE (the redirection
+ * headers: gw/call_redir.c) */
 void gw_invite_opts(struct sip_msg_opts *o, struct gw_invite_hdrs *h, const struct gw_sip_identity *id);
