@@ -294,7 +294,6 @@ void in_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-
 /* What Trying, Early and Early_media do alike; the state decides ACM or CPG, CON or ANM and
  * whether a failure gets a tone */
 static void in_proceeding_event(struct gw_call *call, uint32_t event, void *data)

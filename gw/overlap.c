@@ -129,9 +129,17 @@ bool gw_overlap_sip_event(struct gw_call *call, uint32_t event, void *data)
 	const struct sip_event *ev = data;
 
 	switch (event) {
+	case GW_CALL_EV_SIP_PROVISIONAL:
+	case GW_CALL_EV_SIP_ANSWERED:
 	case GW_CALL_EV_SIP_FAILED:
-		if (ev->code != 484 || !gw_overlap_same(call))
+		if (ev->code == 100)
 			return false;
+		if (ev->code != 484 || !gw_overlap_same(call)) {
+			/* the far end took the number (18x, 200, a failure other than 484): Collecting
+			 * ends, the response is handled as in Trying (ACM / CON / REL) */
+			call_state_chg(call, GW_CALL_ST_TRYING);
+			return false;
+		}
 		/* RFC 3578 3: 484 Address Incomplete: more digits are awaited; T35 runs on */
 		call->sip_status = ev->code;	/* the CDR's, should no INVITE follow */
 		LOGPFSML(call->fi, LOGL_INFO, "484 to the INVITE for %s: waiting for more digits\n",

@@ -12,6 +12,8 @@
  *                   crossing the CANCEL gets the UA's BYE and goes no further; a 484 waits for
  *                   more digits; the INVITE with ST is the call: 180 -> ACM, 200 -> ANM; a SAM
  *                   after the answer: nothing goes out; BYE -> REL 16
+ *  in_rfc3578_early the INVITE of the usable number gets 180 -> ACM (as in Trying), the SAM after
+ *                   it is ignored; 200 -> ANM; BYE -> REL 16
  *  in_rfc3578_t35   the INVITE answered 484 and no SAM: T35 -> REL 28
  *  eg_rfc3578       'trunk plain overlap rfc3578', SIP -> ISUP: the IAM without ST; a later INVITE
  *                   (same Call-ID and From, Request-URI with 2 more digits) -> SAM with them and
@@ -92,6 +94,20 @@ static void in_rfc3578(void)
 	stub_flow_end();
 }
 
+static void in_rfc3578_early(void)
+{
+	struct isup_call *ic;
+	struct sip_dialog *d;
+	flow("in_rfc3578_early");
+	ic = stub_isup_rx_iam("exch", 30, msg_iam("99123", false)); step();
+	d = stub_sip_last();
+	stub_sip_rx_18x(d, 180, NULL); step();
+	stub_isup_rx(ic, msg_sam("4", false)); step();
+	stub_sip_rx_200(d, body_sdp("127.0.1.5", 30000)); step();
+	stub_sip_rx_bye(d, 0, NULL); step();
+	stub_flow_end();
+}
+
 static void in_rfc3578_t35(void)
 {
 	flow("in_rfc3578_t35");
@@ -129,6 +145,7 @@ void call_fsm_overlap_flows(struct gw_iwf *iwf)
 	in_overlap_x1_off();
 	in_overlap_max();
 	in_rfc3578();
+	in_rfc3578_early();
 	in_rfc3578_t35();
 	eg_rfc3578(iwf);
 }
