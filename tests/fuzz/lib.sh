@@ -30,7 +30,7 @@ fuzz_srcs() {
 	isup) fuzz_isup_srcs;;
 	sip) ls "$TOP_SRCDIR"/sip/*.c; echo "$TOP_SRCDIR/common/debug.c";;
 	sipt) ls "$TOP_SRCDIR"/sip/*.c; fuzz_isup_srcs
-		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/cause_map.c" "$TOP_SRCDIR/common/debug.c";;
+		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/sipi_merge.c" "$TOP_SRCDIR/gw/cause_map.c" "$TOP_SRCDIR/common/debug.c";;
 	vty) ls "$TOP_SRCDIR"/common/*.c "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
 		"$TOP_SRCDIR"/media/*.c "$TOP_SRCDIR"/tones/*.c | grep -v '/gw/sipt_gw_main\.c$';;
 	esac
