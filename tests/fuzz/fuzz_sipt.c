@@ -2,14 +2,15 @@
  * way the gateway takes it - libosip2 parse, headers and bodies of the trunk (multipart/mixed,
  * application/sdp, application/ISUP with version/handling, trust: sip_body_parse,
  * sip_msg_get_headers), then the interworking mapping: an INVITE becomes an IAM (gw_sip_to_iam,
- * the encapsulated IAM merged with the Request-URI and Max-Forwards: gw_iam_merge_sipt, RFC 3398
+ * the encapsulated IAM merged with the headers: gw_sipi_merge_iam, TS 29.163 7.3.3.1 / RFC 3398
  * 5.1) which is encoded as it would be sent; a release (BYE/CANCEL/final response) gets its REL
  * cause from Reason / the encapsulated REL / the status (cause_map), backward messages their
  * indicators.
  * Flags octet: bit 0 trusted, bits 1-2 sip-t mode (off, sip-t, sip-i), bit 3 ANSI variant, bit 4
  * handling=required on the trunk, bit 5 cause profile q1912.
  * Properties: no sanitizer report; an IAM built for sending encodes and decodes again, with the
- * called number from the Request-URI; every cause mapped is 1..127 and every status 300..699. */
+ * called number from the Request-URI and, with Privacy, no calling number presentation allowed
+ * (the merge never weakens privacy); every cause mapped is 1..127 and every status 300..699. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "gw/debug.h"
 #include "gw/iam_map.h"
 #include "gw/redir_map.h"
+#include "gw/sipi_merge.h"
 #include "gw/cause_map.h"
 #include "sip/sip_internal.h"
 
@@ -83,8 +85,13 @@ static void map_invite(const struct sip_headers *h, const struct sip_body *body,
 	    isup_decode_body(&enc, variant, body->isup.data, body->isup.len, NULL) == ISUP_OK && enc.type == ISUP_IAM) {
 		struct isup_number a, b;
 		const struct isup_param *ecd;
-		gw_iam_merge_sipt(&enc, &iam, id.max_forwards);
+		gw_sipi_merge_iam(&enc, &iam, &id, &plan, true);
 		ecd = isup_msg_find_const(&enc, ISUP_PRM_CALLED_NUM);
+		if (id.privacy_id) {
+			const struct isup_param *cg = isup_msg_find_const(&enc, ISUP_PRM_CALLING_NUM);
+			ASSERT(!cg || isup_number_decode(&a, ISUP_NUM_CALLING, cg->val, cg->len) < 0 ||
+			       a.apri != ISUP_APRI_ALLOWED);
+		}
 		/* the called number sent is the Request-URI's */
 		ASSERT(ecd && isup_number_decode(&a, ISUP_NUM_CALLED, cd->val, cd->len) == 0 &&
 		       isup_number_decode(&b, ISUP_NUM_CALLED, ecd->val, ecd->len) == 0 && !strcmp(a.digits, b.digits));

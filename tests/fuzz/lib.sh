@@ -30,7 +30,7 @@ fuzz_srcs() {
 	isup) fuzz_isup_srcs;;
 	sip) ls "$TOP_SRCDIR"/sip/*.c; echo "$TOP_SRCDIR/common/debug.c";;
 	sipt) ls "$TOP_SRCDIR"/sip/*.c; fuzz_isup_srcs
-		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/cause_map.c" \
+		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/sipi_merge.c" "$TOP_SRCDIR/gw/cause_map.c" \
 			"$TOP_SRCDIR/gw/redir_map.c" "$TOP_SRCDIR/gw/redir_sip.c" \
 			"$TOP_SRCDIR/gw/number_rules.c" "$TOP_SRCDIR/gw/tel_uri.c" "$TOP_SRCDIR/gw/hop_counter.c" "$TOP_SRCDIR/common/debug.c";;
 	vty) ls "$TOP_SRCDIR"/common/*.c "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
