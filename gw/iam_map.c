@@ -275,9 +275,13 @@ void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max
 		struct isup_param cdp = *cd;
 		isup_msg_set(enc, ISUP_PRM_CALLED_NUM, cdp.val, cdp.len);
 	}
-	/* hop counter (Q.763 3.80): the smaller of the encapsulated one and Max-Forwards */
-	if (ehc && ehc->len && max_forwards >= 0 && max_forwards < (ehc->val[0] & 0x1f)) {
-		uint8_t hc = max_forwards;
+	/* hop counter (Q.763 3.80): the smaller of the encapsulated one less the gateway's own hop
+	 * (the body crossed as it was received) and the one from Max-Forwards (already less one) */
+	if (ehc && ehc->len) {
+		uint8_t hc = ehc->val[0] & 0x1f;
+		hc = hc ? hc - 1 : 0;
+		if (max_forwards >= 0 && max_forwards < hc)
+			hc = max_forwards;
 		isup_msg_set(enc, ISUP_PRM_HOP_COUNTER, &hc, 1);
 	}
 	enc->cic = 0;

@@ -56,7 +56,8 @@ int gw_sip_to_iam(const struct gw_sip_identity *id, const struct gw_number_plan 
 /* SIP-T bridging (RFC 3398 5.1): the IAM sent is the encapsulated one (enc, unknown parameters
  * included) with the SIP routing data winning: the called number of iam (from the Request-URI)
  * where it says something else (retargeting), the hop counter the smaller of the encapsulated one
- * and Max-Forwards (-1: absent). The result is in enc (CIC 0). */
+ * less the gateway's own hop and max_forwards (the hop counter from Max-Forwards, already less
+ * one: gw_max_forwards_to_hop; -1: absent). The result is in enc (CIC 0). */
 void gw_iam_merge_sipt(struct isup_msg *enc, const struct isup_msg *iam, int max_forwards);
 
 /* user part of a SIP/tel URI in a header value: "<sip:+4930@host;user=phone>" -> "+4930"; empty
