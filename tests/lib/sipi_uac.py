@@ -13,6 +13,8 @@ usage: sipi_uac.py --local IP:PORT --gw IP:PORT --ruri USER [options]
   --session-expires SEC                  RFC 4028: Require: timer, Session-Expires SEC;refresher=uac
                                          (and never refresh)
   --expect CODE                          the final response wanted (default 200)
+usage: sipi_uac.py --local IP:PORT --gw IP:PORT --uas CODE --rel CAUSE,LOC,DIAG [--wait SEC]
+  UAS: answers the gateway's INVITE with 100, then CODE with a SIP-I REL body (Q.763 Table 26)
 Prints "RX <code|method>" per message; exit status 0 when the call went as asked."""
 import argparse
 import random
@@ -58,6 +60,52 @@ def iam(spec):
     body = bytes([len(cdpn)]) + cdpn
     ptr_opt = (1 + len(body)) if opt else 0
     return fixed + bytes([2, ptr_opt]) + body + (opt + b"\x00" if opt else b"")
+
+
+def rel(spec):
+    """Q.763 Table 26: type 0x0c, pointer to the cause (2), no optional part; cause indicators
+    (Q.850 2.2.5): ext|coding 0|spare|location, ext|cause value, diagnostic octets"""
+    cause, loc, diag = spec.split(",")
+    c = bytes([0x80 | int(loc), 0x80 | int(cause)]) + bytes.fromhex(diag)
+    return bytes([0x0c, 0x02, 0x00, len(c)]) + c
+
+
+def uas(a):
+    lip, lport = a.local.rsplit(":", 1)
+    gw = (a.gw.rsplit(":", 1)[0], int(a.gw.rsplit(":", 1)[1]))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((lip, int(lport)))
+    s.settimeout(a.wait)
+    tag = "s%d" % random.randrange(1 << 20)
+    sent = None
+    deadline = time.time() + a.wait
+    while time.time() < deadline:
+        try:
+            data, src = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        head = data.split(b"\r\n\r\n", 1)[0].decode(errors="replace").split("\r\n")
+        method = head[0].split()[0]
+        print("RX " + method)
+        if method == "ACK":
+            return 0 if sent else 1
+        h = {}
+        for line in head[1:]:
+            k, _, v = line.partition(":")
+            h.setdefault(k.strip().lower(), v.strip())
+        base = ["Via: " + h.get("via", ""), "From: " + h.get("from", ""), "To: %s;tag=%s" % (h.get("to", ""), tag),
+                "Call-ID: " + h.get("call-id", ""), "CSeq: " + h.get("cseq", "")]
+        def reply(start, body=b"", ctype=None):
+            hdrs = base + (["Content-Type: " + ctype, "Content-Disposition: signal;handling=optional"] if ctype else [])
+            msg = ("\r\n".join([start] + hdrs + ["Content-Length: %d" % len(body)]) + "\r\n\r\n").encode() + body
+            s.sendto(msg, src)
+        if method != "INVITE":
+            reply("SIP/2.0 200 OK")
+            continue
+        reply("SIP/2.0 100 Trying")
+        reply("SIP/2.0 %d Final" % a.uas, rel(a.rel), "application/ISUP;version=itu-t92+")
+        sent = True
+    return 1
 
 
 class Uac:
@@ -190,7 +238,10 @@ def main():
     p = argparse.ArgumentParser(usage=__doc__)
     p.add_argument("--local", required=True)
     p.add_argument("--gw", required=True)
-    p.add_argument("--ruri", required=True)
+    p.add_argument("--uas", type=int)
+    p.add_argument("--rel", default="16,2,")
+    p.add_argument("--wait", type=float, default=15)
+    p.add_argument("--ruri")
     p.add_argument("--from", dest="from_user", default="anonymous")
     p.add_argument("--pai", default="")
     p.add_argument("--privacy", default="")
@@ -204,6 +255,8 @@ def main():
     p.add_argument("--diversion", default="")
     p.add_argument("--clearmode", action="store_true")
     a = p.parse_args()
+    if a.uas:
+        return uas(a)
     u = Uac(a)
     code = u.final()
     if code != a.expect:
