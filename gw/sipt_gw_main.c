@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	sgw_app_run(app);
 	shutdown_release(app, iwf);
 	gw_iwf_shutdown(iwf);
+	gw_ha_stop(iwf);
 	sip_ua_free(sip);
 	isup_node_stop(isup);
 	sgw_app_free(app);
