@@ -356,8 +356,19 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 	gw_sip_leg_event(iwf, dlg, ev);
 }
 
+/* an answered call's HA record follows its dialog's CSeqs (gw/ha_call.c; a standby's re-INVITE
+ * must carry a higher CSeq than any request sent before, RFC 3261 12.2.1.1) */
+static void iwf_sip_dialog_changed(struct sip_dialog *dlg, void *priv)
+{
+	struct gw_iwf *iwf = priv;
+	struct gw_call *call = iwf->ha_call ? gw_call_find(iwf, (uint32_t)(uintptr_t)sip_dialog_priv(dlg)) : NULL;
+	if (call && call->ha_stored)
+		iwf->ha_call(call, true);
+}
+
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
 	.event = iwf_sip_event,
+	.dialog_changed = iwf_sip_dialog_changed,
 };
 
 int gw_iwf_start(struct gw_iwf *iwf)

@@ -68,3 +68,10 @@ int sip_dialog_snapshot(struct sip_dialog *dlg, struct sip_dialog_snapshot *s)
 	ok &= snap_str(s->peer, sizeof(s->peer), peer);
 	return ok ? 0 : -1;
 }
+
+void sip_dialog_changed(struct sip_dialog *dlg)
+{
+	struct sip_ua *ua = dlg->ua;
+	if (!dlg->dead && ua->cbs && ua->cbs->dialog_changed)
+		ua->cbs->dialog_changed(dlg, ua->priv);
+}
