@@ -99,18 +99,26 @@ static void store_hset(struct ha_store *st, const char *key, const struct ha_fie
 	store_cmd(st, 2 + 2 * n, argv);
 }
 
+/* one record: its hash (with this node's id as its first field, "node"), and its key in the
+ * node's index set 'set' */
+static void store_put(struct ha_store *st, const char *key, const char *set, struct ha_field *f, unsigned int n)
+{
+	char idx[256];
+	OSMO_ASSERT(n && !strcmp(f[0].name, "node"));
+	snprintf(f[0].value, sizeof(f[0].value), "%s", st->cfg.node_id);
+	key_of(idx, sizeof(idx), st, st->cfg.node_id, set);
+	store_hset(st, key, f, n);
+	store_cmd2(st, "SADD", idx, key);
+}
+
 void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec)
 {
 	struct ha_field f[HA_CALL_FIELDS];
-	char key[256], idx[256];
-	struct ha_call_rec r = *rec;
+	char key[256];
 	if (!st)
 		return;
-	snprintf(r.node, sizeof(r.node), "%s", st->cfg.node_id);
 	call_key(key, sizeof(key), st, rec->id);
-	key_of(idx, sizeof(idx), st, st->cfg.node_id, "calls");
-	store_hset(st, key, f, ha_call_rec_encode(&r, f));
-	store_cmd2(st, "SADD", idx, key);
+	store_put(st, key, "calls", f, ha_call_rec_encode(rec, f));
 }
 
 void ha_store_call_del(struct ha_store *st, uint32_t id)
@@ -127,15 +135,11 @@ void ha_store_call_del(struct ha_store *st, uint32_t id)
 void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
 {
 	struct ha_field f[HA_CCT_FIELDS];
-	char key[256], idx[256];
-	struct ha_cct_rec r = *rec;
+	char key[256];
 	if (!st)
 		return;
-	snprintf(r.node, sizeof(r.node), "%s", st->cfg.node_id);
 	cct_key(key, sizeof(key), st, rec->group, rec->cic);
-	key_of(idx, sizeof(idx), st, st->cfg.node_id, "ccts");
-	store_hset(st, key, f, ha_cct_rec_encode(&r, f));
-	store_cmd2(st, "SADD", idx, key);
+	store_put(st, key, "ccts", f, ha_cct_rec_encode(rec, f));
 }
 
 /* ---- connection ---- */
