@@ -120,6 +120,12 @@ void gw_ha_start(struct gw_iwf *iwf)
 	ha_store_start(iwf->ha, ha_replay, iwf);
 }
 
+void gw_ha_set_active(struct gw_iwf *iwf, bool active)
+{
+	if (iwf->ha)
+		ha_store_set_active(iwf->ha, active);
+}
+
 void gw_ha_stop(struct gw_iwf *iwf)
 {
 	if (!iwf->ha)

@@ -34,6 +34,7 @@ struct ha_store {
 	struct rate_ctr_group *ctrs;
 	void (*up)(struct ha_store *st, void *data);
 	void *up_data;
+	bool passive;			/* a standby: nothing is written (ha_store_set_active) */
 };
 
 /* ---- keys ---- */
@@ -70,6 +71,8 @@ static void store_cmd(struct ha_store *st, int argc, const char **argv)
 {
 	size_t len[2 + 2 * HA_CALL_FIELDS];
 	int i;
+	if (st->passive)
+		return;
 	for (i = 0; i < argc; i++)
 		len[i] = strlen(argv[i]);
 	if (ha_redis_cmd(st->r, write_reply, st, argc, argv, len) < 0) {
@@ -147,6 +150,8 @@ void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
 static void store_up(struct ha_redis *r, void *data)
 {
 	struct ha_store *st = data;
+	if (st->passive)
+		return;
 	rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_REPLAYS));
 	if (st->up)
 		st->up(st, st->up_data);
@@ -181,6 +186,19 @@ void ha_store_start(struct ha_store *st, void (*up)(struct ha_store *st, void *d
 	st->up = up;
 	st->up_data = data;
 	ha_redis_start(st->r);
+}
+
+void ha_store_set_active(struct ha_store *st, bool active)
+{
+	bool was_passive = st->passive;
+	st->passive = !active;
+	if (active && was_passive && ha_redis_connected(st->r))
+		store_up(st->r, st);	/* the whole current state, as on a reconnection */
+}
+
+bool ha_store_active(const struct ha_store *st)
+{
+	return !st->passive;
 }
 
 bool ha_store_connected(const struct ha_store *st)

@@ -77,6 +77,12 @@ void ha_store_free(struct ha_store *st);
 /* Connect (asynchronously); up: called on each (re)connection, e.g. to write the current state */
 void ha_store_start(struct ha_store *st, void (*up)(struct ha_store *st, void *data), void *data);
 bool ha_store_connected(const struct ha_store *st);
+/* Whether this node writes (default: active). A standby of a pair shares the active's node-id,
+ * so it must not write (its idle circuits would overwrite the active's busy ones) but may read
+ * (ha_store_load); becoming active writes the whole current state at once (as a reconnection
+ * does). For the takeover (the M3UA side: ASP-ACTIVE / inactive). */
+void ha_store_set_active(struct ha_store *st, bool active);
+bool ha_store_active(const struct ha_store *st);
 const char *ha_store_node(const struct ha_store *st);
 
 /* Writes: queued and pipelined; when Redis is not there each one counts in ha:redis_errors */
@@ -102,6 +108,8 @@ uint64_t ha_store_writes(const struct ha_store *st);
 /* gw/ha_call.c: the IWF's side (calls and circuits into the store) */
 void gw_ha_start(struct gw_iwf *iwf);
 void gw_ha_stop(struct gw_iwf *iwf);
+/* the node's role in its pair (ha_store_set_active); no-op without a store */
+void gw_ha_set_active(struct gw_iwf *iwf, bool active);
 /* gw/ha_vty.c: the 'ha' config node, 'show ha' */
 void gw_ha_vty_init(struct gw_iwf *iwf);
 struct ha_store_cfg *gw_ha_cfg(void);

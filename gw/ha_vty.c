@@ -89,7 +89,7 @@ DEFUN(show_ha, show_ha_cmd, "show ha", SHOW_STR "HA state store (Redis)\n")
 	}
 	vty_out(vty, "HA state store: redis %s:%u node-id %s key-prefix %s: %s%s", g_cfg.host, g_cfg.port,
 		g_cfg.node_id, g_cfg.prefix, ha_store_connected(st) ? "connected" : "NOT connected", VTY_NEWLINE);
-	vty_out(vty, " writes %llu, redis errors %llu%s", (unsigned long long)ha_store_writes(st),
+	vty_out(vty, " role %s, writes %llu, redis errors %llu%s", ha_store_active(st) ? "active" : "standby (no writes)", (unsigned long long)ha_store_writes(st),
 		(unsigned long long)ha_store_errors(st), VTY_NEWLINE);
 	return CMD_SUCCESS;
 }

@@ -4,7 +4,8 @@
  *    field twice is refused (hand-written field lists);
  *  - with a Redis port as argument (tests/gw/ha-store.test starts a private redis-server): the
  *    store's writes and ha_store_load's read-back on the select loop, a record removed, a
- *    malformed hash counted as an error, another node's records not read. */
+ *    malformed hash counted as an error, another node's records not read; a standby (passive)
+ *    store writes nothing but reads, and writes the whole state once it becomes active. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,7 @@ static void test_live(void *ctx, uint16_t port)
 	struct ha_call_rec in;
 	struct ha_cct_rec c = { .group = "exchange-a", .cic = 17, .state = ISUP_CCT_BUSY };
 	struct load_result r;
+	int i;
 
 	st = ha_store_alloc(ctx, &cfg, test_tdefs);
 	ha_store_start(st, on_up, NULL);
@@ -214,6 +216,30 @@ static void test_live(void *ctx, uint16_t port)
 	ok(r.done && r.calls == 0 && r.ccts == 1 && r.cct.state == ISUP_CCT_IDLE && r.errors == 0,
 	   "after the release: no call record, the circuit idle");
 	ok(ha_store_errors(st) == 0 && ha_store_writes(st) > 0, "no redis error counted, writes counted");
+
+	/* pair-b as pair-a's standby: same node id, passive */
+	ha_store_free(st_b);
+	g_up = false;
+	st_b = ha_store_alloc(ctx, &cfg, test_tdefs);
+	ha_store_set_active(st_b, false);
+	ha_store_start(st_b, on_up, NULL);
+	for (i = 0; i < 200 && !ha_store_connected(st_b); i++)
+		osmo_select_main_ctx(0);	/* the connect guard (X21) bounds each wait */
+	ok(!g_up && ha_store_connected(st_b), "standby: connected, no replay of its own state");
+	c.state = ISUP_CCT_BLOCKED_LOCAL;
+	ha_store_cct_put(st_b, &c);
+	ha_store_call_put(st_b, &in);
+	load(st_b, "pair-a", &r);
+	ok(r.done && r.calls == 0 && r.ccts == 1 && r.cct.state == ISUP_CCT_IDLE && ha_store_writes(st_b) == 0 &&
+	   ha_store_errors(st_b) == 0, "standby: its writes go nowhere (the active's circuit still idle), it reads");
+	ha_store_set_active(st_b, true);
+	ok(g_up, "standby becomes active: the whole state written (replay callback)");
+	ha_store_cct_put(st_b, &c);
+	load(st_b, "pair-a", &r);
+	ok(r.done && r.cct.state == ISUP_CCT_BLOCKED_LOCAL, "active now: its circuit write arrives (blocked-local)");
+	c.state = ISUP_CCT_IDLE;
+	ha_store_cct_put(st_b, &c);
+	load(st_b, "pair-a", &r);
 
 	ha_store_free(st_b);
 	ha_store_free(st);
