@@ -11,4 +11,5 @@ enum sgw_vty_node {
 	MEDIA_NODE,				/* "media": RTP port pool */
 	GW_NODE,				/* "gateway": routing, cause profiles */
 	GW_ROUTE_NODE,
+	HA_NODE,				/* "ha": the HA state store (Redis) */
 };

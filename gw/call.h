@@ -115,6 +115,7 @@ struct gw_call {
 	uint8_t rel_cause;
 	int sip_status;
 	const char *rel_side;		/* "isup", "sip", "gw" */
+	bool ha_stored;			/* its record is in the HA state store (gw/ha_call.c) */
 };
 
 extern struct osmo_fsm gw_call_in_fsm;

@@ -12,6 +12,7 @@
 #include "gw/iwf.h"
 #include "gw/number_vty.h"
 #include "gw/overlap.h"
+#include "gw/ha_store.h"
 #include "gw/call.h"
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
@@ -71,6 +72,12 @@ static struct osmo_tdef iwf_tdefs[] = {
 	 * the wire (issue 17 point 7); 10 s is the value to configure: half the smallest T7. */
 	{ .T = -5, .default_val = 0, .unit = OSMO_TDEF_S,
 	  .desc = "Early ACM: no 18x for this long -> ACM no indication (0: off; a trunk's early-acm overrides)" },
+	/* HA state store (gw/ha_redis.c): the first reconnection attempt after Redis is lost, then
+	 * doubling up to 8 times this; X21 bounds one (non-blocking) connection attempt */
+	{ .T = -20, .default_val = 500, .min_val = 50, .max_val = 60000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: Redis reconnection backoff (first delay, doubling up to 8 x)" },
+	{ .T = -21, .default_val = 2000, .min_val = 100, .max_val = 60000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: Redis connection attempt timeout" },
 	{}
 };
 
@@ -229,7 +236,7 @@ int gw_iwf_check_config(struct gw_iwf *iwf)
 			t->name);
 		problems++;
 	}
-	return problems + gw_number_rules_check(iwf) + gw_bearer_check_config(iwf);
+	return problems + gw_number_rules_check(iwf) + gw_bearer_check_config(iwf) + gw_ha_check_config();
 }
 
 void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr)
@@ -349,8 +356,19 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 	gw_sip_leg_event(iwf, dlg, ev);
 }
 
+/* an answered call's HA record follows its dialog's CSeqs (gw/ha_call.c; a standby's re-INVITE
+ * must carry a higher CSeq than any request sent before, RFC 3261 12.2.1.1) */
+static void iwf_sip_dialog_changed(struct sip_dialog *dlg, void *priv)
+{
+	struct gw_iwf *iwf = priv;
+	struct gw_call *call = iwf->ha_call ? gw_call_find(iwf, (uint32_t)(uintptr_t)sip_dialog_priv(dlg)) : NULL;
+	if (call && call->ha_stored)
+		iwf->ha_call(call, true);
+}
+
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
 	.event = iwf_sip_event,
+	.dialog_changed = iwf_sip_dialog_changed,
 };
 
 int gw_iwf_start(struct gw_iwf *iwf)

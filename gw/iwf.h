@@ -145,6 +145,10 @@ struct gw_iwf {
 	struct llist_head number_rules;	/* struct gw_number_rule of every trunk and circuit group */
 	struct llist_head group_bearers;	/* struct gw_group_bearer: groups refusing clearmode */
 	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
+	/* HA state store (gw/ha_call.c), NULL when 'ha' / 'redis' is not configured; ha_call is
+	 * told of each answered call (true) and of its release (false) */
+	struct ha_store *ha;
+	void (*ha_call)(struct gw_call *call, bool answered);
 };
 
 /* Q.850 cause of the releases at shutdown: 41 "temporary failure" (Q.850 2.2.7: the network is

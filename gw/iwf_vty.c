@@ -22,6 +22,7 @@
 #include "gw/testcall.h"
 #include "gw/number_vty.h"
 #include "gw/redir_vty.h"
+#include "gw/ha_store.h"
 #include "media/media.h"
 #include "tones/tones.h"
 
@@ -667,5 +668,6 @@ struct gw_iwf *gw_iwf_build(void *ctx)
 	iwf->sip = sip_ua_alloc(ctx, &gw_iwf_sip_cbs, iwf);
 	sip_vty_init(iwf->sip, SIP_NODE, SIP_TRUNK_NODE);
 	gw_iwf_vty_init(iwf);
+	gw_ha_vty_init(iwf);
 	return iwf;
 }

@@ -13,6 +13,7 @@
 #include "gw/debug.h"
 #include "isup/isup_node_api.h"
 #include "gw/iwf.h"
+#include "gw/ha_store.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -111,11 +112,13 @@ int main(int argc, char **argv)
 	 * test call application answers (bring-up and the Q.784.1 tests). */
 	if (!llist_empty(&iwf->routes))
 		gw_iwf_start(iwf);
+	gw_ha_start(iwf);	/* HA state store (Redis), when configured */
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
 	shutdown_release(app, iwf);
 	gw_iwf_shutdown(iwf);
+	gw_ha_stop(iwf);
 	sip_ua_free(sip);
 	isup_node_stop(isup);
 	sgw_app_free(app);

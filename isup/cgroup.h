@@ -132,6 +132,8 @@ struct isup_circuit {
 	unsigned int cot_failures;	/* failed checks and re-checks in a row */
 	uint64_t calls_in, calls_out;
 	bool st_answered, st_released;	/* counters (cgroup_stats.c): this call answered / its REL counted */
+	bool watch_known;		/* circuit_watch.c: watch_state was reported */
+	enum isup_cct_summary watch_state;
 };
 
 /* A GRS we sent and not yet saw answered */
@@ -257,6 +259,8 @@ int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, ui
 /* circuit.c, for the state actions in circuit_cot.c: a state change with its Q.764 timer, REL
  * received (RLC, idle), the IAM handed to the call layer, the release with REL (T1/T5) */
 void circuit_state_chg(struct isup_circuit *cct, enum cct_state st);
+/* circuit_watch.c: report the circuit's summary state to the layer above if it changed */
+void circuit_watch(struct isup_circuit *cct);
 void circuit_rx_rel(struct isup_circuit *cct, const struct isup_msg *msg);
 void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam);
 void circuit_start_release(struct isup_circuit *cct, uint8_t cause);

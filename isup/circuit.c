@@ -26,8 +26,10 @@ static const struct osmo_tdef_state_timeout cct_fsm_timeouts[32] = {
 	[CCT_ST_OUT_RECHECK] = { .T = 24 },
 };
 
-#define cct_state_chg(cct, st) \
-	osmo_tdef_fsm_inst_state_chg((cct)->fi, st, cct_fsm_timeouts, cgroup_tdefs((cct)->cg), 15)
+#define cct_state_chg(cct, st) do { \
+	osmo_tdef_fsm_inst_state_chg((cct)->fi, st, cct_fsm_timeouts, cgroup_tdefs((cct)->cg), 15); \
+	circuit_watch(cct); \
+} while (0)
 
 void circuit_state_chg(struct isup_circuit *cct, enum cct_state st)
 {
@@ -135,6 +137,7 @@ void circuit_release_local(struct isup_circuit *cct, uint8_t cause)
 static void st_idle_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 {
 	struct isup_circuit *cct = fi->priv;
+	circuit_watch(cct);
 	cct_stop_long(cct);
 	talloc_free(cct->pending_iam);
 	cct->pending_iam = NULL;

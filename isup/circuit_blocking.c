@@ -18,8 +18,10 @@ static const struct osmo_tdef_state_timeout blk_fsm_timeouts[32] = {
 	[BLK_ST_UBL_SENT] = { .T = 14 },
 };
 
-#define blk_state_chg(cct, st) \
-	osmo_tdef_fsm_inst_state_chg((cct)->blk_fi, st, blk_fsm_timeouts, cgroup_tdefs((cct)->cg), 15)
+#define blk_state_chg(cct, st) do { \
+	osmo_tdef_fsm_inst_state_chg((cct)->blk_fi, st, blk_fsm_timeouts, cgroup_tdefs((cct)->cg), 15); \
+	circuit_watch(cct); \
+} while (0)
 
 static const struct value_string blk_event_names[] = {
 	OSMO_VALUE_STRING(BLK_EV_BLOCK_REQ), OSMO_VALUE_STRING(BLK_EV_UNBLOCK_REQ),
@@ -48,6 +50,7 @@ static void blk_settle(struct isup_circuit *cct)
 	enum blk_state st = blk_settled(cct);
 	if (cct->blk_fi->state != st)
 		osmo_fsm_inst_state_chg(cct->blk_fi, st, 0, 0);
+	circuit_watch(cct);
 }
 
 /* BLO or UBL, as the procedure under way asks */

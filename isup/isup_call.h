@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <osmocom/core/utils.h>
 #include "isup/isup.h"
 #include "isup/q850.h"
 
@@ -87,6 +88,20 @@ const char *isup_call_state_name(const struct isup_call *call);
 const char *isup_call_timers(const struct isup_call *call, char *buf, size_t len);
 /* The call on a group's CIC, or NULL */
 struct isup_call *isup_call_find(struct isup_node *node, const char *group, uint16_t cic);
+
+/* The summary state of a circuit (Q.764 2.8: blocking comes before the call state) */
+enum isup_cct_summary {
+	ISUP_CCT_IDLE,
+	ISUP_CCT_BUSY,			/* a call (or its release / reset) on the circuit */
+	ISUP_CCT_BLOCKED_LOCAL,		/* maintenance or hardware blocked by us */
+	ISUP_CCT_BLOCKED_REMOTE,	/* blocked by the far end */
+};
+extern const struct value_string isup_cct_summary_names[];
+typedef void (*isup_cct_watch_cb_t)(const char *group, uint16_t cic, enum isup_cct_summary state, void *data);
+/* Each change of a circuit's summary state is reported through cb (one watcher per node, NULL:
+ * none); isup_node_circuit_replay reports every circuit's current state (returns how many). */
+void isup_node_circuit_watch(struct isup_node *node, isup_cct_watch_cb_t cb, void *data);
+unsigned int isup_node_circuit_replay(struct isup_node *node);
 
 /* Configuration of the node, as the layer above needs it (it never walks the circuit groups) */
 enum isup_variant isup_node_variant(const struct isup_node *node);

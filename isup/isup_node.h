@@ -10,6 +10,7 @@
 #include "isup/isup.h"
 #include "isup/isup_mtp.h"
 #include "isup/isup_node_api.h"
+#include "isup/isup_call.h"
 
 struct isup_remote_sp {
 	struct llist_head list;
@@ -62,6 +63,8 @@ struct isup_node {
 	isup_node_rx_cb rx_cb;
 	void *rx_priv;
 	uint64_t rx_upt, tx_upa;
+	isup_cct_watch_cb_t cct_watch_cb;	/* circuit_watch.c: the layer above's, NULL: none */
+	void *cct_watch_data;
 };
 
 struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str);

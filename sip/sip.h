@@ -221,6 +221,9 @@ struct sip_event {
 struct sip_ua_cbs {
 	void (*event)(struct sip_dialog *dlg, const struct sip_event *ev, void *priv);
 	void (*options_result)(struct sip_trunk *trunk, int code, void *priv);	/* code 0: timeout */
+	/* Optional: the dialog's identifiers (sip_snapshot.h) changed: an in-dialog request sent
+	 * (local CSeq) or received (remote CSeq) */
+	void (*dialog_changed)(struct sip_dialog *dlg, void *priv);
 };
 
 /* What to put into an outgoing request or response. Everything optional (zero = absent). */

@@ -423,6 +423,7 @@ void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum
 	tx->conn = dlg->conn;
 	if (sip_tx_start_client(tx, req) == 0 && (kind == SIP_TX_REINVITE))
 		dlg->reinv_tr = tx->tr;
+	sip_dialog_changed(dlg);	/* the local CSeq moved on */
 }
 
 /* ---- API: what the layer above asks for (sip.h) ---- */

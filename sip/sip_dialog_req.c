@@ -245,8 +245,10 @@ void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_
 			sip_dialog_respond(dlg, tr, 500, "CSeq out of order");
 			return;
 		}
-		if (cseq > dlg->remote_cseq)
+		if (cseq > dlg->remote_cseq) {
 			dlg->remote_cseq = cseq;
+			sip_dialog_changed(dlg);
+		}
 		rc = sip_body_parse(dlg->trunk, req, &body, &warn);
 		if (rc) {
 			sip_dialog_respond(dlg, tr, rc, warn);

@@ -337,6 +337,8 @@ bool sip_prack_uac_rx_reliable(struct sip_dialog *dlg, struct sip_early *e, osip
 void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp);
 void sip_dialog_terminate(struct sip_dialog *dlg);
 const char *sip_tag(const osip_from_t *h);
+/* sip_snapshot.c: tell the layer above that the dialog's identifiers changed (sip_ua_cbs) */
+void sip_dialog_changed(struct sip_dialog *dlg);
 void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind);
 
 /* send a response through a server transaction */

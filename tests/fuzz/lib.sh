@@ -21,7 +21,7 @@ fuzz_mods() {
 	case "$1" in
 	isup) echo "";;
 	sip|sipt) echo "libosip2 libosmocore libosmovty talloc";;
-	vty) echo "libosip2 libosmocore libosmogsm libosmovty libosmoctrl libosmo-netif libosmo-sigtran ortp bctoolbox spandsp talloc";;
+	vty) echo "libosip2 libosmocore libosmogsm libosmovty libosmoctrl libosmo-netif libosmo-sigtran ortp bctoolbox spandsp talloc hiredis";;
 	esac
 }
 

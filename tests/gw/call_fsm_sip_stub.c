@@ -11,6 +11,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/sip.h"
+#include "sip/sip_snapshot.h"
 #include "tests/gw/call_fsm_stubs.h"
 
 enum dlg_state { DLG_CALLING, DLG_PROCEEDING, DLG_WAIT_ACK, DLG_CONFIRMED, DLG_TERMINATING, DLG_TERMINATED };
@@ -392,6 +393,14 @@ bool __wrap_sip_dialog_is_uac(struct sip_dialog *dlg)
 const struct sip_sdp *__wrap_sip_dialog_remote_sdp(struct sip_dialog *dlg)
 {
 	return dlg->has_remote_sdp ? &dlg->remote_sdp : NULL;
+}
+
+/* the HA state store's snapshot (gw/ha_call.c): the fake dialog's Call-ID, nothing else */
+int __wrap_sip_dialog_snapshot(struct sip_dialog *dlg, struct sip_dialog_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->call_id, sizeof(s->call_id), "%s", __wrap_sip_dialog_call_id(dlg));
+	return 0;
 }
 
 /* ---- driving the IWF ---- */

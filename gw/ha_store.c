@@ -1,0 +1,232 @@
+/* The HA state store (gw/ha_store.h): records written to and read back from Redis. */
+#include <stdio.h>
+#include <string.h>
+#include <hiredis/hiredis.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
+
+#include "gw/debug.h"
+#include "gw/ha_redis.h"
+#include "gw/ha_store.h"
+
+enum ha_ctr { HA_CTR_ERRORS, HA_CTR_WRITES, HA_CTR_REPLAYS };
+
+static const struct rate_ctr_desc ha_ctr_desc[] = {
+	[HA_CTR_ERRORS] = { "ha:redis_errors", "Redis writes dropped or failed (Redis down, error reply)" },
+	[HA_CTR_WRITES] = { "ha:writes", "Redis commands sent for replication" },
+	[HA_CTR_REPLAYS] = { "ha:replays", "Reconnections after which the whole state was written again" },
+};
+
+static const struct rate_ctr_group_desc ha_ctrg_desc = {
+	.group_name_prefix = "gw:ha",
+	.group_description = "HA state store (Redis)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(ha_ctr_desc),
+	.ctr_desc = ha_ctr_desc,
+};
+
+struct ha_store {
+	struct ha_store_cfg cfg;
+	struct ha_redis *r;
+	struct rate_ctr_group *ctrs;
+	void (*up)(struct ha_store *st, void *data);
+	void *up_data;
+	bool passive;			/* a standby: nothing is written (ha_store_set_active) */
+};
+
+/* ---- keys ---- */
+
+static void key_of(char *buf, size_t size, const struct ha_store *st, const char *node, const char *what)
+{
+	snprintf(buf, size, "%s%s:%s", st->cfg.prefix, node, what);
+}
+
+static void call_key(char *buf, size_t size, const struct ha_store *st, uint32_t id)
+{
+	char what[32];
+	snprintf(what, sizeof(what), "call:%u", id);
+	key_of(buf, size, st, st->cfg.node_id, what);
+}
+
+static void cct_key(char *buf, size_t size, const struct ha_store *st, const char *group, uint16_t cic)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "cct:%s:%u", group, cic);
+	key_of(buf, size, st, st->cfg.node_id, what);
+}
+
+/* ---- writes ---- */
+
+static void write_reply(struct ha_redis *r, redisReply *reply, void *priv)
+{
+	struct ha_store *st = priv;
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_ERRORS));
+}
+
+static void store_cmd(struct ha_store *st, int argc, const char **argv)
+{
+	size_t len[2 + 2 * HA_CALL_FIELDS];
+	int i;
+	if (st->passive)
+		return;
+	for (i = 0; i < argc; i++)
+		len[i] = strlen(argv[i]);
+	if (ha_redis_cmd(st->r, write_reply, st, argc, argv, len) < 0) {
+		rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_ERRORS));
+		return;
+	}
+	rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_WRITES));
+}
+
+static void store_cmd2(struct ha_store *st, const char *cmd, const char *key, const char *member)
+{
+	const char *argv[3] = { cmd, key, member };
+	store_cmd(st, member ? 3 : 2, argv);
+}
+
+/* HSET key field value ... (Redis >= 4: several pairs in one command) */
+static void store_hset(struct ha_store *st, const char *key, const struct ha_field *f, unsigned int n)
+{
+	const char *argv[2 + 2 * HA_CALL_FIELDS];
+	unsigned int i;
+	argv[0] = "HSET";
+	argv[1] = key;
+	for (i = 0; i < n; i++) {
+		argv[2 + 2 * i] = f[i].name;
+		argv[3 + 2 * i] = f[i].value;
+	}
+	store_cmd(st, 2 + 2 * n, argv);
+}
+
+/* one record: its hash (with this node's id as its first field, "node"), and its key in the
+ * node's index set 'set' */
+static void store_put(struct ha_store *st, const char *key, const char *set, struct ha_field *f, unsigned int n)
+{
+	char idx[256];
+	OSMO_ASSERT(n && !strcmp(f[0].name, "node"));
+	snprintf(f[0].value, sizeof(f[0].value), "%s", st->cfg.node_id);
+	key_of(idx, sizeof(idx), st, st->cfg.node_id, set);
+	store_hset(st, key, f, n);
+	store_cmd2(st, "SADD", idx, key);
+}
+
+void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec)
+{
+	struct ha_field f[HA_CALL_FIELDS];
+	char key[256];
+	if (!st)
+		return;
+	call_key(key, sizeof(key), st, rec->id);
+	store_put(st, key, "calls", f, ha_call_rec_encode(rec, f));
+}
+
+void ha_store_call_del(struct ha_store *st, uint32_t id)
+{
+	char key[256], idx[256];
+	if (!st)
+		return;
+	call_key(key, sizeof(key), st, id);
+	key_of(idx, sizeof(idx), st, st->cfg.node_id, "calls");
+	store_cmd2(st, "DEL", key, NULL);
+	store_cmd2(st, "SREM", idx, key);
+}
+
+void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
+{
+	struct ha_field f[HA_CCT_FIELDS];
+	char key[256];
+	if (!st)
+		return;
+	cct_key(key, sizeof(key), st, rec->group, rec->cic);
+	store_put(st, key, "ccts", f, ha_cct_rec_encode(rec, f));
+}
+
+/* ---- connection ---- */
+
+static void store_up(struct ha_redis *r, void *data)
+{
+	struct ha_store *st = data;
+	if (st->passive)
+		return;
+	rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_REPLAYS));
+	if (st->up)
+		st->up(st, st->up_data);
+}
+
+static const struct ha_redis_ops store_redis_ops = {
+	.up = store_up,
+};
+
+struct ha_store *ha_store_alloc(void *ctx, const struct ha_store_cfg *cfg, struct osmo_tdef *tdefs)
+{
+	struct ha_store *st = talloc_zero(ctx, struct ha_store);
+	st->cfg = *cfg;
+	static unsigned int idx;	/* several stores in one process (tests) */
+	st->ctrs = rate_ctr_group_alloc(st, &ha_ctrg_desc, idx++);
+	st->r = ha_redis_alloc(st, cfg->host, cfg->port, tdefs, &store_redis_ops, st);
+	return st;
+}
+
+void ha_store_free(struct ha_store *st)
+{
+	if (!st)
+		return;
+	ha_redis_free(st->r);
+	st->r = NULL;
+	rate_ctr_group_free(st->ctrs);
+	talloc_free(st);
+}
+
+void ha_store_start(struct ha_store *st, void (*up)(struct ha_store *st, void *data), void *data)
+{
+	st->up = up;
+	st->up_data = data;
+	ha_redis_start(st->r);
+}
+
+void ha_store_set_active(struct ha_store *st, bool active)
+{
+	bool was_passive = st->passive;
+	st->passive = !active;
+	if (active && was_passive && ha_redis_connected(st->r))
+		store_up(st->r, st);	/* the whole current state, as on a reconnection */
+}
+
+bool ha_store_active(const struct ha_store *st)
+{
+	return !st->passive;
+}
+
+bool ha_store_connected(const struct ha_store *st)
+{
+	return st && ha_redis_connected(st->r);
+}
+
+const char *ha_store_node(const struct ha_store *st)
+{
+	return st->cfg.node_id;
+}
+
+uint64_t ha_store_errors(const struct ha_store *st)
+{
+	return rate_ctr_group_get_ctr(st->ctrs, HA_CTR_ERRORS)->current;
+}
+
+uint64_t ha_store_writes(const struct ha_store *st)
+{
+	return rate_ctr_group_get_ctr(st->ctrs, HA_CTR_WRITES)->current;
+}
+
+int ha_store_load(struct ha_store *st, const char *node, const struct ha_load_cbs *cbs, void *data)
+{
+	char calls[256], ccts[256];
+	if (!st)
+		return -1;
+	key_of(calls, sizeof(calls), st, node, "calls");
+	key_of(ccts, sizeof(ccts), st, node, "ccts");
+	return ha_store_load_sets(st->r, calls, ccts, cbs, data);
+}
