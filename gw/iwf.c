@@ -71,6 +71,9 @@ static struct osmo_tdef iwf_tdefs[] = {
 	 * the wire (issue 17 point 7); 10 s is the value to configure: half the smallest T7. */
 	{ .T = -5, .default_val = 0, .unit = OSMO_TDEF_S,
 	  .desc = "Early ACM: no 18x for this long -> ACM no indication (0: off; a trunk's early-acm overrides)" },
+	/* gw/ha_m3ua.c: libosmo-sigtran 2.1 tells the application nothing of its ASP's state */
+	{ .T = -30, .default_val = 100, .min_val = 10, .max_val = 2000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: how often the ASP state is sampled (standby -> active detection)" },
 	{}
 };
 

@@ -13,6 +13,7 @@
 #include "gw/debug.h"
 #include "isup/isup_node_api.h"
 #include "gw/iwf.h"
+#include "gw/ha_m3ua.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
+		return 1;
+	if (gw_ha_start(iwf->ha) < 0)	/* before the M3UA transport comes up */
 		return 1;
 	if (isup_node_start(isup) < 0) {
 		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
