@@ -13,16 +13,22 @@
 
 static struct gw_ha *g_ha;
 
+/* the ASP is handed to its layer manager at start: later changes would not take effect */
+static bool ha_started(struct vty *vty)
+{
+	if (g_ha->started)
+		vty_out(vty, "%% ha: takes effect at start only%s", VTY_NEWLINE);
+	return g_ha->started;
+}
+
 DEFUN(cfg_gw_ha_asp, cfg_gw_ha_asp_cmd, "ha asp NAME",
       "Active/standby pair on one point code (M3UA override, README 'Several nodes')\n"
       "The ASP (cs7 instance of the isup node) this node drives: ASP-ACTIVE only when the SGP\n"
       "reports the AS inactive or pending, standby (ASP-INACTIVE) while the other node is active\n"
       "ASP name\n")
 {
-	if (g_ha->started) {
-		vty_out(vty, "%% ha asp: takes effect at start only%s", VTY_NEWLINE);
+	if (ha_started(vty))
 		return CMD_WARNING;
-	}
 	talloc_free(g_ha->asp_name);
 	g_ha->asp_name = talloc_strdup(g_ha, argv[0]);
 	return CMD_SUCCESS;
@@ -31,10 +37,8 @@ DEFUN(cfg_gw_ha_asp, cfg_gw_ha_asp_cmd, "ha asp NAME",
 DEFUN(cfg_gw_no_ha, cfg_gw_no_ha_cmd, "no ha",
       NO_STR "No active/standby pair: ASP-ACTIVE right after ASP-UP (default)\n")
 {
-	if (g_ha->started) {
-		vty_out(vty, "%% no ha: takes effect at start only%s", VTY_NEWLINE);
+	if (ha_started(vty))
 		return CMD_WARNING;
-	}
 	TALLOC_FREE(g_ha->asp_name);
 	return CMD_SUCCESS;
 }
