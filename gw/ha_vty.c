@@ -14,6 +14,7 @@
 #include "gw/iwf.h"
 #include "gw/vty_nodes.h"
 #include "gw/ha_store.h"
+#include "gw/ha_m3ua.h"
 
 static struct gw_iwf *g_iwf;
 static struct ha_store_cfg g_cfg = { .prefix = "sipt-gw:" };
@@ -80,9 +81,11 @@ DEFUN(cfg_ha_prefix, cfg_ha_prefix_cmd, "redis key-prefix PREFIX",
 	return ha_name_arg(vty, g_cfg.prefix, 49, argv[0], "redis key-prefix");
 }
 
-DEFUN(show_ha, show_ha_cmd, "show ha", SHOW_STR "HA state store (Redis)\n")
+DEFUN(show_ha, show_ha_cmd, "show ha", SHOW_STR "HA: the active/standby pair (M3UA override) and the state store (Redis)\n")
 {
 	struct ha_store *st = g_iwf->ha;
+
+	gw_ha_pair_show(vty);
 	if (!st) {
 		vty_out(vty, "HA state store: off%s", VTY_NEWLINE);
 		return CMD_SUCCESS;

@@ -78,6 +78,9 @@ static struct osmo_tdef iwf_tdefs[] = {
 	  .desc = "HA: Redis reconnection backoff (first delay, doubling up to 8 x)" },
 	{ .T = -21, .default_val = 2000, .min_val = 100, .max_val = 60000, .unit = OSMO_TDEF_MS,
 	  .desc = "HA: Redis connection attempt timeout" },
+	/* gw/ha_m3ua.c: libosmo-sigtran 2.1 tells the application nothing of its ASP's state */
+	{ .T = -30, .default_val = 100, .min_val = 10, .max_val = 2000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: how often the ASP state is sampled (standby -> active detection)" },
 	{}
 };
 

@@ -129,6 +129,7 @@ struct gw_iwf {
 
 	struct osmo_tdef *tdefs;
 	struct rate_ctr_group *ctrs;
+	struct gw_ha *pair;		/* active/standby pair (gw/ha_m3ua.h), off unless 'ha asp' */
 	struct gw_cdr cdr;
 
 	/* media: with an RTP port range configured each call gets a bridge (media/media.h) between

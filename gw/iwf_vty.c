@@ -15,6 +15,7 @@
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
 #include "gw/overlap.h"
+#include "gw/ha_m3ua.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -389,6 +390,7 @@ static int config_write_gw(struct vty *vty)
 	vty_out(vty, " no-route cause %u status %d%s", g_iwf->no_route_cause, g_iwf->no_route_status, VTY_NEWLINE);
 	vty_out(vty, " overlap %s%s", g_iwf->overlap_timeout_s ? "en-bloc" : "off", VTY_NEWLINE);
 	gw_overlap_vty_write(vty);
+	gw_ha_pair_vty_write(vty, g_iwf->pair);
 	if (g_iwf->media_pool)
 		vty_out(vty, " media rtp-range %s %u %u%s", g_iwf->media_bind, g_iwf->media_first, g_iwf->media_last,
 			VTY_NEWLINE);
@@ -646,6 +648,8 @@ void gw_iwf_vty_init(struct gw_iwf *iwf)
 	install_element(GW_NODE, &cfg_gw_no_cdr_cmd);
 	gw_number_vty_init(iwf);
 	gw_overlap_vty_init(iwf);
+	iwf->pair = gw_ha_alloc(iwf);
+	gw_ha_pair_vty_init(iwf->pair, GW_NODE);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
 	install_element_ve(&show_trunks_cmd);

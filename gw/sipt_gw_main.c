@@ -14,6 +14,7 @@
 #include "isup/isup_node_api.h"
 #include "gw/iwf.h"
 #include "gw/ha_store.h"
+#include "gw/ha_m3ua.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -54,6 +55,12 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 	else
 		LOGP(DGW, LOGL_NOTICE, "shutdown: %u calls, %u circuits awaiting RLC left\n",
 		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
+}
+
+/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now */
+static void ha_pair_active(struct gw_iwf *iwf, void *priv)
+{
+	gw_ha_set_active(iwf, true);
 }
 
 int main(int argc, char **argv)
@@ -99,6 +106,8 @@ int main(int argc, char **argv)
 	}
 	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
 		return 1;
+	if (gw_ha_pair_start(iwf->pair) < 0)	/* before the M3UA transport comes up */
+		return 1;
 	if (isup_node_start(isup) < 0) {
 		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
 		return 1;
@@ -113,6 +122,12 @@ int main(int argc, char **argv)
 	if (!llist_empty(&iwf->routes))
 		gw_iwf_start(iwf);
 	gw_ha_start(iwf);	/* HA state store (Redis), when configured */
+	if (gw_ha_enabled(iwf->pair)) {
+		/* one node id for both nodes of a pair: only the active one writes; at ASP-ACTIVE
+		 * the store writes the whole state once (gw/ha_call.c) */
+		gw_ha_set_active(iwf, false);
+		gw_ha_set_active_cb(iwf->pair, ha_pair_active, NULL);
+	}
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
