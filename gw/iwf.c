@@ -71,6 +71,9 @@ static struct osmo_tdef iwf_tdefs[] = {
 	 * the wire (issue 17 point 7); 10 s is the value to configure: half the smallest T7. */
 	{ .T = -5, .default_val = 0, .unit = OSMO_TDEF_S,
 	  .desc = "Early ACM: no 18x for this long -> ACM no indication (0: off; a trunk's early-acm overrides)" },
+	/* OPTIONS busy-out (gw/busy_out.c): Retry-After of the 503 (RFC 3261 20.33) */
+	{ .T = -19, .default_val = 5, .min_val = 1, .max_val = 3600, .unit = OSMO_TDEF_S,
+	  .desc = "Busy-out: Retry-After of the 503 to OPTIONS while no egress route takes calls" },
 	{}
 };
 
@@ -351,6 +354,7 @@ static void iwf_sip_event(struct sip_dialog *dlg, const struct sip_event *ev, vo
 
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
 	.event = iwf_sip_event,
+	.available = gw_busy_out_available,
 };
 
 int gw_iwf_start(struct gw_iwf *iwf)
