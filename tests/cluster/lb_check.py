@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verdicts of tests/cluster/dispatcher.test from tshark's fields of the SIP between Kamailio and
 the gateways (one line a message: epoch|src|sport|dst|dport|method|status|cseq-method|call-id|
-retry-after|reason|warning). Prints TAP lines ("ok ..." / "not ok ...", always the same five)
+retry-after|reason|warning). Prints TAP lines ("ok ..." / "not ok ...", always the same six)
 and "# invites-gw1 N", "# invites-gw2 N", "# failovers N" for the ISUP counts the test asks the
 harness's wire checks for (one IAM per INVITE at the exchange behind the gateway)."""
 import argparse
@@ -113,6 +113,24 @@ def check_failover(rs, inv1, inv2, fin1, fin2, gw2):
     return n
 
 
+def check_timeout(rs, inv1, inv2, fin1, fin2, gw2):
+    p5 = sorted(set(phase(inv1, "p5")) | set(phase(inv2, "p5")))
+    n, bad = 0, []
+    for c in p5:
+        if c in inv2 and inv2[c] < inv1.get(c, 0):
+            # nothing from gateway 2 for this call before the INVITE went to gateway 1
+            early = [r for r in rs if r["cid"] == c and r["src"] == gw2 and r["t"] < inv1[c]]
+            good = not early and 200 in fin1.get(c, [])
+            n += 1
+        else:
+            good = c not in inv2 and 200 in fin1.get(c, [])
+        if not good:
+            bad.append(c)
+    tap(len(p5) == 2 and n > 0 and not bad,
+        "p5: tshark: %d of the 2 calls went to the silent gateway 2, got no reply there, then went to "
+        "gateway 1 (ds_next_dst on timeout) and were answered 200" % n, "not so: %s" % bad)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gw1", required=True)
@@ -129,9 +147,11 @@ def main():
     t200 = check_out_of_rotation(rs, inv1, inv2, fin1, o.gw2, first503)
     check_back(inv2, fin2, t200)
     n = check_failover(rs, inv1, inv2, fin1, fin2, o.gw2)
+    check_timeout(rs, inv1, inv2, fin1, fin2, o.gw2)
     print("# invites-gw1 %d" % len(inv1))
     print("# invites-gw2 %d" % len(inv2))
     print("# failovers %d" % n)
+    print("# rejected-gw2 %d" % (len(phase(inv2, "p4")) + len(phase(inv2, "p5"))))
     return 0
 
 
