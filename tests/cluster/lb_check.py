@@ -70,6 +70,8 @@ def check_busy_out(rs, gw2, blocked):
     tap(ok, "p2: tshark: gateway 2's first OPTIONS answer after the block is 503 with Retry-After, "
         "Reason Q.850 cause 34 and a Warning, within one probe interval",
         "got %s" % (first if first else "no OPTIONS answer"))
+    if first:
+        print("# busy-out: gateway 2's first 503 to OPTIONS %.2f s after its circuits were blocked" % (first["t"] - blocked))
     return first
 
 
@@ -121,6 +123,7 @@ def check_timeout(rs, inv1, inv2, fin1, fin2, gw2):
             # nothing from gateway 2 for this call before the INVITE went to gateway 1
             early = [r for r in rs if r["cid"] == c and r["src"] == gw2 and r["t"] < inv1[c]]
             good = not early and 200 in fin1.get(c, [])
+            print("# timeout: INVITE to gateway 1 %.2f s after the one to the silent gateway 2" % (inv1.get(c, 0) - inv2[c]))
             n += 1
         else:
             good = c not in inv2 and 200 in fin1.get(c, [])
