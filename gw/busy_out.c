@@ -71,6 +71,7 @@ bool gw_busy_out_available(struct sip_trunk *trunk, struct sip_unavail *why, voi
 			best = st;
 	}
 	unavail_reason(best, any_route, why);
-	LOGP(DGW, LOGL_INFO, "trunk %s: busy-out (%s)\n", trunk->name, why->text);
+	LOGP(DGW, LOGL_INFO, "trunk %s: busy-out (%s; best egress group: %s)\n", trunk->name, why->text,
+	     get_value_string(isup_group_out_names, best));
 	return false;
 }
