@@ -3,8 +3,8 @@
  * Unavailable (RFC 3261 11.2: the response is the one an INVITE would get; 21.5.4) with
  * Retry-After (20.33), the Q.850 cause in a Reason (RFC 6432) and the same text in a Warning
  * 399 (20.43), so that a load balancer probing with OPTIONS (Kamailio's dispatcher) takes the
- * gateway out of its rotation until the answer is 200 again. OPTIONS inside a dialog never
- * reach here (RFC 3261 12.2: they go to the dialog). */
+ * gateway out of its rotation until the answer is 200 again. An OPTIONS inside a dialog (To
+ * tag, RFC 3261 12.2) asks about that dialog, not about new calls: always the 200. */
 #include <stdio.h>
 
 #include "sip/sip_internal.h"
@@ -15,9 +15,12 @@ bool sip_options_busy_out(struct sip_trunk *trunk, osip_transaction_t *tr)
 	struct sip_unavail why = { 0 };
 	struct sip_msg_opts o = { 0 };
 	osip_message_t *r;
+	osip_generic_param_t *to_tag = NULL;
 	char tag[16], ra[16];
 
-	if (!cbs || !cbs->available || cbs->available(trunk, &why, trunk->ua->priv))
+	if (tr->orig_request->to)
+		osip_to_get_tag(tr->orig_request->to, &to_tag);
+	if (to_tag || !cbs || !cbs->available || cbs->available(trunk, &why, trunk->ua->priv))
 		return false;
 	snprintf(tag, sizeof(tag), "%08x", sip_ua_random(trunk->ua));
 	r = sip_msg_new_response(trunk, tr->orig_request, 503, tag);
