@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verdicts of tests/cluster/dispatcher.test from tshark's fields of the SIP between Kamailio and
 the gateways (one line a message: epoch|src|sport|dst|dport|method|status|cseq-method|call-id|
-retry-after|reason|warning). Prints TAP lines ("ok ..." / "not ok ...", always the same six)
+retry-after|reason|warning). Prints TAP lines ("ok ..." / "not ok ...", always the same seven)
 and "# invites-gw1 N", "# invites-gw2 N", "# failovers N" for the ISUP counts the test asks the
 harness's wire checks for (one IAM per INVITE at the exchange behind the gateway)."""
 import argparse
@@ -134,17 +134,38 @@ def check_timeout(rs, inv1, inv2, fin1, fin2, gw2):
         "gateway 1 (ds_next_dst on timeout) and were answered 200" % n, "not so: %s" % bad)
 
 
+def check_ingress(rs, gws, kam, core):
+    """ISUP -> SIP: each gateway's INVITE to Kamailio went on to the core, 200 back, BYE both hops"""
+    got = []
+    for gw in gws:
+        cids = {r["cid"] for r in rs if r["method"] == "INVITE" and r["src"] == gw and r["dst"] == kam}
+        for c in cids:
+            m = [r for r in rs if r["cid"] == c]
+            hop = lambda a, b, meth=None, st=None, cs=None: any(
+                r["src"] == a and r["dst"] == b and (meth is None or r["method"] == meth) and
+                (st is None or r["status"] == st) and (cs is None or r["cseq"] == cs) for r in m)
+            if hop(kam, core, "INVITE") and hop(core, kam, st=200, cs="INVITE") and \
+               hop(kam, gw, st=200, cs="INVITE") and hop(gw, kam, "BYE") and hop(kam, core, "BYE") and \
+               hop(core, kam, st=200, cs="BYE") and hop(kam, gw, st=200, cs="BYE"):
+                got.append(gw)
+    tap(all(g in got for g in gws) and len(got) == 2,
+        "p0: tshark: each gateway's INVITE (ISUP -> SIP) went through Kamailio to the SIP core, 200 back, "
+        "BYE and its 200 through Kamailio", "complete calls from: %s" % got)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gw1", required=True)
     ap.add_argument("--gw2", required=True)
     ap.add_argument("--kam", required=True)
+    ap.add_argument("--core", required=True)
     ap.add_argument("--blocked", type=float, required=True, help="epoch after gateway 2's circuits were blocked")
     ap.add_argument("fields")
     o = ap.parse_args()
     rs = rows(o.fields)
     inv1, inv2 = invites(rs, o.kam, o.gw1), invites(rs, o.kam, o.gw2)
     fin1, fin2 = finals(rs, o.gw1), finals(rs, o.gw2)
+    check_ingress(rs, (o.gw1, o.gw2), o.kam, o.core)
     check_spread(inv1, inv2, fin1, fin2)
     first503 = check_busy_out(rs, o.gw2, o.blocked)
     t200 = check_out_of_rotation(rs, inv1, inv2, fin1, o.gw2, first503)
