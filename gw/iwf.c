@@ -81,6 +81,9 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* gw/ha_m3ua.c: libosmo-sigtran 2.1 tells the application nothing of its ASP's state */
 	{ .T = -30, .default_val = 100, .min_val = 10, .max_val = 2000, .unit = OSMO_TDEF_MS,
 	  .desc = "HA: how often the ASP state is sampled (standby -> active detection)" },
+	/* OPTIONS busy-out (gw/busy_out.c): Retry-After of the 503 (RFC 3261 20.33) */
+	{ .T = -19, .default_val = 5, .min_val = 1, .max_val = 3600, .unit = OSMO_TDEF_S,
+	  .desc = "Busy-out: Retry-After of the 503 to OPTIONS while no egress route takes calls" },
 	{}
 };
 
@@ -372,6 +375,7 @@ static void iwf_sip_dialog_changed(struct sip_dialog *dlg, void *priv)
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
 	.event = iwf_sip_event,
 	.dialog_changed = iwf_sip_dialog_changed,
+	.available = gw_busy_out_available,
 };
 
 int gw_iwf_start(struct gw_iwf *iwf)

@@ -196,5 +196,8 @@ void gw_call_ctr_inc(struct gw_call *call, enum gw_iwf_ctr ctr);
 /* Add an ending call's RTP packet counts (its media bridge) to the IWF's and its trunk's counters */
 void gw_call_media_ctrs(struct gw_call *call);
 
+/* gw/busy_out.c: whether SIP -> ISUP calls are taken now (the answer to OPTIONS: 200 or 503) */
+struct sip_unavail;
+bool gw_busy_out_available(struct sip_trunk *trunk, struct sip_unavail *why, void *priv);
 /* The sip_ua_cbs the IWF needs (the UA must be allocated with them and iwf as priv). */
 extern const struct sip_ua_cbs gw_iwf_sip_cbs;

@@ -110,3 +110,14 @@ bool isup_group_exists(struct isup_node *node, const char *group);
  * Returns the number of calls of cb, or -1 when there is no such group. */
 int isup_group_for_each_cic(struct isup_node *node, const char *group, bool (*cb)(uint16_t cic, void *data),
 			    void *data);
+/* Whether an IAM could go out on 'group' now (isup/cgroup_avail.c): its DPC available (no
+ * MTP-PAUSE), not incoming-only, and at least one circuit idle and unblocked (Q.764 2.9.1.3) */
+enum isup_group_out {
+	ISUP_OUT_AVAILABLE,
+	ISUP_OUT_NO_GROUP,
+	ISUP_OUT_DPC_UNAVAILABLE,
+	ISUP_OUT_INCOMING_ONLY,
+	ISUP_OUT_NO_IDLE_CIRCUIT,
+};
+extern const struct value_string isup_group_out_names[];
+enum isup_group_out isup_group_out_state(struct isup_node *node, const char *group);

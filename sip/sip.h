@@ -218,12 +218,22 @@ struct sip_event {
 	const struct sip_headers *hdrs;	/* identity and routing headers (never NULL) */
 };
 
+/* Why the layer above takes no new calls on a trunk now (OPTIONS busy-out, sip/sip_busy_out.c) */
+struct sip_unavail {
+	int q850_cause;			/* Reason: Q.850;cause=N (RFC 6432), 0: none */
+	const char *text;		/* Reason text and Warning 399 text */
+	unsigned int retry_after;	/* s, Retry-After (RFC 3261 20.33), 0: none */
+};
+
 struct sip_ua_cbs {
 	void (*event)(struct sip_dialog *dlg, const struct sip_event *ev, void *priv);
 	void (*options_result)(struct sip_trunk *trunk, int code, void *priv);	/* code 0: timeout */
 	/* Optional: the dialog's identifiers (sip_snapshot.h) changed: an in-dialog request sent
 	 * (local CSeq) or received (remote CSeq) */
 	void (*dialog_changed)(struct sip_dialog *dlg, void *priv);
+	/* Optional: whether the trunk takes new calls now; false (with why filled in): an
+	 * out-of-dialog OPTIONS is answered 503 instead of 200 (busy-out) */
+	bool (*available)(struct sip_trunk *trunk, struct sip_unavail *why, void *priv);
 };
 
 /* What to put into an outgoing request or response. Everything optional (zero = absent). */

@@ -90,7 +90,8 @@ void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 		return;
 	}
 	if (MSG_IS_OPTIONS(msg)) {
-		respond_options(trunk, tr);
+		if (!sip_options_busy_out(trunk, tr))
+			respond_options(trunk, tr);
 		return;
 	}
 	if (MSG_IS_CANCEL(msg)) {

@@ -226,6 +226,8 @@ bool sip_osip_request_matches(osip_transaction_t *tr, osip_message_t *req);
 
 /* sip_intake.c */
 void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg);
+/* sip_busy_out.c: answers the OPTIONS 503 when the layer above is unavailable; false: answer 200 */
+bool sip_options_busy_out(struct sip_trunk *trunk, osip_transaction_t *tr);
 
 /* sip_txn.c */
 void sip_txn_set_callbacks(osip_t *osip);
