@@ -15,6 +15,7 @@
 #include "gw/iwf.h"
 #include "gw/ha_store.h"
 #include "gw/ha_m3ua.h"
+#include "gw/ha_takeover.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -57,10 +58,11 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
 }
 
-/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now */
+/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now; it restores the
+ * dead node's calls before it writes its own state (gw/ha_takeover.c) */
 static void ha_pair_active(struct gw_iwf *iwf, void *priv)
 {
-	gw_ha_set_active(iwf, true);
+	gw_ha_takeover(iwf);
 }
 
 int main(int argc, char **argv)
@@ -126,6 +128,7 @@ int main(int argc, char **argv)
 		/* one node id for both nodes of a pair: only the active one writes; at ASP-ACTIVE
 		 * the store writes the whole state once (gw/ha_call.c) */
 		gw_ha_set_active(iwf, false);
+		gw_ha_takeover_init(iwf);	/* resume resets and ISUP messages held until then */
 		gw_ha_set_active_cb(iwf->pair, ha_pair_active, NULL);
 	}
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
