@@ -2,8 +2,9 @@
  * call of the node that died, rebuilt from its record (gw/ha_store.h) in the Answered state of
  * its FSM: the ISUP leg on the record's circuit (isup_call_restore), the SIP dialog from the
  * snapshot (sip_dialog_restore), a new media bridge (the PSTN side on the same local port when
- * the group has 'media pstn-local', the SIP side from this node's pool), then a target refresh
- * re-INVITE (RFC 3261 12.2.1.1 / 14.1) carrying this node's Contact and media. */
+ * the group has 'media pstn-local', the SIP side from this node's pool); later (once the ISUP
+ * messages held meanwhile are handled) a target refresh re-INVITE (RFC 3261 12.2.1.1 / 14.1)
+ * carrying this node's Contact and media. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,11 @@ static void restore_media(struct gw_call *call, const struct ha_call_rec *rec)
 }
 
 /* RFC 3261 14.1 / 12.2.1.1: the offer with this node's media, the record's codec first */
-static int restore_reinvite(struct gw_call *call, const struct ha_call_rec *rec)
+static int restore_reinvite(struct gw_call *call, const char *codec)
 {
 	struct sip_sdp sdp;
 	call_local_sdp(call, &sdp);
-	if (!call->sip_id.clearmode && get_string_value(ha_codec_names, rec->codec) == SIP_CODEC_PCMU &&
+	if (!call->sip_id.clearmode && get_string_value(ha_codec_names, codec) == SIP_CODEC_PCMU &&
 	    sdp.num_codecs >= 2 && sdp.codecs[1].codec == SIP_CODEC_PCMU) {
 		struct sip_sdp_codec c = sdp.codecs[0];
 		sdp.codecs[0] = sdp.codecs[1];
@@ -113,15 +114,21 @@ struct gw_call *gw_call_restore(struct gw_iwf *iwf, const struct ha_call_rec *re
 	}
 	restore_media(call, rec);
 	call_state_chg(call, GW_CALL_ST_ANSWERED);	/* the record is this node's now (ha_stored) */
-	if (restore_reinvite(call, rec) < 0) {
+	LOGPFSML(call->fi, LOGL_NOTICE, "takeover: %s call on %s/%u, dialog %s restored\n",
+		 rec->ingress ? "ingress" : "egress", rec->group, rec->cic, rec->dlg.call_id);
+	return call;
+}
+
+int gw_call_restore_reinvite(struct gw_call *call, const char *codec)
+{
+	if (restore_reinvite(call, codec) < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "takeover: the re-INVITE cannot go out: releasing\n");
 		call->ha_reinvite = false;
 		call_release_both(call, Q850_TEMPORARY_FAILURE);
-		return NULL;
+		return -1;
 	}
-	LOGPFSML(call->fi, LOGL_NOTICE, "takeover: %s call on %s/%u, dialog %s restored, re-INVITE sent\n",
-		 rec->ingress ? "ingress" : "egress", rec->group, rec->cic, rec->dlg.call_id);
-	return call;
+	LOGPFSML(call->fi, LOGL_INFO, "takeover: re-INVITE sent\n");
+	return 0;
 }
 
 /* The answer to the re-INVITE: 2xx, the media as the answer says (the dialog ACKed it); any

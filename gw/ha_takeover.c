@@ -8,7 +8,8 @@
  * idle here is reset with RSC: its state is in doubt, the case of Q.764 2.10.3 / 2.9.3.1
  * (memory of the call lost); each circuit we had blocked gets its BLO again; (5) the ISUP hold
  * ends without GRS and the messages the STP delivered meanwhile are handled (a REL for a
- * surviving call reaches it); (6) this node writes its whole state and owns the records.
+ * surviving call reaches it: RLC, BYE); (6) this node writes its whole state and owns the
+ * records (those of calls gone meanwhile deleted); (7) a re-INVITE for each surviving dialog.
  * Redis missing, not connected, or the read-back failing or too slow (gw X31): logged,
  * counted (ha:restore_fallback), and the groups are reset with GRS as before: calls lost. */
 #include <string.h>
@@ -27,14 +28,21 @@
 #include "gw/ha_takeover.h"
 #include "isup/isup_takeover.h"
 
+/* a call record read back: its call id here too when restored, the codec for the re-INVITE */
+struct tk_rec {
+	uint32_t id;
+	bool restored;
+	char codec[32];
+};
+
 /* one read-back; freed when done, or by its late done_cb once abandoned (gw X31) */
 struct ha_takeover {
 	struct gw_iwf *iwf;
 	bool abandoned;
 	struct ha_cct_rec *ccts;	/* the circuit records (talloc array) */
 	unsigned int num_ccts;
-	uint32_t *stale;		/* call records not restored: deleted once this node writes */
-	unsigned int num_stale;
+	struct tk_rec *recs;		/* the call records read back (talloc array) */
+	unsigned int num_recs;
 	unsigned int restored, failed;
 	struct osmo_timer_list guard;
 };
@@ -67,18 +75,34 @@ static void takeover_fallback(struct gw_iwf *iwf, const char *why)
 static void tk_call(const struct ha_call_rec *rec, void *data)
 {
 	struct ha_takeover *t = data;
+	struct tk_rec *r;
 	if (t->abandoned)
 		return;
-	if (gw_call_restore(t->iwf, rec)) {
+	t->recs = talloc_realloc(t, t->recs, struct tk_rec, t->num_recs + 1);
+	r = &t->recs[t->num_recs++];
+	r->id = rec->id;
+	OSMO_STRLCPY_ARRAY(r->codec, rec->codec);
+	r->restored = gw_call_restore(t->iwf, rec) != NULL;
+	if (r->restored)
 		t->restored++;
-		reinv_pending++;
-		gw_ha_ctr_inc(t->iwf->pair, GW_HA_CTR_RESTORED);
-		return;
+	else
+		t->failed++;
+	gw_ha_ctr_inc(t->iwf->pair, r->restored ? GW_HA_CTR_RESTORED : GW_HA_CTR_RESTORE_FAILED);
+}
+
+/* (6) the records are this node's: those of calls gone meanwhile (not restored, or released by
+ * a message held during the restore) are deleted, the survivors' dialogs refreshed (7) */
+static void tk_records(struct ha_takeover *t)
+{
+	for (unsigned int i = 0; i < t->num_recs; i++) {
+		struct gw_call *call = gw_call_find(t->iwf, t->recs[i].id);
+		if (!call || !call->ha_stored) {
+			ha_store_call_del(t->iwf->ha, t->recs[i].id);
+			continue;
+		}
+		if (t->recs[i].restored && gw_call_restore_reinvite(call, t->recs[i].codec) == 0)
+			reinv_pending++;
 	}
-	t->failed++;
-	gw_ha_ctr_inc(t->iwf->pair, GW_HA_CTR_RESTORE_FAILED);
-	t->stale = talloc_realloc(t, t->stale, uint32_t, t->num_stale + 1);
-	t->stale[t->num_stale++] = rec->id;
 }
 
 static void tk_cct(const struct ha_cct_rec *rec, void *data)
@@ -127,11 +151,10 @@ static void tk_early_done(struct gw_iwf *iwf, unsigned int cleared, void *priv)
 	tk_circuits(t, &rsc, &blo);
 	kept = isup_node_takeover_release(iwf->isup, false);
 	gw_ha_set_active(iwf, true);
-	for (unsigned int i = 0; i < t->num_stale; i++)
-		ha_store_call_del(iwf->ha, t->stale[i]);
+	tk_records(t);
 	LOGP(DGW, LOGL_NOTICE, "HA: takeover: %u answered calls restored, %u not, %u early calls cleared, "
-	     "%u circuits reset (RSC), %u blocked again (BLO), %u ISUP messages kept meanwhile, %u ms\n",
-	     t->restored, t->failed, cleared, rsc, blo, kept, since_active_ms());
+	     "%u circuits reset (RSC), %u blocked again (BLO), %u ISUP messages kept meanwhile, %u re-INVITEs "
+	     "sent, %u ms\n", t->restored, t->failed, cleared, rsc, blo, kept, reinv_pending, since_active_ms());
 	talloc_free(t);
 }
 
@@ -147,7 +170,7 @@ static void tk_done(unsigned int records, unsigned int errors, void *data)
 	osmo_timer_del(&t->guard);
 	LOGP(DGW, LOGL_NOTICE, "HA: takeover: %u records read back (%u errors) in %u ms\n", records, errors,
 	     since_active_ms());
-	if (!t->num_ccts && !t->restored && !t->failed) {
+	if (!t->num_ccts && !t->num_recs) {
 		talloc_free(t);
 		takeover_fallback(iwf, "no state in Redis");
 		return;
