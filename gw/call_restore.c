@@ -97,6 +97,10 @@ struct gw_call *gw_call_restore(struct gw_iwf *iwf, const struct ha_call_rec *re
 		LOGP(DGW, LOGL_ERROR, "takeover: call id %u is in use here, not restored\n", rec->id);
 		return NULL;
 	}
+	if (!sip_trunk_find(iwf->sip, rec->dlg.trunk)) {	/* before anything is touched */
+		LOGP(DGW, LOGL_ERROR, "takeover: call %u: no trunk '%s' here, not restored\n", rec->id, rec->dlg.trunk);
+		return NULL;
+	}
 	call = call_alloc_id(iwf, rec->ingress ? &gw_call_in_fsm : &gw_call_out_fsm, rec->id);
 	if (!call)
 		return NULL;
