@@ -78,6 +78,7 @@ static int parse_token(char *tok, struct gw_presence_peer *p, unsigned int *seen
 		return osmo_strlcpy(p->asp_state, eq, sizeof(p->asp_state)) >= sizeof(p->asp_state) ? -1 : 0;
 	}
 	if (!strcmp(tok, "seq")) {
+		*seen |= 8;
 		strtoull(eq, &end, 10);
 		return *end ? -1 : 0;
 	}
@@ -94,7 +95,7 @@ int gw_presence_parse(const char *value, struct gw_presence_peer *p)
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 		if (parse_token(tok, p, &seen) < 0)
 			return -1;
-	return seen == 7 ? 0 : -1;
+	return seen == 15 ? 0 : -1;
 }
 
 static struct gw_presence_peer *peer_slot(const char *asp)
