@@ -118,6 +118,7 @@ void ha_store_stats(const struct ha_store *st, struct ha_store_stats *s);
 struct ha_redis *ha_store_redis(struct ha_store *st);
 
 /* gw/ha_call.c: the IWF's side (calls and circuits into the store) */
+extern const struct value_string ha_codec_names[];	/* the record's codec field (enum sip_codec) */
 void gw_ha_start(struct gw_iwf *iwf);
 void gw_ha_stop(struct gw_iwf *iwf);
 /* the node's role in its pair (ha_store_set_active); no-op without a store */
