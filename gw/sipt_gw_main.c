@@ -15,6 +15,7 @@
 #include "gw/iwf.h"
 #include "gw/ha_store.h"
 #include "gw/ha_m3ua.h"
+#include "gw/ha_early.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -57,10 +58,17 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
 }
 
-/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now */
-static void ha_pair_active(struct gw_iwf *iwf, void *priv)
+/* the takeover's early-call step is done: this node writes its own state from now on */
+static void ha_early_done(struct gw_iwf *iwf, unsigned int cleared, void *priv)
 {
 	gw_ha_set_active(iwf, true);
+}
+
+/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now. Until task
+ * "restore" (gw/ha_takeover.c) lands: the dead node's early calls cleared, then the writes */
+static void ha_pair_active(struct gw_iwf *iwf, void *priv)
+{
+	gw_ha_takeover_early(iwf, ha_early_done, NULL);
 }
 
 int main(int argc, char **argv)
