@@ -23,6 +23,7 @@ struct sip_orphan {
 	char branch[128];
 	char tag[64];			/* UAS: the To tag of our 503 */
 	uint8_t cause;
+	bool bye_sent;			/* UAC: a 2xx crossed the CANCEL, BYE sent */
 	struct osmo_sockaddr peer;
 	struct osmo_timer_list timer;	/* forgotten after 64*T1 */
 };
@@ -233,21 +234,62 @@ bool sip_orphan_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_
 	return true;
 }
 
-/* RFC 3261 17.1.1.3: the ACK of a non-2xx final response, built from the INVITE and the To of
- * the response */
+/* The To of the response; for a 2xx (a dialog: RFC 3261 13.2.2.4, 12.2.1.1) also its Contact as
+ * the Request-URI, its Record-Route reversed as the route set and a Via of a new transaction */
+static osip_message_t *orphan_request(struct sip_trunk *trunk, struct sip_orphan *o, const osip_message_t *resp,
+				      const char *method, uint32_t cseq)
+{
+	osip_message_t *m = sip_msg_same_txn_request(o->invite, method);
+	osip_contact_t *ct = osip_list_get(&resp->contacts, 0);
+	osip_uri_t *uri = NULL;
+	char buf[64];
+
+	if (!m)
+		return NULL;
+	osip_to_free(m->to);
+	m->to = NULL;
+	osip_to_clone(resp->to, &m->to);
+	sip_msg_add_common(trunk->ua, m);
+	if (resp->status_code >= 300)
+		return m;
+	if (ct && ct->url && osip_uri_clone(ct->url, &uri) == 0) {
+		osip_uri_free(m->req_uri);
+		m->req_uri = uri;
+	}
+	osip_list_special_free(&m->routes, (void (*)(void *))osip_route_free);
+	sip_msg_copy_routes(&m->routes, &resp->record_routes, true);
+	osip_list_special_free(&m->vias, (void (*)(void *))osip_via_free);
+	sip_msg_add_via(trunk, m, trunk->ua);
+	osip_cseq_free(m->cseq);
+	m->cseq = NULL;
+	snprintf(buf, sizeof(buf), "%u %s", cseq, method);
+	osip_message_set_cseq(m, buf);
+	return m;
+}
+
+/* the ACK of the final response: for a non-2xx the INVITE's transaction's (17.1.1.3); a 2xx
+ * crossed our CANCEL (RFC 3261 9.1, 15): the dialog's ACK (13.2.2.4), then BYE once, cause 41 */
 static void orphan_ack(struct sip_trunk *trunk, struct sip_orphan *o, const osip_message_t *resp)
 {
-	osip_message_t *a = sip_msg_same_txn_request(o->invite, "ACK");
+	uint32_t cseq = strtoul(o->invite->cseq->number, NULL, 10);
+	struct sip_msg_opts opts = { .q850_cause = o->cause };
+	osip_message_t *a = orphan_request(trunk, o, resp, "ACK", cseq), *bye;
 	struct sip_conn *conn = NULL;
+	struct sip_tx *tx;
 
-	if (!a)
+	if (a) {
+		sip_send_msg(trunk, &conn, &o->peer, a);
+		osip_message_free(a);
+	}
+	if (resp->status_code >= 300 || o->bye_sent || !(bye = orphan_request(trunk, o, resp, "BYE", cseq + 1)))
 		return;
-	osip_to_free(a->to);
-	a->to = NULL;
-	osip_to_clone(resp->to, &a->to);
-	sip_msg_add_common(trunk->ua, a);
-	sip_send_msg(trunk, &conn, &o->peer, a);
-	osip_message_free(a);
+	LOGP(DSIP, LOGL_NOTICE, "trunk %s: INVITE Call-ID %s of another node answered %d after our CANCEL: ACK, BYE\n",
+	     trunk->name, o->call_id, resp->status_code);
+	o->bye_sent = true;
+	sip_msg_add_reason(bye, &opts);
+	tx = sip_tx_alloc(trunk->ua, trunk, SIP_TX_BYE);
+	tx->dst = o->peer;
+	sip_tx_start_client(tx, bye);
 }
 
 bool sip_orphan_rx_response(struct sip_trunk *trunk, osip_message_t *resp)
@@ -259,10 +301,7 @@ bool sip_orphan_rx_response(struct sip_trunk *trunk, osip_message_t *resp)
 	o = orphan_find(trunk->ua, resp, true);
 	if (!o)
 		return false;
-	if (resp->status_code >= 300)
+	if (resp->status_code >= 200)
 		orphan_ack(trunk, o, resp);
-	else if (resp->status_code >= 200)
-		LOGP(DSIP, LOGL_NOTICE, "trunk %s: INVITE Call-ID %s of another node answered %d after our CANCEL: "
-		     "not acknowledged\n", trunk->name, o->call_id, resp->status_code);
 	return true;
 }

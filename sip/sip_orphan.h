@@ -5,7 +5,8 @@
  *     (RFC 3261 21.5.4; RFC 3326), sent to where the INVITE came from (RFC 3261 18.2.2),
  *     retransmitted until the ACK (17.2.1, an INVITE server transaction of this node);
  *   sent INVITE (we were the UAC): CANCEL (RFC 3261 9.1), then the ACK of the final response
- *     (the 487, 17.1.1.3).
+ *     (the 487, 17.1.1.3); a 2xx that crossed the CANCEL gets the dialog's ACK (13.2.2.4) and a
+ *     BYE with the cause (RFC 3261 15).
  * A retransmission of such an INVITE, or a late final response to it, reaching this node within
  * 64*T1 (32 s, Timer H, 17.2.1) of the clearing gets the same 503 / the ACK. */
 #pragma once
