@@ -382,7 +382,7 @@ static void iwf_sip_dialog_changed(struct sip_dialog *dlg, void *priv)
 	struct gw_iwf *iwf = priv;
 	struct gw_call *call = iwf->ha_call ? gw_call_find(iwf, (uint32_t)(uintptr_t)sip_dialog_priv(dlg)) : NULL;
 	if (call && call->ha_stored)
-		iwf->ha_call(call, true);
+		iwf->ha_call(call, GW_HA_ANSWERED);
 }
 
 const struct sip_ua_cbs gw_iwf_sip_cbs = {
