@@ -117,6 +117,7 @@ struct gw_call {
 	const char *rel_side;		/* "isup", "sip", "gw" */
 	bool ha_stored;			/* its record is in the HA state store (gw/ha_call.c) */
 	bool ha_reinvite;		/* restored at a takeover: its re-INVITE awaits the answer */
+	bool ha_early;			/* its early record is (gw/ha_early.c) */
 };
 
 extern struct osmo_fsm gw_call_in_fsm;

@@ -40,15 +40,15 @@ void call_state_chg(struct gw_call *call, enum gw_call_state st)
 	if (in && st == GW_CALL_ST_TRYING && call_trunk_iwf(call)->tdefs[GW_TRUNK_TDEF_X5].val)
 		tdefs = call_trunk_iwf(call)->tdefs;
 	osmo_tdef_fsm_inst_state_chg(call->fi, st, in ? call_in_fsm_timeouts : call_fsm_timeouts, tdefs, 5);
-	if (st == GW_CALL_ST_ANSWERED && call->iwf->ha_call)
-		call->iwf->ha_call(call, true);	/* HA state store (gw/ha_call.c) */
+	if ((st == GW_CALL_ST_ANSWERED || st == GW_CALL_ST_TRYING) && call->iwf->ha_call)	/* gw/ha_call.c */
+		call->iwf->ha_call(call, st == GW_CALL_ST_TRYING ? GW_HA_EARLY : GW_HA_ANSWERED);
 }
 
 void call_note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
 	if (!call->t_release.tv_sec) {
 		if (call->iwf->ha_call)
-			call->iwf->ha_call(call, false);
+			call->iwf->ha_call(call, GW_HA_GONE);
 		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
@@ -375,7 +375,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 	if (!gw_call_answered(call))
 		gw_call_ctr_inc(call, GW_CTR_CALLS_FAILED);
 	if (call->iwf->ha_call)
-		call->iwf->ha_call(call, false);
+		call->iwf->ha_call(call, GW_HA_GONE);
 	llist_del(&call->list);
 	hash_del(&call->hnode);
 	call->iwf->num_calls--;
