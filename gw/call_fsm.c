@@ -269,6 +269,10 @@ void call_answered_event(struct gw_call *call, uint32_t event, void *data)
 	case GW_CALL_EV_ISUP_SAM:
 		gw_overlap_late_sam(call, data);	/* counted, logged, ignored */
 		break;
+	case GW_CALL_EV_SIP_OTHER:
+		if (call->ha_reinvite)
+			call_restore_reinvite_result(call, ev);
+		break;
 	default:
 		/* children gone, release request; backward messages, 18x/200 retransmissions after
 		 * the answer: nothing to do */
@@ -420,7 +424,8 @@ static const struct osmo_fsm_state call_in_states[] = {
 	[GW_CALL_ST_IDLE] = {
 		.name = "Idle", .action = in_idle_action,
 		.in_event_mask = CALL_COMMON_EVENTS | S(GW_CALL_EV_ISUP_IAM),
-		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
+		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING) |
+				  S(GW_CALL_ST_ANSWERED),	/* restored (gw/call_restore.c) */
 	},
 	[GW_CALL_ST_COLLECTING] = {
 		/* RFC 3578 3: the INVITEs with more digits get their responses here */
@@ -459,7 +464,8 @@ static const struct osmo_fsm_state call_out_states[] = {
 	[GW_CALL_ST_IDLE] = {
 		.name = "Idle", .action = out_idle_action,
 		.in_event_mask = CALL_COMMON_EVENTS | S(GW_CALL_EV_SIP_INVITE),
-		.out_state_mask = S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
+		.out_state_mask = S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING) |
+				  S(GW_CALL_ST_ANSWERED),	/* restored (gw/call_restore.c) */
 	},
 	[GW_CALL_ST_COLLECTING] = {
 		/* not on egress: the INVITE is en bloc */
@@ -542,12 +548,16 @@ static __attribute__((constructor)) void gw_call_fsm_register(void)
 	OSMO_ASSERT(osmo_fsm_register(&gw_call_out_fsm) == 0);
 }
 
-static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
+struct gw_call *call_alloc_id(struct gw_iwf *iwf, struct osmo_fsm *fsm, uint32_t cid)
 {
 	struct osmo_fsm_inst *fi;
 	struct gw_call *call;
 	char id[32];
-	uint32_t cid = ++iwf->next_call_id;
+
+	if (!cid)
+		cid = ++iwf->next_call_id;
+	else if (cid > iwf->next_call_id)
+		iwf->next_call_id = cid;	/* a restored call's id (gw/call_restore.c) */
 
 	snprintf(id, sizeof(id), "call%u", cid);
 	/* the call belongs to its FSM instance: both are freed when the FSM terminates */
@@ -565,6 +575,11 @@ static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
 	iwf->num_calls++;
 	rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, fsm == &gw_call_in_fsm ? GW_CTR_CALLS_IN : GW_CTR_CALLS_OUT));
 	return call;
+}
+
+static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
+{
+	return call_alloc_id(iwf, fsm, 0);
 }
 
 struct gw_call *gw_call_in_alloc(struct gw_iwf *iwf, struct isup_call *ic, const struct isup_msg *iam)

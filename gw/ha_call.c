@@ -18,7 +18,7 @@
 #include "sip/sip_snapshot.h"
 #include "media/media.h"
 
-static const struct value_string ha_codec_names[] = {
+const struct value_string ha_codec_names[] = {
 	{ SIP_CODEC_PCMU, "PCMU" },
 	{ SIP_CODEC_PCMA, "PCMA" },
 	{ SIP_CODEC_TELEPHONE_EVENT, "telephone-event" },

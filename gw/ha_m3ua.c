@@ -28,6 +28,9 @@ static const struct rate_ctr_desc ha_ctr_desc[] = {
 	[GW_HA_CTR_BECAME_ACTIVE] = { "ha:became_active", "This node became the active one (ASP-ACTIVE Ack)" },
 	[GW_HA_CTR_LOST_ACTIVE] = { "ha:lost_active", "This node left ASP-ACTIVE (transport lost, Alternate ASP Active)" },
 	[GW_HA_CTR_TAKEOVER] = { "ha:takeover", "Standby -> active: the other node's ASP went away" },
+	[GW_HA_CTR_RESTORED] = { "ha:restored", "Answered calls restored from the HA state store at a takeover" },
+	[GW_HA_CTR_RESTORE_FAILED] = { "ha:restore_failed", "Calls not restored at a takeover, or released when the re-INVITE failed" },
+	[GW_HA_CTR_RESTORE_FALLBACK] = { "ha:restore_fallback", "Takeovers without a restore (no Redis, read-back failed): groups reset" },
 };
 
 static const struct rate_ctr_group_desc ha_ctrg_desc = {
@@ -68,10 +71,26 @@ enum gw_ha_role gw_ha_role(const struct gw_ha *ha)
 	return ha->role;
 }
 
+void gw_ha_ctr_inc(struct gw_ha *ha, enum gw_ha_ctr ctr)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(ha->ctrs, ctr));
+}
+
+uint64_t gw_ha_ctr_get(const struct gw_ha *ha, enum gw_ha_ctr ctr)
+{
+	return rate_ctr_group_get_ctr(ha->ctrs, ctr)->current;
+}
+
 void gw_ha_set_active_cb(struct gw_ha *ha, gw_ha_active_cb cb, void *priv)
 {
 	ha->active_cb = cb;
 	ha->active_priv = priv;
+}
+
+void gw_ha_set_role_cb(struct gw_ha *ha, gw_ha_role_cb cb, void *priv)
+{
+	ha->role_cb = cb;
+	ha->role_priv = priv;
 }
 
 /* The takeover hook. Runs once per entry into ASP-ACTIVE, after the SGP acknowledged it, so
@@ -111,6 +130,8 @@ static void ha_poll(void *data)
 		     gw_ha_role_name(now));
 		ha->role = now;
 		ha->since = time(NULL);
+		if (ha->role_cb)	/* the service address starts moving before the takeover runs */
+			ha->role_cb(ha, was, now, ha->role_priv);
 		if (was == GW_HA_ROLE_ACTIVE)
 			rate_ctr_inc(rate_ctr_group_get_ctr(ha->ctrs, GW_HA_CTR_LOST_ACTIVE));
 		if (now == GW_HA_ROLE_ACTIVE) {
@@ -144,6 +165,8 @@ int gw_ha_pair_start(struct gw_ha *ha)
 	if (osmo_ss7_asp_use_default_lm(ha->asp, LOGL_DEBUG) < 0)
 		return -1;
 	ha->started = true;
+	if (ha->role_cb)	/* down: a node (re)started holds no service address */
+		ha->role_cb(ha, GW_HA_ROLE_DOWN, GW_HA_ROLE_DOWN, ha->role_priv);
 	osmo_timer_setup(&ha->poll, ha_poll, ha);
 	osmo_timer_schedule(&ha->poll, 0, 0);
 	return 0;

@@ -15,7 +15,9 @@
 #include "gw/iwf.h"
 #include "gw/ha_store.h"
 #include "gw/ha_m3ua.h"
-#include "gw/ha_early.h"
+#include "gw/ha_role.h"
+#include "gw/ha_presence.h"
+#include "gw/ha_takeover.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -58,17 +60,11 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
 }
 
-/* the takeover's early-call step is done: this node writes its own state from now on */
-static void ha_early_done(struct gw_iwf *iwf, unsigned int cleared, void *priv)
-{
-	gw_ha_set_active(iwf, true);
-}
-
-/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now. Until task
- * "restore" (gw/ha_takeover.c) lands: the dead node's early calls cleared, then the writes */
+/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now; it restores the
+ * dead node's calls before it writes its own state (gw/ha_takeover.c) */
 static void ha_pair_active(struct gw_iwf *iwf, void *priv)
 {
-	gw_ha_takeover_early(iwf, ha_early_done, NULL);
+	gw_ha_takeover(iwf);
 }
 
 int main(int argc, char **argv)
@@ -114,6 +110,7 @@ int main(int argc, char **argv)
 	}
 	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
 		return 1;
+	gw_ha_role_init(iwf);	/* role file, notify script: the service address (gw/ha_role.h) */
 	if (gw_ha_pair_start(iwf->pair) < 0)	/* before the M3UA transport comes up */
 		return 1;
 	if (isup_node_start(isup) < 0) {
@@ -134,13 +131,17 @@ int main(int argc, char **argv)
 		/* one node id for both nodes of a pair: only the active one writes; at ASP-ACTIVE
 		 * the store writes the whole state once (gw/ha_call.c) */
 		gw_ha_set_active(iwf, false);
+		gw_ha_takeover_init(iwf);	/* resume resets and ISUP messages held until then */
 		gw_ha_set_active_cb(iwf->pair, ha_pair_active, NULL);
 	}
+	gw_presence_start(iwf);	/* the pair's presence records, for 'show cluster' */
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
 	shutdown_release(app, iwf);
+	gw_ha_role_stop(iwf);	/* "down": the service address goes */
 	gw_iwf_shutdown(iwf);
+	gw_presence_stop();
 	gw_ha_stop(iwf);
 	sip_ua_free(sip);
 	isup_node_stop(isup);
