@@ -356,6 +356,8 @@ def main():
     with open(os.path.join(a.out, "scale.md"), "w") as f:
         f.write(md + "\n")
     print("\n" + md)
+    if os.path.abspath(a.out) == os.path.join(L.TOP, "bench", "results"):
+        readme_table(a.out)
     say("results in %s (scale.json, scale.md, scale-raw/); total %.0f s" % (a.out, R["durations_s"]["total"]))
 
 
