@@ -39,19 +39,7 @@ class Ports(L.Ports):
 
 
 def stp_cfg(ports):
-    asps = [(n, ip, rk, pc) for n, pc, ip, rk, _ in GWS] + [("p0", EX_IP, 10, EX_PC)]
-    s = L.LOG + "line vty\n bind 127.0.0.1 %d\ncs7 instance 0\n point-code 0.23.1\n" % ports.stp_vty
-    s += " xua rkm routing-key-allocation static-only\n listen m3ua %d tcp\n  accept-asp-connections pre-configured\n" \
-         "  local-ip %s\n" % (ports.m3ua, L.STP_IP)
-    for n, ip, rk, pc in asps:
-        s += " asp asp-%s 0 %d m3ua tcp\n  remote-ip %s\n  local-ip %s\n  role sg\n  transport-role server\n" % (
-            n, ports.m3ua, ip, L.STP_IP)
-    for n, ip, rk, pc in asps:
-        s += " as as-%s m3ua\n  asp asp-%s\n  routing-key %d %s\n  traffic-mode override\n" % (n, n, rk, pc)
-    s += " route-table system\n"
-    for n, ip, rk, pc in asps:
-        s += "  update route %s 7.255.7 linkset as-%s\n" % (pc, n)
-    return s
+    return L.stp_cfg_asps(ports, [(n, ip, rk, pc) for n, pc, ip, rk, _ in GWS] + [("p0", EX_IP, 10, EX_PC)])
 
 
 def gw_cfg(ports, k, redis=False):
