@@ -24,7 +24,7 @@ static const struct rate_ctr_desc ha_ctr_desc[] = {
 };
 
 static const struct rate_ctr_group_desc ha_ctrg_desc = {
-	.group_name_prefix = "gw:ha",
+	.group_name_prefix = "gw:ha_store",
 	.group_description = "HA state store (Redis)",
 	.class_id = OSMO_STATS_CLASS_GLOBAL,
 	.num_ctr = ARRAY_SIZE(ha_ctr_desc),

@@ -419,12 +419,14 @@ void sip_dialog_tx_terminated(struct sip_tx *tx)
 void sip_dialog_send_in_dialog(struct sip_dialog *dlg, osip_message_t *req, enum sip_tx_kind kind)
 {
 	struct sip_tx *tx = sip_tx_alloc(dlg->ua, dlg->trunk, kind);
+	bool bye = MSG_IS_BYE(req);
 	sip_tx_set_dlg(tx, dlg);
 	tx->dst = dlg->peer;
 	tx->conn = dlg->conn;
 	if (sip_tx_start_client(tx, req) == 0 && (kind == SIP_TX_REINVITE))
 		dlg->reinv_tr = tx->tr;
-	sip_dialog_changed(dlg);	/* the local CSeq moved on */
+	if (!bye)	/* the local CSeq moved on; a BYE ends the dialog: no record to carry on */
+		sip_dialog_changed(dlg);
 }
 
 /* ---- API: what the layer above asks for (sip.h) ---- */

@@ -247,7 +247,8 @@ void sip_dialog_rx_request(struct sip_dialog *dlg, osip_transaction_t *tr, osip_
 		}
 		if (cseq > dlg->remote_cseq) {
 			dlg->remote_cseq = cseq;
-			sip_dialog_changed(dlg);
+			if (!MSG_IS_BYE(req))	/* a BYE ends it: no record to carry on */
+				sip_dialog_changed(dlg);
 		}
 		rc = sip_body_parse(dlg->trunk, req, &body, &warn);
 		if (rc) {
