@@ -15,12 +15,12 @@ L=$(mktemp -d /tmp/sipt-lab-cluster.XXXXXX)
 if [ -n "${LAB_BASE:-}" ]; then
 	M3UA=$LAB_BASE STPV=$((LAB_BASE + 1)) V1=$((LAB_BASE + 2)) V2=$((LAB_BASE + 3)) VB=$((LAB_BASE + 4))
 	REDIS=$((LAB_BASE + 9)) KAM=$((LAB_BASE + 20)) LB=$((LAB_BASE + 21)) CORE=$((LAB_BASE + 22))
-	UAC=$((LAB_BASE + 23)) CORE_MP=$((LAB_BASE + 24)) UAC_MP=$((LAB_BASE + 26))
+	UAC=$((LAB_BASE + 23))
 else
 	M3UA=2905 STPV=4239 V1=4260 V2=4261 VB=4262 REDIS=6390 KAM=5070 LB=5064 CORE=5080 UAC=5081
-	CORE_MP=6000 UAC_MP=6100
 fi
 PROBE=41990 PSTN_BASE=42000 PSTN_STEP=2	# as in the -cluster configs (fixed: one cluster lab per machine)
+CORE_MP=45000 UAC_MP=45010		# SIPp -rtp_echo (it binds PORT and PORT + 2)
 N=${cl_calls:-40} R=${cl_cps:-20}
 H1=$((N / 2)) H2=$((N / 4)); H3=$((N - H1 - H2))	# held: A -> pair, B -> gateway B, core -> Kamailio
 SETUP_CPS=${cl_setup_cps:-$(( N < 50 ? 20 : 50 ))}
@@ -156,7 +156,7 @@ for i in $(seq 100); do [[ "$(ds node1)" == A* && "$(ds gwb)" == A* && "$(ds nod
 say "   Kamailio dispatcher: node1 $(ds node1), node2 $(ds node2), gwb $(ds gwb) (AP active, IP inactive: the standby answers OPTIONS 503)"
 
 # --- the SIP core and the PSTN-side media
-HOLD_MS=$(( (N / SETUP_CPS + 2) * 1000 + 40000 ))	# a UAC call with no re-INVITE: BYE after this
+HOLD_MS=$(( (N / SETUP_CPS + 16) * 1000 ))	# a UAC call with no re-INVITE (gateway B): BYE after this
 AFTER_MS=8000					# after the re-INVITE of the takeover
 sed -e "s/@RING@/1000/" "$CL/core-uas.xml" > "$L/core-uas.xml"
 sed -e "s/@HOLD@/$HOLD_MS/" -e "s/@AFTER@/$AFTER_MS/" -e "s/@CDPN@/77/g" "$CL/core-uac.xml" > "$L/core-uac.xml"
@@ -203,8 +203,9 @@ cpu_snap() {	# MARK: one line per process "MARK NAME TICKS" into cpu.txt
 wait_log() { local i; for ((i = 0; i < $3 * 5; i++)); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 calls_up() { vty $1 "show calls" 2>/dev/null | awk '/ calls$/{print $1}'; }
 wait_log "$L/ex-a.log" 'held-answered' 120; wait_log "$L/ex-b.log" 'held-answered' 60
-for i in $(seq 300); do
+for i in $(seq $(( N / SETUP_CPS * 5 + 50 ))); do	# bounded: the setup time and 10 s
 	[ $(( $(calls_up $V1) + $(calls_up $VB) )) -ge $N ] && break
+	kill -0 $uac_pid 2>/dev/null || { say "   the SIP core's UAC ended early: $(tail -1 "$L/uac-err.log" 2>/dev/null)"; break; }
 	sleep 0.2
 done
 say "   calls up: pair node 1 $(calls_up $V1), gateway B $(calls_up $VB) (show calls)"
@@ -214,7 +215,7 @@ sleep 2
 
 # --- new calls at R CPS through the pair; the kill 2 s into them
 say "== new calls: $NEW at $R CPS from exchange A through the pair (CICs $LOAD_FIRST-$LOAD_LAST); SIGKILL of node 1 after 2 s"
-printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 timeout=60\necho load-done\n' \
+printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 timeout=20\necho load-done\n' \
 	$NEW $R $LOAD_FIRST $LOAD_LAST >&5
 wait_log "$L/ex-a.log" 'load-start' 10
 sleep 2
