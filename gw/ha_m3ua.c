@@ -74,6 +74,12 @@ void gw_ha_set_active_cb(struct gw_ha *ha, gw_ha_active_cb cb, void *priv)
 	ha->active_priv = priv;
 }
 
+void gw_ha_set_role_cb(struct gw_ha *ha, gw_ha_role_cb cb, void *priv)
+{
+	ha->role_cb = cb;
+	ha->role_priv = priv;
+}
+
 /* The takeover hook. Runs once per entry into ASP-ACTIVE, after the SGP acknowledged it, so
  * traffic for the point code now reaches this node (the SGP flushes what it queued during T(r)).
  * The call-state restore (Redis) registers its callback with gw_ha_set_active_cb(). */
@@ -111,6 +117,8 @@ static void ha_poll(void *data)
 		     gw_ha_role_name(now));
 		ha->role = now;
 		ha->since = time(NULL);
+		if (ha->role_cb)	/* the service address starts moving before the takeover runs */
+			ha->role_cb(ha, was, now, ha->role_priv);
 		if (was == GW_HA_ROLE_ACTIVE)
 			rate_ctr_inc(rate_ctr_group_get_ctr(ha->ctrs, GW_HA_CTR_LOST_ACTIVE));
 		if (now == GW_HA_ROLE_ACTIVE) {
@@ -144,6 +152,8 @@ int gw_ha_pair_start(struct gw_ha *ha)
 	if (osmo_ss7_asp_use_default_lm(ha->asp, LOGL_DEBUG) < 0)
 		return -1;
 	ha->started = true;
+	if (ha->role_cb)	/* down: a node (re)started holds no service address */
+		ha->role_cb(ha, GW_HA_ROLE_DOWN, GW_HA_ROLE_DOWN, ha->role_priv);
 	osmo_timer_setup(&ha->poll, ha_poll, ha);
 	osmo_timer_schedule(&ha->poll, 0, 0);
 	return 0;

@@ -28,6 +28,9 @@ enum gw_ha_ctr {
 
 /* called once each time this node becomes the active one (after its ASP-ACTIVE Ack) */
 typedef void (*gw_ha_active_cb)(struct gw_iwf *iwf, void *priv);
+struct gw_ha;
+/* called on every role change (before the active hook), and once at start with DOWN -> DOWN */
+typedef void (*gw_ha_role_cb)(struct gw_ha *ha, enum gw_ha_role was, enum gw_ha_role now, void *priv);
 
 struct gw_ha {
 	struct gw_iwf *iwf;
@@ -41,6 +44,8 @@ struct gw_ha {
 	struct rate_ctr_group *ctrs;
 	gw_ha_active_cb active_cb;
 	void *active_priv;
+	gw_ha_role_cb role_cb;
+	void *role_priv;
 };
 
 struct gw_ha *gw_ha_alloc(struct gw_iwf *iwf);
@@ -55,6 +60,10 @@ const char *gw_ha_role_name(enum gw_ha_role role);
 /* The takeover hook: the Redis restore registers here (one callback). */
 void gw_ha_set_active_cb(struct gw_ha *ha, gw_ha_active_cb cb, void *priv);
 void ha_became_active(struct gw_ha *ha);
+/* The role-change hook: the role file and notify script (gw/ha_role.c) register here */
+void gw_ha_set_role_cb(struct gw_ha *ha, gw_ha_role_cb cb, void *priv);
+/* the state name of an osmo_fsm instance by FSM name and id, "-" when there is none */
+const char *gw_ha_fsm_state(const char *fsm_name, const char *id);
 
 void gw_ha_pair_vty_init(struct gw_ha *ha, int gw_node);
 void gw_ha_pair_vty_write(struct vty *vty, const struct gw_ha *ha);

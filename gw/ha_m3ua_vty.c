@@ -44,7 +44,7 @@ DEFUN(cfg_gw_no_ha, cfg_gw_no_ha_cmd, "no ha",
 	return CMD_SUCCESS;
 }
 
-static const char *fsm_state(const char *fsm_name, const char *id)
+const char *gw_ha_fsm_state(const char *fsm_name, const char *id)
 {
 	struct osmo_fsm *fsm = osmo_fsm_find_by_name(fsm_name);
 	struct osmo_fsm_inst *fi = fsm ? osmo_fsm_inst_find_by_id(fsm, id) : NULL;
@@ -62,7 +62,7 @@ void gw_ha_pair_show(struct vty *vty)
 	vty_out(vty, "role: %s (since %lds)%s", gw_ha_role_name(g_ha->role),
 		g_ha->since ? (long)(time(NULL) - g_ha->since) : 0L, VTY_NEWLINE);
 	vty_out(vty, "asp: %s state %s, layer manager %s%s", g_ha->asp_name,
-		fsm_state("XUA_ASP", g_ha->asp_name), fsm_state("xua_default_lm", g_ha->asp_name), VTY_NEWLINE);
+		gw_ha_fsm_state("XUA_ASP", g_ha->asp_name), gw_ha_fsm_state("xua_default_lm", g_ha->asp_name), VTY_NEWLINE);
 	vty_out(vty, "as: %s%s", !g_ha->as ? "-" : osmo_ss7_as_active(g_ha->as) ? "active" : "not active",
 		VTY_NEWLINE);
 	vty_out(vty, "became-active %" PRIu64 " takeovers %" PRIu64 " lost-active %" PRIu64 "%s",

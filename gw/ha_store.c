@@ -1,5 +1,6 @@
 /* The HA state store (gw/ha_store.h): records written to and read back from Redis. */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <hiredis/hiredis.h>
 #include <osmocom/core/talloc.h>
@@ -12,12 +13,14 @@
 #include "gw/ha_redis.h"
 #include "gw/ha_store.h"
 
-enum ha_ctr { HA_CTR_ERRORS, HA_CTR_WRITES, HA_CTR_REPLAYS };
+enum ha_ctr { HA_CTR_ERRORS, HA_CTR_WRITES, HA_CTR_REPLAYS, HA_CTR_CALL_PUTS, HA_CTR_CCT_PUTS };
 
 static const struct rate_ctr_desc ha_ctr_desc[] = {
 	[HA_CTR_ERRORS] = { "ha:redis_errors", "Redis writes dropped or failed (Redis down, error reply)" },
 	[HA_CTR_WRITES] = { "ha:writes", "Redis commands sent for replication" },
 	[HA_CTR_REPLAYS] = { "ha:replays", "Reconnections after which the whole state was written again" },
+	[HA_CTR_CALL_PUTS] = { "ha:call_records", "Call records written (answered calls, again on changes)" },
+	[HA_CTR_CCT_PUTS] = { "ha:cct_records", "Circuit records written" },
 };
 
 static const struct rate_ctr_group_desc ha_ctrg_desc = {
@@ -35,6 +38,8 @@ struct ha_store {
 	void (*up)(struct ha_store *st, void *data);
 	void *up_data;
 	bool passive;			/* a standby: nothing is written (ha_store_set_active) */
+	time_t link_since;		/* the last connection or loss of Redis (0: never either) */
+	struct timespec active_at;	/* the last passive -> active: the whole state written */
 };
 
 /* ---- keys ---- */
@@ -122,6 +127,8 @@ void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec)
 		return;
 	call_key(key, sizeof(key), st, rec->id);
 	store_put(st, key, "calls", f, ha_call_rec_encode(rec, f));
+	if (!st->passive)
+		rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_CALL_PUTS));
 }
 
 void ha_store_call_del(struct ha_store *st, uint32_t id)
@@ -143,6 +150,8 @@ void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
 		return;
 	cct_key(key, sizeof(key), st, rec->group, rec->cic);
 	store_put(st, key, "ccts", f, ha_cct_rec_encode(rec, f));
+	if (!st->passive)
+		rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_CCT_PUTS));
 }
 
 /* ---- connection ---- */
@@ -150,6 +159,8 @@ void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
 static void store_up(struct ha_redis *r, void *data)
 {
 	struct ha_store *st = data;
+	if (r)
+		st->link_since = time(NULL);
 	if (st->passive)
 		return;
 	rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_REPLAYS));
@@ -157,8 +168,15 @@ static void store_up(struct ha_redis *r, void *data)
 		st->up(st, st->up_data);
 }
 
+static void store_down(struct ha_redis *r, void *data)
+{
+	struct ha_store *st = data;
+	st->link_since = time(NULL);
+}
+
 static const struct ha_redis_ops store_redis_ops = {
 	.up = store_up,
+	.down = store_down,
 };
 
 struct ha_store *ha_store_alloc(void *ctx, const struct ha_store_cfg *cfg, struct osmo_tdef *tdefs)
@@ -192,8 +210,10 @@ void ha_store_set_active(struct ha_store *st, bool active)
 {
 	bool was_passive = st->passive;
 	st->passive = !active;
+	if (active && was_passive)
+		clock_gettime(CLOCK_MONOTONIC, &st->active_at);
 	if (active && was_passive && ha_redis_connected(st->r))
-		store_up(st->r, st);	/* the whole current state, as on a reconnection */
+		store_up(NULL, st);	/* the whole current state, as on a reconnection */
 }
 
 bool ha_store_active(const struct ha_store *st)
@@ -219,6 +239,21 @@ uint64_t ha_store_errors(const struct ha_store *st)
 uint64_t ha_store_writes(const struct ha_store *st)
 {
 	return rate_ctr_group_get_ctr(st->ctrs, HA_CTR_WRITES)->current;
+}
+
+void ha_store_stats(const struct ha_store *st, struct ha_store_stats *s)
+{
+	s->call_records = rate_ctr_group_get_ctr(st->ctrs, HA_CTR_CALL_PUTS)->current;
+	s->cct_records = rate_ctr_group_get_ctr(st->ctrs, HA_CTR_CCT_PUTS)->current;
+	s->writes = ha_store_writes(st);
+	s->errors = ha_store_errors(st);
+	s->link_since = st->link_since;
+	s->active_at = st->active_at;
+}
+
+struct ha_redis *ha_store_redis(struct ha_store *st)
+{
+	return st ? st->r : NULL;
 }
 
 int ha_store_load(struct ha_store *st, const char *node, const struct ha_load_cbs *cbs, void *data)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "isup/isup_call.h"
 #include "sip/sip_snapshot.h"
@@ -104,6 +105,17 @@ int ha_store_load(struct ha_store *st, const char *node, const struct ha_load_cb
 /* Counters (ha:redis_errors, ha:writes) for 'show ha' and the tests */
 uint64_t ha_store_errors(const struct ha_store *st);
 uint64_t ha_store_writes(const struct ha_store *st);
+
+/* For 'show cluster': records written by kind, the Redis link's last change (connected or lost,
+ * Unix s, 0: neither yet), the last passive -> active switch (monotonic; the whole state queued) */
+struct ha_store_stats {
+	uint64_t call_records, cct_records, writes, errors;
+	time_t link_since;
+	struct timespec active_at;
+};
+void ha_store_stats(const struct ha_store *st, struct ha_store_stats *s);
+/* the connection, for records of other modules (gw/ha_cluster.c: presence) */
+struct ha_redis *ha_store_redis(struct ha_store *st);
 
 /* gw/ha_call.c: the IWF's side (calls and circuits into the store) */
 void gw_ha_start(struct gw_iwf *iwf);

@@ -15,6 +15,8 @@
 #include "gw/vty_nodes.h"
 #include "gw/ha_store.h"
 #include "gw/ha_m3ua.h"
+#include "gw/ha_role.h"
+#include "gw/ha_presence.h"
 
 static struct gw_iwf *g_iwf;
 static struct ha_store_cfg g_cfg = { .prefix = "sipt-gw:" };
@@ -99,7 +101,7 @@ DEFUN(show_ha, show_ha_cmd, "show ha", SHOW_STR "HA: the active/standby pair (M3
 
 static int config_write_ha(struct vty *vty)
 {
-	if (!g_cfg.enabled && !g_cfg.node_id[0])
+	if (!g_cfg.enabled && !g_cfg.node_id[0] && !gw_ha_role_configured())
 		return CMD_SUCCESS;
 	vty_out(vty, "ha%s", VTY_NEWLINE);
 	if (g_cfg.enabled)
@@ -108,6 +110,7 @@ static int config_write_ha(struct vty *vty)
 		vty_out(vty, " node-id %s%s", g_cfg.node_id, VTY_NEWLINE);
 	if (strcmp(g_cfg.prefix, "sipt-gw:"))
 		vty_out(vty, " redis key-prefix %s%s", g_cfg.prefix, VTY_NEWLINE);
+	gw_ha_role_vty_write(vty);
 	return CMD_SUCCESS;
 }
 
@@ -130,4 +133,6 @@ void gw_ha_vty_init(struct gw_iwf *iwf)
 	install_element(HA_NODE, &cfg_ha_node_id_cmd);
 	install_element(HA_NODE, &cfg_ha_prefix_cmd);
 	install_element_ve(&show_ha_cmd);
+	gw_ha_role_vty_init(HA_NODE);	/* role-file, notify-script (gw/ha_role.h) */
+	gw_ha_cluster_vty_init(iwf);	/* show cluster */
 }

@@ -81,6 +81,15 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* gw/ha_m3ua.c: libosmo-sigtran 2.1 tells the application nothing of its ASP's state */
 	{ .T = -30, .default_val = 100, .min_val = 10, .max_val = 2000, .unit = OSMO_TDEF_MS,
 	  .desc = "HA: how often the ASP state is sampled (standby -> active detection)" },
+	/* gw/ha_role.c: the notify script that moves the service address runs at most this long
+	 * (then it is killed with its process group), its exit polled every X41 */
+	{ .T = -40, .default_val = 5000, .min_val = 100, .max_val = 60000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: notify script time limit (killed after it)" },
+	{ .T = -41, .default_val = 20, .min_val = 5, .max_val = 1000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: how often a running notify script's exit is polled (waitpid)" },
+	/* gw/ha_presence.c: the pair's presence records in Redis, for 'show cluster' */
+	{ .T = -42, .default_val = 1000, .min_val = 100, .max_val = 10000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: presence record refresh (a peer unchanged for 3 x this is stale)" },
 	/* OPTIONS busy-out (gw/busy_out.c): Retry-After of the 503 (RFC 3261 20.33) */
 	{ .T = -19, .default_val = 5, .min_val = 1, .max_val = 3600, .unit = OSMO_TDEF_S,
 	  .desc = "Busy-out: Retry-After of the 503 to OPTIONS while no egress route takes calls" },

@@ -15,6 +15,8 @@
 #include "gw/iwf.h"
 #include "gw/ha_store.h"
 #include "gw/ha_m3ua.h"
+#include "gw/ha_role.h"
+#include "gw/ha_presence.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -106,6 +108,7 @@ int main(int argc, char **argv)
 	}
 	if (sgw_app_telnet(app, SIPT_GW_VTY_PORT) < 0)
 		return 1;
+	gw_ha_role_init(iwf);	/* role file, notify script: the service address (gw/ha_role.h) */
 	if (gw_ha_pair_start(iwf->pair) < 0)	/* before the M3UA transport comes up */
 		return 1;
 	if (isup_node_start(isup) < 0) {
@@ -128,11 +131,14 @@ int main(int argc, char **argv)
 		gw_ha_set_active(iwf, false);
 		gw_ha_set_active_cb(iwf->pair, ha_pair_active, NULL);
 	}
+	gw_presence_start(iwf);	/* the pair's presence records, for 'show cluster' */
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
 	sgw_app_run(app);
 	shutdown_release(app, iwf);
+	gw_ha_role_stop(iwf);	/* "down": the service address goes */
 	gw_iwf_shutdown(iwf);
+	gw_presence_stop();
 	gw_ha_stop(iwf);
 	sip_ua_free(sip);
 	isup_node_stop(isup);

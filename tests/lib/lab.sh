@@ -365,6 +365,26 @@ run_peer_cfg() {
 	return $rc
 }
 
+# M3UA management (MGMT, ASPSM, ASPTM) of the re-wrapped capture PCAP, in capture order, into OUT:
+# epoch, source, destination, class, type, status type, status info (tests/cluster: the roles of
+# an active/standby pair are on the wire as ASPAC and NTFY)
+m3ua_mgmt_extract() {	# PCAP OUT
+	tshark -r "$1" -Y 'm3ua.message_class == 0 || m3ua.message_class == 3 || m3ua.message_class == 4' \
+		-T fields -E separator=' ' -e frame.time_epoch -e ip.src -e ip.dst -e m3ua.message_class -e m3ua.message_type \
+		-e m3ua.status_type -e m3ua.status_info 2>/dev/null > "$2"
+}
+# m3ua_mgmt FILE NODE-ADDR FROM TO: the node's management messages between two epoch times as
+# tokens, ">" from the node: ">UP <UPACK <NTFY:1/2 >AC <ACACK <NTFY:1/3 "
+m3ua_mgmt() {
+	awk -v n=$2 -v t0=$3 -v t1=$4 '
+	BEGIN { nm["3/1"] = "UP"; nm["3/4"] = "UPACK"; nm["3/2"] = "DN"; nm["3/5"] = "DNACK"; nm["3/3"] = "BEAT";
+		nm["4/1"] = "AC"; nm["4/3"] = "ACACK"; nm["4/2"] = "IA"; nm["4/4"] = "IAACK"; nm["0/0"] = "ERR"; nm["0/1"] = "NTFY" }
+	$1 >= t0 && $1 < t1 && ($2 == n || $3 == n) {
+		k = $4 "/" $5; s = (k in nm) ? nm[k] : "?" k
+		if (k == "0/1") s = s ":" $6 "/" $7
+		printf "%s%s ", ($2 == n ? ">" : "<"), s }' "$1"
+}
+
 # wait until a gateway's VTY shows its DPC available: wait_route VTYPORT DPC SECONDS
 wait_route() {
 	local end=$(( $(date +%s) + $3 ))
