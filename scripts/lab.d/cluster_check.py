@@ -221,9 +221,11 @@ def unanswered_after(circ, t0):
 
 def held_ingress(circ, sip_by_num, ex, gw, n, prefix, a, rtp, rtp_cics):
     """held ISUP -> SIP calls of one exchange: (survived, on the pair, failures)"""
-    surv, fails = 0, []
+    surv, fails, probed = 0, [], []
     pair = gw == 186
     for cic in range(1, n + 1):
+        if pair and cic in rtp_cics:
+            probed.append(cic)
         segs = [s for s in segments(circ.get((ex, gw, cic), [])) if (s[0][5] or '').startswith(prefix)]
         num = '%s%04d' % (prefix, cic)
         why = ''
@@ -240,12 +242,12 @@ def held_ingress(circ, sip_by_num, ex, gw, n, prefix, a, rtp, rtp_cics):
             fails.append('%s CIC %d (%s): %s' % (PC[ex], cic, num, why))
         else:
             surv += 1
-    return surv, fails
+    return surv, fails, probed
 
 
 def held_egress(circ, sip, a, rtp, rtp_cics):
-    """held SIP -> ISUP calls (the UAC's): (survived, total, on the pair, failures)"""
-    surv, total, on_pair, fails = 0, 0, 0, []
+    """held SIP -> ISUP calls (the UAC's): (survived, total, on the pair, failures, probed CICs)"""
+    surv, total, on_pair, fails, probed = 0, 0, 0, [], []
     iam_by_num = {}
     for (ex, gw, cic), seq in circ.items():
         for s in segments(seq):
@@ -262,22 +264,23 @@ def held_egress(circ, sip, a, rtp, rtp_cics):
         pair = bool(to_gw) and to_gw[0] == NODE1
         on_pair += pair
         core = [m for m in msgs if a.uac in (m[2], m[4])]
+        isup = iam_by_num.get(num, [])
+        if len(isup) == 1 and pair and isup[0][2] in rtp_cics:
+            probed.append(isup[0][2])
         ok, why = sip_dialog(core, a.kill, a.kill, pair, True)
-        if ok:
-            isup = iam_by_num.get(num, [])
-            if len(isup) != 1:
-                ok, why = False, '%d IAMs for %s' % (len(isup), num)
-            else:
-                ex, gw, cic, seg = isup[0]
-                if not call_ok_isup(seg, a.kill, False, NODE2 if pair else GWB, a.kill, True):
-                    ok, why = False, 'ISUP CIC %d: %s' % (cic, ' '.join(m[1] + m[2] for m in seg))
-                elif pair and cic in rtp_cics and not (rtp.get(cic, [0] * 4)[3:4] or [0])[0]:
-                    ok, why = False, 'RTP on CIC %d: nothing back after the takeover' % cic
+        if ok and len(isup) != 1:
+            ok, why = False, '%d IAMs for %s' % (len(isup), num)
+        elif ok:
+            ex, gw, cic, seg = isup[0]
+            if not call_ok_isup(seg, a.kill, False, NODE2 if pair else GWB, a.kill, True):
+                ok, why = False, 'ISUP CIC %d: %s' % (cic, ' '.join(m[1] + m[2] for m in seg))
+            elif pair and cic in rtp_cics and not (rtp.get(cic, [0] * 4)[3:4] or [0])[0]:
+                ok, why = False, 'RTP on CIC %d: nothing back after the takeover' % cic
         if ok:
             surv += 1
         else:
             fails.append('egress %s (%s): %s' % (cid[:24], 'pair' if pair else 'gw B', why))
-    return surv, total, on_pair, fails
+    return surv, total, on_pair, fails, probed
 
 
 def new_calls(circ, a, lo, hi):
@@ -336,9 +339,9 @@ def main():
             u = core[0][8].lstrip('+')
             by_num[u[2:] if u.startswith('49') else u] = core
     v = Verdict()
-    s1, f1 = held_ingress(circ, by_num, 187, 186, a.h1, '551', a, rtp, rtp_in)
-    s2, f2 = held_ingress(circ, by_num, 189, 188, a.h2, '552', a, rtp, set())
-    s3, n3, p3, f3 = held_egress(circ, sip, a, rtp, rtp_eg)
+    s1, f1, pr1 = held_ingress(circ, by_num, 187, 186, a.h1, '551', a, rtp, rtp_in)
+    s2, f2, _ = held_ingress(circ, by_num, 189, 188, a.h2, '552', a, rtp, set())
+    s3, n3, p3, f3, pr3 = held_egress(circ, sip, a, rtp, rtp_eg)
     held = a.h1 + a.h2 + a.h3
     nc = new_calls(circ, a, lo, hi)
     v.add(n3 == a.h3, 'placed', '%d held calls: exchange A -> pair 0.23.2 %d, exchange B -> gateway B 0.23.4 %d, '
@@ -349,9 +352,10 @@ def main():
     pair_total = a.h1 + p3
     fails = f1 + f2 + f3
     pair_surv = pair_total - len(f1) - len([f for f in f3 if '(pair)' in f])
-    rtp_n = len(rtp_in) + len([c for c in rtp_eg])
-    rx1 = sum(1 for c in rtp if rtp[c][1:2] and rtp[c][1] > 0)
-    rx3 = sum(1 for c in rtp if rtp[c][3:4] and rtp[c][3] > 0)
+    probed = pr1 + pr3		# the probed CICs that carried a held call on the pair
+    rtp_n = len(probed)
+    rx1 = sum(1 for c in probed if rtp.get(c, [])[1:2] and rtp[c][1] > 0)
+    rx3 = sum(1 for c in probed if rtp.get(c, [])[3:4] and rtp[c][3] > 0)
     v.add(pct >= a.survive_pct and s1 + s2 + s3 > 0, 'survived',
           '%d/%d (%.1f %%; pair %d/%d, gateway B %d/%d): both sides in the call after the takeover, '
           'released normally' % (surv, held, pct, pair_surv, pair_total, surv - pair_surv, held - pair_total),
@@ -363,10 +367,10 @@ def main():
     rel_gw = sum(1 for k, seq in circ.items() for s in segments(seq) if s[0][1] == '<'
                  for m in s if m[2] == 'REL' and m[1] == '<' and m[3] == 16 and m[0] > a.kill)
     byes = sum(1 for msgs in sip.values() if msgs[0][2] == a.uac
-               for m in msgs if m[5] == 'BYE' and m[2] == a.uac)
+               and any(m[5] == 'BYE' and m[2] == a.uac for m in msgs))
     v.add(rel_ex == a.h1 + a.h2 and rel_gw == a.h3 and byes == a.h3, 'released',
           'by REL 16 from the exchanges (RLC from the gateway, BYE to the core): %d; by BYE from the SIP core '
-          '(REL 16 to the exchange, RLC): %d BYEs, %d RELs' % (rel_ex, byes, rel_gw))
+          '(REL 16 to the exchange, RLC): %d dialogs with a BYE, %d RELs' % (rel_ex, byes, rel_gw))
     cancels = sum(1 for msgs in sip.values() for m in msgs if m[5] == 'CANCEL' and m[1] == NODE2)
     r503 = sum(1 for msgs in sip.values() for m in msgs if m[6] == 503 and m[7] == 'INVITE' and m[1] == NODE2)
     v.add(nc['cleared'] == nc['unans'], 'cleared',
