@@ -11,6 +11,21 @@
 # Options (scripts/lab --help): --calls N, --cps R, --rtp N, --survive-pct P, --takeover-max S.
 set -u
 CL="$top/scripts/lab.d"
+# network namespaces where the address must move (tests/lib/netns.sh): the lab's namespace for
+# everything but the nodes (OsmoSTP, Redis, Kamailio, gateway B, the exchanges, SIPp, the RTP
+# probe: 127.0.0.x on its lo, the bridge address $NS_GW), one namespace per node of the pair on
+# the bridge; the pair's SIP side and its PSTN-side media on the service address $NS_SVC, which
+# the notify script (config/sipt-gw-ha-notify.sh) adds on the active node. --one-netns: the pair
+# in the caller's namespace on 127.0.0.2 / 127.0.0.6, PSTN media on 127.0.0.7 shared by both.
+NETNS=1
+[ -z "${cl_one_netns:-}" ] && [ -f "$top/tests/lib/netns.sh" ] || NETNS=0
+if [ $NETNS = 1 ] && [ -z "${NETNS_INSIDE:-}" ]; then
+	[ -n "${LAB_BASE:-}" ] || export CL_NO_LAB_BASE=1	# netns.sh picks one for the names only
+	. "$top/tests/lib/netns.sh"
+	netns_run_inside "$top/scripts/lab" "${lab_args[@]}" --short --build "$B"
+	exit $?
+fi
+[ -z "${CL_NO_LAB_BASE:-}" ] || unset LAB_BASE
 L=$(mktemp -d /tmp/sipt-lab-cluster.XXXXXX)
 if [ -n "${LAB_BASE:-}" ]; then
 	M3UA=$LAB_BASE STPV=$((LAB_BASE + 1)) V1=$((LAB_BASE + 2)) V2=$((LAB_BASE + 3)) VB=$((LAB_BASE + 4))
@@ -18,6 +33,12 @@ if [ -n "${LAB_BASE:-}" ]; then
 	UAC=$((LAB_BASE + 23))
 else
 	M3UA=2905 STPV=4239 V1=4260 V2=4261 VB=4262 REDIS=6390 KAM=5070 LB=5064 CORE=5080 UAC=5081
+fi
+if [ $NETNS = 1 ]; then
+	. "$top/tests/lib/netns.sh"		# nsx; the NS_* names come from the caller
+	N1_IP=$NS_N1_IP N2_IP=$NS_N2_IP SIP1=$NS_SVC SIP2=$NS_SVC LABGW=$NS_GW SVC=$NS_SVC
+else
+	N1_IP=127.0.0.2 N2_IP=127.0.0.6 SIP1=127.0.0.2 SIP2=127.0.0.6 LABGW=127.0.0.1 SVC=127.0.0.7
 fi
 PROBE=41990 PSTN_BASE=42000 PSTN_STEP=2	# as in the -cluster configs (fixed: one cluster lab per machine)
 CORE_MP=45000 UAC_MP=45010		# SIPp -rtp_echo (it binds PORT and PORT + 2)
@@ -71,8 +92,25 @@ cl_stop() {	# gateways SIGTERM (each releases its calls, exits 0), then the rest
 }
 trap cl_stop EXIT
 trap 'exit 130' INT TERM
-vty() { timeout 10 python3 "$top/tests/lib/vty.py" "$@"; }
+vty() {	# PORT CMD...: a node's VTY inside its namespace
+	local ns=""
+	if [ $NETNS = 1 ]; then case $1 in $V1) ns=$NS_N1;; $V2) ns=$NS_N2;; esac; fi
+	${ns:+ip netns exec $ns} timeout 10 python3 "$top/tests/lib/vty.py" "$@"
+}
 say() { echo "$(date +%T) $*"; }
+# CPU of each process (its whole tree: timeout/kamailio children), clock ticks, at a mark
+tree() { local p c; for p in "$@"; do [ -n "$p" ] || continue; echo $p; for c in $(ps -o pid= --ppid $p 2>/dev/null); do tree $c; done; done; }
+cpu_snap() {	# MARK: one line per process "MARK NAME TICKS" into cpu.txt
+	local n p t x
+	for n in node1:$node1 node2:$node2 gw-b:$gwb osmo-stp:$stp_pid redis:$redis_pid kamailio:$kam_pid \
+		ex-a:$exa_pid ex-b:$exb_pid sipp-uas:$uas_pid sipp-uac:$uac_pid rtp-pstn:$rtp_pid; do
+		t=0
+		for p in $(tree ${n#*:}); do
+			x=$(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null) && t=$((t + x))
+		done
+		echo "$1 ${n%%:*} $t $(date +%s.%N)" >> "$L/cpu.txt"
+	done
+}
 for port in $M3UA $STPV $V1 $V2 $VB $REDIS; do
 	if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
 		echo "port $port on 127.0.0.1 is in use (another lab running? LAB_BASE=N moves the ports)"; exit 1
@@ -93,24 +131,53 @@ cfg osmo-stp-cluster.cfg stp.cfg
 cfg sipt-gw-ha1-cluster.cfg node1.cfg
 cfg sipt-gw-ha2-cluster.cfg node2.cfg
 cfg sipt-gw-b-cluster.cfg gw-b.cfg
+if [ $NETNS = 1 ]; then	# the nodes on the bridge, their SIP side and PSTN media on the service address
+	for n in 1 2; do
+		ip=NS_N${n}_IP
+		sed -i -e "s/^  remote-ip 127.0.0.1\$/  remote-ip $NS_GW/" -e "s/^  local-ip 127.0.0.[26]\$/  local-ip ${!ip}/" \
+		    -e "s/^  listen 127.0.0.[26] $LB\$/  listen $NS_SVC $LB/" -e "s/^  peer 127.0.0.1 $KAM\$/  peer $NS_GW $KAM/" \
+		    -e "s/^ media rtp-range 127.0.0.[26] / media rtp-range ${!ip} /" \
+		    -e "s/^ media pstn-local exchange-a 127.0.0.7 / media pstn-local exchange-a $NS_SVC /" \
+		    -e "s/ bearer 127.0.0.3 $PROBE 0\$/ bearer $NS_GW $PROBE 0/" -e "s/^ redis 127.0.0.1 / redis $NS_GW /" "$L/node$n.cfg"
+		printf ' role-file %s\n notify-script %s\n' "$L/role-n$n" "$top/config/sipt-gw-ha-notify.sh" >> "$L/node$n.cfg"
+	done
+	sed -i -e "/^ listen m3ua/,/^ asp /s/local-ip 127.0.0.1/local-ip 0.0.0.0/" \
+		-e "/^ asp asp-gw-a1 /,/transport-role/{s/remote-ip .*/remote-ip $NS_N1_IP/;s/local-ip .*/local-ip $NS_GW/}" \
+		-e "/^ asp asp-gw-a2 /,/transport-role/{s/remote-ip .*/remote-ip $NS_N2_IP/;s/local-ip .*/local-ip $NS_GW/}" "$L/stp.cfg"
+	grep -q "listen $NS_SVC $LB" "$L/node1.cfg" && grep -q "remote-ip $NS_N2_IP" "$L/stp.cfg" || { echo "config edit failed"; exit 1; }
+fi
 cfg isup-peer.cfg ex-a.cfg
 cfg isup-peer-b.cfg ex-b.cfg
 mkdir -p "$L/kam" "$L/redis"
-printf '1 sip:127.0.0.2:%s 0 0 name=node1\n1 sip:127.0.0.6:%s 0 0 name=node2\n1 sip:127.0.0.4:%s 0 0 name=gwb\n' \
-	$LB $LB $LB > "$L/kam/dispatcher.list"
-sed -e "s|/tmp/kam/|$L/kam/|g" -e "s|127.0.0.1:5070|127.0.0.1:$KAM|" -e "s|127.0.0.1:5080|127.0.0.1:$CORE|" \
+if [ $NETNS = 1 ]; then	# one entry for the pair: its service address
+	printf '1 sip:%s:%s 0 0 name=pair\n1 sip:127.0.0.4:%s 0 0 name=gwb\n' $NS_SVC $LB $LB > "$L/kam/dispatcher.list"
+	kam_listen="listen=udp:127.0.0.1:$KAM\nlisten=udp:$NS_GW:$KAM\nmhomed=1"
+else
+	printf '1 sip:127.0.0.2:%s 0 0 name=node1\n1 sip:127.0.0.6:%s 0 0 name=node2\n1 sip:127.0.0.4:%s 0 0 name=gwb\n' \
+		$LB $LB $LB > "$L/kam/dispatcher.list"
+	kam_listen="listen=udp:127.0.0.1:$KAM"
+fi
+sed -e "s|/tmp/kam/|$L/kam/|g" -e "s|^listen=udp:127.0.0.1:5070\$|$kam_listen|" -e "s|127.0.0.1:5080|127.0.0.1:$CORE|" \
 	"$top/config/kamailio-dispatcher.cfg" > "$L/kam/kamailio.cfg"
 
 say "== cluster lab: $N held calls (A -> pair $H1, B -> gateway B $H2, SIP core -> Kamailio $H3), new calls at $R CPS"
-say "   OsmoSTP :$M3UA (VTY $STPV), pair 0.23.2 node 1 127.0.0.2 (VTY $V1) / node 2 127.0.0.6 (VTY $V2),"
+say "   OsmoSTP :$M3UA (VTY $STPV), pair 0.23.2 node 1 $N1_IP (VTY $V1) / node 2 $N2_IP (VTY $V2), SIP/PSTN media $SIP1 / $SVC,"
+[ $NETNS = 0 ] || say "   namespaces: lab $NS_LAB (bridge $NS_GW/24), node 1 $NS_N1, node 2 $NS_N2; service address $NS_SVC"
 say "   gateway B 0.23.4 127.0.0.4 (VTY $VB), Redis :$REDIS, Kamailio :$KAM, SIP core :$CORE/:$UAC; logs in $L"
 # --- the capture: M3UA and every SIP port (not the RTP)
 dumpcap -q -P -i lo -f "tcp port $M3UA or udp port $LB or udp port $KAM or udp port $CORE or udp port $UAC" \
 	-B 64 -w "$L/wire.pcap" > "$L/dumpcap.log" 2>&1 & cap_pid=$!; pids+=($cap_pid)
-for i in $(seq 50); do grep -q "Capturing on" "$L/dumpcap.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "Capturing on" "$L/dumpcap.log" || { echo "dumpcap did not start (capture rights?)"; cat "$L/dumpcap.log"; exit 1; }
+caps="dumpcap"
+if [ $NETNS = 1 ]; then		# the nodes' M3UA and SIP cross the bridge
+	dumpcap -q -P -i "$NS_BR" -f "tcp port $M3UA or udp port $LB or udp port $KAM" -B 64 -w "$L/wire-br.pcap" \
+		> "$L/dumpcap-br.log" 2>&1 & cap_br=$!; pids+=($cap_br); caps+=" dumpcap-br"
+fi
+for c in $caps; do
+	for i in $(seq 50); do grep -q "Capturing on" "$L/$c.log" 2>/dev/null && break; sleep 0.1; done
+	grep -q "Capturing on" "$L/$c.log" || { echo "dumpcap did not start (capture rights?)"; cat "$L/$c.log"; exit 1; }
+done
 
-redis-server --port $REDIS --bind 127.0.0.1 --dir "$L/redis" --save "" --appendonly no --maxmemory 256mb \
+redis-server --port $REDIS --bind "127.0.0.1${NS_GW:+ $NS_GW}" --protected-mode no --dir "$L/redis" --save "" --appendonly no --maxmemory 256mb \
 	--daemonize no > "$L/redis.log" 2>&1 & redis_pid=$!; pids+=($!)
 osmo-stp -c "$L/stp.cfg" > "$L/stp.log" 2>&1 & stp_pid=$!; pids+=($!)
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$M3UA) 2>/dev/null && break; sleep 0.2; done
@@ -122,9 +189,15 @@ wait_ha() {	# VTY ROLE SECONDS
 	done
 	return 1
 }
-(cd "$L" && exec "$B/gw/sipt-gw" -c node1.cfg > node1.log 2>&1) & node1=$!; gw_pids+=($node1)
+start_node() {	# N: in its namespace, the notify script's settings in its environment
+	local ns=""
+	[ $NETNS = 0 ] || { ns=NS_N$1; ns=${!ns}; }
+	(cd "$L" && SIPT_GW_SVC_ADDR=$SVC SIPT_GW_SVC_DEV=eth0 SIPT_GW_SVC_LOG="$L/notify-n$1.log" \
+		exec ${ns:+ip netns exec $ns} "$B/gw/sipt-gw" -c node$1.cfg > node$1.log 2>&1) &
+}
+start_node 1; node1=$!; gw_pids+=($node1)
 wait_ha $V1 active 30 || { echo "node 1 did not become active"; tail -5 "$L/node1.log"; exit 1; }
-(cd "$L" && exec "$B/gw/sipt-gw" -c node2.cfg > node2.log 2>&1) & node2=$!; gw_pids+=($node2)
+start_node 2; node2=$!; gw_pids+=($node2)
 (cd "$L" && exec "$B/gw/sipt-gw" -c gw-b.cfg > gw-b.log 2>&1) & gwb=$!; gw_pids+=($gwb)
 wait_ha $V2 standby 30 || { echo "node 2 did not come up as standby"; tail -5 "$L/node2.log"; exit 1; }
 say "   node 1 active, node 2 standby (show ha)"
@@ -152,21 +225,26 @@ timeout 3600 kamailio -f "$L/kam/kamailio.cfg" -DD -E -Y "$L/kam" -w "$L/kam" -P
 	> "$L/kamailio.log" 2>&1 & kam_pid=$!; pids+=($!)
 ds() { kamcmd -s "unix:$L/kam/kamailio_ctl" dispatcher.list 2>/dev/null |
 	awk -v n="name=$1" '/URI:/{f=""} /FLAGS:/{f=$2} /BODY:/ && index($0, n) {print f; exit}'; }
-for i in $(seq 100); do [[ "$(ds node1)" == A* && "$(ds gwb)" == A* && "$(ds node2)" == I* ]] && break; sleep 0.2; done
-say "   Kamailio dispatcher: node1 $(ds node1), node2 $(ds node2), gwb $(ds gwb) (AP active, IP inactive: the standby answers OPTIONS 503)"
+if [ $NETNS = 1 ]; then
+	for i in $(seq 100); do [[ "$(ds pair)" == A* && "$(ds gwb)" == A* ]] && break; sleep 0.2; done
+	say "   Kamailio dispatcher: pair $(ds pair) ($NS_SVC: the active node), gwb $(ds gwb) (AP active and probed)"
+else
+	for i in $(seq 100); do [[ "$(ds node1)" == A* && "$(ds gwb)" == A* && "$(ds node2)" == I* ]] && break; sleep 0.2; done
+	say "   Kamailio dispatcher: node1 $(ds node1), node2 $(ds node2), gwb $(ds gwb) (AP active, IP inactive: the standby answers OPTIONS 503)"
+fi
 
 # --- the SIP core and the PSTN-side media
 HOLD_MS=$(( (N / SETUP_CPS + 16) * 1000 ))	# a UAC call with no re-INVITE (gateway B): BYE after this
 AFTER_MS=8000					# after the re-INVITE of the takeover
 sed -e "s/@RING@/1000/" "$CL/core-uas.xml" > "$L/core-uas.xml"
 sed -e "s/@HOLD@/$HOLD_MS/" -e "s/@AFTER@/$AFTER_MS/" -e "s/@CDPN@/77/g" "$CL/core-uac.xml" > "$L/core-uac.xml"
-(cd "$L" && exec timeout 900 sipp -sf core-uas.xml -i 127.0.0.1 -p $CORE -mp $CORE_MP -rtp_echo -nostdin \
+(cd "$L" && exec timeout 900 sipp -sf core-uas.xml -i 127.0.0.1 -p $CORE -mi $LABGW -mp $CORE_MP -rtp_echo -nostdin \
 	-cp $((CORE + 1000)) -trace_stat -fd 1 -stf uas-stat.csv -trace_err -error_file uas-err.log \
 	-max_recv_loops 5000 > uas.out 2>&1) & uas_pid=$!; pids+=($uas_pid)
 # the CICs with RTP: the held calls on the pair (ingress from the bottom, egress from the top of
 # the group); --rtp N limits them to the first N of each
 ra=$(( RTP_N < H1 ? RTP_N : H1 )); re=$(( RTP_N < H3 ? RTP_N : H3 ))
-"$L/rtp-pstn" -l 127.0.0.3:$PROBE -t 127.0.0.7 -b $PSTN_BASE -s $PSTN_STEP -c "1-$ra,$((1024 - re))-1023" -r 50 \
+"$L/rtp-pstn" -l $([ $NETNS = 1 ] && echo $NS_GW || echo 127.0.0.3):$PROBE -t $SVC -b $PSTN_BASE -s $PSTN_STEP -c "1-$ra,$((1024 - re))-1023" -r 50 \
 	-o "$L/rtp.txt" > "$L/rtp.log" 2>&1 & rtp_pid=$!; pids+=($rtp_pid)
 sleep 0.5
 kill -0 $rtp_pid 2>/dev/null || { echo "rtp-pstn did not start"; cat "$L/rtp.log"; exit 1; }
@@ -184,22 +262,9 @@ held_iams() {	# FD PREFIX N
 }
 held_iams 5 551 $H1 &
 held_iams 6 552 $H2 &
-(cd "$L" && exec timeout 900 sipp -sf core-uac.xml -i 127.0.0.1 -p $UAC -mp $UAC_MP -rtp_echo -nostdin \
+(cd "$L" && exec timeout 900 sipp -sf core-uac.xml -i 127.0.0.1 -p $UAC -mi $LABGW -mp $UAC_MP -rtp_echo -nostdin \
 	-cp $((UAC + 1000)) -m $H3 -l $H3 -r $SETUP_CPS -trace_stat -fd 1 -stf uac-stat.csv -trace_err \
 	-error_file uac-err.log 127.0.0.1:$KAM > uac.out 2>&1) & uac_pid=$!; pids+=($uac_pid)
-# CPU of each process (its whole tree: timeout/kamailio children), clock ticks, at a mark
-tree() { local p c; for p in "$@"; do echo $p; for c in $(ps -o pid= --ppid $p 2>/dev/null); do tree $c; done; done; }
-cpu_snap() {	# MARK: one line per process "MARK NAME TICKS" into cpu.txt
-	local n p t x
-	for n in node1:$node1 node2:$node2 gw-b:$gwb osmo-stp:$stp_pid redis:$redis_pid kamailio:$kam_pid \
-		ex-a:$exa_pid ex-b:$exb_pid sipp-uas:$uas_pid sipp-uac:$uac_pid rtp-pstn:$rtp_pid; do
-		t=0
-		for p in $(tree ${n#*:}); do
-			x=$(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null) && t=$((t + x))
-		done
-		echo "$1 ${n%%:*} $t $(date +%s.%N)" >> "$L/cpu.txt"
-	done
-}
 wait_log() { local i; for ((i = 0; i < $3 * 5; i++)); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 calls_up() { vty $1 "show calls" 2>/dev/null | awk '/ calls$/{print $1}'; }
 wait_log "$L/ex-a.log" 'held-answered' 120; wait_log "$L/ex-b.log" 'held-answered' 60
@@ -267,22 +332,29 @@ wait_log "$L/ex-a.log" '^SCENARIO ' 10; wait_log "$L/ex-b.log" '^SCENARIO ' 10
 kill -TERM $rtp_pid; wait $rtp_pid 2>/dev/null
 kill -USR1 $uas_pid 2>/dev/null; sleep 1
 sleep 0.5
-kill -INT $cap_pid; wait $cap_pid 2>/dev/null
+kill -INT $cap_pid ${cap_br:-}; wait $cap_pid ${cap_br:-} 2>/dev/null
 
 # --- the verdict
-python3 "$top/tests/lib/m3ua_rewrap.py" --port $M3UA "$L/wire.pcap" "$L/wire-sctp.pcap" > "$L/rewrap.out" 2> "$L/rewrap.err"
-tshark -r "$L/wire-sctp.pcap" -Y isup -T fields -E separator='|' -e frame.time_epoch -e ip.src -e ip.dst \
-	-e m3ua.protocol_data_opc -e m3ua.protocol_data_dpc -e isup.cic -e isup.message_type -e isup.cause_indicator \
-	-e isup.called -e isup.range_indicator > "$L/isup.txt" 2> "$L/tshark-isup.err"
-tshark -r "$L/wire-sctp.pcap" -d udp.port==$LB,sip -d udp.port==$KAM,sip -d udp.port==$CORE,sip -d udp.port==$UAC,sip \
-	-Y sip -T fields -E separator='|' -e frame.time_epoch -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
-	-e sip.Method -e sip.Status-Code -e sip.CSeq.method -e sip.Call-ID -e sip.r-uri.user -e sip.Via -e sip.Reason \
-	> "$L/sip.txt" 2> "$L/tshark-sip.err"
-tshark -r "$L/wire-sctp.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number \
-	-e _ws.col.Protocol > "$L/malformed.txt" 2>/dev/null
+decode() {	# PCAP SUFFIX: M3UA re-wrapped as SCTP, then tshark (ISUP and SIP fields)
+	python3 "$top/tests/lib/m3ua_rewrap.py" --port $M3UA "$1" "$L/wire-sctp$2.pcap" > "$L/rewrap$2.out" 2> "$L/rewrap$2.err"
+	tshark -r "$L/wire-sctp$2.pcap" -Y isup -T fields -E separator='|' -e frame.time_epoch -e ip.src -e ip.dst \
+		-e m3ua.protocol_data_opc -e m3ua.protocol_data_dpc -e isup.cic -e isup.message_type -e isup.cause_indicator \
+		-e isup.called -e isup.range_indicator 2> "$L/tshark-isup$2.err"
+	tshark -r "$L/wire-sctp$2.pcap" -d udp.port==$LB,sip -d udp.port==$KAM,sip -d udp.port==$CORE,sip -d udp.port==$UAC,sip \
+		-Y sip -T fields -E separator='|' -e frame.time_epoch -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
+		-e sip.Method -e sip.Status-Code -e sip.CSeq.method -e sip.Call-ID -e sip.r-uri.user -e sip.Via -e sip.Reason \
+		2> "$L/tshark-sip$2.err" | sed 's/^/SIP|/'
+	tshark -r "$L/wire-sctp$2.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number \
+		-e _ws.col.Protocol 2>/dev/null | sed 's/^/BAD|/'
+}
+{ decode "$L/wire.pcap" ""; [ $NETNS = 0 ] || decode "$L/wire-br.pcap" -br; } > "$L/decoded.txt"
+grep -v '^SIP|\|^BAD|' "$L/decoded.txt" | sort -t'|' -k1,1 > "$L/isup.txt"
+sed -n 's/^SIP|//p' "$L/decoded.txt" | sort -t'|' -k1,1 > "$L/sip.txt"
+sed -n 's/^BAD|//p' "$L/decoded.txt" > "$L/malformed.txt"
 check=(python3 "$CL/cluster_check.py" --dir "$L" --kill "$K" --active "$A" --release "$(cat "$L/release.time")"
 	--h1 $H1 --h2 $H2 --h3 $H3 --new $NEW --cps $R --load $LOAD_FIRST-$LOAD_LAST --rtp-a $ra --rtp-e $re
 	--lb $LB --kam $KAM --core $CORE --uac $UAC --survive-pct "${cl_survive:-100}"
+	--node1 $N1_IP --node2 $N2_IP --sip1 $SIP1 --sip2 $SIP2
 	${cl_takeover_max:+--takeover-max $cl_takeover_max})
 printf '%q ' "${check[@]}" > "$L/check.sh"	# the verdict again: bash $L/check.sh
 "${check[@]}"

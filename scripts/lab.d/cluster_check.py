@@ -11,7 +11,10 @@ import re
 import sys
 
 PC = {186: 'pair', 187: 'exA', 188: 'gwB', 189: 'exB'}	# 0.23.2 .. 0.23.5 (3.8.3: 0*2048+23*8+n)
+# the M3UA addresses of node 1, node 2, gateway B and the SIP addresses of the nodes (--node1 ...:
+# one namespace per node: both nodes' SIP side on the service address)
 NODE1, NODE2, GWB = '127.0.0.2', '127.0.0.6', '127.0.0.4'
+SIP1, SIP2 = NODE1, NODE2
 GW_IPS = (NODE1, NODE2, GWB)
 T = {1: 'IAM', 6: 'ACM', 9: 'ANM', 7: 'CON', 44: 'CPG', 12: 'REL', 16: 'RLC', 18: 'RSC', 23: 'GRS',
      41: 'GRA', 19: 'BLO', 21: 'BLA', 20: 'UBL', 22: 'UBA', 24: 'CGB', 26: 'CGBA', 25: 'CGU', 27: 'CGUA'}
@@ -121,7 +124,7 @@ def sip_dialog(msgs, kill_t, release_t, node2_reinvite, bye_from_core_leg):
         return False, 'CANCEL or failure response'
     reinv = [m for m in inv[1:] if m[0] > kill_t]
     if node2_reinvite:
-        if not reinv or NODE2 not in reinv[0][9]:
+        if not reinv or SIP2 not in reinv[0][9]:
             return False, 'no re-INVITE from node 2 after the kill'
         if not [m for m in ok200 if m[0] > reinv[0][0]]:
             return False, 're-INVITE not answered 200'
@@ -261,7 +264,7 @@ def held_egress(circ, sip, a, rtp, rtp_cics):
         user = first[8].lstrip('+')
         num = user[2:] if user.startswith('49') else user
         to_gw = [m[3] for m in msgs if m[5] == 'INVITE' and m[4] == a.lb]
-        pair = bool(to_gw) and to_gw[0] == NODE1
+        pair = bool(to_gw) and to_gw[0] == SIP1
         on_pair += pair
         core = [m for m in msgs if a.uac in (m[2], m[4])]
         isup = iam_by_num.get(num, [])
@@ -314,6 +317,7 @@ def new_calls(circ, a, lo, hi):
 
 
 def main():
+    global NODE1, NODE2, SIP1, SIP2, GW_IPS
     ap = argparse.ArgumentParser()
     for o in ('dir', 'load'):
         ap.add_argument('--' + o, required=True)
@@ -323,7 +327,11 @@ def main():
         ap.add_argument('--' + o, type=int, required=True)
     ap.add_argument('--survive-pct', type=float, default=100.0)
     ap.add_argument('--takeover-max', type=float)
+    for o, dflt in (('node1', NODE1), ('node2', NODE2), ('sip1', NODE1), ('sip2', NODE2)):
+        ap.add_argument('--' + o, default=dflt)
     a = ap.parse_args()
+    NODE1, NODE2, SIP1, SIP2 = a.node1, a.node2, a.sip1, a.sip2
+    GW_IPS = (NODE1, NODE2, GWB)
     d = a.dir
     circ = read_isup(os.path.join(d, 'isup.txt'))
     sip = read_sip(os.path.join(d, 'sip.txt'))
@@ -371,8 +379,8 @@ def main():
     v.add(rel_ex == a.h1 + a.h2 and rel_gw == a.h3 and byes == a.h3, 'released',
           'by REL 16 from the exchanges (RLC from the gateway, BYE to the core): %d; by BYE from the SIP core '
           '(REL 16 to the exchange, RLC): %d dialogs with a BYE, %d RELs' % (rel_ex, byes, rel_gw))
-    cancels = sum(1 for msgs in sip.values() for m in msgs if m[5] == 'CANCEL' and m[1] == NODE2)
-    r503 = sum(1 for msgs in sip.values() for m in msgs if m[6] == 503 and m[7] == 'INVITE' and m[1] == NODE2)
+    cancels = sum(1 for msgs in sip.values() for m in msgs if m[5] == 'CANCEL' and m[1] == SIP2)
+    r503 = sum(1 for msgs in sip.values() for m in msgs if m[6] == 503 and m[7] == 'INVITE' and m[1] == SIP2)
     v.add(nc['cleared'] == nc['unans'], 'cleared',
           'unanswered at the kill: %d; cleared by REL 41 from node 2 + RLC: %d; CANCEL from node 2: %d, '
           '503 from node 2: %d' % (nc['unans'], nc['cleared'], cancels, r503))
