@@ -47,6 +47,8 @@ struct peer_load {
 	double t_start, t_first_iam, t_last_iam, t_last_answer, t_end;
 	unsigned int sent, answered, completed, failed, nocic, unexpected;
 	unsigned int early_rel;		/* REL after answer before the hold time (hold=MS) */
+	unsigned int rel_repeat_s;	/* rel-repeat=SEC: REL sent again while no RLC (T1), 0: off */
+	unsigned int rel_repeated;
 	unsigned int causes[128];	/* REL cause values of failed calls */
 	float *pdd_acm, *pdd_anm;	/* IAM -> ACM, IAM -> ANM (ms) */
 	unsigned int n_acm, n_anm;
@@ -132,13 +134,13 @@ static void load_finish(struct peer_load *ld)
 			o += snprintf(causes + o, sizeof(causes) - o, "%s%d:%u", o ? "," : "", i, ld->causes[i]);
 	fprintf(peer->out, "LOAD RESULT calls=%u sent=%u answered=%u completed=%u failed=%u stuck=%u nocic=%u "
 		"early_rel=%u unexpected=%u live=%u duration_s=%.3f setup_s=%.3f cps_achieved=%.1f "
-		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s\n",
+		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s rel_repeated=%u\n",
 		ld->calls, ld->sent, ld->answered, ld->completed, ld->failed, stuck, ld->nocic, ld->early_rel,
 		ld->unexpected, load_live(ld), ld->t_end - ld->t_start,
 		ld->t_last_answer > 0 ? ld->t_last_answer - ld->t_first_iam : 0.0,
 		ld->t_last_iam > ld->t_first_iam ? (ld->sent - 1) / (ld->t_last_iam - ld->t_first_iam) : 0.0,
 		pct(ld->pdd_acm, ld->n_acm, 0.5), pct(ld->pdd_acm, ld->n_acm, 0.99),
-		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-");
+		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-", ld->rel_repeated);
 	fflush(peer->out);
 	ok = !ld->failed && !stuck && !ld->nocic && !ld->early_rel;
 	peer_step_done(peer, ok, ok ? "" : "calls failed");
@@ -167,8 +169,13 @@ static void release_check_done(struct peer_load *ld)
 
 static void send_rel(struct load_cic *c)
 {
+	if (c->state == LC_REL_SENT)
+		c->ld->rel_repeated++;
 	c->state = LC_REL_SENT;
 	send_simple(c->ld, ISUP_REL, c->cic, Q850_NORMAL_CLEARING);
+	/* Q.764 2.9.6: no RLC within T1 -> the REL again (until the RLC: call_end frees the CIC) */
+	if (c->ld->rel_repeat_s)
+		osmo_timer_schedule(&c->hold_timer, c->ld->rel_repeat_s, 0);
 }
 
 static void hold_cb(void *data)
@@ -342,6 +349,13 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 				ld->hold = HOLD_MS;
 				ld->hold_ms = ms;
 			}
+		} else if (!strcmp(kv, "rel-repeat")) {
+			unsigned long sec;
+			if (arg_ulong(v, 0, LOAD_MAX_S, &sec) < 0) {
+				snprintf(err, err_len, "rel-repeat=%s: seconds in 0-%lu", v, (unsigned long)LOAD_MAX_S);
+				return false;
+			}
+			ld->rel_repeat_s = sec;
 		} else {
 			snprintf(err, err_len, "unknown load option '%s'", kv);
 			return false;

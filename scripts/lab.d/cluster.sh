@@ -278,9 +278,11 @@ sleep 2
 kill -USR1 $rtp_pid	# phase 1: every held call answered, before the kill
 sleep 2
 
-# --- new calls at R CPS through the pair; the kill 2 s into them
+# --- new calls at R CPS through the pair; the kill 2 s into them. rel-repeat: the exchange's T1
+# (Q.764 2.9.6, shortened to 4 s): a REL that left the exchange just before the STP noticed the
+# kill reaches the dead node and is lost; the exchange sends it again, as Q.764 has it
 say "== new calls: $NEW at $R CPS from exchange A through the pair (CICs $LOAD_FIRST-$LOAD_LAST); SIGKILL of node 1 after 2 s"
-printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 timeout=20\necho load-done\n' \
+printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 rel-repeat=4 timeout=30\necho load-done\n' \
 	$NEW $R $LOAD_FIRST $LOAD_LAST >&5
 wait_log "$L/ex-a.log" 'load-start' 10
 sleep 2

@@ -90,7 +90,11 @@ def segments(seq):
 
 def ok_release(after, ex_releases, rlc_ip, release_t):
     """the messages of an answered call after its ANM: one REL 16 (from the exchange when
-    ex_releases, else from the gateway at rlc_ip) after release_t, answered RLC, nothing else"""
+    ex_releases, else from the gateway at rlc_ip) after release_t, answered RLC, nothing else; the
+    exchange's REL repeated on T1 (Q.764 2.9.6: the first one lost on its way to the killed node)
+    counts once, the last one must reach rlc_ip"""
+    while len(after) > 2 and after[0][1:4] == after[1][1:4] and after[0][2] == 'REL':
+        after = after[1:]
     if len(after) != 2:
         return False
     rel, rlc = after
