@@ -291,8 +291,10 @@ def held_egress(circ, sip, a, rtp, rtp_cics):
 
 
 def new_calls(circ, a, lo, hi):
-    """the new calls of exchange A's load: answered before the kill / unanswered at the kill /
-    placed after it; returns counts and the answer times of the calls placed after the kill"""
+    """the new calls of exchange A's load, by the node that got the IAM (the wire's gateway leg:
+    the kill's instant is only known to a few ms, the nodes are exact): answered by node 1 /
+    unanswered at the kill (IAM to node 1, no ANM from it) / placed after the kill (IAM to
+    node 2); returns counts and the answer times of the calls node 2 answered"""
     r = dict(before_ans=0, before_ok=0, unans=0, cleared=0, after=0, after_ok=0, ans_times=[], bad=[])
     for cic in range(lo, hi + 1):
         for s in segments(circ.get((187, 186, cic), [])):
@@ -300,18 +302,18 @@ def new_calls(circ, a, lo, hi):
                 continue
             anm = [m for m in s if m[2] in ('ANM', 'CON')]
             rest = [m for m in s[1:] if m[2] not in ('ACM', 'CPG', 'ANM', 'CON')]
-            if s[0][0] < a.kill and anm and anm[0][0] < a.kill:
+            if s[0][4] == NODE1 and anm and anm[0][4] == NODE1:
                 r['before_ans'] += 1
                 good = ok_release(rest, True, NODE2, 0) or ok_release(rest, True, NODE1, 0)
                 r['before_ok'] += good
-            elif s[0][0] < a.kill:
+            elif s[0][4] == NODE1:
                 r['unans'] += 1
                 good = (not anm and len(rest) == 2 and rest[0][1:4] == ('<', 'REL', 41) and rest[0][4] == NODE2
                         and rest[1][1:3] == ('>', 'RLC'))
                 r['cleared'] += good
             else:
                 r['after'] += 1
-                good = bool(anm) and ok_release(rest, True, NODE2, 0)
+                good = bool(anm) and anm[0][4] == NODE2 and ok_release(rest, True, NODE2, 0)
                 r['after_ok'] += good
                 if anm:
                     r['ans_times'].append(anm[0][0])
@@ -386,10 +388,10 @@ def main():
     cancels = sum(1 for msgs in sip.values() for m in msgs if m[5] == 'CANCEL' and m[1] == SIP2)
     r503 = sum(1 for msgs in sip.values() for m in msgs if m[6] == 503 and m[7] == 'INVITE' and m[1] == SIP2)
     v.add(nc['cleared'] == nc['unans'], 'cleared',
-          'unanswered at the kill: %d; cleared by REL 41 from node 2 + RLC: %d; CANCEL from node 2: %d, '
+          'unanswered at the kill (IAM to node 1, no ANM from it): %d; cleared by REL 41 from node 2 + RLC: %d; CANCEL from node 2: %d, '
           '503 from node 2: %d' % (nc['unans'], nc['cleared'], cancels, r503))
     v.add(nc['before_ok'] == nc['before_ans'] and nc['after_ok'] == nc['after'] and nc['after'] > 0, 'new',
-          'answered before the kill %d (released normally %d); placed after the kill %d (answered and released '
+          'answered by node 1 %d (released normally %d); IAM to node 2 after the kill %d (answered and released '
           'normally %d)' % (nc['before_ans'], nc['before_ok'], nc['after'], nc['after_ok']), nc['bad'][:8])
     tk = min(nc['ans_times']) - a.kill if nc['ans_times'] else None
     tk_ok = tk is not None and (a.takeover_max is None or tk <= a.takeover_max)
