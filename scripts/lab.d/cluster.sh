@@ -236,7 +236,7 @@ fi
 # --- the SIP core and the PSTN-side media
 HOLD_MS=$(( (N / SETUP_CPS + 16) * 1000 ))	# a UAC call with no re-INVITE (gateway B): BYE after this
 AFTER_MS=8000					# after the re-INVITE of the takeover
-sed -e "s/@RING@/1000/" "$CL/core-uas.xml" > "$L/core-uas.xml"
+sed -e "s/@RING@/5000/" -e "s/@SHORT@/100/" "$CL/core-uas.xml" > "$L/core-uas.xml"
 sed -e "s/@HOLD@/$HOLD_MS/" -e "s/@AFTER@/$AFTER_MS/" -e "s/@CDPN@/77/g" "$CL/core-uac.xml" > "$L/core-uac.xml"
 (cd "$L" && exec timeout 900 sipp -sf core-uas.xml -i 127.0.0.1 -p $CORE -mi $LABGW -mp $CORE_MP -rtp_echo -nostdin \
 	-cp $((CORE + 1000)) -trace_stat -fd 1 -stf uas-stat.csv -trace_err -error_file uas-err.log \
@@ -268,7 +268,7 @@ held_iams 6 552 $H2 &
 wait_log() { local i; for ((i = 0; i < $3 * 5; i++)); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 calls_up() { vty $1 "show calls" 2>/dev/null | awk '/ calls$/{print $1}'; }
 wait_log "$L/ex-a.log" 'held-answered' 120; wait_log "$L/ex-b.log" 'held-answered' 60
-for i in $(seq $(( N / SETUP_CPS * 5 + 50 ))); do	# bounded: the setup time and 10 s
+for i in $(seq $(( N / SETUP_CPS * 5 + 75 ))); do	# bounded: the setup time, the long ring and 10 s
 	[ $(( $(calls_up $V1) + $(calls_up $VB) )) -ge $N ] && break
 	kill -0 $uac_pid 2>/dev/null || { say "   the SIP core's UAC ended early: $(tail -1 "$L/uac-err.log" 2>/dev/null)"; break; }
 	sleep 0.2
@@ -280,9 +280,14 @@ sleep 2
 
 # --- new calls at R CPS through the pair; the kill 2 s into them. rel-repeat: the exchange's T1
 # (Q.764 2.9.6, shortened to 4 s): a REL that left the exchange just before the STP noticed the
-# kill reaches the dead node and is lost; the exchange sends it again, as Q.764 has it
+# kill reaches the dead node and is lost; the exchange sends it again, as Q.764 has it. t7: the
+# exchange's T7 (Q.764 Annex A, 20-30 s, shortened to 10 s): an IAM node 1 got but had not yet
+# recorded in Redis (its early record is written asynchronously) is unknown to node 2; without ACM
+# the exchange releases it (REL 102), which node 2 answers RLC. The SIP core rings the calls whose
+# number ends in 5-9 for 5 s (the calls unanswered at the kill), the others 100 ms (the takeover
+# figure: kill -> first ANM from node 2, 100 ms of it the core's ringing)
 say "== new calls: $NEW at $R CPS from exchange A through the pair (CICs $LOAD_FIRST-$LOAD_LAST); SIGKILL of node 1 after 2 s"
-printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 rel-repeat=4 timeout=30\necho load-done\n' \
+printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 rel-repeat=4 t7=10 timeout=40\necho load-done\n' \
 	$NEW $R $LOAD_FIRST $LOAD_LAST >&5
 wait_log "$L/ex-a.log" 'load-start' 10
 sleep 2
