@@ -214,15 +214,20 @@ def wire_final_busy(circ):
 
 
 def unanswered_after(circ, t0):
-    """ISUP messages after t0 that never got their answer (REL->RLC, RSC->RLC, GRS->GRA, IAM->any)"""
+    """ISUP messages after t0 that never got their answer (REL->RLC, RSC->RLC, GRS->GRA, IAM->a backward
+    message or its sender's own REL on T7)"""
     want = {'REL': ('RLC',), 'RSC': ('RLC',), 'GRS': ('GRA',), 'IAM': ('ACM', 'ANM', 'CON', 'REL', 'CPG')}
     bad = []
     for k, seq in circ.items():
         for i, m in enumerate(seq):
             if m[0] <= t0 or m[2] not in want:
                 continue
-            if not any(n[2] in want[m[2]] and n[1] != m[1] for n in seq[i + 1:]):
-                bad.append((k, m[2]))
+            if any(n[2] in want[m[2]] and n[1] != m[1] for n in seq[i + 1:]):
+                continue
+            # an IAM the node never answered, released by its sender's T7 (REL, then the RLC)
+            if m[2] == 'IAM' and any(n[2] == 'REL' and n[1] == m[1] for n in seq[i + 1:]):
+                continue
+            bad.append((k, m[2]))
     return bad
 
 
