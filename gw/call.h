@@ -116,6 +116,8 @@ struct gw_call {
 	int sip_status;
 	const char *rel_side;		/* "isup", "sip", "gw" */
 	bool ha_stored;			/* its record is in the HA state store (gw/ha_call.c) */
+	bool ha_reinvite;		/* restored at a takeover: its re-INVITE awaits the answer */
+	bool ha_early;			/* its early record is (gw/ha_early.c) */
 };
 
 extern struct osmo_fsm gw_call_in_fsm;
@@ -138,6 +140,14 @@ struct gw_call *gw_call_in_alloc(struct gw_iwf *iwf, struct isup_call *ic, const
 /* Egress: an INVITE on dialog dlg; the call takes the dialog (its leg) and handles the INVITE. */
 struct gw_call *gw_call_out_alloc(struct gw_iwf *iwf, struct sip_dialog *dlg, const struct sip_event *ev);
 struct gw_call *gw_call_find(struct gw_iwf *iwf, uint32_t id);
+/* Takeover (gw/call_restore.c): the answered call of another node's record rebuilt here with
+ * the record's call id, its ISUP leg, SIP dialog and media bridge, in Answered. NULL when it
+ * cannot be (logged; what was set up is released). */
+struct ha_call_rec;
+struct gw_call *gw_call_restore(struct gw_iwf *iwf, const struct ha_call_rec *rec);
+/* Its target refresh re-INVITE (this node's Contact and SDP, 'codec' of the record first); the
+ * answer: call_restore_reinvite_result. -1: could not be sent, the call is being released. */
+int gw_call_restore_reinvite(struct gw_call *call, const char *codec);
 /* Shutdown: the gateway releases the call on both legs with 'cause' (REL; BYE for a confirmed
  * dialog, CANCEL for an early outgoing one, 503 + Reason for an incoming INVITE not answered) */
 void gw_call_shutdown(struct gw_call *call, uint8_t cause);

@@ -40,15 +40,15 @@ void call_state_chg(struct gw_call *call, enum gw_call_state st)
 	if (in && st == GW_CALL_ST_TRYING && call_trunk_iwf(call)->tdefs[GW_TRUNK_TDEF_X5].val)
 		tdefs = call_trunk_iwf(call)->tdefs;
 	osmo_tdef_fsm_inst_state_chg(call->fi, st, in ? call_in_fsm_timeouts : call_fsm_timeouts, tdefs, 5);
-	if (st == GW_CALL_ST_ANSWERED && call->iwf->ha_call)
-		call->iwf->ha_call(call, true);	/* HA state store (gw/ha_call.c) */
+	if ((st == GW_CALL_ST_ANSWERED || st == GW_CALL_ST_TRYING) && call->iwf->ha_call)	/* gw/ha_call.c */
+		call->iwf->ha_call(call, st == GW_CALL_ST_TRYING ? GW_HA_EARLY : GW_HA_ANSWERED);
 }
 
 void call_note_release_info(struct gw_call *call, uint8_t cause, const char *side)
 {
 	if (!call->t_release.tv_sec) {
 		if (call->iwf->ha_call)
-			call->iwf->ha_call(call, false);
+			call->iwf->ha_call(call, GW_HA_GONE);
 		gw_call_stamp(&call->t_release);
 		call->rel_cause = cause;
 		call->rel_side = side;
@@ -269,6 +269,10 @@ void call_answered_event(struct gw_call *call, uint32_t event, void *data)
 	case GW_CALL_EV_ISUP_SAM:
 		gw_overlap_late_sam(call, data);	/* counted, logged, ignored */
 		break;
+	case GW_CALL_EV_SIP_OTHER:
+		if (call->ha_reinvite)
+			call_restore_reinvite_result(call, ev);
+		break;
 	default:
 		/* children gone, release request; backward messages, 18x/200 retransmissions after
 		 * the answer: nothing to do */
@@ -371,7 +375,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 	if (!gw_call_answered(call))
 		gw_call_ctr_inc(call, GW_CTR_CALLS_FAILED);
 	if (call->iwf->ha_call)
-		call->iwf->ha_call(call, false);
+		call->iwf->ha_call(call, GW_HA_GONE);
 	llist_del(&call->list);
 	hash_del(&call->hnode);
 	call->iwf->num_calls--;
@@ -420,7 +424,8 @@ static const struct osmo_fsm_state call_in_states[] = {
 	[GW_CALL_ST_IDLE] = {
 		.name = "Idle", .action = in_idle_action,
 		.in_event_mask = CALL_COMMON_EVENTS | S(GW_CALL_EV_ISUP_IAM),
-		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
+		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING) |
+				  S(GW_CALL_ST_ANSWERED),	/* restored (gw/call_restore.c) */
 	},
 	[GW_CALL_ST_COLLECTING] = {
 		/* RFC 3578 3: the INVITEs with more digits get their responses here */
@@ -459,7 +464,8 @@ static const struct osmo_fsm_state call_out_states[] = {
 	[GW_CALL_ST_IDLE] = {
 		.name = "Idle", .action = out_idle_action,
 		.in_event_mask = CALL_COMMON_EVENTS | S(GW_CALL_EV_SIP_INVITE),
-		.out_state_mask = S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING),
+		.out_state_mask = S(GW_CALL_ST_TRYING) | S(GW_CALL_ST_RELEASING) |
+				  S(GW_CALL_ST_ANSWERED),	/* restored (gw/call_restore.c) */
 	},
 	[GW_CALL_ST_COLLECTING] = {
 		/* not on egress: the INVITE is en bloc */
@@ -542,12 +548,16 @@ static __attribute__((constructor)) void gw_call_fsm_register(void)
 	OSMO_ASSERT(osmo_fsm_register(&gw_call_out_fsm) == 0);
 }
 
-static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
+struct gw_call *call_alloc_id(struct gw_iwf *iwf, struct osmo_fsm *fsm, uint32_t cid)
 {
 	struct osmo_fsm_inst *fi;
 	struct gw_call *call;
 	char id[32];
-	uint32_t cid = ++iwf->next_call_id;
+
+	if (!cid)
+		cid = ++iwf->next_call_id;
+	else if (cid > iwf->next_call_id)
+		iwf->next_call_id = cid;	/* a restored call's id (gw/call_restore.c) */
 
 	snprintf(id, sizeof(id), "call%u", cid);
 	/* the call belongs to its FSM instance: both are freed when the FSM terminates */
@@ -565,6 +575,11 @@ static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
 	iwf->num_calls++;
 	rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, fsm == &gw_call_in_fsm ? GW_CTR_CALLS_IN : GW_CTR_CALLS_OUT));
 	return call;
+}
+
+static struct gw_call *call_alloc(struct gw_iwf *iwf, struct osmo_fsm *fsm)
+{
+	return call_alloc_id(iwf, fsm, 0);
 }
 
 struct gw_call *gw_call_in_alloc(struct gw_iwf *iwf, struct isup_call *ic, const struct isup_msg *iam)

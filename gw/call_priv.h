@@ -18,6 +18,8 @@
 #define CALL_VARIANT(call) isup_node_variant((call)->iwf->isup)
 
 /* ---- call_fsm.c ---- */
+/* A new call in Idle; id 0: the next free one */
+struct gw_call *call_alloc_id(struct gw_iwf *iwf, struct osmo_fsm *fsm, uint32_t id);
 /* State change with the state's gw timer (X1 Collecting, X2 Releasing) */
 void call_state_chg(struct gw_call *call, enum gw_call_state st);
 struct gw_trunk_iwf *call_trunk_iwf(struct gw_call *call);
@@ -118,6 +120,10 @@ void call_redir_to_iam(struct gw_call *call, const struct sip_event *ev, struct 
 bool call_redir_3xx(struct gw_call *call, const struct sip_event *ev, uint8_t location);
 /* egress REL cause 23 with a Redirection Number: 302 with it as Contact sent, Releasing (true) */
 bool call_redir_rel_3xx(struct gw_call *call, uint8_t cause, uint8_t location);
+
+/* ---- call_restore.c ---- */
+/* the answer to a restored call's re-INVITE (GW_CALL_EV_SIP_OTHER while ha_reinvite) */
+void call_restore_reinvite_result(struct gw_call *call, const struct sip_event *ev);
 
 /* ---- call_media.c ---- */
 void call_media_alloc(struct gw_call *call, enum media_leg calling);

@@ -12,12 +12,13 @@
 #include "gw/isup_leg.h"
 #include "gw/sip_leg.h"
 #include "gw/ha_store.h"
+#include "gw/ha_early.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_snapshot.h"
 #include "media/media.h"
 
-static const struct value_string ha_codec_names[] = {
+const struct value_string ha_codec_names[] = {
 	{ SIP_CODEC_PCMU, "PCMU" },
 	{ SIP_CODEC_PCMA, "PCMA" },
 	{ SIP_CODEC_TELEPHONE_EVENT, "telephone-event" },
@@ -73,10 +74,16 @@ static void ha_call_put(struct gw_call *call)
 	call->ha_stored = true;
 }
 
-/* iwf->ha_call: answered (true, also again after RES) or released / ended (false) */
-static void ha_call_hook(struct gw_call *call, bool answered)
+/* iwf->ha_call: early (an early record until the answer, gw/ha_early.c), answered (also again
+ * after RES) or released / ended */
+static void ha_call_hook(struct gw_call *call, enum gw_ha_stage stage)
 {
-	if (answered) {
+	if (stage == GW_HA_EARLY) {
+		gw_ha_early_put(call);
+		return;
+	}
+	gw_ha_early_del(call);
+	if (stage == GW_HA_ANSWERED) {
 		ha_call_put(call);
 	} else if (call->ha_stored) {
 		ha_store_call_del(call->iwf->ha, call->id);
@@ -99,6 +106,8 @@ static void ha_replay(struct ha_store *st, void *data)
 	struct gw_call *call;
 	unsigned int calls = 0, ccts;
 	llist_for_each_entry(call, &iwf->calls, list) {
+		if (call->ha_early)
+			gw_ha_early_put(call);
 		if (!call->ha_stored)
 			continue;
 		ha_call_put(call);

@@ -18,17 +18,20 @@ struct ha_store_load_ctx {
 	unsigned int pending, records, errors;
 };
 
+/* what an index set holds */
+enum ha_load_kind { HA_LOAD_CALL, HA_LOAD_CCT, HA_LOAD_HASH };
+
 struct ha_load_item {
 	struct ha_store_load_ctx *ld;
-	bool call;			/* a call record, else a circuit record */
+	enum ha_load_kind kind;
+	char *key;			/* HA_LOAD_HASH: the record's key */
 };
 
-/* the index sets: what each holds */
-static struct ha_load_item *load_item(struct ha_store_load_ctx *ld, bool call)
+static struct ha_load_item *load_item(struct ha_store_load_ctx *ld, enum ha_load_kind kind)
 {
 	struct ha_load_item *it = talloc_zero(ld, struct ha_load_item);
 	it->ld = ld;
-	it->call = call;
+	it->kind = kind;
 	return it;
 }
 
@@ -41,12 +44,36 @@ static void load_finish(struct ha_store_load_ctx *ld)
 	talloc_free(ld);
 }
 
-static void load_record(struct ha_store_load_ctx *ld, bool call, redisReply *reply)
+/* one record handed out by its kind; -1: malformed */
+static int load_decoded(struct ha_load_item *it, const char *const *names, const char *const *values, unsigned int n)
 {
-	const char *names[64], *values[64];
-	unsigned int i, n = reply->elements / 2;
+	const struct ha_load_cbs *cbs = it->ld->cbs;
 	struct ha_call_rec crec;
 	struct ha_cct_rec krec;
+	switch (it->kind) {
+	case HA_LOAD_CALL:
+		if (ha_call_rec_decode(&crec, names, values, n))
+			return -1;
+		if (cbs->call_cb)
+			cbs->call_cb(&crec, it->ld->data);
+		return 0;
+	case HA_LOAD_CCT:
+		if (ha_cct_rec_decode(&krec, names, values, n))
+			return -1;
+		if (cbs->cct_cb)
+			cbs->cct_cb(&krec, it->ld->data);
+		return 0;
+	case HA_LOAD_HASH:
+		return cbs->hash_cb ? cbs->hash_cb(it->key, names, values, n, it->ld->data) : 0;
+	}
+	return -1;
+}
+
+static void load_record(struct ha_load_item *it, redisReply *reply)
+{
+	struct ha_store_load_ctx *ld = it->ld;
+	const char *names[64], *values[64];
+	unsigned int i, n = reply->elements / 2;
 	if (n > 64 || reply->elements % 2) {
 		ld->errors++;
 		return;
@@ -60,15 +87,11 @@ static void load_record(struct ha_store_load_ctx *ld, bool call, redisReply *rep
 		names[i] = reply->element[2 * i]->str;
 		values[i] = reply->element[2 * i + 1]->str;
 	}
-	if (call ? ha_call_rec_decode(&crec, names, values, n) : ha_cct_rec_decode(&krec, names, values, n)) {
+	if (load_decoded(it, (const char *const *)names, (const char *const *)values, n) < 0) {
 		ld->errors++;
 		return;
 	}
 	ld->records++;
-	if (call && ld->cbs->call_cb)
-		ld->cbs->call_cb(&crec, ld->data);
-	else if (!call && ld->cbs->cct_cb)
-		ld->cbs->cct_cb(&krec, ld->data);
 }
 
 static void hgetall_reply(struct ha_redis *r, redisReply *reply, void *priv)
@@ -78,7 +101,7 @@ static void hgetall_reply(struct ha_redis *r, redisReply *reply, void *priv)
 	if (!reply || reply->type != REDIS_REPLY_ARRAY)
 		ld->errors++;
 	else if (reply->elements)
-		load_record(ld, it->call, reply);
+		load_record(it, reply);
 	talloc_free(it);
 	load_finish(ld);
 }
@@ -100,7 +123,9 @@ static void smembers_reply(struct ha_redis *r, redisReply *reply, void *priv)
 			ld->errors++;
 			continue;
 		}
-		it = load_item(ld, set->call);
+		it = load_item(ld, set->kind);
+		if (it->kind == HA_LOAD_HASH)
+			it->key = talloc_strndup(it, reply->element[i]->str, reply->element[i]->len);
 		if (ha_redis_cmd(r, hgetall_reply, it, 2, argv, len) < 0) {
 			ld->errors++;
 			talloc_free(it);
@@ -113,11 +138,11 @@ out:
 	load_finish(ld);
 }
 
-static int load_set(struct ha_store_load_ctx *ld, const char *key, bool call)
+static int load_set(struct ha_store_load_ctx *ld, const char *key, enum ha_load_kind kind)
 {
 	const char *argv[2] = { "SMEMBERS", key };
 	size_t len[2] = { 8, strlen(key) };
-	struct ha_load_item *set = load_item(ld, call);
+	struct ha_load_item *set = load_item(ld, kind);
 	if (ha_redis_cmd(ld->r, smembers_reply, set, 2, argv, len) < 0) {
 		talloc_free(set);
 		return -1;
@@ -126,18 +151,36 @@ static int load_set(struct ha_store_load_ctx *ld, const char *key, bool call)
 	return 0;
 }
 
+static struct ha_store_load_ctx *load_ctx(struct ha_redis *r, const struct ha_load_cbs *cbs, void *data)
+{
+	struct ha_store_load_ctx *ld = talloc_zero(r, struct ha_store_load_ctx);
+	ld->r = r;
+	ld->cbs = cbs;
+	ld->data = data;
+	ld->pending = 1;	/* held until every set is asked for */
+	return ld;
+}
+
 int ha_store_load_sets(struct ha_redis *r, const char *calls_key, const char *ccts_key,
 		       const struct ha_load_cbs *cbs, void *data)
 {
 	struct ha_store_load_ctx *ld;
 	if (!ha_redis_connected(r))
 		return -1;
-	ld = talloc_zero(r, struct ha_store_load_ctx);
-	ld->r = r;
-	ld->cbs = cbs;
-	ld->data = data;
-	ld->pending = 1;	/* held until both sets are asked for */
-	if (load_set(ld, calls_key, true) < 0 || load_set(ld, ccts_key, false) < 0)
+	ld = load_ctx(r, cbs, data);
+	if (load_set(ld, calls_key, HA_LOAD_CALL) < 0 || load_set(ld, ccts_key, HA_LOAD_CCT) < 0)
+		ld->errors++;
+	load_finish(ld);
+	return 0;
+}
+
+int ha_store_load_set(struct ha_redis *r, const char *key, const struct ha_load_cbs *cbs, void *data)
+{
+	struct ha_store_load_ctx *ld;
+	if (!ha_redis_connected(r))
+		return -1;
+	ld = load_ctx(r, cbs, data);
+	if (load_set(ld, key, HA_LOAD_HASH) < 0)
 		ld->errors++;
 	load_finish(ld);
 	return 0;

@@ -28,6 +28,9 @@ static const struct rate_ctr_desc ha_ctr_desc[] = {
 	[GW_HA_CTR_BECAME_ACTIVE] = { "ha:became_active", "This node became the active one (ASP-ACTIVE Ack)" },
 	[GW_HA_CTR_LOST_ACTIVE] = { "ha:lost_active", "This node left ASP-ACTIVE (transport lost, Alternate ASP Active)" },
 	[GW_HA_CTR_TAKEOVER] = { "ha:takeover", "Standby -> active: the other node's ASP went away" },
+	[GW_HA_CTR_RESTORED] = { "ha:restored", "Answered calls restored from the HA state store at a takeover" },
+	[GW_HA_CTR_RESTORE_FAILED] = { "ha:restore_failed", "Calls not restored at a takeover, or released when the re-INVITE failed" },
+	[GW_HA_CTR_RESTORE_FALLBACK] = { "ha:restore_fallback", "Takeovers without a restore (no Redis, read-back failed): groups reset" },
 };
 
 static const struct rate_ctr_group_desc ha_ctrg_desc = {
@@ -66,6 +69,16 @@ bool gw_ha_enabled(const struct gw_ha *ha)
 enum gw_ha_role gw_ha_role(const struct gw_ha *ha)
 {
 	return ha->role;
+}
+
+void gw_ha_ctr_inc(struct gw_ha *ha, enum gw_ha_ctr ctr)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(ha->ctrs, ctr));
+}
+
+uint64_t gw_ha_ctr_get(const struct gw_ha *ha, enum gw_ha_ctr ctr)
+{
+	return rate_ctr_group_get_ctr(ha->ctrs, ctr)->current;
 }
 
 void gw_ha_set_active_cb(struct gw_ha *ha, gw_ha_active_cb cb, void *priv)

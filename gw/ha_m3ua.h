@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/rate_ctr.h>
@@ -24,6 +25,9 @@ enum gw_ha_ctr {
 	GW_HA_CTR_BECAME_ACTIVE,	/* ha_became_active() ran */
 	GW_HA_CTR_LOST_ACTIVE,		/* left ASP-ACTIVE (transport lost, Alternate ASP Active) */
 	GW_HA_CTR_TAKEOVER,		/* standby -> active */
+	GW_HA_CTR_RESTORED,		/* answered calls restored at a takeover (gw/ha_takeover.c) */
+	GW_HA_CTR_RESTORE_FAILED,	/* calls not restored, or released when their re-INVITE failed */
+	GW_HA_CTR_RESTORE_FALLBACK,	/* takeovers without a restore (no Redis, read-back failed): GRS */
 };
 
 /* called once each time this node becomes the active one (after its ASP-ACTIVE Ack) */
@@ -64,6 +68,8 @@ void ha_became_active(struct gw_ha *ha);
 void gw_ha_set_role_cb(struct gw_ha *ha, gw_ha_role_cb cb, void *priv);
 /* the state name of an osmo_fsm instance by FSM name and id, "-" when there is none */
 const char *gw_ha_fsm_state(const char *fsm_name, const char *id);
+void gw_ha_ctr_inc(struct gw_ha *ha, enum gw_ha_ctr ctr);
+uint64_t gw_ha_ctr_get(const struct gw_ha *ha, enum gw_ha_ctr ctr);
 
 void gw_ha_pair_vty_init(struct gw_ha *ha, int gw_node);
 void gw_ha_pair_vty_write(struct vty *vty, const struct gw_ha *ha);

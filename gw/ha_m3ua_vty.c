@@ -69,6 +69,9 @@ void gw_ha_pair_show(struct vty *vty)
 		rate_ctr_group_get_ctr((struct rate_ctr_group *)c, GW_HA_CTR_BECAME_ACTIVE)->current,
 		rate_ctr_group_get_ctr((struct rate_ctr_group *)c, GW_HA_CTR_TAKEOVER)->current,
 		rate_ctr_group_get_ctr((struct rate_ctr_group *)c, GW_HA_CTR_LOST_ACTIVE)->current, VTY_NEWLINE);
+	vty_out(vty, "restored %" PRIu64 " restore-failed %" PRIu64 " restore-fallback %" PRIu64 "%s",
+		gw_ha_ctr_get(g_ha, GW_HA_CTR_RESTORED), gw_ha_ctr_get(g_ha, GW_HA_CTR_RESTORE_FAILED),
+		gw_ha_ctr_get(g_ha, GW_HA_CTR_RESTORE_FALLBACK), VTY_NEWLINE);
 }
 
 void gw_ha_pair_vty_write(struct vty *vty, const struct gw_ha *ha)

@@ -9,17 +9,8 @@
 #include <osmocom/core/utils.h>
 
 #include "gw/ha_store.h"
+#include "gw/ha_rec.h"
 
-enum ha_ftype { HF_STR, HF_U16, HF_U32, HF_INT, HF_I64, HF_BOOL, HF_DIR, HF_CCT };
-
-struct ha_fdesc {
-	const char *name;
-	enum ha_ftype type;
-	size_t off, size;
-	bool optional;			/* may be absent on decode (left 0 / empty) */
-};
-
-#define FS(n, t, st, m, opt) { n, t, offsetof(struct st, m), sizeof(((struct st *)0)->m), opt }
 
 static const struct ha_fdesc call_fields[] = {
 	FS("node", HF_STR, ha_call_rec, node, false),
@@ -118,7 +109,7 @@ static int field_decode(const struct ha_fdesc *d, void *rec, const char *v)
 	return -1;
 }
 
-static unsigned int rec_encode(const struct ha_fdesc *t, unsigned int nt, const void *rec, struct ha_field *f)
+unsigned int ha_rec_encode(const struct ha_fdesc *t, unsigned int nt, const void *rec, struct ha_field *f)
 {
 	unsigned int i;
 	for (i = 0; i < nt; i++)
@@ -128,7 +119,7 @@ static unsigned int rec_encode(const struct ha_fdesc *t, unsigned int nt, const 
 
 /* every required field present once and well formed; unknown fields are ignored (a newer
  * writer may add some) */
-static int rec_decode(const struct ha_fdesc *t, unsigned int nt, void *rec, const char *const *names,
+int ha_rec_decode(const struct ha_fdesc *t, unsigned int nt, void *rec, const char *const *names,
 		      const char *const *values, unsigned int n)
 {
 	unsigned int i, j;
@@ -149,7 +140,7 @@ static int rec_decode(const struct ha_fdesc *t, unsigned int nt, void *rec, cons
 
 unsigned int ha_call_rec_encode(const struct ha_call_rec *rec, struct ha_field *f)
 {
-	return rec_encode(call_fields, ARRAY_SIZE(call_fields), rec, f);
+	return ha_rec_encode(call_fields, ARRAY_SIZE(call_fields), rec, f);
 }
 
 int ha_call_rec_decode(struct ha_call_rec *rec, const char *const *names, const char *const *values,
@@ -157,17 +148,17 @@ int ha_call_rec_decode(struct ha_call_rec *rec, const char *const *names, const 
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->pt = -1;
-	return rec_decode(call_fields, ARRAY_SIZE(call_fields), rec, names, values, n);
+	return ha_rec_decode(call_fields, ARRAY_SIZE(call_fields), rec, names, values, n);
 }
 
 unsigned int ha_cct_rec_encode(const struct ha_cct_rec *rec, struct ha_field *f)
 {
-	return rec_encode(cct_fields, ARRAY_SIZE(cct_fields), rec, f);
+	return ha_rec_encode(cct_fields, ARRAY_SIZE(cct_fields), rec, f);
 }
 
 int ha_cct_rec_decode(struct ha_cct_rec *rec, const char *const *names, const char *const *values,
 		      unsigned int n)
 {
 	memset(rec, 0, sizeof(*rec));
-	return rec_decode(cct_fields, ARRAY_SIZE(cct_fields), rec, names, values, n);
+	return ha_rec_decode(cct_fields, ARRAY_SIZE(cct_fields), rec, names, values, n);
 }

@@ -36,3 +36,5 @@ unsigned int ha_redis_pending(const struct ha_redis *r);
 struct ha_load_cbs;
 int ha_store_load_sets(struct ha_redis *r, const char *calls_key, const char *ccts_key,
 		       const struct ha_load_cbs *cbs, void *data);
+/* one index set, each member through cbs->hash_cb (ha_store_load_hashes) */
+int ha_store_load_set(struct ha_redis *r, const char *key, const struct ha_load_cbs *cbs, void *data);

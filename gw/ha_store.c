@@ -72,11 +72,13 @@ static void write_reply(struct ha_redis *r, redisReply *reply, void *priv)
 		rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_ERRORS));
 }
 
-static void store_cmd(struct ha_store *st, int argc, const char **argv)
+/* takeover: also on a standby (the dead node's records are deleted before this node writes) */
+static void store_cmd_any(struct ha_store *st, int argc, const char **argv, bool takeover)
 {
 	size_t len[2 + 2 * HA_CALL_FIELDS];
 	int i;
-	if (st->passive)
+	OSMO_ASSERT(argc <= (int)ARRAY_SIZE(len));
+	if (st->passive && !takeover)
 		return;
 	for (i = 0; i < argc; i++)
 		len[i] = strlen(argv[i]);
@@ -87,36 +89,85 @@ static void store_cmd(struct ha_store *st, int argc, const char **argv)
 	rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, HA_CTR_WRITES));
 }
 
-static void store_cmd2(struct ha_store *st, const char *cmd, const char *key, const char *member)
+static void store_cmd(struct ha_store *st, int argc, const char **argv)
+{
+	store_cmd_any(st, argc, argv, false);
+}
+
+static void store_cmd2(struct ha_store *st, const char *cmd, const char *key, const char *member, bool takeover)
 {
 	const char *argv[3] = { cmd, key, member };
-	store_cmd(st, member ? 3 : 2, argv);
+	store_cmd_any(st, member ? 3 : 2, argv, takeover);
 }
 
 /* HSET key field value ... (Redis >= 4: several pairs in one command) */
-static void store_hset(struct ha_store *st, const char *key, const struct ha_field *f, unsigned int n)
+static void store_hset(struct ha_store *st, const char *key, const char *const *names, const char *const *values,
+		       unsigned int n)
 {
 	const char *argv[2 + 2 * HA_CALL_FIELDS];
 	unsigned int i;
+	OSMO_ASSERT(n <= HA_CALL_FIELDS);
 	argv[0] = "HSET";
 	argv[1] = key;
 	for (i = 0; i < n; i++) {
-		argv[2 + 2 * i] = f[i].name;
-		argv[3 + 2 * i] = f[i].value;
+		argv[2 + 2 * i] = names[i];
+		argv[3 + 2 * i] = values[i];
 	}
 	store_cmd(st, 2 + 2 * n, argv);
+}
+
+/* one hash and its key in the node's index set 'set' */
+static void store_put_kv(struct ha_store *st, const char *key, const char *set, const char *const *names,
+			 const char *const *values, unsigned int n)
+{
+	char idx[256];
+	key_of(idx, sizeof(idx), st, st->cfg.node_id, set);
+	store_hset(st, key, names, values, n);
+	store_cmd2(st, "SADD", idx, key, false);
 }
 
 /* one record: its hash (with this node's id as its first field, "node"), and its key in the
  * node's index set 'set' */
 static void store_put(struct ha_store *st, const char *key, const char *set, struct ha_field *f, unsigned int n)
 {
-	char idx[256];
-	OSMO_ASSERT(n && !strcmp(f[0].name, "node"));
+	const char *names[HA_CALL_FIELDS], *values[HA_CALL_FIELDS];
+	unsigned int i;
+	OSMO_ASSERT(n && n <= HA_CALL_FIELDS && !strcmp(f[0].name, "node"));
 	snprintf(f[0].value, sizeof(f[0].value), "%s", st->cfg.node_id);
+	for (i = 0; i < n; i++) {
+		names[i] = f[i].name;
+		values[i] = f[i].value;
+	}
+	store_put_kv(st, key, set, names, values, n);
+}
+
+void ha_store_hash_put(struct ha_store *st, const char *what, const char *set, const char *const *names,
+		       const char *const *values, unsigned int n)
+{
+	char key[256];
+	if (!st)
+		return;
+	key_of(key, sizeof(key), st, st->cfg.node_id, what);
+	store_put_kv(st, key, set, names, values, n);
+}
+
+void ha_store_key_del(struct ha_store *st, const char *key, const char *set, bool takeover)
+{
+	char idx[256];
+	if (!st)
+		return;
 	key_of(idx, sizeof(idx), st, st->cfg.node_id, set);
-	store_hset(st, key, f, n);
-	store_cmd2(st, "SADD", idx, key);
+	store_cmd2(st, "DEL", key, NULL, takeover);
+	store_cmd2(st, "SREM", idx, key, takeover);
+}
+
+void ha_store_hash_del(struct ha_store *st, const char *what, const char *set)
+{
+	char key[256];
+	if (!st)
+		return;
+	key_of(key, sizeof(key), st, st->cfg.node_id, what);
+	ha_store_key_del(st, key, set, false);
 }
 
 void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec)
@@ -133,13 +184,11 @@ void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec)
 
 void ha_store_call_del(struct ha_store *st, uint32_t id)
 {
-	char key[256], idx[256];
+	char key[256];
 	if (!st)
 		return;
 	call_key(key, sizeof(key), st, id);
-	key_of(idx, sizeof(idx), st, st->cfg.node_id, "calls");
-	store_cmd2(st, "DEL", key, NULL);
-	store_cmd2(st, "SREM", idx, key);
+	ha_store_key_del(st, key, "calls", false);
 }
 
 void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec)
@@ -264,4 +313,14 @@ int ha_store_load(struct ha_store *st, const char *node, const struct ha_load_cb
 	key_of(calls, sizeof(calls), st, node, "calls");
 	key_of(ccts, sizeof(ccts), st, node, "ccts");
 	return ha_store_load_sets(st->r, calls, ccts, cbs, data);
+}
+
+int ha_store_load_hashes(struct ha_store *st, const char *node, const char *set, const struct ha_load_cbs *cbs,
+			 void *data)
+{
+	char key[256];
+	if (!st)
+		return -1;
+	key_of(key, sizeof(key), st, node, set);
+	return ha_store_load_set(st->r, key, cbs, data);
 }

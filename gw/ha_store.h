@@ -90,6 +90,13 @@ const char *ha_store_node(const struct ha_store *st);
 void ha_store_call_put(struct ha_store *st, const struct ha_call_rec *rec);
 void ha_store_call_del(struct ha_store *st, uint32_t id);
 void ha_store_cct_put(struct ha_store *st, const struct ha_cct_rec *rec);
+/* Any record type: the hash P N:what with the fields names/values (at most HA_CALL_FIELDS), its
+ * key in the set P N:set; its deletion (DEL + SREM); ha_store_key_del by the full key, with
+ * 'takeover' also on a standby (the dead node's records, deleted before this node writes) */
+void ha_store_hash_put(struct ha_store *st, const char *what, const char *set, const char *const *names,
+		       const char *const *values, unsigned int n);
+void ha_store_hash_del(struct ha_store *st, const char *what, const char *set);
+void ha_store_key_del(struct ha_store *st, const char *key, const char *set, bool takeover);
 
 /* Read back every record of node 'node' (the takeover): call_cb for each call record, cct_cb for
  * each circuit record, then done_cb once with the number of records and of errors (a record
@@ -99,8 +106,16 @@ struct ha_load_cbs {
 	void (*call_cb)(const struct ha_call_rec *rec, void *data);
 	void (*cct_cb)(const struct ha_cct_rec *rec, void *data);
 	void (*done_cb)(unsigned int records, unsigned int errors, void *data);
+	/* ha_store_load_hashes: each hash of the set as it is (key: its full Redis key); a value
+	 * below 0 counts the record as an error */
+	int (*hash_cb)(const char *key, const char *const *names, const char *const *values, unsigned int n,
+		       void *data);
 };
 int ha_store_load(struct ha_store *st, const char *node, const struct ha_load_cbs *cbs, void *data);
+/* Read back every hash of node 'node' listed in its set 'set' (P N:set) through cbs->hash_cb,
+ * then cbs->done_cb; as ha_store_load otherwise (record types of their own: gw/ha_early.c) */
+int ha_store_load_hashes(struct ha_store *st, const char *node, const char *set, const struct ha_load_cbs *cbs,
+			 void *data);
 
 /* Counters (ha:redis_errors, ha:writes) for 'show ha' and the tests */
 uint64_t ha_store_errors(const struct ha_store *st);
@@ -118,6 +133,7 @@ void ha_store_stats(const struct ha_store *st, struct ha_store_stats *s);
 struct ha_redis *ha_store_redis(struct ha_store *st);
 
 /* gw/ha_call.c: the IWF's side (calls and circuits into the store) */
+extern const struct value_string ha_codec_names[];	/* the record's codec field (enum sip_codec) */
 void gw_ha_start(struct gw_iwf *iwf);
 void gw_ha_stop(struct gw_iwf *iwf);
 /* the node's role in its pair (ha_store_set_active); no-op without a store */

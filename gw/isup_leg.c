@@ -179,6 +179,13 @@ struct gw_isup_leg *gw_isup_leg_alloc(struct gw_call *call, struct isup_call *ic
 	return leg_alloc(call, ic);
 }
 
+struct gw_isup_leg *gw_isup_leg_restore(struct gw_call *call, struct isup_call *ic)
+{
+	struct gw_isup_leg *leg = leg_alloc(call, ic);
+	osmo_fsm_inst_state_chg(leg->fi, GW_ISUP_LEG_ST_ANSWERED, 0, 0);
+	return leg;
+}
+
 struct gw_isup_leg *gw_isup_leg_setup(struct gw_call *call, const char *group, const struct isup_msg *iam,
 				      uint8_t *cause)
 {

@@ -36,6 +36,8 @@ struct gw_isup_leg *gw_isup_leg_alloc(struct gw_call *call, struct isup_call *ic
 /* Egress: IAM on a free circuit of 'group'; NULL (and *cause) when none could be seized */
 struct gw_isup_leg *gw_isup_leg_setup(struct gw_call *call, const char *group, const struct isup_msg *iam,
 				      uint8_t *cause);
+/* Takeover: the leg over a restored answered isup_call (isup_takeover.h), in Answered */
+struct gw_isup_leg *gw_isup_leg_restore(struct gw_call *call, struct isup_call *ic);
 /* Send a call message (ACM, CPG, ANM, CON, SUS/RES, pass-along); leg may be NULL (gone) */
 void gw_isup_leg_send(struct gw_isup_leg *leg, const struct isup_msg *msg);
 /* REL with cause and location; the leg ends. leg may be NULL. */

@@ -90,6 +90,10 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* gw/ha_presence.c: the pair's presence records in Redis, for 'show cluster' */
 	{ .T = -42, .default_val = 1000, .min_val = 100, .max_val = 10000, .unit = OSMO_TDEF_MS,
 	  .desc = "HA: presence record refresh (a peer unchanged for 3 x this is stale)" },
+	/* gw/ha_takeover.c: the read-back of the dead node's records; past it the takeover goes on
+	 * without them (GRS of every group, as without Redis) */
+	{ .T = -31, .default_val = 2000, .min_val = 100, .max_val = 60000, .unit = OSMO_TDEF_MS,
+	  .desc = "HA: takeover, longest wait for the Redis read-back of the dead node's state" },
 	/* OPTIONS busy-out (gw/busy_out.c): Retry-After of the 503 (RFC 3261 20.33) */
 	{ .T = -19, .default_val = 5, .min_val = 1, .max_val = 3600, .unit = OSMO_TDEF_S,
 	  .desc = "Busy-out: Retry-After of the 503 to OPTIONS while no egress route takes calls" },
@@ -378,7 +382,7 @@ static void iwf_sip_dialog_changed(struct sip_dialog *dlg, void *priv)
 	struct gw_iwf *iwf = priv;
 	struct gw_call *call = iwf->ha_call ? gw_call_find(iwf, (uint32_t)(uintptr_t)sip_dialog_priv(dlg)) : NULL;
 	if (call && call->ha_stored)
-		iwf->ha_call(call, true);
+		iwf->ha_call(call, GW_HA_ANSWERED);
 }
 
 const struct sip_ua_cbs gw_iwf_sip_cbs = {

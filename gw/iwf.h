@@ -107,6 +107,11 @@ enum gw_iwf_ctr {
 	GW_CTR_LATE_SAM,		/* SAMs after the number went out to SIP (gw/overlap.c): ignored */
 };
 
+/* What the HA state store hears of a call (iwf->ha_call): it exists on both sides (early
+ * record, gw/ha_early.c), it is answered (again after RES, or a new CSeq: the answered record),
+ * it is released or gone */
+enum gw_ha_stage { GW_HA_EARLY, GW_HA_ANSWERED, GW_HA_GONE };
+
 struct gw_iwf {
 	void *ctx;
 	struct isup_node *isup;
@@ -147,9 +152,9 @@ struct gw_iwf {
 	struct llist_head group_bearers;	/* struct gw_group_bearer: groups refusing clearmode */
 	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
 	/* HA state store (gw/ha_call.c), NULL when 'ha' / 'redis' is not configured; ha_call is
-	 * told of each answered call (true) and of its release (false) */
+	 * told of each call's stages (enum gw_ha_stage) */
 	struct ha_store *ha;
-	void (*ha_call)(struct gw_call *call, bool answered);
+	void (*ha_call)(struct gw_call *call, enum gw_ha_stage stage);
 };
 
 /* Q.850 cause of the releases at shutdown: 41 "temporary failure" (Q.850 2.2.7: the network is

@@ -101,7 +101,8 @@ static void leg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause
 
 static const struct osmo_fsm_state leg_states[] = {
 	[GW_SIP_LEG_ST_IDLE] = {
-		.name = "Idle", .out_state_mask = S(GW_SIP_LEG_ST_CALLING) | S(GW_SIP_LEG_ST_RECEIVED),
+		.name = "Idle", .out_state_mask = S(GW_SIP_LEG_ST_CALLING) | S(GW_SIP_LEG_ST_RECEIVED) |
+						  S(GW_SIP_LEG_ST_CONFIRMED),	/* restored */
 	},
 	[GW_SIP_LEG_ST_CALLING] = {
 		.name = "Calling", .in_event_mask = S(GW_SIP_LEG_EV_RX), .action = leg_dialog_action,
@@ -191,6 +192,18 @@ struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg
 	leg_bye_ok_rlc(call, dlg, sip_dialog_trunk(dlg));
 	call->sip = leg;
 	osmo_fsm_inst_state_chg(leg->fi, GW_SIP_LEG_ST_RECEIVED, 0, 0);
+	return leg;
+}
+
+struct gw_sip_leg *gw_sip_leg_restore(struct gw_call *call, struct sip_dialog *dlg)
+{
+	struct gw_sip_leg *leg = leg_alloc(call);
+	leg->dlg = dlg;
+	leg->oa = GW_SDP_OA_NONE;
+	sip_dialog_set_priv(dlg, call_ref(call));
+	leg_bye_ok_rlc(call, dlg, sip_dialog_trunk(dlg));
+	call->sip = leg;
+	osmo_fsm_inst_state_chg(leg->fi, GW_SIP_LEG_ST_CONFIRMED, 0, 0);
 	return leg;
 }
 

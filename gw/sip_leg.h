@@ -50,6 +50,8 @@ struct gw_sip_leg *gw_sip_leg_alloc(struct gw_call *call, struct sip_dialog *dlg
 struct gw_sip_leg *gw_sip_leg_invite(struct gw_call *call, struct sip_trunk *trunk, const char *to_user,
 				     const char *from_user, const struct sip_msg_opts *opts,
 				     const struct sip_uac_ident *same);
+/* Takeover: the leg over a restored confirmed dialog (sip_dialog_restore), in Confirmed */
+struct gw_sip_leg *gw_sip_leg_restore(struct gw_call *call, struct sip_dialog *dlg);
 /* The sip_ua_cbs event for a dialog other than a new INVITE */
 void gw_sip_leg_event(struct gw_iwf *iwf, struct sip_dialog *dlg, const struct sip_event *ev);
 

@@ -17,6 +17,7 @@
 #include "gw/ha_m3ua.h"
 #include "gw/ha_role.h"
 #include "gw/ha_presence.h"
+#include "gw/ha_takeover.h"
 #include "isup/isup_call.h"
 #include "sip/sip.h"
 #include "sip/sip_vty.h"
@@ -59,10 +60,11 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 		     iwf->num_calls, isup_node_circuits_releasing(iwf->isup));
 }
 
-/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now */
+/* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now; it restores the
+ * dead node's calls before it writes its own state (gw/ha_takeover.c) */
 static void ha_pair_active(struct gw_iwf *iwf, void *priv)
 {
-	gw_ha_set_active(iwf, true);
+	gw_ha_takeover(iwf);
 }
 
 int main(int argc, char **argv)
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
 		/* one node id for both nodes of a pair: only the active one writes; at ASP-ACTIVE
 		 * the store writes the whole state once (gw/ha_call.c) */
 		gw_ha_set_active(iwf, false);
+		gw_ha_takeover_init(iwf);	/* resume resets and ISUP messages held until then */
 		gw_ha_set_active_cb(iwf->pair, ha_pair_active, NULL);
 	}
 	gw_presence_start(iwf);	/* the pair's presence records, for 'show cluster' */

@@ -251,9 +251,16 @@ void cgroup_route_ind(struct isup_cgroup *cg, bool available)
 		     cg->name, cg->dpc_str, n);
 		return;
 	}
+	cg->paused = false;
+	if (cg->node->takeover_hold || cg->resume_no_grs) {
+		/* a takeover restores the circuit states (isup_takeover.h): no reset */
+		cg->resume_no_grs = false;
+		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s resumed, no GRS (takeover)\n", cg->name,
+		     cg->dpc_str);
+		return;
+	}
 	LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: DPC %s resumed, circuits reset with GRS\n", cg->name,
 	     cg->dpc_str);
-	cg->paused = false;
 	cgroup_send_grs_all(cg);
 }
 

@@ -171,6 +171,7 @@ struct isup_cgroup {
 	struct isup_circuit **ccts;	/* sorted by CIC */
 	unsigned int num_ccts;
 	bool paused;			/* MTP-PAUSE for the DPC */
+	bool resume_no_grs;		/* takeover restored the states: no GRS on the next RESUME */
 	bool started;
 	/* group supervision (cgroup_sup.c): one FSM instance per procedure */
 	struct osmo_fsm_inst *grs_fi, *cgb_fi, *cqm_fi;

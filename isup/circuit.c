@@ -535,7 +535,8 @@ static const struct osmo_fsm_state cct_fsm_states[] = {
 				 S(CCT_EV_RX_CCR),
 		.out_state_mask = S(CCT_ST_IN_WAIT_COT) | S(CCT_ST_IN_WAIT_APP) | S(CCT_ST_OUT_WAIT_ACM) |
 				  S(CCT_ST_RESET_PENDING) | S(CCT_ST_IDLE) | S(CCT_ST_RELEASING) |
-				  S(CCT_ST_IN_RECHECK) | S(CCT_ST_OUT_COT),
+				  S(CCT_ST_IN_RECHECK) | S(CCT_ST_OUT_COT) |
+				  S(CCT_ST_ANSWERED),	/* a call restored at a takeover (isup_restore.c) */
 		.onenter = st_idle_onenter,
 		.action = st_idle,
 	},

@@ -72,6 +72,12 @@ void isup_call_release_msg(struct isup_call *call, const struct isup_msg *rel);
  * hears of it first through release_ind. From then on a new IAM is answered by REL with that
  * cause. Returns the number of calls released. */
 unsigned int isup_node_release_all(struct isup_node *node, uint8_t cause);
+/* A circuit with no call on this node whose far end may still have one (a takeover of the
+ * point code, isup/circuit_orphan.c): REL with 'cause', then T1/T5 and idle on RLC as any
+ * release (Q.764 2.3.1). 0; -ENOENT no such group/CIC; -EINVAL the group's DPC is not 'dpc';
+ * -EBUSY the circuit has a call or is not idle (nothing sent). */
+int isup_circuit_release_orphan(struct isup_node *node, const char *group, uint16_t cic, uint32_t dpc,
+				uint8_t cause);
 /* Circuits that sent REL and still wait for RLC (Q.764 2.3.1 e), T1/T5) */
 unsigned int isup_node_circuits_releasing(const struct isup_node *node);
 

@@ -14,6 +14,7 @@ struct isup_node *isup_node_alloc(void *ctx)
 	INIT_LLIST_HEAD(&node->remote_sps);
 	INIT_LLIST_HEAD(&node->cgroups);
 	INIT_LLIST_HEAD(&node->upts);
+	INIT_LLIST_HEAD(&node->held_rx);
 	node->T = isup_tdefs_alloc(node);
 	node->cfg.ss7_id = 0;
 	node->cfg.variant = ISUP_VARIANT_ITU;
@@ -158,6 +159,13 @@ static void node_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isu
 static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)
 {
 	struct isup_node *node = priv;
+	if (!isup_node_hold_rx(node, rx))
+		isup_node_rx(node, rx);
+}
+
+void isup_node_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	struct isup_mtp *mtp = node->mtp;
 	char sum[256];
 
 	if (rx->decode_rc == ISUP_OK || rx->decode_rc == ISUP_ERR_UNKNOWN_MSG) {

@@ -65,7 +65,17 @@ struct isup_node {
 	uint64_t rx_upt, tx_upa;
 	isup_cct_watch_cb_t cct_watch_cb;	/* circuit_watch.c: the layer above's, NULL: none */
 	void *cct_watch_data;
+	/* isup_hold.c: the takeover hold (isup_takeover.h) */
+	bool takeover_hold;
+	struct llist_head held_rx;	/* struct isup_held_rx, in the order received */
+	unsigned int num_held;
+	uint64_t held_total, held_overflow;
 };
+
+/* isup_node.c: a received message through the node's procedures, the groups and the layer above */
+void isup_node_rx(struct isup_node *node, const struct isup_mtp_rx *rx);
+/* isup_hold.c: keep rx while the takeover hold is on (true: kept, nothing else to do) */
+bool isup_node_hold_rx(struct isup_node *node, const struct isup_mtp_rx *rx);
 
 struct isup_remote_sp *isup_node_remote_sp_add(struct isup_node *node, const char *pc_str);
 int isup_node_remote_sp_del(struct isup_node *node, const char *pc_str);

@@ -89,7 +89,8 @@ static const struct osmo_fsm_state sip_dlg_states[] = {
 	[SIP_DLG_S_INIT] = {
 		.name = "INIT",
 		.in_event_mask = S(SIP_DLG_EV_RX_INVITE) | S(SIP_DLG_EV_INVITE),
-		.out_state_mask = S(SIP_DLG_S_CALLING) | S(SIP_DLG_S_RECEIVED) | S(SIP_DLG_S_TERMINATED),
+		.out_state_mask = S(SIP_DLG_S_CALLING) | S(SIP_DLG_S_RECEIVED) | S(SIP_DLG_S_TERMINATED) |
+				  S(SIP_DLG_S_CONFIRMED),	/* restored at a takeover (sip_restore.c) */
 		.action = init_action,
 	},
 	[SIP_DLG_S_CALLING] = {

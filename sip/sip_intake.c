@@ -34,7 +34,7 @@ static void respond_options(struct sip_trunk *trunk, osip_transaction_t *tr)
 	sip_tx_respond(tr, r);
 }
 
-static const char *top_branch(const osip_message_t *m)
+const char *sip_msg_top_branch(const osip_message_t *m)
 {
 	osip_via_t *v = osip_list_get(&m->vias, 0);
 	osip_generic_param_t *b = NULL;
@@ -46,7 +46,7 @@ static const char *top_branch(const osip_message_t *m)
 /* RFC 3261 9.2: the UAS dialog whose INVITE server transaction the CANCEL matches (top Via branch) */
 static struct sip_dialog *cancel_dialog(struct sip_ua *ua, const osip_message_t *cancel)
 {
-	const char *b1 = top_branch(cancel), *b2;
+	const char *b1 = sip_msg_top_branch(cancel), *b2;
 	char cidbuf[256];
 	const char *cid = sip_call_id_str(cancel, cidbuf, sizeof(cidbuf)) ?: "";
 	struct sip_dialog *d;
@@ -54,7 +54,7 @@ static struct sip_dialog *cancel_dialog(struct sip_ua *ua, const osip_message_t 
 	sip_dialog_for_each_call_id(d, ua, cid) {
 		if (d->is_uac || !d->invite)
 			continue;
-		b2 = top_branch(d->invite);
+		b2 = sip_msg_top_branch(d->invite);
 		if (b1 && b2 && !strcmp(b1, b2))
 			return d;
 	}
@@ -83,6 +83,8 @@ void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg)
 	if (type == OSIP_IST_INVITE_RECEIVED) {
 		osip_generic_param_t *tag = NULL;
 		osip_to_get_tag(msg->to, &tag);
+		if (!tag && sip_orphan_rx_invite(trunk, tr, msg))
+			return;	/* an INVITE another node had and this one cleared (sip_orphan.c) */
 		if (!tag)
 			sip_dialog_rx_invite(trunk, tr, msg);
 		else	/* re-INVITE (RFC 3261 14.2) */
@@ -398,6 +400,10 @@ static void rx_dispatch(struct sip_trunk *trunk, struct sip_conn *conn, const st
 	}
 	if (sip_tx_find_and_add_event(ua, ev) == 0)
 		return;
+	if (MSG_IS_RESPONSE(m) && sip_orphan_rx_response(trunk, m)) {
+		osip_event_free(ev);	/* to an INVITE another node sent, CANCELled here */
+		return;
+	}
 	if (MSG_IS_RESPONSE(m)) {
 		/* 2xx retransmission or 2xx from another fork after the ICT ended (RFC 3261 13.2.2.4) */
 		if (MSG_IS_STATUS_2XX(m) && !strcasecmp(m->cseq->method, "INVITE") && (d = sip_dialog_find(ua, m, true)))

@@ -61,6 +61,7 @@ struct sip_ua {
 	unsigned int max_msg_size;
 	bool started;
 
+	struct llist_head orphans;	/* struct sip_orphan: INVITEs of another node cleared here */
 	struct osmo_timer_list pump_timer;	/* runs events queued outside sip_ua_pump() */
 	bool in_pump, pump_again;
 	uint32_t id_counter;
@@ -226,6 +227,11 @@ bool sip_osip_request_matches(osip_transaction_t *tr, osip_message_t *req);
 
 /* sip_intake.c */
 void sip_intake_request(int type, osip_transaction_t *tr, osip_message_t *msg);
+/* the top Via's branch parameter, NULL without one */
+const char *sip_msg_top_branch(const osip_message_t *m);
+/* sip_orphan.c: an INVITE / a response to an INVITE of another node, cleared here (true: handled) */
+bool sip_orphan_rx_invite(struct sip_trunk *trunk, osip_transaction_t *tr, osip_message_t *invite);
+bool sip_orphan_rx_response(struct sip_trunk *trunk, osip_message_t *resp);
 /* sip_busy_out.c: answers the OPTIONS 503 when the layer above is unavailable; false: answer 200 */
 bool sip_options_busy_out(struct sip_trunk *trunk, osip_transaction_t *tr);
 
@@ -280,6 +286,8 @@ void sip_trunk_options_rx_response(struct sip_trunk *trunk, int code);
 
 /* sip_msg.c: building messages */
 void sip_msg_copy_routes(osip_list_t *dst, const osip_list_t *src, bool reverse);
+/* sip_uac.c: a request of the INVITE's transaction (CANCEL, the ACK of a non-2xx) from the INVITE */
+osip_message_t *sip_msg_same_txn_request(const osip_message_t *inv, const char *method);
 osip_message_t *sip_msg_new_request(struct sip_dialog *dlg, const char *method, uint32_t cseq);
 osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message_t *req, int code,
 				     const char *to_tag);

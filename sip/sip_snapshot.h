@@ -25,3 +25,11 @@ struct sip_dialog_snapshot {
 
 /* Fill s from dlg; -1 when a field did not fit (s is then still NUL-terminated everywhere) */
 int sip_dialog_snapshot(struct sip_dialog *dlg, struct sip_dialog_snapshot *s);
+
+struct sip_ua;
+/* The other way (a takeover, sip/sip_restore.c): a confirmed dialog rebuilt from a snapshot
+ * another node took, on the snapshot's trunk here, its events to the layer above with priv as
+ * any dialog's (sip.h). Our next request's CSeq is above s->local_cseq (RFC 3261 12.2.1.1); the
+ * SDP origin's version starts from the clock, above what the other node counted (RFC 4566
+ * 5.2, RFC 3264 8). NULL (nothing kept) when the trunk is not here or a field does not parse. */
+struct sip_dialog *sip_dialog_restore(struct sip_ua *ua, const struct sip_dialog_snapshot *s, void *priv);

@@ -135,6 +135,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	hash_init(ua->dlg_hash);
 	INIT_LLIST_HEAD(&ua->txs);
 	INIT_LLIST_HEAD(&ua->dead_txs);
+	INIT_LLIST_HEAD(&ua->orphans);
 	sip_ua_txn_init(ua);
 	ua->tdefs = talloc_memdup(ua, sip_tdefs_template, sizeof(sip_tdefs_template));
 	osmo_tdefs_reset(ua->tdefs);

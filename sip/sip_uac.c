@@ -149,17 +149,18 @@ struct sip_dialog *sip_dialog_invite_again(struct sip_trunk *trunk, const char *
 
 /* ---- CANCEL ---- */
 
-static osip_message_t *build_cancel(const osip_message_t *inv)
+osip_message_t *sip_msg_same_txn_request(const osip_message_t *inv, const char *method)
 {
 	osip_message_t *c;
 	osip_via_t *via, *v2;
 	osip_uri_t *u;
 	char buf[64];
 
-	/* RFC 3261 9.1: same Request-URI, Call-ID, To, From, CSeq number and top Via as the INVITE */
+	/* RFC 3261 9.1 (CANCEL), 17.1.1.3 (ACK of a non-2xx; its To is the response's): same
+	 * Request-URI, Call-ID, To, From, CSeq number, top Via and Route headers as the INVITE */
 	if (osip_message_init(&c) != 0)
 		return NULL;
-	osip_message_set_method(c, osip_strdup("CANCEL"));
+	osip_message_set_method(c, osip_strdup(method));
 	osip_message_set_version(c, osip_strdup("SIP/2.0"));
 	osip_uri_clone(inv->req_uri, &u);
 	osip_message_set_uri(c, u);
@@ -170,7 +171,7 @@ static osip_message_t *build_cancel(const osip_message_t *inv)
 	osip_from_clone(inv->from, &c->from);
 	osip_to_clone(inv->to, &c->to);
 	osip_call_id_clone(inv->call_id, &c->call_id);
-	snprintf(buf, sizeof(buf), "%s CANCEL", inv->cseq->number);
+	snprintf(buf, sizeof(buf), "%s %s", inv->cseq->number, method);
 	osip_message_set_cseq(c, buf);
 	osip_message_set_max_forwards(c, "70");
 	return c;
@@ -180,7 +181,7 @@ static osip_message_t *build_cancel(const osip_message_t *inv)
 static void send_cancel(struct sip_dialog *dlg)
 {
 	struct sip_msg_opts o = { .q850_cause = dlg->cancel_cause, .q850_location = dlg->cancel_loc };
-	osip_message_t *c = dlg->invite ? build_cancel(dlg->invite) : NULL;
+	osip_message_t *c = dlg->invite ? sip_msg_same_txn_request(dlg->invite, "CANCEL") : NULL;
 
 	if (!c)
 		return;

@@ -5,7 +5,9 @@
  *  - with a Redis port as argument (tests/gw/ha-store.test starts a private redis-server): the
  *    store's writes and ha_store_load's read-back on the select loop, a record removed, a
  *    malformed hash counted as an error, another node's records not read; a standby (passive)
- *    store writes nothing but reads, and writes the whole state once it becomes active. */
+ *    store writes nothing but reads, and writes the whole state once it becomes active; a record
+ *    of another type (ha_store_hash_put) read back with ha_store_load_hashes and deleted by a
+ *    standby at the takeover (ha_store_key_del). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +271,64 @@ static void test_malformed(void *ctx, uint16_t port)
 	ha_store_free(st);
 }
 
+/* records of another type (the early calls, gw/ha_early.c): ha_store_hash_put, read back with
+ * ha_store_load_hashes (the hash as it is, with its key), deleted by a standby at the takeover */
+struct hash_result {
+	unsigned int n;
+	char key[64], id[16];
+};
+
+static int ld_hash(const char *key, const char *const *names, const char *const *values, unsigned int n,
+		   void *data)
+{
+	struct load_result *r = data;
+	struct hash_result *h = (struct hash_result *)(r + 1);
+	unsigned int i;
+	h->n++;
+	snprintf(h->key, sizeof(h->key), "%s", key);
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], "id"))
+			snprintf(h->id, sizeof(h->id), "%s", values[i]);
+	return strcmp(names[0], "node") ? -1 : 0;
+}
+
+static const struct ha_load_cbs ld_hash_cbs = { .hash_cb = ld_hash, .done_cb = ld_done };
+
+static void load_hashes(struct ha_store *st, struct load_result *r)
+{
+	memset(r, 0, sizeof(*r) + sizeof(struct hash_result));
+	if (ha_store_load_hashes(st, "pair-h", "early", &ld_hash_cbs, r) < 0)
+		return;
+	run_until(&r->done);
+}
+
+static void test_hashes(void *ctx, uint16_t port)
+{
+	struct ha_store_cfg cfg = { .enabled = true, .host = "127.0.0.1", .port = port, .node_id = "pair-h",
+				    .prefix = "t:" };
+	const char *names[] = { "node", "id", "x" }, *values[] = { "pair-h", "5", "y" };
+	struct { struct load_result r; struct hash_result h; } lr;
+	struct ha_store *st;
+
+	g_up = false;
+	st = ha_store_alloc(ctx, &cfg, test_tdefs);
+	ha_store_start(st, on_up, NULL);
+	run_until(&g_up);
+	ha_store_hash_put(st, "early:5", "early", names, values, 3);
+	load_hashes(st, &lr.r);
+	ok(lr.r.done && lr.r.records == 1 && lr.r.errors == 0 && lr.h.n == 1 && !strcmp(lr.h.key, "t:pair-h:early:5") &&
+	   !strcmp(lr.h.id, "5"), "ha_store_load_hashes: the hash put, with its key t:pair-h:early:5");
+	ha_store_set_active(st, false);
+	ha_store_hash_del(st, "early:5", "early");
+	load_hashes(st, &lr.r);
+	ok(lr.r.done && lr.h.n == 1, "a standby's ha_store_hash_del goes nowhere");
+	ha_store_key_del(st, "t:pair-h:early:5", "early", true);
+	load_hashes(st, &lr.r);
+	ok(lr.r.done && lr.r.records == 0 && lr.r.errors == 0 && lr.h.n == 0,
+	   "ha_store_key_del at the takeover deletes on a standby too: nothing left");
+	ha_store_free(st);
+}
+
 /* not connected: the load says so, the writes count as errors, no callback */
 static void test_down(void *ctx)
 {
@@ -296,6 +356,7 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		test_live(ctx, atoi(argv[1]));
 		test_malformed(ctx, atoi(argv[1]));
+		test_hashes(ctx, atoi(argv[1]));
 	}
 	printf("1..%d\n", n_test);
 	talloc_free(ctx);

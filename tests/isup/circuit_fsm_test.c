@@ -3,8 +3,10 @@
  * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
  * T22/T23, CGB/CGBA), the continuity check and re-check of an incoming circuit (COT, CCR, T8,
  * T27, T36), that of an outgoing circuit (NCI, the transceiver callbacks, T24, COT, the re-test
- * with T25/T26 and CCR, the repeat attempt), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * with T25/T26 and CCR, the repeat attempt), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), the release
+ * of a circuit with no call here (isup_circuit_release_orphan: REL, T1, T5 -> RSC; REL collision), driven by synthetic messages and fake time. The MTP is a stub: every message
  * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -553,6 +555,39 @@ static void test_release_msg(void)
 	states(cic);
 }
 
+/* a circuit without a call here whose far end may have one (the HA takeover): REL, T1, T5 -> RSC;
+ * a REL from the far end meanwhile: RLC, idle; refused on a circuit with a call or the wrong DPC */
+static void test_orphan(void)
+{
+	struct isup_msg iam;
+	uint8_t cause = 0;
+	g_cg = cgroup_find(g_node, "grp");
+	printf("orphan release (isup_circuit_release_orphan, cause 41): no such group %d, wrong DPC %d\n",
+	       isup_circuit_release_orphan(g_node, "nogrp", 2, g_cg->dpc, 41) == -ENOENT,
+	       isup_circuit_release_orphan(g_node, "grp", 2, g_cg->dpc + 1, 41) == -EINVAL);
+	printf("  CIC 2: released %d; no RLC: T1 (2 s) repeats the REL, T5 (7 s): RSC; RLC in\n",
+	       isup_circuit_release_orphan(g_node, "grp", 2, g_cg->dpc, 41) == 0);
+	states(2);
+	wait_s(3);
+	states(2);
+	wait_s(5);
+	states(2);
+	rx_simple(ISUP_RLC, 2);
+	states(2);
+	printf("  CIC 3: released %d; the far end's REL crosses it: RLC, idle\n",
+	       isup_circuit_release_orphan(g_node, "grp", 3, g_cg->dpc, 41) == 0);
+	rx_rel(3, Q850_TEMPORARY_FAILURE);
+	states(3);
+	isup_msg_init(&iam, ISUP_VARIANT_ITU, ISUP_IAM, 0);
+	g_call = isup_call_setup(g_node, "grp", 1, &iam, NULL, &cause);
+	printf("  CIC 1 with a call of this node: refused %d\n",
+	       isup_circuit_release_orphan(g_node, "grp", 1, g_cg->dpc, 41) == -EBUSY);
+	isup_call_release(g_call, Q850_NORMAL_CLEARING);
+	g_call = NULL;
+	rx_simple(ISUP_RLC, 1);
+	states(1);
+}
+
 int main(void)
 {
 	void *ctx = talloc_named_const(NULL, 0, "circuit_fsm_test");
@@ -584,6 +619,7 @@ int main(void)
 	test_query();
 	test_release_msg();
 	test_continuity_out();
+	test_orphan();
 
 	isup_node_stop(g_node);
 	talloc_free(ctx);
