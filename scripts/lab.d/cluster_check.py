@@ -332,7 +332,7 @@ def new_calls(circ, a, lo, hi):
     return r
 
 
-def main():
+def parse_args():
     global NODE1, NODE2, SIP1, SIP2, GW_IPS
     ap = argparse.ArgumentParser()
     for o in ('dir', 'load'):
@@ -348,26 +348,30 @@ def main():
     a = ap.parse_args()
     NODE1, NODE2, SIP1, SIP2 = a.node1, a.node2, a.sip1, a.sip2
     GW_IPS = (NODE1, NODE2, GWB)
-    d = a.dir
-    circ = read_isup(os.path.join(d, 'isup.txt'))
-    sip = read_sip(os.path.join(d, 'sip.txt'))
-    rtp, phases = read_rtp(os.path.join(d, 'rtp.txt'))
-    lo, hi = (int(x) for x in a.load.split('-'))
-    rtp_in = set(range(1, a.rtp_a + 1))
-    rtp_eg = set(range(1024 - a.rtp_e, 1024)) if a.rtp_e else set()
-    # the core's leg of the ISUP -> SIP calls, by called number (R-URI +49 NNN)
+    return a
+
+
+def core_by_number(a, sip):
+    """the core's leg of the ISUP -> SIP calls, by called number (R-URI +49 NNN)"""
     by_num = {}
     for cid, msgs in sip.items():
         core = [m for m in msgs if a.core in (m[2], m[4])]
         if core and core[0][5] == 'INVITE':
             u = core[0][8].lstrip('+')
             by_num[u[2:] if u.startswith('49') else u] = core
-    v = Verdict()
+    return by_num
+
+
+def judge_held(a, w, v, kv):
+    """placed, survived"""
+    circ, sip, rtp, nc = w['circ'], w['sip'], w['rtp'], w['new']
+    by_num = core_by_number(a, sip)
+    rtp_in = set(range(1, a.rtp_a + 1))
+    rtp_eg = set(range(1024 - a.rtp_e, 1024)) if a.rtp_e else set()
     s1, f1, pr1 = held_ingress(circ, by_num, 187, 186, a.h1, '551', a, rtp, rtp_in)
     s2, f2, _ = held_ingress(circ, by_num, 189, 188, a.h2, '552', a, rtp, set())
     s3, n3, p3, f3, pr3 = held_egress(circ, sip, a, rtp, rtp_eg)
     held = a.h1 + a.h2 + a.h3
-    nc = new_calls(circ, a, lo, hi)
     v.add(n3 == a.h3, 'placed', '%d held calls: exchange A -> pair 0.23.2 %d, exchange B -> gateway B 0.23.4 %d, '
           'SIP core -> Kamailio %d (pair %d, gateway B %d); new calls through the pair %d at %d CPS'
           % (held, a.h1, a.h2, n3, p3, n3 - p3, nc['before_ans'] + nc['unans'] + nc['after'], a.cps))
@@ -377,15 +381,21 @@ def main():
     fails = f1 + f2 + f3
     pair_surv = pair_total - len(f1) - len([f for f in f3 if '(pair)' in f])
     probed = pr1 + pr3		# the probed CICs that carried a held call on the pair
-    rtp_n = len(probed)
     rx1 = sum(1 for c in probed if rtp.get(c, [])[1:2] and rtp[c][1] > 0)
     rx3 = sum(1 for c in probed if rtp.get(c, [])[3:4] and rtp[c][3] > 0)
-    v.add(pct >= a.survive_pct and s1 + s2 + s3 > 0, 'survived',
+    v.add(pct >= a.survive_pct and surv > 0, 'survived',
           '%d/%d (%.1f %%; pair %d/%d, gateway B %d/%d): both sides in the call after the takeover, '
           'released normally' % (surv, held, pct, pair_surv, pair_total, surv - pair_surv, held - pair_total),
           ['RTP (rtp-pstn <-> SIPp echo, both ways): %d CICs of calls on the pair; packets back before the kill '
-           'on %d, after the takeover on %d' % (rtp_n, rx1, rx3)] + fails[:12] +
+           'on %d, after the takeover on %d' % (len(probed), rx1, rx3)] + fails[:12] +
           (['... %d more' % (len(fails) - 12)] if len(fails) > 12 else []))
+    kv.update(held=held, survived=surv, survived_pct='%.2f' % pct, pair_held=pair_total, pair_survived=pair_surv,
+              rtp_cics=len(probed), rtp_back_before=rx1, rtp_back_after=rx3)
+
+
+def judge_calls(a, w, v, kv):
+    """released, cleared, new, takeover"""
+    circ, sip, nc = w['circ'], w['sip'], w['new']
     rel_ex = sum(1 for k, seq in circ.items() if k[0] in (187, 189) and k[2] <= max(a.h1, a.h2)
                  for m in seq if m[2] == 'REL' and m[1] == '>' and m[3] == 16 and m[0] >= a.release)
     rel_gw = sum(1 for k, seq in circ.items() for s in segments(seq) if s[0][1] == '<'
@@ -410,6 +420,14 @@ def main():
     v.add(tk_ok, 'takeover', 'kill -> first new call answered after the kill: %s%s; kill -> node 2 active (show ha) '
           '%.3f s' % ('%.3f s' % tk if tk is not None else 'none',
                       ' (limit %.1f s)' % a.takeover_max if a.takeover_max else '', a.active - a.kill))
+    kv.update(released_rel=rel_ex, released_bye=byes, unanswered_at_kill=nc['unans'], cleared=nc['cleared'],
+              t7=nc['t7'], cancel=cancels, r503=r503, new_after_kill=nc['after'], new_after_ok=nc['after_ok'],
+              takeover_s='%.3f' % tk if tk is not None else 'none', active_s='%.3f' % (a.active - a.kill))
+
+
+def judge_wire(a, w, v, kv):
+    """cics, wire"""
+    d, circ, sip = a.dir, w['circ'], w['sip']
     busy = wire_final_busy(circ)
     vty = {}
     for f in os.listdir(d):
@@ -430,6 +448,12 @@ def main():
           'tshark: %d ISUP (per circuit), %d SIP, %d malformed; ISUP messages after the kill left without '
           'their answer: %d' % (isup_n, sip_n, malformed, len(unans)),
           ['%s/%d %s' % (PC[k[0]], k[2], t) for k, t in unans[:8]])
+    kv.update(cics_not_idle=len(busy), isup=isup_n, sip=sip_n, malformed=malformed, unanswered_msgs=len(unans))
+
+
+def judge_tools(a, w, v, kv):
+    """exchanges, sipp"""
+    d, nc = a.dir, w['new']
     fa, load, sa = exchange_steps(os.path.join(d, 'ex-a.log'))
     fb, _, sb = exchange_steps(os.path.join(d, 'ex-b.log'))
     lf = int(load.get('failed', -1))
@@ -452,16 +476,22 @@ def main():
     v.add(uac_rc == '0' and cs == a.h3 and uf is not None and uf <= nc['t7'], 'sipp',
           'SIP core UAC: exit status %s, %s calls successful, %s failed; UAS: %s successful, %s failed (at most %d: '
           'the calls node 1 had not recorded)' % (uac_rc, cs, cf, us, uf, nc['t7']))
+    kv.update(uas_failed=uf, uac_successful=cs)
+
+
+def main():
+    a = parse_args()
+    circ = read_isup(os.path.join(a.dir, 'isup.txt'))
+    lo, hi = (int(x) for x in a.load.split('-'))
+    w = dict(circ=circ, sip=read_sip(os.path.join(a.dir, 'sip.txt')), rtp=read_rtp(os.path.join(a.dir, 'rtp.txt'))[0],
+             new=new_calls(circ, a, lo, hi))
+    v, kv = Verdict(), {}
+    for judge in (judge_held, judge_calls, judge_wire, judge_tools):
+        judge(a, w, v, kv)
+    kv['result'] = 'PASS' if v.ok else 'FAIL'
     print('== summary (cluster)')
     print('\n'.join(v.lines))
-    kv = dict(held=held, survived=surv, survived_pct='%.2f' % pct, pair_held=pair_total, pair_survived=pair_surv,
-              rtp_cics=rtp_n, rtp_back_before=rx1, rtp_back_after=rx3, released_rel=rel_ex, released_bye=byes,
-              unanswered_at_kill=nc['unans'], cleared=nc['cleared'], t7=nc['t7'], cancel=cancels, r503=r503,
-              new_after_kill=nc['after'], new_after_ok=nc['after_ok'],
-              takeover_s='%.3f' % tk if tk is not None else 'none', active_s='%.3f' % (a.active - a.kill),
-              cics_not_idle=len(busy), isup=isup_n, sip=sip_n, malformed=malformed, unanswered_msgs=len(unans),
-              result='PASS' if v.ok else 'FAIL')
-    with open(os.path.join(d, 'summary.txt'), 'w') as f:
+    with open(os.path.join(a.dir, 'summary.txt'), 'w') as f:
         for k, x in kv.items():
             f.write('%s=%s\n' % (k, x))
     print('== result: %s' % ('every outcome as expected' if v.ok else 'FAILED (see above)'))
