@@ -287,12 +287,12 @@ sleep 2
 # number ends in 5-9 for 5 s (the calls unanswered at the kill), the others 100 ms (the takeover
 # figure: kill -> first ANM from node 2, 100 ms of it the core's ringing)
 say "== new calls: $NEW at $R CPS from exchange A through the pair (CICs $LOAD_FIRST-$LOAD_LAST); SIGKILL of node 1 after 2 s"
+cpu_snap kill		# taken before the load command: walking the process trees takes a while
 printf 'echo load-start\nload calls=%d cps=%d cic=%d-%d cdpn=55 hold=1000 rel-repeat=4 t7=10 timeout=40\necho load-done\n' \
 	$NEW $R $LOAD_FIRST $LOAD_LAST >&5
 # the exchange reads the load command at once (its held-call steps are done); its report of the
 # "echo load-start" may reach the log later (buffered), so the 2 s count from the command
 sleep 2
-cpu_snap kill
 K=$(date +%s.%N)
 kill -KILL $node1; kill_node1=$node1
 kill -USR1 $rtp_pid	# phase 2: the takeover
