@@ -317,6 +317,19 @@ bad:
 	return false;
 }
 
+/* KEY=V: whole seconds 0..LOAD_MAX_S into *val (t7, rel-repeat) */
+static bool arg_seconds(const char *key, const char *v, unsigned int *val, char *err, size_t err_len)
+{
+	unsigned long sec;
+
+	if (arg_ulong(v, 0, LOAD_MAX_S, &sec) < 0) {
+		snprintf(err, err_len, "%s=%s: seconds in 0-%lu", key, v, (unsigned long)LOAD_MAX_S);
+		return false;
+	}
+	*val = sec;
+	return true;
+}
+
 static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t err_len)
 {
 	char buf[512], *save = NULL, *kv;
@@ -365,20 +378,9 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 				ld->hold = HOLD_MS;
 				ld->hold_ms = ms;
 			}
-		} else if (!strcmp(kv, "t7")) {
-			unsigned long sec;
-			if (arg_ulong(v, 0, LOAD_MAX_S, &sec) < 0) {
-				snprintf(err, err_len, "t7=%s: seconds in 0-%lu", v, (unsigned long)LOAD_MAX_S);
+		} else if (!strcmp(kv, "t7") || !strcmp(kv, "rel-repeat")) {
+			if (!arg_seconds(kv, v, !strcmp(kv, "t7") ? &ld->t7_s : &ld->rel_repeat_s, err, err_len))
 				return false;
-			}
-			ld->t7_s = sec;
-		} else if (!strcmp(kv, "rel-repeat")) {
-			unsigned long sec;
-			if (arg_ulong(v, 0, LOAD_MAX_S, &sec) < 0) {
-				snprintf(err, err_len, "rel-repeat=%s: seconds in 0-%lu", v, (unsigned long)LOAD_MAX_S);
-				return false;
-			}
-			ld->rel_repeat_s = sec;
 		} else {
 			snprintf(err, err_len, "unknown load option '%s'", kv);
 			return false;
