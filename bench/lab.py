@@ -94,7 +94,12 @@ LOG = """log stderr
 
 
 def stp_cfg(ports, npeers):
-    asps = [("gw", GW_IP, 2, GW_PC)] + [("p%d" % k, peer_ip(k), 10 + k, peer_pc(k)) for k in range(npeers)]
+    return stp_cfg_asps(ports, [("gw", GW_IP, 2, GW_PC)] +
+                        [("p%d" % k, peer_ip(k), 10 + k, peer_pc(k)) for k in range(npeers)])
+
+
+def stp_cfg_asps(ports, asps):
+    """the STP with one AS (override) and route per (name, ip, routing context, point code)"""
     s = LOG + "line vty\n bind 127.0.0.1 %d\ncs7 instance 0\n point-code 0.23.1\n" % ports.stp_vty
     s += " xua rkm routing-key-allocation static-only\n listen m3ua %d tcp\n  accept-asp-connections pre-configured\n" \
          "  local-ip %s\n" % (ports.m3ua, STP_IP)

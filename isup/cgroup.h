@@ -192,6 +192,14 @@ struct isup_cgroup *cgroup_alloc(struct isup_node *node, const char *name);
 void cgroup_free(struct isup_cgroup *cg);
 struct isup_cgroup *cgroup_find(struct isup_node *node, const char *name);
 struct isup_cgroup *cgroup_find_by_dpc_cic(struct isup_node *node, uint32_t dpc, uint16_t cic);
+/* Config consistency (cgroup_cfg.c): 0, or -1 with the reason in err. A group's point code must be
+ * a remote-point-code of the node and not its own; CICs FIRST..LAST toward PC_STR (NULL: no point
+ * code yet, nothing to check) must be in no other group toward the same point code. */
+int cgroup_cfg_check_pc(const struct isup_cgroup *cg, const char *pc_str, char *err, size_t err_len);
+int cgroup_cfg_check_cics(const struct isup_cgroup *cg, const char *pc_str, unsigned int first, unsigned int last,
+			  char *err, size_t err_len);
+/* the first group toward PC_STR, NULL when none ('no remote-point-code' refuses a point code in use) */
+const struct isup_cgroup *cgroup_cfg_pc_user(const struct isup_node *node, const char *pc_str);
 struct isup_circuit *cgroup_cct(struct isup_cgroup *cg, uint16_t cic);
 int cgroup_add_cics(struct isup_cgroup *cg, unsigned int first, unsigned int last, const char *bearer_ip,
 		    int bearer_port, int port_step);

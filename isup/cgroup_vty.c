@@ -50,12 +50,17 @@ DEFUN(cfg_no_cgroup, cfg_no_cgroup_cmd, "no circuit-group NAME", NO_STR "Remove 
 DEFUN(cfg_cg_pc, cfg_cg_pc_cmd, "point-code PC", "Remote exchange (DPC) of this group\n" "Point code, e.g. 0.23.3\n")
 {
 	struct isup_cgroup *cg = vty->index;
+	char err[160];
 	if (osmo_ss7_pointcode_parse(NULL, argv[0]) < 0) {
 		vty_out(vty, "%% invalid point code '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	if (cg->started) {
 		vty_out(vty, "%% point code cannot change while running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (cgroup_cfg_check_pc(cg, argv[0], err, sizeof(err)) < 0) {
+		vty_out(vty, "%% %s%s", err, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	talloc_free(cg->dpc_str);
@@ -73,6 +78,7 @@ DEFUN(cfg_cg_cic, cfg_cg_cic_cmd, "cic <0-4095> [<0-4095>] [bearer] [A.B.C.D] [<
 	const char *ip = argc > 3 ? argv[3] : NULL;
 	int port = argc > 4 && argv[4] ? atoi(argv[4]) : 4000;
 	int step = argc > 5 && argv[5] ? atoi(argv[5]) : 2;
+	char err[160];
 	if (last < first) {
 		vty_out(vty, "%% last CIC before first%s", VTY_NEWLINE);
 		return CMD_WARNING;
@@ -81,6 +87,10 @@ DEFUN(cfg_cg_cic, cfg_cg_cic_cmd, "cic <0-4095> [<0-4095>] [bearer] [A.B.C.D] [<
 	if (ip && port + (long)step * (last - first) > 65535) {
 		vty_out(vty, "%% bearer port of CIC %u would be %ld (above 65535)%s", last,
 			port + (long)step * (last - first), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (cgroup_cfg_check_cics(cg, cg->dpc_str, first, last, err, sizeof(err)) < 0) {
+		vty_out(vty, "%% %s%s", err, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	cgroup_add_cics(cg, first, last, ip, port, step);

@@ -9,6 +9,7 @@
 
 #include "isup/isup_vty.h"
 #include "isup/isup_node.h"
+#include "isup/cgroup.h"
 #include "isup/vty_arg.h"
 
 static struct isup_node *g_vty_node;
@@ -68,6 +69,11 @@ DEFUN(cfg_isup_rsp, cfg_isup_rsp_cmd, "remote-point-code PC",
 DEFUN(cfg_isup_no_rsp, cfg_isup_no_rsp_cmd, "no remote-point-code PC",
       NO_STR "A remote ISUP signalling point\n" "Point code\n")
 {
+	const struct isup_cgroup *cg = cgroup_cfg_pc_user(g_vty_node, argv[0]);
+	if (cg) {
+		vty_out(vty, "%% remote point code '%s' is used by circuit-group %s%s", argv[0], cg->name, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	if (isup_node_remote_sp_del(g_vty_node, argv[0]) < 0) {
 		vty_out(vty, "%% no remote point code '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;

@@ -12,18 +12,32 @@
 #include "isup/q850.h"
 #include "isup/peer/peer.h"
 #include "isup/peer/load.h"
+#include "isup/isup_node.h"
+#include "isup/cgroup.h"
 #include "isup/vty_arg.h"
 
 /* bounds of the load options: calls, calls per second, seconds */
 #define LOAD_MAX_CALLS 10000000UL
 #define LOAD_MAX_CPS 10000.0
 #define LOAD_MAX_S 86400.0
+/* circuit groups one load spreads over (group=A,B,...) */
+#define LOAD_MAX_GROUPS 8
 
 enum load_cic_state { LC_IDLE, LC_IAM_SENT, LC_ALERTED, LC_ANSWERED, LC_REL_SENT };
 enum load_hold { HOLD_MS, HOLD_REMOTE, HOLD_KEEP };
 
+/* one circuit group of the load: a DPC and a CIC range, its circuits ld->cics[off .. off + num_cics) */
+struct load_grp {
+	char name[32];
+	uint32_t dpc;
+	unsigned int cic_first, num_cics, off;
+	unsigned int *free_stack, num_free;
+	unsigned int sent;		/* IAMs sent on this group */
+};
+
 struct load_cic {
 	struct peer_load *ld;
+	struct load_grp *g;
 	uint16_t cic;
 	uint8_t state;
 	uint8_t rel_cause;		/* of our REL (16; 102 after T7) */
@@ -33,10 +47,11 @@ struct load_cic {
 
 struct peer_load {
 	struct peer *peer;
-	uint32_t dpc;
-	unsigned int cic_first, num_cics;
+	struct load_grp grps[LOAD_MAX_GROUPS];
+	unsigned int num_grps;
+	unsigned int rr;		/* the group the next call tries first (round robin per call) */
+	unsigned int num_cics;		/* of all groups */
 	struct load_cic *cics;
-	unsigned int *free_stack, num_free;
 
 	unsigned int calls;
 	double cps;
@@ -72,30 +87,30 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void send_msg(struct peer_load *ld, const struct isup_msg *m)
+static void send_msg(struct load_cic *c, const struct isup_msg *m)
 {
-	isup_mtp_send(ld->peer->mtp, ld->dpc, m);
-	ld->peer->tx_count++;
+	isup_mtp_send(c->ld->peer->mtp, c->g->dpc, m);
+	c->ld->peer->tx_count++;
 }
 
-static void send_simple(struct peer_load *ld, uint8_t type, uint16_t cic, int cause)
+static void send_simple(struct load_cic *c, uint8_t type, int cause)
 {
 	struct isup_msg m;
-	isup_msg_init(&m, ld->peer->variant, type, cic);
+	isup_msg_init(&m, c->ld->peer->variant, type, c->cic);
 	if (cause > 0) {
 		/* cause indicators: coding ITU-T, location user (Q.850 2.2.3/2.2.5) */
 		uint8_t v[2] = { 0x80, (uint8_t)(0x80 | cause) };
 		isup_msg_set(&m, ISUP_PRM_CAUSE, v, 2);
 	}
-	send_msg(ld, &m);
+	send_msg(c, &m);
 }
 
 static void cic_free(struct load_cic *c)
 {
-	struct peer_load *ld = c->ld;
+	struct load_grp *g = c->g;
 	osmo_timer_del(&c->hold_timer);
 	c->state = LC_IDLE;
-	ld->free_stack[ld->num_free++] = c - ld->cics;
+	g->free_stack[g->num_free++] = c - c->ld->cics - g->off;
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -115,14 +130,17 @@ static float pct(float *v, unsigned int n, double p)
 
 static unsigned int load_live(const struct peer_load *ld)
 {
-	return ld->num_cics - ld->num_free;
+	unsigned int n = ld->num_cics;
+	for (unsigned int i = 0; i < ld->num_grps; i++)
+		n -= ld->grps[i].num_free;
+	return n;
 }
 
 static void load_finish(struct peer_load *ld)
 {
 	struct peer *peer = ld->peer;
-	char causes[256] = "";
-	size_t o = 0;
+	char causes[256] = "", groups[LOAD_MAX_GROUPS * 48] = "";
+	size_t o = 0, og = 0;
 	unsigned int stuck;
 	bool ok;
 
@@ -135,15 +153,19 @@ static void load_finish(struct peer_load *ld)
 	for (int i = 0; i < 128; i++)
 		if (ld->causes[i] && o < sizeof(causes) - 16)
 			o += snprintf(causes + o, sizeof(causes) - o, "%s%d:%u", o ? "," : "", i, ld->causes[i]);
+	for (unsigned int k = 0; k < ld->num_grps; k++)
+		og += snprintf(groups + og, sizeof(groups) - og, "%s%s:%u", k ? "," : "", ld->grps[k].name,
+			       ld->grps[k].sent);
 	fprintf(peer->out, "LOAD RESULT calls=%u sent=%u answered=%u completed=%u failed=%u stuck=%u nocic=%u "
 		"early_rel=%u unexpected=%u live=%u duration_s=%.3f setup_s=%.3f cps_achieved=%.1f "
-		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s rel_repeated=%u t7_expired=%u\n",
+		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s groups=%s rel_repeated=%u t7_expired=%u\n",
 		ld->calls, ld->sent, ld->answered, ld->completed, ld->failed, stuck, ld->nocic, ld->early_rel,
 		ld->unexpected, load_live(ld), ld->t_end - ld->t_start,
 		ld->t_last_answer > 0 ? ld->t_last_answer - ld->t_first_iam : 0.0,
 		ld->t_last_iam > ld->t_first_iam ? (ld->sent - 1) / (ld->t_last_iam - ld->t_first_iam) : 0.0,
 		pct(ld->pdd_acm, ld->n_acm, 0.5), pct(ld->pdd_acm, ld->n_acm, 0.99),
-		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-", ld->rel_repeated, ld->t7_expired);
+		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-", groups,
+		ld->rel_repeated, ld->t7_expired);
 	fflush(peer->out);
 	ok = !ld->failed && !stuck && !ld->nocic && !ld->early_rel;
 	peer_step_done(peer, ok, ok ? "" : "calls failed");
@@ -177,7 +199,7 @@ static void send_rel(struct load_cic *c)
 	else
 		c->rel_cause = c->state == LC_IAM_SENT ? 102 : Q850_NORMAL_CLEARING;
 	c->state = LC_REL_SENT;
-	send_simple(c->ld, ISUP_REL, c->cic, c->rel_cause);
+	send_simple(c, ISUP_REL, c->rel_cause);
 	/* Q.764 2.9.6: no RLC within T1 -> the REL again (until the RLC: call_end frees the CIC) */
 	if (c->ld->rel_repeat_s)
 		osmo_timer_schedule(&c->hold_timer, c->ld->rel_repeat_s, 0);
@@ -197,19 +219,33 @@ static void hold_cb(void *data)
 	send_rel(c);
 }
 
+/* the next call's circuit: round robin per call over the groups, the next group with an idle
+ * circuit when the one in turn has none; NULL when no group has one */
+static struct load_cic *next_cic(struct peer_load *ld)
+{
+	for (unsigned int k = 0; k < ld->num_grps; k++) {
+		struct load_grp *g = &ld->grps[(ld->rr + k) % ld->num_grps];
+		if (!g->num_free)
+			continue;
+		ld->rr = (ld->rr + k + 1) % ld->num_grps;
+		g->sent++;
+		return &ld->cics[g->off + g->free_stack[--g->num_free]];
+	}
+	return NULL;
+}
+
 static void send_iam(struct peer_load *ld)
 {
 	struct isup_msg m;
 	struct msgspec sp;
 	char txt[128], err[128];
-	struct load_cic *c;
+	struct load_cic *c = next_cic(ld);
 
-	if (!ld->num_free) {
+	if (!c) {
 		ld->nocic++;
 		ld->sent++;
 		return;
 	}
-	c = &ld->cics[ld->free_stack[--ld->num_free]];
 	snprintf(txt, sizeof(txt), "IAM cdpn=%s%06uF cgpn=%s", ld->cdpn, ld->sent % 1000000, ld->cgpn);
 	if (msgspec_parse(&sp, txt, err, sizeof(err)) < 0 ||
 	    msgspec_build(&m, ld->peer->variant, &sp, c->cic, err, sizeof(err)) < 0) {
@@ -226,7 +262,7 @@ static void send_iam(struct peer_load *ld)
 	if (!ld->t_first_iam)
 		ld->t_first_iam = c->t_iam;
 	ld->t_last_iam = c->t_iam;
-	send_msg(ld, &m);
+	send_msg(c, &m);
 	ld->sent++;
 }
 
@@ -330,9 +366,38 @@ static bool arg_seconds(const char *key, const char *v, unsigned int *val, char 
 	return true;
 }
 
+/* group=NAME[,NAME...]: circuit groups of the config (the isup node's "circuit-group NAME", its
+ * point-code and one contiguous CIC range), spread over round robin per call */
+static bool parse_groups(struct peer_load *ld, char *list, char *err, size_t err_len)
+{
+	char *save = NULL, *name;
+	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		struct isup_cgroup *cg = ld->peer->node ? cgroup_find(ld->peer->node, name) : NULL;
+		struct load_grp *g = &ld->grps[ld->num_grps];
+		int pc = cg && cg->dpc_str ? isup_mtp_pc_parse(ld->peer->mtp, cg->dpc_str) : -1;
+		if (ld->num_grps == LOAD_MAX_GROUPS) {
+			snprintf(err, err_len, "group=: at most %d groups", LOAD_MAX_GROUPS);
+			return false;
+		}
+		if (pc < 0 || !cg->num_ccts ||
+		    (unsigned int)(cg->ccts[cg->num_ccts - 1]->cic - cg->ccts[0]->cic + 1) != cg->num_ccts) {
+			snprintf(err, err_len, "group=%s: no circuit-group of that name with a point-code and one "
+				 "contiguous CIC range in the config", name);
+			return false;
+		}
+		snprintf(g->name, sizeof(g->name), "%s", name);
+		g->dpc = pc;
+		g->cic_first = cg->ccts[0]->cic;
+		g->num_cics = cg->num_ccts;
+		ld->num_grps++;
+	}
+	return true;
+}
+
 static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t err_len)
 {
 	char buf[512], *save = NULL, *kv;
+	unsigned int range_opts = 0;
 	snprintf(buf, sizeof(buf), "%s", args);
 	for (kv = strtok_r(buf, " \t", &save); kv; kv = strtok_r(NULL, " \t", &save)) {
 		char *v = strchr(kv, '=');
@@ -350,15 +415,20 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 				snprintf(err, err_len, "cic=FIRST-LAST");
 				return false;
 			}
-			ld->cic_first = a;
-			ld->num_cics = b - a + 1;
+			ld->grps[0].cic_first = a;
+			ld->grps[0].num_cics = b - a + 1;
+			range_opts++;
 		} else if (!strcmp(kv, "dpc")) {
 			int pc = isup_mtp_pc_parse(ld->peer->mtp, v);
 			if (pc < 0) {
 				snprintf(err, err_len, "bad dpc");
 				return false;
 			}
-			ld->dpc = pc;
+			ld->grps[0].dpc = pc;
+			range_opts++;
+		} else if (!strcmp(kv, "group")) {
+			if (!parse_groups(ld, v, err, err_len))
+				return false;
 		} else if (!strcmp(kv, "cdpn"))
 			snprintf(ld->cdpn, sizeof(ld->cdpn), "%.16s", v);
 		else if (!strcmp(kv, "cgpn"))
@@ -386,11 +456,42 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 			return false;
 		}
 	}
-	if (!ld->calls || ld->cps <= 0 || !ld->num_cics) {
-		snprintf(err, err_len, "usage: load calls=N cps=R cic=FIRST-LAST [...]");
+	if (ld->num_grps && range_opts) {
+		snprintf(err, err_len, "group= takes the DPCs and CICs from the config: not with cic= or dpc=");
+		return false;
+	}
+	if (!ld->num_grps && ld->grps[0].num_cics) {
+		snprintf(ld->grps[0].name, sizeof(ld->grps[0].name), "cic");
+		ld->num_grps = 1;
+	}
+	if (!ld->calls || ld->cps <= 0 || !ld->num_grps) {
+		snprintf(err, err_len, "usage: load calls=N cps=R cic=FIRST-LAST|group=NAME[,NAME...] [...]");
 		return false;
 	}
 	return true;
+}
+
+/* the circuits of every group in one array, each group's lowest CIC on top of its free stack */
+static void load_alloc_cics(struct peer_load *ld)
+{
+	ld->num_cics = 0;
+	for (unsigned int k = 0; k < ld->num_grps; k++) {
+		ld->grps[k].off = ld->num_cics;
+		ld->num_cics += ld->grps[k].num_cics;
+	}
+	ld->cics = talloc_zero_array(ld, struct load_cic, ld->num_cics);
+	for (unsigned int k = 0; k < ld->num_grps; k++) {
+		struct load_grp *g = &ld->grps[k];
+		g->free_stack = talloc_array(ld, unsigned int, g->num_cics);
+		for (unsigned int i = 0; i < g->num_cics; i++) {
+			struct load_cic *c = &ld->cics[g->off + i];
+			c->ld = ld;
+			c->g = g;
+			c->cic = g->cic_first + i;
+			osmo_timer_setup(&c->hold_timer, hold_cb, c);
+			g->free_stack[g->num_free++] = g->num_cics - 1 - i;
+		}
+	}
 }
 
 int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len)
@@ -405,7 +506,7 @@ int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len
 		load_free(peer->load);
 	peer->load = ld = talloc_zero(peer, struct peer_load);
 	ld->peer = peer;
-	ld->dpc = peer->dpc;
+	ld->grps[0].dpc = peer->dpc;
 	ld->hold = HOLD_REMOTE;
 	ld->timeout = 600;
 	snprintf(ld->cdpn, sizeof(ld->cdpn), "49301");
@@ -415,18 +516,9 @@ int peer_load_cmd(struct peer *peer, const char *args, char *err, size_t err_len
 		peer->load = NULL;
 		return -1;
 	}
-	ld->cics = talloc_zero_array(ld, struct load_cic, ld->num_cics);
-	ld->free_stack = talloc_array(ld, unsigned int, ld->num_cics);
+	load_alloc_cics(ld);
 	ld->pdd_acm = talloc_array(ld, float, ld->calls);
 	ld->pdd_anm = talloc_array(ld, float, ld->calls);
-	/* lowest CIC on top of the free stack */
-	for (unsigned int i = 0; i < ld->num_cics; i++) {
-		struct load_cic *c = &ld->cics[i];
-		c->ld = ld;
-		c->cic = ld->cic_first + i;
-		osmo_timer_setup(&c->hold_timer, hold_cb, c);
-		ld->free_stack[ld->num_free++] = ld->num_cics - 1 - i;
-	}
 	osmo_timer_setup(&ld->tick, tick_cb, ld);
 	osmo_timer_setup(&ld->progress, progress_cb, ld);
 	osmo_timer_setup(&ld->deadline, deadline_cb, ld);
@@ -528,7 +620,7 @@ static void rx_anm(struct peer_load *ld, struct load_cic *c, double t)
 /* Q.764 2.3.2 release initiated by the other exchange: RLC, then count the outcome */
 static void rx_rel(struct peer_load *ld, struct load_cic *c, const struct isup_msg *msg)
 {
-	send_simple(ld, ISUP_RLC, msg->cic, 0);
+	send_simple(c, ISUP_RLC, 0);
 	switch (c->state) {
 	case LC_IAM_SENT:
 	case LC_ALERTED:
@@ -571,12 +663,23 @@ static void rx_rlc(struct peer_load *ld, struct load_cic *c)
 /* Q.764 2.9.3.1 reset circuit (RSC): RLC; a call on it has failed */
 static void rx_rsc(struct peer_load *ld, struct load_cic *c, const struct isup_msg *msg)
 {
-	send_simple(ld, ISUP_RLC, msg->cic, 0);
+	send_simple(c, ISUP_RLC, 0);
 	if (c->state == LC_IDLE)
 		return;
 	ld->failed++;
 	cic_free(c);
 	load_check_done(ld);
+}
+
+/* the load's circuit CIC toward (from) point code PC, NULL when it is none of the load's */
+static struct load_cic *load_cic_find(struct peer_load *ld, uint32_t pc, uint16_t cic)
+{
+	for (unsigned int i = 0; i < ld->num_grps; i++) {
+		struct load_grp *g = &ld->grps[i];
+		if (g->dpc == pc && cic >= g->cic_first && cic < g->cic_first + g->num_cics)
+			return &ld->cics[g->off + cic - g->cic_first];
+	}
+	return NULL;
 }
 
 bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
@@ -585,9 +688,8 @@ bool peer_load_rx(struct peer *peer, uint32_t opc, const struct isup_msg *msg)
 	struct load_cic *c;
 	double t;
 
-	if (!ld || opc != ld->dpc || msg->cic < ld->cic_first || msg->cic >= ld->cic_first + ld->num_cics)
+	if (!ld || !(c = load_cic_find(ld, opc, msg->cic)))
 		return false;
-	c = &ld->cics[msg->cic - ld->cic_first];
 	t = now_s();
 	switch (msg->type) {
 	case ISUP_ACM:

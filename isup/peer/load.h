@@ -2,8 +2,13 @@
  *
  *   load calls=N cps=R cic=FIRST-LAST [dpc=PC] [cdpn=PREFIX] [cgpn=DIGITS]
  *        [hold=MS|keep|remote] [timeout=SEC] [rel-repeat=SEC] [t7=SEC]
+ *   load calls=N cps=R group=NAME[,NAME...] [cdpn=...] [cgpn=...] [hold=...] [timeout=...]
  *     Sends N IAMs paced at R per second on idle CICs of the range (CdPN = PREFIX + a
- *     6-digit sequence number + ST, unique per call), counts ACM/ANM/REL. Calls end:
+ *     6-digit sequence number + ST, unique per call), counts ACM/ANM/REL. With group= the
+ *     circuits are those of the config's circuit groups NAME (each its point-code and one
+ *     contiguous CIC range; at most 8), taken round robin per call: call k goes to group k mod G,
+ *     or to the next group with an idle circuit when that one has none (an exchange spreading its
+ *     traffic over circuit groups toward several point codes). Calls end:
  *       hold=MS    REL (cause 16) from here MS after ANM, RLC expected
  *       remote     the far end releases (REL received after ANM, RLC answered) -- the default
  *       keep       calls stay up; the step ends once every call is answered or failed,
@@ -13,7 +18,8 @@
  *     t7=SEC: a call without ACM (or CON/ANM) SEC after its IAM fails: REL cause 102 (Q.764 Annex A
  *       T7; 0, the default: no T7), counted in failed and causes, "t7_expired=N".
  *     The step ends when every call has ended (keep: is answered or failed) or at the timeout;
- *     it prints one line "LOAD RESULT key=value ..." and passes when no call failed.
+ *     it prints one line "LOAD RESULT key=value ..." (groups=NAME:IAMS,... the IAMs per group;
+ *     "cic" for a cic= range) and passes when no call failed.
  *   load-release [cps=R] [timeout=SEC]
  *     REL to every answered call of the last load, paced at R per second (0: all at once);
  *     ends when all are released: "LOAD RELEASED key=value ...".

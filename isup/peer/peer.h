@@ -68,9 +68,11 @@ struct peer_loopback {
 	struct peer_loop **loops;	/* per CIC first..last, NULL: no loop */
 };
 
+struct isup_node;
 struct peer {
 	void *ctx;
 	struct isup_mtp *mtp;
+	struct isup_node *node;		/* the config's isup node: its circuit groups (load group=) */
 	enum isup_variant variant;
 	FILE *out;
 	double t0;

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 		return 2;
 	peer = peer_alloc(g_main.app->ctx, node->mtp, node->cfg.variant, stdout);
 	node->mtp->priv = peer;
+	peer->node = node;
 	peer->on_done = on_done;
 	peer_routes_add(peer, node);
 	if (scenario && peer_load_scenario(peer, scenario) < 0)

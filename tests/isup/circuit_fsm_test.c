@@ -3,8 +3,10 @@
  * (BLO/BLA with T12/T13, UBL/UBA, remote blocking) and the group supervision FSM (GRS/GRA with
  * T22/T23, CGB/CGBA), the continuity check and re-check of an incoming circuit (COT, CCR, T8,
  * T27, T36), that of an outgoing circuit (NCI, the transceiver callbacks, T24, COT, the re-test
- * with T25/T26 and CCR, the repeat attempt), suspend/resume (T2, T6), the CQR compared with the local states (Q.764 2.8.3), the release
- * of a circuit with no call here (isup_circuit_release_orphan: REL, T1, T5 -> RSC; REL collision), driven by synthetic messages and fake time. The MTP is a stub: every message
+ * with T25/T26 and CCR, the repeat attempt), suspend/resume (T2, T6), the CQR compared with the
+ * local states (Q.764 2.8.3), the release of a circuit with no call here
+ * (isup_circuit_release_orphan: REL, T1, T5 -> RSC; REL collision), the takeover API
+ * (isup_takeover.h: hold, restored calls, RSC/BLO), driven by synthetic messages and fake time. The MTP is a stub: every message
  * the circuit layer sends is printed instead (isup_mtp_send below replaces isup/isup_mtp.c). */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include "isup/isup_node.h"
 #include "isup/isup_call.h"
 #include "isup/isup_cot.h"
+#include "isup/isup_takeover.h"
 #include "isup/cgroup.h"
 #include "isup/q850.h"
 
@@ -555,6 +558,63 @@ static void test_release_msg(void)
 	states(cic);
 }
 
+/* a message as MTP hands it over while the takeover hold is on: kept raw, handled at release */
+static void rx_held_rel(uint16_t cic, uint8_t cause)
+{
+	struct isup_msg m;
+	struct isup_cause c = { .location = ISUP_LOC_PUB_LOCAL, .value = cause };
+	uint8_t raw[8], buf[ISUP_MAX_MSG_LEN];
+	int len = isup_cause_encode(&c, raw, sizeof(raw));
+	struct isup_mtp_rx r = { .opc = DPC, .dpc = OPC, .raw = buf, .decode_rc = ISUP_OK, .msg = &m };
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_REL, cic);
+	isup_msg_set(&m, ISUP_PRM_CAUSE, raw, len);
+	r.raw_len = isup_encode(&m, buf, sizeof(buf));
+	printf("  t=%3lus  rx REL cic=%u cause=%u: %s\n", now_s, cic, cause,
+	       isup_node_hold_rx(g_node, &r) ? "kept (hold)" : "not kept");
+}
+
+/* in a group of its own (group "tk", CICs 31-33, toward the same DPC as "grp") */
+static void test_takeover(void)
+{
+	struct isup_cgroup *cg = cgroup_alloc(g_node, "tk");
+
+	printf("takeover: answered calls restored, a REL held until the restore is done, no GRS on RESUME\n");
+	cgroup_add_cics(cg, 31, 33, NULL, 0, 0);
+	cg->dpc_str = talloc_strdup(cg, "0.0.2");
+	cgroup_start(cg);
+	g_cg = cg;
+	isup_node_takeover_hold(g_node);
+	printf("  MTP-RESUME under the hold\n");
+	cgroup_route_ind(g_cg, true);
+	states(31);
+	rx_held_rel(31, Q850_NORMAL_CLEARING);
+	g_call = isup_call_restore(g_node, "tk", 31, DPC, true, NULL);
+	printf("  restore incoming cic=31: %s\n", g_call ? "ok" : "refused");
+	printf("  restore on a busy circuit: %s\n", isup_call_restore(g_node, "tk", 31, DPC, false, NULL) ? "ok" : "refused");
+	printf("  restore with another DPC: %s\n", isup_call_restore(g_node, "tk", 32, DPC + 1, false, NULL) ? "ok" : "refused");
+	states(31);
+	printf("  reset cic=31 (busy): %d, cic=32 (idle): %d\n", isup_circuit_reset(g_node, "tk", 31),
+	       isup_circuit_reset(g_node, "tk", 32));
+	rx_simple(ISUP_RLC, 32);
+	printf("  hold released: %u kept messages handled\n", isup_node_takeover_release(g_node, false));
+	states(31);
+	printf("  MTP-PAUSE, MTP-RESUME after the hold\n");
+	cgroup_route_ind(g_cg, false);
+	cgroup_route_ind(g_cg, true);
+	rx_range(ISUP_GRA, 31, 2, true);
+	g_call = isup_call_restore(g_node, "tk", 33, DPC, false, NULL);
+	printf("  restore outgoing cic=33: %s\n", g_call ? "ok" : "refused");
+	states(33);
+	printf("  call layer: release cause=16\n");
+	isup_call_release(g_call, Q850_NORMAL_CLEARING);
+	g_call = NULL;
+	rx_simple(ISUP_RLC, 33);
+	states(33);
+	printf("  block cic=33 again: %d\n", isup_circuit_block(g_node, "tk", 33));
+	rx_simple(ISUP_BLA, 33);
+	states(33);
+}
+
 /* a circuit without a call here whose far end may have one (the HA takeover): REL, T1, T5 -> RSC;
  * a REL from the far end meanwhile: RLC, idle; refused on a circuit with a call or the wrong DPC */
 static void test_orphan(void)
@@ -619,6 +679,7 @@ int main(void)
 	test_query();
 	test_release_msg();
 	test_continuity_out();
+	test_takeover();
 	test_orphan();
 
 	isup_node_stop(g_node);

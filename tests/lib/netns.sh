@@ -18,7 +18,13 @@
 #   netns_run_inside SCRIPT [ARGS]  the caller's script again inside $NS_LAB, the namespaces
 #                         deleted afterwards whatever happens (EXIT/INT/TERM trap); returns its
 #                         status. Inside, NETNS_INSIDE=1 and the NS_* variables are set.
-#   nsx NS CMD...         CMD in namespace NS (ip netns exec)
+#   nsx NS CMD...         CMD in namespace NS (ip netns exec); for a daemon in the background
+#                         call 'ip netns exec NS CMD &' itself, so that $! is CMD's own pid
+#                         (ip netns exec execs; a backgrounded function would be a subshell)
+# What the nodes reach in the lab namespace must listen on $NS_GW (or 0.0.0.0): OsmoSTP's
+# 'listen m3ua ... local-ip 0.0.0.0' and its node ASPs' remote-ip $NS_N1_IP / $NS_N2_IP,
+# redis-server --bind $NS_GW --protected-mode no; a node's VTY stays on its own 127.0.0.1:
+# 'ip netns exec $NS_N1 python3 tests/lib/vty.py PORT ...' (tests/cluster/service-address.test).
 #   netns_has_addr NS IP  the address is on an interface of NS
 set -u
 LAB_BASE=${LAB_BASE:-$(( 21000 + (RANDOM % 400) * 10 ))}
