@@ -54,6 +54,8 @@ RTP_N=${cl_rtp:-$N}
 pids=() gw_pids=()
 kill_node1=""
 
+# a process and its descendants (timeout -> sipp, kamailio's children ...)
+tree() { local p c; for p in "$@"; do [ -n "$p" ] || continue; echo $p; for c in $(ps -o pid= --ppid $p 2>/dev/null); do tree $c; done; done; }
 cl_stop() {	# gateways SIGTERM (each releases its calls, exits 0), then the rest
 	local rc=$? p i alive st bad=""
 	trap - EXIT INT TERM
@@ -70,14 +72,17 @@ cl_stop() {	# gateways SIGTERM (each releases its calls, exits 0), then the rest
 		wait "$p" 2>/dev/null; st=$?
 		[ $st = 0 ] || bad+=" a gateway exited with status $st;"
 	done
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for ((i = 0; i < 30; i++)); do
+	# the rest with their descendants: a SIGTERM to 'timeout' alone could leave its SIPp behind
+	local all=()
+	for p in "${pids[@]}"; do all+=($(tree "$p")); done
+	for p in "${all[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for ((i = 0; i < 50; i++)); do
 		alive=0
-		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${all[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	for p in "$L"/node*.log "$L"/gw-b.log "$L"/ex-*.log; do
 		[ -f "$p" ] && grep -qE 'ERROR: [A-Za-z]+Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:' "$p" && bad+=" sanitizer report in $p;"
@@ -99,7 +104,6 @@ vty() {	# PORT CMD...: a node's VTY inside its namespace
 }
 say() { echo "$(date +%T) $*"; }
 # CPU of each process (its whole tree: timeout/kamailio children), clock ticks, at a mark
-tree() { local p c; for p in "$@"; do [ -n "$p" ] || continue; echo $p; for c in $(ps -o pid= --ppid $p 2>/dev/null); do tree $c; done; done; }
 cpu_snap() {	# MARK: one line per process "MARK NAME TICKS" into cpu.txt
 	local n p t x
 	for n in node1:$node1 node2:$node2 gw-b:$gwb osmo-stp:$stp_pid redis:$redis_pid kamailio:$kam_pid \
@@ -338,8 +342,7 @@ redis-cli -p $REDIS --raw SCARD sipt-gw:pair-a:calls > "$L/redis-calls.txt" 2>&1
 printf 'end\n' >&5; printf 'end\n' >&6
 wait_log "$L/ex-a.log" '^SCENARIO ' 10; wait_log "$L/ex-b.log" '^SCENARIO ' 10
 kill -TERM $rtp_pid; wait $rtp_pid 2>/dev/null
-kill -USR1 $uas_pid 2>/dev/null; sleep 1
-sleep 0.5
+sleep 1.5	# the UAS's last statistics line (-fd 1); it is stopped with the rest
 kill -INT $cap_pid ${cap_br:-}; wait $cap_pid ${cap_br:-} 2>/dev/null
 
 # --- the verdict
