@@ -40,8 +40,9 @@ struct load_cic {
 	struct load_grp *g;
 	uint16_t cic;
 	uint8_t state;
+	uint8_t rel_cause;		/* of our REL (16; 102 after T7) */
 	double t_iam;
-	struct osmo_timer_list hold_timer;
+	struct osmo_timer_list hold_timer;	/* T7, then the hold, then T1 (rel-repeat) */
 };
 
 struct peer_load {
@@ -62,6 +63,10 @@ struct peer_load {
 	double t_start, t_first_iam, t_last_iam, t_last_answer, t_end;
 	unsigned int sent, answered, completed, failed, nocic, unexpected;
 	unsigned int early_rel;		/* REL after answer before the hold time (hold=MS) */
+	unsigned int rel_repeat_s;	/* rel-repeat=SEC: REL sent again while no RLC (T1), 0: off */
+	unsigned int rel_repeated;
+	unsigned int t7_s;		/* t7=SEC: no ACM/ANM within SEC -> REL 102, 0: off */
+	unsigned int t7_expired;
 	unsigned int causes[128];	/* REL cause values of failed calls */
 	float *pdd_acm, *pdd_anm;	/* IAM -> ACM, IAM -> ANM (ms) */
 	unsigned int n_acm, n_anm;
@@ -153,13 +158,14 @@ static void load_finish(struct peer_load *ld)
 			       ld->grps[k].sent);
 	fprintf(peer->out, "LOAD RESULT calls=%u sent=%u answered=%u completed=%u failed=%u stuck=%u nocic=%u "
 		"early_rel=%u unexpected=%u live=%u duration_s=%.3f setup_s=%.3f cps_achieved=%.1f "
-		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s groups=%s\n",
+		"pdd_acm_p50_ms=%.3f pdd_acm_p99_ms=%.3f pdd_anm_p50_ms=%.3f pdd_anm_p99_ms=%.3f causes=%s groups=%s rel_repeated=%u t7_expired=%u\n",
 		ld->calls, ld->sent, ld->answered, ld->completed, ld->failed, stuck, ld->nocic, ld->early_rel,
 		ld->unexpected, load_live(ld), ld->t_end - ld->t_start,
 		ld->t_last_answer > 0 ? ld->t_last_answer - ld->t_first_iam : 0.0,
 		ld->t_last_iam > ld->t_first_iam ? (ld->sent - 1) / (ld->t_last_iam - ld->t_first_iam) : 0.0,
 		pct(ld->pdd_acm, ld->n_acm, 0.5), pct(ld->pdd_acm, ld->n_acm, 0.99),
-		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-", groups);
+		pct(ld->pdd_anm, ld->n_anm, 0.5), pct(ld->pdd_anm, ld->n_anm, 0.99), o ? causes : "-", groups,
+		ld->rel_repeated, ld->t7_expired);
 	fflush(peer->out);
 	ok = !ld->failed && !stuck && !ld->nocic && !ld->early_rel;
 	peer_step_done(peer, ok, ok ? "" : "calls failed");
@@ -188,13 +194,29 @@ static void release_check_done(struct peer_load *ld)
 
 static void send_rel(struct load_cic *c)
 {
+	if (c->state == LC_REL_SENT)
+		c->ld->rel_repeated++;
+	else
+		c->rel_cause = c->state == LC_IAM_SENT ? 102 : Q850_NORMAL_CLEARING;
 	c->state = LC_REL_SENT;
-	send_simple(c, ISUP_REL, Q850_NORMAL_CLEARING);
+	send_simple(c, ISUP_REL, c->rel_cause);
+	/* Q.764 2.9.6: no RLC within T1 -> the REL again (until the RLC: call_end frees the CIC) */
+	if (c->ld->rel_repeat_s)
+		osmo_timer_schedule(&c->hold_timer, c->ld->rel_repeat_s, 0);
 }
 
 static void hold_cb(void *data)
 {
-	send_rel(data);
+	struct load_cic *c = data;
+
+	/* Q.764 Annex A T7 (awaiting ACM) expired: the call fails, released with cause 102
+	 * (Q.850 recovery on timer expiry; the cause is our choice) */
+	if (c->state == LC_IAM_SENT) {
+		c->ld->t7_expired++;
+		c->ld->causes[102]++;
+		c->ld->failed++;
+	}
+	send_rel(c);
 }
 
 /* the next call's circuit: round robin per call over the groups, the next group with an idle
@@ -234,6 +256,8 @@ static void send_iam(struct peer_load *ld)
 		return;
 	}
 	c->state = LC_IAM_SENT;
+	if (ld->t7_s)
+		osmo_timer_schedule(&c->hold_timer, ld->t7_s, 0);
 	c->t_iam = now_s();
 	if (!ld->t_first_iam)
 		ld->t_first_iam = c->t_iam;
@@ -329,6 +353,19 @@ bad:
 	return false;
 }
 
+/* KEY=V: whole seconds 0..LOAD_MAX_S into *val (t7, rel-repeat) */
+static bool arg_seconds(const char *key, const char *v, unsigned int *val, char *err, size_t err_len)
+{
+	unsigned long sec;
+
+	if (arg_ulong(v, 0, LOAD_MAX_S, &sec) < 0) {
+		snprintf(err, err_len, "%s=%s: seconds in 0-%lu", key, v, (unsigned long)LOAD_MAX_S);
+		return false;
+	}
+	*val = sec;
+	return true;
+}
+
 /* group=NAME[,NAME...]: circuit groups of the config (the isup node's "circuit-group NAME", its
  * point-code and one contiguous CIC range), spread over round robin per call */
 static bool parse_groups(struct peer_load *ld, char *list, char *err, size_t err_len)
@@ -411,6 +448,9 @@ static bool parse_kv(struct peer_load *ld, const char *args, char *err, size_t e
 				ld->hold = HOLD_MS;
 				ld->hold_ms = ms;
 			}
+		} else if (!strcmp(kv, "t7") || !strcmp(kv, "rel-repeat")) {
+			if (!arg_seconds(kv, v, !strcmp(kv, "t7") ? &ld->t7_s : &ld->rel_repeat_s, err, err_len))
+				return false;
 		} else {
 			snprintf(err, err_len, "unknown load option '%s'", kv);
 			return false;
@@ -556,6 +596,7 @@ static void rx_acm(struct peer_load *ld, struct load_cic *c, double t)
 	if (c->state != LC_IAM_SENT)
 		return;
 	c->state = LC_ALERTED;
+	osmo_timer_del(&c->hold_timer);		/* T7 */
 	ld->pdd_acm[ld->n_acm++ % ld->calls] = (t - c->t_iam) * 1e3;
 }
 
@@ -567,6 +608,7 @@ static void rx_anm(struct peer_load *ld, struct load_cic *c, double t)
 		return;
 	}
 	c->state = LC_ANSWERED;
+	osmo_timer_del(&c->hold_timer);		/* T7 after a CON/ANM without ACM */
 	ld->answered++;
 	ld->t_last_answer = t;
 	ld->pdd_anm[ld->n_anm++ % ld->calls] = (t - c->t_iam) * 1e3;
@@ -611,7 +653,8 @@ static void rx_rlc(struct peer_load *ld, struct load_cic *c)
 		ld->unexpected++;
 		return;
 	}
-	ld->completed++;
+	if (c->rel_cause != 102)	/* a T7 release counted as failed already */
+		ld->completed++;
 	if (ld->releasing)
 		ld->rel_done++;
 	call_end(ld, c);

@@ -1,7 +1,7 @@
 /* isup-peer load generation: many calls on a CIC range at a given call rate (benchmarks).
  *
  *   load calls=N cps=R cic=FIRST-LAST [dpc=PC] [cdpn=PREFIX] [cgpn=DIGITS]
- *        [hold=MS|keep|remote] [timeout=SEC]
+ *        [hold=MS|keep|remote] [timeout=SEC] [rel-repeat=SEC] [t7=SEC]
  *   load calls=N cps=R group=NAME[,NAME...] [cdpn=...] [cgpn=...] [hold=...] [timeout=...]
  *     Sends N IAMs paced at R per second on idle CICs of the range (CdPN = PREFIX + a
  *     6-digit sequence number + ST, unique per call), counts ACM/ANM/REL. With group= the
@@ -13,6 +13,10 @@
  *       remote     the far end releases (REL received after ANM, RLC answered) -- the default
  *       keep       calls stay up; the step ends once every call is answered or failed,
  *                  'load-release' tears them down
+ *     rel-repeat=SEC: a REL of ours not answered by RLC within SEC is sent again, until the RLC
+ *       (Q.764 2.9.6, T1; 0, the default: sent once); "rel_repeated=N" in the result line.
+ *     t7=SEC: a call without ACM (or CON/ANM) SEC after its IAM fails: REL cause 102 (Q.764 Annex A
+ *       T7; 0, the default: no T7), counted in failed and causes, "t7_expired=N".
  *     The step ends when every call has ended (keep: is answered or failed) or at the timeout;
  *     it prints one line "LOAD RESULT key=value ..." (groups=NAME:IAMS,... the IAMs per group;
  *     "cic" for a cic= range) and passes when no call failed.
