@@ -5,6 +5,7 @@
  * is not working correctly for a short time, a new attempt may succeed at once; RFC 3398 7.2.4.1
  * maps 41 to 503): REL toward the exchange (isup_circuit_release_orphan), 503 or CANCEL toward
  * SIP (sip_orphan_clear). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <osmocom/core/talloc.h>
@@ -86,7 +87,7 @@ static void early_clear(struct early_takeover *tk, const struct ha_early_rec *re
 	     "HA: takeover: early call %u of node %s (%s, %s CIC %u): REL %u %s, SIP %s %s\n", rec->id, rec->node,
 	     rec->ingress ? "ingress" : "egress", rec->group, rec->cic, HA_EARLY_CAUSE,
 	     ri ? "not sent (no such idle circuit here)" : "sent", rec->inv.is_uac ? "CANCEL" : "503",
-	     rs ? "not sent (record unusable)" : "sent");
+	     rs == -EEXIST ? "not sent (a dialog of this node)" : rs ? "not sent (record unusable)" : "sent");
 	if (!ri || !rs)
 		tk->cleared++;
 }
