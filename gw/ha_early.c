@@ -69,6 +69,29 @@ void gw_ha_early_del(struct gw_call *call)
 	call->ha_early = false;
 }
 
+/* On each (re)connection / activation (gw/ha_call.c's replay): the node's early records of calls
+ * it does not have early any more go (their deletion was lost while Redis was away), or a later
+ * takeover would clear calls long gone */
+static int early_prune_record(const char *key, const char *const *names, const char *const *values, unsigned int n,
+			      void *data)
+{
+	struct gw_iwf *iwf = data;
+	struct ha_early_rec rec;
+	struct gw_call *call;
+
+	if (ha_early_rec_decode(&rec, names, values, n) == 0 && (call = gw_call_find(iwf, rec.id)) && call->ha_early)
+		return 0;
+	LOGP(DGW, LOGL_NOTICE, "HA: early record %s of no early call here: deleted\n", key);
+	ha_store_key_del(iwf->ha, key, HA_EARLY_SET, false);
+	return 0;
+}
+
+void gw_ha_early_prune(struct gw_iwf *iwf)
+{
+	static const struct ha_load_cbs cbs = { .hash_cb = early_prune_record };
+	ha_store_load_hashes(iwf->ha, ha_store_node(iwf->ha), HA_EARLY_SET, &cbs, iwf);
+}
+
 /* ---- the node taking over: clearing ---- */
 
 struct early_takeover {
