@@ -105,6 +105,7 @@ static void ha_replay(struct ha_store *st, void *data)
 	struct gw_iwf *iwf = data;
 	struct gw_call *call;
 	unsigned int calls = 0, ccts;
+	gw_ha_early_prune(iwf);	/* first: the puts below are then read back as written */
 	llist_for_each_entry(call, &iwf->calls, list) {
 		if (call->ha_early)
 			gw_ha_early_put(call);

@@ -5,6 +5,7 @@
  * is not working correctly for a short time, a new attempt may succeed at once; RFC 3398 7.2.4.1
  * maps 41 to 503): REL toward the exchange (isup_circuit_release_orphan), 503 or CANCEL toward
  * SIP (sip_orphan_clear). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <osmocom/core/talloc.h>
@@ -68,6 +69,29 @@ void gw_ha_early_del(struct gw_call *call)
 	call->ha_early = false;
 }
 
+/* On each (re)connection / activation (gw/ha_call.c's replay): the node's early records of calls
+ * it does not have early any more go (their deletion was lost while Redis was away), or a later
+ * takeover would clear calls long gone */
+static int early_prune_record(const char *key, const char *const *names, const char *const *values, unsigned int n,
+			      void *data)
+{
+	struct gw_iwf *iwf = data;
+	struct ha_early_rec rec;
+	struct gw_call *call;
+
+	if (ha_early_rec_decode(&rec, names, values, n) == 0 && (call = gw_call_find(iwf, rec.id)) && call->ha_early)
+		return 0;
+	LOGP(DGW, LOGL_NOTICE, "HA: early record %s of no early call here: deleted\n", key);
+	ha_store_key_del(iwf->ha, key, HA_EARLY_SET, false);
+	return 0;
+}
+
+void gw_ha_early_prune(struct gw_iwf *iwf)
+{
+	static const struct ha_load_cbs cbs = { .hash_cb = early_prune_record };
+	ha_store_load_hashes(iwf->ha, ha_store_node(iwf->ha), HA_EARLY_SET, &cbs, iwf);
+}
+
 /* ---- the node taking over: clearing ---- */
 
 struct early_takeover {
@@ -86,7 +110,7 @@ static void early_clear(struct early_takeover *tk, const struct ha_early_rec *re
 	     "HA: takeover: early call %u of node %s (%s, %s CIC %u): REL %u %s, SIP %s %s\n", rec->id, rec->node,
 	     rec->ingress ? "ingress" : "egress", rec->group, rec->cic, HA_EARLY_CAUSE,
 	     ri ? "not sent (no such idle circuit here)" : "sent", rec->inv.is_uac ? "CANCEL" : "503",
-	     rs ? "not sent (record unusable)" : "sent");
+	     rs == -EEXIST ? "not sent (a dialog of this node)" : rs ? "not sent (record unusable)" : "sent");
 	if (!ri || !rs)
 		tk->cleared++;
 }

@@ -16,6 +16,9 @@ struct gw_call;
  * answer or release; no-ops without a store */
 void gw_ha_early_put(struct gw_call *call);
 void gw_ha_early_del(struct gw_call *call);
+/* (re)connected or active: delete the node's early records of calls it has no more (a deletion
+ * lost while Redis was away); asynchronous */
+void gw_ha_early_prune(struct gw_iwf *iwf);
 
 /* The takeover's second step (gw/ha_takeover.c calls it after the answered calls are restored,
  * before the node writes its own state): read the dead node's early-call records, clear each

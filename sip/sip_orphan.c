@@ -3,6 +3,7 @@
  * CANCEL through a client transaction; the cleared INVITEs are remembered for 64*T1 (Timer H,
  * RFC 3261 17.2.1) so that a retransmission gets the 503 again and the final response to a
  * CANCELled one its ACK. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,21 @@ static int orphan_cancel(struct sip_trunk *trunk, struct sip_orphan *o)
 	return sip_tx_start_client(tx, c);
 }
 
+/* a dialog of this node with the INVITE's Call-ID (a call restored here, e.g. answered after
+ * its early record was written and before that record's deletion reached Redis): not ours to clear */
+static bool orphan_has_dialog(struct sip_ua *ua, const osip_message_t *inv)
+{
+	char cidbuf[256];
+	const char *cid = sip_call_id_str(inv, cidbuf, sizeof(cidbuf));
+	struct sip_dialog *d;
+
+	if (!cid)
+		return false;
+	sip_dialog_for_each_call_id(d, ua, cid)
+		return true;
+	return false;
+}
+
 int sip_orphan_clear(struct sip_ua *ua, const struct sip_invite_snapshot *s, uint8_t cause)
 {
 	struct sip_trunk *trunk = sip_trunk_find(ua, s->trunk);
@@ -207,6 +223,10 @@ int sip_orphan_clear(struct sip_ua *ua, const struct sip_invite_snapshot *s, uin
 	    !m->to || !m->req_uri || !sip_msg_top_branch(m) || !m->call_id) {
 		osip_message_free(m);
 		return -1;
+	}
+	if (orphan_has_dialog(ua, m)) {
+		osip_message_free(m);
+		return -EEXIST;
 	}
 	o = orphan_add(ua, s, m, &peer, cause);
 	LOGP(DSIP, LOGL_NOTICE, "trunk %s: INVITE Call-ID %s of another node: %s (cause %u)\n", trunk->name,

@@ -29,5 +29,6 @@ struct sip_invite_snapshot {
 /* The initial INVITE of dlg; -1 when there is none or it does not fit */
 int sip_dialog_invite_snapshot(struct sip_dialog *dlg, struct sip_invite_snapshot *s);
 /* Clear the INVITE of s (503 or CANCEL as above) with Q.850 cause 'cause'. -1 when s cannot be
- * used (unknown trunk, bad peer, the message does not parse as an INVITE); nothing is sent. */
+ * used (unknown trunk, bad peer, the message does not parse as an INVITE), -EEXIST when this
+ * node has a dialog with its Call-ID (a call restored here); nothing is sent then. */
 int sip_orphan_clear(struct sip_ua *ua, const struct sip_invite_snapshot *s, uint8_t cause);
