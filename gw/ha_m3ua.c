@@ -31,6 +31,7 @@ static const struct rate_ctr_desc ha_ctr_desc[] = {
 	[GW_HA_CTR_RESTORED] = { "ha:restored", "Answered calls restored from the HA state store at a takeover" },
 	[GW_HA_CTR_RESTORE_FAILED] = { "ha:restore_failed", "Calls not restored at a takeover, or released when the re-INVITE failed" },
 	[GW_HA_CTR_RESTORE_FALLBACK] = { "ha:restore_fallback", "Takeovers without a restore (no Redis, read-back failed): groups reset" },
+	[GW_HA_CTR_CLEARED] = { "ha:cleared", "Unanswered calls cleared at a takeover (REL 41, 503 / CANCEL)" },
 };
 
 static const struct rate_ctr_group_desc ha_ctrg_desc = {
@@ -74,6 +75,11 @@ enum gw_ha_role gw_ha_role(const struct gw_ha *ha)
 void gw_ha_ctr_inc(struct gw_ha *ha, enum gw_ha_ctr ctr)
 {
 	rate_ctr_inc(rate_ctr_group_get_ctr(ha->ctrs, ctr));
+}
+
+void gw_ha_ctr_add(struct gw_ha *ha, enum gw_ha_ctr ctr, unsigned int n)
+{
+	rate_ctr_add(rate_ctr_group_get_ctr(ha->ctrs, ctr), n);
 }
 
 uint64_t gw_ha_ctr_get(const struct gw_ha *ha, enum gw_ha_ctr ctr)

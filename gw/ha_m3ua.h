@@ -28,6 +28,7 @@ enum gw_ha_ctr {
 	GW_HA_CTR_RESTORED,		/* answered calls restored at a takeover (gw/ha_takeover.c) */
 	GW_HA_CTR_RESTORE_FAILED,	/* calls not restored, or released when their re-INVITE failed */
 	GW_HA_CTR_RESTORE_FALLBACK,	/* takeovers without a restore (no Redis, read-back failed): GRS */
+	GW_HA_CTR_CLEARED,		/* unanswered calls cleared at a takeover (gw/ha_early.c) */
 };
 
 /* called once each time this node becomes the active one (after its ASP-ACTIVE Ack) */
@@ -69,6 +70,7 @@ void gw_ha_set_role_cb(struct gw_ha *ha, gw_ha_role_cb cb, void *priv);
 /* the state name of an osmo_fsm instance by FSM name and id, "-" when there is none */
 const char *gw_ha_fsm_state(const char *fsm_name, const char *id);
 void gw_ha_ctr_inc(struct gw_ha *ha, enum gw_ha_ctr ctr);
+void gw_ha_ctr_add(struct gw_ha *ha, enum gw_ha_ctr ctr, unsigned int n);
 uint64_t gw_ha_ctr_get(const struct gw_ha *ha, enum gw_ha_ctr ctr);
 
 void gw_ha_pair_vty_init(struct gw_ha *ha, int gw_node);

@@ -148,6 +148,7 @@ static void tk_early_done(struct gw_iwf *iwf, unsigned int cleared, void *priv)
 	struct ha_takeover *t = priv;
 	unsigned int rsc = 0, blo = 0, kept;
 
+	gw_ha_ctr_add(iwf->pair, GW_HA_CTR_CLEARED, cleared);
 	tk_circuits(t, &rsc, &blo);
 	kept = isup_node_takeover_release(iwf->isup, false);
 	gw_ha_set_active(iwf, true);
