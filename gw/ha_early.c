@@ -42,8 +42,10 @@ void gw_ha_early_put(struct gw_call *call)
 	char what[32];
 	unsigned int n;
 
+	if (!call->iwf->ha)
+		return;
 	memset(&rec, 0, sizeof(rec));
-	if (!call->iwf->ha || !dlg || sip_dialog_invite_snapshot(dlg, &rec.inv) < 0) {
+	if (!dlg || sip_dialog_invite_snapshot(dlg, &rec.inv) < 0) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "HA: no early record (no INVITE, or it is too long)\n");
 		return;
 	}
@@ -89,7 +91,8 @@ static int early_prune_record(const char *key, const char *const *names, const c
 void gw_ha_early_prune(struct gw_iwf *iwf)
 {
 	static const struct ha_load_cbs cbs = { .hash_cb = early_prune_record };
-	ha_store_load_hashes(iwf->ha, ha_store_node(iwf->ha), HA_EARLY_SET, &cbs, iwf);
+	if (iwf->ha)
+		ha_store_load_hashes(iwf->ha, ha_store_node(iwf->ha), HA_EARLY_SET, &cbs, iwf);
 }
 
 /* ---- the node taking over: clearing ---- */

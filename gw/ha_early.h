@@ -1,8 +1,8 @@
 /* Calls not yet answered at a takeover (issue 19 point 4). The active node keeps a record of
  * each call from its IAM / INVITE until the answer or the release (gw/ha_early.c, record
- * format gw/ha_early_rec.h); the node
- * taking over a pair's point code clears them cleanly: REL 41 toward the PSTN, 503 to an
- * INVITE the dead node received, CANCEL to one it sent (README "Several nodes"). */
+ * format gw/ha_early_rec.h); the node taking over a pair's point code clears them cleanly:
+ * REL 41 toward the PSTN, 503 to an INVITE the dead node received, CANCEL to one it sent
+ * (README "Several nodes"). */
 #pragma once
 
 struct gw_iwf;
@@ -17,7 +17,7 @@ struct gw_call;
 void gw_ha_early_put(struct gw_call *call);
 void gw_ha_early_del(struct gw_call *call);
 /* (re)connected or active: delete the node's early records of calls it has no more (a deletion
- * lost while Redis was away); asynchronous */
+ * lost while Redis was away); asynchronous; no-op without a store */
 void gw_ha_early_prune(struct gw_iwf *iwf);
 
 /* The takeover's second step (gw/ha_takeover.c calls it after the answered calls are restored,
