@@ -18,6 +18,7 @@
 #include "gw/sip_leg.h"
 #include "isup/q850.h"
 #include "isup/isup_call.h"
+#include "isup/isup_node_api.h"
 #include "sip/sip.h"
 #include "media/media.h"
 
@@ -33,6 +34,8 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_RTP_LOST_SIP] = { "rtp:lost_sip", "RTP packets lost from the SIP side (sequence gaps)" },
 	[GW_CTR_RATE_LIMITED] = { "calls:rate_limited", "IAMs beyond a circuit group's call-rate limit" },
 	[GW_CTR_LATE_SAM] = { "calls:late_sam", "SAMs after the number went out to SIP (ignored)" },
+	[GW_CTR_CONG_REFUSED_ISUP] = { "isup:congestion_refused", "IAMs refused with REL 42: M3UA queue congested" },
+	[GW_CTR_CONG_REFUSED_SIP] = { "sip:congestion_refused", "INVITEs refused with 503 (cause 42): M3UA queue congested" },
 };
 
 static const struct rate_ctr_group_desc iwf_ctrg_desc = {
@@ -313,6 +316,13 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 	struct gw_group_iwf *grp = gw_iwf_group(iwf, isup_call_group(ic), false);
 	struct gw_call *call;
 
+	if (isup_node_congested(iwf->isup)) {
+		/* Q.764 2.11 automatic congestion control: new calls are refused with cause 42 while
+		 * the calls in progress keep the room left in the M3UA queue */
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_CONG_REFUSED_ISUP));
+		isup_call_release(ic, Q850_SWITCHING_EQUIP_CONGESTION);
+		return;
+	}
 	if (grp && !gw_rate_limit_admit(&grp->call_rate)) {
 		/* overload: Q.850 cause 42 "switching equipment congestion" */
 		LOGP(DGW, LOGL_NOTICE, "circuit-group %s: call-rate limit %u/s exceeded: REL cause 42 on CIC %u\n",
@@ -344,6 +354,13 @@ static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
 	struct gw_trunk_iwf *t = gw_iwf_trunk(iwf, trunk->name, true);
 	struct sip_msg_opts o = { .q850_cause = Q850_SWITCHING_EQUIP_CONGESTION, .reason_text = "call rate limit" };
 
+	if (isup_node_congested(iwf->isup)) {
+		/* RFC 3398 8.2.6.1 / RFC 3326: ISUP congestion (cause 42) is a 503 with its Reason */
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_CONG_REFUSED_SIP));
+		o.reason_text = "congestion";
+		sip_dialog_reject(dlg, 503, &o);
+		return false;
+	}
 	if (t->call_rate.rate != trunk->cfg.call_rate)
 		gw_rate_limit_set(&t->call_rate, trunk->cfg.call_rate);
 	if (gw_rate_limit_admit(&t->call_rate))

@@ -24,6 +24,10 @@ static const struct rate_ctr_desc isup_mtp_ctr_desc[] = {
 	[ISUP_MTP_CTR_TX_FAIL] = { "tx:fail", "ISUP messages that could not be sent" },
 	[ISUP_MTP_CTR_PAUSE] = { "mtp:pause", "MTP-PAUSE (DPC inaccessible) events" },
 	[ISUP_MTP_CTR_RESUME] = { "mtp:resume", "MTP-RESUME (DPC accessible) events" },
+	[ISUP_MTP_CTR_TXQ_FULL_DROP] = { "m3ua:tx_queue_full_drops",
+					 "ISUP messages dropped: the M3UA transmit queue was full" },
+	[ISUP_MTP_CTR_CONG_ONSET] = { "m3ua:congestion_onset",
+				      "Congestion onsets (transmit queue above the onset threshold)" },
 };
 
 static const struct rate_ctr_group_desc isup_mtp_ctrg_desc = {
@@ -102,6 +106,7 @@ static void poll_timer_cb(void *data)
 {
 	struct isup_mtp *mtp = data;
 	isup_mtp_routes_poll(mtp);
+	isup_cong_poll(mtp);
 	osmo_timer_schedule(&mtp->poll_timer, mtp->poll_ms / 1000, (mtp->poll_ms % 1000) * 1000);
 }
 
@@ -184,6 +189,15 @@ int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uin
 
 	if (!msg)
 		return -ENOMEM;
+	if (isup_cong_txq_full(mtp)) {
+		/* osmo_io would drop it without telling: count it here */
+		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TXQ_FULL_DROP));
+		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TX_FAIL));
+		if (rt)
+			rt->tx_fail++;
+		msgb_free(msg);
+		return -ENOBUFS;
+	}
 	omp = (struct osmo_mtp_prim *)msgb_put(msg, sizeof(*omp));
 	msg->l1h = (uint8_t *)omp;
 	osmo_prim_init(&omp->oph, MTP_SAP_USER, OSMO_MTP_PRIM_TRANSFER, PRIM_OP_REQUEST, msg);
@@ -243,6 +257,7 @@ struct isup_mtp *isup_mtp_create(void *ctx, uint32_t ss7_id, enum isup_variant v
 	mtp->priv = priv;
 	mtp->poll_ms = 500;
 	mtp->ctrs = rate_ctr_group_alloc(mtp, &isup_mtp_ctrg_desc, idx++);
+	isup_cong_init(mtp);
 
 	mtp->user = osmo_ss7_user_create(ss7, "ISUP");
 	osmo_ss7_user_set_prim_cb(mtp->user, mtp_prim_cb);
@@ -250,6 +265,7 @@ struct isup_mtp *isup_mtp_create(void *ctx, uint32_t ss7_id, enum isup_variant v
 	if (osmo_ss7_user_register(ss7, MTP_SI_ISUP, mtp->user) < 0) {
 		LOGP(DM3UA, LOGL_ERROR, "cannot register as MTP user SI=5 on cs7 instance %u\n", ss7_id);
 		osmo_ss7_user_destroy(mtp->user);
+		isup_cong_free(mtp);
 		rate_ctr_group_free(mtp->ctrs);
 		talloc_free(mtp);
 		return NULL;
@@ -268,6 +284,7 @@ void isup_mtp_destroy(struct isup_mtp *mtp)
 	osmo_timer_del(&mtp->poll_timer);
 	osmo_ss7_user_unregister(mtp->ss7, MTP_SI_ISUP, mtp->user);
 	osmo_ss7_user_destroy(mtp->user);
+	isup_cong_free(mtp);
 	rate_ctr_group_free(mtp->ctrs);
 	talloc_free(mtp);
 }

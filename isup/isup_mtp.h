@@ -14,6 +14,7 @@
 #include <osmocom/core/rate_ctr.h>
 
 #include "isup/isup.h"
+#include "isup/isup_cong.h"
 
 struct osmo_ss7_instance;
 struct osmo_ss7_user;
@@ -62,6 +63,8 @@ enum isup_mtp_ctr {
 	ISUP_MTP_CTR_TX_FAIL,
 	ISUP_MTP_CTR_PAUSE,
 	ISUP_MTP_CTR_RESUME,
+	ISUP_MTP_CTR_TXQ_FULL_DROP,
+	ISUP_MTP_CTR_CONG_ONSET,
 };
 
 struct isup_mtp {
@@ -77,6 +80,7 @@ struct isup_mtp {
 	void *priv;
 	struct rate_ctr_group *ctrs;
 	unsigned int sls_next;
+	struct isup_cong cong;		/* transmit queue fill, Q.764 2.11 (isup/isup_cong.h) */
 };
 
 /* Attach as MTP user SI=5 on cs7 instance 'ss7_id' (which the VTY config must have created). */

@@ -20,6 +20,7 @@ struct isup_node *isup_node_alloc(void *ctx)
 	node->cfg.variant = ISUP_VARIANT_ITU;
 	node->cfg.ni = 2;
 	node->cfg.pass_on_unknown_params = true;
+	node->cfg.cong = (struct isup_cong_cfg)ISUP_CONG_CFG_DEFAULT;
 	isup_set_log_cat(DISUP, DM3UA);	/* the FSMs' log_subsys: DLGLOBAL unless the application set it */
 	return node;
 }
@@ -114,6 +115,7 @@ int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic)
 	struct isup_upt *u;
 	if (!node->mtp)
 		return -1;
+	isup_cong_set_cfg(node->mtp, &node->cfg.cong);
 	llist_for_each_entry(u, &node->upts, list)
 		if (u->dpc == dpc)
 			return 0;

@@ -26,6 +26,7 @@ struct isup_node_cfg {
 	 * interpretation"): pass them on to the call layer (SIP-T/SIP-I bridging, an interworking
 	 * node acts as transit) or discard them (end node). */
 	bool pass_on_unknown_params;
+	struct isup_cong_cfg cong;	/* automatic congestion control (isup/isup_cong.h) */
 };
 
 struct isup_node;

@@ -23,3 +23,11 @@ extern void (*isup_node_vty_write_hook)(struct vty *vty);
 /* The node's Q.764 timer table (unit s), for the application's osmo_tdef_group "isup" */
 struct osmo_tdef;
 struct osmo_tdef *isup_node_tdefs(struct isup_node *node);
+
+/* Automatic congestion control (Q.764 2.11, isup/isup_cong.h): the M3UA transmit queue toward
+ * the STP is above the onset threshold (until it falls to the abatement threshold). The layer
+ * above refuses new calls then (REL / 503 with cause 42). */
+#include <stdbool.h>
+bool isup_node_congested(struct isup_node *node);
+/* fill (and maximum) of the fullest M3UA transmit queue, in messages */
+unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max);

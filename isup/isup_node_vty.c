@@ -15,6 +15,8 @@
 static struct isup_node *g_vty_node;
 void (*isup_node_vty_write_hook)(struct vty *vty);
 void cgroup_vty_write(struct vty *vty, struct isup_node *node);
+void isup_cong_vty_write(struct vty *vty, const struct isup_node *node);	/* isup/isup_cong_node.c */
+void isup_cong_vty_init(void);
 
 int isup_vty_node, isup_vty_cgroup_node;	/* the application's ids (isup_node_vty_init) */
 
@@ -103,6 +105,7 @@ static int config_write_isup(struct vty *vty)
 	vty_out(vty, " unknown-parameters %s%s", node->cfg.pass_on_unknown_params ? "pass-on" : "discard", VTY_NEWLINE);
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
+	isup_cong_vty_write(vty, node);
 	if (isup_node_vty_write_hook)
 		isup_node_vty_write_hook(vty);
 	cgroup_vty_write(vty, node);
@@ -146,6 +149,7 @@ void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_nod
 	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
 	install_element(ISUP_NODE, &cfg_isup_unknown_cmd);
 	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
+	isup_cong_vty_init();
 	cgroup_vty_init(node);
 	install_element_ve(&show_isup_routes_cmd);
 }

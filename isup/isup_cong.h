@@ -1,0 +1,43 @@
+/* Automatic congestion control toward MTP (Q.764 2.11, as far as M3UA allows): the fill of the
+ * M3UA transmit queue (osmo_io, one per ASP) decides whether new calls are admitted.
+ *
+ * libosmo-sigtran 2.1 neither reports MTP-STATUS (congestion) to an MTP user nor exposes the
+ * ASP's stream; the ASP's osmo_io_fd is found in the cs7 instance's talloc tree (client role:
+ * instance -> ASP -> osmo_stream_cli -> osmo_io_fd) on every query, so no pointer outlives a
+ * reconnect. Above 'onset' percent of the queue's maximum the point is congested until the fill
+ * falls to 'abatement' percent; a message that would find the queue full is dropped here and
+ * counted (the library would drop it silently). */
+#pragma once
+#include <stdbool.h>
+
+struct isup_mtp;
+
+/* osmo_io's default maximum of a transmit queue (messages) */
+#define ISUP_CONG_TXQ_DEFAULT_MAX 1024
+
+struct isup_cong_cfg {
+	unsigned int onset_pct;		/* congested from this fill on (percent of the queue max) */
+	unsigned int abate_pct;		/* not congested again at or below this fill */
+	unsigned int txq_max;		/* transmit queue maximum set on each ASP, 0: the library's */
+};
+
+struct isup_cong {
+	struct isup_cong_cfg cfg;
+	bool congested;
+	unsigned int fill, max;		/* last sample (messages) */
+	unsigned int queues;		/* transmit queues found (ASPs connected) */
+	unsigned int onsets;
+	struct osmo_stat_item_group *stats;
+};
+
+#define ISUP_CONG_CFG_DEFAULT { .onset_pct = 50, .abate_pct = 25, .txq_max = 0 }
+
+void isup_cong_init(struct isup_mtp *mtp);
+void isup_cong_free(struct isup_mtp *mtp);
+void isup_cong_set_cfg(struct isup_mtp *mtp, const struct isup_cong_cfg *cfg);
+/* Sample the queues (largest fill of the instance's ASPs); onset / abatement are logged once. */
+bool isup_cong_congested(struct isup_mtp *mtp);
+/* The message about to be sent would find a transmit queue full (it would be lost). */
+bool isup_cong_txq_full(struct isup_mtp *mtp);
+/* poll timer: apply the configured queue maximum, update the state and the stat items */
+void isup_cong_poll(struct isup_mtp *mtp);

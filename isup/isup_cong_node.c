@@ -1,0 +1,73 @@
+/* Automatic congestion control at the node: the "congestion" lines of the "isup" node and the
+ * queries of the layer above (isup_node_api.h). */
+#include <stdlib.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include "isup/isup_vty.h"
+#include "isup/isup_node.h"
+#include "isup/isup_cong.h"
+
+bool isup_node_congested(struct isup_node *node)
+{
+	return node->mtp && isup_cong_congested(node->mtp);
+}
+
+unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max)
+{
+	if (!node->mtp) {
+		*max = ISUP_CONG_TXQ_DEFAULT_MAX;
+		return 0;
+	}
+	isup_cong_congested(node->mtp);
+	*max = node->mtp->cong.max;
+	return node->mtp->cong.fill;
+}
+
+static void cong_cfg_apply(struct isup_node *node)
+{
+	if (node->mtp)
+		isup_cong_set_cfg(node->mtp, &node->cfg.cong);
+}
+
+DEFUN(cfg_isup_cong, cfg_isup_cong_cmd, "congestion onset <1-100> abatement <0-99>",
+      "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
+      "Congested from this fill on: new IAMs get REL cause 42, new INVITEs 503\n" "Percent of the queue maximum\n"
+      "Not congested again at or below this fill\n" "Percent of the queue maximum (below the onset)\n")
+{
+	struct isup_node *node = vty->index;
+	unsigned int onset = atoi(argv[0]), abate = atoi(argv[1]);
+
+	if (abate >= onset) {
+		vty_out(vty, "%% congestion: abatement %u%% must be below the onset %u%%%s", abate, onset, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	node->cfg.cong.onset_pct = onset;
+	node->cfg.cong.abate_pct = abate;
+	cong_cfg_apply(node);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_cong_txq, cfg_isup_cong_txq_cmd, "congestion tx-queue-max <64-1000000>",
+      "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
+      "Maximum of each ASP's transmit queue (osmo_io; its default is 1024)\n" "Messages\n")
+{
+	struct isup_node *node = vty->index;
+	node->cfg.cong.txq_max = atoi(argv[0]);
+	cong_cfg_apply(node);
+	return CMD_SUCCESS;
+}
+
+void isup_cong_vty_write(struct vty *vty, const struct isup_node *node)
+{
+	const struct isup_cong_cfg *c = &node->cfg.cong;
+	vty_out(vty, " congestion onset %u abatement %u%s", c->onset_pct, c->abate_pct, VTY_NEWLINE);
+	if (c->txq_max)
+		vty_out(vty, " congestion tx-queue-max %u%s", c->txq_max, VTY_NEWLINE);
+}
+
+void isup_cong_vty_init(void)
+{
+	install_element(ISUP_NODE, &cfg_isup_cong_cmd);
+	install_element(ISUP_NODE, &cfg_isup_cong_txq_cmd);
+}
