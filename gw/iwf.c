@@ -34,8 +34,8 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_RTP_LOST_SIP] = { "rtp:lost_sip", "RTP packets lost from the SIP side (sequence gaps)" },
 	[GW_CTR_RATE_LIMITED] = { "calls:rate_limited", "IAMs beyond a circuit group's call-rate limit" },
 	[GW_CTR_LATE_SAM] = { "calls:late_sam", "SAMs after the number went out to SIP (ignored)" },
-	[GW_CTR_CONG_REFUSED_ISUP] = { "isup:congestion_refused", "IAMs refused with REL 42: M3UA queue congested" },
-	[GW_CTR_CONG_REFUSED_SIP] = { "sip:congestion_refused", "INVITEs refused with 503 (cause 42): M3UA queue congested" },
+	[GW_CTR_CONG_REFUSED_ISUP] = { "isup:congestion_refused", "IAMs refused with REL 42 (M3UA queue congested)" },
+	[GW_CTR_CONG_REFUSED_SIP] = { "sip:congestion_refused", "INVITEs refused with 503 cause 42 (M3UA queue congested)" },
 };
 
 static const struct rate_ctr_group_desc iwf_ctrg_desc = {

@@ -175,6 +175,11 @@ struct gw_iwf *gw_iwf_build(void *ctx);
 /* SIGTERM: release every call on both legs (REL; BYE, CANCEL or 503) and refuse new calls;
  * returns the number of calls released. */
 unsigned int gw_iwf_release_all(struct gw_iwf *iwf);
+/* the same, paced by the M3UA transmit queue (gw/shutdown_pace.c): _start releases a first
+ * batch and returns the number of calls; _step (before each select round) the next batch when
+ * the queue has room, and tells whether everything is released */
+unsigned int gw_iwf_release_paced_start(struct gw_iwf *iwf);
+bool gw_iwf_release_paced_step(struct gw_iwf *iwf);
 /* Every call has ended and no circuit waits for RLC any more */
 bool gw_iwf_released(struct gw_iwf *iwf);
 /* Drop whatever is left (after the release above, or at once) and close the CDR file */

@@ -41,7 +41,8 @@ static void print_help(const char *prog)
 
 static bool iwf_released(void *data)
 {
-	return gw_iwf_released(data);
+	/* the next batch of releases when the M3UA queue has room (gw/shutdown_pace.c) */
+	return gw_iwf_release_paced_step(data);
 }
 
 /* SIGTERM/SIGINT: every call is released on both legs, the answers awaited (bounded) */
@@ -49,7 +50,7 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 {
 	/* gw X4: the time the releases may take (a second SIGTERM/SIGINT ends the wait at once) */
 	unsigned int ms = osmo_tdef_get(iwf->tdefs, -4, OSMO_TDEF_MS, -1);
-	unsigned int n = gw_iwf_release_all(iwf);
+	unsigned int n = gw_iwf_release_paced_start(iwf);
 
 	LOGP(DGW, LOGL_NOTICE, "shutdown: releasing %u calls (cause %u), waiting up to %u ms\n", n,
 	     GW_SHUTDOWN_CAUSE, ms);

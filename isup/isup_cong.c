@@ -1,5 +1,6 @@
 /* Automatic congestion control from the fill of the M3UA transmit queues (Q.764 2.11). */
 #include <string.h>
+#include <sys/socket.h>
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/logging.h>
@@ -32,6 +33,7 @@ static const struct osmo_stat_item_group_desc cong_statg_desc = {
 struct txq_walk {
 	unsigned int fill;	/* largest queue length found */
 	unsigned int set_max;	/* nonzero: set this maximum on every queue found */
+	int sndbuf;		/* nonzero: set this SO_SNDBUF on every socket found */
 	unsigned int n;
 };
 
@@ -47,14 +49,16 @@ static void txq_visit(const void *ptr, int depth, int max_depth, int is_ref, voi
 	w->n++;
 	if (w->set_max)
 		osmo_iofd_set_txqueue_max_length(iofd, w->set_max);
+	if (w->sndbuf && osmo_iofd_get_fd(iofd) >= 0)
+		setsockopt(osmo_iofd_get_fd(iofd), SOL_SOCKET, SO_SNDBUF, &w->sndbuf, sizeof(w->sndbuf));
 	len = osmo_iofd_txqueue_len(iofd);
 	if (len > w->fill)
 		w->fill = len;
 }
 
-static unsigned int txq_sample(struct isup_mtp *mtp, unsigned int set_max)
+static unsigned int txq_sample(struct isup_mtp *mtp, bool apply)
 {
-	struct txq_walk w = { .set_max = set_max };
+	struct txq_walk w = { .set_max = apply ? mtp->cong.cfg.txq_max : 0, .sndbuf = apply ? mtp->cong.cfg.sndbuf : 0 };
 	struct isup_cong *c = &mtp->cong;
 
 	talloc_report_depth_cb(mtp->ss7, 0, 3, txq_visit, &w);
@@ -86,20 +90,27 @@ static void cong_update(struct isup_mtp *mtp)
 
 bool isup_cong_congested(struct isup_mtp *mtp)
 {
-	txq_sample(mtp, 0);
+	txq_sample(mtp, false);
 	cong_update(mtp);
 	return mtp->cong.congested;
 }
 
-bool isup_cong_txq_full(struct isup_mtp *mtp)
+enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer)
 {
-	return txq_sample(mtp, 0) >= mtp->cong.max;
+	unsigned int fill = txq_sample(mtp, false);
+	const struct isup_cong *c = &mtp->cong;
+
+	if (fill >= c->max)
+		return ISUP_CONG_TX_FULL;
+	if (repeated_on_timer && fill * 100 >= c->max * c->cfg.rel_defer_pct)
+		return ISUP_CONG_TX_DEFER;
+	return ISUP_CONG_TX_OK;
 }
 
 void isup_cong_poll(struct isup_mtp *mtp)
 {
 	struct isup_cong *c = &mtp->cong;
-	txq_sample(mtp, c->cfg.txq_max);
+	txq_sample(mtp, true);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_MAX), c->max);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_QUEUES), c->queues);
 	cong_update(mtp);

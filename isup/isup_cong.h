@@ -19,6 +19,8 @@ struct isup_cong_cfg {
 	unsigned int onset_pct;		/* congested from this fill on (percent of the queue max) */
 	unsigned int abate_pct;		/* not congested again at or below this fill */
 	unsigned int txq_max;		/* transmit queue maximum set on each ASP, 0: the library's */
+	unsigned int rel_defer_pct;	/* from this fill on a REL waits for its T1 repetition */
+	unsigned int sndbuf;		/* SO_SNDBUF set on each ASP socket (bytes), 0: the kernel's */
 };
 
 struct isup_cong {
@@ -30,14 +32,17 @@ struct isup_cong {
 	struct osmo_stat_item_group *stats;
 };
 
-#define ISUP_CONG_CFG_DEFAULT { .onset_pct = 50, .abate_pct = 25, .txq_max = 0 }
+#define ISUP_CONG_CFG_DEFAULT { .onset_pct = 50, .abate_pct = 25, .rel_defer_pct = 75, .txq_max = 0, .sndbuf = 0 }
 
 void isup_cong_init(struct isup_mtp *mtp);
 void isup_cong_free(struct isup_mtp *mtp);
 void isup_cong_set_cfg(struct isup_mtp *mtp, const struct isup_cong_cfg *cfg);
 /* Sample the queues (largest fill of the instance's ASPs); onset / abatement are logged once. */
 bool isup_cong_congested(struct isup_mtp *mtp);
-/* The message about to be sent would find a transmit queue full (it would be lost). */
-bool isup_cong_txq_full(struct isup_mtp *mtp);
+/* May a message go into the transmit queue now? FULL: it would be lost (osmo_io drops it);
+ * DEFER: a message its sender repeats on a timer (REL, T1) waits for that repetition above
+ * rel_defer_pct, so that the room left is for the messages of calls in progress. */
+enum isup_cong_tx { ISUP_CONG_TX_OK, ISUP_CONG_TX_FULL, ISUP_CONG_TX_DEFER };
+enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer);
 /* poll timer: apply the configured queue maximum, update the state and the stat items */
 void isup_cong_poll(struct isup_mtp *mtp);

@@ -58,16 +58,43 @@ DEFUN(cfg_isup_cong_txq, cfg_isup_cong_txq_cmd, "congestion tx-queue-max <64-100
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_isup_cong_sndbuf, cfg_isup_cong_sndbuf_cmd, "congestion tx-socket-buffer <4096-16777216>",
+      "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
+      "SO_SNDBUF of each ASP socket: bounds the kernel's buffering below the queue (else Linux's autotuning may hold megabytes)\n"
+      "Bytes\n")
+{
+	struct isup_node *node = vty->index;
+	node->cfg.cong.sndbuf = atoi(argv[0]);
+	cong_cfg_apply(node);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_cong_defer, cfg_isup_cong_defer_cmd, "congestion release-defer <1-100>",
+      "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
+      "From this fill on a REL is not queued: its T1 repetition sends it (room for calls in progress)\n"
+      "Percent of the queue maximum (at or above the onset)\n")
+{
+	struct isup_node *node = vty->index;
+	node->cfg.cong.rel_defer_pct = atoi(argv[0]);
+	cong_cfg_apply(node);
+	return CMD_SUCCESS;
+}
+
 void isup_cong_vty_write(struct vty *vty, const struct isup_node *node)
 {
 	const struct isup_cong_cfg *c = &node->cfg.cong;
 	vty_out(vty, " congestion onset %u abatement %u%s", c->onset_pct, c->abate_pct, VTY_NEWLINE);
+	vty_out(vty, " congestion release-defer %u%s", c->rel_defer_pct, VTY_NEWLINE);
 	if (c->txq_max)
 		vty_out(vty, " congestion tx-queue-max %u%s", c->txq_max, VTY_NEWLINE);
+	if (c->sndbuf)
+		vty_out(vty, " congestion tx-socket-buffer %u%s", c->sndbuf, VTY_NEWLINE);
 }
 
 void isup_cong_vty_init(void)
 {
 	install_element(ISUP_NODE, &cfg_isup_cong_cmd);
 	install_element(ISUP_NODE, &cfg_isup_cong_txq_cmd);
+	install_element(ISUP_NODE, &cfg_isup_cong_sndbuf_cmd);
+	install_element(ISUP_NODE, &cfg_isup_cong_defer_cmd);
 }

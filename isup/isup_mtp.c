@@ -25,7 +25,9 @@ static const struct rate_ctr_desc isup_mtp_ctr_desc[] = {
 	[ISUP_MTP_CTR_PAUSE] = { "mtp:pause", "MTP-PAUSE (DPC inaccessible) events" },
 	[ISUP_MTP_CTR_RESUME] = { "mtp:resume", "MTP-RESUME (DPC accessible) events" },
 	[ISUP_MTP_CTR_TXQ_FULL_DROP] = { "m3ua:tx_queue_full_drops",
-					 "ISUP messages dropped: the M3UA transmit queue was full" },
+					 "ISUP messages dropped at a full M3UA transmit queue" },
+	[ISUP_MTP_CTR_REL_DEFERRED] = { "m3ua:rel_deferred",
+				       "RELs held back above the defer level (sent again on T1 expiry)" },
 	[ISUP_MTP_CTR_CONG_ONSET] = { "m3ua:congestion_onset",
 				      "Congestion onsets (transmit queue above the onset threshold)" },
 };
@@ -185,14 +187,17 @@ int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uin
 	struct isup_route *rt = isup_mtp_route_find(mtp, dpc);
 	struct msgb *msg = msgb_alloc_headroom(sizeof(struct osmo_mtp_prim) + len + 256, 128, "isup tx");
 	struct osmo_mtp_prim *omp;
+	enum isup_cong_tx cong;
 	int rc;
 
 	if (!msg)
 		return -ENOMEM;
-	if (isup_cong_txq_full(mtp)) {
-		/* osmo_io would drop it without telling: count it here */
-		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TXQ_FULL_DROP));
-		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TX_FAIL));
+	/* Q.764 2.11: a REL (repeated on T1 expiry, Q.764 2.10.4) waits above the defer level */
+	cong = isup_cong_tx_admit(mtp, len > 2 && data[2] == ISUP_REL);
+	if (cong != ISUP_CONG_TX_OK) {
+		/* a full queue: osmo_io would drop it without telling; count it here */
+		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, cong == ISUP_CONG_TX_FULL ? ISUP_MTP_CTR_TXQ_FULL_DROP
+										     : ISUP_MTP_CTR_REL_DEFERRED));
 		if (rt)
 			rt->tx_fail++;
 		msgb_free(msg);

@@ -115,7 +115,6 @@ int isup_node_send_upt(struct isup_node *node, uint32_t dpc, uint16_t cic)
 	struct isup_upt *u;
 	if (!node->mtp)
 		return -1;
-	isup_cong_set_cfg(node->mtp, &node->cfg.cong);
 	llist_for_each_entry(u, &node->upts, list)
 		if (u->dpc == dpc)
 			return 0;
@@ -208,6 +207,7 @@ int isup_node_start(struct isup_node *node)
 	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, node);
 	if (!node->mtp)
 		return -1;
+	isup_cong_set_cfg(node->mtp, &node->cfg.cong);	/* Q.764 2.11 (isup/isup_cong.h) */
 	llist_for_each_entry(cg, &node->cgroups, list)
 		if (cgroup_start(cg) < 0)
 			return -1;
