@@ -9,15 +9,19 @@ import pcaplat
 
 P = None        # profile (quick/full)
 FULL = {
-    "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000],
-    "sip_rates": [5000, 6000],     # the SIP-only ramp goes on past the gateway's
-    "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
+    # the call-rate ramp (issue 20): 60 s steps, coarse by 500 CPS, then by 250 between the last
+    # step passed and the first failed; the SIP-only ramp: the same rates, one step past the
+    # gateway's maximum (about 11 minutes for a maximum near 1,500-2,000 CPS)
+    "rates": [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000], "rate_refine": 250,
+    "sip_rates": [5000],           # the SIP-only ramp's bound past the gateway's top rate
+    "rate_secs": 60, "hold_ms": 1000, "lat_secs": 6,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
     "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
     "tone_secs": 3,
 }
 QUICK = {
-    "rates": [100, 200, 400, 600], "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500, "lat_secs": 3,
+    "rates": [100, 200, 400, 600], "rate_refine": 0, "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500,
+    "lat_secs": 3,
     "conc": [1000, 3000], "conc_cps": 300,
     "media": [100, 300, 600], "media_secs": 3, "media_warmup_s": 1, "media_setup_cps": 200,
     "tone_secs": 1,
@@ -110,9 +114,33 @@ def callrate_up(e):
     return e.peers[0]
 
 
+CONG_CTRS = {     # the gateway's congestion counters (show rate-counters): group title, description
+    "isup_refused": ("Interworking function", "IAMs refused with REL 42"),
+    "sip_refused": ("Interworking function", "INVITEs refused with 503"),
+    "txq_full_drops": ("ISUP MTP user", "ISUP messages dropped at a full M3UA transmit queue"),
+    "rel_deferred": ("ISUP MTP user", "RELs held back above the defer level"),
+    "onsets": ("ISUP MTP user", "Congestion onsets"),
+}
+
+
+def cong_counters(port):
+    """the congestion counters (automatic congestion control, README), cumulative"""
+    out, group, r = L.vty_try(port, "show rate-counters", 30), "", {}
+    for ln in out.splitlines():
+        if ln and not ln.startswith(" "):
+            group = ln
+            continue
+        for k, (g, d) in CONG_CTRS.items():
+            m = re.match(r"\s*" + re.escape(d) + r"[^:]*:\s*(\d+)", ln)
+            if k not in r and group.startswith(g) and m:
+                r[k] = int(m.group(1))
+    return r
+
+
 def callrate_gw_step(e, peer, rate):
     """one step of full call cycles at rate CPS through the gateway"""
     n = int(rate * P["rate_secs"])
+    cong0 = cong_counters(e.ports.gw_vty)
     cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
     # calls not finished 10 s after the last one was due are counted as stuck (a failure)
     peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49301 timeout=%d" % (
@@ -122,6 +150,8 @@ def callrate_gw_step(e, peer, rate):
     c = cpu.stop()
     L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 10 if res.get("stuck") == "0" else 1)
     left = L.calls_count(e.ports.gw_vty)
+    cong1 = cong_counters(e.ports.gw_vty)
+    cong = {k: cong1.get(k, 0) - cong0.get(k, 0) for k in CONG_CTRS}
     ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
         res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
     step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
@@ -129,11 +159,13 @@ def callrate_gw_step(e, peer, rate):
             "stuck": int(res.get("stuck", 0)), "causes": res.get("causes", "-"),
             "cps_achieved": float(res.get("cps_achieved", 0)),
             "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
-            "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left}
-    step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\n" % (
-        line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left))
-    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms" % (
-        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"]))
+            "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left,
+            "congestion": cong}
+    step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\ncongestion %s\n" % (
+        line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left, json.dumps(cong)))
+    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms congestion %s" % (
+        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"],
+        " ".join("%s=%d" % kv for kv in cong.items())))
     return step
 
 
@@ -206,34 +238,61 @@ def callrate_latency(e, lat_rate):
     return lat
 
 
-def bench_callrate(env):
-    """1. full call cycles through the gateway, ramped; the SIP-only ceiling at the same rates"""
-    e = env
+def callrate_gw_ramp(e):
+    """the gateway's ramp: the coarse rates until a step fails, then steps of rate_refine between
+    the last rate passed and the failed one (each on a fresh lab: a failed step leaves calls)"""
     peer = callrate_up(e)
-    gw_steps, sip_steps = [], []
-    max_gw = 0
+    steps, max_gw, failed_at = [], 0, None
     for rate in P["rates"]:
-        gw_steps.append(callrate_gw_step(e, peer, rate))
-        if not gw_steps[-1]["ok"]:
+        steps.append(callrate_gw_step(e, peer, rate))
+        if not steps[-1]["ok"]:
+            failed_at = rate
             break
         max_gw = rate
         L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
+    rate = max_gw + P["rate_refine"]
+    while failed_at and P["rate_refine"] and rate < failed_at:
+        e.stop_lab()
+        peer = callrate_up(e)
+        steps.append(callrate_gw_step(e, peer, rate))
+        if not steps[-1]["ok"]:
+            break
+        max_gw = rate
+        rate += P["rate_refine"]
+    return steps, max_gw
+
+
+def callrate_sip_ramp(e, max_gw):
+    """the SIP-only side: the same rates and durations, up to one step past the gateway's max"""
+    steps, max_sip = [], 0
+    for rate in P["rates"] + P["sip_rates"]:
+        steps.append(callrate_sip_step(e, rate))
+        if not steps[-1]["ok"]:
+            break
+        max_sip = rate
+        if rate > max_gw:
+            break
+    return steps, max_sip
+
+
+def bench_callrate(env):
+    """1. full call cycles through the gateway, ramped; the SIP-only ceiling at the same rates"""
+    e = env
+    gw_steps, max_gw = callrate_gw_ramp(e)
     # a failed step can leave calls behind: the rest runs on a fresh lab
     e.stop_lab()
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
-    max_sip = 0
-    for rate in P["rates"] + P["sip_rates"]:
-        sip_steps.append(callrate_sip_step(e, rate))
-        if not sip_steps[-1]["ok"]:
-            break
-        max_sip = rate
+    sip_steps, max_sip = callrate_sip_ramp(e, max_gw)
     # latency at half the maximum rate, from a loopback capture
     e.stop_lab()
     lat = callrate_latency(e, max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0])
     e.stop_lab()
+    top = {s["cps"]: s for s in gw_steps}.get(max_gw)
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
+            "max_cps_gw_cpu": top["cpu"] if top else None,
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
-            "ceiling_reached": {"gw": max_gw != P["rates"][-1], "sip_only": max_sip != (P["rates"] + P["sip_rates"])[-1]},
+            "ceiling_reached": {"gw": max_gw != P["rates"][-1],
+                                "sip_only": max_sip != (P["rates"] + P["sip_rates"])[-1] and max_sip <= max_gw},
             "hold_ms": P["hold_ms"], "step_s": P["rate_secs"], "latency": lat}
 
 
@@ -651,20 +710,27 @@ def table(R):
             "| CPS | gw result | completed | failed | gw CPU % | STP % | isup-peer % | SIPp UAS % | IAM->ACM p99 ms (peer) | SIP-only result | SIP-only UAC+UAS CPU % |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
         sip = {s["cps"]: s for s in c["sip_steps"]}
-        for s in c["gw_steps"]:
+        gw_cps = {s["cps"] for s in c["gw_steps"]}
+        for s in sorted(c["gw_steps"], key=lambda s: s["cps"]):
             so = sip.get(s["cps"])
             L_.append("| %d | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |" % (
                 s["cps"], "ok" if s["ok"] else "FAIL", s["completed"], s["failed"] + s["stuck"], s["cpu"]["gw"],
                 s["cpu"]["stp"], s["cpu"]["isup_peer"], s["cpu"]["sipp_uas"], fmt(s["pdd_acm_p99_ms"], 2),
                 ("ok" if so["ok"] else "FAIL") if so else "-",
                 ("%s+%s" % (so["cpu"]["sipp_uac"], so["cpu"]["sipp_uas"])) if so else "-"))
-        for s in c["sip_steps"][len(c["gw_steps"]):]:
+        for s in [s for s in c["sip_steps"] if s["cps"] not in gw_cps]:
             L_.append("| %d | - | - | - | - | - | - | - | - | %s | %s+%s |" % (
                 s["cps"], "ok" if s["ok"] else "FAIL", s["cpu"]["sipp_uac"], s["cpu"]["sipp_uas"]))
         lat = c["latency"]
-        L_ += ["", "Max sustained CPS with 0 failed calls: **gateway %d**, SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s." % (
-            c["max_cps_gw"], c["max_cps_sip_only"],
-            "" if c["ceiling_reached"]["sip_only"] else " (top of the ramp, not a ceiling)", fmt(c["ratio_to_sip_only"])),
+        top = c.get("max_cps_gw_cpu") or {}
+        cong = ", ".join("%d cps: %s" % (s["cps"], " ".join("%s %d" % kv for kv in s["congestion"].items() if kv[1]))
+                         for s in sorted(c["gw_steps"], key=lambda s: s["cps"])
+                         if any(s.get("congestion", {}).values()))
+        L_ += ["", "Max sustained CPS with 0 failed calls over %d s steps: **gateway %d** (gateway CPU %s %%, STP %s %%),"
+               " SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s. Congestion counters per step: %s." % (
+            c["step_s"], c["max_cps_gw"], top.get("gw", "-"), top.get("stp", "-"), c["max_cps_sip_only"],
+            "" if c["ceiling_reached"]["sip_only"] else " (one step past the gateway's, not a ceiling)",
+            fmt(c["ratio_to_sip_only"]), cong or "none"),
             "Gateway latency from a loopback capture at %s CPS (%s of %s calls followed): IAM in -> INVITE out p50 %s ms,"
             " p99 %s ms, max %s ms; 200 in -> ANM out p50 %s ms, p99 %s ms, max %s ms (capture: %s)." % (
                 lat.get("cps"), lat.get("iam_invite_n"), lat.get("calls"), fmt(lat.get("iam_invite_p50_ms")),
