@@ -192,7 +192,7 @@ int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uin
 
 	if (!msg)
 		return -ENOMEM;
-	/* Q.764 2.11: a REL (repeated on T1 expiry, Q.764 2.10.4) waits above the defer level */
+	/* Q.764 2.11: a REL (repeated on T1 expiry, Q.764 Annex A) waits above the defer level */
 	cong = isup_cong_tx_admit(mtp, len > 2 && data[2] == ISUP_REL);
 	if (cong != ISUP_CONG_TX_OK) {
 		/* a full queue: osmo_io would drop it without telling; count it here */
