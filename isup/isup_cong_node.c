@@ -30,6 +30,16 @@ static void cong_cfg_apply(struct isup_node *node)
 		isup_cong_set_cfg(node->mtp, &node->cfg.cong);
 }
 
+/* one value of the node's congestion config (the range is the command's) */
+static int cong_set(struct vty *vty, unsigned int *field, const char *arg)
+{
+	*field = atoi(arg);
+	cong_cfg_apply(vty->index);
+	return CMD_SUCCESS;
+}
+
+#define CONG_CFG(vty) (&((struct isup_node *)(vty)->index)->cfg.cong)
+
 DEFUN(cfg_isup_cong, cfg_isup_cong_cmd, "congestion onset <1-100> abatement <0-99>",
       "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
       "Congested from this fill on: new IAMs get REL cause 42, new INVITEs 503\n" "Percent of the queue maximum\n"
@@ -52,10 +62,7 @@ DEFUN(cfg_isup_cong_txq, cfg_isup_cong_txq_cmd, "congestion tx-queue-max <64-100
       "Automatic congestion control from the M3UA transmit queue (Q.764 2.11)\n"
       "Maximum of each ASP's transmit queue (osmo_io; its default is 1024)\n" "Messages\n")
 {
-	struct isup_node *node = vty->index;
-	node->cfg.cong.txq_max = atoi(argv[0]);
-	cong_cfg_apply(node);
-	return CMD_SUCCESS;
+	return cong_set(vty, &CONG_CFG(vty)->txq_max, argv[0]);
 }
 
 DEFUN(cfg_isup_cong_sndbuf, cfg_isup_cong_sndbuf_cmd, "congestion tx-socket-buffer <4096-16777216>",
@@ -63,10 +70,7 @@ DEFUN(cfg_isup_cong_sndbuf, cfg_isup_cong_sndbuf_cmd, "congestion tx-socket-buff
       "SO_SNDBUF of each ASP socket: bounds the kernel's buffering below the queue (else Linux's autotuning may hold megabytes)\n"
       "Bytes\n")
 {
-	struct isup_node *node = vty->index;
-	node->cfg.cong.sndbuf = atoi(argv[0]);
-	cong_cfg_apply(node);
-	return CMD_SUCCESS;
+	return cong_set(vty, &CONG_CFG(vty)->sndbuf, argv[0]);
 }
 
 DEFUN(cfg_isup_cong_defer, cfg_isup_cong_defer_cmd, "congestion release-defer <1-100>",
@@ -74,10 +78,7 @@ DEFUN(cfg_isup_cong_defer, cfg_isup_cong_defer_cmd, "congestion release-defer <1
       "From this fill on a REL is not queued: its T1 repetition sends it (room for calls in progress)\n"
       "Percent of the queue maximum (at or above the onset)\n")
 {
-	struct isup_node *node = vty->index;
-	node->cfg.cong.rel_defer_pct = atoi(argv[0]);
-	cong_cfg_apply(node);
-	return CMD_SUCCESS;
+	return cong_set(vty, &CONG_CFG(vty)->rel_defer_pct, argv[0]);
 }
 
 void isup_cong_vty_write(struct vty *vty, const struct isup_node *node)
