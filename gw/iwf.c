@@ -316,6 +316,11 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 	struct gw_group_iwf *grp = gw_iwf_group(iwf, isup_call_group(ic), false);
 	struct gw_call *call;
 
+	if (iwf->shutting_down) {
+		/* SIGTERM, releases paced (gw/shutdown_pace.c): no new call */
+		isup_call_release(ic, GW_SHUTDOWN_CAUSE);
+		return;
+	}
 	if (isup_node_congested(iwf->isup)) {
 		/* Q.764 2.11 automatic congestion control: new calls are refused with cause 42 while
 		 * the calls in progress keep the room left in the M3UA queue */
