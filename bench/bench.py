@@ -301,6 +301,73 @@ def fmt(v, nd=3):
 
 
 # ------------------------------------------------------------------------------------------------
+MALLOC_KEYS = ("arena", "mmap", "in-use", "free", "free-chunks", "fastbin-free", "top-releasable")
+
+
+def mem_breakdown(port):
+    """talloc totals of the application's context summed per top-level context and per context
+    below it by name (addresses and numbers folded), and glibc's mallinfo2 figures, from the
+    gateway's VTY; returns (dict for results.json, raw text of both reports)"""
+    tal = L.vty_try(port, "show talloc-context application 2", 120)
+    brief = L.vty_try(port, "show talloc-context application brief", 30)
+    mal = L.vty_try(port, "show malloc-stats", 30)
+    ctxs, total, parent = {}, None, ""
+    for line in tal.splitlines():
+        m = re.search(r"talloc report on '(.*)' \(total\s+(\d+) bytes in\s+(\d+) blocks\)", line)
+        if m:
+            total = {"name": m.group(1), "bytes": int(m.group(2)), "blocks": int(m.group(3))}
+            continue
+        m = re.match(r"^( *)(.*?)\s+contains\s+(\d+) bytes in\s+(\d+) blocks", line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 2
+        name = re.sub(r"\[0x[0-9a-f]+\]|0x[0-9a-f]+|\d+", "#", m.group(2))
+        if depth == 1:
+            parent = name
+        elif depth == 2:
+            name = parent + " / " + name
+        else:
+            continue
+        c = ctxs.setdefault(name, {"bytes": 0, "blocks": 0, "count": 0})
+        c["bytes"] += int(m.group(3))
+        c["blocks"] += int(m.group(4))
+        c["count"] += 1
+    mi = {}
+    for k in MALLOC_KEYS:
+        m = re.search(r"(?:^|\s)%s (\d+)" % re.escape(k), mal)
+        if m:
+            mi[k.replace("-", "_")] = int(m.group(1))
+    # the raw file: the depth-1 report as printed, the depth-2 one summed by name (at 20k calls
+    # it has a line per call and FSM), glibc's figures
+    summed = "".join("%-70s %10d bytes in %7d blocks, %6d contexts\n" % (k, v["bytes"], v["blocks"], v["count"])
+                     for k, v in sorted(ctxs.items(), key=lambda x: -x[1]["bytes"]))
+    return ({"talloc_total": total, "talloc_contexts": ctxs, "malloc": mi},
+            "$ show talloc-context application brief\n%s\n# show talloc-context application 2, summed by"
+            " context name (depth 1, depth 1 / depth 2)\n%s\n$ show malloc-stats\n%s\n" % (brief, summed, mal))
+
+
+def per_call_breakdown(base, at, n):
+    """(at - base) / n per call: talloc bytes/blocks in all and per context (of at least 1 byte
+    per call), malloc in use, and what malloc holds outside talloc (libosip2, libraries)"""
+    out = {"talloc_bytes": None, "talloc_blocks": None, "malloc_in_use": None, "malloc_outside_talloc": None,
+           "contexts": []}
+    if base["talloc_total"] and at["talloc_total"]:
+        out["talloc_bytes"] = round((at["talloc_total"]["bytes"] - base["talloc_total"]["bytes"]) / n, 1)
+        out["talloc_blocks"] = round((at["talloc_total"]["blocks"] - base["talloc_total"]["blocks"]) / n, 2)
+    if "in_use" in base["malloc"] and "in_use" in at["malloc"]:
+        out["malloc_in_use"] = round((at["malloc"]["in_use"] - base["malloc"]["in_use"]) / n, 1)
+        if out["talloc_bytes"] is not None:
+            out["malloc_outside_talloc"] = round(out["malloc_in_use"] - out["talloc_bytes"], 1)
+    z = {"bytes": 0, "blocks": 0}
+    for k in set(at["talloc_contexts"]) | set(base["talloc_contexts"]):
+        a, b = at["talloc_contexts"].get(k, z), base["talloc_contexts"].get(k, z)
+        if abs(a["bytes"] - b["bytes"]) >= n:
+            out["contexts"].append({"name": k, "bytes_per_call": round((a["bytes"] - b["bytes"]) / n, 1),
+                                    "blocks_per_call": round((a["blocks"] - b["blocks"]) / n, 2)})
+    out["contexts"].sort(key=lambda x: -x["bytes_per_call"])
+    return out
+
+
 def bench_concurrency(env, cps):
     """2. N simultaneous answered calls: RSS, KiB per call, set-up and tear-down times"""
     e = env
@@ -312,6 +379,8 @@ def bench_concurrency(env, cps):
     e.start_uas("uas_wait.xml")
     time.sleep(1)
     rss0 = L.proc_rss_kib(e.gw.pid)
+    mem0, raw0 = mem_breakdown(e.ports.gw_vty)
+    breakdown = None
     steps = []
     for n in P["conc"]:
         share, left = [], n
@@ -334,9 +403,18 @@ def bench_concurrency(env, cps):
         rss = L.proc_rss_kib(e.gw.pid)
         rss_settled = None
         if n == max(P["conc"]) and answered == n:
+            mem1, raw1 = mem_breakdown(e.ports.gw_vty)
             # completed SIP transactions stay for Timer D/H/K (up to 32 s): the calls alone after that
             time.sleep(34)
             rss_settled = L.proc_rss_kib(e.gw.pid)
+            mem2, raw2 = mem_breakdown(e.ports.gw_vty)
+            breakdown = {"calls": n, "idle": mem0, "at_2s": mem1, "at_34s": mem2,
+                         "per_call_2s": per_call_breakdown(mem0, mem1, n),
+                         "per_call_34s": per_call_breakdown(mem0, mem2, n),
+                         "log": e.step_log("concurrency-%d-memory.txt" % n,
+                                           "# idle\n%s# %d calls, 2 s after the last answer (RSS %d KiB)\n%s"
+                                           "# %d calls, 34 s later (RSS %d KiB)\n%s" % (
+                                               raw0, n, rss, raw1, n, rss_settled, raw2))}
         cpu = L.CpuMeter({"gw": e.gw.pid})
         t1 = time.time()
         for p, m in active:
@@ -347,6 +425,7 @@ def bench_concurrency(env, cps):
         c_down = cpu.stop()
         L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 60)
         after = L.proc_rss_kib(e.gw.pid)
+        mal_after = mem_breakdown(e.ports.gw_vty)[0]["malloc"] if breakdown and breakdown["calls"] == n else None
         released = sum(int(r.get("released", 0)) for r in rel)
         step = {"calls": n, "answered": answered, "gw_calls_seen": live, "released": released,
                 "rss_kib": rss, "rss_after_34s_kib": rss_settled, "rss_after_teardown_kib": after, "setup_s": round(t_setup, 2),
@@ -354,6 +433,9 @@ def bench_concurrency(env, cps):
                 "gw_cpu_teardown": c_down["gw"], "sipp_cpu_setup": c_setup["sipp_uas"],
                 "failed": sum(int(r.get("failed", 0)) for r in res),
                 "pdd_anm_p99_ms_max": max(float(r.get("pdd_anm_p99_ms", "nan")) for r in res) if res else None}
+        if mal_after:
+            # heap after the tear-down: what is freed stays in the heap (in use vs arena)
+            breakdown["malloc_after_teardown"] = mal_after
         step["log"] = e.step_log("concurrency-%d.log" % n, "".join("%s\n" % (x or "(no report)") for x in lines + rel_lines)
                                  + "gateway calls %d, RSS %d KiB, after tear-down %d KiB\n" % (live, rss, after))
         steps.append(step)
@@ -371,6 +453,7 @@ def bench_concurrency(env, cps):
     e.stop_lab()
     settled = [s for s in steps if s.get("rss_after_34s_kib")]
     return {"rss_idle_kib": rss0, "circuits_configured": npeers * 4000, "dpcs": npeers, "steps": steps,
+            "memory_breakdown": breakdown,
             "kib_per_call_slope": slope,
             "kib_per_call_settled": round((settled[0]["rss_after_34s_kib"] - rss0) / settled[0]["calls"], 3)
             if settled else None}
@@ -751,6 +834,7 @@ def table(R):
         L_ += ["", "Slope: **%s KiB per call** (least squares over idle and each N, 2 s after the last answer);"
                " %s KiB per call at the largest N 34 s later, once the completed SIP transactions are gone." % (
                    fmt(c["kib_per_call_slope"], 2), fmt(c.get("kib_per_call_settled"), 2)), ""]
+        L_ += table_mem_breakdown(c.get("memory_breakdown"))
     if "media" in R:
         L_ += table_media(R["media"])
     if "tones" in R:
@@ -759,6 +843,42 @@ def table(R):
                " generators in real time** (plan %s, mix of ringing/busy/congestion/dial)." % (
                    t["frames_per_cpu_s"], t["generators_per_core_realtime"], t["plan"]), ""]
     return "\n".join(L_) + "\n"
+
+
+def table_mem_breakdown(b):
+    """Where each KiB of a call goes, at the largest N: glibc in use vs talloc per context"""
+    if not b:
+        return []
+    L_ = ["Where the memory of a call goes at %d calls (bytes per call: the gateway's talloc report and"
+          " glibc mallinfo2 at the step minus idle; raw reports: %s):" % (b["calls"], b["log"]), "",
+          "| what | 2 s after the last answer | 34 s later |", "|---|---|---|"]
+    a, z = b["per_call_2s"], b["per_call_34s"]
+    rows = [("malloc in use (all)", "malloc_in_use"), ("talloc (all)", "talloc_bytes"),
+            ("malloc outside talloc (libosip2, libraries)", "malloc_outside_talloc"),
+            ("talloc blocks", "talloc_blocks")]
+    for label, k in rows:
+        L_.append("| %s | %s | %s |" % (label, fmt(a.get(k), 1), fmt(z.get(k), 1)))
+    names = [x["name"] for x in z["contexts"]]
+    for x in a["contexts"]:
+        if x["name"] not in names:
+            names.append(x["name"])
+    for nm in names:
+        ga = next((x for x in a["contexts"] if x["name"] == nm), None)
+        gz = next((x for x in z["contexts"] if x["name"] == nm), None)
+        L_.append("| talloc %s | %s | %s |" % (nm, "%s (%s blocks)" % (ga["bytes_per_call"], ga["blocks_per_call"])
+                                              if ga else "-", "%s (%s blocks)" % (gz["bytes_per_call"],
+                                                                                 gz["blocks_per_call"]) if gz else "-"))
+    m1, m2 = b["at_2s"]["malloc"], b["at_34s"]["malloc"]
+    L_ += ["", "glibc heap at %d calls: arena %s, in use %s, free inside the heap %s bytes in %s chunks"
+           " (34 s later: %s / %s / %s in %s)." % (
+               b["calls"], m1.get("arena"), m1.get("in_use"), m1.get("free"), m1.get("free_chunks"),
+               m2.get("arena"), m2.get("in_use"), m2.get("free"), m2.get("free_chunks"))]
+    m3 = b.get("malloc_after_teardown")
+    if m3:
+        L_[-1] += " After the tear-down: arena %s, in use %s, free %s in %s chunks." % (
+            m3.get("arena"), m3.get("in_use"), m3.get("free"), m3.get("free_chunks"))
+    L_.append("")
+    return L_
 
 
 def csv_rows(R):

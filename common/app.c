@@ -73,6 +73,7 @@ struct sgw_app *sgw_app_init(const char *name, const char *version)
 	vty_init(&vty_info);
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
+	app_mem_vty_init();
 	osmo_stats_vty_add_cmds();
 	osmo_ss7_init();
 	osmo_ss7_vty_init_sg(ctx);

@@ -22,6 +22,8 @@ struct sgw_app *sgw_app_init(const char *name, const char *version);
 int sgw_app_read_config(struct sgw_app *app, const char *file);
 /* While the config file is read: "FILE:LINE" of the current line (else NULL). */
 const char *sgw_app_config_where(void);
+/* mem_vty.c: "show malloc-stats [xml]" and "malloc-trim" (called by sgw_app_init) */
+void app_mem_vty_init(void);
 /* Open the telnet VTY (bind address/port from "line vty" config; default 127.0.0.1:port). */
 int sgw_app_telnet(struct sgw_app *app, int default_port);
 /* Run osmo_select_main until SIGINT/SIGTERM (or app->quit set). */

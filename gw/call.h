@@ -88,7 +88,9 @@ struct gw_call {
 	uint16_t cic;
 	uint32_t dpc;
 	char group[64];
-	struct isup_msg iam;		/* ingress: received IAM (SAM digits folded in) */
+	/* ingress: received IAM (SAM digits folded in); a talloc child of the call from the IAM to
+	 * the answer (a struct isup_msg is 16 KiB; the INVITEs and the 3xx recursion are over then) */
+	struct isup_msg *iam;
 	struct gw_overlap *overlap;	/* ingress, RFC 3578 INVITEs (gw/overlap.c); NULL: none yet */
 	struct gw_overlap_egress *overlap_egress;	/* egress, IAM without ST (gw/overlap_egress.c) */
 
@@ -98,10 +100,10 @@ struct gw_call {
 	struct gw_sip_identity sip_id;
 	struct gw_redir_call redir;	/* redirection data, 3xx recursion (gw/call_redir.c) */
 
-	/* The REL received from the PSTN (has_isup_rel), set before GW_CALL_EV_ISUP_REL: SIP-I
-	 * trunks carry it in the BYE / final response, its location goes into the Reason */
-	struct isup_msg isup_rel;
-	bool has_isup_rel;
+	/* The REL received from the PSTN (NULL: none), set before GW_CALL_EV_ISUP_REL: SIP-I
+	 * trunks carry it in the BYE / final response, its location goes into the Reason. A talloc
+	 * child of the call, allocated only then (a struct isup_msg is 16 KiB) */
+	struct isup_msg *isup_rel;
 
 	/* Tone_before_release: the release that follows the tone */
 	uint8_t tone_cause, tone_loc;

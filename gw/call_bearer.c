@@ -11,7 +11,7 @@
 
 bool call_bearer_admit_in(struct gw_call *call, struct sip_trunk *trunk)
 {
-	enum gw_bearer b = gw_bearer_from_iam(&call->iam);
+	enum gw_bearer b = gw_bearer_from_iam(call->iam);
 
 	/* Q.850 65 bearer capability not implemented (RFC 3398 / Q.1912.5: 488 <-> 65): the
 	 * gateway or this trunk does not provide it, it is not a passing shortage (58) */

@@ -14,7 +14,7 @@
 /* ingress routing by the called party number's digits as received */
 static struct sip_trunk *in_route(struct gw_call *call)
 {
-	const struct isup_param *p = isup_msg_find_const(&call->iam, ISUP_PRM_CALLED_NUM);
+	const struct isup_param *p = isup_msg_find_const(call->iam, ISUP_PRM_CALLED_NUM);
 	const struct gw_route *rt = NULL;
 	struct isup_number n;
 
@@ -32,7 +32,7 @@ bool in_send_invite(struct gw_call *call, struct sip_trunk *trunk, const struct 
 	struct gw_invite_hdrs hdrs;
 	struct gw_isup_blob blob;
 	struct sip_sdp sdp;
-	struct isup_msg iam = call->iam;
+	struct isup_msg iam = *call->iam;
 	char redir[SIP_HDR_LIST_MAX];
 
 	call_local_sdp(call, &sdp);
@@ -52,7 +52,7 @@ static void in_invite(struct gw_call *call, bool complete)
 	struct sip_trunk *trunk;
 	uint8_t cause;
 
-	if (gw_iam_to_sip(&call->iam, &call->iwf->plan, &call->sip_id) < 0) {
+	if (!call->iam || gw_iam_to_sip(call->iam, &call->iwf->plan, &call->sip_id) < 0) {
 		call_release_isup_by(call, Q850_INVALID_NUMBER_FORMAT, "gw");
 		return;
 	}
@@ -93,7 +93,7 @@ static void in_invite(struct gw_call *call, bool complete)
  * every usable number; else the wait for more (T35 / X1, gw/overlap.c) */
 static void in_collect(struct gw_call *call)
 {
-	enum gw_overlap_status st = gw_overlap_status(call->iwf, &call->iam);
+	enum gw_overlap_status st = gw_overlap_status(call->iwf, call->iam);
 
 	if (st == GW_OVERLAP_COMPLETE)
 		in_invite(call, true);
@@ -203,6 +203,7 @@ static void in_answered(struct gw_call *call, const struct sip_event *ev)
 		media_bridge_only_remote(call->mb, MEDIA_LEG_SIP, false);
 	call_media_dir(call, MEDIA_DIR_BOTH);
 	gw_isup_leg_send(call->isup, &m);
+	TALLOC_FREE(call->iam);	/* no INVITE follows an answer */
 	call_state_chg(call, GW_CALL_ST_ANSWERED);
 }
 
@@ -282,7 +283,12 @@ void in_idle_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 
 	switch (event) {
 	case GW_CALL_EV_ISUP_IAM:
-		call->iam = *(const struct isup_msg *)data;
+		call->iam = talloc(call, struct isup_msg);
+		if (!call->iam) {
+			call_release_isup_by(call, Q850_TEMPORARY_FAILURE, "gw");
+			break;
+		}
+		*call->iam = *(const struct isup_msg *)data;
 		if (call->iwf->overlap_timeout_s == 0)
 			in_invite(call, true);	/* 'overlap off': the IAM's digits as they are */
 		else
@@ -339,7 +345,7 @@ void in_collecting_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		in_proceeding_event(call, event, data);	/* REL: CANCEL when an INVITE is out */
 		return;
 	}
-	if (gw_iam_add_sam(&call->iam, data) < 0)
+	if (gw_iam_add_sam(call->iam, data) < 0)
 		LOGPFSML(fi, LOGL_NOTICE, "SAM without usable digits (or too many): number unchanged\n");
 	in_collect(call);
 }

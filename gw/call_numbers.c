@@ -45,7 +45,7 @@ uint8_t call_numbers_ingress(struct gw_call *call)
 	struct gw_trunk_iwf *t = call_trunk_iwf(call);
 
 	call_number_plan(call, &plan);
-	if (gw_iam_to_sip(&call->iam, &plan, &call->sip_id) < 0 || !call->sip_id.ruri_user[0])
+	if (gw_iam_to_sip(call->iam, &plan, &call->sip_id) < 0 || !call->sip_id.ruri_user[0])
 		return Q850_INVALID_NUMBER_FORMAT;
 	if (call->sip_id.max_forwards == 0) {
 		/* Q.764 hop counter procedure: no hop left, the call is not offered on */

@@ -44,7 +44,7 @@ void call_redir_invite_opts(struct gw_call *call, struct sip_trunk *trunk, struc
 	char host[72];
 
 	if (!call->redir.recursions)
-		gw_redir_from_iam(&call->iam, &call->iwf->plan, &call->redir.r);
+		gw_redir_from_iam(call->iam, &call->iwf->plan, &call->redir.r);
 	redir_iam(call, iam);
 	peer_host(trunk, host, sizeof(host));
 	o->diversion = NULL;
@@ -148,11 +148,11 @@ bool call_redir_rel_3xx(struct gw_call *call, uint8_t cause, uint8_t location)
 	struct gw_isup_blob b;
 	char host[80], contact[160];
 
-	if (cause != Q850_REDIRECTION_NEW_DEST || !call->has_isup_rel || !trunk)
+	if (cause != Q850_REDIRECTION_NEW_DEST || !call->isup_rel || !trunk)
 		return false;
 	snprintf(host, sizeof(host), strchr(trunk->cfg.listen_addr, ':') ? "[%s]:%u" : "%s:%u",
 		 trunk->cfg.listen_addr, trunk->cfg.listen_port);
-	if (gw_redir_rel_contact(&call->isup_rel, &call->iwf->plan, host, contact, sizeof(contact)) < 0)
+	if (gw_redir_rel_contact(call->isup_rel, &call->iwf->plan, host, contact, sizeof(contact)) < 0)
 		return false;
 	call_note_release(call, cause, "isup");
 	call_release_opts(call, &o, &b, cause, location);

@@ -88,8 +88,8 @@ void call_release_isup_tone(struct gw_call *call)
 uint8_t call_isup_rel_location(struct gw_call *call)
 {
 	uint8_t loc = ISUP_LOC_PUB_LOCAL;
-	if (call->has_isup_rel)
-		gw_msg_cause(&call->isup_rel, NULL, &loc);
+	if (call->isup_rel)
+		gw_msg_cause(call->isup_rel, NULL, &loc);
 	return loc;
 }
 
@@ -107,7 +107,7 @@ void call_release_opts(struct gw_call *call, struct sip_msg_opts *o, struct gw_i
 		       uint8_t location)
 {
 	if (call_trunk_sipi(call))
-		gw_opts_release(o, b, call->has_isup_rel ? &call->isup_rel : NULL, CALL_VARIANT(call), cause,
+		gw_opts_release(o, b, call->isup_rel, CALL_VARIANT(call), cause,
 				location);
 	else
 		gw_opts_reason(o, cause, location);

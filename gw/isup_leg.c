@@ -82,8 +82,10 @@ static void leg_call_action(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		osmo_fsm_inst_state_chg(fi, GW_ISUP_LEG_ST_RELEASED, 0, 0);
 		ri = data;
 		if (ri->rel) {
-			leg->call->isup_rel = *ri->rel;
-			leg->call->has_isup_rel = true;
+			if (!leg->call->isup_rel)
+				leg->call->isup_rel = talloc(leg->call, struct isup_msg);
+			if (leg->call->isup_rel)
+				*leg->call->isup_rel = *ri->rel;
 		}
 		osmo_fsm_inst_dispatch(leg->call->fi, GW_CALL_EV_ISUP_REL, &ri->cause);
 		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);

@@ -67,11 +67,11 @@ void gw_overlap_wait(struct gw_call *call, enum gw_overlap_status st)
 bool gw_overlap_expired(struct gw_call *call)
 {
 	struct isup_number n;
-	const char *digits = called_number(&call->iam, &n) ? n.digits : "";
+	const char *digits = called_number(call->iam, &n) ? n.digits : "";
 
 	if (call->fi->T == -1)
 		return true;	/* X1: the usable number goes out en bloc */
-	if (!gw_overlap_same(call) && gw_overlap_status(call->iwf, &call->iam) == GW_OVERLAP_USABLE)
+	if (!gw_overlap_same(call) && gw_overlap_status(call->iwf, call->iam) == GW_OVERLAP_USABLE)
 		return true;	/* X1 0: T35 ended the en-bloc collection of a usable number */
 	/* Q.764 Annex A T35: the number is not complete -> REL cause 28 */
 	LOGPFSML(call->fi, LOGL_NOTICE, "T35 expired with %zu digits (%s)%s: address incomplete, REL 28\n",
@@ -91,7 +91,7 @@ bool gw_overlap_rfc3578(struct gw_call *call)
 	struct gw_trunk_iwf *t;
 	struct isup_number n;
 
-	if (!called_number(&call->iam, &n) || !(rt = gw_iwf_route_lookup(call->iwf, false, n.digits)))
+	if (!called_number(call->iam, &n) || !(rt = gw_iwf_route_lookup(call->iwf, false, n.digits)))
 		return false;	/* no route for these digits (yet) */
 	t = gw_iwf_trunk(call->iwf, rt->target, false);
 	return t && t->overlap_rfc3578;

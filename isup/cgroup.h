@@ -332,7 +332,10 @@ struct isup_call {
 	struct isup_cgroup *cg;		/* group the call was set up in */
 	bool outgoing;
 	void *priv;
-	struct isup_msg iam;		/* outgoing: for the repeat attempt */
+	uint16_t cic;			/* the call's CIC (the circuit's while it has one) */
+	/* outgoing: the IAM, for the repeat attempt (Q.764 2.9.1.4); a talloc child of the call,
+	 * NULL for incoming and restored calls (a struct isup_msg is 16 KiB) */
+	struct isup_msg *iam;
 	unsigned int repeats;
 };
 void call_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel);

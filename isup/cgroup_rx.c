@@ -230,6 +230,10 @@ void call_msg_ind(struct isup_call *call, const struct isup_msg *msg)
 	if (!call)
 		return;
 	node = call->node;
+	/* the repeat attempt is for before any backward message (Q.764 2.8.2.1, 2.9.1.4, 2.1.8):
+	 * the outgoing IAM's copy (16 KiB) goes once the call is through (ACM, CON, ANM) */
+	if (call->outgoing && (msg->type == ISUP_ACM || msg->type == ISUP_CON || msg->type == ISUP_ANM))
+		TALLOC_FREE(call->iam);
 	if (node->call_ops && node->call_ops->msg_ind)
 		node->call_ops->msg_ind(call, msg, node->call_app);
 }
@@ -246,8 +250,8 @@ bool call_repeat_attempt(struct isup_call *call)
 {
 	struct isup_circuit *old = NULL, *cct;
 	struct isup_node *node = call->node;
-	uint16_t old_cic = call->iam.cic;
-	if (!call->outgoing || call->repeats >= 1 || call->cg->paused)
+	uint16_t old_cic = call->cic;
+	if (!call->outgoing || !call->iam || call->repeats >= 1 || call->cg->paused)
 		return false;
 	for (unsigned int i = 0; i < call->cg->num_ccts; i++)
 		if (call->cg->ccts[i]->cic == old_cic)
@@ -257,7 +261,8 @@ bool call_repeat_attempt(struct isup_call *call)
 		return false;
 	call->repeats++;
 	call->cg->repeat_attempts++;
-	call->iam.cic = cct->cic;
+	call->cic = cct->cic;
+	call->iam->cic = cct->cic;
 	LOGP(DISUP, LOGL_NOTICE, "automatic repeat attempt: call moved from CIC %u to CIC %u\n", old_cic, cct->cic);
 	circuit_call_start(cct, call);
 	if (node->call_ops && node->call_ops->cic_changed_ind)
@@ -300,9 +305,16 @@ struct isup_call *isup_call_setup(struct isup_node *node, const char *group, int
 	call->cg = cg;
 	call->outgoing = true;
 	call->priv = priv;
-	call->iam = *iam;
-	call->iam.type = ISUP_IAM;
-	call->iam.cic = cct->cic;
+	call->iam = talloc(call, struct isup_msg);
+	if (!call->iam) {
+		talloc_free(call);
+		*cause = Q850_TEMPORARY_FAILURE;
+		return NULL;
+	}
+	*call->iam = *iam;
+	call->iam->type = ISUP_IAM;
+	call->iam->cic = cct->cic;
+	call->cic = cct->cic;
 	circuit_call_start(cct, call);
 	return call;
 }
@@ -400,7 +412,7 @@ unsigned int isup_node_circuits_releasing(const struct isup_node *node)
 	return n;
 }
 
-uint16_t isup_call_cic(const struct isup_call *call) { return call->cct ? call->cct->cic : call->iam.cic; }
+uint16_t isup_call_cic(const struct isup_call *call) { return call->cct ? call->cct->cic : call->cic; }
 uint32_t isup_call_dpc(const struct isup_call *call) { return call->cg ? call->cg->dpc : 0; }
 const char *isup_call_group(const struct isup_call *call) { return call->cg ? call->cg->name : NULL; }
 const char *isup_call_bearer(const struct isup_call *call) { return call->cct ? call->cct->bearer : NULL; }

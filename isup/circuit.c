@@ -151,7 +151,7 @@ void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam)
 	call->node = cct->cg->node;
 	call->cct = cct;
 	call->outgoing = false;
-	call->iam.cic = cct->cic;
+	call->cic = cct->cic;
 	cct->call = call;
 	cct->calls_in++;
 	cct_state_chg(cct, CCT_ST_IN_WAIT_APP);
@@ -669,7 +669,11 @@ struct osmo_fsm_inst *circuit_fsm_alloc(struct isup_circuit *cct, const char *id
 
 int circuit_call_start(struct isup_circuit *cct, struct isup_call *call)
 {
-	struct isup_msg iam = call->iam;
+	struct isup_msg iam;
+
+	if (!call->iam)
+		return -1;
+	iam = *call->iam;
 	iam.cic = cct->cic;
 	circuit_cot_out_prepare(cct, &iam);
 	cct->call = call;

@@ -29,7 +29,7 @@ struct isup_call *isup_call_restore(struct isup_node *node, const char *group, u
 	call->cct = cct;
 	call->outgoing = !incoming;
 	call->priv = priv;
-	isup_msg_init(&call->iam, node->cfg.variant, ISUP_IAM, cic);
+	call->cic = cic;
 	cct->call = call;
 	/* the answered state (Q.764 2.1.7 / 2.1.4.7 done at the dead node): a REL from the exchange
 	 * is answered RLC and reported up, the layer above's release sends REL (Q.764 2.3) */

@@ -274,7 +274,7 @@ static void sip_dlg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause c
 	FREE_MSG(dlg->rel_prov);
 	FREE_MSG(dlg->pending_2xx);
 	FREE_MSG(dlg->last_2xx);
-	FREE_MSG(dlg->ack);
+	TALLOC_FREE(dlg->ack);
 	dlg->inv_tr = dlg->reinv_tr = dlg->srv_reinv_tr = NULL;
 	hash_del(&dlg->hash_entry);
 	llist_del(&dlg->list);
@@ -338,7 +338,7 @@ struct sip_dialog *sip_dialog_find_invite(struct sip_ua *ua, const osip_message_
 	if (!ftag)
 		return NULL;
 	sip_dialog_for_each_call_id(d, ua, cid) {
-		if (d->is_uac || !d->invite || !sip_tag(d->remote))
+		if (d->is_uac || !d->has_invite || !sip_tag(d->remote))
 			continue;
 		if (!strcmp(ftag, sip_tag(d->remote)) && cseq == d->invite_cseq)
 			return d;

@@ -268,13 +268,8 @@ static void reinvite_response(struct sip_dialog *dlg, const struct sip_tx *tx, o
 	int code = resp->status_code;
 
 	if (tx->kind == SIP_TX_REINVITE && code < 300) {
-		uint32_t cseq = strtoul(resp->cseq->number, NULL, 10);
-		if (dlg->ack)
-			osip_message_free(dlg->ack);
-		dlg->ack = sip_msg_new_request(dlg, "ACK", cseq);
-		dlg->ack_cseq = cseq;
-		if (dlg->ack)
-			sip_send_msg(dlg->trunk, &dlg->conn, &dlg->peer, dlg->ack);
+		/* a new CSeq: a new ACK, kept for this 2xx's retransmissions */
+		sip_dialog_send_ack(dlg, strtoul(resp->cseq->number, NULL, 10));
 	}
 	if (code < 300 && body->has_sdp) {
 		dlg->remote_sdp = body->sdp;

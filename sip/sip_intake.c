@@ -52,9 +52,9 @@ static struct sip_dialog *cancel_dialog(struct sip_ua *ua, const osip_message_t 
 	struct sip_dialog *d;
 
 	sip_dialog_for_each_call_id(d, ua, cid) {
-		if (d->is_uac || !d->invite)
+		if (d->is_uac || !d->has_invite)
 			continue;
-		b2 = sip_msg_top_branch(d->invite);
+		b2 = d->invite_branch;
 		if (b1 && b2 && !strcmp(b1, b2))
 			return d;
 	}

@@ -175,7 +175,9 @@ struct sip_dialog {
 	uint32_t last_2xx_cseq;		/* CSeq of the INVITE our stored 2xx answers */
 
 	osip_transaction_t *inv_tr;	/* ICT (UAC) or IST (UAS) of the initial INVITE */
-	osip_message_t *invite;		/* copy of the initial INVITE */
+	osip_message_t *invite;		/* copy of the initial INVITE; UAC: until the 2xx, UAS: until the ACK */
+	bool has_invite;		/* UAS: the dialog came from an INVITE here (not restored) */
+	char *invite_branch;		/* UAS: its top Via branch (talloc child), CANCEL matching */
 
 	/* UAS side */
 	bool peer_100rel;		/* INVITE had Supported or Require: 100rel */
@@ -199,7 +201,9 @@ struct sip_dialog {
 	struct sip_msg_opts cancel_opts;
 	int cancel_cause;
 	char cancel_loc[8];
-	osip_message_t *ack;		/* ACK for 2xx, resent on 2xx retransmission */
+	char *ack;			/* ACK for 2xx as sent (talloc child, ack_len octets), resent on
+					 * 2xx retransmission: one buffer, not a parsed message */
+	size_t ack_len;
 	bool cancelled;
 
 	/* re-INVITE / UPDATE */
@@ -268,8 +272,12 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **conn, const st
 		       const char *buf, size_t len);
 int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
 		 osip_message_t *msg);
+/* a request kept serialized (the 2xx's ACK), counted as 'method' */
+int sip_send_raw_request(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
+			 const char *method, const char *buf, size_t len);
 /* sip_stats.c: count a message received from / sent to the trunk */
 void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx);
+void sip_stats_request(struct sip_trunk *trunk, const char *method, bool tx);
 void sip_conn_forget(struct sip_ua *ua, struct sip_conn *conn);
 int sip_peer_sockaddr(const struct sip_trunk *trunk, struct osmo_sockaddr *a);
 /* addresses (IPv4 or IPv6): literal -> sockaddr, and back for logs; a host for SIP headers/URIs */
@@ -345,6 +353,9 @@ void sip_prack_start(struct sip_dialog *dlg, osip_message_t *resp, bool has_sdp)
 void sip_prack_stop(struct sip_dialog *dlg);
 bool sip_prack_uac_rx_reliable(struct sip_dialog *dlg, struct sip_early *e, osip_message_t *resp);
 void sip_dialog_send_2xx(struct sip_dialog *dlg, osip_message_t *resp);
+/* UAC: the ACK of the 2xx to the INVITE with 'cseq', built once and kept serialized (RFC 3261
+ * 13.2.2.4: the same ACK again for each retransmission of the 2xx) */
+void sip_dialog_send_ack(struct sip_dialog *dlg, uint32_t cseq);
 void sip_dialog_terminate(struct sip_dialog *dlg);
 const char *sip_tag(const osip_from_t *h);
 /* sip_snapshot.c: tell the layer above that the dialog's identifiers changed (sip_ua_cbs) */

@@ -54,26 +54,45 @@ static void desc_init(void)
 	}
 }
 
-void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx)
+static bool ctrs_ready(struct sip_trunk *trunk)
 {
-	unsigned int i;
 	if (!trunk->msg_ctrs) {
 		desc_init();
 		trunk->msg_ctrs = rate_ctr_group_alloc(trunk, &ctrg_desc, next_index++);
 		if (!trunk->msg_ctrs)
-			return;
+			return false;
 		rate_ctr_group_set_name(trunk->msg_ctrs, trunk->name);
 	}
+	return true;
+}
+
+static unsigned int method_index(const char *meth)
+{
+	unsigned int i;
+	for (i = 0; i < N_METHODS; i++)
+		if (!strcasecmp(meth, methods[i]))
+			break;
+	return i;
+}
+
+void sip_stats_request(struct sip_trunk *trunk, const char *method, bool tx)
+{
+	if (ctrs_ready(trunk))
+		rate_ctr_inc(rate_ctr_group_get_ctr(trunk->msg_ctrs, (tx ? N_KINDS : 0) + method_index(method)));
+}
+
+void sip_stats_msg(struct sip_trunk *trunk, const osip_message_t *m, bool tx)
+{
+	unsigned int i;
+	if (!ctrs_ready(trunk))
+		return;
 	if (MSG_IS_RESPONSE(m)) {
 		int code = osip_message_get_status_code(m);
 		if (code < 100 || code > 699)
 			return;
 		i = N_METHODS + code / 100;
 	} else {
-		const char *meth = m->sip_method ? m->sip_method : "";
-		for (i = 0; i < N_METHODS; i++)
-			if (!strcasecmp(meth, methods[i]))
-				break;
+		i = method_index(m->sip_method ? m->sip_method : "");
 	}
 	rate_ctr_inc(rate_ctr_group_get_ctr(trunk->msg_ctrs, (tx ? N_KINDS : 0) + i));
 }

@@ -419,6 +419,17 @@ int sip_send_msg(struct sip_trunk *trunk, struct sip_conn **conn, const struct o
 	return rc;
 }
 
+int sip_send_raw_request(struct sip_trunk *trunk, struct sip_conn **conn, const struct osmo_sockaddr *dst,
+			 const char *method, const char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	sip_stats_request(trunk, method, true);
+	LOGP(DSIP, LOGL_DEBUG, "trunk %s: TX to %s:%u:\n%.*s\n", trunk->name, dst ? sip_addr_ip(dst, ip, sizeof(ip)) : "-",
+	     dst ? sip_addr_port(dst) : 0, (int)len, buf);
+	return sip_transport_send(trunk, conn, dst, buf, len);
+}
+
 int sip_transport_open(struct sip_trunk *trunk)
 {
 	int fd;

@@ -210,16 +210,26 @@ static int uac_cancel(struct sip_dialog *dlg, const struct sip_msg_opts *opts)
 
 /* ---- responses to the INVITE ---- */
 
-static void send_ack(struct sip_dialog *dlg, uint32_t cseq)
+void sip_dialog_send_ack(struct sip_dialog *dlg, uint32_t cseq)
 {
+	osip_message_t *m;
+	char *buf = NULL;
+	size_t len = 0;
+
 	if (!dlg->ack || dlg->ack_cseq != cseq) {
-		if (dlg->ack)
-			osip_message_free(dlg->ack);
-		dlg->ack = sip_msg_new_request(dlg, "ACK", cseq);
+		TALLOC_FREE(dlg->ack);
 		dlg->ack_cseq = cseq;
+		m = sip_msg_new_request(dlg, "ACK", cseq);
+		if (m && osip_message_to_str(m, &buf, &len) == 0 && buf) {
+			dlg->ack = talloc_memdup(dlg, buf, len);
+			dlg->ack_len = dlg->ack ? len : 0;
+		}
+		osip_free(buf);
+		if (m)
+			osip_message_free(m);
 	}
 	if (dlg->ack)
-		sip_send_msg(dlg->trunk, &dlg->conn, &dlg->peer, dlg->ack);
+		sip_send_raw_request(dlg->trunk, &dlg->conn, &dlg->peer, "ACK", dlg->ack, dlg->ack_len);
 }
 
 /* RFC 3261 13.2.2.4: a 2xx from a second fork gets ACK + BYE */
@@ -347,7 +357,12 @@ static void uac_confirm(struct sip_dialog *dlg, osip_message_t *resp, const char
 		osip_uri_clone(c, &dlg->target);
 	}
 	sip_dialog_route_set_from_rr(&dlg->route_set, resp, true);
-	send_ack(dlg, dlg->invite_cseq);
+	sip_dialog_send_ack(dlg, dlg->invite_cseq);
+	/* the INVITE's copy served CANCEL and the 422 retry (RFC 4028 7.4): neither follows a 2xx */
+	if (dlg->invite) {
+		osip_message_free(dlg->invite);
+		dlg->invite = NULL;
+	}
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_CONFIRMED, 0, 0);
 }
 
@@ -369,7 +384,7 @@ void sip_uac_rx_2xx(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	}
 	if (cur) {
 		/* retransmitted 2xx: repeat the ACK (RFC 3261 13.2.2.4) */
-		send_ack(dlg, dlg->invite_cseq);
+		sip_dialog_send_ack(dlg, dlg->invite_cseq);
 		return;
 	}
 	uac_confirm(dlg, resp, ev.to_tag);
@@ -415,7 +430,7 @@ void sip_dialog_rx_invite_response(struct sip_dialog *dlg, osip_message_t *resp,
 	if (cseq != dlg->invite_cseq) {
 		/* 2xx retransmission for a re-INVITE: repeat its ACK */
 		if (code >= 200 && code < 300 && dlg->ack && dlg->ack_cseq == cseq)
-			sip_send_msg(dlg->trunk, &dlg->conn, &dlg->peer, dlg->ack);
+			sip_dialog_send_ack(dlg, cseq);
 		return;
 	}
 	sip_dialog_dispatch(dlg, code < 200 ? SIP_DLG_EV_RX_1XX : code < 300 ? SIP_DLG_EV_RX_2XX :

@@ -169,6 +169,9 @@ static void uas_identity(struct sip_dialog *dlg, osip_transaction_t *tr, osip_me
 	dlg->remote_cseq = dlg->invite_cseq;
 	dlg->local_cseq = 1 + (sip_ua_random(dlg->ua) & 0xffff);
 	sip_msg_clone(invite, &dlg->invite);
+	dlg->has_invite = true;
+	if (sip_msg_top_branch(invite))
+		dlg->invite_branch = talloc_strdup(dlg, sip_msg_top_branch(invite));
 	dlg->resp_dst = tx->dst;
 	dlg->conn = tx->conn;
 	/* in-dialog requests go to the trunk peer when one is configured, else back to the source */
@@ -206,7 +209,11 @@ void sip_uas_start(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 
 static osip_message_t *uas_response(struct sip_dialog *dlg, int code, const struct sip_msg_opts *opts)
 {
-	osip_message_t *r = sip_msg_new_response(dlg->trunk, dlg->invite, code, sip_tag(dlg->local));
+	osip_message_t *r;
+
+	if (!dlg->invite)
+		return NULL;	/* confirmed: the INVITE is answered */
+	r = sip_msg_new_response(dlg->trunk, dlg->invite, code, sip_tag(dlg->local));
 	if (!r)
 		return NULL;
 	if (code < 300)
@@ -421,6 +428,10 @@ void sip_uas_rx_ack(struct sip_dialog *dlg, const struct sip_dlg_rx *rx)
 	if (cseq != dlg->invite_cseq || sip_dialog_state(dlg) != SIP_DLG_S_WAIT_ACK)
 		return;		/* ACK of a re-INVITE */
 	osmo_fsm_inst_state_chg(dlg->fi, SIP_DLG_S_CONFIRMED, 0, 0);
+	/* the INVITE is answered and its 2xx acknowledged: responses to it are over; what a late
+	 * retransmission or CANCEL of it needs (From tag, CSeq, branch) the dialog keeps */
+	osip_message_free(dlg->invite);
+	dlg->invite = NULL;
 	sip_dialog_emit(dlg, &ev);
 	if (dlg->bye_pending) {
 		struct sip_msg_opts o = { .q850_cause = dlg->bye_cause, .q850_location = dlg->bye_loc,
