@@ -166,7 +166,6 @@ int media_io_rtcp_cb(struct osmo_fd *ofd, unsigned int what);
 uint8_t *media_io_tx_slot(struct media_leg_state *l, size_t len);
 void media_io_tx_done(void);
 void media_io_flush(void);
-uint64_t media_io_tx_errors(void);
 
 /* bridge.c: is this source refused (a replaced remote, or not the remote with only_remote)? */
 bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len);

@@ -52,10 +52,10 @@ static struct {
 	unsigned int legs;
 	struct mmsghdr msg[TX_SLOTS];
 	struct iovec iov[TX_SLOTS];
-	uint64_t errors;
 } tx;
 
-/* One leg's chain with sendmmsg(); a datagram the kernel refuses (first of a call) is skipped. */
+/* One leg's chain with sendmmsg(); a datagram the kernel refuses (the first of a call that
+ * fails, e.g. a full send buffer) is skipped and counted as dropped. */
 static void flush_leg(struct media_leg_state *l)
 {
 	unsigned int k = 0, done = 0;
@@ -74,7 +74,7 @@ static void flush_leg(struct media_leg_state *l)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		tx.errors++;
+		media_pool_ctr_inc(l->b->pool, MEDIA_CTR_DROPPED);
 		done++;
 	}
 }
@@ -236,9 +236,4 @@ void media_io_del(struct osmo_fd *ofd)
 {
 	epoll_ctl(io_epoll.fd, EPOLL_CTL_DEL, ofd->fd, NULL);
 	io_epoll_gen++;
-}
-
-uint64_t media_io_tx_errors(void)
-{
-	return tx.errors;
 }
