@@ -561,6 +561,7 @@ def media_step(e, who, flows, relay_pid, n):
     """one step: n calls of the flows file through the relay; the raw output kept per step"""
     argv = rtpgen_argv(e, flows, n)
     cpu = L.CpuMeter({who: relay_pid})
+    relay_s0 = L.proc_cpu(relay_pid)
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         out = subprocess.run(argv, capture_output=True, text=True, timeout=P["media_secs"] + 30)
@@ -568,6 +569,7 @@ def media_step(e, who, flows, relay_pid, n):
     except subprocess.TimeoutExpired:
         stdout, stderr, rc = "", "rtpgen timed out", -1
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    relay_s = L.proc_cpu(relay_pid) - relay_s0
     c = cpu.stop()
     log = e.step_log("media-%s-%d.log" % (who, n), "$ %s\n%s%s(exit status %d)\n" % (
         " ".join(argv), stdout, stderr, rc))
@@ -581,6 +583,12 @@ def media_step(e, who, flows, relay_pid, n):
     for k in ("jitter_mean_ms", "jitter_max_ms", "transit_p50_ms", "transit_p99_ms", "transit_max_ms"):
         step[k] = float(r[k]) if k in r else None
     step["transit_over_100ms"] = int(r.get("transit_over_100ms", 0))
+    # relay CPU seconds of the whole step per 1,000 packets it relayed in that time (the generator's
+    # count of every packet that came back, warm-up included)
+    step["relay_cpu_s"] = round(relay_s, 3)
+    step["packets_relayed"] = int(r.get("received_all", 0))
+    step["relay_cpu_ms_per_1k_pkts"] = (round(1e6 * relay_s / step["packets_relayed"], 3)
+                                        if step["packets_relayed"] else None)
     step["gen_late_ms_max"] = float(r.get("late_ms_max", "nan"))
     # the packets due in the measured window (both directions); fewer: the generator fell behind
     due = 2 * n * 50 * P["media_secs"]
@@ -606,10 +614,10 @@ def media_steps(env, who, flows, relay_pid, nflows):
         st = media_step(env, who, flows, relay_pid, n)
         steps.append(st)
         say("media %-9s %5d calls: %s loss %.3f %% transit p50 %s p99 %s max %s ms, jitter mean %s ms;"
-            " relay cpu %s%% gen cpu %s%%%s" % (
+            " relay cpu %s%% (%s ms per 1,000 packets) gen cpu %s%%%s" % (
                 who, n, "ok  " if st["pass"] else "FAIL", st["loss_pct"], fmt(st["transit_p50_ms"]),
                 fmt(st["transit_p99_ms"]), fmt(st["transit_max_ms"]), fmt(st["jitter_mean_ms"]), st["relay_cpu"],
-                st["generator_cpu"],
+                fmt(st["relay_cpu_ms_per_1k_pkts"]), st["generator_cpu"],
                 "" if st["pass"] else " (%s)" % "; ".join(st["fail_reasons"])))
     # the largest passing N: the top of the unbroken run of passing steps from the bottom
     top = 0
@@ -753,18 +761,21 @@ def table_media(c):
                 fmt(st["transit_p99_ms"]), fmt(st["transit_max_ms"]), fmt(st["jitter_mean_ms"]),
                 fmt(st["jitter_max_ms"]))
         L_.append(row)
-    L_ += ["", "CPU per step (% of one core; per-core busy of the machine):", "",
-           "| calls |" + "".join(" %s relay %% | %s generator %% | %s per-core %% |" % (names[w], names[w], names[w])
-                                  for w in sides), "|---|" + "---|" * 3 * len(sides)]
+    L_ += ["", "CPU per step (% of one core; relay CPU ms per 1,000 packets relayed = relay CPU seconds of the"
+           " step (/proc/PID/stat) / packets the generator got back in it (warm-up included) * 10^6; per-core"
+           " busy of the machine):", "",
+           "| calls |" + "".join(" %s relay %% | %s relay ms / 1k pkts | %s generator %% | %s per-core %% |"
+                                  % (names[w], names[w], names[w], names[w]) for w in sides),
+           "|---|" + "---|" * 4 * len(sides)]
     for n in c.get("ramp", sorted(by[sides[0]])):
         row = "| %d |" % n
         for w in sides:
             st = by[w].get(n)
             if not st or not st.get("ran"):
-                row += " - | - | - |"
+                row += " - | - | - | - |"
                 continue
-            row += " %s | %s | %s |" % (st["relay_cpu"], st["generator_cpu"],
-                                        " / ".join(str(v) for v in st["cores"].values()))
+            row += " %s | %s | %s | %s |" % (st["relay_cpu"], fmt(st.get("relay_cpu_ms_per_1k_pkts")),
+                                             st["generator_cpu"], " / ".join(str(v) for v in st["cores"].values()))
         L_.append(row)
     L_.append("")
     for w in sides:

@@ -58,6 +58,7 @@ static void bridge_init(struct media_bridge *b, struct media_pool *pool, const c
 		b->legs[i].leg = i;
 		b->legs[i].ofd.fd = -1;
 		b->legs[i].rtcp_ofd.fd = -1;
+		b->legs[i].txq_head = b->legs[i].txq_tail = -1;
 		b->legs[i].te_pt = -1;
 		b->legs[i].pt = 0;
 	}

@@ -1,63 +1,33 @@
-/* One leg of a bridge: an ortp session on a pool port, read from osmo_select_main, and the
- * leg's outgoing stream (own SSRC and sequence, timestamps re-based when the source changes). */
+/* One leg of a bridge: an ortp session on a pool port (used to bind the sockets only), its
+ * sockets in the bridges' epoll set (rtp_io.c), and the leg's outgoing stream (own SSRC and
+ * sequence, timestamps re-based when the source changes), built here and sent in batches. */
 #include <string.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <sys/socket.h>
-#include <sys/epoll.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/core/bit16gen.h>
+#include <osmocom/core/bit32gen.h>
 #include "media/media_internal.h"
 
 #define SAMPLES_PER_MS 8
 #define FRAME_MS 20		/* G.711 packetisation: the shortest gap between two sources */
 #define REBASE_MAX_MS 60000	/* longest gap carried into the timestamps of a new source */
 
-#define RX_BURST 64		/* packets per socket callback; select() comes back for the rest */
-#define DRAIN_MAX (16 * RX_BURST)	/* bound of a drain before a change of direction */
-#define RX_BUF 2048		/* a datagram (RTP over Ethernet fits in 1500) */
-#define RTCP_BUF 1500
+#define RX_BURST 128		/* datagrams per socket callback; epoll comes back for the rest */
+#define DRAIN_MAX (8 * RX_BURST)	/* bound of a drain before a change of direction */
 #define RX_SOCKET_BUFFER 1000000	/* SO_RCVBUF: bursts while the process is busy elsewhere */
 #define BIND_ATTEMPTS 16	/* pool pairs tried: a port may be taken by another process */
-
-/* Read the socket directly (see rtp_parse.c for why not through ortp's receive path): every
- * RTP packet with a payload goes to the relay as it arrives. */
-static unsigned int leg_read(struct media_leg_state *l, unsigned int max)
-{
-	struct osmo_fd *ofd = &l->ofd;
-	uint8_t buf[RX_BUF];
-	unsigned int i;
-
-	if (ofd->fd < 0)
-		return 0;
-	for (i = 0; i < max; i++) {
-		struct media_rtp_pkt pkt;
-		struct sockaddr_storage src;
-		socklen_t srclen = sizeof(src);
-		ssize_t n = recvfrom(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &srclen);
-		if (n < 0)
-			break;			/* EAGAIN: drained */
-		if (media_rtp_parse(buf, n, &pkt) < 0) {
-			l->st.rx_invalid++;
-			continue;
-		}
-		if (pkt.len > 0 && media_leg_src_refused(l, (struct sockaddr *)&src, srclen)) {
-			/* an early media source replaced by a later 18x / the answer, or not the current one */
-			l->st.rx_dropped++;
-			media_pool_ctr_inc(l->b->pool, MEDIA_CTR_DROPPED);
-		} else if (pkt.len > 0) {
-			media_relay_input(l, &pkt);
-		}
-	}
-	return i;
-}
 
 static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	if (what & OSMO_FD_READ)
-		leg_read(ofd->data, RX_BURST);
+		media_io_read(ofd->data, RX_BURST);
 	return 0;
 }
 
@@ -65,71 +35,7 @@ static int leg_fd_cb(struct osmo_fd *ofd, unsigned int what)
  * direction it arrived in (bounded: a stalled process may find a long backlog). */
 void media_leg_drain(struct media_leg_state *l)
 {
-	leg_read(l, DRAIN_MAX);
-}
-
-/* RTCP port: read and discarded, so that a peer's reports do not pile up in the socket */
-static int leg_rtcp_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct media_leg_state *l = ofd->data;
-	uint8_t buf[RTCP_BUF];
-
-	if (!(what & OSMO_FD_READ))
-		return 0;
-	for (unsigned int i = 0; i < RX_BURST; i++) {
-		if (recv(ofd->fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
-			break;
-		l->st.rx_rtcp++;
-	}
-	return 0;
-}
-
-/* Every bridge socket sits in one epoll set, itself a single descriptor in osmo_select_main:
- * libosmocore's poll() walks all registered descriptors at every wake-up, so with thousands of
- * bridge sockets the cost per packet grew with the number of bridges (bench/README). The set is
- * the process's, like the select loop it hangs off; level-triggered, as poll() is. */
-static struct osmo_fd leg_epoll = { .fd = -1 };
-static unsigned int leg_epoll_gen;	/* bumped when a socket leaves the set */
-
-static int leg_epoll_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct epoll_event ev[64];
-	unsigned int gen = leg_epoll_gen;
-	int n = epoll_wait(ofd->fd, ev, ARRAY_SIZE(ev), 0);
-
-	for (int i = 0; i < n; i++) {
-		struct osmo_fd *lfd = ev[i].data.ptr;
-		lfd->cb(lfd, OSMO_FD_READ);
-		/* a callback closed a bridge: the events still in ev[] may point at freed legs; the
-		 * remaining ready sockets are reported again at the next wake-up */
-		if (gen != leg_epoll_gen)
-			break;
-	}
-	return 0;
-}
-
-static int leg_epoll_add(struct osmo_fd *ofd)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = ofd };
-
-	if (leg_epoll.fd < 0) {
-		int fd = epoll_create1(EPOLL_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		osmo_fd_setup(&leg_epoll, fd, OSMO_FD_READ, leg_epoll_cb, NULL, 0);
-		if (osmo_fd_register(&leg_epoll) < 0) {
-			close(fd);
-			leg_epoll.fd = -1;
-			return -EIO;
-		}
-	}
-	return epoll_ctl(leg_epoll.fd, EPOLL_CTL_ADD, ofd->fd, &ev) < 0 ? -errno : 0;
-}
-
-static void leg_epoll_del(struct osmo_fd *ofd)
-{
-	epoll_ctl(leg_epoll.fd, EPOLL_CTL_DEL, ofd->fd, NULL);
-	leg_epoll_gen++;
+	media_io_read(l, DRAIN_MAX);
 }
 
 static RtpSession *new_session(void)
@@ -144,17 +50,22 @@ static RtpSession *new_session(void)
 	rtp_session_enable_rtcp(s, FALSE);
 	/* the socket is read by leg_fd_cb, not by ortp: no jitter buffer or receive queue involved */
 	rtp_session_set_rtp_socket_recv_buffer_size(s, RX_SOCKET_BUFFER);
-	/* RFC 3550 5.1: random initial sequence number (the SSRC is random already) */
-	rtp_session_set_seq_number(s, (uint16_t)random());
 	return s;
 }
 
 static int leg_register(struct media_leg_state *l)
 {
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+
 	osmo_fd_setup(&l->ofd, rtp_session_get_rtp_socket(l->rtp), OSMO_FD_READ, leg_fd_cb, l, 0);
-	osmo_fd_setup(&l->rtcp_ofd, rtp_session_get_rtcp_socket(l->rtp), OSMO_FD_READ, leg_rtcp_cb, l, 1);
-	l->ep_rtp = leg_epoll_add(&l->ofd) == 0;
-	l->ep_rtcp = l->rtcp_ofd.fd >= 0 && leg_epoll_add(&l->rtcp_ofd) == 0;
+	osmo_fd_setup(&l->rtcp_ofd, rtp_session_get_rtcp_socket(l->rtp), OSMO_FD_READ, media_io_rtcp_cb, l, 1);
+	l->family = getsockname(l->ofd.fd, (struct sockaddr *)&ss, &sslen) == 0 ? ss.ss_family : AF_INET;
+	/* RFC 3550 5.1, 8: random initial sequence number and SSRC of the leg's outgoing stream */
+	l->tx_ssrc = (uint32_t)random() ^ ((uint32_t)random() << 16);
+	l->tx_seq = (uint16_t)random();
+	l->ep_rtp = media_io_add(&l->ofd) == 0;
+	l->ep_rtcp = l->rtcp_ofd.fd >= 0 && media_io_add(&l->rtcp_ofd) == 0;
 	if (!l->ep_rtp || (l->rtcp_ofd.fd >= 0 && !l->ep_rtcp)) {
 		media_leg_close(l);
 		return -EIO;
@@ -215,10 +126,11 @@ int media_leg_open(struct media_leg_state *l)
 
 void media_leg_close(struct media_leg_state *l)
 {
+	media_io_flush();		/* the send queue holds no packet of a closed leg */
 	if (l->ep_rtp)
-		leg_epoll_del(&l->ofd);
+		media_io_del(&l->ofd);
 	if (l->ep_rtcp)
-		leg_epoll_del(&l->rtcp_ofd);
+		media_io_del(&l->rtcp_ofd);
 	l->ep_rtp = l->ep_rtcp = false;
 	l->ofd.fd = -1;
 	l->rtcp_ofd.fd = -1;
@@ -232,11 +144,33 @@ void media_leg_close(struct media_leg_state *l)
 	l->fixed = false;
 }
 
+/* The remote as a socket address of the socket's family (IPv4 mapped on an IPv6 socket). */
+static int resolve_remote(struct media_leg_state *l)
+{
+	struct addrinfo hints = { .ai_family = l->family, .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = l->family == AF_INET6 ? AI_V4MAPPED : 0 };
+	struct addrinfo *res = NULL;
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", l->remote_port);
+	if (getaddrinfo(l->remote_ip, port, &hints, &res) != 0 || !res)
+		return -EINVAL;
+	if (res->ai_addrlen > sizeof(l->remote_sa)) {
+		freeaddrinfo(res);
+		return -EINVAL;
+	}
+	memcpy(&l->remote_sa, res->ai_addr, res->ai_addrlen);
+	l->remote_salen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
 int media_leg_apply_remote(struct media_leg_state *l)
 {
 	if (!l->has_remote)
 		return 0;
-	if (rtp_session_set_remote_addr_and_port(l->rtp, l->remote_ip, l->remote_port, l->remote_port + 1) < 0) {
+	media_io_flush();		/* what was queued goes to the address it was queued for */
+	if (!l->rtp || resolve_remote(l) < 0) {
 		LOGP(DMEDIA, LOGL_ERROR, "%s: %s leg: bad remote %s:%u\n", l->b->name, media_leg_name(l->leg),
 		     l->remote_ip, l->remote_port);
 		l->has_remote = false;
@@ -261,15 +195,20 @@ static uint32_t rebase_ts(struct media_leg_state *l, const struct timespec *now)
 	return l->last_tx_ts + (uint32_t)(ms * SAMPLES_PER_MS);
 }
 
+/* RFC 3550 5.1: the leg's own fixed header (no CSRC, no extension) in front of the payload, queued
+ * in the process's send queue (rtp_io.c). No allocation: the slot is the process's. */
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
 		   uint32_t in_ts, const uint8_t *payload, size_t len)
 {
 	struct timespec now;
 	uint32_t out_ts;
-	mblk_t *mp;
+	uint8_t *pkt;
 
-	if (!l->has_remote || !l->rtp)
+	if (!l->has_remote || !l->rtp || l->ofd.fd < 0)
 		return -ENOTCONN;
+	pkt = media_io_tx_slot(l, RTP_HDR_LEN + len);
+	if (!pkt)
+		return -EMSGSIZE;
 	media_now(&now);
 	if (!l->src.valid || l->src.tone != src->tone || l->src.ssrc != src->ssrc || l->src.epoch != src->epoch) {
 		l->ts_offset = (int32_t)(rebase_ts(l, &now) - in_ts);
@@ -278,17 +217,17 @@ int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8
 		marker = true;		/* RFC 3550: marker on the first packet after a discontinuity */
 	}
 	out_ts = in_ts + (uint32_t)l->ts_offset;
-	mp = rtp_session_create_packet(l->rtp, RTP_FIXED_HEADER_SIZE, payload, len);
-	if (!mp)
-		return -ENOMEM;
-	rtp_set_payload_type(mp, pt);
-	rtp_set_markbit(mp, marker ? 1 : 0);
-	if (rtp_session_sendm_with_ts(l->rtp, mp, out_ts) < 0)
-		return -EIO;
+	pkt[0] = RTP_VERSION << 6;
+	pkt[1] = (marker ? 0x80 : 0) | (pt & 0x7f);
+	osmo_store16be(l->tx_seq++, pkt + 2);
+	osmo_store32be(out_ts, pkt + 4);
+	osmo_store32be(l->tx_ssrc, pkt + 8);
+	memcpy(pkt + RTP_HDR_LEN, payload, len);
 	l->tx_started = true;
 	l->last_tx_ts = out_ts;
 	l->last_tx = now;
 	l->st.tx_packets++;
 	l->st.tx_bytes += len;
+	media_io_tx_done();
 	return 0;
 }

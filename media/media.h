@@ -1,5 +1,5 @@
 /* RTP media bridge: one bridge per call between the circuit's bearer (PSTN leg) and the SIP leg,
- * ortp sessions driven from osmo_select_main, direction control for cut-through, PCMA<->PCMU
+ * batched socket I/O driven from osmo_select_main, direction control for cut-through, PCMA<->PCMU
  * transcoding, RFC 4733 telephone-event passthrough, tones toward either leg, media timeout. */
 #pragma once
 #include <stdint.h>

@@ -1,6 +1,7 @@
 /* Internal structures shared by the media/ files (not for users of media.h). */
 #pragma once
 #include <time.h>
+#include <sys/socket.h>
 #include <ortp/ortp.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
@@ -16,6 +17,7 @@ extern int media_log_cat;
 #define RTP_PT_MAX 127		/* RFC 3550 5.1: 7-bit payload type */
 #define RTP_VERSION 2
 #define RTP_HDR_LEN 12		/* RFC 3550 5.1: fixed header, without CSRCs */
+#define MEDIA_MAX_PAYLOAD 1500	/* largest payload relayed */
 
 enum media_pool_ctr {
 	MEDIA_CTR_BRIDGES,
@@ -87,6 +89,9 @@ struct media_leg_state {
 	bool has_remote;
 	char remote_ip[64];
 	uint16_t remote_port;
+	int family;			/* of the leg's sockets */
+	struct sockaddr_storage remote_sa;	/* remote_ip:remote_port as the socket's address */
+	socklen_t remote_salen;
 	enum media_codec codec;
 	uint8_t pt;
 	int te_pt;
@@ -103,7 +108,10 @@ struct media_leg_state {
 	uint32_t rx_epoch;		/* +1 on each restart of the received stream */
 	struct timespec last_rx;
 
-	/* send side: our own clean stream (SSRC/seq from the session, timestamps re-based) */
+	/* send side: our own clean stream (own SSRC and sequence, timestamps re-based) */
+	uint32_t tx_ssrc;
+	uint16_t tx_seq;
+	int txq_head, txq_tail;		/* this leg's packets in the send queue (rtp_io.c), -1: none */
 	struct media_src src;
 	int32_t ts_offset;		/* out_ts = in_ts + ts_offset for the current source */
 	bool tx_started;
@@ -138,7 +146,7 @@ int media_pool_get_pair(struct media_pool *pool, uint16_t *port);
 void media_pool_put_pair(struct media_pool *pool, uint16_t port);
 void media_pool_ctr_inc(struct media_pool *pool, enum media_pool_ctr c);
 
-/* leg.c: ortp session of one leg */
+/* leg.c: sockets (bound by an ortp session) and outgoing stream of one leg */
 int media_leg_open(struct media_leg_state *l);
 int media_leg_open_fixed(struct media_leg_state *l, const char *ip, uint16_t port);
 void media_leg_close(struct media_leg_state *l);
@@ -147,6 +155,17 @@ int media_leg_apply_remote(struct media_leg_state *l);
 /* send one packet on the leg's own stream; src identifies the feeding source (re-base on change) */
 int media_leg_send(struct media_leg_state *l, const struct media_src *src, uint8_t pt, bool marker,
 		   uint32_t in_ts, const uint8_t *payload, size_t len);
+
+/* rtp_io.c: the bridges' epoll set, batched receive (recvmmsg) and send (sendmmsg) */
+int media_io_add(struct osmo_fd *ofd);
+void media_io_del(struct osmo_fd *ofd);
+unsigned int media_io_read(struct media_leg_state *l, unsigned int max);
+int media_io_rtcp_cb(struct osmo_fd *ofd, unsigned int what);
+/* a slot of len octets toward l in the send queue (NULL: too long); media_io_tx_done() after
+ * filling it sends it at once outside an epoll round, else the round's end does */
+uint8_t *media_io_tx_slot(struct media_leg_state *l, size_t len);
+void media_io_tx_done(void);
+void media_io_flush(void);
 
 /* bridge.c: is this source refused (a replaced remote, or not the remote with only_remote)? */
 bool media_leg_src_refused(const struct media_leg_state *l, const struct sockaddr *sa, socklen_t len);

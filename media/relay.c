@@ -5,7 +5,6 @@
 #include <osmocom/core/logging.h>
 #include "media/media_internal.h"
 
-#define MAX_PAYLOAD 1500
 
 enum pkt_kind { PKT_UNKNOWN, PKT_VOICE, PKT_EVENT };
 
@@ -70,7 +69,7 @@ void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt 
 	uint32_t ts = pkt->ts;
 	uint8_t pt = pkt->pt;
 	enum media_codec codec = MEDIA_CODEC_PCMU;
-	uint8_t buf[MAX_PAYLOAD];
+	uint8_t buf[MEDIA_MAX_PAYLOAD];
 	enum pkt_kind kind;
 
 	rx_stats(from, pkt);
@@ -87,7 +86,7 @@ void media_relay_input(struct media_leg_state *from, const struct media_rtp_pkt 
 	}
 	/* direction, a tone or DTMF in place of the relayed audio, no remote, unknown payload: not relayed */
 	if (!media_dir_allows(b, from->leg) || to->tone.gen || to->dtmf.tx || !to->has_remote || kind == PKT_UNKNOWN
-	    || len > MAX_PAYLOAD || (kind == PKT_EVENT && to->te_pt < 0)) {
+	    || len > MEDIA_MAX_PAYLOAD || (kind == PKT_EVENT && to->te_pt < 0)) {
 		from->st.rx_dropped++;
 		media_pool_ctr_inc(b->pool, MEDIA_CTR_DROPPED);
 		return;

@@ -228,19 +228,68 @@ static void test_fast_answer(void)
 	freepair(&p);
 }
 
-/* One G.711 A-law RTP packet of a sine (freq Hz) from socket fd to 127.0.0.1:port */
-static void send_raw_frame(int fd, uint16_t port, int freq, uint16_t seq)
+/* One G.711 A-law RTP packet of a sine (freq Hz) of stream ssrc from socket fd to 127.0.0.1:port */
+static void send_raw_frame_ssrc(int fd, uint16_t port, int freq, uint16_t seq, uint32_t ssrc)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	uint8_t pkt[12 + 160] = { 0x80, 8, seq >> 8, seq & 0xff };
 	uint32_t ts = seq * 160u;
 
 	pkt[4] = ts >> 24; pkt[5] = ts >> 16; pkt[6] = ts >> 8; pkt[7] = ts;
-	pkt[8] = 0x12; pkt[9] = 0x34; pkt[10] = 0x56; pkt[11] = 0x78;
+	pkt[8] = ssrc >> 24; pkt[9] = ssrc >> 16; pkt[10] = ssrc >> 8; pkt[11] = ssrc;
 	for (int i = 0; i < 160; i++)
 		pkt[12 + i] = linear_to_alaw((int16_t)(8000.0 * sin(2 * M_PI * freq * (seq * 160 + i) / 8000.0)));
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	OSMO_ASSERT(sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&a, sizeof(a)) == sizeof(pkt));
+}
+
+#define RAW_SSRC 0x12345678
+
+static void send_raw_frame(int fd, uint16_t port, int freq, uint16_t seq)
+{
+	send_raw_frame_ssrc(fd, port, freq, seq, RAW_SSRC);
+}
+
+#define BURST 500
+
+/* Two bursts of BURST packets sent at once to the SIP leg (the second a restarted stream: new SSRC,
+ * sequence and timestamp back to 0) arrive complete and in order on the PSTN leg as one stream:
+ * the bridge's own SSRC, its sequence without a gap, timestamps re-based (one frame apart except
+ * at the marked restart). Counts and order only, no timing. */
+static void test_burst(void)
+{
+	struct pair p = mkpair("burst", MEDIA_LEG_PSTN, 8, 8, -1, -1);
+	struct probe *A = p.pstn;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rcv = 1 << 21;
+	uint16_t sip_port = media_bridge_local_port(p.b, MEDIA_LEG_SIP);
+	struct media_bridge_stats st;
+
+	OSMO_ASSERT(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcv, sizeof(rcv));
+	media_bridge_set_dir(p.b, MEDIA_DIR_BOTH);
+	run_for(20);
+	for (int i = 0; i < BURST; i++)
+		send_raw_frame_ssrc(fd, sip_port, F_CALLED, 1000 + i, RAW_SSRC);
+	run_for(200);
+	probe_drain(A);
+	CHECK(A->rx_packets == BURST && A->seq_errors == 0 && A->ts_errors == 0 && A->ssrc_changes == 0
+	      && A->last_ssrc != RAW_SSRC && A->last_ts != (uint32_t)(1000 + BURST - 1) * 160u,
+	      "burst of %d packets at once: %llu arrive, %u out of sequence, %u timestamp steps other than one "
+	      "frame, SSRC %08x (the sender's %08x)", BURST, (unsigned long long)A->rx_packets, A->seq_errors,
+	      A->ts_errors, A->last_ssrc, RAW_SSRC);
+	for (int i = 0; i < BURST; i++)
+		send_raw_frame_ssrc(fd, sip_port, F_CALLED, i, RAW_SSRC ^ 0xffff);
+	run_for(200);
+	probe_drain(A);
+	media_bridge_get_stats(p.b, &st);
+	CHECK(A->rx_packets == 2 * BURST && A->seq_errors == 0 && A->ts_errors == 0 && A->ssrc_changes == 0
+	      && st.leg[MEDIA_LEG_SIP].rx_restarts == 1 && st.leg[MEDIA_LEG_PSTN].tx_packets == 2 * BURST,
+	      "second burst of a restarted stream (new SSRC, sequence and timestamp back): %llu of %d in one "
+	      "stream, %u out of sequence, %u timestamp errors, %u SSRC changes, %llu restarts seen",
+	      (unsigned long long)A->rx_packets, 2 * BURST, A->seq_errors, A->ts_errors, A->ssrc_changes,
+	      (unsigned long long)st.leg[MEDIA_LEG_SIP].rx_restarts);
+	close(fd);
+	freepair(&p);
 }
 
 /* Egress call (calling on the SIP leg) answered while the calling party's packets from before the
@@ -669,6 +718,8 @@ int main(int argc, char **argv)
 		test_fast_answer();
 	if (want(argc, argv, "queued"))
 		test_queued();
+	if (want(argc, argv, "burst"))
+		test_burst();
 	if (want(argc, argv, "transcode"))
 		test_transcode();
 	if (want(argc, argv, "events"))
