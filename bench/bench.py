@@ -11,13 +11,15 @@ P = None        # profile (quick/full)
 FULL = {
     "rates": [100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000],
     "sip_rates": [5000, 6000],     # the SIP-only ramp goes on past the gateway's
-    "rate_secs": 10, "hold_ms": 1000, "lat_secs": 6,
+    # the latency step (issue 20): a fixed rate, long enough for a stable p99.9
+    "rate_secs": 10, "hold_ms": 1000, "lat_cps": 1000, "lat_secs": 25,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
     "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
     "tone_secs": 3,
 }
 QUICK = {
-    "rates": [100, 200, 400, 600], "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500, "lat_secs": 3,
+    "rates": [100, 200, 400, 600], "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500,
+    "lat_cps": 1000, "lat_secs": 6,
     "conc": [1000, 3000], "conc_cps": 300,
     "media": [100, 300, 600], "media_secs": 3, "media_warmup_s": 1, "media_setup_cps": 200,
     "tone_secs": 1,
@@ -176,7 +178,8 @@ def callrate_sip_step(e, rate):
 
 
 def callrate_latency(e, lat_rate):
-    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture"""
+    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture
+    (kernel time stamps); every sample goes to steps/callrate-latency-samples.txt"""
     if not shutil.which("dumpcap"):
         return {"error": "dumpcap (tshark) not installed"}
     peer = callrate_up(e)
@@ -185,24 +188,28 @@ def callrate_latency(e, lat_rate):
                                   "-w", pcap])
     time.sleep(1.5)
     n = int(lat_rate * P["lat_secs"])
+    cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
     peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
         n, lat_rate, P["lat_secs"] + 45))
     line = peer.wait("LOAD RESULT", P["lat_secs"] + 60)
+    c = cpu.stop()
     res = L.kv(line)
     time.sleep(0.5)
     e.lab.stop(cap, signal.SIGINT)
+    raw = e.step_log("callrate-latency-samples.txt", "")
     try:
-        lat = pcaplat.analyze(pcap, L.GW_IP)
+        lat = pcaplat.analyze(pcap, L.GW_IP, os.path.join(e.tmp, raw))
+        lat["samples"] = raw
     except Exception as ex:      # report, don't crash the whole bench
         lat = {"error": str(ex)}
-    lat["cps"] = lat_rate
-    lat["calls"] = n
-    lat["failed"] = int(res.get("failed", -1)) if res else -1
-    lat["pcap"] = pcap
+    lat.update(cps=lat_rate, calls=n, secs=P["lat_secs"], cpu=c, pcap=pcap,
+               cps_achieved=float(res.get("cps_achieved", 0)) if res else 0.0,
+               failed=int(res.get("failed", -1)) if res else -1)
     lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
-    say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
-        lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
-        fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
+    for d, name in (("iam_invite", "IAM->INVITE"), ("ok_anm", "200->ANM")):
+        say("callrate latency at %d cps: %s p50 %s p99 %s p99.9 %s max %s ms, %s of %s samples > 1 ms, worst (s, ms) %s" % (
+            lat_rate, name, fmt(lat.get(d + "_p50_ms")), fmt(lat.get(d + "_p99_ms")), fmt(lat.get(d + "_p999_ms")),
+            fmt(lat.get(d + "_max_ms")), lat.get(d + "_over_1ms"), lat.get(d + "_n"), lat.get(d + "_worst", [])[:5]))
     return lat
 
 
@@ -227,9 +234,9 @@ def bench_callrate(env):
         if not sip_steps[-1]["ok"]:
             break
         max_sip = rate
-    # latency at half the maximum rate, from a loopback capture
+    # latency at a fixed rate (issue 20: 1,000 CPS), from a loopback capture
     e.stop_lab()
-    lat = callrate_latency(e, max(P["rates"][0], max_gw // 2) if max_gw else P["rates"][0])
+    lat = callrate_latency(e, P["lat_cps"])
     e.stop_lab()
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
@@ -638,6 +645,22 @@ def table_media(c):
     return L_
 
 
+def latency_line(lat):
+    """the latency step's sentence in latest.md"""
+    def d(k, name):
+        return "%s p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms, %s samples above 1 ms (worst at %s s)" % (
+            name, fmt(lat.get(k + "_p50_ms")), fmt(lat.get(k + "_p99_ms")), fmt(lat.get(k + "_p999_ms")),
+            fmt(lat.get(k + "_max_ms")), lat.get(k + "_over_1ms"),
+            ", ".join("%s" % w[0] for w in lat.get(k + "_worst", [])[:3]) or "-")
+    return ("Gateway latency from a loopback capture at %s CPS for %s s (%s of %s calls followed, gateway CPU %s %%):"
+            " %s; %s (capture: %s; every sample in %s)." % (
+                lat.get("cps"), lat.get("secs"), lat.get("iam_invite_n"), lat.get("calls"),
+                (lat.get("cpu") or {}).get("gw", "-"), d("iam_invite", "IAM in -> INVITE out"),
+                d("ok_anm", "200 in -> ANM out"),
+                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-"),
+                lat.get("samples", "-")))
+
+
 def table(R):
     m = R["machine"]
     L_ = ["# sipt-gw benchmark results", "",
@@ -665,12 +688,7 @@ def table(R):
         L_ += ["", "Max sustained CPS with 0 failed calls: **gateway %d**, SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s." % (
             c["max_cps_gw"], c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (top of the ramp, not a ceiling)", fmt(c["ratio_to_sip_only"])),
-            "Gateway latency from a loopback capture at %s CPS (%s of %s calls followed): IAM in -> INVITE out p50 %s ms,"
-            " p99 %s ms, max %s ms; 200 in -> ANM out p50 %s ms, p99 %s ms, max %s ms (capture: %s)." % (
-                lat.get("cps"), lat.get("iam_invite_n"), lat.get("calls"), fmt(lat.get("iam_invite_p50_ms")),
-                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("iam_invite_max_ms")), fmt(lat.get("ok_anm_p50_ms")),
-                fmt(lat.get("ok_anm_p99_ms")), fmt(lat.get("ok_anm_max_ms")),
-                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-")), ""]
+            latency_line(lat), ""]
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
