@@ -129,7 +129,7 @@ def analyze(path, gw_ip="127.0.0.2", raw=None):
     # what the figures rest on: a gap or resync means calls the latency could not follow
     ncalls, iam_inv, ok_anm = correlate(events)
     t0 = events[0][0] if events else 0.0
-    r = {"calls_iam": ncalls, "capture": stat}
+    r = {"calls_iam": ncalls, "capture": stat, "t0": t0}     # t0: the worst ones' times are from it
     r.update(summary("iam_invite", iam_inv, t0))
     r.update(summary("ok_anm", ok_anm, t0))
     if raw:
