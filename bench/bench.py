@@ -668,10 +668,11 @@ def latency_line(lat):
             fmt(lat.get(k + "_max_ms")), lat.get(k + "_over_1ms"),
             ", ".join("%s" % w[0] for w in lat.get(k + "_worst", [])[:3]) or "-")
     sc = lat.get("sched") or {}
-    return ("Gateway latency from a loopback capture at %s CPS for %s s (%s of %s calls followed, gateway CPU %s %%,"
+    # the gateway's time on a CPU and on the run queue (schedstat), over the step until the LOAD RESULT
+    return ("Gateway latency from a loopback capture at %s CPS for %s s (%s of %s calls followed; the gateway"
             " %s ms on a CPU and %s ms waiting for one on the run queue): %s; %s (capture: %s; every sample in %s)." % (
                 lat.get("cps"), lat.get("secs"), lat.get("iam_invite_n"), lat.get("calls"),
-                (lat.get("cpu") or {}).get("gw", "-"), sc.get("gw_run_ms", "-"), sc.get("gw_runqueue_wait_ms", "-"),
+                sc.get("gw_run_ms", "-"), sc.get("gw_runqueue_wait_ms", "-"),
                 d("iam_invite", "IAM in -> INVITE out"),
                 d("ok_anm", "200 in -> ANM out"),
                 ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-"),
