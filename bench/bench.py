@@ -26,6 +26,10 @@ QUICK = {
     "media": [100, 300, 600], "media_secs": 3, "media_warmup_s": 1, "media_setup_cps": 200,
     "tone_secs": 1,
 }
+# the latency step (issue 20): a fixed rate, whatever the call-rate maximum, long enough for a
+# stable p99.9
+FULL.update(lat_cps=1000, lat_secs=25)
+QUICK.update(lat_cps=1000, lat_secs=6)
 
 
 def say(*a):
@@ -207,8 +211,18 @@ def callrate_sip_step(e, rate):
             "wall_s": round(dur, 2), "log": e.step_copy("callrate-sip-%d.csv" % rate, stat)}
 
 
+def schedstat(pid):
+    """(ms on a CPU, ms waiting for one on the run queue) of a process so far (/proc/PID/schedstat)"""
+    try:
+        run, wait = open("/proc/%d/schedstat" % pid).read().split()[:2]
+        return int(run) / 1e6, int(wait) / 1e6
+    except (OSError, ValueError):
+        return 0.0, 0.0
+
+
 def callrate_latency(e, lat_rate):
-    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture"""
+    """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture
+    (kernel time stamps); every sample goes to steps/callrate-latency-samples.txt"""
     if not shutil.which("dumpcap"):
         return {"error": "dumpcap (tshark) not installed"}
     peer = callrate_up(e)
@@ -217,24 +231,34 @@ def callrate_latency(e, lat_rate):
                                   "-w", pcap])
     time.sleep(1.5)
     n = int(lat_rate * P["lat_secs"])
+    cpu = L.CpuMeter({"gw": e.gw.pid, "stp": e.stp.pid, "isup_peer": peer.p.pid, "sipp_uas": e.uas.pid})
+    s0 = schedstat(e.gw.pid)
     peer.send("load calls=%d cps=%d cic=1-4000 hold=remote cdpn=49302 timeout=%d" % (
         n, lat_rate, P["lat_secs"] + 45))
     line = peer.wait("LOAD RESULT", P["lat_secs"] + 60)
+    c = cpu.stop()
+    s1 = schedstat(e.gw.pid)
+    # on a shared machine the gateway waits for a CPU: the latency then is the run queue's
+    sched = {"gw_run_ms": round(s1[0] - s0[0], 1), "gw_runqueue_wait_ms": round(s1[1] - s0[1], 1)}
     res = L.kv(line)
     time.sleep(0.5)
     e.lab.stop(cap, signal.SIGINT)
+    raw = e.step_log("callrate-latency-samples.txt", "")
     try:
-        lat = pcaplat.analyze(pcap, L.GW_IP)
+        lat = pcaplat.analyze(pcap, L.GW_IP, os.path.join(e.tmp, raw))
+        lat["samples"] = raw
     except Exception as ex:      # report, don't crash the whole bench
         lat = {"error": str(ex)}
-    lat["cps"] = lat_rate
-    lat["calls"] = n
-    lat["failed"] = int(res.get("failed", -1)) if res else -1
-    lat["pcap"] = pcap
+    lat.update(cps=lat_rate, calls=n, secs=P["lat_secs"], cpu=c, sched=sched, pcap=pcap,
+               cps_achieved=float(res.get("cps_achieved", 0)) if res else 0.0,
+               failed=int(res.get("failed", -1)) if res else -1)
     lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
-    say("callrate latency at %d cps: IAM->INVITE p50 %s p99 %s ms, 200->ANM p50 %s p99 %s ms (%s calls)" % (
-        lat_rate, fmt(lat.get("iam_invite_p50_ms")), fmt(lat.get("iam_invite_p99_ms")),
-        fmt(lat.get("ok_anm_p50_ms")), fmt(lat.get("ok_anm_p99_ms")), lat.get("iam_invite_n")))
+    say("callrate latency at %d cps: gateway %s ms on a CPU, %s ms waiting on the run queue" % (
+        lat_rate, sched["gw_run_ms"], sched["gw_runqueue_wait_ms"]))
+    for d, name in (("iam_invite", "IAM->INVITE"), ("ok_anm", "200->ANM")):
+        say("callrate latency at %d cps: %s p50 %s p99 %s p99.9 %s max %s ms, %s of %s samples > 1 ms, worst (s, ms) %s" % (
+            lat_rate, name, fmt(lat.get(d + "_p50_ms")), fmt(lat.get(d + "_p99_ms")), fmt(lat.get(d + "_p999_ms")),
+            fmt(lat.get(d + "_max_ms")), lat.get(d + "_over_1ms"), lat.get(d + "_n"), lat.get(d + "_worst", [])[:5]))
     return lat
 
 
@@ -283,9 +307,9 @@ def bench_callrate(env):
     e.stop_lab()
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
     sip_steps, max_sip = callrate_sip_ramp(e, max_gw)
-    # latency at half the maximum rate, from a loopback capture
+    # latency at a fixed rate (issue 20: 1,000 CPS), from a loopback capture
     e.stop_lab()
-    lat = callrate_latency(e, max(100, max_gw // 2) if max_gw else P["rates"][0])
+    lat = callrate_latency(e, P["lat_cps"])
     e.stop_lab()
     top = {s["cps"]: s for s in gw_steps}.get(max_gw)
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
@@ -791,6 +815,25 @@ def table_media(c):
     return L_
 
 
+def latency_line(lat):
+    """the latency step's sentence in latest.md"""
+    def d(k, name):
+        return "%s p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms, %s samples above 1 ms (worst at %s s)" % (
+            name, fmt(lat.get(k + "_p50_ms")), fmt(lat.get(k + "_p99_ms")), fmt(lat.get(k + "_p999_ms")),
+            fmt(lat.get(k + "_max_ms")), lat.get(k + "_over_1ms"),
+            ", ".join("%s" % w[0] for w in lat.get(k + "_worst", [])[:3]) or "-")
+    sc = lat.get("sched") or {}
+    # the gateway's time on a CPU and on the run queue (schedstat), over the step until the LOAD RESULT
+    return ("Gateway latency from a loopback capture at %s CPS for %s s (%s of %s calls followed; the gateway"
+            " %s ms on a CPU and %s ms waiting for one on the run queue): %s; %s (capture: %s; every sample in %s)." % (
+                lat.get("cps"), lat.get("secs"), lat.get("iam_invite_n"), lat.get("calls"),
+                sc.get("gw_run_ms", "-"), sc.get("gw_runqueue_wait_ms", "-"),
+                d("iam_invite", "IAM in -> INVITE out"),
+                d("ok_anm", "200 in -> ANM out"),
+                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-"),
+                lat.get("samples", "-")))
+
+
 def table(R):
     m = R["machine"]
     L_ = ["# sipt-gw benchmark results", "",
@@ -825,12 +868,7 @@ def table(R):
             c["step_s"], c["max_cps_gw"], top.get("gw", "-"), top.get("stp", "-"), c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (one step past the gateway's, not a ceiling)",
             fmt(c["ratio_to_sip_only"]), cong or "none"),
-            "Gateway latency from a loopback capture at %s CPS (%s of %s calls followed): IAM in -> INVITE out p50 %s ms,"
-            " p99 %s ms, max %s ms; 200 in -> ANM out p50 %s ms, p99 %s ms, max %s ms (capture: %s)." % (
-                lat.get("cps"), lat.get("iam_invite_n"), lat.get("calls"), fmt(lat.get("iam_invite_p50_ms")),
-                fmt(lat.get("iam_invite_p99_ms")), fmt(lat.get("iam_invite_max_ms")), fmt(lat.get("ok_anm_p50_ms")),
-                fmt(lat.get("ok_anm_p99_ms")), fmt(lat.get("ok_anm_max_ms")),
-                ", ".join("%s %s" % (k, v) for k, v in lat.get("capture", {}).items()) or lat.get("error", "-")), ""]
+            latency_line(lat), ""]
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",

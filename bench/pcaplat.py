@@ -76,7 +76,8 @@ def iam_cdpn(isup):
     return d.rstrip("F")
 
 
-def analyze(path, gw_ip="127.0.0.2"):
+def analyze(path, gw_ip="127.0.0.2", raw=None):
+    """the figures of both directions; raw: a file for every sample (write_raw)"""
     gw = bytes(int(x) for x in gw_ip.split("."))
     streams = {}
     events = []     # (t, kind, key...)
@@ -126,7 +127,14 @@ def analyze(path, gw_ip="127.0.0.2"):
             payload = l4[8:]
             sip(t, payload, src == gw, events)
     # what the figures rest on: a gap or resync means calls the latency could not follow
-    return dict(correlate(events), capture=stat)
+    ncalls, iam_inv, ok_anm = correlate(events)
+    t0 = events[0][0] if events else 0.0
+    r = {"calls_iam": ncalls, "capture": stat, "t0": t0}     # t0: the worst ones' times are from it
+    r.update(summary("iam_invite", iam_inv, t0))
+    r.update(summary("ok_anm", ok_anm, t0))
+    if raw:
+        write_raw(raw, {"iam_invite": (t0, iam_inv), "ok_anm": (t0, ok_anm)})
+    return r
 
 
 def m3ua_data(t, msg, from_gw, events):
@@ -177,7 +185,20 @@ def pct(v, p):
     return v[min(len(v) - 1, int(p * len(v)))]
 
 
+def summary(name, samples, t0, worst=10, over_ms=1.0):
+    """p50/p99/p99.9/max of (capture time, ms) samples, the count above over_ms and the worst
+    ones with their capture time (seconds from the first packet), so a stall can be located"""
+    ms = [d for _, d in samples]
+    r = {name + "_n": len(ms), name + "_p50_ms": pct(ms, 0.5), name + "_p99_ms": pct(ms, 0.99),
+         name + "_p999_ms": pct(ms, 0.999), name + "_max_ms": max(ms) if ms else None,
+         name + "_over_1ms": sum(1 for d in ms if d > over_ms)}
+    r[name + "_worst"] = [[round(t - t0, 6), round(d, 3)]
+                          for t, d in sorted(samples, key=lambda s: -s[1])[:worst]]
+    return r
+
+
 def correlate(events):
+    """the samples of both directions: lists of (capture time of the outgoing message, ms)"""
     events.sort(key=lambda e: e[0])
     iam_t, inv_t, cid_key, ok200 = {}, {}, {}, {}
     circuit_key = {}      # (pc, cic) -> the call's key, from the IAM on
@@ -190,7 +211,7 @@ def correlate(events):
         elif kind == "invite":
             if e[2] in iam_t and e[2] not in inv_t:     # first INVITE, not a retransmission
                 inv_t[e[2]] = t
-                iam_inv.append((t - iam_t[e[2]]) * 1e3)
+                iam_inv.append((t, (t - iam_t[e[2]]) * 1e3))
             cid_key[e[3]] = e[2]
         elif kind == "200":
             k = cid_key.get(e[3])
@@ -199,15 +220,21 @@ def correlate(events):
         elif kind == "anm":
             k = circuit_key.get((e[3], e[4]))
             if k and k in ok200 and ok200[k] <= t:
-                ok_anm.append((t - ok200[k]) * 1e3)
+                ok_anm.append((t, (t - ok200[k]) * 1e3))
                 del circuit_key[(e[3], e[4])]
-    return {"calls_iam": len(iam_t), "iam_invite_n": len(iam_inv),
-            "iam_invite_p50_ms": pct(iam_inv, 0.5), "iam_invite_p99_ms": pct(iam_inv, 0.99),
-            "iam_invite_max_ms": max(iam_inv) if iam_inv else None,
-            "ok_anm_n": len(ok_anm), "ok_anm_p50_ms": pct(ok_anm, 0.5), "ok_anm_p99_ms": pct(ok_anm, 0.99),
-            "ok_anm_max_ms": max(ok_anm) if ok_anm else None}
+    return len(iam_t), iam_inv, ok_anm
+
+
+def write_raw(path, samples):
+    """one line per sample: direction, capture time (s from the first packet), latency ms"""
+    with open(path, "w") as f:
+        f.write("# direction t_s latency_ms (t: capture time of the message out, from the first packet)\n")
+        for name, (t0, s) in samples.items():
+            for t, d in s:
+                f.write("%s %.6f %.3f\n" % (name, t - t0, d))
 
 
 if __name__ == "__main__":
     import sys, json
-    print(json.dumps(analyze(sys.argv[1], *(sys.argv[2:3])), indent=1))
+    # pcaplat.py CAPTURE [GW_IP [RAW_FILE]]
+    print(json.dumps(analyze(sys.argv[1], *(sys.argv[2:4])), indent=1))
