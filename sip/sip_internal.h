@@ -59,6 +59,8 @@ struct sip_ua {
 	struct sip_sdp local_caps;
 	char user_agent[64];
 	unsigned int max_msg_size;
+	char *rx_buf;			/* UDP receive buffer of max_msg_size + 1, kept (no allocation per datagram) */
+	size_t rx_buf_size;
 	bool started;
 
 	struct llist_head orphans;	/* struct sip_orphan: INVITEs of another node cleared here */
