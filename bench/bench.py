@@ -16,7 +16,7 @@ FULL = {
     "sip_rates": [5000],           # the SIP-only ramp's bound past the gateway's top rate
     "rate_secs": 60, "hold_ms": 1000, "lat_secs": 6,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
-    "media": [100, 250, 500, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
+    "media": [100, 250, 500, 600, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
     "tone_secs": 3,
 }
 QUICK = {
