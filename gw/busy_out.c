@@ -60,6 +60,11 @@ bool gw_busy_out_available(struct sip_trunk *trunk, struct sip_unavail *why, voi
 		why->text = "busy-out: shutting down";
 		return false;
 	}
+	if (gw_iwf_trunk(iwf, trunk->name, true)->draining) {
+		why->q850_cause = Q850_TEMPORARY_FAILURE;
+		why->text = "busy-out: trunk draining";
+		return false;
+	}
 	llist_for_each_entry(rt, &iwf->routes, list) {
 		if (!rt->egress)
 			continue;

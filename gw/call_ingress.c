@@ -64,6 +64,12 @@ static void in_invite(struct gw_call *call, bool complete)
 		call_release_isup_by(call, call->iwf->no_route_cause, "gw");
 		return;
 	}
+	if (!gw_overlap_same(call) && call_trunk_iwf(call)->draining) {
+		/* CTRL trunk.NAME.drain (gw/ctrl.h): no new calls toward the trunk */
+		LOGPFSML(call->fi, LOGL_NOTICE, "trunk %s draining: REL cause 41\n", call->trunk);
+		call_release_isup_by(call, Q850_TEMPORARY_FAILURE, "gw");
+		return;
+	}
 	if (!gw_overlap_same(call) && !call_bearer_admit_in(call, trunk))
 		return;
 	/* the numbers once more with the trunk's and the group's rules, hop counter, number format */

@@ -366,6 +366,13 @@ static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
 		sip_dialog_reject(dlg, 503, &o);
 		return false;
 	}
+	if (t->draining) {
+		/* CTRL trunk.NAME.drain (gw/ctrl.h): no new calls; RFC 3261 21.5.4 503 */
+		o.q850_cause = Q850_TEMPORARY_FAILURE;
+		o.reason_text = "trunk draining";
+		sip_dialog_reject(dlg, 503, &o);
+		return false;
+	}
 	if (t->call_rate.rate != trunk->cfg.call_rate)
 		gw_rate_limit_set(&t->call_rate, trunk->cfg.call_rate);
 	if (gw_rate_limit_admit(&t->call_rate))

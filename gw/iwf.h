@@ -87,6 +87,7 @@ struct gw_trunk_iwf {
 	bool number_global;		/* 'number-format global': only global (+CC...) numbers go to it */
 	enum gw_redir_header redir_hdr;	/* 'trunk NAME redirection ...' (gw/redir_map.h) */
 	unsigned int redirect_recurse;	/* 3xx: new INVITEs per call (0: REL cause 23) */
+	bool draining;			/* CTRL trunk.NAME.drain (gw/ctrl.h): no new calls, either way */
 	bool overlap_rfc3578;		/* ISUP overlap as RFC 3578 3 INVITEs with more digits (else en bloc) */
 	struct rate_ctr_group *ctrs;	/* per trunk: same counters as the IWF's (enum gw_iwf_ctr) */
 	struct gw_rate_limit call_rate;	/* new INVITEs per second (the sip trunk's call-rate-limit) */

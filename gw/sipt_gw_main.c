@@ -25,6 +25,7 @@
 #include "tones/tones.h"
 #include "gw/testcall.h"
 #include "gw/cot_wire.h"
+#include "gw/ctrl.h"
 
 #define SIPT_GW_VTY_PORT 4260
 
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
 	iwf = gw_iwf_build(app->ctx);
 	isup = iwf->isup;
 	sip = iwf->sip;
+	gw_ctrl_vty_init(app->ctx);	/* 'ctrl' / 'bind' (gw/ctrl.h) */
 	sgw_app_go_parent_hook = sip_vty_go_parent;	/* trunks added at run time start on leaving their node */
 
 	if (sgw_app_read_config(app, config_file) < 0)
@@ -118,6 +120,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sipt-gw: cannot start ISUP (check the 'cs7 instance' and 'isup' config)\n");
 		return 1;
 	}
+	if (gw_ctrl_start(iwf) < 0)	/* the CTRL interface (gw/ctrl.h) */
+		return 1;
 	gw_cot_wire(iwf);	/* the check-tone transceiver for the continuity check (Q.764 2.1.8) */
 	if (sip_ua_start(sip) < 0) {
 		fprintf(stderr, "sipt-gw: cannot start SIP (check the 'sip' trunks: listen address/port)\n");

@@ -134,6 +134,7 @@ struct isup_circuit {
 	bool st_answered, st_released;	/* counters (cgroup_stats.c): this call answered / its REL counted */
 	bool watch_known;		/* circuit_watch.c: watch_state was reported */
 	enum isup_cct_summary watch_state;
+	bool ev_alarm, ev_blocked;	/* circuit_watch.c: as last told to the group watcher */
 };
 
 /* A GRS we sent and not yet saw answered */

@@ -513,6 +513,7 @@ static void cct_long_timer_cb(void *data)
 		/* Q.764 2.3.1: T5: RSC, alert maintenance, stop T1, start T17 */
 		LOGPFSML(cct->fi, LOGL_ERROR, "T5 expired: no RLC for REL; maintenance alerted, RSC sent\n");
 		cct->alarm = true;
+		circuit_watch(cct);
 		circuit_tx_simple(cct, ISUP_RSC);
 		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);
@@ -521,6 +522,7 @@ static void cct_long_timer_cb(void *data)
 		 * on the RSC is repeated every T17 only */
 		LOGPFSML(cct->fi, LOGL_ERROR, "T17 expired: no RLC for RSC; maintenance alerted, RSC repeated\n");
 		cct->alarm = true;
+		circuit_watch(cct);
 		osmo_fsm_inst_state_chg(cct->fi, CCT_ST_RESET_PENDING, 0, 0);	/* stops T16 */
 		circuit_tx_simple(cct, ISUP_RSC);
 		cgroup_timer_schedule(cct->cg, &cct->t_long, 17);

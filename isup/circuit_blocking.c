@@ -115,6 +115,7 @@ static void blk_long_timer_cb(void *data)
 	LOGPFSML(cct->fi, LOGL_ERROR, "T%d expired: maintenance alerted, %s repeated\n", T,
 		 isup_msg_name(blk_msg(cct)));
 	cct->alarm = true;
+	circuit_watch(cct);
 	osmo_fsm_inst_state_chg(cct->blk_fi, cct->blk_fi->state, 0, 0);	/* stops T12 / T14 */
 	circuit_tx_simple(cct, blk_msg(cct));
 	cgroup_timer_schedule(cct->cg, &cct->t_blk_long, T);

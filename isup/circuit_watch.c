@@ -14,10 +14,26 @@ static enum isup_cct_summary circuit_summary(const struct isup_circuit *cct)
 	return cct->fi && cct->fi->state != CCT_ST_IDLE ? ISUP_CCT_BUSY : ISUP_CCT_IDLE;
 }
 
+/* the group watcher (isup_maint.h) hears of a changed alarm or blocking */
+static void group_event(struct isup_circuit *cct, enum isup_cct_summary s)
+{
+	struct isup_node *node = cct->cg->node;
+	bool blocked = s == ISUP_CCT_BLOCKED_LOCAL || s == ISUP_CCT_BLOCKED_REMOTE;
+
+	if (cct->ev_alarm == cct->alarm && cct->ev_blocked == blocked)
+		return;
+	cct->ev_alarm = cct->alarm;
+	cct->ev_blocked = blocked;
+	if (node->grp_watch_cb)
+		node->grp_watch_cb(cct->cg->name, ISUP_GROUP_EV_CIRCUITS, node->grp_watch_data);
+}
+
 void circuit_watch(struct isup_circuit *cct)
 {
 	struct isup_node *node = cct->cg->node;
 	enum isup_cct_summary s = circuit_summary(cct);
+
+	group_event(cct, s);
 	if (cct->watch_known && cct->watch_state == s)
 		return;
 	cct->watch_known = true;

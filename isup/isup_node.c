@@ -153,8 +153,11 @@ static void node_route_ind(struct isup_mtp *mtp, struct isup_route *rt, enum isu
 	if (ind != ISUP_MTP_PAUSE && ind != ISUP_MTP_RESUME)
 		return;
 	llist_for_each_entry(cg, &node->cgroups, list)
-		if (cg->dpc_valid && cg->dpc == rt->dpc)
+		if (cg->dpc_valid && cg->dpc == rt->dpc) {
 			cgroup_route_ind(cg, ind == ISUP_MTP_RESUME);
+			if (node->grp_watch_cb)	/* isup_maint.h */
+				node->grp_watch_cb(cg->name, ISUP_GROUP_EV_ROUTE, node->grp_watch_data);
+		}
 }
 
 static void node_mtp_rx(struct isup_mtp *mtp, const struct isup_mtp_rx *rx, void *priv)

@@ -11,6 +11,7 @@
 #include "isup/isup_mtp.h"
 #include "isup/isup_node_api.h"
 #include "isup/isup_call.h"
+#include "isup/isup_maint.h"
 
 struct isup_remote_sp {
 	struct llist_head list;
@@ -66,6 +67,8 @@ struct isup_node {
 	uint64_t rx_upt, tx_upa;
 	isup_cct_watch_cb_t cct_watch_cb;	/* circuit_watch.c: the layer above's, NULL: none */
 	void *cct_watch_data;
+	void (*grp_watch_cb)(const char *group, enum isup_group_ev ev, void *data);	/* isup_maint.h */
+	void *grp_watch_data;
 	/* isup_hold.c: the takeover hold (isup_takeover.h) */
 	bool takeover_hold;
 	struct llist_head held_rx;	/* struct isup_held_rx, in the order received */
