@@ -148,11 +148,11 @@ def self_test():
         got = (m["type"], m["id"], m["variable"], m["value"])
         ok = got == want
         fails += not ok
-        print("%s parse %r -> %r" % ("ok" if ok else "FAIL", text, got))
+        print("vector %s: parse %r -> %r" % ("pass" if ok else "FAIL", text, got))
     f = frame("GET 1 variable")
     ok = f[:4] == struct.pack(">HBB", len("GET 1 variable") + 1, 0xee, 0x00) and unframe(f) == ("GET 1 variable", b"")
     fails += not ok
-    print("%s frame: IPA header %s" % ("ok" if ok else "FAIL", f[:4].hex()))
+    print("vector %s: frame, IPA header %s" % ("pass" if ok else "FAIL", f[:4].hex()))
     return 1 if fails else 0
 
 
