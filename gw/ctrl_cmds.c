@@ -23,6 +23,12 @@ static int verify_bool(struct ctrl_cmd *cmd, const char *value)
 	return 1;
 }
 
+/* SET ...block 1|0 */
+static enum isup_maint_op block_op(const struct ctrl_cmd *cmd)
+{
+	return !strcmp(cmd->value, "1") ? ISUP_MAINT_BLOCK : ISUP_MAINT_UNBLOCK;
+}
+
 static int maint_reply(struct ctrl_cmd *cmd, int rc)
 {
 	if (rc == 0) {
@@ -96,8 +102,7 @@ static int verify_cg_block(struct ctrl_cmd *cmd, const char *value, void *data)
 static int set_cg_block(struct ctrl_cmd *cmd, void *data)
 {
 	struct gw_iwf *iwf = data;
-	enum isup_maint_op op = !strcmp(cmd->value, "1") ? ISUP_MAINT_BLOCK : ISUP_MAINT_UNBLOCK;
-	return maint_reply(cmd, isup_maint_group(iwf->isup, REF(cmd)->group, op));
+	return maint_reply(cmd, isup_maint_group(iwf->isup, REF(cmd)->group, block_op(cmd)));
 }
 
 CTRL_CMD_DEFINE_WO(cg_reset, "reset");
@@ -134,8 +139,7 @@ static int verify_cic_block(struct ctrl_cmd *cmd, const char *value, void *data)
 static int set_cic_block(struct ctrl_cmd *cmd, void *data)
 {
 	struct gw_iwf *iwf = data;
-	enum isup_maint_op op = !strcmp(cmd->value, "1") ? ISUP_MAINT_BLOCK : ISUP_MAINT_UNBLOCK;
-	return maint_reply(cmd, isup_maint_circuit(iwf->isup, REF(cmd)->group, REF(cmd)->cic, op));
+	return maint_reply(cmd, isup_maint_circuit(iwf->isup, REF(cmd)->group, REF(cmd)->cic, block_op(cmd)));
 }
 
 CTRL_CMD_DEFINE_WO(cic_reset, "reset");
