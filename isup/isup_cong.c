@@ -163,6 +163,19 @@ unsigned int isup_cong_level(const struct isup_mtp *mtp)
 	return c->fill + c->sent >= pct_fill(c, c->cfg.rel_defer_pct) ? 2 : 1;
 }
 
+void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl)
+{
+	struct isup_route *rt = isup_mtp_route_find(mtp, opc);
+
+	if (acl)
+		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_ACL_RX));
+	if (!rt || rt->acl_rx == acl)
+		return;
+	LOGP(DM3UA, LOGL_NOTICE, "%s: automatic congestion level %u in its RELs (was %u)\n",
+	     isup_mtp_pc_str(mtp, opc), acl, rt->acl_rx);
+	rt->acl_rx = acl;
+}
+
 void isup_cong_poll(struct isup_mtp *mtp)
 {
 	struct isup_cong *c = &mtp->cong;

@@ -52,5 +52,8 @@ enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_time
 /* Q.764 2.11 / Q.763 3.3: the automatic congestion level to send in a REL: 0 (none), 1 while
  * congested, 2 at or above the release-defer fill (from the last sample: no walk) */
 unsigned int isup_cong_level(const struct isup_mtp *mtp);
+/* Q.764 2.11.3: a REL from OPC, with its automatic congestion level (0: none): counted, and
+ * a change of the far exchange's level logged. The traffic toward it is not reduced (T29/T30). */
+void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl);
 /* poll timer: apply the configured queue maximum, update the state and the stat items */
 void isup_cong_poll(struct isup_mtp *mtp);
