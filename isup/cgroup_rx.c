@@ -134,7 +134,7 @@ static bool rx_format_error(struct isup_node *node, const struct isup_mtp_rx *rx
 	return true;
 }
 
-/* Q.764 2.11.3: the far exchange's automatic congestion level (Q.763 3.3) */
+/* Q.764 2.11.3: the far exchange's automatic congestion level (Q.763 3.4) */
 static void rx_rel_acl(struct isup_node *node, const struct isup_mtp_rx *rx)
 {
 	const struct isup_param *p = isup_msg_find_const(rx->msg, ISUP_PRM_AUTO_CONGESTION_LEVEL);

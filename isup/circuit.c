@@ -74,7 +74,7 @@ void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, 
 }
 
 /* Q.764 2.11.2: while this exchange is congested every REL it sends carries the automatic
- * congestion level (Q.763 3.3: 1 or 2 exceeded) */
+ * congestion level (Q.763 3.4: 1 or 2 exceeded) */
 static void rel_set_acl(const struct isup_circuit *cct, struct isup_msg *m)
 {
 	const struct isup_mtp *mtp = cct->cg->node->mtp;

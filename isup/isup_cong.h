@@ -49,7 +49,7 @@ bool isup_cong_congested(struct isup_mtp *mtp);
  * rel_defer_pct, so that the room left is for the messages of calls in progress. */
 enum isup_cong_tx { ISUP_CONG_TX_OK, ISUP_CONG_TX_FULL, ISUP_CONG_TX_DEFER };
 enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer);
-/* Q.764 2.11 / Q.763 3.3: the automatic congestion level to send in a REL: 0 (none), 1 while
+/* Q.764 2.11 / Q.763 3.4: the automatic congestion level to send in a REL: 0 (none), 1 while
  * congested, 2 at or above the release-defer fill (from the last sample: no walk) */
 unsigned int isup_cong_level(const struct isup_mtp *mtp);
 /* Q.764 2.11.3: a REL from OPC, with its automatic congestion level (0: none): counted, and
