@@ -66,8 +66,8 @@ class Env:
         if not L.wait_port(self.ports.m3ua, 15, L.STP_IP):
             raise RuntimeError("osmo-stp did not start")
 
-    def start_gw(self, npeers, media=False):
-        cfg = self.lab.write("gw.cfg", L.gw_cfg(self.ports, npeers, media=media))
+    def start_gw(self, npeers, media=False, extra=""):
+        cfg = self.lab.write("gw.cfg", L.gw_cfg(self.ports, npeers, media=media) + extra)
         self.gw = self.lab.start("gw", [os.path.join(self.build, "gw", "sipt-gw"), "-c", cfg])
         if not L.wait_port(self.ports.gw_vty, 15):
             raise RuntimeError("sipt-gw did not start (see %s)" % self.gw.logpath)
@@ -108,10 +108,15 @@ class Env:
 
 
 # ------------------------------------------------------------------------------------------------
-def callrate_up(e):
+# the gateway's own 'cpu-sched' node (libosmocore, as osmo-bts has it): a real-time policy, the way
+# a carrier runs the signalling process on its own cores
+CPU_SCHED_RR = "cpu-sched\n policy rr 1\n"
+
+
+def callrate_up(e, gw_extra=""):
     """the call-rate lab: one exchange, the gateway, SIPp as the answering UAS"""
     e.start_stp(1)
-    e.start_gw(1)
+    e.start_gw(1, extra=gw_extra)
     e.start_peers(1)
     e.wait_gw_ready(1)
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
@@ -220,13 +225,15 @@ def schedstat(pid):
         return 0.0, 0.0
 
 
-def callrate_latency(e, lat_rate):
+def callrate_latency(e, lat_rate, rt=False):
     """IAM in -> INVITE out and 200 in -> ANM out on a fresh lab at lat_rate, from a capture
-    (kernel time stamps); every sample goes to steps/callrate-latency-samples.txt"""
+    (kernel time stamps); every sample goes to steps/callrate-latency[-rr]-samples.txt. rt: the
+    gateway with 'cpu-sched / policy rr 1' (the other processes as before)"""
     if not shutil.which("dumpcap"):
         return {"error": "dumpcap (tshark) not installed"}
-    peer = callrate_up(e)
-    pcap = os.path.join(e.tmp, "latency.pcap")
+    tag = "-rr" if rt else ""
+    peer = callrate_up(e, CPU_SCHED_RR if rt else "")
+    pcap = os.path.join(e.tmp, "latency%s.pcap" % tag)
     cap = e.lab.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-P", "-B", "64", "-f", "host %s" % L.GW_IP,
                                   "-w", pcap])
     time.sleep(1.5)
@@ -243,7 +250,7 @@ def callrate_latency(e, lat_rate):
     res = L.kv(line)
     time.sleep(0.5)
     e.lab.stop(cap, signal.SIGINT)
-    raw = e.step_log("callrate-latency-samples.txt", "")
+    raw = e.step_log("callrate-latency%s-samples.txt" % tag, "")
     try:
         lat = pcaplat.analyze(pcap, L.GW_IP, os.path.join(e.tmp, raw))
         lat["samples"] = raw
@@ -251,10 +258,10 @@ def callrate_latency(e, lat_rate):
         lat = {"error": str(ex)}
     lat.update(cps=lat_rate, calls=n, secs=P["lat_secs"], cpu=c, sched=sched, pcap=pcap,
                cps_achieved=float(res.get("cps_achieved", 0)) if res else 0.0,
-               failed=int(res.get("failed", -1)) if res else -1)
-    lat["log"] = e.step_log("callrate-latency.log", "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
-    say("callrate latency at %d cps: gateway %s ms on a CPU, %s ms waiting on the run queue" % (
-        lat_rate, sched["gw_run_ms"], sched["gw_runqueue_wait_ms"]))
+               failed=int(res.get("failed", -1)) if res else -1, sched_policy="SCHED_RR 1" if rt else "default")
+    lat["log"] = e.step_log("callrate-latency%s.log" % tag, "%s\n%s\n" % (line or "(no LOAD RESULT)", json.dumps(lat)))
+    say("callrate latency at %d cps (%s): gateway %s ms on a CPU, %s ms waiting on the run queue" % (
+        lat_rate, lat["sched_policy"], sched["gw_run_ms"], sched["gw_runqueue_wait_ms"]))
     for d, name in (("iam_invite", "IAM->INVITE"), ("ok_anm", "200->ANM")):
         say("callrate latency at %d cps: %s p50 %s p99 %s p99.9 %s max %s ms, %s of %s samples > 1 ms, worst (s, ms) %s" % (
             lat_rate, name, fmt(lat.get(d + "_p50_ms")), fmt(lat.get(d + "_p99_ms")), fmt(lat.get(d + "_p999_ms")),
@@ -311,13 +318,17 @@ def bench_callrate(env):
     e.stop_lab()
     lat = callrate_latency(e, P["lat_cps"])
     e.stop_lab()
+    # the same step with the gateway on SCHED_RR (its 'cpu-sched' node): same load, same run
+    lat_rr = callrate_latency(e, P["lat_cps"], rt=True)
+    e.stop_lab()
     top = {s["cps"]: s for s in gw_steps}.get(max_gw)
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
             "max_cps_gw_cpu": top["cpu"] if top else None,
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
             "ceiling_reached": {"gw": max_gw != P["rates"][-1],
                                 "sip_only": max_sip != (P["rates"] + P["sip_rates"])[-1] and max_sip <= max_gw},
-            "hold_ms": P["hold_ms"], "step_s": P["rate_secs"], "latency": lat}
+            "hold_ms": P["hold_ms"], "step_s": P["rate_secs"], "latency": lat,
+            "latency_rr": lat_rr}
 
 
 def fmt(v, nd=3):
@@ -824,9 +835,9 @@ def latency_line(lat):
             ", ".join("%s" % w[0] for w in lat.get(k + "_worst", [])[:3]) or "-")
     sc = lat.get("sched") or {}
     # the gateway's time on a CPU and on the run queue (schedstat), over the step until the LOAD RESULT
-    return ("Gateway latency from a loopback capture at %s CPS for %s s (%s of %s calls followed; the gateway"
-            " %s ms on a CPU and %s ms waiting for one on the run queue): %s; %s (capture: %s; every sample in %s)." % (
-                lat.get("cps"), lat.get("secs"), lat.get("iam_invite_n"), lat.get("calls"),
+    return ("Gateway latency (scheduling: %s) from a loopback capture at %s CPS for %s s (%s of %s calls followed;"
+            " the gateway %s ms on a CPU and %s ms waiting for one on the run queue): %s; %s (capture: %s; every sample in %s)." % (
+                lat.get("sched_policy", "default"), lat.get("cps"), lat.get("secs"), lat.get("iam_invite_n"), lat.get("calls"),
                 sc.get("gw_run_ms", "-"), sc.get("gw_runqueue_wait_ms", "-"),
                 d("iam_invite", "IAM in -> INVITE out"),
                 d("ok_anm", "200 in -> ANM out"),
@@ -868,7 +879,7 @@ def table(R):
             c["step_s"], c["max_cps_gw"], top.get("gw", "-"), top.get("stp", "-"), c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (one step past the gateway's, not a ceiling)",
             fmt(c["ratio_to_sip_only"]), cong or "none"),
-            latency_line(lat), ""]
+            latency_line(lat), ""] + ([latency_line(c["latency_rr"]), ""] if c.get("latency_rr") else [])
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",

@@ -10,6 +10,7 @@
 #include <osmocom/core/select.h>
 #include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/vty/cpu_sched_vty.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/buffer.h>
 #include <osmocom/vty/command.h>
@@ -74,6 +75,7 @@ struct sgw_app *sgw_app_init(const char *name, const char *version)
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	app_mem_vty_init();
+	osmo_cpu_sched_vty_init(ctx);	/* 'cpu-sched': real-time policy and CPU affinity, as in osmo-bts */
 	osmo_stats_vty_add_cmds();
 	osmo_ss7_init();
 	osmo_ss7_vty_init_sg(ctx);

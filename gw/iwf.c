@@ -100,6 +100,10 @@ static struct osmo_tdef iwf_tdefs[] = {
 	/* OPTIONS busy-out (gw/busy_out.c): Retry-After of the 503 (RFC 3261 20.33) */
 	{ .T = -19, .default_val = 5, .min_val = 1, .max_val = 3600, .unit = OSMO_TDEF_S,
 	  .desc = "Busy-out: Retry-After of the 503 to OPTIONS while no egress route takes calls" },
+	/* automatic congestion control (Q.764 2.11): Retry-After of the 503 to new INVITEs (RFC 3261
+	 * 20.33), so that a dispatcher sends the next ones to another gateway */
+	{ .T = -23, .default_val = 2, .min_val = 0, .max_val = 3600, .unit = OSMO_TDEF_S,
+	  .desc = "Congestion: Retry-After of the 503 to new INVITEs (0: none)" },
 	{}
 };
 
@@ -363,6 +367,7 @@ static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
 		/* RFC 3398 8.2.6.1 / RFC 3326: ISUP congestion (cause 42) is a 503 with its Reason */
 		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_CONG_REFUSED_SIP));
 		o.reason_text = "congestion";
+		o.retry_after = osmo_tdef_get(iwf->tdefs, -23, OSMO_TDEF_S, 2);
 		sip_dialog_reject(dlg, 503, &o);
 		return false;
 	}

@@ -154,6 +154,7 @@ struct gw_iwf {
 	struct llist_head number_rules;	/* struct gw_number_rule of every trunk and circuit group */
 	struct llist_head group_bearers;	/* struct gw_group_bearer: groups refusing clearmode */
 	bool shutting_down;		/* SIGTERM: calls being released, no new ones */
+	bool others_released;		/* SIGTERM: the circuits of other call layers released (gw/shutdown_pace.c) */
 	/* HA state store (gw/ha_call.c), NULL when 'ha' / 'redis' is not configured; ha_call is
 	 * told of each call's stages (enum gw_ha_stage) */
 	struct ha_store *ha;

@@ -8,8 +8,6 @@
 #include "isup/isup_node_api.h"
 #include "isup/isup_call.h"
 
-static bool others_released;	/* the circuits of other call layers, once the calls are released */
-
 /* release the calls not released yet, until the queue is congested; the number left */
 static unsigned int release_batch(struct gw_iwf *iwf)
 {
@@ -32,9 +30,9 @@ static unsigned int release_batch(struct gw_iwf *iwf)
  * application); before it, this would release the calls of the batches to come at once */
 static unsigned int release_others(struct gw_iwf *iwf)
 {
-	if (others_released)
+	if (iwf->others_released)
 		return 0;
-	others_released = true;
+	iwf->others_released = true;
 	return isup_node_release_all(iwf->isup, GW_SHUTDOWN_CAUSE);
 }
 
@@ -52,5 +50,5 @@ bool gw_iwf_release_paced_step(struct gw_iwf *iwf)
 {
 	if (!release_batch(iwf))
 		release_others(iwf);
-	return others_released && gw_iwf_released(iwf);
+	return iwf->others_released && gw_iwf_released(iwf);
 }

@@ -134,6 +134,14 @@ static bool rx_format_error(struct isup_node *node, const struct isup_mtp_rx *rx
 	return true;
 }
 
+/* Q.764 2.11.3: the far exchange's automatic congestion level (Q.763 3.4) */
+static void rx_rel_acl(struct isup_node *node, const struct isup_mtp_rx *rx)
+{
+	const struct isup_param *p = isup_msg_find_const(rx->msg, ISUP_PRM_AUTO_CONGESTION_LEVEL);
+
+	isup_cong_rx_rel(node->mtp, rx->opc, p && p->len >= 1 ? p->val[0] : 0);
+}
+
 bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 {
 	struct isup_msg *msg = rx->msg;
@@ -147,6 +155,8 @@ bool cgroups_rx(struct isup_node *node, const struct isup_mtp_rx *rx)
 	cg = cgroup_find_by_dpc_cic(node, rx->opc, msg->cic);
 	if (cg)
 		cgroup_stats_msg(cg, msg, false);
+	if (msg->type == ISUP_REL)
+		rx_rel_acl(node, rx);
 	switch (msg->type) {
 	case ISUP_UPT:
 	case ISUP_UPA:

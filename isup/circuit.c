@@ -73,15 +73,30 @@ void circuit_msg_set_cause(struct isup_msg *m, uint8_t location, uint8_t cause, 
 		isup_msg_set(m, ISUP_PRM_CAUSE, raw, len);
 }
 
+/* Q.764 2.11.2: while this exchange is congested every REL it sends carries the automatic
+ * congestion level (Q.763 3.4: 1 or 2 exceeded) */
+static void rel_set_acl(const struct isup_circuit *cct, struct isup_msg *m)
+{
+	const struct isup_mtp *mtp = cct->cg->node->mtp;
+	uint8_t level = mtp ? isup_cong_level(mtp) : 0;
+
+	if (level)
+		isup_msg_set(m, ISUP_PRM_AUTO_CONGESTION_LEVEL, &level, 1);
+	else
+		isup_msg_remove(m, ISUP_PRM_AUTO_CONGESTION_LEVEL);
+}
+
 int isup_tx_rel(struct isup_circuit *cct, uint8_t cause, const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_msg m;
 	if (cct->rel_msg) {	/* the call layer's REL, as given (CIC filled in) */
 		cct->rel_msg->cic = cct->cic;
+		rel_set_acl(cct, cct->rel_msg);
 		return cgroup_tx(cct->cg, cct->rel_msg);
 	}
 	isup_msg_init(&m, cct->cg->node->cfg.variant, ISUP_REL, cct->cic);
 	circuit_msg_set_cause(&m, cct->rel_loc1 ? cct->rel_loc1 - 1 : ISUP_LOC_PUB_LOCAL, cause, diag, diag_len);
+	rel_set_acl(cct, &m);
 	return cgroup_tx(cct->cg, &m);
 }
 

@@ -1,4 +1,5 @@
 /* Automatic congestion control from the fill of the M3UA transmit queues (Q.764 2.11). */
+#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -65,46 +66,114 @@ static unsigned int txq_sample(struct isup_mtp *mtp, bool apply)
 	c->fill = w.fill;
 	c->queues = w.n;
 	c->max = c->cfg.txq_max ? c->cfg.txq_max : ISUP_CONG_TXQ_DEFAULT_MAX;
+	c->sent = 0;
 	return w.fill;
 }
 
-static void cong_update(struct isup_mtp *mtp)
+/* the end of the select round (OTC_SELECT freed): the next query walks again */
+static int round_end(struct isup_cong **marker)
+{
+	(*marker)->round = NULL;
+	return 0;
+}
+
+static void round_forget(struct isup_cong *c)
+{
+	if (!c->round)
+		return;
+	talloc_set_destructor((struct isup_cong **)c->round, NULL);
+	talloc_free(c->round);
+	c->round = NULL;
+}
+
+/* the fill of the queue, an upper bound from this round's sample and the messages queued since;
+ * exact (a fresh walk) when the bound reaches 'limit' */
+static unsigned int txq_fill(struct isup_mtp *mtp, unsigned int limit)
 {
 	struct isup_cong *c = &mtp->cong;
-	unsigned int pct = c->max ? c->fill * 100 / c->max : 0;
+	struct isup_cong **marker;
 
-	if (!c->congested && pct >= c->cfg.onset_pct) {
+	if (c->round && c->fill + c->sent < limit)
+		return c->fill + c->sent;
+	if (c->round && !c->sent)
+		return c->fill;		/* exact already */
+	txq_sample(mtp, false);
+	if (!c->round && (marker = talloc(OTC_SELECT, struct isup_cong *))) {
+		*marker = c;
+		talloc_set_destructor(marker, round_end);
+		c->round = marker;
+	}
+	return c->fill;
+}
+
+/* the fill (messages) from which a percentage of the queue maximum is reached */
+static unsigned int pct_fill(const struct isup_cong *c, unsigned int pct)
+{
+	return (c->max * pct + 99) / 100;
+}
+
+static void cong_update(struct isup_mtp *mtp, unsigned int fill)
+{
+	struct isup_cong *c = &mtp->cong;
+
+	if (!c->congested && fill >= pct_fill(c, c->cfg.onset_pct)) {
 		c->congested = true;
 		c->onsets++;
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_CONG_ONSET));
 		LOGP(DM3UA, LOGL_NOTICE, "congestion onset: M3UA transmit queue %u/%u (>= %u%%): new calls refused\n",
-		     c->fill, c->max, c->cfg.onset_pct);
-	} else if (c->congested && pct <= c->cfg.abate_pct) {
+		     fill, c->max, c->cfg.onset_pct);
+	} else if (c->congested && fill * 100 <= c->max * c->cfg.abate_pct) {
 		c->congested = false;
 		LOGP(DM3UA, LOGL_NOTICE, "congestion abatement: M3UA transmit queue %u/%u (<= %u%%): new calls admitted\n",
-		     c->fill, c->max, c->cfg.abate_pct);
+		     fill, c->max, c->cfg.abate_pct);
 	}
-	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_FILL), c->fill);
+	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_FILL), fill);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_CONGESTED), c->congested);
 }
 
 bool isup_cong_congested(struct isup_mtp *mtp)
 {
-	txq_sample(mtp, false);
-	cong_update(mtp);
-	return mtp->cong.congested;
+	struct isup_cong *c = &mtp->cong;
+
+	/* an upper bound may keep the congestion one round longer, never start it */
+	cong_update(mtp, txq_fill(mtp, c->congested ? UINT_MAX : pct_fill(c, c->cfg.onset_pct)));
+	return c->congested;
 }
 
 enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer)
 {
-	unsigned int fill = txq_sample(mtp, false);
-	const struct isup_cong *c = &mtp->cong;
+	struct isup_cong *c = &mtp->cong;
+	unsigned int defer = pct_fill(c, c->cfg.rel_defer_pct);
+	unsigned int fill = txq_fill(mtp, repeated_on_timer && defer < c->max ? defer : c->max);
 
 	if (fill >= c->max)
 		return ISUP_CONG_TX_FULL;
-	if (repeated_on_timer && fill * 100 >= c->max * c->cfg.rel_defer_pct)
+	if (repeated_on_timer && fill >= defer)
 		return ISUP_CONG_TX_DEFER;
+	c->sent++;	/* queued by the caller now */
 	return ISUP_CONG_TX_OK;
+}
+
+unsigned int isup_cong_level(const struct isup_mtp *mtp)
+{
+	const struct isup_cong *c = &mtp->cong;
+
+	if (!c->congested)
+		return 0;
+	return c->fill + c->sent >= pct_fill(c, c->cfg.rel_defer_pct) ? 2 : 1;
+}
+
+void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl)
+{
+	struct isup_route *rt = isup_mtp_route_find(mtp, opc);
+
+	if (acl)
+		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_ACL_RX));
+	if (!rt || rt->acl_rx == acl)
+		return;
+	LOGP(DM3UA, LOGL_NOTICE, "%s: automatic congestion level %u in its RELs (was %u)\n",
+	     isup_mtp_pc_str(mtp, opc), acl, rt->acl_rx);
+	rt->acl_rx = acl;
 }
 
 void isup_cong_poll(struct isup_mtp *mtp)
@@ -113,7 +182,7 @@ void isup_cong_poll(struct isup_mtp *mtp)
 	txq_sample(mtp, true);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_MAX), c->max);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_QUEUES), c->queues);
-	cong_update(mtp);
+	cong_update(mtp, c->fill);
 }
 
 void isup_cong_set_cfg(struct isup_mtp *mtp, const struct isup_cong_cfg *cfg)
@@ -134,6 +203,7 @@ void isup_cong_init(struct isup_mtp *mtp)
 
 void isup_cong_free(struct isup_mtp *mtp)
 {
+	round_forget(&mtp->cong);
 	osmo_stat_item_group_free(mtp->cong.stats);
 	mtp->cong.stats = NULL;
 }

@@ -3,8 +3,11 @@
  *
  * libosmo-sigtran 2.1 neither reports MTP-STATUS (congestion) to an MTP user nor exposes the
  * ASP's stream; the ASP's osmo_io_fd is found in the cs7 instance's talloc tree (client role:
- * instance -> ASP -> osmo_stream_cli -> osmo_io_fd) on every query, so no pointer outlives a
- * reconnect. Above 'onset' percent of the queue's maximum the point is congested until the fill
+ * instance -> ASP -> osmo_stream_cli -> osmo_io_fd), so no pointer is kept (an iofd is freed at
+ * each reconnect). The walk is done at most once per select round: its sample lives until the
+ * end of the round (a marker in OTC_SELECT), and the messages queued since are added to it, an
+ * upper bound of the fill (the queue only shrinks otherwise); a decision the bound would change
+ * (onset, release-defer, full) is taken on a fresh walk. Above 'onset' percent of the queue's maximum the point is congested until the fill
  * falls to 'abatement' percent; a message that would find the queue full is dropped here and
  * counted (the library would drop it silently). */
 #pragma once
@@ -29,6 +32,8 @@ struct isup_cong {
 	unsigned int fill, max;		/* last sample (messages) */
 	unsigned int queues;		/* transmit queues found (ASPs connected) */
 	unsigned int onsets;
+	unsigned int sent;		/* messages queued since the sample */
+	void *round;			/* the sample's marker in OTC_SELECT; NULL: no sample this round */
 	struct osmo_stat_item_group *stats;
 };
 
@@ -44,5 +49,11 @@ bool isup_cong_congested(struct isup_mtp *mtp);
  * rel_defer_pct, so that the room left is for the messages of calls in progress. */
 enum isup_cong_tx { ISUP_CONG_TX_OK, ISUP_CONG_TX_FULL, ISUP_CONG_TX_DEFER };
 enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer);
+/* Q.764 2.11 / Q.763 3.4: the automatic congestion level to send in a REL: 0 (none), 1 while
+ * congested, 2 at or above the release-defer fill (from the last sample: no walk) */
+unsigned int isup_cong_level(const struct isup_mtp *mtp);
+/* Q.764 2.11.3: a REL from OPC, with its automatic congestion level (0: none): counted, and
+ * a change of the far exchange's level logged. The traffic toward it is not reduced (T29/T30). */
+void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl);
 /* poll timer: apply the configured queue maximum, update the state and the stat items */
 void isup_cong_poll(struct isup_mtp *mtp);

@@ -30,6 +30,7 @@ static const struct rate_ctr_desc isup_mtp_ctr_desc[] = {
 				       "RELs held back above the defer level (sent again on T1 expiry)" },
 	[ISUP_MTP_CTR_CONG_ONSET] = { "m3ua:congestion_onset",
 				      "Congestion onsets (transmit queue above the onset threshold)" },
+	[ISUP_MTP_CTR_ACL_RX] = { "isup:acl_received", "RELs received with an automatic congestion level (Q.764 2.11.3)" },
 };
 
 static const struct rate_ctr_group_desc isup_mtp_ctrg_desc = {

@@ -36,6 +36,7 @@ struct isup_route {
 	time_t since;		/* when the state last changed */
 	unsigned int pauses, resumes;
 	uint64_t tx_msgs, rx_msgs, tx_fail;
+	uint8_t acl_rx;		/* congestion level of the last REL from this DPC (Q.764 2.11.3) */
 };
 
 /* A received, decoded ISUP message and its MTP routing label */
@@ -66,6 +67,7 @@ enum isup_mtp_ctr {
 	ISUP_MTP_CTR_TXQ_FULL_DROP,
 	ISUP_MTP_CTR_REL_DEFERRED,
 	ISUP_MTP_CTR_CONG_ONSET,
+	ISUP_MTP_CTR_ACL_RX,
 };
 
 struct isup_mtp {

@@ -252,6 +252,7 @@ struct sip_msg_opts {
 	const char *reason_text;	/* ;text="..." */
 	const char *reason_phrase;	/* responses: status line text instead of the standard one */
 	const char *contact;		/* 3xx: the Contact value (the new target, RFC 3261 21.3) */
+	unsigned int retry_after;	/* responses: Retry-After in seconds (RFC 3261 20.33), 0: none */
 };
 
 /* ---------------------------------------------------------------------------------------- */

@@ -16,7 +16,7 @@ bool sip_options_busy_out(struct sip_trunk *trunk, osip_transaction_t *tr)
 	struct sip_msg_opts o = { 0 };
 	osip_message_t *r;
 	osip_generic_param_t *to_tag = NULL;
-	char tag[16], ra[16];
+	char tag[16];
 
 	if (tr->orig_request->to)
 		osip_to_get_tag(tr->orig_request->to, &to_tag);
@@ -26,10 +26,7 @@ bool sip_options_busy_out(struct sip_trunk *trunk, osip_transaction_t *tr)
 	r = sip_msg_new_response(trunk, tr->orig_request, 503, tag);
 	if (!r)
 		return true;
-	if (why.retry_after) {
-		snprintf(ra, sizeof(ra), "%u", why.retry_after);
-		osip_message_set_header(r, "Retry-After", ra);
-	}
+	sip_msg_add_retry_after(r, why.retry_after);
 	o.q850_cause = why.q850_cause;
 	o.reason_text = why.text;
 	sip_msg_add_reason(r, &o);

@@ -304,6 +304,7 @@ osip_message_t *sip_msg_new_response(struct sip_trunk *trunk, const osip_message
 void sip_msg_add_via(struct sip_trunk *trunk, osip_message_t *msg, struct sip_ua *ua);
 void sip_msg_add_contact(struct sip_trunk *trunk, osip_message_t *msg, const char *user);
 void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts);
+void sip_msg_add_retry_after(osip_message_t *msg, unsigned int secs);
 void sip_msg_add_common(struct sip_ua *ua, osip_message_t *msg);
 /* sip_codec.c: the offer has clearmode, the trunk refuses it and nothing else is common (RFC 4040
  * 4: answered 488 with Reason Q.850 cause 65); the trunk's 'codec clearmode' VTY */

@@ -75,6 +75,17 @@ void sip_msg_add_reason(osip_message_t *msg, const struct sip_msg_opts *opts)
 	osip_message_set_header(msg, "Reason", r);
 }
 
+/* RFC 3261 20.33: when the request may be tried again (503, 486, 480, 600, 603) */
+void sip_msg_add_retry_after(osip_message_t *msg, unsigned int secs)
+{
+	char ra[16];
+
+	if (!secs)
+		return;
+	snprintf(ra, sizeof(ra), "%u", secs);
+	osip_message_set_header(msg, "Retry-After", ra);
+}
+
 void sip_msg_add_identity(struct sip_trunk *trunk, osip_message_t *msg, const struct sip_msg_opts *opts)
 {
 	if (!opts)

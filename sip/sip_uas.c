@@ -226,6 +226,8 @@ static osip_message_t *uas_response(struct sip_dialog *dlg, int code, const stru
 	}
 	sip_msg_add_identity(dlg->trunk, r, opts);
 	sip_msg_add_reason(r, opts);
+	if (opts && code >= 300)
+		sip_msg_add_retry_after(r, opts->retry_after);
 	return r;
 }
 
