@@ -116,6 +116,7 @@ struct isup_circuit {
 	struct isup_call *call;		/* current call, NULL when none */
 	/* maintenance state, independent of the call state (Q.764 2.8) */
 	bool lbl_maint, lbl_hw;		/* locally blocked */
+	bool persist_pending;		/* stored blocked: blocked again after the start-up reset */
 	bool rbl_maint, rbl_hw;		/* remotely blocked */
 	struct osmo_fsm_inst *blk_fi;	/* blocking FSM (circuit_blocking.c) */
 	struct osmo_timer_list t_blk_long;	/* T13 (BLO) / T15 (UBL), from the first message on */
@@ -174,6 +175,7 @@ struct isup_cgroup {
 	bool paused;			/* MTP-PAUSE for the DPC */
 	bool resume_no_grs;		/* takeover restored the states: no GRS on the next RESUME */
 	bool started;
+	unsigned int persist_pending;	/* circuits stored blocked, not blocked again yet */
 	/* group supervision (cgroup_sup.c): one FSM instance per procedure */
 	struct osmo_fsm_inst *grs_fi, *cgb_fi, *cqm_fi;
 	/* GRS sending (Q.764 2.9.3.2): pending ranges, paced (not a Q.764 timer), T23 */

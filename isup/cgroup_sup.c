@@ -12,6 +12,7 @@
 #include "isup/isup_log.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
+#include "isup/circuit_persist.h"
 
 #define S(x) (1 << (x))
 
@@ -333,6 +334,7 @@ static void st_grs_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		osmo_timer_del(&cg->t23);
 		osmo_timer_del(&cg->grs_pace);
 		osmo_fsm_inst_state_chg(fi, CGSUP_ST_IDLE, 0, 0);
+		circuit_persist_reapply(cg);	/* stored blocking, after the reset (circuit_persist.h) */
 		break;
 	}
 }
@@ -348,6 +350,7 @@ static void st_cgb_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CGSUP_EV_RX_CGBA:
 		osmo_timer_del(&cg->cgb_tx.t_long);
 		osmo_fsm_inst_state_chg(fi, CGSUP_ST_IDLE, 0, 0);
+		circuit_persist_reapply(cg);	/* the next stored window, if any */
 		break;
 	}
 }

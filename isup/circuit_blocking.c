@@ -10,6 +10,7 @@
 #include "isup/isup_log.h"
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
+#include "isup/circuit_persist.h"
 
 #define S(x) (1 << (x))
 
@@ -90,6 +91,7 @@ static void blk_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	bool block = event == BLK_EV_BLOCK_REQ;
 
 	cct->lbl_maint = block;
+	circuit_persist_changed(cct);	/* the blocking state file (circuit_persist.h) */
 	osmo_timer_del(&cct->t_blk_long);
 	cgroup_timer_schedule(cct->cg, &cct->t_blk_long, block ? 13 : 15);
 	circuit_tx_simple(cct, block ? ISUP_BLO : ISUP_UBL);
@@ -255,8 +257,10 @@ void circuit_local_group_block(struct isup_circuit *cct, bool block, bool hw)
 {
 	if (hw)
 		cct->lbl_hw = block;
-	else
+	else {
 		cct->lbl_maint = block;
+		circuit_persist_changed(cct);
+	}
 	circuit_blk_update(cct);
 	if (hw && block && (cct->fi->state != CCT_ST_IDLE || cct->call))
 		osmo_fsm_inst_dispatch(cct->fi, CCT_EV_HW_BLOCK, NULL);

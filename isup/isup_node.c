@@ -7,6 +7,7 @@
 #include <osmocom/sigtran/osmo_ss7.h>
 #include "isup/isup_node.h"
 #include "isup/cgroup.h"
+#include "isup/circuit_persist.h"
 
 struct isup_node *isup_node_alloc(void *ctx)
 {
@@ -214,6 +215,8 @@ int isup_node_start(struct isup_node *node)
 	llist_for_each_entry(cg, &node->cgroups, list)
 		if (cgroup_start(cg) < 0)
 			return -1;
+	if (circuit_persist_load(node) < 0)	/* stored blocking (circuit_persist.h) */
+		return -1;
 	llist_for_each_entry(sp, &node->remote_sps, list) {
 		int pc = isup_mtp_pc_parse(node->mtp, sp->pc_str);
 		if (pc < 0) {
@@ -230,6 +233,7 @@ void isup_node_stop(struct isup_node *node)
 {
 	struct isup_cgroup *cg, *cg2;
 	struct isup_upt *u, *u2;
+	circuit_persist_stop(node);	/* a write still pending goes out now */
 	llist_for_each_entry_safe(u, u2, &node->upts, list) {
 		osmo_timer_del(&u->t4);
 		llist_del(&u->list);

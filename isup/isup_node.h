@@ -74,6 +74,9 @@ struct isup_node {
 	struct llist_head held_rx;	/* struct isup_held_rx, in the order received */
 	unsigned int num_held;
 	uint64_t held_total, held_overflow;
+	/* circuit_persist.c: the blocking state file */
+	char *block_file;		/* 'blocking-state-file PATH', NULL: none */
+	struct osmo_timer_list persist_timer;	/* the write, one round after a change */
 };
 
 /* isup_node.c: a received message through the node's procedures, the groups and the layer above */

@@ -5,6 +5,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 #include <osmocom/vty/tdef_vty.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
 #include "isup/isup_vty.h"
@@ -91,6 +92,26 @@ DEFUN(cfg_isup_unknown, cfg_isup_unknown_cmd, "unknown-parameters (pass-on|disca
 	return CMD_SUCCESS;
 }
 
+/* isup/circuit_persist.h: the locally blocked circuits survive a restart */
+DEFUN(cfg_isup_block_file, cfg_isup_block_file_cmd, "blocking-state-file PATH",
+      "Keep the locally maintenance-blocked circuits in a file, blocked again after a restart\n"
+      "Path of the state file (written atomically: PATH.tmp, then renamed)\n")
+{
+	if (strlen(argv[0]) > 1000) {
+		vty_out(vty, "%% blocking-state-file: path too long%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(g_vty_node, &g_vty_node->block_file, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_no_block_file, cfg_isup_no_block_file_cmd, "no blocking-state-file",
+      NO_STR "Do not keep the blocking state\n")
+{
+	TALLOC_FREE(g_vty_node->block_file);
+	return CMD_SUCCESS;
+}
+
 static int config_write_isup(struct vty *vty)
 {
 	struct isup_node *node = g_vty_node;
@@ -106,6 +127,8 @@ static int config_write_isup(struct vty *vty)
 	llist_for_each_entry(sp, &node->remote_sps, list)
 		vty_out(vty, " remote-point-code %s%s", sp->pc_str, VTY_NEWLINE);
 	isup_cong_vty_write(vty, node);
+	if (node->block_file)
+		vty_out(vty, " blocking-state-file %s%s", node->block_file, VTY_NEWLINE);
 	if (isup_node_vty_write_hook)
 		isup_node_vty_write_hook(vty);
 	cgroup_vty_write(vty, node);
@@ -149,6 +172,8 @@ void isup_node_vty_init(struct isup_node *node, int isup_node_id, int cgroup_nod
 	install_element(ISUP_NODE, &cfg_isup_rsp_cmd);
 	install_element(ISUP_NODE, &cfg_isup_unknown_cmd);
 	install_element(ISUP_NODE, &cfg_isup_no_rsp_cmd);
+	install_element(ISUP_NODE, &cfg_isup_block_file_cmd);
+	install_element(ISUP_NODE, &cfg_isup_no_block_file_cmd);
 	isup_cong_vty_init();
 	cgroup_vty_init(node);
 	install_element_ve(&show_isup_routes_cmd);
