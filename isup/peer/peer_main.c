@@ -16,6 +16,7 @@
 #include "common/vty_nodes.h"
 #include "isup/vty_arg.h"
 #include "isup/isup_node.h"
+#include "isup/isup_cong.h"
 #include "isup/peer/peer.h"
 
 static void print_help(const char *prog)
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
 	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, NULL);
 	if (!node->mtp)
 		return 2;
+	/* the "congestion" lines of the isup node (queue bound, socket buffer), as the gateway applies them */
+	isup_cong_set_cfg(node->mtp, &node->cfg.cong);
 	peer = peer_alloc(g_main.app->ctx, node->mtp, node->cfg.variant, stdout);
 	node->mtp->priv = peer;
 	peer->node = node;
