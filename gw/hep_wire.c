@@ -28,6 +28,7 @@
 
 static struct gw_iwf *g_iwf;
 static struct osmo_sockaddr g_m3ua_local, g_m3ua_peer;	/* the M3UA association's, refreshed by the poll */
+static uint8_t g_m3ua_proto;
 static struct osmo_timer_list g_poll;
 
 /* the value of the Call-ID (or compact "i") header of a SIP message, into out */
@@ -130,10 +131,11 @@ static void isup_capture(struct isup_mtp *mtp, bool tx, uint32_t opc, uint32_t d
 			 const uint8_t *data, size_t len)
 {
 	static uint8_t buf[4096];
-	struct hep_pkt p = { .ip_proto = IPPROTO_SCTP, .proto_type = HEP_PROTO_M2UA, .payload = buf };
+	struct hep_pkt p = { .proto_type = HEP_PROTO_M2UA, .payload = buf };
 
 	if (!hep_cfg()->enabled || !hep_cfg()->isup || !g_m3ua_local.u.sa.sa_family || len < 2)
 		return;
+	p.ip_proto = g_m3ua_proto;
 	p.payload_len = m2ua_data(buf, sizeof(buf), mtp->ni, opc, dpc, sls, data, len);
 	if (!p.payload_len)
 		return;
@@ -144,31 +146,80 @@ static void isup_capture(struct isup_mtp *mtp, bool tx, uint32_t opc, uint32_t d
 	hep_send(&p);
 }
 
-/* the addresses of the (first connected) SCTP association: the M3UA ASP's; once a second, so the
- * capture path makes no system call of its own */
-static void m3ua_addr_poll(void *data)
+/* the port a socket of ours listens on, or that of a listening socket (VTY, CTRL, SIP/TCP) */
+static bool port_listened(const uint16_t *ports, int n, uint16_t port)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	struct osmo_sockaddr l, r;
-	socklen_t sl, rl, ol;
-	int fd, proto;
+	int i;
 
-	while (d && (de = readdir(d))) {
+	for (i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static uint16_t sa_port(const struct osmo_sockaddr *sa)
+{
+	return ntohs(sa->u.sa.sa_family == AF_INET6 ? sa->u.sin6.sin6_port : sa->u.sin.sin_port);
+}
+
+/* one pass over our sockets: listening ports into ports[], a connected SCTP (else TCP) socket
+ * that is no accepted connection of a listener into *l / *r; returns 2 (SCTP), 1 (TCP) or 0 */
+static int scan_fds(DIR *d, bool listeners, uint16_t *ports, int *n, struct osmo_sockaddr *l,
+		    struct osmo_sockaddr *r)
+{
+	struct dirent *de;
+	struct osmo_sockaddr a, b;
+	socklen_t sl, rl, ol;
+	int fd, proto, acc, found = 0;
+
+	rewinddir(d);
+	while ((de = readdir(d))) {
 		fd = atoi(de->d_name);
 		ol = sizeof(proto);
 		if (de->d_name[0] == '.' || fd == dirfd(d)
-		    || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &ol) < 0 || proto != IPPROTO_SCTP)
+		    || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &ol) < 0
+		    || (proto != IPPROTO_SCTP && proto != IPPROTO_TCP))
 			continue;
-		sl = rl = sizeof(l.u.sas);
-		if (getsockname(fd, &l.u.sa, &sl) < 0 || getpeername(fd, &r.u.sa, &rl) < 0)
+		ol = sizeof(acc);
+		sl = rl = sizeof(a.u.sas);
+		if (getsockname(fd, &a.u.sa, &sl) < 0 || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) < 0)
 			continue;
-		g_m3ua_local = l;
-		g_m3ua_peer = r;
-		break;
+		if (listeners) {
+			if (acc && *n < 32)
+				ports[(*n)++] = sa_port(&a);
+			continue;
+		}
+		if (acc || getpeername(fd, &b.u.sa, &rl) < 0 || port_listened(ports, *n, sa_port(&a)))
+			continue;
+		if (found < (proto == IPPROTO_SCTP ? 2 : 1)) {
+			found = proto == IPPROTO_SCTP ? 2 : 1;
+			*l = a;
+			*r = b;
+		}
 	}
-	if (d)
+	return found;
+}
+
+/* the M3UA association's addresses (libosmo-sigtran 2.x does not tell them): our connected SCTP
+ * socket, else TCP (the lab's M3UA), that is no accepted VTY/CTRL/SIP connection; once a second,
+ * so the capture path makes no system call of its own */
+static void m3ua_addr_poll(void *data)
+{
+	DIR *d = opendir("/proc/self/fd");
+	uint16_t ports[32];
+	int n = 0;
+	struct osmo_sockaddr l, r;
+
+	if (d) {
+		scan_fds(d, true, ports, &n, NULL, NULL);
+		int found = scan_fds(d, false, ports, &n, &l, &r);
+		if (found) {
+			g_m3ua_proto = found == 2 ? IPPROTO_SCTP : IPPROTO_TCP;
+			g_m3ua_local = l;
+			g_m3ua_peer = r;
+		}
 		closedir(d);
+	}
 	osmo_timer_schedule(&g_poll, 1, 0);
 }
 
