@@ -12,4 +12,5 @@ enum sgw_vty_node {
 	GW_NODE,				/* "gateway": routing, cause profiles */
 	GW_ROUTE_NODE,
 	HA_NODE,				/* "ha": the HA state store (Redis) */
+	HEP_NODE,				/* "hep": HEP capture export (hep/hep.h) */
 };

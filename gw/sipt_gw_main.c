@@ -26,6 +26,7 @@
 #include "gw/testcall.h"
 #include "gw/cot_wire.h"
 #include "gw/ctrl.h"
+#include "gw/hep_wire.h"
 
 #define SIPT_GW_VTY_PORT 4260
 
@@ -103,6 +104,7 @@ int main(int argc, char **argv)
 	isup = iwf->isup;
 	sip = iwf->sip;
 	gw_ctrl_vty_init(app->ctx);	/* 'ctrl' / 'bind' (gw/ctrl.h) */
+	gw_hep_vty_init(iwf);		/* 'hep': capture export to Homer (gw/hep_wire.h) */
 	sgw_app_go_parent_hook = sip_vty_go_parent;	/* trunks added at run time start on leaving their node */
 
 	if (sgw_app_read_config(app, config_file) < 0)
@@ -121,6 +123,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (gw_ctrl_start(iwf) < 0)	/* the CTRL interface (gw/ctrl.h) */
+		return 1;
+	if (gw_hep_start(iwf) < 0)	/* HEP export (gw/hep_wire.h) */
 		return 1;
 	gw_cot_wire(iwf);	/* the check-tone transceiver for the continuity check (Q.764 2.1.8) */
 	if (sip_ua_start(sip) < 0) {

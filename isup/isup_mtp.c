@@ -17,6 +17,8 @@
 
 #define MTP_SI_ISUP 5
 
+isup_mtp_capture_fn isup_mtp_capture_hook;
+
 static const struct rate_ctr_desc isup_mtp_ctr_desc[] = {
 	[ISUP_MTP_CTR_RX_MSGS] = { "rx:msgs", "ISUP messages received" },
 	[ISUP_MTP_CTR_RX_DECODE_ERR] = { "rx:decode_err", "ISUP messages that failed to decode" },
@@ -157,6 +159,8 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_RX_MSGS));
 		if (rt)
 			rt->rx_msgs++;
+		if (isup_mtp_capture_hook)
+			isup_mtp_capture_hook(mtp, false, rx.opc, rx.dpc, rx.sls, rx.raw, rx.raw_len);
 		rx.decode_rc = isup_decode(im, mtp->variant, rx.raw, rx.raw_len, &rx.derr);
 		if (rx.decode_rc != ISUP_OK && rx.decode_rc != ISUP_ERR_UNKNOWN_MSG) {
 			rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_RX_DECODE_ERR));
@@ -214,6 +218,8 @@ int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uin
 	msg->l2h = msgb_put(msg, len);
 	memcpy(msg->l2h, data, len);
 
+	if (isup_mtp_capture_hook)
+		isup_mtp_capture_hook(mtp, true, mtp->opc, dpc, sls, data, len);
 	rc = osmo_ss7_user_mtp_xfer_req(mtp->ss7, omp);	/* always consumes msg */
 	if (rc < 0) {
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TX_FAIL));

@@ -70,6 +70,12 @@ enum isup_mtp_ctr {
 	ISUP_MTP_CTR_ACL_RX,
 };
 
+/* Capture hook (e.g. HEP export, set by the layer above): every ISUP message sent or received,
+ * its routing label and the MTP user data (CIC onwards). NULL (the default): nothing captured. */
+typedef void (*isup_mtp_capture_fn)(struct isup_mtp *mtp, bool tx, uint32_t opc, uint32_t dpc, uint8_t sls,
+				    const uint8_t *data, size_t len);
+extern isup_mtp_capture_fn isup_mtp_capture_hook;
+
 struct isup_mtp {
 	struct osmo_ss7_instance *ss7;
 	struct osmo_ss7_user *user;

@@ -12,6 +12,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/sip_internal.h"
+#include "sip/sip_capture.h"
 
 static void respond_options(struct sip_trunk *trunk, osip_transaction_t *tr)
 {
@@ -437,6 +438,8 @@ void sip_ua_rx_msg(struct sip_trunk *trunk, struct sip_conn *conn, const struct 
 	}
 	if (len == 0)
 		return;
+	if (sip_capture_hook)
+		sip_capture_hook(trunk, false, conn != NULL, src, buf, len);
 	LOGP(DSIP, LOGL_DEBUG, "trunk %s: RX from %s:%u:\n%.*s\n", trunk->name, ip, sip_addr_port(src),
 	     (int)len, buf);
 

@@ -13,6 +13,9 @@
 #include <osmocom/core/socket.h>
 
 #include "sip/sip_internal.h"
+#include "sip/sip_capture.h"
+
+sip_capture_fn sip_capture_hook;
 
 /* An IPv4 or IPv6 address literal (no names: trunks are configured by address) */
 int sip_addr_parse(struct osmo_sockaddr *a, const char *ip, uint16_t port)
@@ -384,6 +387,8 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const s
 		return -EMSGSIZE;
 	}
 	if (trunk->cfg.transport == SIP_TRANSPORT_UDP) {
+		if (sip_capture_hook && dst)
+			sip_capture_hook(trunk, true, false, dst, buf, len);
 		if (!dst || sendto(trunk->st->ofd.fd, buf, len, 0, &dst->u.sa, osmo_sockaddr_size(dst)) < 0)
 			return -errno;
 		return 0;
@@ -398,6 +403,8 @@ int sip_transport_send(struct sip_trunk *trunk, struct sip_conn **connp, const s
 		return -ENOTCONN;
 	if (connp)
 		*connp = conn;
+	if (sip_capture_hook)
+		sip_capture_hook(trunk, true, true, &conn->peer, buf, len);
 	conn->txbuf = talloc_realloc_size(conn, conn->txbuf, conn->txlen + len);
 	memcpy(conn->txbuf + conn->txlen, buf, len);
 	conn->txlen += len;

@@ -33,7 +33,7 @@ fuzz_srcs() {
 		printf '%s\n' "$TOP_SRCDIR/gw/iam_map.c" "$TOP_SRCDIR/gw/sipi_merge.c" "$TOP_SRCDIR/gw/cause_map.c" \
 			"$TOP_SRCDIR/gw/redir_map.c" "$TOP_SRCDIR/gw/redir_sip.c" \
 			"$TOP_SRCDIR/gw/number_rules.c" "$TOP_SRCDIR/gw/tel_uri.c" "$TOP_SRCDIR/gw/hop_counter.c" "$TOP_SRCDIR/common/debug.c";;
-	vty) ls "$TOP_SRCDIR"/common/*.c "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
+	vty) ls "$TOP_SRCDIR"/common/*.c "$TOP_SRCDIR"/hep/*.c "$TOP_SRCDIR"/isup/*.c "$TOP_SRCDIR"/sip/*.c "$TOP_SRCDIR"/gw/*.c \
 		"$TOP_SRCDIR"/media/*.c "$TOP_SRCDIR"/tones/*.c | grep -v '/gw/sipt_gw_main\.c$';;
 	esac
 	echo "$TOP_SRCDIR/tests/fuzz/fuzz_$1.c"
