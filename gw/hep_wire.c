@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <osmocom/core/socket.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/bit16gen.h>
 #include <osmocom/core/bit32gen.h>
@@ -157,11 +158,6 @@ static bool port_listened(const uint16_t *ports, int n, uint16_t port)
 	return false;
 }
 
-static uint16_t sa_port(const struct osmo_sockaddr *sa)
-{
-	return ntohs(sa->u.sa.sa_family == AF_INET6 ? sa->u.sin6.sin6_port : sa->u.sin.sin_port);
-}
-
 /* one pass over our sockets: listening ports into ports[], a connected SCTP (else TCP) socket
  * that is no accepted connection of a listener into *l / *r; returns 2 (SCTP), 1 (TCP) or 0 */
 static int scan_fds(DIR *d, bool listeners, uint16_t *ports, int *n, struct osmo_sockaddr *l,
@@ -186,10 +182,10 @@ static int scan_fds(DIR *d, bool listeners, uint16_t *ports, int *n, struct osmo
 			continue;
 		if (listeners) {
 			if (acc && *n < 32)
-				ports[(*n)++] = sa_port(&a);
+				ports[(*n)++] = osmo_sockaddr_port(&a.u.sa);
 			continue;
 		}
-		if (acc || getpeername(fd, &b.u.sa, &rl) < 0 || port_listened(ports, *n, sa_port(&a)))
+		if (acc || getpeername(fd, &b.u.sa, &rl) < 0 || port_listened(ports, *n, osmo_sockaddr_port(&a.u.sa)))
 			continue;
 		if (found < (proto == IPPROTO_SCTP ? 2 : 1)) {
 			found = proto == IPPROTO_SCTP ? 2 : 1;
@@ -205,7 +201,8 @@ static int scan_fds(DIR *d, bool listeners, uint16_t *ports, int *n, struct osmo
  * so the capture path makes no system call of its own */
 static void m3ua_addr_poll(void *data)
 {
-	DIR *d = opendir("/proc/self/fd");
+	/* nothing to look for while ISUP is not exported (the node may turn it on later) */
+	DIR *d = hep_cfg()->enabled && hep_cfg()->isup ? opendir("/proc/self/fd") : NULL;
 	uint16_t ports[32];
 	int n = 0;
 	struct osmo_sockaddr l, r;
