@@ -340,7 +340,11 @@ struct isup_call {
 	 * NULL for incoming and restored calls (a struct isup_msg is 16 KiB) */
 	struct isup_msg *iam;
 	unsigned int repeats;
+	uint8_t owed;			/* incoming: messages still owed in setup (node->setup_owed) */
 };
+/* an incoming call owes its ACM and ANM until its first backward message (Q.764 2.11) */
+void call_owe_setup(struct isup_call *call);
+void call_owed_clear(struct isup_call *call);
 void call_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel);
 void call_msg_ind(struct isup_call *call, const struct isup_msg *msg);
 void call_setup_ind(struct isup_call *call, const struct isup_msg *iam);

@@ -222,6 +222,30 @@ void isup_call_register(struct isup_node *node, const struct isup_call_ops *ops,
 	node->call_app = app;
 }
 
+/* The room the call's ACM and ANM need in the M3UA queue is counted until it sends the first
+ * of them (Q.764 2.11): a burst of answers after a stall of the SIP side then still fits. The
+ * ANM of a call that rings is spread over the ringing time: it is not counted after the ACM. */
+#define CALL_SETUP_OWED 2
+
+static int call_destructor(struct isup_call *call)
+{
+	call_owed_clear(call);
+	return 0;
+}
+
+void call_owe_setup(struct isup_call *call)
+{
+	call->owed = CALL_SETUP_OWED;
+	call->node->setup_owed += call->owed;
+	talloc_set_destructor(call, call_destructor);
+}
+
+void call_owed_clear(struct isup_call *call)
+{
+	call->node->setup_owed -= call->owed;
+	call->owed = 0;
+}
+
 void call_setup_ind(struct isup_call *call, const struct isup_msg *iam)
 {
 	struct isup_node *node = call->node;
@@ -337,6 +361,8 @@ int isup_call_send(struct isup_call *call, const struct isup_msg *msg)
 	if (!cct)
 		return -1;
 	m.cic = cct->cic;
+	if (m.type == ISUP_ACM || m.type == ISUP_CON || m.type == ISUP_ANM)
+		call_owed_clear(call);
 	switch (m.type) {
 	case ISUP_ACM: case ISUP_CON: case ISUP_ANM: case ISUP_CPG:
 		ev = call->outgoing ? CCT_EV_APP_FORWARD : CCT_EV_APP_BACKWARD;

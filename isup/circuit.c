@@ -169,6 +169,7 @@ void circuit_deliver_iam(struct isup_circuit *cct, const struct isup_msg *iam)
 	call->cic = cct->cic;
 	cct->call = call;
 	cct->calls_in++;
+	call_owe_setup(call);
 	cct_state_chg(cct, CCT_ST_IN_WAIT_APP);
 	call_setup_ind(call, iam);
 }

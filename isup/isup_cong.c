@@ -14,13 +14,14 @@
 #include "isup/isup_mtp.h"
 #include "isup/isup_cong.h"
 
-enum { CONG_STAT_TXQ_FILL, CONG_STAT_TXQ_MAX, CONG_STAT_CONGESTED, CONG_STAT_QUEUES };
+enum { CONG_STAT_TXQ_FILL, CONG_STAT_TXQ_MAX, CONG_STAT_CONGESTED, CONG_STAT_QUEUES, CONG_STAT_OWED };
 
 static const struct osmo_stat_item_desc cong_stat_desc[] = {
 	[CONG_STAT_TXQ_FILL] = { "tx_queue:fill", "M3UA transmit queue fill (largest of the ASPs)", "msgs", 16, 0 },
 	[CONG_STAT_TXQ_MAX] = { "tx_queue:max", "M3UA transmit queue maximum", "msgs", 16, 0 },
 	[CONG_STAT_CONGESTED] = { "congested", "Automatic congestion control active (1) or not (0)", "", 16, 0 },
 	[CONG_STAT_QUEUES] = { "tx_queue:asps", "M3UA transmit queues watched (connected client-role ASPs)", "", 16, 0 },
+	[CONG_STAT_OWED] = { "setup:owed", "Messages owed by incoming calls in setup (ACM, ANM), counted into the fill", "msgs", 16, 0 },
 };
 
 static const struct osmo_stat_item_group_desc cong_statg_desc = {
@@ -112,31 +113,41 @@ static unsigned int pct_fill(const struct isup_cong *c, unsigned int pct)
 	return (c->max * pct + 99) / 100;
 }
 
+static unsigned int owed(const struct isup_cong *c)
+{
+	return c->owed ? *c->owed : 0;
+}
+
+/* onset and abatement on the queue's fill plus what the calls in setup owe (Q.764 2.11: the
+ * calls in progress keep their room) */
 static void cong_update(struct isup_mtp *mtp, unsigned int fill)
 {
 	struct isup_cong *c = &mtp->cong;
+	unsigned int o = owed(c), load = fill + o;
 
-	if (!c->congested && fill >= pct_fill(c, c->cfg.onset_pct)) {
+	if (!c->congested && load >= pct_fill(c, c->cfg.onset_pct)) {
 		c->congested = true;
 		c->onsets++;
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_CONG_ONSET));
-		LOGP(DM3UA, LOGL_NOTICE, "congestion onset: M3UA transmit queue %u/%u (>= %u%%): new calls refused\n",
-		     fill, c->max, c->cfg.onset_pct);
-	} else if (c->congested && fill * 100 <= c->max * c->cfg.abate_pct) {
+		LOGP(DM3UA, LOGL_NOTICE, "congestion onset: M3UA transmit queue %u/%u + %u owed by calls in setup "
+		     "(>= %u%%): new calls refused\n", fill, c->max, o, c->cfg.onset_pct);
+	} else if (c->congested && load * 100 <= c->max * c->cfg.abate_pct) {
 		c->congested = false;
-		LOGP(DM3UA, LOGL_NOTICE, "congestion abatement: M3UA transmit queue %u/%u (<= %u%%): new calls admitted\n",
-		     fill, c->max, c->cfg.abate_pct);
+		LOGP(DM3UA, LOGL_NOTICE, "congestion abatement: M3UA transmit queue %u/%u + %u owed by calls in setup "
+		     "(<= %u%%): new calls admitted\n", fill, c->max, o, c->cfg.abate_pct);
 	}
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_FILL), fill);
+	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_OWED), o);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_CONGESTED), c->congested);
 }
 
 bool isup_cong_congested(struct isup_mtp *mtp)
 {
 	struct isup_cong *c = &mtp->cong;
+	unsigned int onset = pct_fill(c, c->cfg.onset_pct), o = owed(c);
 
 	/* an upper bound may keep the congestion one round longer, never start it */
-	cong_update(mtp, txq_fill(mtp, c->congested ? UINT_MAX : pct_fill(c, c->cfg.onset_pct)));
+	cong_update(mtp, txq_fill(mtp, c->congested ? UINT_MAX : onset > o ? onset - o : 0));
 	return c->congested;
 }
 

@@ -211,6 +211,7 @@ int isup_node_start(struct isup_node *node)
 	node->mtp = isup_mtp_create(node, node->cfg.ss7_id, node->cfg.variant, node->cfg.ni, &ops, node);
 	if (!node->mtp)
 		return -1;
+	node->mtp->cong.owed = &node->setup_owed;
 	isup_cong_set_cfg(node->mtp, &node->cfg.cong);	/* Q.764 2.11 (isup/isup_cong.h) */
 	llist_for_each_entry(cg, &node->cgroups, list)
 		if (cgroup_start(cg) < 0)

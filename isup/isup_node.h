@@ -57,6 +57,7 @@ struct isup_node {
 	const struct isup_cot_ops *cot_ops;	/* check-tone transceiver (isup_cot.h), NULL: none */
 	void *cot_app;
 	uint8_t refuse_cause;		/* shutdown: every new IAM is released with this cause (0: off) */
+	unsigned int setup_owed;	/* ACMs and ANMs the incoming calls in setup owe (isup_cong.h) */
 	struct llist_head upts;		/* struct isup_upt: UPT sent, T4 running */
 	struct osmo_tdef *T;		/* Q.764 timers (isup_tdef.c): "timer isup TNAME VAL" */
 	uint64_t rx_upa, tx_upt;
