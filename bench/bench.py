@@ -172,8 +172,9 @@ def callrate_gw_step(e, peer, rate):
             "congestion": cong}
     step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\ncongestion %s\n" % (
         line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left, json.dumps(cong)))
-    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% pdd_acm_p99=%s ms congestion %s" % (
-        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"], step["pdd_acm_p99_ms"],
+    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% steal=%s pdd_acm_p99=%s ms congestion %s" % (
+        rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"],
+        "/".join("%s%%" % v for v in c["steal"].values()), step["pdd_acm_p99_ms"],
         " ".join("%s=%d" % kv for kv in cong.items())))
     return step
 
@@ -611,7 +612,7 @@ def media_step(e, who, flows, relay_pid, n):
     line = next((x for x in stdout.splitlines() if x.startswith("RTPGEN ")), "")
     r = L.kv(line)
     gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
-    step = {"calls": n, "ran": bool(line), "log": log, "relay_cpu": c[who], "cores": c["cores"],
+    step = {"calls": n, "ran": bool(line), "log": log, "relay_cpu": c[who], "cores": c["cores"], "steal": c["steal"],
             "generator_cpu": round(100.0 * gen_cpu / (P["media_secs"] + P["media_warmup_s"] + 0.5), 1),
             "sent": int(r.get("sent", 0)), "received": int(r.get("received", 0)),
             "loss_pct": float(r.get("loss_pct", 100))}

@@ -283,7 +283,7 @@ def cores_snapshot():
             if re.match(r"cpu\d+ ", line):
                 v = [int(x) for x in line.split()[1:]]
                 idle = v[3] + v[4]
-                snap[line.split()[0]] = (sum(v), idle)
+                snap[line.split()[0]] = (sum(v), idle, v[7] if len(v) > 7 else 0)
     return snap
 
 
@@ -293,6 +293,16 @@ def cores_busy(a, b):
     for c in a:
         tot = b[c][0] - a[c][0]
         out[c] = round(100.0 * (tot - (b[c][1] - a[c][1])) / tot, 1) if tot else 0.0
+    return out
+
+
+def cores_steal(a, b):
+    """percent of each core's time the hypervisor gave to others (steal) between two snapshots:
+    on a VM the figures of a step hold only for the CPU the guest had"""
+    out = {}
+    for c in a:
+        tot = b[c][0] - a[c][0]
+        out[c] = round(100.0 * (b[c][2] - a[c][2]) / tot, 1) if tot else 0.0
     return out
 
 
@@ -308,7 +318,9 @@ class CpuMeter:
     def stop(self):
         dt = time.time() - self.t0
         res = {n: round(100.0 * (proc_cpu(p) - self.c0[n]) / dt, 1) for n, p in self.procs.items()}
-        res["cores"] = cores_busy(self.k0, cores_snapshot())
+        k1 = cores_snapshot()
+        res["cores"] = cores_busy(self.k0, k1)
+        res["steal"] = cores_steal(self.k0, k1)
         return res
 
 

@@ -70,6 +70,7 @@ def main():
                          text=True).stdout.strip() or None
     peak_cdr, ncdr = cdr_concurrency(os.path.join(run, "cdr-gw-a.csv"))
     hold = (e("SOAK_HOLD", "") + " ").split(" ")[:2]
+    steal = (e("SOAK_STEAL", "") + " ").split(" ")[:2]
     raw = {k: os.path.join(run, f) for k, f in (
         ("gateway_log", "gw.log"), ("gateway_config", "gw.cfg"), ("cdr", "cdr-gw-a.csv"),
         ("sipp_stat", "sipp-stat.csv"), ("sipp_screen", "sipp.out"), ("sipp_errors", "sipp-err.log"),
@@ -87,6 +88,7 @@ def main():
                   "successful": num(e("SOAK_SUCC")), "failed": num(e("SOAK_FAILED")), "cdrs": ncdr},
         "max_concurrent": {"from_cdrs": peak_cdr, "sampled_every_5s": num(e("SOAK_PEAK"))},
         "gateway_cpu_pct": num(e("SOAK_CPU"), float),
+        "steal_pct": {"run": num(steal[0], float), "max_5s": num(steal[1], float)},
         "rss_kib": {"start": num(rss[0]), "highest_after_warmup": num(rss[1]), "end": num(rss[2]),
                     "warmup_s": num(e("SOAK_WARM"))},
         "release_sides": dict((kv.split("=", 1)[0], num(kv.split("=", 1)[1])) for kv in e("SOAK_SIDES", "").split() if "=" in kv),
@@ -127,6 +129,8 @@ def summary(r):
             "none"),
         "- gateway CPU %s %% of a core; RSS %s KiB at the start, %s KiB highest after the %s s warm-up, %s KiB at"
         " the end" % (r["gateway_cpu_pct"], rss["start"], rss["highest_after_warmup"], rss["warmup_s"], rss["end"]),
+        "- steal (the hypervisor's share of the machine's CPU, /proc/stat): %s %% over the run, at most %s %% in a"
+        " 5 s sample" % (r["steal_pct"]["run"], r["steal_pct"]["max_5s"]),
         "", "Checks:", ""]
     lines += ["- %s %s" % ("ok" if ch["ok"] else "FAILED:", ch["name"]) for ch in r["checks"]]
     lines += ["", "Raw logs (in the run's directory): %s" % ", ".join(sorted(r["raw_logs"].values())), ""]
