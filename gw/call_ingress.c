@@ -9,6 +9,7 @@
 #include "gw/bearer_map.h"
 #include "gw/call_numbers.h"
 #include "gw/overlap.h"
+#include "gw/isup_leg.h"
 #include "isup/q850.h"
 
 /* ingress routing by the called party number's digits as received */
@@ -87,6 +88,7 @@ static void in_invite(struct gw_call *call, bool complete)
 		return;
 	}
 	snprintf(call->call_id, sizeof(call->call_id), "%s", sip_dialog_call_id(call->sip->dlg));
+	gw_isup_leg_set_corr(call->isup, call->call_id);
 	if (gw_overlap_rfc3578(call))
 		gw_overlap_sent(call, before);
 	if (complete)

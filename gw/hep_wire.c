@@ -3,7 +3,6 @@
  * on that circuit. ISUP goes out as HEP protocol type 8 (M2UA) with an M2UA DATA message carrying
  * the MTP3 MSU, the form Homer's ISUP decoding (Kamailio ss7ops isup_to_json(8), captagent's
  * protocol_ss7) reads: OPC/DPC/SI/SLS are in the MSU's routing label. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,10 +18,12 @@
 
 #include "gw/call.h"
 #include "gw/iwf.h"
+#include "gw/isup_leg.h"
 #include "gw/hep_wire.h"
 #include "gw/vty_nodes.h"
 #include "hep/hep.h"
-#include "isup/cgroup.h"
+#include "isup/isup_call.h"
+#include "isup/isup_node_api.h"
 #include "isup/isup_mtp.h"
 #include "sip/sip.h"
 #include "sip/sip_capture.h"
@@ -89,18 +90,13 @@ static void sip_capture(const struct sip_trunk *trunk, bool tx, bool tcp, const 
 	hep_send(&p);
 }
 
-/* the Call-ID of the call on (remote point code, CIC), NULL if none */
-static const char *isup_call_id(uint32_t remote_pc, uint16_t cic)
+/* the Call-ID on (remote point code, CIC): kept on the circuit from the call's start until the
+ * circuit is idle again (isup_call_set_corr); an egress IAM's from the call being set up */
+static const char *isup_call_id(uint32_t remote_pc, uint16_t cic, bool tx)
 {
-	struct isup_cgroup *cg = cgroup_find_by_dpc_cic(g_iwf->isup, remote_pc, cic);
-	struct gw_call *c;
+	const char *id = isup_node_corr(g_iwf->isup, remote_pc, cic);
 
-	if (!cg)
-		return NULL;
-	llist_for_each_entry(c, &g_iwf->calls, list)
-		if (c->cic == cic && !strcmp(c->group, cg->name) && c->call_id[0])
-			return c->call_id;
-	return NULL;
+	return id ? id : tx ? gw_isup_leg_setup_corr() : NULL;
 }
 
 /* RFC 3331 3.3.1.1 M2UA DATA: common header, Interface Identifier (integer, 0), Protocol Data 1
@@ -128,94 +124,67 @@ static size_t m2ua_data(uint8_t *out, size_t size, uint8_t ni, uint32_t opc, uin
 	return total;
 }
 
-static void isup_capture(struct isup_mtp *mtp, bool tx, uint32_t opc, uint32_t dpc, uint8_t sls,
+/* a received message: its time and its circuit's Call-ID before it is processed (the RLC's circuit
+ * goes idle then), sent after it (the call a received IAM sets up has its Call-ID then) */
+static struct {
+	bool valid;
+	struct timeval ts;
+	char corr[sizeof(((struct gw_call *)0)->call_id)];
+} g_rx;
+
+static void isup_capture(struct isup_mtp *mtp, enum isup_mtp_capture what, uint32_t opc, uint32_t dpc, uint8_t sls,
 			 const uint8_t *data, size_t len)
 {
 	static uint8_t buf[4096];
 	struct hep_pkt p = { .proto_type = HEP_PROTO_M2UA, .payload = buf };
+	bool tx = what == ISUP_CAPTURE_TX;
+	uint16_t cic;
+	const char *id;
 
 	if (!hep_cfg()->enabled || !hep_cfg()->isup || !g_m3ua_local.u.sa.sa_family || len < 2)
 		return;
+	cic = osmo_load16le(data) & 0x0fff;
+	if (what == ISUP_CAPTURE_RX_PRE) {
+		osmo_gettimeofday(&g_rx.ts, NULL);
+		id = isup_call_id(opc, cic, false);
+		osmo_strlcpy(g_rx.corr, id ? id : "", sizeof(g_rx.corr));
+		g_rx.valid = true;
+		return;
+	}
 	p.ip_proto = g_m3ua_proto;
 	p.payload_len = m2ua_data(buf, sizeof(buf), mtp->ni, opc, dpc, sls, data, len);
+	if (!tx && g_rx.valid) {
+		p.ts = g_rx.ts;
+		p.corr_id = g_rx.corr[0] ? g_rx.corr : isup_call_id(opc, cic, false);
+	} else {
+		osmo_gettimeofday(&p.ts, NULL);
+		p.corr_id = isup_call_id(tx ? dpc : opc, cic, tx);
+	}
+	if (!tx)
+		g_rx.valid = false;
 	if (!p.payload_len)
 		return;
-	osmo_gettimeofday(&p.ts, NULL);
-	p.corr_id = isup_call_id(tx ? dpc : opc, osmo_load16le(data) & 0x0fff);
 	p.src = tx ? &g_m3ua_local : &g_m3ua_peer;
 	p.dst = tx ? &g_m3ua_peer : &g_m3ua_local;
 	hep_send(&p);
 }
 
-/* the port a socket of ours listens on, or that of a listening socket (VTY, CTRL, SIP/TCP) */
-static bool port_listened(const uint16_t *ports, int n, uint16_t port)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (ports[i] == port)
-			return true;
-	return false;
-}
-
-/* one pass over our sockets: listening ports into ports[], a connected SCTP (else TCP) socket
- * that is no accepted connection of a listener into *l / *r; returns 2 (SCTP), 1 (TCP) or 0 */
-static int scan_fds(DIR *d, bool listeners, uint16_t *ports, int *n, struct osmo_sockaddr *l,
-		    struct osmo_sockaddr *r)
-{
-	struct dirent *de;
-	struct osmo_sockaddr a, b;
-	socklen_t sl, rl, ol;
-	int fd, proto, acc, found = 0;
-
-	rewinddir(d);
-	while ((de = readdir(d))) {
-		fd = atoi(de->d_name);
-		ol = sizeof(proto);
-		if (de->d_name[0] == '.' || fd == dirfd(d)
-		    || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &ol) < 0
-		    || (proto != IPPROTO_SCTP && proto != IPPROTO_TCP))
-			continue;
-		ol = sizeof(acc);
-		sl = rl = sizeof(a.u.sas);
-		if (getsockname(fd, &a.u.sa, &sl) < 0 || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) < 0)
-			continue;
-		if (listeners) {
-			if (acc && *n < 32)
-				ports[(*n)++] = osmo_sockaddr_port(&a.u.sa);
-			continue;
-		}
-		if (acc || getpeername(fd, &b.u.sa, &rl) < 0 || port_listened(ports, *n, osmo_sockaddr_port(&a.u.sa)))
-			continue;
-		if (found < (proto == IPPROTO_SCTP ? 2 : 1)) {
-			found = proto == IPPROTO_SCTP ? 2 : 1;
-			*l = a;
-			*r = b;
-		}
-	}
-	return found;
-}
-
-/* the M3UA association's addresses (libosmo-sigtran 2.x does not tell them): our connected SCTP
- * socket, else TCP (the lab's M3UA), that is no accepted VTY/CTRL/SIP connection; once a second,
- * so the capture path makes no system call of its own */
+/* the M3UA association's addresses (libosmo-sigtran 2.x does not tell them): the socket of the
+ * ASP's osmo_io_fd, as the congestion control's queue walk finds it (isup_node_m3ua_fd); once a
+ * second, so the capture path makes no system call of its own */
 static void m3ua_addr_poll(void *data)
 {
-	/* nothing to look for while ISUP is not exported (the node may turn it on later) */
-	DIR *d = hep_cfg()->enabled && hep_cfg()->isup ? opendir("/proc/self/fd") : NULL;
-	uint16_t ports[32];
-	int n = 0;
+	int fd = hep_cfg()->enabled && hep_cfg()->isup ? isup_node_m3ua_fd(g_iwf->isup) : -1;
 	struct osmo_sockaddr l, r;
+	socklen_t ll = sizeof(l.u.sas), rl = sizeof(r.u.sas), ol;
+	int proto;
 
-	if (d) {
-		scan_fds(d, true, ports, &n, NULL, NULL);
-		int found = scan_fds(d, false, ports, &n, &l, &r);
-		if (found) {
-			g_m3ua_proto = found == 2 ? IPPROTO_SCTP : IPPROTO_TCP;
-			g_m3ua_local = l;
-			g_m3ua_peer = r;
-		}
-		closedir(d);
+	ol = sizeof(proto);
+	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &ol) == 0
+	    && getsockname(fd, &l.u.sa, &ll) == 0 && getpeername(fd, &r.u.sa, &rl) == 0) {
+		g_m3ua_proto = proto;
+		g_m3ua_local = l;
+		g_m3ua_peer = r;
 	}
 	osmo_timer_schedule(&g_poll, 1, 0);
 }

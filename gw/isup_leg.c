@@ -172,8 +172,24 @@ static struct gw_isup_leg *leg_alloc(struct gw_call *call, struct isup_call *ic)
 	call->isup = leg;
 	call->cic = isup_call_cic(ic);
 	call->dpc = isup_call_dpc(ic);
+	gw_isup_leg_set_corr(leg, call->call_id);
 	osmo_fsm_inst_state_chg(fi, GW_ISUP_LEG_ST_SETUP, 0, 0);
 	return leg;
+}
+
+/* the SIP Call-ID on the circuit for captures (HEP): until the circuit is idle again */
+void gw_isup_leg_set_corr(struct gw_isup_leg *leg, const char *call_id)
+{
+	if (leg && call_id[0])
+		isup_call_set_corr(leg->ic, call_id);
+}
+
+/* the Call-ID of the egress call whose IAM is being sent (before its circuit knows it), or NULL */
+static const char *g_setup_corr;
+
+const char *gw_isup_leg_setup_corr(void)
+{
+	return g_setup_corr;
 }
 
 struct gw_isup_leg *gw_isup_leg_alloc(struct gw_call *call, struct isup_call *ic)
@@ -191,7 +207,11 @@ struct gw_isup_leg *gw_isup_leg_restore(struct gw_call *call, struct isup_call *
 struct gw_isup_leg *gw_isup_leg_setup(struct gw_call *call, const char *group, const struct isup_msg *iam,
 				      uint8_t *cause)
 {
-	struct isup_call *ic = isup_call_setup(call->iwf->isup, group, -1, iam, (void *)(uintptr_t)call->id, cause);
+	struct isup_call *ic;
+
+	g_setup_corr = call->call_id[0] ? call->call_id : NULL;
+	ic = isup_call_setup(call->iwf->isup, group, -1, iam, (void *)(uintptr_t)call->id, cause);
+	g_setup_corr = NULL;
 	return ic ? leg_alloc(call, ic) : NULL;
 }
 

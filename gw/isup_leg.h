@@ -36,6 +36,10 @@ struct gw_isup_leg *gw_isup_leg_alloc(struct gw_call *call, struct isup_call *ic
 /* Egress: IAM on a free circuit of 'group'; NULL (and *cause) when none could be seized */
 struct gw_isup_leg *gw_isup_leg_setup(struct gw_call *call, const char *group, const struct isup_msg *iam,
 				      uint8_t *cause);
+/* The call's SIP Call-ID on its circuit, for the ISUP captures (HEP correlation); leg may be NULL */
+void gw_isup_leg_set_corr(struct gw_isup_leg *leg, const char *call_id);
+/* While gw_isup_leg_setup() sends an IAM: that call's Call-ID (its circuit has none yet), else NULL */
+const char *gw_isup_leg_setup_corr(void);
 /* Takeover: the leg over a restored answered isup_call (isup_takeover.h), in Answered */
 struct gw_isup_leg *gw_isup_leg_restore(struct gw_call *call, struct isup_call *ic);
 /* Send a call message (ACM, CPG, ANM, CON, SUS/RES, pass-along); leg may be NULL (gone) */

@@ -114,6 +114,7 @@ struct isup_circuit {
 	char *bearer;			/* RTP endpoint ip:port, for the media layer */
 	struct osmo_fsm_inst *fi;
 	struct isup_call *call;		/* current call, NULL when none */
+	char *corr;			/* the call's correlation id (isup_call_set_corr) until idle */
 	/* maintenance state, independent of the call state (Q.764 2.8) */
 	bool lbl_maint, lbl_hw;		/* locally blocked */
 	bool persist_pending;		/* stored blocked: blocked again after the start-up reset */
@@ -345,6 +346,8 @@ struct isup_call {
 /* an incoming call owes its ACM and ANM until its first backward message (Q.764 2.11) */
 void call_owe_setup(struct isup_call *call);
 void call_owed_clear(struct isup_call *call);
+/* circuit_corr.c: the correlation id follows the call to its new circuit */
+void circuit_corr_move(struct isup_circuit *from, struct isup_circuit *to);
 void call_release_ind(struct isup_call *call, uint8_t cause, const struct isup_msg *rel);
 void call_msg_ind(struct isup_call *call, const struct isup_msg *msg);
 void call_setup_ind(struct isup_call *call, const struct isup_msg *iam);

@@ -298,6 +298,7 @@ bool call_repeat_attempt(struct isup_call *call)
 	call->cic = cct->cic;
 	call->iam->cic = cct->cic;
 	LOGP(DISUP, LOGL_NOTICE, "automatic repeat attempt: call moved from CIC %u to CIC %u\n", old_cic, cct->cic);
+	circuit_corr_move(old, cct);
 	circuit_call_start(cct, call);
 	if (node->call_ops && node->call_ops->cic_changed_ind)
 		node->call_ops->cic_changed_ind(call, old_cic, node->call_app);

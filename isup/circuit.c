@@ -157,6 +157,7 @@ static void st_idle_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	talloc_free(cct->pending_iam);
 	cct->pending_iam = NULL;
 	TALLOC_FREE(cct->rel_msg);
+	TALLOC_FREE(cct->corr);
 	cct->iam_cot_required = false;
 }
 

@@ -81,6 +81,11 @@ int isup_circuit_release_orphan(struct isup_node *node, const char *group, uint1
 /* Circuits that sent REL and still wait for RLC (Q.764 2.3.1 e), T1/T5) */
 unsigned int isup_node_circuits_releasing(const struct isup_node *node);
 
+/* The call's correlation id (its SIP Call-ID, say): kept on its circuit until the circuit is idle
+ * again (the RLC after the call included); isup_node_corr() gives it for a captured message */
+void isup_call_set_corr(struct isup_call *call, const char *corr);
+const char *isup_node_corr(struct isup_node *node, uint32_t remote_pc, uint16_t cic);
+
 /* Accessors */
 uint16_t isup_call_cic(const struct isup_call *call);
 uint32_t isup_call_dpc(const struct isup_call *call);

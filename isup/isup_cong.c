@@ -21,7 +21,7 @@ static const struct osmo_stat_item_desc cong_stat_desc[] = {
 	[CONG_STAT_TXQ_MAX] = { "tx_queue:max", "M3UA transmit queue maximum", "msgs", 16, 0 },
 	[CONG_STAT_CONGESTED] = { "congested", "Automatic congestion control active (1) or not (0)", "", 16, 0 },
 	[CONG_STAT_QUEUES] = { "tx_queue:asps", "M3UA transmit queues watched (connected client-role ASPs)", "", 16, 0 },
-	[CONG_STAT_OWED] = { "setup:owed", "Messages owed by incoming calls in setup (ACM, ANM), counted into the fill", "msgs", 16, 0 },
+	[CONG_STAT_OWED] = { "setup:owed", "Messages owed by incoming calls in setup (ACM, ANM): with the fill below the release-defer level", "msgs", 16, 0 },
 };
 
 static const struct osmo_stat_item_group_desc cong_statg_desc = {
@@ -37,6 +37,7 @@ struct txq_walk {
 	unsigned int set_max;	/* nonzero: set this maximum on every queue found */
 	int sndbuf;		/* nonzero: set this SO_SNDBUF on every socket found */
 	unsigned int n;
+	int fd;			/* the first ASP's socket */
 };
 
 /* talloc_report_depth_cb() visitor: the osmo_io_fd of each client-role ASP (depth 3) */
@@ -53,6 +54,8 @@ static void txq_visit(const void *ptr, int depth, int max_depth, int is_ref, voi
 		osmo_iofd_set_txqueue_max_length(iofd, w->set_max);
 	if (w->sndbuf && osmo_iofd_get_fd(iofd) >= 0)
 		setsockopt(osmo_iofd_get_fd(iofd), SOL_SOCKET, SO_SNDBUF, &w->sndbuf, sizeof(w->sndbuf));
+	if (w->fd < 0)
+		w->fd = osmo_iofd_get_fd(iofd);
 	len = osmo_iofd_txqueue_len(iofd);
 	if (len > w->fill)
 		w->fill = len;
@@ -60,12 +63,14 @@ static void txq_visit(const void *ptr, int depth, int max_depth, int is_ref, voi
 
 static unsigned int txq_sample(struct isup_mtp *mtp, bool apply)
 {
-	struct txq_walk w = { .set_max = apply ? mtp->cong.cfg.txq_max : 0, .sndbuf = apply ? mtp->cong.cfg.sndbuf : 0 };
+	struct txq_walk w = { .set_max = apply ? mtp->cong.cfg.txq_max : 0, .sndbuf = apply ? mtp->cong.cfg.sndbuf : 0,
+			      .fd = -1 };
 	struct isup_cong *c = &mtp->cong;
 
 	talloc_report_depth_cb(mtp->ss7, 0, 3, txq_visit, &w);
 	c->fill = w.fill;
 	c->queues = w.n;
+	c->asp_fd = w.fd;
 	c->max = c->cfg.txq_max ? c->cfg.txq_max : ISUP_CONG_TXQ_DEFAULT_MAX;
 	c->sent = 0;
 	return w.fill;
@@ -118,23 +123,25 @@ static unsigned int owed(const struct isup_cong *c)
 	return c->owed ? *c->owed : 0;
 }
 
-/* onset and abatement on the queue's fill plus what the calls in setup owe (Q.764 2.11: the
- * calls in progress keep their room) */
+/* Q.764 2.11: congested from the onset fill on, or when the messages the calls in setup still owe
+ * would take the queue to the release-defer fill (the room kept for calls in progress); not
+ * congested again until the fill with them is down to the abatement */
 static void cong_update(struct isup_mtp *mtp, unsigned int fill)
 {
 	struct isup_cong *c = &mtp->cong;
-	unsigned int o = owed(c), load = fill + o;
+	unsigned int o = owed(c), reserve = pct_fill(c, c->cfg.rel_defer_pct);
 
-	if (!c->congested && load >= pct_fill(c, c->cfg.onset_pct)) {
+	if (!c->congested && (fill >= pct_fill(c, c->cfg.onset_pct) || fill + o >= reserve)) {
 		c->congested = true;
 		c->onsets++;
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_CONG_ONSET));
-		LOGP(DM3UA, LOGL_NOTICE, "congestion onset: M3UA transmit queue %u/%u + %u owed by calls in setup "
-		     "(>= %u%%): new calls refused\n", fill, c->max, o, c->cfg.onset_pct);
-	} else if (c->congested && load * 100 <= c->max * c->cfg.abate_pct) {
+		LOGP(DM3UA, LOGL_NOTICE, "congestion onset: M3UA transmit queue %u/%u, %u more owed by calls in setup "
+		     "(>= %u%%, or >= %u%% with them): new calls refused\n", fill, c->max, o, c->cfg.onset_pct,
+		     c->cfg.rel_defer_pct);
+	} else if (c->congested && (fill + o) * 100 <= c->max * c->cfg.abate_pct) {
 		c->congested = false;
-		LOGP(DM3UA, LOGL_NOTICE, "congestion abatement: M3UA transmit queue %u/%u + %u owed by calls in setup "
-		     "(<= %u%%): new calls admitted\n", fill, c->max, o, c->cfg.abate_pct);
+		LOGP(DM3UA, LOGL_NOTICE, "congestion abatement: M3UA transmit queue %u/%u, %u more owed by calls in setup "
+		     "(<= %u%% with them): new calls admitted\n", fill, c->max, o, c->cfg.abate_pct);
 	}
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_TXQ_FILL), fill);
 	osmo_stat_item_set(osmo_stat_item_group_get_item(c->stats, CONG_STAT_OWED), o);
@@ -144,10 +151,11 @@ static void cong_update(struct isup_mtp *mtp, unsigned int fill)
 bool isup_cong_congested(struct isup_mtp *mtp)
 {
 	struct isup_cong *c = &mtp->cong;
-	unsigned int onset = pct_fill(c, c->cfg.onset_pct), o = owed(c);
+	unsigned int onset = pct_fill(c, c->cfg.onset_pct), reserve = pct_fill(c, c->cfg.rel_defer_pct), o = owed(c);
+	unsigned int limit = reserve > o ? reserve - o : 0;
 
 	/* an upper bound may keep the congestion one round longer, never start it */
-	cong_update(mtp, txq_fill(mtp, c->congested ? UINT_MAX : onset > o ? onset - o : 0));
+	cong_update(mtp, txq_fill(mtp, c->congested ? UINT_MAX : limit < onset ? limit : onset));
 	return c->congested;
 }
 
@@ -209,6 +217,7 @@ void isup_cong_init(struct isup_mtp *mtp)
 
 	mtp->cong.cfg = def;
 	mtp->cong.max = ISUP_CONG_TXQ_DEFAULT_MAX;
+	mtp->cong.asp_fd = -1;
 	mtp->cong.stats = osmo_stat_item_group_alloc(mtp, &cong_statg_desc, idx++);
 }
 

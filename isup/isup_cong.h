@@ -33,10 +33,11 @@ struct isup_cong {
 	unsigned int queues;		/* transmit queues found (ASPs connected) */
 	unsigned int onsets;
 	unsigned int sent;		/* messages queued since the sample */
-	/* messages the incoming calls in setup will queue (their ACM and ANM): counted into the
-	 * fill that onset and abatement are judged on, so that a burst of answers after a stall of
-	 * the SIP side still finds room (the node's counter; NULL: none) */
+	/* messages the incoming calls in setup will queue (their ACM and ANM): with them the fill
+	 * must stay below the release-defer level, so that a burst of answers after a stall of the
+	 * SIP side still finds room (the node's counter; NULL: none) */
 	const unsigned int *owed;
+	int asp_fd;			/* the socket of the first ASP found by the last walk, -1: none */
 	void *round;			/* the sample's marker in OTC_SELECT; NULL: no sample this round */
 	struct osmo_stat_item_group *stats;
 };

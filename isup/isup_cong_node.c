@@ -13,6 +13,11 @@ bool isup_node_congested(struct isup_node *node)
 	return node->mtp && isup_cong_congested(node->mtp);
 }
 
+int isup_node_m3ua_fd(struct isup_node *node)
+{
+	return node->mtp ? node->mtp->cong.asp_fd : -1;
+}
+
 unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max)
 {
 	if (!node->mtp) {

@@ -160,7 +160,7 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 		if (rt)
 			rt->rx_msgs++;
 		if (isup_mtp_capture_hook)
-			isup_mtp_capture_hook(mtp, false, rx.opc, rx.dpc, rx.sls, rx.raw, rx.raw_len);
+			isup_mtp_capture_hook(mtp, ISUP_CAPTURE_RX_PRE, rx.opc, rx.dpc, rx.sls, rx.raw, rx.raw_len);
 		rx.decode_rc = isup_decode(im, mtp->variant, rx.raw, rx.raw_len, &rx.derr);
 		if (rx.decode_rc != ISUP_OK && rx.decode_rc != ISUP_ERR_UNKNOWN_MSG) {
 			rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_RX_DECODE_ERR));
@@ -169,6 +169,8 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 		}
 		if (mtp->ops.rx)
 			mtp->ops.rx(mtp, &rx, mtp->priv);
+		if (isup_mtp_capture_hook)
+			isup_mtp_capture_hook(mtp, ISUP_CAPTURE_RX, rx.opc, rx.dpc, rx.sls, rx.raw, rx.raw_len);
 		talloc_free(im);
 		break;
 	}
@@ -219,7 +221,7 @@ int isup_mtp_send_raw(struct isup_mtp *mtp, uint32_t dpc, uint8_t sls, const uin
 	memcpy(msg->l2h, data, len);
 
 	if (isup_mtp_capture_hook)
-		isup_mtp_capture_hook(mtp, true, mtp->opc, dpc, sls, data, len);
+		isup_mtp_capture_hook(mtp, ISUP_CAPTURE_TX, mtp->opc, dpc, sls, data, len);
 	rc = osmo_ss7_user_mtp_xfer_req(mtp->ss7, omp);	/* always consumes msg */
 	if (rc < 0) {
 		rate_ctr_inc(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TX_FAIL));

@@ -71,9 +71,12 @@ enum isup_mtp_ctr {
 };
 
 /* Capture hook (e.g. HEP export, set by the layer above): every ISUP message sent or received,
- * its routing label and the MTP user data (CIC onwards). NULL (the default): nothing captured. */
-typedef void (*isup_mtp_capture_fn)(struct isup_mtp *mtp, bool tx, uint32_t opc, uint32_t dpc, uint8_t sls,
-				    const uint8_t *data, size_t len);
+ * its routing label and the MTP user data (CIC onwards). A received message is shown twice:
+ * RX_PRE before it is processed (the time it came in; what its circuit was), RX after it (a
+ * call it set up now exists). NULL (the default): nothing captured. */
+enum isup_mtp_capture { ISUP_CAPTURE_TX, ISUP_CAPTURE_RX_PRE, ISUP_CAPTURE_RX };
+typedef void (*isup_mtp_capture_fn)(struct isup_mtp *mtp, enum isup_mtp_capture what, uint32_t opc, uint32_t dpc,
+				    uint8_t sls, const uint8_t *data, size_t len);
 extern isup_mtp_capture_fn isup_mtp_capture_hook;
 
 struct isup_mtp {

@@ -102,22 +102,36 @@ def main():
         'wire %s hep %s' % (want, got) if want != got else '')
     res(len(dec) == len(isup) and all(d[2] == 6 for d in dec),
         'isup: decoded (HEP type 8, M2UA DATA, SI/OPC/DPC/SLS/CIC/type as on the wire, IP proto TCP as the lab M3UA)')
-    # correlation: the Call-ID of the call on the CIC; the ISUP after the IAM of each call has it
+    # correlation: every ISUP message of a call's circuit from its IAM to its RLC (the IAM received
+    # and the RLC after the call has gone included) carries that call's Call-ID, the same on all
+    # of them; a message outside a call (GRS/GRA at the start) carries none
     calls = {}
     for s in sip:
         calls.setdefault(s[4], None)
-    ok, why = True, []
-    corr = [d[4] for d in dec if d[4]]
-    for cid in calls:
-        n = sum(1 for c in corr if c == cid)
-        if n < 3:
+    ok, why, open_call, seen = True, [], {}, {}
+    for d in dec:
+        cic, mtype, cid = d[3][4], d[3][5], d[4]
+        if mtype == 0x01:
+            open_call[cic] = cid
+        want_id = open_call.get(cic)
+        if want_id is None:
+            if cid:
+                ok = False
+                why.append('CIC %d type 0x%02x outside a call has %s' % (cic, mtype, cid))
+        elif not want_id or cid != want_id or want_id not in calls:
             ok = False
-            why.append('%s on %d ISUP' % (cid, n))
-    if any(c not in calls for c in corr):
-        ok = False
-        why.append('foreign ids %s' % [c for c in corr if c not in calls])
-    res(ok and sipdec_ok and len(calls) == 2, 'correlation: SIP (kamailio) and ISUP carry the Call-ID of the call',
-        '; '.join(why))
+            why.append('CIC %d type 0x%02x: %r, its IAM %r' % (cic, mtype, cid, want_id))
+        else:
+            seen[cid] = seen.get(cid, 0) + 1
+        if mtype == 0x10:
+            open_call.pop(cic, None)
+    for cid in calls:
+        if seen.get(cid, 0) < 4:
+            ok = False
+            why.append('%s on %d ISUP' % (cid, seen.get(cid, 0)))
+    res(ok and sipdec_ok and len(calls) == 2,
+        'correlation: SIP (kamailio) and every ISUP message from IAM to RLC carry the Call-ID of the call (%s)'
+        % ', '.join('%d' % n for n in seen.values()), '; '.join(why))
     m = re.search(r'hep:sent:\s+(\d+)', open(ctrs).read())
     d = re.search(r'hep:dropped:\s+(\d+)', open(ctrs).read())
     res(m and d and int(m.group(1)) == len(sip) + len(isup) and d.group(1) == '0',
