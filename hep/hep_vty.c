@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <osmocom/core/sockaddr_str.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
@@ -19,18 +20,19 @@ DEFUN(cfg_hep, cfg_hep_cmd, "hep", "HEP v3 capture export (Homer) of SIP and ISU
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_hep_collector, cfg_hep_collector_cmd, "collector A.B.C.D <1-65535>",
-      "Capture server receiving HEP over UDP (heplify-server: port 9060)\n" "IPv4 address\n" "UDP port\n")
+DEFUN(cfg_hep_collector, cfg_hep_collector_cmd, "collector (A.B.C.D|X:X::X:X) <1-65535>",
+      "Capture server receiving HEP over UDP (heplify-server: port 9060)\n" "IPv4 address\n" "IPv6 address\n"
+      "UDP port\n")
 {
 	struct hep_cfg *cfg = hep_cfg();
+	struct osmo_sockaddr_str str;
 	struct osmo_sockaddr sa = {};
 
-	sa.u.sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, argv[0], &sa.u.sin.sin_addr) != 1) {
-		vty_out(vty, "%% hep collector %s: not an IPv4 address%s", argv[0], VTY_NEWLINE);
+	if (osmo_sockaddr_str_from_str(&str, argv[0], atoi(argv[1])) < 0
+	    || osmo_sockaddr_str_to_sockaddr(&str, &sa.u.sas) < 0) {
+		vty_out(vty, "%% hep collector %s: not an IPv4 or IPv6 address%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	sa.u.sin.sin_port = htons(atoi(argv[1]));
 	cfg->collector = sa;
 	cfg->enabled = true;
 	hep_restart();
@@ -87,13 +89,11 @@ DEFUN(cfg_hep_isup, cfg_hep_isup_cmd, "isup (on|off)", "Export every ISUP messag
 static int config_write_hep(struct vty *vty)
 {
 	struct hep_cfg *cfg = hep_cfg();
-	char ip[INET_ADDRSTRLEN];
+	struct osmo_sockaddr_str str;
 
 	vty_out(vty, "hep%s", VTY_NEWLINE);
-	if (cfg->enabled) {
-		inet_ntop(AF_INET, &cfg->collector.u.sin.sin_addr, ip, sizeof(ip));
-		vty_out(vty, " collector %s %u%s", ip, ntohs(cfg->collector.u.sin.sin_port), VTY_NEWLINE);
-	}
+	if (cfg->enabled && osmo_sockaddr_str_from_sockaddr(&str, &cfg->collector.u.sas) == 0)
+		vty_out(vty, " collector %s %u%s", str.ip, str.port, VTY_NEWLINE);
 	vty_out(vty, " capture-id %u%s", cfg->capture_id, VTY_NEWLINE);
 	if (cfg->auth_key[0])
 		vty_out(vty, " auth-key %s%s", cfg->auth_key, VTY_NEWLINE);
