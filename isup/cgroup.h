@@ -156,6 +156,14 @@ struct cg_cgb_tx {
 	struct osmo_timer_list t_long;	/* T19 / T21 */
 };
 
+/* A CGB/CGU for another range, waiting until the one sent is acknowledged */
+struct cg_cgb_req {
+	struct llist_head list;		/* cg->cgb_queue */
+	uint8_t type, cgsmt;
+	uint16_t cic;
+	struct isup_range_status rs;
+};
+
 struct isup_cgroup {
 	struct llist_head list;		/* node->cgroups */
 	struct isup_node *node;
@@ -183,6 +191,7 @@ struct isup_cgroup {
 	struct llist_head grs_tx;
 	struct osmo_timer_list grs_pace, t23;
 	struct cg_cgb_tx cgb_tx;
+	struct llist_head cgb_queue;	/* struct cg_cgb_req, in the order requested */
 	uint16_t cqm_cic;		/* the CQM sent (Q.764 2.8.3): its first CIC and range */
 	uint8_t cqm_range;
 	uint64_t tx_grs, rx_grs, dual_seizures, repeat_attempts;

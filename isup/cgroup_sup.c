@@ -231,25 +231,63 @@ int cgroup_send_cgb(struct isup_cgroup *cg, bool block, uint16_t first, uint16_t
 	return cgroup_send_cgb_mask(cg, block, first, last - first, 0xffffffff, hw);
 }
 
-int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uint8_t range, uint32_t mask, bool hw)
+/* Q.764 2.8.2: one CGB/CGU procedure at a time per group; a request for the range being sent
+ * replaces it (so does one waiting for the same range), one for another range waits for the
+ * acknowledgement (several 32-circuit windows of a group block one after the other) */
+static void cgb_request(struct isup_cgroup *cg, const struct cg_cgb_req *r)
 {
 	struct cg_cgb_tx *c = &cg->cgb_tx;
+	struct cg_cgb_req *q;
+
+	if (cg->cgb_fi->state != CGSUP_ST_IDLE && (c->cic != r->cic || c->rs.range != r->rs.range)) {
+		llist_for_each_entry(q, &cg->cgb_queue, list) {
+			if (q->cic == r->cic && q->rs.range == r->rs.range) {
+				*q = (struct cg_cgb_req){ .list = q->list, .type = r->type, .cgsmt = r->cgsmt,
+							  .cic = r->cic, .rs = r->rs };
+				return;
+			}
+		}
+		q = talloc(cg, struct cg_cgb_req);
+		*q = *r;
+		llist_add_tail(&q->list, &cg->cgb_queue);
+		return;
+	}
+	c->type = r->type;
+	c->cgsmt = r->cgsmt;
+	c->cic = r->cic;
+	c->rs = r->rs;
+	osmo_fsm_inst_dispatch(cg->cgb_fi, CGSUP_EV_CGB_REQ, NULL);
+}
+
+/* the procedure ended: the next waiting request, if any */
+static void cgb_next(struct isup_cgroup *cg)
+{
+	struct cg_cgb_req *q = llist_first_entry_or_null(&cg->cgb_queue, struct cg_cgb_req, list);
+
+	if (!q)
+		return;
+	llist_del(&q->list);
+	cgb_request(cg, q);
+	talloc_free(q);
+}
+
+int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uint8_t range, uint32_t mask, bool hw)
+{
+	struct cg_cgb_req r = { .type = block ? ISUP_CGB : ISUP_CGU,
+				.cgsmt = hw ? ISUP_CGSMT_HARDWARE : ISUP_CGSMT_MAINTENANCE, .cic = first };
+
 	if (range > 31)
 		return -1;
-	memset(&c->rs, 0, sizeof(c->rs));
-	c->rs.range = range;
-	c->rs.status_present = true;
-	c->type = block ? ISUP_CGB : ISUP_CGU;
-	c->cgsmt = hw ? ISUP_CGSMT_HARDWARE : ISUP_CGSMT_MAINTENANCE;
-	c->cic = first;
-	for (unsigned int i = 0; i <= c->rs.range; i++) {
+	r.rs.range = range;
+	r.rs.status_present = true;
+	for (unsigned int i = 0; i <= range; i++) {
 		struct isup_circuit *cct = cgroup_cct(cg, first + i);
 		if (!cct || !(mask & (1u << i)))
 			continue;
-		isup_range_status_set_bit(&c->rs, i, true);
+		isup_range_status_set_bit(&r.rs, i, true);
 		circuit_local_group_block(cct, block, hw);
 	}
-	osmo_fsm_inst_dispatch(cg->cgb_fi, CGSUP_EV_CGB_REQ, NULL);
+	cgb_request(cg, &r);
 	return 0;
 }
 
@@ -339,7 +377,8 @@ static void st_grs_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
-/* CGB / CGU sent: a new request replaces it (both timers restarted), the acknowledgement ends it */
+/* CGB / CGU sent: a new request for its range replaces it (both timers restarted; cgb_request
+ * queues those for other ranges), the acknowledgement ends it */
 static void st_cgb_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_cgroup *cg = fi->priv;
@@ -350,7 +389,8 @@ static void st_cgb_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CGSUP_EV_RX_CGBA:
 		osmo_timer_del(&cg->cgb_tx.t_long);
 		osmo_fsm_inst_state_chg(fi, CGSUP_ST_IDLE, 0, 0);
-		circuit_persist_reapply(cg);	/* the next stored window, if any */
+		cgb_next(cg);			/* a request for another range, waiting */
+		circuit_persist_reapply(cg);	/* the next stored window, if any (when idle) */
 		break;
 	}
 }
@@ -444,6 +484,7 @@ void cgroup_sup_alloc(struct isup_cgroup *cg)
 	osmo_timer_setup(&cg->grs_pace, grs_pace_cb, cg);
 	osmo_timer_setup(&cg->t23, t23_cb, cg);
 	osmo_timer_setup(&cg->cgb_tx.t_long, cgb_long_cb, cg);
+	INIT_LLIST_HEAD(&cg->cgb_queue);
 	cg->grs_fi = cgsup_inst(cg, "reset");
 	cg->cgb_fi = cgsup_inst(cg, "blocking");
 	cg->cqm_fi = cgsup_inst(cg, "query");

@@ -176,6 +176,7 @@ def main():
     print("# invites-gw2 %d" % len(inv2))
     print("# failovers %d" % n)
     print("# rejected-gw2 %d" % (len(phase(inv2, "p4")) + len(phase(inv2, "p5"))))
+    print("# rejected-gw2-p4 %d" % len(phase(inv2, "p4")))
     return 0
 
 

@@ -317,6 +317,16 @@ static void test_group(void)
 	states(1);
 	rx_range(ISUP_CGBA, 1, 2, true);
 	states(1);
+	printf("CGU for CICs 1-2, then CGU for CIC 3 (another range): the second waits for the first's CGUA\n");
+	cgroup_send_cgb(g_cg, false, 1, 2, false);
+	cgroup_send_cgb(g_cg, false, 3, 3, false);
+	rx_range(ISUP_CGUA, 1, 1, true);
+	rx_range(ISUP_CGUA, 3, 0, true);
+	states(3);
+	printf("CGB for CICs 1-3 again, blocked as before\n");
+	cgroup_send_cgb(g_cg, true, 1, 3, false);
+	rx_range(ISUP_CGBA, 1, 2, true);
+	states(1);
 }
 
 static void test_continuity(void)
