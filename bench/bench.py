@@ -123,24 +123,25 @@ def callrate_up(e, gw_extra=""):
     return e.peers[0]
 
 
-CONG_CTRS = {     # the gateway's congestion counters (show rate-counters): group title, description
-    "isup_refused": ("Interworking function", "IAMs refused with REL 42"),
-    "sip_refused": ("Interworking function", "INVITEs refused with 503"),
-    "txq_full_drops": ("ISUP MTP user", "ISUP messages dropped at a full M3UA transmit queue"),
-    "rel_deferred": ("ISUP MTP user", "RELs held back above the defer level"),
-    "onsets": ("ISUP MTP user", "Congestion onsets"),
+CONG_CTRS = {     # the gateway's congestion counters (show rate-counters): group title, counter name
+    "isup_refused": ("Interworking function", "isup:congestion_refused"),
+    "sip_refused": ("Interworking function", "sip:congestion_refused"),
+    "txq_full_drops": ("ISUP MTP user", "m3ua:tx_queue_full_drops"),
+    "rel_deferred": ("ISUP MTP user", "m3ua:rel_deferred"),
+    "onsets": ("ISUP MTP user", "m3ua:congestion_onset"),
 }
 
 
 def cong_counters(port):
-    """the congestion counters (automatic congestion control, README), cumulative"""
+    """the congestion counters (automatic congestion control, README), cumulative; libosmocore
+    prints each as 'NAME: VALUE (rates) DESCRIPTION' under its group's 'TITLE IDX:' line"""
     out, group, r = L.vty_try(port, "show rate-counters", 30), "", {}
     for ln in out.splitlines():
         if ln and not ln.startswith(" "):
             group = ln
             continue
-        for k, (g, d) in CONG_CTRS.items():
-            m = re.match(r"\s*" + re.escape(d) + r"[^:]*:\s*(\d+)", ln)
+        for k, (g, name) in CONG_CTRS.items():
+            m = re.match(r"\s*" + re.escape(name) + r":\s*(\d+)", ln)
             if k not in r and group.startswith(g) and m:
                 r[k] = int(m.group(1))
     return r
