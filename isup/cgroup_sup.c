@@ -242,8 +242,9 @@ static void cgb_request(struct isup_cgroup *cg, const struct cg_cgb_req *r)
 	if (cg->cgb_fi->state != CGSUP_ST_IDLE && (c->cic != r->cic || c->rs.range != r->rs.range)) {
 		llist_for_each_entry(q, &cg->cgb_queue, list) {
 			if (q->cic == r->cic && q->rs.range == r->rs.range) {
-				*q = (struct cg_cgb_req){ .list = q->list, .type = r->type, .cgsmt = r->cgsmt,
-							  .cic = r->cic, .rs = r->rs };
+				q->type = r->type;
+				q->cgsmt = r->cgsmt;
+				q->rs = r->rs;
 				return;
 			}
 		}
