@@ -148,20 +148,24 @@ struct cg_grs_tx {
 };
 
 /* A CGB/CGU we sent (T18/T19 resp. T20/T21) */
-struct cg_cgb_tx {
+/* One CGB/CGU (Q.764 2.8.2): what goes into the message */
+struct cg_cgb {
 	uint8_t type;			/* ISUP_CGB / ISUP_CGU */
 	uint8_t cgsmt;
 	uint16_t cic;
 	struct isup_range_status rs;
+};
+
+/* The CGB/CGU procedure running in the group */
+struct cg_cgb_tx {
+	struct cg_cgb p;
 	struct osmo_timer_list t_long;	/* T19 / T21 */
 };
 
 /* A CGB/CGU for another range, waiting until the one sent is acknowledged */
 struct cg_cgb_req {
 	struct llist_head list;		/* cg->cgb_queue */
-	uint8_t type, cgsmt;
-	uint16_t cic;
-	struct isup_range_status rs;
+	struct cg_cgb p;
 };
 
 struct isup_cgroup {

@@ -206,9 +206,9 @@ static void cgb_tx_send(struct isup_cgroup *cg)
 {
 	struct cg_cgb_tx *c = &cg->cgb_tx;
 	struct isup_msg m;
-	isup_msg_init(&m, cg->node->cfg.variant, c->type, c->cic);
-	isup_msg_set(&m, ISUP_PRM_CGSMT, &c->cgsmt, 1);
-	cgroup_msg_set_rs(&m, &c->rs);
+	isup_msg_init(&m, cg->node->cfg.variant, c->p.type, c->p.cic);
+	isup_msg_set(&m, ISUP_PRM_CGSMT, &c->p.cgsmt, 1);
+	cgroup_msg_set_rs(&m, &c->p.rs);
 	cgroup_tx(cg, &m);
 }
 
@@ -216,9 +216,9 @@ static void cgb_tx_send(struct isup_cgroup *cg)
 static void cgb_long_cb(void *data)
 {
 	struct isup_cgroup *cg = data;
-	int T = cg->cgb_tx.type == ISUP_CGB ? 19 : 21;
+	int T = cg->cgb_tx.p.type == ISUP_CGB ? 19 : 21;
 	LOGP(DISUP, LOGL_ERROR, "circuit-group %s: T%d expired: maintenance alerted, %s repeated\n", cg->name, T,
-	     isup_msg_name(cg->cgb_tx.type));
+	     isup_msg_name(cg->cgb_tx.p.type));
 	osmo_fsm_inst_state_chg(cg->cgb_fi, cg->cgb_fi->state, 0, 0);	/* stops T18 / T20 */
 	cgb_tx_send(cg);
 	cgroup_timer_schedule(cg, &cg->cgb_tx.t_long, T);
@@ -234,29 +234,26 @@ int cgroup_send_cgb(struct isup_cgroup *cg, bool block, uint16_t first, uint16_t
 /* Q.764 2.8.2: one CGB/CGU procedure at a time per group; a request for the range being sent
  * replaces it (so does one waiting for the same range), one for another range waits for the
  * acknowledgement (several 32-circuit windows of a group block one after the other) */
-static void cgb_request(struct isup_cgroup *cg, const struct cg_cgb_req *r)
+static void cgb_request(struct isup_cgroup *cg, const struct cg_cgb *r)
 {
 	struct cg_cgb_tx *c = &cg->cgb_tx;
 	struct cg_cgb_req *q;
 
-	if (cg->cgb_fi->state != CGSUP_ST_IDLE && (c->cic != r->cic || c->rs.range != r->rs.range)) {
+	if (cg->cgb_fi->state != CGSUP_ST_IDLE && (c->p.cic != r->cic || c->p.rs.range != r->rs.range)) {
 		llist_for_each_entry(q, &cg->cgb_queue, list) {
-			if (q->cic == r->cic && q->rs.range == r->rs.range) {
-				q->type = r->type;
-				q->cgsmt = r->cgsmt;
-				q->rs = r->rs;
+			if (q->p.cic == r->cic && q->p.rs.range == r->rs.range) {
+				q->p = *r;
 				return;
 			}
 		}
 		q = talloc(cg, struct cg_cgb_req);
-		*q = *r;
+		if (!q)
+			return;
+		q->p = *r;
 		llist_add_tail(&q->list, &cg->cgb_queue);
 		return;
 	}
-	c->type = r->type;
-	c->cgsmt = r->cgsmt;
-	c->cic = r->cic;
-	c->rs = r->rs;
+	c->p = *r;
 	osmo_fsm_inst_dispatch(cg->cgb_fi, CGSUP_EV_CGB_REQ, NULL);
 }
 
@@ -268,14 +265,14 @@ static void cgb_next(struct isup_cgroup *cg)
 	if (!q)
 		return;
 	llist_del(&q->list);
-	cgb_request(cg, q);
+	cgb_request(cg, &q->p);
 	talloc_free(q);
 }
 
 int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uint8_t range, uint32_t mask, bool hw)
 {
-	struct cg_cgb_req r = { .type = block ? ISUP_CGB : ISUP_CGU,
-				.cgsmt = hw ? ISUP_CGSMT_HARDWARE : ISUP_CGSMT_MAINTENANCE, .cic = first };
+	struct cg_cgb r = { .type = block ? ISUP_CGB : ISUP_CGU,
+			    .cgsmt = hw ? ISUP_CGSMT_HARDWARE : ISUP_CGSMT_MAINTENANCE, .cic = first };
 
 	if (range > 31)
 		return -1;
@@ -295,8 +292,8 @@ int cgroup_send_cgb_mask(struct isup_cgroup *cg, bool block, uint16_t first, uin
 void cgroup_rx_cgba_cgua(struct isup_cgroup *cg, const struct isup_msg *msg)
 {
 	struct cg_cgb_tx *c = &cg->cgb_tx;
-	uint8_t want = c->type == ISUP_CGB ? ISUP_CGBA : ISUP_CGUA;
-	if (cg->cgb_fi->state == CGSUP_ST_IDLE || msg->type != want || msg->cic != c->cic) {
+	uint8_t want = c->p.type == ISUP_CGB ? ISUP_CGBA : ISUP_CGUA;
+	if (cg->cgb_fi->state == CGSUP_ST_IDLE || msg->type != want || msg->cic != c->p.cic) {
 		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: unexpected %s cic=%u discarded\n", cg->name,
 		     isup_msg_name(msg->type), msg->cic);
 		return;
@@ -352,8 +349,8 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case CGSUP_EV_CGB_REQ:
 		cgb_tx_send(cg);
-		cgsup_state_chg(fi, cg, cg->cgb_tx.type == ISUP_CGB ? CGSUP_ST_CGB_SENT : CGSUP_ST_CGU_SENT);
-		cgroup_timer_schedule(cg, &cg->cgb_tx.t_long, cg->cgb_tx.type == ISUP_CGB ? 19 : 21);
+		cgsup_state_chg(fi, cg, cg->cgb_tx.p.type == ISUP_CGB ? CGSUP_ST_CGB_SENT : CGSUP_ST_CGU_SENT);
+		cgroup_timer_schedule(cg, &cg->cgb_tx.t_long, cg->cgb_tx.p.type == ISUP_CGB ? 19 : 21);
 		break;
 	case CGSUP_EV_CQM_REQ:
 		osmo_fsm_inst_state_chg(fi, CGSUP_ST_CQM_SENT, 0, 0);
@@ -416,7 +413,7 @@ static int cgsup_timer_cb(struct osmo_fsm_inst *fi)
 		grs_resend_all(cg);
 	} else {
 		LOGP(DISUP, LOGL_NOTICE, "circuit-group %s: T%d expired, %s repeated\n", cg->name, fi->T,
-		     isup_msg_name(cg->cgb_tx.type));
+		     isup_msg_name(cg->cgb_tx.p.type));
 		cgb_tx_send(cg);
 	}
 	cgsup_state_chg(fi, cg, fi->state);
