@@ -147,7 +147,6 @@ struct cg_grs_tx {
 	bool sent;
 };
 
-/* A CGB/CGU we sent (T18/T19 resp. T20/T21) */
 /* One CGB/CGU (Q.764 2.8.2): what goes into the message */
 struct cg_cgb {
 	uint8_t type;			/* ISUP_CGB / ISUP_CGU */
@@ -156,7 +155,7 @@ struct cg_cgb {
 	struct isup_range_status rs;
 };
 
-/* The CGB/CGU procedure running in the group */
+/* The CGB/CGU procedure running in the group (T18/T19 resp. T20/T21) */
 struct cg_cgb_tx {
 	struct cg_cgb p;
 	struct osmo_timer_list t_long;	/* T19 / T21 */

@@ -212,11 +212,17 @@ static void cgb_tx_send(struct isup_cgroup *cg)
 	cgroup_tx(cg, &m);
 }
 
+/* the long supervision timer of a CGB (T19) or CGU (T21) */
+static int cgb_t_long(const struct cg_cgb *p)
+{
+	return p->type == ISUP_CGB ? 19 : 21;
+}
+
 /* T19 / T21: alert maintenance, stop T18 / T20, repeat every T19 / T21 */
 static void cgb_long_cb(void *data)
 {
 	struct isup_cgroup *cg = data;
-	int T = cg->cgb_tx.p.type == ISUP_CGB ? 19 : 21;
+	int T = cgb_t_long(&cg->cgb_tx.p);
 	LOGP(DISUP, LOGL_ERROR, "circuit-group %s: T%d expired: maintenance alerted, %s repeated\n", cg->name, T,
 	     isup_msg_name(cg->cgb_tx.p.type));
 	osmo_fsm_inst_state_chg(cg->cgb_fi, cg->cgb_fi->state, 0, 0);	/* stops T18 / T20 */
@@ -247,8 +253,11 @@ static void cgb_request(struct isup_cgroup *cg, const struct cg_cgb *r)
 			}
 		}
 		q = talloc(cg, struct cg_cgb_req);
-		if (!q)
+		if (!q) {
+			LOGP(DISUP, LOGL_ERROR, "circuit-group %s: out of memory: %s cic=%u not queued\n", cg->name,
+			     isup_msg_name(r->type), r->cic);
 			return;
+		}
 		q->p = *r;
 		llist_add_tail(&q->list, &cg->cgb_queue);
 		return;
@@ -350,7 +359,7 @@ static void st_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CGSUP_EV_CGB_REQ:
 		cgb_tx_send(cg);
 		cgsup_state_chg(fi, cg, cg->cgb_tx.p.type == ISUP_CGB ? CGSUP_ST_CGB_SENT : CGSUP_ST_CGU_SENT);
-		cgroup_timer_schedule(cg, &cg->cgb_tx.t_long, cg->cgb_tx.p.type == ISUP_CGB ? 19 : 21);
+		cgroup_timer_schedule(cg, &cg->cgb_tx.t_long, cgb_t_long(&cg->cgb_tx.p));
 		break;
 	case CGSUP_EV_CQM_REQ:
 		osmo_fsm_inst_state_chg(fi, CGSUP_ST_CQM_SENT, 0, 0);
