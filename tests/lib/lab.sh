@@ -417,6 +417,10 @@ wait_log() {	# FILE REGEX SECONDS
 	return 1
 }
 
+# diag_grep FILE REGEX [N]: the last N (8) lines of FILE that match, as "# FILE: LINE" (what a
+# failed check shows of the logs behind it)
+diag_grep() { grep -aE "$2" "$1" 2>/dev/null | tail -n "${3:-8}" | sed "s|^|# ${1##*/}: |"; }
+
 vty() {	# PORT CMD...
 	python3 "$VTY" "$@"
 }
