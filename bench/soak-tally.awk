@@ -5,6 +5,7 @@
 #   PHASE rx|tx TYPE COUNT          messages received from / sent to the gateway
 #   PHASE rel rx|tx CAUSE COUNT     REL by direction and cause value
 #   PHASE mtp PAUSE|RESUME COUNT    route state changes
+#   PHASE t1 REL COUNT / t5 RSC COUNT   the exchange's REL repeated on T1, RSC sent on T5
 # With -v full=FILE every input line is also written to FILE; with -v mark=FILE, FILE is created
 # when SOAK-CALLS arrives (the soak starts its calls after that).
 BEGIN { phase = "start" }
@@ -34,6 +35,11 @@ full != "" { print > full }
 		}
 		next
 	}
+	# "[  t] T1 expired: REL cic=N repeated", "[  t] T5 expired: RSC cic=N ..." (auto iam t1=/t5=)
+	if ($0 ~ /\] T1 expired: REL cic=/)
+		n[phase " t1 REL"]++
+	if ($0 ~ /\] T5 expired: RSC cic=/)
+		n[phase " t5 RSC"]++
 	for (i = 1; i <= 3 && i <= NF; i++)
 		if ($i ~ /^MTP-(PAUSE|RESUME)$/)
 			n[phase " mtp " substr($i, 5)]++

@@ -36,6 +36,8 @@ static const struct rate_ctr_desc iwf_ctr_desc[] = {
 	[GW_CTR_LATE_SAM] = { "calls:late_sam", "SAMs after the number went out to SIP (ignored)" },
 	[GW_CTR_CONG_REFUSED_ISUP] = { "isup:congestion_refused", "IAMs refused with REL 42 (M3UA queue congested)" },
 	[GW_CTR_CONG_REFUSED_SIP] = { "sip:congestion_refused", "INVITEs refused with 503 cause 42 (M3UA queue congested)" },
+	[GW_CTR_OVERLOAD_REFUSED_SIP] = { "sip:overload_refused", "INVITEs refused with 503 cause 42 (SIP receive overload)" },
+	[GW_CTR_OVERLOAD_REFUSED_ISUP] = { "isup:overload_refused", "IAMs refused with REL 42 (SIP receive overload)" },
 };
 
 static const struct rate_ctr_group_desc iwf_ctrg_desc = {
@@ -59,9 +61,11 @@ static struct osmo_tdef iwf_tdefs[] = {
 	 * without a SAM completes it; 0: off, T35 (isup) alone bounds the wait */
 	{ .T = -1, .default_val = 4, .max_val = 20, .unit = OSMO_TDEF_S,
 	  .desc = "Overlap en-bloc conversion: inter-digit completion of a usable number (0: off, isup T35 bounds)" },
-	/* longer than the SIP Timer F of the BYE (RFC 3261 17.1.2.2: 64*T1 = 32 s by default), so that
-	 * a BYE the far end never answers ends by its own timeout, not by this guard */
-	{ .T = -2, .default_val = 40, .unit = OSMO_TDEF_S,
+	/* longer than the longest release of a SIP leg by its own timers: a 2xx that is never ACKed
+	 * (RFC 3261 13.3.1.4: 64*T1) before the BYE (RFC 3261 15), then the BYE's Timer F
+	 * (17.1.2.2: 64*T1): 2 x 32 s by default; so that such a release ends by the SIP timers,
+	 * not by this guard */
+	{ .T = -2, .default_val = 70, .unit = OSMO_TDEF_S,
 	  .desc = "Release guard: longest wait for the second leg to be gone" },
 	/* E.182: the tone for the cause of a failed call, as early media, before the release */
 	{ .T = -3, .default_val = 0, .unit = OSMO_TDEF_S,
@@ -332,6 +336,12 @@ static void iwf_isup_setup_ind(struct isup_call *ic, const struct isup_msg *iam,
 		isup_call_release(ic, Q850_SWITCHING_EQUIP_CONGESTION);
 		return;
 	}
+	if (sip_ua_rx_overloaded(iwf->sip)) {
+		/* the SIP side falls behind (sip_rx_overload.c): no new call toward it */
+		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_OVERLOAD_REFUSED_ISUP));
+		isup_call_release(ic, Q850_SWITCHING_EQUIP_CONGESTION);
+		return;
+	}
 	if (grp && !gw_rate_limit_admit(&grp->call_rate)) {
 		/* overload: Q.850 cause 42 "switching equipment congestion" */
 		LOGP(DGW, LOGL_NOTICE, "circuit-group %s: call-rate limit %u/s exceeded: REL cause 42 on CIC %u\n",
@@ -355,6 +365,18 @@ static const struct isup_call_ops iwf_isup_ops = {
 
 /* ---- SIP UA callbacks ------------------------------------------------------------------ */
 
+/* RFC 3398 8.2.6.1 / RFC 3326: congestion (cause 42) is a 503 with its Reason, and RFC 3261
+ * 20.33's Retry-After (gw X23) */
+static bool iwf_sip_refuse_congested(struct gw_iwf *iwf, struct sip_dialog *dlg, struct sip_msg_opts *o,
+				     enum gw_iwf_ctr ctr, const char *why)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, ctr));
+	o->reason_text = why;
+	o->retry_after = osmo_tdef_get(iwf->tdefs, -23, OSMO_TDEF_S, 2);
+	sip_dialog_reject(dlg, 503, o);
+	return false;
+}
+
 /* Admission of a new INVITE against its trunk's call-rate-limit: beyond it, 503 (RFC 3261 21.5.4)
  * with the cause of Q.850 congestion (RFC 3326, RFC 3398 8.2.6.1). */
 static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
@@ -363,14 +385,11 @@ static bool iwf_sip_admit(struct gw_iwf *iwf, struct sip_dialog *dlg)
 	struct gw_trunk_iwf *t = gw_iwf_trunk(iwf, trunk->name, true);
 	struct sip_msg_opts o = { .q850_cause = Q850_SWITCHING_EQUIP_CONGESTION, .reason_text = "call rate limit" };
 
-	if (isup_node_congested(iwf->isup)) {
-		/* RFC 3398 8.2.6.1 / RFC 3326: ISUP congestion (cause 42) is a 503 with its Reason */
-		rate_ctr_inc(rate_ctr_group_get_ctr(iwf->ctrs, GW_CTR_CONG_REFUSED_SIP));
-		o.reason_text = "congestion";
-		o.retry_after = osmo_tdef_get(iwf->tdefs, -23, OSMO_TDEF_S, 2);
-		sip_dialog_reject(dlg, 503, &o);
-		return false;
-	}
+	/* ISUP congestion (Q.764 2.11), or behind in reading SIP (sip/sip_rx_overload.c) */
+	if (isup_node_congested(iwf->isup))
+		return iwf_sip_refuse_congested(iwf, dlg, &o, GW_CTR_CONG_REFUSED_SIP, "congestion");
+	if (sip_ua_rx_overloaded(iwf->sip))
+		return iwf_sip_refuse_congested(iwf, dlg, &o, GW_CTR_OVERLOAD_REFUSED_SIP, "overload");
 	if (t->draining) {
 		/* CTRL trunk.NAME.drain (gw/ctrl.h): no new calls; RFC 3261 21.5.4 503 */
 		o.q850_cause = Q850_TEMPORARY_FAILURE;

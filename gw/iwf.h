@@ -108,6 +108,8 @@ enum gw_iwf_ctr {
 	GW_CTR_LATE_SAM,		/* SAMs after the number went out to SIP (gw/overlap.c): ignored */
 	GW_CTR_CONG_REFUSED_ISUP,	/* IAMs refused (REL 42): M3UA transmit queue congested */
 	GW_CTR_CONG_REFUSED_SIP,	/* INVITEs refused (503, cause 42): M3UA transmit queue congested */
+	GW_CTR_OVERLOAD_REFUSED_SIP,	/* INVITEs refused (503, cause 42): a SIP UDP receive buffer filling */
+	GW_CTR_OVERLOAD_REFUSED_ISUP,	/* IAMs refused (REL 42): a SIP UDP receive buffer filling */
 };
 
 /* What the HA state store hears of a call (iwf->ha_call): it exists on both sides (early

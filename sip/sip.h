@@ -274,6 +274,15 @@ uint8_t sip_ua_clearmode_pt(const struct sip_ua *ua);
 void sip_ua_set_user_agent(struct sip_ua *ua, const char *name);
 /* Largest accepted/sent message (UDP datagram or TCP message), octets. */
 void sip_ua_set_max_msg_size(struct sip_ua *ua, unsigned int size);
+/* SO_RCVBUF asked for each UDP trunk socket opened from now on (bytes) */
+void sip_ua_set_udp_rcvbuf(struct sip_ua *ua, unsigned int bytes);
+/* Receive overload (sip_rx_overload.c): the largest fill of the UDP trunks' kernel receive
+ * buffers in percent (-1: no UDP socket); overloaded from onset_pct on until the fill is down to
+ * abate_pct (onset and abatement logged once); the application refuses new calls meanwhile.
+ * sip_ua_set_rx_overload: onset 0 turns it off; -EINVAL unless abate_pct < onset_pct <= 100. */
+int sip_ua_rx_fill_pct(struct sip_ua *ua);
+bool sip_ua_rx_overloaded(struct sip_ua *ua);
+int sip_ua_set_rx_overload(struct sip_ua *ua, unsigned int onset_pct, unsigned int abate_pct);
 /* VTY: "sip" and "trunk NAME" nodes with the node ids the application gives, write support.
  * The timers (sip_ua_tdefs) go into the application's osmo_tdef_group list ("timer sip T1 500"). */
 int sip_vty_init(struct sip_ua *ua, int sip_node, int trunk_node);

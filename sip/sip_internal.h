@@ -61,6 +61,12 @@ struct sip_ua {
 	unsigned int max_msg_size;
 	char *rx_buf;			/* UDP receive buffer of max_msg_size + 1, kept (no allocation per datagram) */
 	size_t rx_buf_size;
+	unsigned int udp_rcvbuf;	/* SO_RCVBUF asked for each UDP trunk socket (bytes) */
+	/* receive overload (sip_rx_overload.c): onset/abatement percent of a UDP receive buffer's
+	 * fill, 0: off */
+	unsigned int rx_onset_pct, rx_abate_pct;
+	bool rx_overloaded;
+	unsigned int rx_overload_onsets;
 	bool started;
 
 	struct llist_head orphans;	/* struct sip_orphan: INVITEs of another node cleared here */
@@ -96,7 +102,8 @@ enum sip_tx_kind {
 	SIP_TX_UPDATE, SIP_TX_OPTIONS, SIP_TX_SERVER, SIP_TX_ACK_BYE,
 };
 
-#define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket */
+#define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket (default) */
+#define SIP_UDP_RX_BATCH 16		/* datagrams read from a UDP socket per select round at most */
 
 struct sip_tx {
 	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */

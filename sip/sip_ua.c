@@ -140,6 +140,9 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_cbs *cbs, void *priv)
 	ua->tdefs = talloc_memdup(ua, sip_tdefs_template, sizeof(sip_tdefs_template));
 	osmo_tdefs_reset(ua->tdefs);
 	ua->max_msg_size = 16384;
+	ua->udp_rcvbuf = SIP_UDP_RCVBUF;
+	ua->rx_onset_pct = 50;
+	ua->rx_abate_pct = 10;
 	osmo_strlcpy(ua->user_agent, "sipt-gw", sizeof(ua->user_agent));
 	sip_sdp_init_local(&ua->local_caps, "127.0.0.1", 4000);
 	ua->local_caps.codecs[ua->local_caps.num_codecs++] =
@@ -200,6 +203,11 @@ struct sip_sdp *sip_ua_local_caps(struct sip_ua *ua)
 void sip_ua_set_user_agent(struct sip_ua *ua, const char *name)
 {
 	osmo_strlcpy(ua->user_agent, name ? name : "", sizeof(ua->user_agent));
+}
+
+void sip_ua_set_udp_rcvbuf(struct sip_ua *ua, unsigned int bytes)
+{
+	ua->udp_rcvbuf = bytes;
 }
 
 void sip_ua_set_max_msg_size(struct sip_ua *ua, unsigned int size)

@@ -48,6 +48,34 @@ DEFUN(cfg_sip_maxsize, cfg_sip_maxsize_cmd, "max-message-size <1024-65535>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_rcvbuf, cfg_sip_rcvbuf_cmd, "udp-receive-buffer <65536-33554432>",
+      "Kernel receive buffer asked for each UDP trunk socket (SO_RCVBUF; applies to sockets opened after)\n"
+      "Octets (default 4194304)\n")
+{
+	sip_ua_set_udp_rcvbuf(g_ua, atoi(argv[0]));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_rx_overload, cfg_sip_rx_overload_cmd, "receive-overload onset <1-100> abatement <0-99>",
+      "New INVITEs refused with 503 while a UDP receive buffer is this full\n"
+      "From this fill on\n" "Percent of the receive buffer (default 50)\n"
+      "Until the fill is down to\n" "Percent, below the onset (default 10)\n")
+{
+	if (sip_ua_set_rx_overload(g_ua, atoi(argv[0]), atoi(argv[1])) < 0) {
+		vty_out(vty, "%% receive-overload: abatement %s%% must be below the onset %s%%%s", argv[1], argv[0],
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_no_rx_overload, cfg_sip_no_rx_overload_cmd, "no receive-overload",
+      NO_STR "No INVITE refused for a full UDP receive buffer\n")
+{
+	sip_ua_set_rx_overload(g_ua, 0, 0);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_sip_clearmode, cfg_sip_clearmode_cmd, "codec clearmode (accept|reject)",
       "Local codec capabilities\n" "RFC 4040 clearmode (64 kbit/s unrestricted)\n" "Accept\n" "Reject\n")
 {
@@ -316,6 +344,17 @@ DEFUN(show_sip_trunks, show_sip_trunks_cmd, "show sip trunks",
       SHOW_STR "SIP\n" "Trunks: trust, ACL, call-rate limit and their counters\n")
 {
 	struct sip_trunk *t;
+	int fill = sip_ua_rx_fill_pct(g_ua);
+
+	sip_ua_rx_overloaded(g_ua);	/* the state as of now (else updated by the next INVITE) */
+
+	vty_out(vty, "UDP receive buffers: %u octets asked, fill %d%% (largest); receive overload ", g_ua->udp_rcvbuf,
+		fill < 0 ? 0 : fill);
+	if (g_ua->rx_onset_pct)
+		vty_out(vty, "onset %u%% abatement %u%%: %s, %u onsets%s", g_ua->rx_onset_pct, g_ua->rx_abate_pct,
+			g_ua->rx_overloaded ? "ACTIVE" : "not active", g_ua->rx_overload_onsets, VTY_NEWLINE);
+	else
+		vty_out(vty, "off%s", VTY_NEWLINE);
 	llist_for_each_entry(t, &g_ua->trunks, list) {
 		const struct sip_trunk_cfg *c = &t->cfg;
 		vty_out(vty, "trunk %s: %s %s:%u, %s, %u ACL entr%s (%s), call-rate-limit %s%s", t->name,
@@ -341,6 +380,12 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, "sip%s", VTY_NEWLINE);
 	vty_out(vty, " user-agent %s%s", ua->user_agent[0] ? ua->user_agent : "sipt-gw", VTY_NEWLINE);
 	vty_out(vty, " max-message-size %u%s", ua->max_msg_size, VTY_NEWLINE);
+	vty_out(vty, " udp-receive-buffer %u%s", ua->udp_rcvbuf, VTY_NEWLINE);
+	if (ua->rx_onset_pct)
+		vty_out(vty, " receive-overload onset %u abatement %u%s", ua->rx_onset_pct, ua->rx_abate_pct,
+			VTY_NEWLINE);
+	else
+		vty_out(vty, " no receive-overload%s", VTY_NEWLINE);
 	for (unsigned int i = 0; i < ua->local_caps.num_codecs; i++)
 		if (ua->local_caps.codecs[i].codec == SIP_CODEC_CLEARMODE)
 			clearmode = true;
@@ -410,6 +455,9 @@ int sip_vty_init(struct sip_ua *ua, int sip_node_id, int trunk_node_id)
 	install_element(SIP_NODE, &cfg_sip_ua_cmd);
 	install_element(SIP_NODE, &cfg_sip_maxsize_cmd);
 	install_element(SIP_NODE, &cfg_sip_clearmode_cmd);
+	install_element(SIP_NODE, &cfg_sip_rcvbuf_cmd);
+	install_element(SIP_NODE, &cfg_sip_rx_overload_cmd);
+	install_element(SIP_NODE, &cfg_sip_no_rx_overload_cmd);
 	install_element(SIP_NODE, &cfg_trunk_cmd);
 	install_element(SIP_NODE, &cfg_no_trunk_cmd);
 	install_node(&trunk_node, config_write_trunk);

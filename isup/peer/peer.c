@@ -11,7 +11,8 @@
  *   expect-none [within=SEC]           no (non-automatic, non-ignored) message may arrive (default 2 s)
  *   sleep MS
  *   auto NAME on|off [k=v ...]  automatic answers: rel rsc grs blo ubl cgb cgu upt cqm iam all
- *        auto iam on acm=MS anm=MS | con=MS | reject=CAUSE  [inband=1] [release=MS]
+ *        auto iam on acm=MS anm=MS | con=MS | reject=CAUSE  [inband=1] [release=MS] [t1=MS [t5=MS]]
+ *        (t1/t5: the REL it sends repeated on T1 until the RLC, RSC on T5: peer_rel_t1.c)
  *   ignore TYPE|* [cic=N|last]  messages that may arrive, any number of times, in any order
  *   ignore none            drop every ignore rule
  *   flush                  forget received messages not yet expected (fails on unexpected ones)

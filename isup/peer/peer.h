@@ -33,6 +33,8 @@ struct peer_iam_cfg {
 	int reject_cause;	/* >0: REL with this cause */
 	int inband;		/* OBCI in-band info in ACM */
 	int release_ms;		/* >=0: REL (cause 16) this long after answer */
+	int t1_ms;		/* >0: a REL sent here is repeated every t1_ms until its RLC (Q.764 T1) */
+	int t5_ms;		/* >0: with t1_ms, RSC this long after the first REL (Q.764 T5) */
 };
 
 struct peer_rxq_entry {
@@ -93,6 +95,8 @@ struct peer {
 	/* CICs whose REL the automatic IAM answering sent: their RLC is consumed automatically */
 	uint8_t auto_rlc[PEER_MAX_CIC / 8];
 	struct llist_head pending;	/* struct peer_pending_tx */
+	/* per CIC: T1/T5 of the REL the automatic IAM answering sent (peer_rel_t1.c), NULL: none */
+	struct peer_rel_t1 **rel_t1;
 
 	/* scenario */
 	char **lines;

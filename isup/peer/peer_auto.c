@@ -34,6 +34,20 @@ static bool auto_rlc_get(const struct peer *peer, uint16_t cic)
  * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
  * same circuit that were scheduled before this one and are due no later go out first, in the
  * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
+/* a delayed message goes out; a REL the far end answers with RLC (consumed here, Q.764 2.3.1),
+ * repeated on T1 until then when configured */
+static void pending_send(struct peer *peer, struct peer_pending_tx *p)
+{
+	osmo_timer_del(&p->timer);
+	if (p->msg.type == ISUP_REL) {
+		auto_rlc_set(peer, p->msg.cic, true);
+		peer_rel_t1_start(peer, p->dpc, &p->msg);
+	}
+	peer_send(peer, p->dpc, &p->msg);
+	llist_del(&p->list);
+	talloc_free(p);
+}
+
 static void pending_cb(void *data)
 {
 	struct peer_pending_tx *p = data, *q, *q2;
@@ -44,19 +58,9 @@ static void pending_cb(void *data)
 			break;
 		if (q->dpc != p->dpc || q->msg.cic != p->msg.cic || timercmp(&q->timer.timeout, &p->timer.timeout, >))
 			continue;
-		osmo_timer_del(&q->timer);
-		if (q->msg.type == ISUP_REL)
-			auto_rlc_set(peer, q->msg.cic, true);
-		peer_send(peer, q->dpc, &q->msg);
-		llist_del(&q->list);
-		talloc_free(q);
+		pending_send(peer, q);
 	}
-	/* Q.764 2.3.1: the far end answers our REL with RLC, consumed here */
-	if (p->msg.type == ISUP_REL)
-		auto_rlc_set(peer, p->msg.cic, true);
-	peer_send(peer, p->dpc, &p->msg);
-	llist_del(&p->list);
-	talloc_free(p);
+	pending_send(peer, p);
 }
 
 static void send_later(struct peer *peer, uint32_t dpc, const struct isup_msg *msg, int ms)
@@ -201,6 +205,8 @@ bool peer_auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *ms
 			return false;
 		if (auto_answers[i].ends_call)
 			pending_cancel_cic(peer, opc, msg->cic);
+		if (msg->type == ISUP_RSC)	/* the far end resets the circuit: our REL is over */
+			peer_rel_t1_stop(peer, msg->cic);
 		if (auto_answers[i].range)
 			reply_range(peer, opc, msg, auto_answers[i].answer, auto_answers[i].copy_status);
 		else
@@ -212,6 +218,7 @@ bool peer_auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *ms
 		if (!peer->autoresp[PEER_AUTO_IAM])
 			return false;
 		auto_rlc_set(peer, msg->cic, false);	/* a new call on the circuit */
+		peer_rel_t1_stop(peer, msg->cic);
 		auto_iam(peer, opc, msg);
 		return true;
 	case ISUP_RLC:
@@ -219,6 +226,7 @@ bool peer_auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *ms
 		if (!auto_rlc_get(peer, msg->cic))
 			return false;
 		auto_rlc_set(peer, msg->cic, false);
+		peer_rel_t1_stop(peer, msg->cic);
 		return true;
 	default:
 		return false;
@@ -277,6 +285,8 @@ bool peer_auto_cmd(struct peer *peer, char *args, char *err, size_t err_len)
 			else if (!strcmp(kv, "reject")) c.reject_cause = v;
 			else if (!strcmp(kv, "inband")) c.inband = v;
 			else if (!strcmp(kv, "release")) c.release_ms = v;
+			else if (!strcmp(kv, "t1")) c.t1_ms = v;
+			else if (!strcmp(kv, "t5")) c.t5_ms = v;
 			else {
 				snprintf(err, err_len, "unknown auto iam option '%s'", kv);
 				return false;

@@ -25,6 +25,11 @@ void auto_rlc_set(struct peer *peer, uint16_t cic, bool on);
 bool peer_auto_handle(struct peer *peer, uint32_t opc, const struct isup_msg *msg);
 bool peer_auto_cmd(struct peer *peer, char *args, char *err, size_t err_len);
 
+/* peer_rel_t1.c: T1 (and T5) started for a REL sent automatically, stopped by its RLC, by an
+ * RSC or an IAM on the circuit (the far end has it idle) */
+void peer_rel_t1_start(struct peer *peer, uint32_t dpc, const struct isup_msg *rel);
+void peer_rel_t1_stop(struct peer *peer, uint16_t cic);
+
 /* peer_cmd.c: one scenario line; 1 blocks (async completion), 2 completed synchronously and the
  * run already continued, 0 done, -1 failed */
 int peer_exec_line(struct peer *peer, const char *line);

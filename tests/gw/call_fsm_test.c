@@ -329,7 +329,7 @@ static void in_200_held_cancel(void)
 	stub_flow_end();
 }
 
-/* the SIP side never reports the end of the dialog: X2 (release guard, 40 s) ends the call */
+/* the SIP side never reports the end of the dialog: X2 (release guard, 70 s) ends the call */
 static void in_release_guard(void)
 {
 	struct isup_call *ic;
@@ -339,8 +339,8 @@ static void in_release_guard(void)
 	d = stub_sip_last();
 	stub_sip_rx_18x(d, 180, NULL); step();
 	stub_isup_rx_release(ic, 16); step();
-	stub_advance(39900);
-	printf("(39.9 s after the release)\n");
+	stub_advance(69900);
+	printf("(69.9 s after the release)\n");
 	stub_advance(200);
 	stub_cdr_print();
 	stub_sip_rx_timeout(d, SIP_TO_TIMER_B); step();	/* the UA's late end: nobody listens */
