@@ -63,15 +63,16 @@ static void txq_visit(const void *ptr, int depth, int max_depth, int is_ref, voi
 
 static unsigned int txq_sample(struct isup_mtp *mtp, bool apply)
 {
-	struct txq_walk w = { .set_max = apply ? mtp->cong.cfg.txq_max : 0, .sndbuf = apply ? mtp->cong.cfg.sndbuf : 0,
-			      .fd = -1 };
 	struct isup_cong *c = &mtp->cong;
+	unsigned int max = c->cfg.txq_max ? c->cfg.txq_max : ISUP_CONG_TXQ_DEFAULT_MAX;
+	struct txq_walk w = { .set_max = apply ? max * ISUP_CONG_TXQ_HEADROOM : 0,
+			      .sndbuf = apply ? c->cfg.sndbuf : 0, .fd = -1 };
 
 	talloc_report_depth_cb(mtp->ss7, 0, 3, txq_visit, &w);
 	c->fill = w.fill;
 	c->queues = w.n;
 	c->asp_fd = w.fd;
-	c->max = c->cfg.txq_max ? c->cfg.txq_max : ISUP_CONG_TXQ_DEFAULT_MAX;
+	c->max = max;
 	c->sent = 0;
 	return w.fill;
 }
@@ -162,10 +163,10 @@ bool isup_cong_congested(struct isup_mtp *mtp)
 enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer)
 {
 	struct isup_cong *c = &mtp->cong;
-	unsigned int defer = pct_fill(c, c->cfg.rel_defer_pct);
-	unsigned int fill = txq_fill(mtp, repeated_on_timer && defer < c->max ? defer : c->max);
+	unsigned int defer = pct_fill(c, c->cfg.rel_defer_pct), full = c->max * ISUP_CONG_TXQ_HEADROOM;
+	unsigned int fill = txq_fill(mtp, repeated_on_timer && defer < full ? defer : full);
 
-	if (fill >= c->max)
+	if (fill >= full)
 		return ISUP_CONG_TX_FULL;
 	if (repeated_on_timer && fill >= defer)
 		return ISUP_CONG_TX_DEFER;

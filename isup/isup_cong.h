@@ -8,15 +8,21 @@
  * end of the round (a marker in OTC_SELECT), and the messages queued since are added to it, an
  * upper bound of the fill (the queue only shrinks otherwise); a decision the bound would change
  * (onset, release-defer, full) is taken on a fresh walk. Above 'onset' percent of the queue's maximum the point is congested until the fill
- * falls to 'abatement' percent; a message that would find the queue full is dropped here and
- * counted (the library would drop it silently). */
+ * falls to 'abatement' percent. Each queue is set to hold ISUP_CONG_TXQ_HEADROOM times the
+ * maximum, so that the messages of calls in progress pass it; a message that would find even
+ * that full is dropped here and counted (the library would drop it silently). */
 #pragma once
 #include <stdbool.h>
 
 struct isup_mtp;
 
-/* osmo_io's default maximum of a transmit queue (messages) */
+/* osmo_io's default maximum of a transmit queue (messages): the maximum the percentages refer to
+ * unless configured */
 #define ISUP_CONG_TXQ_DEFAULT_MAX 1024
+/* each ASP's queue is set to hold this many times that maximum: congestion refuses new calls
+ * from the onset on, and the messages of the calls in progress (an RLC) beyond the maximum still
+ * go out instead of being lost (seen at 2,000 CPS offered: RLCs dropped, circuits seized again) */
+#define ISUP_CONG_TXQ_HEADROOM 4
 
 struct isup_cong_cfg {
 	unsigned int onset_pct;		/* congested from this fill on (percent of the queue max) */

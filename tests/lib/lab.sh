@@ -417,6 +417,18 @@ wait_log() {	# FILE REGEX SECONDS
 	return 1
 }
 
+# peer_sync FD LOG CMD...: a command to an interactive isup-peer (-i, stdin on FD, report in LOG),
+# returned once the exchange has read it (its echo of a marker after it): what the test sends
+# next (an IAM from the other exchange) finds it applied
+LAB_SYNC=0
+peer_sync() {
+	local fd=$1 log=$2
+	shift 2
+	LAB_SYNC=$((LAB_SYNC + 1))
+	printf '%s\necho peer-sync-%s\n' "$*" "$LAB_SYNC" >&"$fd"
+	wait_log "$log" " peer-sync-$LAB_SYNC\$" 10 || echo "# ${log##*/}: '$*' not taken within 10 s"
+}
+
 # diag_grep FILE REGEX [N]: the last N (8) lines of FILE that match, as "# FILE: LINE" (what a
 # failed check shows of the logs behind it)
 diag_grep() { grep -aE "$2" "$1" 2>/dev/null | tail -n "${3:-8}" | sed "s|^|# ${1##*/}: |"; }
