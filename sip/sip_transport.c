@@ -129,9 +129,7 @@ static bool udp_read_one(struct sip_trunk *trunk, int fd, char *buf, size_t bufs
 	return true;
 }
 
-/* Up to SIP_UDP_RX_BATCH datagrams per select round: a burst is drained at the cost of one poll
- * (at 2,000 CPS offered, one per round lost datagrams at the full receive buffer, and the CPU
- * of the polls was missing to the STP on the same machine) */
+/* Up to SIP_UDP_RX_BATCH datagrams per select round (sip_internal.h: why it is 1) */
 static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_trunk *trunk = ofd->data;
