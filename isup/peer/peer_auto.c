@@ -30,10 +30,6 @@ static bool auto_rlc_get(const struct peer *peer, uint16_t cic)
 
 /* ---- delayed sends (auto IAM answering) ----------------------------------------------- */
 
-/* A delayed message is due. libosmocore runs the timers that are due at one wake-up in reverse
- * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
- * same circuit that were scheduled before this one and are due no later go out first, in the
- * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
 /* a delayed message goes out; a REL the far end answers with RLC (consumed here, Q.764 2.3.1),
  * repeated on T1 until then when configured */
 static void pending_send(struct peer *peer, struct peer_pending_tx *p)
@@ -48,6 +44,10 @@ static void pending_send(struct peer *peer, struct peer_pending_tx *p)
 	talloc_free(p);
 }
 
+/* A delayed message is due. libosmocore runs the timers that are due at one wake-up in reverse
+ * order of expiry (a late loop runs an ANM due 1 ms after its ACM first), so the messages for the
+ * same circuit that were scheduled before this one and are due no later go out first, in the
+ * order they were scheduled: the far end sees ACM before ANM whatever the loop's lateness. */
 static void pending_cb(void *data)
 {
 	struct peer_pending_tx *p = data, *q, *q2;
