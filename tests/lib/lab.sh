@@ -429,6 +429,15 @@ peer_sync() {
 	wait_log "$log" " peer-sync-$LAB_SYNC\$" 10 || echo "# ${log##*/}: '$*' not taken within 10 s"
 }
 
+# sipp_bind_diag ERRFILE PORT: when SIPp could not bind its port (errno 98, a flake seen in
+# parallel runs: iwf/clearmode, cluster/override), who holds it, with its age
+sipp_bind_diag() {
+	grep -q 'Unable to bind main socket' "$1" 2>/dev/null || return 0
+	ss -uanp "sport = :$2" | sed 's/^/#   port holder: /'
+	ss -uanpH "sport = :$2" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u |
+		while read -r p; do ps -o pid=,etime=,args= -p "$p" | sed 's/^/#   holder process: /'; done
+}
+
 # diag_grep FILE REGEX [N]: the last N (8) lines of FILE that match, as "# FILE: LINE" (what a
 # failed check shows of the logs behind it)
 diag_grep() { grep -aE "$2" "$1" 2>/dev/null | tail -n "${3:-8}" | sed "s|^|# ${1##*/}: |"; }
