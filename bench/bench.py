@@ -62,7 +62,7 @@ class Env:
     # ---- the lab pieces ----
     def start_stp(self, npeers):
         cfg = self.lab.write("stp.cfg", L.stp_cfg(self.ports, npeers))
-        self.stp = self.lab.start("stp", ["osmo-stp", "-c", cfg])
+        self.stp = self.lab.start("stp", ["osmo-stp", "-c", cfg], env={"LIBOSMO_IO_BACKEND": L.stp_io_backend()})
         if not L.wait_port(self.ports.m3ua, 15, L.STP_IP):
             raise RuntimeError("osmo-stp did not start")
 
@@ -850,9 +850,10 @@ def latency_line(lat):
 def table(R):
     m = R["machine"]
     L_ = ["# sipt-gw benchmark results", "",
-          "%s, %s; %d cores (%s), %d MiB, kernel %s, git %s; load average at start %s; profile %s." % (
+          "%s, %s; %d cores (%s), %d MiB, kernel %s, git %s; load average at start %s; profile %s; "
+          "OsmoSTP's osmo_io backend %s." % (
               m["date"], m["host_note"], m["nproc"], m["cpu"], m["mem_mib"], m["kernel"], m["git"],
-              m["loadavg_at_start"], R["profile"]), ""]
+              m["loadavg_at_start"], R["profile"], m.get("stp_io_backend", "POLL")), ""]
     if "callrate" in R:
         c = R["callrate"]
         L_ += ["## 1. Call rate (full cycles IAM..ANM, hold %d ms, BYE..RLC; %d s per step)" % (

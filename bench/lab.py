@@ -39,9 +39,10 @@ class Lab:
         self.procs = []
         self.logs = []      # every process's log, in start order
 
-    def start(self, name, argv, stdin=None, cwd=None):
+    def start(self, name, argv, stdin=None, cwd=None, env=None):
         """a process with its output in NAME.log; a later process of the same name (the next
-        benchmark's lab) gets NAME-2.log, ... so that every log of the run is kept"""
+        benchmark's lab) gets NAME-2.log, ... so that every log of the run is kept; env: added to
+        this process's environment"""
         path = os.path.join(self.tmp, name + ".log")
         k = 1
         while os.path.exists(path):
@@ -49,7 +50,7 @@ class Lab:
             path = os.path.join(self.tmp, "%s-%d.log" % (name, k))
         out = open(path, "w")
         p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=stdin, cwd=cwd or self.tmp,
-                             start_new_session=True)
+                             start_new_session=True, env=dict(os.environ, **env) if env else None)
         out.close()
         p.name = name
         p.logpath = path
@@ -332,6 +333,17 @@ def sha256(path):
         return None
 
 
+def stp_io_backend():
+    """OsmoSTP's osmo_io backend for the benchmarks: io_uring where the kernel allows it (libosmocore
+    sets it up when it loads, so --version fails without it). With the poll backend OsmoSTP writes
+    one message per select round toward an ASP and drops beyond 1,024 queued (bench/README)"""
+    if os.environ.get("STP_IO_BACKEND"):
+        return os.environ["STP_IO_BACKEND"]
+    r = subprocess.run(["osmo-stp", "--version"], capture_output=True,
+                       env=dict(os.environ, LIBOSMO_IO_BACKEND="IO_URING"))
+    return "IO_URING" if r.returncode == 0 else "POLL"
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -349,4 +361,4 @@ def machine():
         rev = "?"
     return {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "nproc": os.cpu_count(),
             "cpu": model, "mem_mib": mem, "kernel": os.uname().release, "git": rev,
-            "loadavg_at_start": open("/proc/loadavg").read().split()[0]}
+            "loadavg_at_start": open("/proc/loadavg").read().split()[0], "stp_io_backend": stp_io_backend()}

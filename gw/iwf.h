@@ -169,6 +169,10 @@ struct gw_iwf {
  * a SIP peer to try another gateway. 31 "normal, unspecified" would hide that it was ours. */
 #define GW_SHUTDOWN_CAUSE Q850_TEMPORARY_FAILURE
 
+/* M3UA transmit queue length up to which the SIP side reads more than one datagram per select
+ * round (gw/iwf.c iwf_sip_rx_budget): far below the congestion onset (512 of 1,024) */
+#define GW_SIP_RX_TXQ_TARGET 16
+
 struct gw_iwf *gw_iwf_alloc(void *ctx, struct isup_node *isup, struct sip_ua *sip);
 /* Register as the ISUP call layer and the SIP UA's event handler. */
 int gw_iwf_start(struct gw_iwf *iwf);

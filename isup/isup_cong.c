@@ -160,6 +160,11 @@ bool isup_cong_congested(struct isup_mtp *mtp)
 	return c->congested;
 }
 
+unsigned int isup_cong_txq_len(struct isup_mtp *mtp)
+{
+	return txq_fill(mtp, UINT_MAX);
+}
+
 enum isup_cong_tx isup_cong_tx_admit(struct isup_mtp *mtp, bool repeated_on_timer)
 {
 	struct isup_cong *c = &mtp->cong;

@@ -55,6 +55,8 @@ void isup_cong_free(struct isup_mtp *mtp);
 void isup_cong_set_cfg(struct isup_mtp *mtp, const struct isup_cong_cfg *cfg);
 /* Sample the queues (largest fill of the instance's ASPs); onset / abatement are logged once. */
 bool isup_cong_congested(struct isup_mtp *mtp);
+/* the fullest queue's length, an upper bound: one walk per select round at most */
+unsigned int isup_cong_txq_len(struct isup_mtp *mtp);
 /* May a message go into the transmit queue now? FULL: it would be lost (osmo_io drops it);
  * DEFER: a message its sender repeats on a timer (REL, T1) waits for that repetition above
  * rel_defer_pct, so that the room left is for the messages of calls in progress. */

@@ -29,6 +29,11 @@ unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max)
 	return node->mtp->cong.fill;
 }
 
+unsigned int isup_node_txq_len(struct isup_node *node)
+{
+	return node->mtp ? isup_cong_txq_len(node->mtp) : 0;
+}
+
 static void cong_cfg_apply(struct isup_node *node)
 {
 	if (node->mtp)

@@ -31,6 +31,9 @@ struct osmo_tdef *isup_node_tdefs(struct isup_node *node);
 bool isup_node_congested(struct isup_node *node);
 /* fill (and maximum) of the fullest M3UA transmit queue, in messages */
 unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max);
+/* the same now without a new queue walk: this select round's sample plus the messages queued
+ * since (an upper bound), 0 without an MTP; cheap enough to ask for each read */
+unsigned int isup_node_txq_len(struct isup_node *node);
 /* the socket of the M3UA association (the first connected client-role ASP's) as the last
  * queue walk (at most 500 ms ago) found it, -1: none; for its addresses (HEP capture) */
 int isup_node_m3ua_fd(struct isup_node *node);

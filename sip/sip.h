@@ -234,7 +234,13 @@ struct sip_ua_cbs {
 	/* Optional: whether the trunk takes new calls now; false (with why filled in): an
 	 * out-of-dialog OPTIONS is answered 503 instead of 200 (busy-out) */
 	bool (*available)(struct sip_trunk *trunk, struct sip_unavail *why, void *priv);
+	/* Optional: how many datagrams a UDP trunk may read in one select round now (clamped to
+	 * 1..SIP_UDP_RX_BATCH_MAX); NULL: one. The layer above ties it to its own queues: what a
+	 * datagram makes it send must not pile up faster than those queues drain. */
+	unsigned int (*rx_budget)(void *priv);
 };
+
+#define SIP_UDP_RX_BATCH_MAX 16	/* datagrams read from one UDP socket per select round at most */
 
 /* What to put into an outgoing request or response. Everything optional (zero = absent). */
 struct sip_msg_opts {

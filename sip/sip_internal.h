@@ -103,11 +103,6 @@ enum sip_tx_kind {
 };
 
 #define SIP_UDP_RCVBUF (4 * 1024 * 1024)	/* bytes asked for each UDP trunk socket (default) */
-/* datagrams read from a UDP socket per select round at most. 1: osmo_io writes one M3UA message
- * per select round, so a round that reads a burst of 16 INVITEs queues 16 IAMs for one write:
- * with 16 the 30-minute soak at 875 CPS had 1,159 congestion onsets (150,000 INVITEs refused),
- * with 1 the one before had 21 (notes/session13.md); more only with a budget from the M3UA side */
-#define SIP_UDP_RX_BATCH 1
 
 struct sip_tx {
 	struct llist_head list;		/* in ua->txs, or ua->dead_txs once dead */

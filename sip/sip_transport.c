@@ -129,7 +129,14 @@ static bool udp_read_one(struct sip_trunk *trunk, int fd, char *buf, size_t bufs
 	return true;
 }
 
-/* Up to SIP_UDP_RX_BATCH datagrams per select round (sip_internal.h: why it is 1) */
+/* As many datagrams per select round as the layer above's budget allows (sip.h rx_budget) */
+static unsigned int udp_rx_budget(struct sip_ua *ua)
+{
+	unsigned int n = ua->cbs->rx_budget ? ua->cbs->rx_budget(ua->priv) : 1;
+
+	return n < 1 ? 1 : n > SIP_UDP_RX_BATCH_MAX ? SIP_UDP_RX_BATCH_MAX : n;
+}
+
 static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_trunk *trunk = ofd->data;
@@ -145,7 +152,7 @@ static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 	}
 	if (!ua->rx_buf)
 		return 0;
-	for (unsigned int i = 0; i < SIP_UDP_RX_BATCH; i++)
+	for (unsigned int i = 0, n = udp_rx_budget(ua); i < n; i++)
 		if (!udp_read_one(trunk, ofd->fd, ua->rx_buf, bufsize))
 			break;
 	return 0;

@@ -286,7 +286,9 @@ lab_cfg() {
 start_stp() {
 	start_wire_capture
 	lab_cfg osmo-stp.cfg "$T/stp.cfg"
-	osmo-stp -c "$T/stp.cfg" > "$T/stp.log" 2>&1 &
+	# STP_IO_BACKEND: libosmocore's osmo_io backend for OsmoSTP (POLL or IO_URING; unset: the
+	# library's default, POLL); bench/soak sets it (bench/README)
+	env ${STP_IO_BACKEND:+LIBOSMO_IO_BACKEND=$STP_IO_BACKEND} osmo-stp -c "$T/stp.cfg" > "$T/stp.log" 2>&1 &
 	STP_PID=$!
 	LAB_PIDS+=($STP_PID)
 	wait_port $M3UA_PORT 10 || { echo "osmo-stp did not listen on $M3UA_PORT"; cat "$T/stp.log"; return 1; }
