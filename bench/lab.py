@@ -1,5 +1,5 @@
 """Benchmark lab: processes (recorded by PID, stopped at exit), configs, VTY, CPU/RSS probes."""
-import hashlib, os, re, signal, socket, subprocess, time
+import functools, hashlib, os, re, signal, socket, subprocess, time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # own loopback addresses (127.0.1.x), apart from the lab and the test suite (127.0.0.x)
@@ -333,10 +333,12 @@ def sha256(path):
         return None
 
 
+@functools.lru_cache(maxsize=None)
 def stp_io_backend():
     """OsmoSTP's osmo_io backend for the benchmarks: io_uring where the kernel allows it (libosmocore
     sets it up when it loads, so --version fails without it). With the poll backend OsmoSTP writes
-    one message per select round toward an ASP and drops beyond 1,024 queued (bench/README)"""
+    one message per select round toward an ASP and drops beyond 1,024 queued (bench/README);
+    probed once per process. bench/soak asks this function too."""
     if os.environ.get("STP_IO_BACKEND"):
         return os.environ["STP_IO_BACKEND"]
     r = subprocess.run(["osmo-stp", "--version"], capture_output=True,

@@ -129,7 +129,7 @@ static bool udp_read_one(struct sip_trunk *trunk, int fd, char *buf, size_t bufs
 	return true;
 }
 
-/* As many datagrams per select round as the layer above's budget allows (sip.h rx_budget) */
+/* the layer above's budget for this round (sip.h rx_budget), clamped */
 static unsigned int udp_rx_budget(struct sip_ua *ua)
 {
 	unsigned int n = ua->cbs->rx_budget ? ua->cbs->rx_budget(ua->priv) : 1;
@@ -137,6 +137,7 @@ static unsigned int udp_rx_budget(struct sip_ua *ua)
 	return n < 1 ? 1 : n > SIP_UDP_RX_BATCH_MAX ? SIP_UDP_RX_BATCH_MAX : n;
 }
 
+/* As many datagrams per select round as the layer above's budget allows */
 static int udp_read_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct sip_trunk *trunk = ofd->data;
