@@ -130,17 +130,19 @@ CONG_CTRS = {     # the gateway's congestion counters (show rate-counters): grou
     "rel_deferred": ("ISUP MTP user", "m3ua:rel_deferred"),
     "onsets": ("ISUP MTP user", "m3ua:congestion_onset"),
 }
+# not congestion: M3UA messages the gateway wrote at the end of a select round (beyond osmo_io's one a round)
+FLUSH_CTR = ("ISUP MTP user", "m3ua:tx_flushed")
 
 
 def cong_counters(port):
-    """the congestion counters (automatic congestion control, README), cumulative; libosmocore
+    """the congestion counters (automatic congestion control, README) and the flush counter, cumulative; libosmocore
     prints each as 'NAME: VALUE (rates) DESCRIPTION' under its group's 'TITLE IDX:' line"""
     out, group, r = L.vty_try(port, "show rate-counters", 30), "", {}
     for ln in out.splitlines():
         if ln and not ln.startswith(" "):
             group = ln
             continue
-        for k, (g, name) in CONG_CTRS.items():
+        for k, (g, name) in list(CONG_CTRS.items()) + [("txq_flushed", FLUSH_CTR)]:
             m = re.match(r"\s*" + re.escape(name) + r":\s*(\d+)", ln)
             if k not in r and group.startswith(g) and m:
                 r[k] = int(m.group(1))
@@ -162,6 +164,7 @@ def callrate_gw_step(e, peer, rate):
     left = L.calls_count(e.ports.gw_vty)
     cong1 = cong_counters(e.ports.gw_vty)
     cong = {k: cong1.get(k, 0) - cong0.get(k, 0) for k in CONG_CTRS}
+    flushed = cong1.get("txq_flushed", 0) - cong0.get("txq_flushed", 0)
     ok = bool(res) and res["failed"] == "0" and res["stuck"] == "0" and res["nocic"] == "0" and \
         res["early_rel"] == "0" and float(res["cps_achieved"]) >= 0.95 * rate and left == 0
     step = {"cps": rate, "calls": n, "ok": ok, "answered": int(res.get("answered", 0)),
@@ -170,13 +173,13 @@ def callrate_gw_step(e, peer, rate):
             "cps_achieved": float(res.get("cps_achieved", 0)),
             "pdd_acm_p50_ms": float(res.get("pdd_acm_p50_ms", "nan")),
             "pdd_acm_p99_ms": float(res.get("pdd_acm_p99_ms", "nan")), "cpu": c, "calls_left": left,
-            "congestion": cong}
+            "congestion": cong, "m3ua_tx_flushed": flushed}
     step["log"] = e.step_log("callrate-gw-%d.log" % rate, "%s\ncpu %s\ncalls left in the gateway %d\ncongestion %s\n" % (
         line or "(no LOAD RESULT from isup-peer)", json.dumps(c), left, json.dumps(cong)))
-    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% steal=%s pdd_acm_p99=%s ms congestion %s" % (
+    say("callrate gw %5d cps: %s completed=%s failed=%s gw_cpu=%s%% steal=%s pdd_acm_p99=%s ms congestion %s m3ua_tx_flushed=%d" % (
         rate, "ok " if ok else "FAIL", step["completed"], step["failed"], c["gw"],
         "/".join("%s%%" % v for v in c["steal"].values()), step["pdd_acm_p99_ms"],
-        " ".join("%s=%d" % kv for kv in cong.items())))
+        " ".join("%s=%d" % kv for kv in cong.items()), flushed))
     return step
 
 

@@ -88,6 +88,7 @@ def main():
                   "successful": num(e("SOAK_SUCC")), "failed": num(e("SOAK_FAILED")), "cdrs": ncdr},
         "max_concurrent": {"from_cdrs": peak_cdr, "sampled_every_5s": num(e("SOAK_PEAK"))},
         "gateway_cpu_pct": num(e("SOAK_CPU"), float), "stp_io_backend": e("SOAK_STP_IO"),
+        "gw_m3ua_tx_flushed": num(e("SOAK_FLUSHED")),
         "steal_pct": {"run": num(steal[0], float), "max_5s": num(steal[1], float)},
         "rss_kib": {"start": num(rss[0]), "highest_after_warmup": num(rss[1]), "end": num(rss[2]),
                     "warmup_s": num(e("SOAK_WARM"))},

@@ -271,10 +271,17 @@ int sgw_app_telnet(struct sgw_app *app, int default_port)
 	return rc;
 }
 
+static void app_round(struct sgw_app *app)
+{
+	osmo_select_main_ctx(0);
+	if (app->round_end)
+		app->round_end(app->round_end_data);
+}
+
 void sgw_app_run(struct sgw_app *app)
 {
 	while (!app->quit)
-		osmo_select_main_ctx(0);
+		app_round(app);
 	LOGP(DGW, LOGL_NOTICE, "%s: terminating on signal %d\n", app->name, app->quit_signal);
 }
 
@@ -292,7 +299,7 @@ bool sgw_app_drain(struct sgw_app *app, bool (*done)(void *data), void *data, un
 	osmo_timer_schedule(&t, ms / 1000, (ms % 1000) * 1000);
 	/* any signal after the first one (it may have come before the drain started) */
 	while (!(ok = done(data)) && !expired && app->signals < 2)
-		osmo_select_main_ctx(0);
+		app_round(app);
 	osmo_timer_del(&t);
 	if (!ok)
 		LOGP(DGW, LOGL_NOTICE, "%s: %s before every release was answered\n", app->name,

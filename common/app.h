@@ -10,6 +10,10 @@ struct sgw_app {
 	volatile bool quit;
 	int quit_signal;
 	volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received so far */
+	/* optional: called after each select round of sgw_app_run / sgw_app_drain (e.g. to write
+	 * out transmit queues the I/O backend writes one message a round from) */
+	void (*round_end)(void *data);
+	void *round_end_data;
 };
 
 struct vty;

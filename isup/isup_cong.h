@@ -23,6 +23,8 @@ struct isup_mtp;
  * from the onset on, and the messages of the calls in progress (an RLC) beyond the maximum still
  * go out instead of being lost (seen at 2,000 CPS offered: RLCs dropped, circuits seized again) */
 #define ISUP_CONG_TXQ_HEADROOM 4
+/* transmit queues a flush looks at (an AS holds at most 16 ASPs) */
+#define ISUP_CONG_FLUSH_ASPS 16
 
 struct isup_cong_cfg {
 	unsigned int onset_pct;		/* congested from this fill on (percent of the queue max) */
@@ -68,5 +70,9 @@ unsigned int isup_cong_level(const struct isup_mtp *mtp);
 /* Q.764 2.11.3: a REL from OPC, with its automatic congestion level (0: none): counted, and
  * a change of the far exchange's level logged. The traffic toward it is not reduced (T29/T30). */
 void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl);
+/* End of a select round: write what the ASPs' transmit queues hold while their sockets take it
+ * (osmo_io's poll backend writes one message per round; nothing to do on io_uring). Returns the
+ * messages written beyond the library's own. */
+unsigned int isup_cong_txq_flush(struct isup_mtp *mtp);
 /* poll timer: apply the configured queue maximum, update the state and the stat items */
 void isup_cong_poll(struct isup_mtp *mtp);

@@ -34,6 +34,11 @@ unsigned int isup_node_txq_len(struct isup_node *node)
 	return node->mtp ? isup_cong_txq_len(node->mtp) : 0;
 }
 
+unsigned int isup_node_tx_flush(struct isup_node *node)
+{
+	return node->mtp ? isup_cong_txq_flush(node->mtp) : 0;
+}
+
 static void cong_cfg_apply(struct isup_node *node)
 {
 	if (node->mtp)

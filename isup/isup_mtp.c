@@ -33,6 +33,8 @@ static const struct rate_ctr_desc isup_mtp_ctr_desc[] = {
 	[ISUP_MTP_CTR_CONG_ONSET] = { "m3ua:congestion_onset",
 				      "Congestion onsets (transmit queue above the onset threshold)" },
 	[ISUP_MTP_CTR_ACL_RX] = { "isup:acl_received", "RELs received with an automatic congestion level (Q.764 2.11.3)" },
+	[ISUP_MTP_CTR_TXQ_FLUSHED] = { "m3ua:tx_flushed",
+				       "M3UA messages written at the end of a select round (beyond osmo_io's one per round)" },
 };
 
 static const struct rate_ctr_group_desc isup_mtp_ctrg_desc = {

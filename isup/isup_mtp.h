@@ -68,6 +68,7 @@ enum isup_mtp_ctr {
 	ISUP_MTP_CTR_REL_DEFERRED,
 	ISUP_MTP_CTR_CONG_ONSET,
 	ISUP_MTP_CTR_ACL_RX,
+	ISUP_MTP_CTR_TXQ_FLUSHED,
 };
 
 /* Capture hook (e.g. HEP export, set by the layer above): every ISUP message sent or received,

@@ -34,6 +34,9 @@ unsigned int isup_node_txq_fill(struct isup_node *node, unsigned int *max);
 /* the same now without a new queue walk: this select round's sample plus the messages queued
  * since (an upper bound), 0 without an MTP; cheap enough to ask for each read */
 unsigned int isup_node_txq_len(struct isup_node *node);
+/* for the end of each select round: the M3UA transmit queues written out while the sockets take
+ * it (libosmocore's poll backend writes one message per round); the messages written */
+unsigned int isup_node_tx_flush(struct isup_node *node);
 /* the socket of the M3UA association (the first connected client-role ASP's) as the last
  * queue walk (at most 500 ms ago) found it, -1: none; for its addresses (HEP capture) */
 int isup_node_m3ua_fd(struct isup_node *node);
