@@ -212,9 +212,9 @@ void isup_cong_rx_rel(struct isup_mtp *mtp, uint32_t opc, uint8_t acl)
  * room. Give the socket its own write dispatch again while the queue shrinks; it stops at a full
  * socket (EAGAIN and partial writes go back to the queue's head) or when the iofd is gone. With
  * io_uring no osmo_fd carries the iofd, so nothing is done. */
-static unsigned int txq_flush_one(struct osmo_io_fd *iofd, int fd)
+static unsigned int txq_flush_one(struct osmo_io_fd *iofd, int fd, unsigned int *left)
 {
-	unsigned int n = 0, len, prev = UINT_MAX;
+	unsigned int n = 0, len = 0, prev = UINT_MAX;
 	struct osmo_fd *ofd;
 
 	while ((ofd = osmo_fd_get_by_fd(fd)) && ofd->data == iofd && (ofd->when & OSMO_FD_WRITE)) {
@@ -226,20 +226,27 @@ static unsigned int txq_flush_one(struct osmo_io_fd *iofd, int fd)
 		prev = len;
 		ofd->cb(ofd, OSMO_FD_WRITE);
 	}
+	if (len > *left)
+		*left = len;
 	return n;
 }
 
 unsigned int isup_cong_txq_flush(struct isup_mtp *mtp)
 {
+	struct isup_cong *c = &mtp->cong;
 	struct txq_walk w = { .fd = -1 };
 	int fds[ISUP_CONG_FLUSH_ASPS];
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, left = 0;
 
+	if (!c->sent && !c->fill)
+		return 0;	/* empty at the last sample and nothing queued since: no walk */
 	talloc_report_depth_cb(mtp->ss7, 0, 3, txq_visit, &w);
 	for (i = 0; i < w.n_busy; i++)	/* the fds first: a write callback may free an iofd */
 		fds[i] = osmo_iofd_get_fd(w.busy[i]);
 	for (i = 0; i < w.n_busy; i++)
-		n += txq_flush_one(w.busy[i], fds[i]);
+		n += txq_flush_one(w.busy[i], fds[i], &left);
+	c->fill = left;		/* a sample: the queues as the flush left them */
+	c->sent = 0;
 	if (n)
 		rate_ctr_add(rate_ctr_group_get_ctr(mtp->ctrs, ISUP_MTP_CTR_TXQ_FLUSHED), n);
 	return n;
