@@ -88,7 +88,7 @@ def main():
                   "successful": num(e("SOAK_SUCC")), "failed": num(e("SOAK_FAILED")), "cdrs": ncdr},
         "max_concurrent": {"from_cdrs": peak_cdr, "sampled_every_5s": num(e("SOAK_PEAK"))},
         "gateway_cpu_pct": num(e("SOAK_CPU"), float), "stp_io_backend": e("SOAK_STP_IO"),
-        "gw_m3ua_tx_flushed": num(e("SOAK_FLUSHED")),
+        "gw_m3ua_tx_flushed": num(e("SOAK_FLUSHED")), "gw_sched_policy": e("SOAK_GW_SCHED"),
         "steal_pct": {"run": num(steal[0], float), "max_5s": num(steal[1], float)},
         "rss_kib": {"start": num(rss[0]), "highest_after_warmup": num(rss[1]), "end": num(rss[2]),
                     "warmup_s": num(e("SOAK_WARM"))},
@@ -130,7 +130,8 @@ def summary(r):
             "none"),
         "- gateway CPU %s %% of a core; RSS %s KiB at the start, %s KiB highest after the %s s warm-up, %s KiB at"
         " the end" % (r["gateway_cpu_pct"], rss["start"], rss["highest_after_warmup"], rss["warmup_s"], rss["end"]),
-        "- OsmoSTP's osmo_io backend: %s" % r.get("stp_io_backend"),
+        "- the gateway's scheduling policy (chrt): %s; OsmoSTP's osmo_io backend: %s" % (
+            r.get("gw_sched_policy") or "-", r.get("stp_io_backend")),
         "- steal (the hypervisor's share of the machine's CPU, /proc/stat): %s %% over the run, at most %s %% in a"
         " 5 s sample" % (r["steal_pct"]["run"], r["steal_pct"]["max_5s"]),
         "", "Checks:", ""]

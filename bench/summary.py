@@ -88,11 +88,12 @@ def point_rate(R, S):
     failed_checks = [ch["name"] for ch in S.get("checks", []) if not ch.get("ok")]
     lines = ["4. Call rate: highest rate with 0 failed calls over %s s steps **%s CPS** (gateway CPU %s %% of a core);"
              " soak at %s CPS for %s s: %s calls placed, %s successful, %s failed, %s of %s checks passed"
-             " (OsmoSTP on osmo_io %s, steal %s %%): %s." % (
+             " (gateway on %s, OsmoSTP on osmo_io %s, steal %s %%): %s." % (
                  c.get("step_s"), mx, cpu, S.get("rate_cps"), S.get("duration_s"), calls.get("placed"),
                  calls.get("successful"), calls.get("failed"),
                  sum(1 for ch in S.get("checks", []) if ch.get("ok")), len(S.get("checks", [])),
-                 S.get("stp_io_backend", "POLL"), (S.get("steal_pct") or {}).get("run"), holds(ok))]
+                 S.get("gw_sched_policy") or "the default policy", S.get("stp_io_backend", "POLL"),
+                 (S.get("steal_pct") or {}).get("run"), holds(ok))]
     if failed_checks:
         lines.append("   Failed checks: " + "; ".join(failed_checks) + ".")
     return lines, ok
