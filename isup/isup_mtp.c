@@ -138,6 +138,28 @@ bool isup_mtp_route_available(struct isup_mtp *mtp, uint32_t dpc)
 	return route_eval(mtp, dpc);
 }
 
+/* The decoded form of a received message (struct isup_msg, ~16 KiB): one kept per MTP user and
+ * cleared for each message instead of a heap block each time (a request that size made glibc
+ * consolidate its fastbins on every received message: 10 % of the gateway's CPU in the soak's
+ * profile). A message received while it is in use (a local delivery from within the handler)
+ * gets its own block. */
+static struct isup_msg *rx_msg_get(struct isup_mtp *mtp)
+{
+	if (mtp->rx_msg_busy || (!mtp->rx_msg && !(mtp->rx_msg = talloc(mtp, struct isup_msg))))
+		return talloc_zero(mtp, struct isup_msg);
+	mtp->rx_msg_busy = true;
+	memset(mtp->rx_msg, 0, sizeof(*mtp->rx_msg));
+	return mtp->rx_msg;
+}
+
+static void rx_msg_put(struct isup_mtp *mtp, struct isup_msg *im)
+{
+	if (im == mtp->rx_msg)
+		mtp->rx_msg_busy = false;
+	else
+		talloc_free(im);
+}
+
 /* MTP-TRANSFER.ind etc. from libosmo-sigtran; we own and free the msgb. */
 static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 {
@@ -147,7 +169,7 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 
 	switch (OSMO_PRIM_HDR(oph)) {
 	case OSMO_PRIM(OSMO_MTP_PRIM_TRANSFER, PRIM_OP_INDICATION): {
-		struct isup_msg *im = talloc_zero(mtp, struct isup_msg);
+		struct isup_msg *im = rx_msg_get(mtp);
 		struct isup_mtp_rx rx = {
 			.opc = omp->u.transfer.opc,
 			.dpc = omp->u.transfer.dpc,
@@ -173,7 +195,7 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *ctx)
 			mtp->ops.rx(mtp, &rx, mtp->priv);
 		if (isup_mtp_capture_hook)
 			isup_mtp_capture_hook(mtp, ISUP_CAPTURE_RX, rx.opc, rx.dpc, rx.sls, rx.raw, rx.raw_len);
-		talloc_free(im);
+		rx_msg_put(mtp, im);
 		break;
 	}
 	case OSMO_PRIM(OSMO_MTP_PRIM_PAUSE, PRIM_OP_INDICATION):

@@ -94,6 +94,8 @@ struct isup_mtp {
 	struct rate_ctr_group *ctrs;
 	unsigned int sls_next;
 	struct isup_cong cong;		/* transmit queue fill, Q.764 2.11 (isup/isup_cong.h) */
+	struct isup_msg *rx_msg;	/* the decoded form of the message being received (reused) */
+	bool rx_msg_busy;
 };
 
 /* Attach as MTP user SI=5 on cs7 instance 'ss7_id' (which the VTY config must have created). */
