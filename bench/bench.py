@@ -132,17 +132,18 @@ CONG_CTRS = {     # the gateway's congestion counters (show rate-counters): grou
 }
 # not congestion: M3UA messages the gateway wrote at the end of a select round (beyond osmo_io's one a round)
 FLUSH_CTR = ("ISUP MTP user", "m3ua:tx_flushed")
+READ_CTRS = dict(CONG_CTRS, txq_flushed=FLUSH_CTR)
 
 
 def cong_counters(port):
-    """the congestion counters (automatic congestion control, README) and the flush counter, cumulative; libosmocore
-    prints each as 'NAME: VALUE (rates) DESCRIPTION' under its group's 'TITLE IDX:' line"""
+    """the congestion counters (automatic congestion control, README) and the flush counter,
+    cumulative; libosmocore prints each as 'NAME: VALUE (rates) DESCRIPTION' under its group's 'TITLE IDX:' line"""
     out, group, r = L.vty_try(port, "show rate-counters", 30), "", {}
     for ln in out.splitlines():
         if ln and not ln.startswith(" "):
             group = ln
             continue
-        for k, (g, name) in list(CONG_CTRS.items()) + [("txq_flushed", FLUSH_CTR)]:
+        for k, (g, name) in READ_CTRS.items():
             m = re.match(r"\s*" + re.escape(name) + r":\s*(\d+)", ln)
             if k not in r and group.startswith(g) and m:
                 r[k] = int(m.group(1))

@@ -65,12 +65,6 @@ static void shutdown_release(struct sgw_app *app, struct gw_iwf *iwf)
 
 /* the pair's takeover hook (gw/ha_m3ua.c): this node is the active one now; it restores the
  * dead node's calls before it writes its own state (gw/ha_takeover.c) */
-/* the end of each select round: the M3UA transmit queues out (osmo_io's poll backend: one a round) */
-static void round_end(void *data)
-{
-	isup_node_tx_flush(data);
-}
-
 static void ha_pair_active(struct gw_iwf *iwf, void *priv)
 {
 	gw_ha_takeover(iwf);
@@ -152,7 +146,7 @@ int main(int argc, char **argv)
 	gw_presence_start(iwf);	/* the pair's presence records, for 'show cluster' */
 	LOGP(DGW, LOGL_NOTICE, "sipt-gw %s started (%s)\n", PACKAGE_VERSION,
 	     llist_empty(&iwf->routes) ? "test call application" : "interworking");
-	app->round_end = round_end;
+	app->round_end = isup_node_round_end;	/* M3UA queues out (isup_node_api.h) */
 	app->round_end_data = isup;
 	sgw_app_run(app);
 	shutdown_release(app, iwf);

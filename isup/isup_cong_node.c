@@ -39,6 +39,11 @@ unsigned int isup_node_tx_flush(struct isup_node *node)
 	return node->mtp ? isup_cong_txq_flush(node->mtp) : 0;
 }
 
+void isup_node_round_end(void *node)
+{
+	isup_node_tx_flush(node);
+}
+
 static void cong_cfg_apply(struct isup_node *node)
 {
 	if (node->mtp)

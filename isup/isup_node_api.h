@@ -37,6 +37,8 @@ unsigned int isup_node_txq_len(struct isup_node *node);
 /* for the end of each select round: the M3UA transmit queues written out while the sockets take
  * it (libosmocore's poll backend writes one message per round); the messages written */
 unsigned int isup_node_tx_flush(struct isup_node *node);
+/* the same as the application's end-of-round callback (common/app.h sgw_app.round_end; data: the node) */
+void isup_node_round_end(void *node);
 /* the socket of the M3UA association (the first connected client-role ASP's) as the last
  * queue walk (at most 500 ms ago) found it, -1: none; for its addresses (HEP capture) */
 int isup_node_m3ua_fd(struct isup_node *node);

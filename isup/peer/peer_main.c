@@ -64,12 +64,6 @@ static void on_done(struct peer *peer)
 }
 
 /* the remote point codes of the isup node: watched routes; the first one is the default DPC */
-/* the end of each select round: the M3UA transmit queues out (osmo_io's poll backend: one a round) */
-static void round_end(void *data)
-{
-	isup_node_tx_flush(data);
-}
-
 static void peer_routes_add(struct peer *peer, struct isup_node *node)
 {
 	struct isup_remote_sp *sp;
@@ -153,7 +147,7 @@ int main(int argc, char **argv)
 		peer_enable_stdin(peer);
 	peer->abs_time = abs_time;
 	peer_start(peer);
-	g_main.app->round_end = round_end;
+	g_main.app->round_end = isup_node_round_end;	/* M3UA queues out (isup_node_api.h) */
 	g_main.app->round_end_data = node;
 	sgw_app_run(g_main.app);
 	peer_stopped(peer);
