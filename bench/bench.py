@@ -14,13 +14,14 @@ FULL = {
     # gateway's maximum (about 11 minutes for a maximum near 1,500-2,000 CPS)
     "rates": [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000], "rate_refine": 250,
     "sip_rates": [5000],           # the SIP-only ramp's bound past the gateway's top rate
-    "rate_secs": 60, "hold_ms": 1000, "lat_secs": 6,
+    "soak_rates": [1000, 1500, 2000, 2500, 3000, 3500, 4000],  # SIP -> ISUP (bench/soak per step)
+    "soak_secs": 60, "rate_secs": 60, "hold_ms": 1000, "lat_secs": 6,
     "conc": [1000, 5000, 20000], "conc_cps": 250,
     "media": [100, 250, 500, 600, 750, 1000, 1500, 2000], "media_secs": 6, "media_warmup_s": 1, "media_setup_cps": 150,
     "tone_secs": 3,
 }
 QUICK = {
-    "rates": [100, 200, 400, 600], "rate_refine": 0, "sip_rates": [1000], "rate_secs": 4, "hold_ms": 500,
+    "rates": [100, 200, 400, 600], "rate_refine": 0, "sip_rates": [1000], "soak_rates": [100, 200], "soak_secs": 10, "rate_secs": 4, "hold_ms": 500,
     "lat_secs": 3,
     "conc": [1000, 3000], "conc_cps": 300,
     "media": [100, 300, 600], "media_secs": 3, "media_warmup_s": 1, "media_setup_cps": 200,
@@ -275,28 +276,92 @@ def callrate_latency(e, lat_rate, rt=False):
     return lat
 
 
-def callrate_gw_ramp(e):
-    """the gateway's ramp: the coarse rates until a step fails, then steps of rate_refine between
-    the last rate passed and the failed one (each on a fresh lab: a failed step leaves calls)"""
-    peer = callrate_up(e)
-    steps, max_gw, failed_at = [], 0, None
-    for rate in P["rates"]:
-        steps.append(callrate_gw_step(e, peer, rate))
+def ramp(rates, refine, step):
+    """the coarse rates until a step fails, then steps of refine between the last rate passed and
+    the failed one; step(rate, fresh): fresh asks for a new lab (a failed step leaves calls)"""
+    steps, top, failed_at = [], 0, None
+    for rate in rates:
+        steps.append(step(rate, False))
         if not steps[-1]["ok"]:
             failed_at = rate
             break
-        max_gw = rate
-        L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
-    rate = max_gw + P["rate_refine"]
-    while failed_at and P["rate_refine"] and rate < failed_at:
-        e.stop_lab()
-        peer = callrate_up(e)
-        steps.append(callrate_gw_step(e, peer, rate))
+        top = rate
+    rate = top + refine
+    while failed_at and refine and rate < failed_at:
+        steps.append(step(rate, True))
         if not steps[-1]["ok"]:
             break
-        max_gw = rate
-        rate += P["rate_refine"]
-    return steps, max_gw
+        top = rate
+        rate += refine
+    return steps, top
+
+
+def callrate_gw_ramp(e):
+    """the gateway's ramp, ISUP -> SIP: the exchange calls, SIPp answers"""
+    lab = {"peer": callrate_up(e)}
+
+    def step(rate, fresh):
+        if fresh:
+            e.stop_lab()
+            lab["peer"] = callrate_up(e)
+        s = callrate_gw_step(e, lab["peer"], rate)
+        if s["ok"]:
+            L.wait_until(lambda: L.calls_count(e.ports.gw_vty) == 0, 20)
+        return s
+    return ramp(P["rates"], P["rate_refine"], step)
+
+
+def sipp_rate(stat, calls):
+    """the rate SIPp placed its calls at: calls / the elapsed time of the first statistics line
+    that counts all of them (its -trace_stat file, one line every 5 s and one at the end)"""
+    try:
+        rows = [r.split(";") for r in open(stat).read().splitlines() if r]
+        h = rows[0]
+        for r in rows[1:]:
+            if int(r[h.index("OutgoingCall(C)")]) >= calls:
+                hh, mm, ss = r[h.index("ElapsedTime(C)")].split(":")[:3]
+                return round(calls / (int(hh) * 3600 + int(mm) * 60 + float(ss)), 1)
+    except (OSError, ValueError, IndexError, ZeroDivisionError):
+        pass
+    return 0.0
+
+
+RSS_CHECK = "RSS growth"    # the soak's RSS bound: not a call failure, and a 60 s run is mostly warm-up
+
+
+def callrate_soak_step(e, rate, _fresh=True):
+    """one step SIP -> ISUP: bench/soak for the step's length at rate (SIPp calls through the
+    gateway to the exchange, random holds, both release sides, CDRs on, the gateway on SCHED_RR
+    as in the 30-minute soak, a lab of its own). ok: every check of the soak passed but its RSS
+    bound, and SIPp placed the calls at >= 95 % of the rate"""
+    d = os.path.join(e.tmp, "steps", "callrate-sip-isup-%d" % rate)
+    run = os.path.join(e.tmp, "soak-%d" % rate)      # the CDRs and the full logs: not copied with steps/
+    os.makedirs(d, exist_ok=True)
+    os.makedirs(run, exist_ok=True)
+    out, n = os.path.join(d, "soak.json"), rate * P["soak_secs"]
+    with open(os.path.join(d, "soak.out"), "w") as f:
+        try:
+            subprocess.call([os.path.join(L.TOP, "bench", "soak"), "-b", e.build, "-d", str(P["soak_secs"]),
+                             "-r", str(rate), "-s", "rr", "-o", out], stdout=f, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, WIRE_CAPTURE="0", TEST_TMPDIR=run), timeout=2 * P["soak_secs"] + 300)
+        except subprocess.TimeoutExpired:
+            f.write("bench: bench/soak did not end in time\n")
+    try:
+        S = json.load(open(out))
+    except (OSError, ValueError):
+        S = {}
+    calls = S.get("calls", {})
+    failed_checks = [c["name"] for c in S.get("checks", []) if not c["ok"]]
+    achieved = sipp_rate(os.path.join(run, "sipp-stat.csv"), n)
+    ok = bool(S) and calls.get("placed") == n and calls.get("successful") == n and calls.get("failed") == 0 and \
+        all(c.startswith(RSS_CHECK) for c in failed_checks) and achieved >= 0.95 * rate
+    say("callrate sip->isup %5d cps: %s successful=%s failed=%s gw_cpu=%s%% sipp_rate=%s failed checks: %s" % (
+        rate, "ok " if ok else "FAIL", calls.get("successful"), calls.get("failed"), S.get("gateway_cpu_pct"),
+        achieved, "; ".join(failed_checks) or "none"))
+    return {"cps": rate, "calls": n, "ok": ok, "successful": calls.get("successful", 0),
+            "failed": calls.get("failed", n), "gw_cpu": S.get("gateway_cpu_pct"), "cps_achieved": achieved,
+            "gw_sched_policy": S.get("gw_sched_policy"), "failed_checks": failed_checks,
+            "log": os.path.relpath(out, e.tmp)}
 
 
 def callrate_sip_ramp(e, max_gw):
@@ -320,16 +385,23 @@ def bench_callrate(env):
     e.stop_lab()
     e.start_uas("uas.xml", hold_ms=P["hold_ms"])
     sip_steps, max_sip = callrate_sip_ramp(e, max_gw)
-    # latency at a fixed rate (issue 20: 1,000 CPS), from a loopback capture
+    # the other direction, SIP -> ISUP, with the soak's own traffic (each step a lab of its own)
     e.stop_lab()
+    si_steps, max_si = ramp(P["soak_rates"], P["rate_refine"], lambda r, f: callrate_soak_step(e, r))
+    # latency at a fixed rate (issue 20: 1,000 CPS), from a loopback capture
     lat = callrate_latency(e, P["lat_cps"])
     e.stop_lab()
     # the same step with the gateway on SCHED_RR (its 'cpu-sched' node): same load, same run
     lat_rr = callrate_latency(e, P["lat_cps"], rt=True)
     e.stop_lab()
     top = {s["cps"]: s for s in gw_steps}.get(max_gw)
+    top_si = {s["cps"]: s for s in si_steps}.get(max_si)
     return {"gw_steps": gw_steps, "sip_steps": sip_steps, "max_cps_gw": max_gw, "max_cps_sip_only": max_sip,
             "max_cps_gw_cpu": top["cpu"] if top else None,
+            "sip_isup_steps": si_steps, "max_cps_sip_isup": max_si,
+            "max_cps_sip_isup_gw_cpu": top_si["gw_cpu"] if top_si else None,
+            # the gateway's rating: the lower of the two directions (the soak runs at half of it)
+            "max_cps": min(max_gw, max_si),
             "ratio_to_sip_only": round(max_gw / max_sip, 3) if max_sip else None,
             "ceiling_reached": {"gw": max_gw != P["rates"][-1],
                                 "sip_only": max_sip != (P["rates"] + P["sip_rates"])[-1] and max_sip <= max_gw},
@@ -881,12 +953,13 @@ def table(R):
         cong = ", ".join("%d cps: %s" % (s["cps"], " ".join("%s %d" % kv for kv in s["congestion"].items() if kv[1]))
                          for s in sorted(c["gw_steps"], key=lambda s: s["cps"])
                          if any(s.get("congestion", {}).values()))
-        L_ += ["", "Max sustained CPS with 0 failed calls over %d s steps: **gateway %d** (gateway CPU %s %%, STP %s %%),"
+        L_ += ["", "Max sustained CPS with 0 failed calls over %d s steps: **ISUP -> SIP %d** (gateway CPU %s %%, STP %s %%),"
                " SIP-only (SIPp UAC -> SIPp UAS) %d%s; ratio %s. Congestion counters per step: %s." % (
             c["step_s"], c["max_cps_gw"], top.get("gw", "-"), top.get("stp", "-"), c["max_cps_sip_only"],
             "" if c["ceiling_reached"]["sip_only"] else " (one step past the gateway's, not a ceiling)",
             fmt(c["ratio_to_sip_only"]), cong or "none"),
             latency_line(lat), ""] + ([latency_line(c["latency_rr"]), ""] if c.get("latency_rr") else [])
+        L_ += table_sip_isup(c)
     if "concurrency" in R:
         c = R["concurrency"]
         L_ += ["## 2. Concurrency and memory (answered calls held, signalling only)", "",
@@ -910,6 +983,22 @@ def table(R):
                " generators in real time** (plan %s, mix of ringing/busy/congestion/dial)." % (
                    t["frames_per_cpu_s"], t["generators_per_core_realtime"], t["plan"]), ""]
     return "\n".join(L_) + "\n"
+
+
+def table_sip_isup(c):
+    """the SIP -> ISUP ramp (bench/soak per step)"""
+    if "sip_isup_steps" not in c:
+        return []
+    L_ = ["", "SIP -> ISUP (bench/soak for %s s per step: SIPp calls, the exchange answers, random holds, both release"
+          " sides, CDRs on, the gateway on SCHED_RR 1): max **%d CPS** (gateway CPU %s %%); the gateway's rating, the lower"
+          " of the two directions: **%d CPS** (bench/soak runs at half of it)." % (
+              P["soak_secs"] if P else "-", c["max_cps_sip_isup"], c.get("max_cps_sip_isup_gw_cpu"), c["max_cps"]), "",
+          "| CPS | result | successful | failed | gw CPU % | SIPp rate | failed checks |", "|---|---|---|---|---|---|---|"]
+    for s in sorted(c["sip_isup_steps"], key=lambda s: s["cps"]):
+        L_.append("| %d | %s | %d | %d | %s | %s | %s |" % (
+            s["cps"], "ok" if s["ok"] else "FAIL", s["successful"], s["failed"], s["gw_cpu"], s["cps_achieved"],
+            "; ".join(s["failed_checks"]) or "-"))
+    return L_ + [""]
 
 
 def table_mem_breakdown(b):

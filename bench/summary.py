@@ -78,18 +78,30 @@ def point_media(R):
                 f3(r6.get("relay_cpu_ms_per_1k_pkts")), holds(ok))], ok
 
 
+def rated_cps(c):
+    """the gateway's rated maximum: the lower of the two directions' (results before the SIP -> ISUP
+    ramp have only ISUP -> SIP)"""
+    return c.get("max_cps", c.get("max_cps_gw"))
+
+
 def point_rate(R, S):
     c = R.get("callrate", {})
     mx, cpu = c.get("max_cps_gw"), (c.get("max_cps_gw_cpu") or {}).get("gw")
     calls = S.get("calls", {})
-    half = mx // 2 if mx else None
+    rated = rated_cps(c)
+    half = rated // 2 if rated else None
     ok = bool(S.get("passed")) and S.get("rate_cps") == half and S.get("duration_s", 0) >= 1800 and \
         calls.get("failed") == 0
     failed_checks = [ch["name"] for ch in S.get("checks", []) if not ch.get("ok")]
-    lines = ["4. Call rate: highest rate with 0 failed calls over %s s steps **%s CPS** (gateway CPU %s %% of a core);"
+    if "max_cps_sip_isup" in c:
+        top = "ISUP -> SIP %s CPS (gateway CPU %s %% of a core), SIP -> ISUP %s CPS (%s %%, the soak's traffic)," \
+              " rated **%s CPS** (the lower)" % (mx, cpu, c["max_cps_sip_isup"], c.get("max_cps_sip_isup_gw_cpu"), rated)
+    else:
+        top = "**%s CPS** (gateway CPU %s %% of a core)" % (mx, cpu)
+    lines = ["4. Call rate: highest rate with 0 failed calls over %s s steps %s;"
              " soak at %s CPS for %s s: %s calls placed, %s successful, %s failed, %s of %s checks passed"
              " (gateway on %s, OsmoSTP on osmo_io %s, steal %s %%): %s." % (
-                 c.get("step_s"), mx, cpu, S.get("rate_cps"), S.get("duration_s"), calls.get("placed"),
+                 c.get("step_s"), top, S.get("rate_cps"), S.get("duration_s"), calls.get("placed"),
                  calls.get("successful"), calls.get("failed"),
                  sum(1 for ch in S.get("checks", []) if ch.get("ok")), len(S.get("checks", [])),
                  S.get("gw_sched_policy") or "the default policy", S.get("stp_io_backend", "POLL"),
