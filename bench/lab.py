@@ -243,7 +243,7 @@ def wait_port(port, timeout, ip="127.0.0.1"):
 
 
 def calls_count(port):
-    m = re.search(r"(\d+) calls", vty_try(port, "show calls", 30))
+    m = re.search(r"(\d+) calls", vty_try(port, "show calls count", 30))
     return int(m.group(1)) if m else -1
 
 

@@ -398,7 +398,7 @@ wait_route() {
 }
 
 # number of calls in a gateway's call table, and of circuits not idle
-calls_count() { vty $1 "show calls" 2>/dev/null | awk '/ calls$/{print $1}'; }
+calls_count() { vty $1 "show calls count" 2>/dev/null | awk '/ calls$/{print $1}'; }
 circuits_not_idle() { vty $1 "show circuits" 2>/dev/null | sed -n 's/^\([0-9]*\) circuits not idle.*/\1/p'; }
 
 wait_port() {	# PORT SECONDS
